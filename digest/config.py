@@ -1,0 +1,220 @@
+"""config.yaml -> typed, validated settings. Secrets come only from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DEFAULT_CONFIG = "config.yaml"
+SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
+SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
+SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
+
+
+class ConfigError(Exception):
+    """A configuration mistake, with the file and the key path that is wrong."""
+
+
+def _cron(value: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f"not a cron expression ({exc})") from None
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
+Cron = Annotated[str, AfterValidator(_cron)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    name: str = Field(min_length=1)
+    kind: Literal["folder", "rss"]
+    path: str | None = None
+    url: str | None = None
+    language: Language | None = None
+
+    @model_validator(mode="after")
+    def _location(self) -> Source:
+        if self.kind == "folder" and not self.path:
+            raise ValueError("a folder source needs a path")
+        if self.kind == "rss" and not (self.url or self.path):
+            raise ValueError("an rss source needs a url or a path")
+        return self
+
+
+class ListSettings(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    description: str = ""
+    language: Language = "en"
+    from_address: EmailStr
+    from_name: str
+    reply_to: EmailStr | None = None
+    postal_address: str = ""
+    schedule: Cron = "0 7 * * 1"
+    timezone: TimeZone = "UTC"
+    max_items: int = Field(10, ge=1, le=100)
+    lede_words: int = Field(60, ge=10, le=400)
+    quotes_per_item: int = Field(1, ge=0, le=5)
+    double_opt_in: bool = True
+    sources: list[str] = Field(default_factory=list, description="source names; empty means all")
+
+
+class SmtpSettings(Strict):
+    host: str = "127.0.0.1"
+    port: int = 25
+    username: str | None = None
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    timeout: float = 30.0
+
+
+class SendGridSettings(Strict):
+    api_host: HttpUrl = HttpUrl("https://api.sendgrid.com")
+    sandbox: bool = False
+    timeout: float = 30.0
+
+
+class DeliverySettings(Strict):
+    backend: Literal["file", "smtp", "sendgrid", "console"] = "file"
+    outbox: str = "outbox"
+    batch_size: int = Field(500, ge=1, le=1000)
+    smtp: SmtpSettings = SmtpSettings()
+    sendgrid: SendGridSettings = SendGridSettings()
+
+
+class Settings(Strict):
+    database_url: str | None = None
+    public_url: HttpUrl
+    data_dir: str = "var"
+    sources: list[Source] = Field(default_factory=list)
+    lists: list[ListSettings] = Field(default_factory=list)
+    delivery: DeliverySettings = DeliverySettings()
+    base_dir: Path = Path(".")
+
+    @field_validator("public_url")
+    @classmethod
+    def _https(cls, value: HttpUrl) -> HttpUrl:
+        if value.scheme != "https" and value.host not in ("localhost", "127.0.0.1"):
+            raise ValueError("must be an https URL (links in mail must be absolute https)")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        names = [s.name for s in self.sources]
+        if len(set(names)) != len(names):
+            raise ValueError("source names must be unique")
+        ids = [lst.id for lst in self.lists]
+        if len(set(ids)) != len(ids):
+            raise ValueError("list ids must be unique")
+        for i, lst in enumerate(self.lists):
+            for name in lst.sources:
+                if name not in names:
+                    raise ValueError(f"lists[{i}].sources: no source named {name!r}")
+        return self
+
+    # Paths in the file are relative to the file's folder.
+    def path(self, value: str) -> Path:
+        p = Path(value)
+        return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.path(self.data_dir) / 'digest.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return str(self.public_url).rstrip("/")
+
+    def get_list(self, list_id: str) -> ListSettings:
+        for lst in self.lists:
+            if lst.id == list_id:
+                return lst
+        raise ConfigError(f"no list with id {list_id!r} (known: {', '.join(x.id for x in self.lists)})")
+
+    def get_source(self, name: str) -> Source:
+        for src in self.sources:
+            if src.name == name:
+                return src
+        raise ConfigError(f"no source named {name!r} (known: {', '.join(s.name for s in self.sources)})")
+
+    def sources_of(self, lst: ListSettings) -> list[Source]:
+        return [s for s in self.sources if not lst.sources or s.name in lst.sources]
+
+
+def _key_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).startswith("function-"):
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path:
+    return Path(explicit or os.environ.get("DIGEST_CONFIG") or DEFAULT_CONFIG)
+
+
+def load(path: str | os.PathLike | None = None) -> Settings:
+    """Read and validate a config file; every mistake is named by its key path."""
+    file = config_path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such file (set --config or DIGEST_CONFIG)") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(f"{file}: {where}not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: the top level must be a mapping of keys")
+    raw.pop("base_dir", None)
+    try:
+        return Settings(**raw, base_dir=file.resolve().parent)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"  {_key_path(err['loc'])}: {msg}")
+        raise ConfigError(f"{file}: {len(lines)} mistake(s)\n" + "\n".join(lines)) from None
+
+
+def secret(name: str) -> str | None:
+    """A secret from the environment; never from the file, never logged."""
+    value = os.environ.get(name, "").strip()
+    return value or None

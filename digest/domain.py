@@ -1,0 +1,85 @@
+"""The domain types every stage shares. Defined once; rows become these only in digest.store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from subscribers.models import Recipient
+
+__all__ = ["Article", "Quote", "Brief", "Edition", "Delivery", "Recipient"]
+
+
+@dataclass
+class Article:
+    """An article as ingested: its structure found, boilerplate dropped, paragraphs in reading order."""
+
+    title: str
+    paragraphs: list[str]
+    source: str = ""
+    url: str | None = None
+    guid: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    byline: str | None = None
+    standfirst: str | None = None
+    caption: str | None = None
+    dateline: str | None = None
+    html: str | None = None
+    id: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation, without its outer quotation marks, with its speaker as the article names them."""
+
+    text: str
+    speaker: str | None = None
+    cue: str | None = None
+
+
+@dataclass
+class Brief:
+    """What a digest shows of one article: a lede cut to the word budget and its key quotes."""
+
+    title: str
+    lede: str
+    quotes: list[Quote] = field(default_factory=list)
+    url: str | None = None
+    source: str = ""
+    language: str | None = None
+    byline: str | None = None
+    caption: str | None = None
+    article_id: int | None = None
+
+
+EDITION_STATUSES = ("draft", "approved", "scheduled", "sending", "sent", "canceled")
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "deferred")
+
+
+@dataclass
+class Edition:
+    list_id: str
+    subject: str
+    items: list[Brief]
+    status: str = "draft"
+    intro: str | None = None
+    created_at: datetime | None = None
+    sent_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass
+class Delivery:
+    edition_id: int
+    subscriber_id: int
+    email: str
+    status: str = "pending"
+    error: str | None = None
+    attempts: int = 0
+    message_id: str | None = None
+    id: int | None = None

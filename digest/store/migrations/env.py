@@ -1,0 +1,15 @@
+from alembic import context
+
+from digest.store.tables import metadata as digest_metadata
+from subscribers.tables import metadata as subscribers_metadata
+
+target_metadata = [subscribers_metadata, digest_metadata]
+connection = context.config.attributes.get("connection")
+if connection is None:  # `alembic revision --autogenerate` from a developer's shell
+    from digest.store.db import make_engine
+
+    connection = make_engine(context.config.get_main_option("sqlalchemy.url")).connect()
+
+context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,102 @@
+"""The pipeline's tables. The subscriber tables belong to the `subscribers` package."""
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from subscribers import tables as sub
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("etag", String(500)),
+    Column("last_modified", String(100)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("item_count", Integer, nullable=False, default=0),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("guid", String(1000), nullable=False),
+    Column("url", Text),
+    Column("title", Text, nullable=False),
+    Column("language", String(8)),
+    Column("byline", Text),
+    Column("standfirst", Text),
+    Column("caption", Text),
+    Column("dateline", Text),
+    Column("body", Text, nullable=False),  # paragraphs separated by a blank line
+    Column("html", Text),  # sanitized
+    Column("published_at", DateTime(timezone=True)),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
+    Index("ix_articles_published", "published_at"),
+)
+
+editions = Table(
+    "editions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", String(64), ForeignKey(sub.lists.c.id, ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("intro", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Index("ix_editions_list_status", "list_id", "status"),
+)
+
+edition_items = Table(
+    "edition_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("url", Text),
+    Column("source", String(200), nullable=False),
+    Column("language", String(8)),
+    Column("byline", Text),
+    Column("lede", Text, nullable=False),
+    Column("quotes", JSON, nullable=False),  # [{"text", "speaker", "cue"}]
+    UniqueConstraint("edition_id", "article_id", name="uq_edition_items_article"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), nullable=False),
+    Column("subscriber_id", Integer, ForeignKey(sub.subscribers.c.id, ondelete="SET NULL")),
+    Column("email", String(320), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("message_id", String(300)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
+    Index("ix_deliveries_edition_status", "edition_id", "status"),
+)

@@ -1,0 +1,40 @@
+"""Domain types of the subscriber side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MEMBERSHIP_STATUSES = ("pending", "confirmed", "unsubscribed", "bounced", "complained")
+
+
+@dataclass
+class MailingList:
+    id: str
+    name: str
+    language: str = "en"
+    description: str = ""
+    double_opt_in: bool = True
+    from_address: str = ""
+    from_name: str = ""
+    reply_to: str | None = None
+
+
+@dataclass
+class Subscriber:
+    email: str
+    name: str | None = None
+    language: str | None = None
+    timezone: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One confirmed, non-suppressed member of a list at send time."""
+
+    subscriber_id: int
+    email: str
+    list_id: str
+    name: str | None = None
+    language: str | None = None

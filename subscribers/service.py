@@ -1,0 +1,147 @@
+"""Lists, memberships and recipients. Every status change writes a consent event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from . import tables as t
+from .addresses import address_hash, identity, normalize
+from .models import MEMBERSHIP_STATUSES, MailingList, Recipient, Subscriber
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def sync_lists(conn: Connection, lists: list[MailingList]) -> None:
+    """Create or update the lists the configuration declares."""
+    for lst in lists:
+        values = {
+            "name": lst.name,
+            "description": lst.description,
+            "language": lst.language,
+            "double_opt_in": lst.double_opt_in,
+            "from_address": lst.from_address,
+            "from_name": lst.from_name,
+            "reply_to": lst.reply_to,
+        }
+        changed = conn.execute(update(t.lists).where(t.lists.c.id == lst.id).values(**values)).rowcount
+        if not changed:
+            conn.execute(insert(t.lists).values(id=lst.id, **values))
+
+
+def is_suppressed(conn: Connection, email: str) -> bool:
+    return (
+        conn.execute(
+            select(t.suppressions.c.id).where(t.suppressions.c.email_hash == address_hash(email))
+        ).first()
+        is not None
+    )
+
+
+def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
+    """Insert or merge a subscriber by identity. Returns (id, created)."""
+    email = normalize(sub.email)
+    row = conn.execute(
+        select(t.subscribers.c.id, t.subscribers.c.attributes).where(
+            t.subscribers.c.email_key == identity(email)
+        )
+    ).first()
+    if row is None:
+        new_id = conn.execute(
+            insert(t.subscribers).values(
+                email=email,
+                email_key=identity(email),
+                name=sub.name,
+                language=sub.language,
+                timezone=sub.timezone,
+                attributes=sub.attributes,
+                created_at=now(),
+            )
+        ).inserted_primary_key[0]
+        return new_id, True
+    merged = {k: v for k, v in (("name", sub.name), ("language", sub.language), ("timezone", sub.timezone)) if v}
+    if sub.attributes:
+        merged["attributes"] = {**(row.attributes or {}), **sub.attributes}
+    if merged:
+        conn.execute(update(t.subscribers).where(t.subscribers.c.id == row.id).values(**merged))
+    return row.id, False
+
+
+def set_status(
+    conn: Connection,
+    subscriber_id: int,
+    list_id: str,
+    status: str,
+    *,
+    method: str,
+    origin: str | None = None,
+    wording: str | None = None,
+) -> bool:
+    """Set a membership's status, recording the consent event. Returns True when the status changed."""
+    if status not in MEMBERSHIP_STATUSES:
+        raise ValueError(f"unknown membership status {status!r}")
+    key = and_(t.memberships.c.subscriber_id == subscriber_id, t.memberships.c.list_id == list_id)
+    current = conn.execute(select(t.memberships.c.status).where(key)).scalar()
+    if current == status:
+        return False
+    at = now()
+    if current is None:
+        conn.execute(
+            insert(t.memberships).values(
+                subscriber_id=subscriber_id, list_id=list_id, status=status, status_changed_at=at, created_at=at
+            )
+        )
+    else:
+        conn.execute(update(t.memberships).where(key).values(status=status, status_changed_at=at))
+    conn.execute(
+        insert(t.consent_events).values(
+            subscriber_id=subscriber_id,
+            list_id=list_id,
+            status=status,
+            method=method,
+            origin=origin,
+            wording=wording,
+            at=at,
+        )
+    )
+    return True
+
+
+def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Recipient]:
+    """The list's confirmed, non-suppressed members, streamed in id order, one batch in memory."""
+    s, m = t.subscribers, t.memberships
+    query = (
+        select(s.c.id, s.c.email, s.c.name, s.c.language)
+        .join(m, m.c.subscriber_id == s.c.id)
+        .where(m.c.list_id == list_id, m.c.status == "confirmed")
+        .order_by(s.c.id)
+    )
+    last = 0
+    while True:
+        rows = conn.execute(query.where(s.c.id > last).limit(batch)).all()
+        hashes = {row.id: address_hash(row.email) for row in rows}
+        suppressed = set(
+            conn.execute(
+                select(t.suppressions.c.email_hash).where(t.suppressions.c.email_hash.in_(hashes.values()))
+            ).scalars()
+        ) if rows else set()
+        for row in rows:
+            if hashes[row.id] not in suppressed:
+                yield Recipient(row.id, row.email, list_id, row.name, row.language)
+        if len(rows) < batch:
+            return
+        last = rows[-1].id
+
+
+def member_counts(conn: Connection, list_id: str) -> dict[str, int]:
+    from sqlalchemy import func
+
+    m = t.memberships
+    rows = conn.execute(
+        select(m.c.status, func.count()).where(m.c.list_id == list_id).group_by(m.c.status)
+    ).all()
+    return {status: n for status, n in rows}

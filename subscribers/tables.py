@@ -1,0 +1,79 @@
+"""The subscriber package's own tables. Migrations live with the project's single Alembic chain."""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+lists = Table(
+    "lists",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("language", String(8), nullable=False, default="en"),
+    Column("double_opt_in", Boolean, nullable=False, default=True),
+    Column("from_address", String(320), nullable=False, default=""),
+    Column("from_name", String(200), nullable=False, default=""),
+    Column("reply_to", String(320)),
+)
+
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    # identity: the address lower-cased, so Ann@X.org and ann@x.org are one person
+    Column("email_key", String(320), nullable=False, unique=True),
+    Column("name", String(200)),
+    Column("language", String(8)),
+    Column("timezone", String(64)),
+    Column("attributes", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True),
+    Column("list_id", String(64), ForeignKey("lists.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("status_changed_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_memberships_list_status", "list_id", "status"),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # sha256 of the normalized address: kept even after erasure so the address cannot come back
+    Column("email_hash", String(64), nullable=False, unique=True),
+    Column("reason", String(32), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+consent_events = Table(
+    "consent_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", String(64), ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("method", String(16), nullable=False),  # form, import, api, admin, link
+    Column("origin", String(500)),  # IP address or file name
+    Column("wording", String(64)),  # version of the consent wording shown
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_consent_subscriber", "subscriber_id"),
+)
