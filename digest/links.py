@@ -1,0 +1,29 @@
+"""Absolute https links carried by mail: one place builds them, the web app serves them."""
+
+from __future__ import annotations
+
+from subscribers.tokens import Tokens
+
+UNSUBSCRIBE_PATH = "/u/{token}"
+PREFERENCES_PATH = "/p/{token}"
+CONFIRM_PATH = "/confirm/{token}"
+ARCHIVE_PATH = "/archive/{edition_id}"
+
+
+class Links:
+    def __init__(self, base_url: str, tokens: Tokens):
+        self.base = base_url.rstrip("/")
+        self.tokens = tokens
+
+    def unsubscribe(self, subscriber_id: int, list_id: str) -> str:
+        token = self.tokens.sign("unsubscribe", subscriber_id, list_id)
+        return self.base + UNSUBSCRIBE_PATH.format(token=token)
+
+    def preferences(self, subscriber_id: int) -> str:
+        return self.base + PREFERENCES_PATH.format(token=self.tokens.sign("preferences", subscriber_id))
+
+    def confirm(self, subscriber_id: int, list_id: str) -> str:
+        return self.base + CONFIRM_PATH.format(token=self.tokens.sign("confirm", subscriber_id, list_id))
+
+    def archive(self, edition_id: int) -> str:
+        return self.base + ARCHIVE_PATH.format(edition_id=edition_id)
