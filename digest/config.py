@@ -20,13 +20,15 @@ from pydantic import (
     model_validator,
 )
 
+from digest.errors import DigestError
+
 DEFAULT_CONFIG = "config.yaml"
 SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
 SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
 
 
-class ConfigError(Exception):
+class ConfigError(DigestError):
     """A configuration mistake, with the file and the key path that is wrong."""
 
 
@@ -117,6 +119,7 @@ class Settings(Strict):
     database_url: str | None = None
     public_url: HttpUrl
     data_dir: str = "var"
+    templates: str = "templates"
     sources: list[Source] = Field(default_factory=list)
     lists: list[ListSettings] = Field(default_factory=list)
     delivery: DeliverySettings = DeliverySettings()

@@ -37,7 +37,9 @@ def _markdown(text: str) -> Article:
         if tok.type in ("heading_open", "paragraph_open"):
             inside = tok.tag
         elif tok.type == "inline" and inside:
-            plain = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline", "softbreak"))
+            plain = "".join(
+                c.content for c in (tok.children or []) if c.type in ("text", "code_inline", "softbreak")
+            )
             plain = " ".join(plain.replace("\n", " ").split())
             if inside == "h1" and not title:
                 title = plain

@@ -32,9 +32,12 @@ def is_boilerplate(paragraph: str) -> bool:
     return any(p.search(paragraph) for p in _BOILERPLATE)
 
 
+_CREDIT = re.compile(r"^(photo|foto|crédit|credit|bild|image|imagen|immagine)\s*:", re.I)
+
+
 def _looks_like_title(p: str) -> bool:
     words = len(p.split())
-    return 3 <= words <= 30 and not _END.search(p)
+    return 3 <= words <= 30 and not _END.search(p) and not _CREDIT.match(p)
 
 
 def parse_plain_text(text: str) -> Article:
@@ -44,7 +47,7 @@ def parse_plain_text(text: str) -> Article:
     title_at = next((i for i, p in enumerate(paras[:4]) if _looks_like_title(p)), 0)
     caption = byline = None
     for p in paras[:title_at]:
-        if len(p.split()) <= 5 and not _END.search(p):
+        if _CREDIT.match(p) or (len(p.split()) <= 5 and not _END.search(p)):
             byline = p
         else:
             caption = p

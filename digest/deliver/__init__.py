@@ -1,0 +1,1 @@
+"""Delivery: outbox rows, batches, backends and provider events."""

@@ -1,0 +1,34 @@
+"""The outbox: one .eml file per message, written atomically under a name fixed by the delivery row."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from digest.deliver.message import Outgoing
+
+from . import Result
+
+
+class FileBackend:
+    name = "file"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def path_for(self, message: Outgoing) -> Path:
+        return self.folder / f"{message.delivery_id:08d}.eml"
+
+    def send(self, batch: list[Outgoing]) -> list[Result]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        results = []
+        for message in batch:
+            target = self.path_for(message)
+            tmp = target.with_suffix(".tmp")
+            try:
+                tmp.write_bytes(message.to_email_message().as_bytes())
+                os.replace(tmp, target)  # a rerun rewrites the same file: never two copies
+                results.append(Result(message.delivery_id, "accepted"))
+            except OSError as exc:
+                results.append(Result(message.delivery_id, "retry", f"{target}: {exc.strerror}"))
+        return results

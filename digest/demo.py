@@ -1,0 +1,90 @@
+"""`digest demo`: the whole path on the demo configuration, told step by step."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from rich.console import Console
+
+from digest import config
+from digest.config import Settings
+from digest.deliver.backends import make_backend
+from digest.deliver.send import send_edition
+from digest.editions.build import build_edition
+from digest.errors import DigestError
+from digest.ingest.run import ingest
+from digest.links import Links
+from digest.lists import sync_lists
+from digest.preview import write_preview
+from digest.store.db import open_store
+from digest.store.editions import list_editions
+from subscribers.importer import import_csv
+from subscribers.service import member_counts
+from subscribers.tokens import Tokens
+
+SAMPLE_SUBSCRIBERS = "samples/subscribers.csv"
+
+
+def _demo_secret(settings: Settings, out: Console) -> str:
+    """The demo signs links with DIGEST_SECRET_KEY, or else with a key it keeps in the data folder."""
+    key = config.secret(config.SECRET_KEY_ENV)
+    if key:
+        return key
+    path = settings.path(settings.data_dir) / "demo-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        os.chmod(path, 0o600)
+        out.print(f"{config.SECRET_KEY_ENV} is not set: the demo made a signing key in {path} (for the demo only)")
+    return path.read_text().strip()
+
+
+def run_demo(settings: Settings, out: Console) -> None:
+    if not settings.lists:
+        raise DigestError("the configuration declares no list: add one under `lists:`")
+    engine = open_store(settings.db_url)
+    out.print(f"[bold]database[/] {settings.db_url} (migrations applied)")
+    sync_lists(engine, settings)
+    lst = settings.lists[0]
+    links = Links(settings.base_url, Tokens(_demo_secret(settings, out)))
+
+    csv_file = settings.path(SAMPLE_SUBSCRIBERS)
+    with engine.begin() as conn:
+        report = import_csv(conn, csv_file, lst.id, consent="demo sample data")
+        counts = member_counts(conn, lst.id)
+    out.print(
+        f"[bold]subscribers[/] {csv_file}: imported {report.imported}, merged {report.merged}, "
+        f"rejected {len(report.rejected)}; list {lst.id!r} now has "
+        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    )
+
+    found = ingest(engine, settings)
+    out.print(
+        f"[bold]ingest[/] {len(settings.sources)} source(s): {found.new} new, {found.updated} updated, "
+        f"{found.unchanged} already known article(s)"
+    )
+    for name, reason in found.failed.items():
+        out.print(f"  [red]source {name} failed[/]: {reason}", highlight=False)
+    for line in found.skipped:
+        out.print(f"  [yellow]skipped[/] {line}", highlight=False)
+
+    for lst in settings.lists:
+        built = build_edition(engine, settings, lst.id)
+        out.print(f"[bold]edition[/] {built.reason}")
+        with engine.connect() as conn:
+            pending = [row.id for row in list_editions(conn, lst.id, statuses=("draft", "sending"))]
+        if not pending:
+            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: no edition is waiting to go out")
+        for edition_id in pending:
+            sent = send_edition(engine, settings, edition_id, make_backend(settings), links)
+            out.print(
+                f"[bold]deliver[/] edition #{edition_id} {sent.status}: {sent.sent_now} message(s) sent now "
+                f"to {sent.recipients} confirmed recipient(s) through the {settings.delivery.backend} backend"
+            )
+            path, size = write_preview(engine, settings, edition_id)
+            out.print(f"[bold]preview[/] {path} ({size / 1024:.1f} KB of HTML)")
+    if settings.delivery.backend == "file":
+        outbox = settings.path(settings.delivery.outbox)
+        count = len(list(outbox.glob("*.eml"))) if outbox.is_dir() else 0
+        out.print(f"[bold]outbox[/] {outbox}: {count} .eml file(s) in all")

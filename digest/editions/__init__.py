@@ -1,0 +1,1 @@
+"""Selection and the edition lifecycle."""
