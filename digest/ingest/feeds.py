@@ -1,4 +1,4 @@
-"""Feeds (RSS, Atom, JSON-less for now) through feedparser -> Articles."""
+"""Feeds (RSS and Atom) through feedparser -> Articles."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def parse_feed(data: bytes, language: str | None = None) -> Iterator[tuple[int, 
     feed = feedparser.parse(data)
     if feed.bozo and not feed.entries:
         raise FeedError(f"not a readable feed: {feed.get('bozo_exception')}")
+    if not feed.version:
+        raise FeedError("not a feed: no RSS or Atom document found")
+    if feed.bozo:
+        yield 0, None, f"malformed XML ({feed.get('bozo_exception')}); the items that could be read were kept"
     feed_language = language or (feed.feed.get("language") or "")[:2].lower() or None
     for position, entry in enumerate(feed.entries, start=1):
         link, guid = entry.get("link"), entry.get("id") or entry.get("link")

@@ -1,0 +1,57 @@
+"""The command line: every command described; mistakes exit non-zero with a message, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+COMMANDS = ["demo", "ingest", "trim", "editions", "preview", "send", "subscribers", "db"]
+
+
+def digest(*args, cwd=None, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=60,
+    )
+
+
+def test_help_lists_every_command_with_a_description():
+    result = digest("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        line = next((ln for ln in result.stdout.splitlines() if f" {command} " in ln), None)
+        assert line is not None, f"{command} missing from --help"
+        assert len(line.split(command, 1)[1].strip(" │")) > 10, f"{command} has no description"
+    sub = digest("editions", "--help")
+    assert all(f" {c} " in sub.stdout for c in ("build", "list", "show"))
+
+
+def test_a_config_mistake_exits_non_zero_naming_the_key(tmp_path):
+    (tmp_path / "config.yaml").write_text("public_url: https://x.org\nlists:\n  - id: A!\n")
+    result = digest("--config", str(tmp_path / "config.yaml"), "ingest")
+    assert result.returncode == 1
+    assert "lists[0].id" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_send_without_a_secret_key_says_how_to_make_one(instance):
+    env = {"DIGEST_SECRET_KEY": "", "DIGEST_CONFIG": str(instance / "config.yaml")}
+    assert digest("ingest", cwd=instance, env=env).returncode == 0
+    assert digest("editions", "build", "world", cwd=instance, env=env).returncode == 0
+    result = digest("send", "1", cwd=instance, env=env)
+    assert result.returncode == 1
+    assert "DIGEST_SECRET_KEY is not set" in result.stderr and "Traceback" not in result.stderr
+    assert not (instance / "outbox").exists()
+
+
+def test_unknown_edition_and_unknown_list_are_clear_errors(instance):
+    env = {"DIGEST_SECRET_KEY": "k", "DIGEST_CONFIG": str(instance / "config.yaml")}
+    result = digest("send", "42", cwd=instance, env=env)
+    assert result.returncode == 1 and "no edition #42" in result.stderr
+    result = digest("editions", "build", "nope", cwd=instance, env=env)
+    assert result.returncode == 1 and "no list with id 'nope'" in result.stderr
