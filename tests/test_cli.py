@@ -55,3 +55,30 @@ def test_unknown_edition_and_unknown_list_are_clear_errors(instance):
     assert result.returncode == 1 and "no edition #42" in result.stderr
     result = digest("editions", "build", "nope", cwd=instance, env=env)
     assert result.returncode == 1 and "no list with id 'nope'" in result.stderr
+
+
+def test_db_upgrade_then_preview_writes_the_edition_html(instance):
+    env = {"DIGEST_SECRET_KEY": "k", "DIGEST_CONFIG": str(instance / "config.yaml")}
+    first = digest("db", "upgrade", cwd=instance, env=env)
+    assert first.returncode == 0 and "upgraded" in first.stdout
+    assert "already up to date" in digest("db", "upgrade", cwd=instance, env=env).stdout
+    assert digest("ingest", cwd=instance, env=env).returncode == 0
+    assert digest("editions", "build", "world", cwd=instance, env=env).returncode == 0
+    target = instance / "preview.html"
+    result = digest("preview", "1", "--out", str(target), cwd=instance, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "KB of HTML" in result.stdout
+    assert "Blinken à Bruxelles" in target.read_text()
+
+
+def test_trim_prints_one_json_object_per_article_in_input_order(instance):
+    import json
+
+    articles = sorted((instance / "samples" / "articles").iterdir())
+    result = digest("trim", "--json", *map(str, articles))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(p) for p in articles]
+    blinken = next(r for r in records if r["source"].endswith("000_587257c50a9a4e63.txt"))
+    assert blinken["lede"].startswith("Le secrétaire d’État américain Antony Blinken s’est rendu à Bruxelles")
+    assert set(blinken) >= {"source", "title", "language", "lede", "byline", "caption", "quotes"}
