@@ -71,34 +71,17 @@ def render_edition(
     """
     catalog = Catalog(lst.language)
     folders = Templates(templates)
-    nonce = secrets.token_hex(8)
-    markers = {f: f"@@{nonce}.{f}@@" for f in FIELDS}
+    markers = make_markers(FIELDS)
     items = [item_view(brief, catalog) for brief in edition.items]
-    context = {
-        "t": catalog,
-        "lang": lst.language,
-        "dir": catalog.direction,
-        "subject": edition.subject,
-        "preheader": preheader(items[0].lede if items else lst.description),
-        "list_name": lst.name,
+    first = items[0].lede if items else lst.description
+    context = frame(lst, catalog, edition.subject, first, markers, personal=not archive) | {
         "date": catalog.date(today or _edition_day(edition)),
         "intro": edition.intro,
-        "postal_address": lst.postal_address,
-        "theme": lst.theme,
-        "fields": markers,
-        "personal": not archive,
-        "footer_links": FOOTER_LINKS,
     }
 
     def render(shown: int) -> MessageTemplate:
         view = context | {"items": items[:shown], "held_back": len(items) - shown}
-        return MessageTemplate(
-            subject=edition.subject,
-            html=folders.html("digest.mjml.j2", view, fonts=lst.theme.fonts),
-            text=folders.text("digest.txt.j2", view),
-            markers=markers,
-            held_back=len(items) - shown,
-        )
+        return render_pair(folders, "digest", view, held_back=len(items) - shown)
 
     message = render(len(items))
     if archive or budget is None or message.max_size <= budget:
@@ -115,6 +98,44 @@ def render_edition(
     return best
 
 
+def make_markers(fields: Sequence[str]) -> dict[str, str]:
+    """A marker per field, with a nonce of its own so no article text can forge one."""
+    nonce = secrets.token_hex(8)
+    return {f: f"@@{nonce}.{f}@@" for f in fields}
+
+
+def frame(
+    lst: ListSettings, catalog: Catalog, subject: str, preview: str, markers: dict[str, str], personal: bool = True
+) -> dict:
+    """What every mail's layout reads: language, theme, list, preheader and the recipient's fields."""
+    return {
+        "t": catalog,
+        "lang": lst.language,
+        "dir": catalog.direction,
+        "subject": subject,
+        "preheader": preheader(preview),
+        "list_name": lst.name,
+        "description": lst.description,
+        "date": None,
+        "postal_address": lst.postal_address,
+        "theme": lst.theme,
+        "fields": markers,
+        "personal": personal,
+        "footer_links": FOOTER_LINKS,
+    }
+
+
+def render_pair(folders: Templates, stem: str, context: dict, held_back: int = 0) -> MessageTemplate:
+    """`{stem}.mjml.j2` and its plain-text twin `{stem}.txt.j2`, rendered with one context."""
+    return MessageTemplate(
+        subject=context["subject"],
+        html=folders.html(f"{stem}.mjml.j2", context, fonts=context["theme"].fonts),
+        text=folders.text(f"{stem}.txt.j2", context),
+        markers=context["fields"],
+        held_back=held_back,
+    )
+
+
 def _edition_day(edition: Edition) -> date:
     when = edition.sent_at or edition.created_at
     return when.date() if when else date.today()
@@ -122,8 +143,9 @@ def _edition_day(edition: Edition) -> date:
 
 def personalize(template: MessageTemplate, values: Mapping[str, str]) -> tuple[str, str]:
     """The (html, text) of one recipient's message: values escaped for HTML, verbatim in text."""
-    plain = {f: values.get(f, "") for f in FIELDS}
-    plain["name"] = " ".join(plain["name"].split())[:NAME_CHARS]
+    plain = {f: values.get(f, "") for f in template.markers}
+    if "name" in plain:
+        plain["name"] = " ".join(plain["name"].split())[:NAME_CHARS]
     escaped = {f: html.escape(v, quote=True) for f, v in plain.items()}
     return template.html_holes.fill(escaped), template.text_holes.fill(plain)
 
