@@ -69,15 +69,9 @@ def render_edition(
 
     `templates` is the default folder or, from `Settings.template_folders`, the list's own first.
     """
-    catalog = Catalog(lst.language)
     folders = Templates(templates)
-    markers = make_markers(FIELDS)
-    items = [item_view(brief, catalog) for brief in edition.items]
-    first = items[0].lede if items else lst.description
-    context = frame(lst, catalog, edition.subject, first, markers, personal=not archive) | {
-        "date": catalog.date(today or _edition_day(edition)),
-        "intro": edition.intro,
-    }
+    context = edition_context(edition, lst, make_markers(FIELDS), today=today, personal=not archive)
+    items = context["items"]
 
     def render(shown: int) -> MessageTemplate:
         view = context | {"items": items[:shown], "held_back": len(items) - shown}
@@ -98,6 +92,21 @@ def render_edition(
     return best
 
 
+def edition_context(
+    edition: Edition, lst: ListSettings, fields: dict[str, str], *, today: date | None = None, personal: bool = True
+) -> dict:
+    """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
+    catalog = Catalog(lst.language)
+    items = [item_view(brief, catalog) for brief in edition.items]
+    first = items[0].lede if items else lst.description
+    return frame(lst, catalog, edition.subject, first, fields, personal=personal) | {
+        "date": catalog.date(today or _edition_day(edition)),
+        "intro": edition.intro,
+        "items": items,
+        "held_back": 0,
+    }
+
+
 def make_markers(fields: Sequence[str]) -> dict[str, str]:
     """A marker per field, with a nonce of its own so no article text can forge one."""
     nonce = secrets.token_hex(8)
@@ -105,7 +114,7 @@ def make_markers(fields: Sequence[str]) -> dict[str, str]:
 
 
 def frame(
-    lst: ListSettings, catalog: Catalog, subject: str, preview: str, markers: dict[str, str], personal: bool = True
+    lst: ListSettings, catalog: Catalog, subject: str, preview: str, fields: dict[str, str], personal: bool = True
 ) -> dict:
     """What every mail's layout reads: language, theme, list, preheader and the recipient's fields."""
     return {
@@ -119,7 +128,7 @@ def frame(
         "date": None,
         "postal_address": lst.postal_address,
         "theme": lst.theme,
-        "fields": markers,
+        "fields": fields,
         "personal": personal,
         "footer_links": FOOTER_LINKS,
     }
