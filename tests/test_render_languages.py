@@ -72,3 +72,13 @@ def test_confirmation_and_welcome_mails_in_each_language(kind, language):
     body = STRINGS[language][f"{kind}_body"].format(list="The World")
     assert body in text and str(body) in html
     assert f'<html lang="{language}"' in html and "1 Example Street, Paris" in text
+
+
+def test_an_item_in_another_language_is_marked_for_screen_readers():
+    edition = specimen_edition(2)
+    edition.items[0].language = "de"
+    edition.items[1].language = "en"
+    html, _ = personalize(render_edition(edition, a_list(language="en"), TEMPLATES), VALUES)
+    tags = Tags(html)
+    assert [h2.get("lang") for h2 in tags.named("h2")] == ["de", None]
+    assert [div["lang"] for div in tags.named("div") if "lang" in div and "role" not in div] == ["de"]

@@ -88,13 +88,11 @@ def test_personal_values_are_escaped_for_html_and_verbatim_in_text():
 
 
 def test_article_text_cannot_forge_a_marker():
-    template = render_edition(specimen_edition(1), a_list(), TEMPLATES)
-    forged = template.markers["unsubscribe_url"].replace(template.markers["unsubscribe_url"][2:18], "0" * 16)
+    earlier = render_edition(specimen_edition(1), a_list(), TEMPLATES).markers["unsubscribe_url"]
     edition = specimen_edition(1)
-    edition.items[0].lede = f"see {forged} here"
+    edition.items[0].lede = f"see {earlier} here"
     _, html, text = rendered(edition)
-    assert f"see {forged} here" in text
-    assert VALUES["unsubscribe_url"] not in text.split("see ")[1].split(" here")[0]
+    assert f"see {earlier} here" in text and f"see {earlier} here" in html
 
 
 def test_each_recipient_gets_their_own_values_from_one_render():

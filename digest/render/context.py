@@ -20,7 +20,10 @@ def https_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # such as a broken IPv6 host
+        return None
     if parts.scheme.lower() == "http":
         parts = parts._replace(scheme="https")
     if parts.scheme.lower() != "https" or not parts.hostname:
@@ -47,6 +50,7 @@ class Item:
     title: str
     url: str | None
     source: str
+    language: str | None  # set when it differs from the list's, so screen readers switch voice
     byline: str | None
     reading_time: str | None
     lede: str
@@ -59,6 +63,7 @@ def item_view(brief: Brief, catalog: Catalog) -> Item:
         title=brief.title,
         url=https_url(brief.url),
         source=brief.source,
+        language=brief.language if brief.language != catalog.language else None,
         byline=brief.byline,
         reading_time=catalog.reading_time(brief.words) if brief.words else None,
         lede=brief.lede,

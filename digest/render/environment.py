@@ -49,8 +49,8 @@ def _environment(folders: tuple[Path, ...]) -> Environment:
 class Templates:
     """The templates of one list: its own folder (if any) before the default one."""
 
-    def __init__(self, folders: Path | Sequence[Path]):
-        folders = [folders] if isinstance(folders, Path) else list(folders)
+    def __init__(self, folders: str | Path | Sequence[str | Path]):
+        folders = [folders] if isinstance(folders, str | Path) else list(folders)
         self.folders = tuple(Path(f).resolve() for f in folders)
         self.env = _environment(self.folders)
 

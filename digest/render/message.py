@@ -29,7 +29,7 @@ FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url")
 BUDGET = 90 * 1024  # bytes of HTML after personalization; Gmail clips at about 102 KB
 FIELD_ROOM = 512  # bytes reserved for each filled-in value when checking the budget
 FOOTER_LINKS = (("unsubscribe_url", "unsubscribe"), ("preferences_url", "preferences"), ("archive_url", "view_in_browser"))
-NAME_CHARS = 100  # a recipient's name is cut to this; links are ours and shorter than FIELD_ROOM
+NAME_CHARS = 80  # a name is cut to this, so even escaped it fits FIELD_ROOM; links are ours and shorter
 
 __all__ = ["BUDGET", "FIELDS", "MessageTemplate", "RenderError", "personalize", "render_archive", "render_edition"]
 
