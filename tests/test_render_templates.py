@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from digest.config import Settings
+from digest.config import ConfigError, Settings, load
 from digest.render import RenderError, personalize, render_edition
 from digest.render.specimen import specimen_edition
 
@@ -88,3 +89,17 @@ def test_a_missing_template_is_named(tmp_path: Path):
     (tmp_path / "t" / "digest.txt.j2").unlink()
     with pytest.raises(RenderError, match=r"digest\.txt\.j2"):
         render(tmp_path / "t")
+
+
+def test_a_theme_in_config_yaml_is_checked_by_key(tmp_path: Path):
+    lst = a_list().model_dump(exclude={"theme"}) | {"templates": "brand"}
+    lst["theme"] = {"brand_color": "#123456", "logo_url": "http://digest.example.org/logo.png"}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"public_url": "https://digest.example.org", "lists": [lst]}))
+    with pytest.raises(ConfigError, match=r"lists\[0\]\.theme\.logo_url: must be an absolute https URL"):
+        load(path)
+    lst["theme"]["logo_url"] = "https://digest.example.org/logo.png"
+    path.write_text(yaml.safe_dump({"public_url": "https://digest.example.org", "lists": [lst]}))
+    settings = load(path)
+    assert settings.lists[0].theme.brand_color == "#123456"
+    assert settings.template_folders(settings.lists[0])[0] == tmp_path / "brand"
