@@ -174,13 +174,16 @@ def preview(
     ctx: typer.Context,
     edition_id: int,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the HTML here.")] = None,
+    width: Annotated[
+        int | None, typer.Option("--width", help="Show the mail in a frame this wide: 375 (phone) or 600 (desktop).")
+    ] = None,
 ) -> None:
-    """Render an edition to an HTML file as a subscriber would see it."""
-    from digest.preview import write_preview
+    """Render an edition to an HTML file as a subscriber would see it, and show its size."""
+    from digest.preview import describe, write_preview
 
     settings = settings_of(ctx)
-    path, size = write_preview(store_of(settings), settings, edition_id, out_file)
-    out.print(f"preview of edition #{edition_id}: {path} ({size / 1024:.1f} KB of HTML)")
+    shown = write_preview(store_of(settings), settings, edition_id, out_file, width=width)
+    out.print(f"preview of edition #{edition_id}: {shown.path} ({describe(shown.size, shown.held_back)})")
 
 
 @app.command()

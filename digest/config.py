@@ -75,6 +75,27 @@ class Source(Strict):
         return self
 
 
+def _https_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith("https://"):
+        raise ValueError("must be an absolute https URL (mail clients fetch it)")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+
+
+class Theme(Strict):
+    """How a list's mail looks; templates read these, so a designer changes looks without code."""
+
+    brand_color: str = Field("#1d4e89", pattern=r"^#[0-9a-fA-F]{6}$")
+    logo_url: HttpsUrl | None = None
+    logo_width: int = Field(120, ge=16, le=600)
+    font_family: str = "Georgia, 'Times New Roman', serif"
+    fonts: dict[str, HttpsUrl] = Field(
+        default_factory=dict, description="web font name -> CSS URL; empty keeps mail free of external CSS"
+    )
+
+
 class ListSettings(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
@@ -91,6 +112,8 @@ class ListSettings(Strict):
     quotes_per_item: int = Field(1, ge=0, le=5)
     double_opt_in: bool = True
     sources: list[str] = Field(default_factory=list, description="source names; empty means all")
+    templates: str | None = Field(None, description="a template folder of its own, searched before the default")
+    theme: Theme = Theme()
 
 
 class SmtpSettings(Strict):
@@ -160,6 +183,11 @@ class Settings(Strict):
     @property
     def base_url(self) -> str:
         return str(self.public_url).rstrip("/")
+
+    def template_folders(self, lst: ListSettings) -> list[Path]:
+        """Where a list's templates are looked up: its own folder first, then the default one."""
+        own = [self.path(lst.templates)] if lst.templates else []
+        return own + [self.path(self.templates)]
 
     def get_list(self, list_id: str) -> ListSettings:
         for lst in self.lists:

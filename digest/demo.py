@@ -82,7 +82,7 @@ def run_demo(settings: Settings, out: Console) -> None:
                 f"[bold]deliver[/] edition #{edition_id} {sent.status}: {sent.sent_now} message(s) sent now "
                 f"to {sent.recipients} confirmed recipient(s) through the {settings.delivery.backend} backend"
             )
-            path, size = write_preview(engine, settings, edition_id)
+            path, size, _ = write_preview(engine, settings, edition_id)
             out.print(f"[bold]preview[/] {path} ({size / 1024:.1f} KB of HTML)")
     if settings.delivery.backend == "file":
         outbox = settings.path(settings.delivery.outbox)

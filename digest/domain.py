@@ -7,7 +7,7 @@ from datetime import datetime
 
 from subscribers.models import Recipient
 
-__all__ = ["Article", "Quote", "Brief", "Edition", "Delivery", "Recipient"]
+__all__ = ["Article", "Quote", "Coverage", "Brief", "Edition", "Delivery", "Recipient"]
 
 
 @dataclass
@@ -42,6 +42,14 @@ class Quote:
     cue: str | None = None
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Another source that carried the same story ("also covered by")."""
+
+    source: str
+    url: str | None = None
+
+
 @dataclass
 class Brief:
     """What a digest shows of one article: a lede cut to the word budget and its key quotes."""
@@ -55,6 +63,8 @@ class Brief:
     byline: str | None = None
     caption: str | None = None
     article_id: int | None = None
+    words: int | None = None  # the whole article's length, for its reading time
+    also: list[Coverage] = field(default_factory=list)
 
 
 EDITION_STATUSES = ("draft", "approved", "scheduled", "sending", "sent", "canceled")

@@ -1,30 +1,68 @@
-"""An edition rendered as a subscriber sees it, with stand-in personal links, written to a file."""
+"""An edition rendered as a subscriber sees it, with stand-in personal links, written to a file.
+
+With a width, the file is a page that shows the mail in a frame of that width (375 px for a phone,
+600 px for a desktop client) under a bar with its size, so a designer sees what a reader sees.
+"""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import Engine
 
 from digest.config import Settings
 from digest.errors import DigestError
 from digest.links import ARCHIVE_PATH
-from digest.render import personalize, render_edition
+from digest.render import BUDGET, personalize, render_edition
 from digest.store.editions import load_edition
 
+WIDTHS = (375, 600)
 
-def write_preview(engine: Engine, settings: Settings, edition_id: int, target: Path | None = None) -> tuple[Path, int]:
+
+class Preview(NamedTuple):
+    path: Path
+    size: int  # bytes of the personalized HTML, the figure Gmail's clip limit applies to
+    held_back: int  # items left to the web archive to stay under the budget
+
+
+def write_preview(
+    engine: Engine, settings: Settings, edition_id: int, target: Path | None = None, *, width: int | None = None
+) -> Preview:
+    if width is not None and width not in WIDTHS:
+        raise DigestError(f"--width must be one of {', '.join(map(str, WIDTHS))}, not {width}")
     with engine.connect() as conn:
         edition = load_edition(conn, edition_id)
     if edition is None:
         raise DigestError(f"no edition #{edition_id}")
-    template = render_edition(edition, settings.get_list(edition.list_id), settings.path(settings.templates))
+    lst = settings.get_list(edition.list_id)
+    template = render_edition(edition, lst, settings.template_folders(lst))
     archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
-    html, _ = personalize(
+    body, _ = personalize(
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
+    size = len(body.encode())
+    page = body if width is None else _framed(body, template.subject, width, size, template.held_back)
     path = target or settings.path(settings.data_dir) / f"preview-{edition_id}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path, len(html.encode())
+    path.write_text(page, encoding="utf-8")
+    return Preview(path, size, template.held_back)
+
+
+def describe(size: int, held_back: int) -> str:
+    held = f"; {held_back} item(s) moved to the web archive to stay under it" if held_back else ""
+    return f"{size / 1024:.1f} KB of HTML, budget {BUDGET // 1024} KB{held}"
+
+
+def _framed(body: str, subject: str, width: int, size: int, held_back: int) -> str:
+    bar = html.escape(f"{subject} · {width} px · {describe(size, held_back)}")
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f"<title>{bar}</title><style>body{{margin:0;background:#d0d0d0;font:14px sans-serif}}"
+        "p{margin:0;padding:8px 12px}"
+        f"iframe{{display:block;margin:0 auto;border:0;background:#fff;width:{width}px;height:calc(100vh - 36px)}}"
+        f'</style></head><body><p>{bar}</p><iframe title="{bar}" srcdoc="{html.escape(body, quote=True)}">'
+        "</iframe></body></html>"
+    )

@@ -83,7 +83,7 @@ def send_edition(
     lst = settings.get_list(edition.list_id)
     sent_now = 0
     if edition.status == "sending":
-        template = render_edition(edition, lst, settings.path(settings.templates))
+        template = render_edition(edition, lst, settings.template_folders(lst))
         while True:
             with engine.begin() as conn:
                 batch = claim_batch(conn, edition_id, settings.delivery.batch_size)

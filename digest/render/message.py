@@ -3,30 +3,35 @@
 Per-recipient values (name, personal links) are left as markers that carry a random nonce, so no
 article text can forge one, and are filled in later by plain substitution: Jinja2 and MJML run
 once per edition, not once per recipient.
+
+The HTML must stay under Gmail's clip limit once filled in. When the picks would pass the budget,
+the trailing items are held back and the mail links to the web archive for them instead.
 """
 
 from __future__ import annotations
 
 import html
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
-from mjml import mjml2html
-
 from digest.config import ListSettings
 from digest.domain import Edition
-from digest.errors import DigestError
+
+from .catalog import Catalog
+from .context import item_view, preheader
+from .environment import RenderError, Templates
+from .fill import Holes
 
 FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url")
-RTL = {"ar", "he", "fa", "ur"}
+BUDGET = 90 * 1024  # bytes of HTML after personalization; Gmail clips at about 102 KB
+FIELD_ROOM = 512  # bytes reserved for each filled-in value when checking the budget
+FOOTER_LINKS = (("unsubscribe_url", "unsubscribe"), ("preferences_url", "preferences"), ("archive_url", "view_in_browser"))
+NAME_CHARS = 80  # a name is cut to this, so even escaped it fits FIELD_ROOM; links are ours and shorter
 
-
-class RenderError(DigestError):
-    pass
+__all__ = ["BUDGET", "FIELDS", "MessageTemplate", "RenderError", "personalize", "render_archive", "render_edition"]
 
 
 @dataclass(frozen=True)
@@ -35,56 +40,128 @@ class MessageTemplate:
     html: str
     text: str
     markers: dict[str, str]  # field -> marker in html and text
+    held_back: int = 0  # trailing items left out to stay under the size budget; the mail links to the archive
+    html_holes: Holes = field(init=False, repr=False, compare=False)
+    text_holes: Holes = field(init=False, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "html_holes", Holes(self.html, self.markers))
+        object.__setattr__(self, "text_holes", Holes(self.text, self.markers))
 
-def _environment(folder: Path) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=lambda name: bool(name) and name.endswith((".mjml.j2", ".html.j2")),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    @property
+    def max_size(self) -> int:
+        """Bytes of HTML once filled with values of up to FIELD_ROOM bytes each."""
+        markers = sum(len(self.markers[f]) * n for f, n in self.html_holes.counts.items())
+        room = FIELD_ROOM * sum(self.html_holes.counts.values())
+        return len(self.html.encode()) - markers + room
 
 
 def render_edition(
-    edition: Edition, lst: ListSettings, templates: Path, today: date | None = None
+    edition: Edition,
+    lst: ListSettings,
+    templates: Path | Sequence[Path],
+    today: date | None = None,
+    *,
+    budget: int | None = BUDGET,
+    archive: bool = False,
 ) -> MessageTemplate:
-    nonce = secrets.token_hex(8)
-    markers = {f: f"@@{nonce}.{f}@@" for f in FIELDS}
-    preheader = edition.items[0].lede if edition.items else lst.description
-    context = {
-        "subject": edition.subject,
-        "preheader": " ".join(preheader.split()[:30]),
-        "list_name": lst.name,
-        "lang": lst.language,
-        "dir": "rtl" if lst.language in RTL else "ltr",
-        "date": format_date(today or date.today(), format="long", locale=lst.language),
+    """Render once for every recipient. `archive` renders the public web page: no personal links.
+
+    `templates` is the default folder or, from `Settings.template_folders`, the list's own first.
+    """
+    folders = Templates(templates)
+    context = edition_context(edition, lst, make_markers(FIELDS), today=today, personal=not archive)
+    items = context["items"]
+
+    def render(shown: int) -> MessageTemplate:
+        view = context | {"items": items[:shown], "held_back": len(items) - shown}
+        return render_pair(folders, "digest", view, held_back=len(items) - shown)
+
+    message = render(len(items))
+    if archive or budget is None or message.max_size <= budget:
+        return message
+    fits, over = 0, len(items)  # the most items that fit lies in [fits, over)
+    best = render(0)
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        candidate = render(middle)
+        if candidate.max_size <= budget:
+            fits, best = middle, candidate
+        else:
+            over = middle
+    return best
+
+
+def edition_context(
+    edition: Edition, lst: ListSettings, fields: dict[str, str], *, today: date | None = None, personal: bool = True
+) -> dict:
+    """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
+    catalog = Catalog(lst.language)
+    items = [item_view(brief, catalog) for brief in edition.items]
+    first = items[0].lede if items else lst.description
+    return frame(lst, catalog, edition.subject, first, fields, personal=personal) | {
+        "date": catalog.date(today or _edition_day(edition)),
         "intro": edition.intro,
-        "items": edition.items,
-        "postal_address": lst.postal_address,
-        "brand": "#1d4e89",
-        "fields": markers,
+        "items": items,
+        "held_back": 0,
     }
-    env = _environment(templates)
-    try:
-        mjml_source = env.get_template("digest.mjml.j2").render(context)
-        text = env.get_template("digest.txt.j2").render(context)
-    except TemplateError as exc:
-        where = f"{getattr(exc, 'name', None) or 'template'}, line {getattr(exc, 'lineno', '?')}"
-        raise RenderError(f"{where}: {exc}") from None
-    try:
-        body = mjml2html(mjml_source, fonts={})
-    except ValueError as exc:
-        raise RenderError(f"digest.mjml.j2: MJML error: {exc}") from None
-    return MessageTemplate(subject=edition.subject, html=body, text=text, markers=markers)
 
 
-def personalize(template: MessageTemplate, values: dict[str, str]) -> tuple[str, str]:
-    """The (html, text) of one recipient's message; values are escaped for HTML."""
-    body, text = template.html, template.text
-    for field, marker in template.markers.items():
-        value = values.get(field, "")
-        body = body.replace(marker, html.escape(value, quote=True))
-        text = text.replace(marker, value)
-    return body, text
+def make_markers(fields: Sequence[str]) -> dict[str, str]:
+    """A marker per field, with a nonce of its own so no article text can forge one."""
+    nonce = secrets.token_hex(8)
+    return {f: f"@@{nonce}.{f}@@" for f in fields}
+
+
+def frame(
+    lst: ListSettings, catalog: Catalog, subject: str, preview: str, fields: dict[str, str], personal: bool = True
+) -> dict:
+    """What every mail's layout reads: language, theme, list, preheader and the recipient's fields."""
+    return {
+        "t": catalog,
+        "lang": lst.language,
+        "dir": catalog.direction,
+        "subject": subject,
+        "preheader": preheader(preview),
+        "list_name": lst.name,
+        "description": lst.description,
+        "date": None,
+        "postal_address": lst.postal_address,
+        "theme": lst.theme,
+        "fields": fields,
+        "personal": personal,
+        "footer_links": FOOTER_LINKS,
+    }
+
+
+def render_pair(folders: Templates, stem: str, context: dict, held_back: int = 0) -> MessageTemplate:
+    """`{stem}.mjml.j2` and its plain-text twin `{stem}.txt.j2`, rendered with one context."""
+    return MessageTemplate(
+        subject=context["subject"],
+        html=folders.html(f"{stem}.mjml.j2", context, fonts=context["theme"].fonts),
+        text=folders.text(f"{stem}.txt.j2", context),
+        markers=context["fields"],
+        held_back=held_back,
+    )
+
+
+def _edition_day(edition: Edition) -> date:
+    when = edition.sent_at or edition.created_at
+    return when.date() if when else date.today()
+
+
+def personalize(template: MessageTemplate, values: Mapping[str, str]) -> tuple[str, str]:
+    """The (html, text) of one recipient's message: values escaped for HTML, verbatim in text."""
+    plain = {f: values.get(f, "") for f in template.markers}
+    if "name" in plain:
+        plain["name"] = " ".join(plain["name"].split())[:NAME_CHARS]
+    escaped = {f: html.escape(v, quote=True) for f, v in plain.items()}
+    return template.html_holes.fill(escaped), template.text_holes.fill(plain)
+
+
+def render_archive(
+    edition: Edition, lst: ListSettings, templates: Path | Sequence[Path], archive_url: str
+) -> str:
+    """The public web page of an edition: every item, and no recipient's name or personal links."""
+    page, _ = personalize(render_edition(edition, lst, templates, archive=True), {"archive_url": archive_url})
+    return page

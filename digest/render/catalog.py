@@ -1,0 +1,154 @@
+"""Every fixed string of the mail templates, in each language a list may speak.
+
+Templates call `t("key", name=value)`; dates, numbers and durations go through Babel so they
+follow the language's own conventions. A language without a catalogue falls back to English
+words but keeps its own dates and writing direction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.units import format_unit
+
+RTL = frozenset({"ar", "he", "fa", "ur"})
+WORDS_PER_MINUTE = 230
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "labelled": "{label}: {value}",
+        "quote": "“{text}”",
+        "read_more": "Read more",
+        "reading_time": "{duration} read",
+        "also_covered_by": "Also covered by:",
+        "more_in_archive.one": "One more story in the web archive",
+        "more_in_archive.other": "{count} more stories in the web archive",
+        "greeting": "Hello {name},",
+        "why": "You receive this email because you subscribed to {list}.",
+        "unsubscribe": "Unsubscribe",
+        "preferences": "Preferences",
+        "view_in_browser": "View in browser",
+        "archive_note": "You are reading the web archive of {list}.",
+        "confirm_subject": "Confirm your subscription to {list}",
+        "confirm_body": "Please confirm that you want to receive {list} by email.",
+        "confirm_button": "Confirm my subscription",
+        "confirm_ignore": "If you did not ask for this, ignore this message: you will not be subscribed.",
+        "welcome_subject": "Welcome to {list}",
+        "welcome_body": "Your subscription to {list} is confirmed.",
+        "welcome_leave": "Changed your mind? You can unsubscribe at any time.",
+    },
+    "fr": {
+        "labelled": "{label}\u00a0: {value}",
+        "quote": "«\u00a0{text}\u00a0»",
+        "read_more": "Lire la suite",
+        "reading_time": "{duration} de lecture",
+        "also_covered_by": "Également traité par\u00a0:",
+        "more_in_archive.one": "Un article de plus dans l’archive en ligne",
+        "more_in_archive.other": "{count} articles de plus dans l’archive en ligne",
+        "greeting": "Bonjour {name},",
+        "why": "Vous recevez ce message parce que vous êtes abonné à {list}.",
+        "unsubscribe": "Se désabonner",
+        "preferences": "Préférences",
+        "view_in_browser": "Voir dans le navigateur",
+        "archive_note": "Vous lisez l’archive en ligne de {list}.",
+        "confirm_subject": "Confirmez votre abonnement à {list}",
+        "confirm_body": "Merci de confirmer que vous souhaitez recevoir {list} par e-mail.",
+        "confirm_button": "Confirmer mon abonnement",
+        "confirm_ignore": "Si vous n’avez rien demandé, ignorez ce message\u00a0: vous ne serez pas abonné.",
+        "welcome_subject": "Bienvenue dans {list}",
+        "welcome_body": "Votre abonnement à {list} est confirmé.",
+        "welcome_leave": "Vous avez changé d’avis\u00a0? Vous pouvez vous désabonner à tout moment.",
+    },
+    "de": {
+        "labelled": "{label}: {value}",
+        "quote": "„{text}“",
+        "read_more": "Weiterlesen",
+        "reading_time": "{duration} Lesezeit",
+        "also_covered_by": "Auch berichtet von:",
+        "more_in_archive.one": "Ein weiterer Artikel im Web-Archiv",
+        "more_in_archive.other": "{count} weitere Artikel im Web-Archiv",
+        "greeting": "Hallo {name},",
+        "why": "Sie erhalten diese E-Mail, weil Sie {list} abonniert haben.",
+        "unsubscribe": "Abbestellen",
+        "preferences": "Einstellungen",
+        "view_in_browser": "Im Browser ansehen",
+        "archive_note": "Sie lesen das Web-Archiv von {list}.",
+        "confirm_subject": "Bestätigen Sie Ihr Abonnement von {list}",
+        "confirm_body": "Bitte bestätigen Sie, dass Sie {list} per E-Mail erhalten möchten.",
+        "confirm_button": "Abonnement bestätigen",
+        "confirm_ignore": "Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht: Sie werden nicht eingetragen.",
+        "welcome_subject": "Willkommen bei {list}",
+        "welcome_body": "Ihr Abonnement von {list} ist bestätigt.",
+        "welcome_leave": "Meinung geändert? Sie können jederzeit abbestellen.",
+    },
+    "es": {
+        "labelled": "{label}: {value}",
+        "quote": "«{text}»",
+        "read_more": "Seguir leyendo",
+        "reading_time": "{duration} de lectura",
+        "also_covered_by": "También publicado por:",
+        "more_in_archive.one": "Una noticia más en el archivo web",
+        "more_in_archive.other": "{count} noticias más en el archivo web",
+        "greeting": "Hola, {name}:",
+        "why": "Recibes este correo porque te suscribiste a {list}.",
+        "unsubscribe": "Darse de baja",
+        "preferences": "Preferencias",
+        "view_in_browser": "Ver en el navegador",
+        "archive_note": "Estás leyendo el archivo web de {list}.",
+        "confirm_subject": "Confirma tu suscripción a {list}",
+        "confirm_body": "Confirma que quieres recibir {list} por correo electrónico.",
+        "confirm_button": "Confirmar mi suscripción",
+        "confirm_ignore": "Si no lo has solicitado, ignora este mensaje: no quedarás suscrito.",
+        "welcome_subject": "Te damos la bienvenida a {list}",
+        "welcome_body": "Tu suscripción a {list} está confirmada.",
+        "welcome_leave": "¿Has cambiado de opinión? Puedes darte de baja en cualquier momento.",
+    },
+    "it": {
+        "labelled": "{label}: {value}",
+        "quote": "«{text}»",
+        "read_more": "Continua a leggere",
+        "reading_time": "{duration} di lettura",
+        "also_covered_by": "Ne parlano anche:",
+        "more_in_archive.one": "Un altro articolo nell’archivio web",
+        "more_in_archive.other": "Altri {count} articoli nell’archivio web",
+        "greeting": "Ciao {name},",
+        "why": "Ricevi questa email perché ti sei iscritto a {list}.",
+        "unsubscribe": "Annulla l’iscrizione",
+        "preferences": "Preferenze",
+        "view_in_browser": "Visualizza nel browser",
+        "archive_note": "Stai leggendo l’archivio web di {list}.",
+        "confirm_subject": "Conferma la tua iscrizione a {list}",
+        "confirm_body": "Conferma di voler ricevere {list} via email.",
+        "confirm_button": "Conferma l’iscrizione",
+        "confirm_ignore": "Se non l’hai richiesto, ignora questo messaggio: non verrai iscritto.",
+        "welcome_subject": "Benvenuto in {list}",
+        "welcome_body": "La tua iscrizione a {list} è confermata.",
+        "welcome_leave": "Hai cambiato idea? Puoi annullare l’iscrizione in qualsiasi momento.",
+    },
+}
+
+
+class Catalog:
+    """The words, dates and durations of one language, as templates use them."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.direction = "rtl" if language in RTL else "ltr"
+        self._strings = STRINGS.get(language, STRINGS["en"])
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self._strings[key].format(**values)
+
+    def plural(self, key: str, count: int, **values: object) -> str:
+        """One/other plural forms: enough for the catalogue's languages and counts of one or more."""
+        form = "one" if count == 1 else "other"
+        return self(f"{key}.{form}", count=count, **values)
+
+    def date(self, day: date) -> str:
+        return format_date(day, format="long", locale=self.language)
+
+    def reading_time(self, words: int) -> str:
+        minutes = max(1, round(words / WORDS_PER_MINUTE))
+        duration = format_unit(minutes, "duration-minute", length="short", locale=self.language)
+        return self("reading_time", duration=duration)

@@ -1,0 +1,57 @@
+"""The public web archive: an edition as its readers got it, without anyone's personal links.
+
+The mail's "view in browser" link points here, so an edition is served from the moment it starts
+sending (the first recipients already hold the link), not only once every row is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
+
+from digest.config import ConfigError, Settings
+from digest.links import ARCHIVE_PATH
+from digest.render import render_archive
+from digest.store.editions import load_edition
+
+PUBLIC_STATUSES = ("sending", "sent")
+HEADERS = {
+    # The page is an email: no scripts, images and fonts over https only.
+    "Content-Security-Policy": "default-src 'none'; img-src https: data:; style-src 'unsafe-inline' https:; "
+    "font-src https:; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "public, max-age=300",
+}
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Store:
+    engine: Engine
+    settings: Settings
+
+
+def get_store(request: Request) -> Store:
+    """The app's database engine and settings, which the app puts in `app.state`."""
+    return Store(request.app.state.engine, request.app.state.settings)
+
+
+@router.get("/archive/{edition_id}", response_class=HTMLResponse)
+def archive_page(edition_id: int, store: Store = Depends(get_store)) -> HTMLResponse:
+    with store.engine.connect() as conn:
+        edition = load_edition(conn, edition_id)
+    if edition is None or edition.status not in PUBLIC_STATUSES:
+        raise HTTPException(status_code=404, detail="No such edition in the archive.")
+    settings = store.settings
+    try:
+        lst = settings.get_list(edition.list_id)
+    except ConfigError:
+        raise HTTPException(status_code=404, detail="No such edition in the archive.") from None
+    url = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
+    page = render_archive(edition, lst, settings.template_folders(lst), url)
+    return HTMLResponse(page, headers=HEADERS)
