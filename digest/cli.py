@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,9 @@ from rich.table import Table
 from digest import config
 from digest.errors import DigestError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="digest: newsletter digests with ledes and quotes.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="digest: newsletter digests with ledes and quotes."
+)
 editions_app = typer.Typer(no_args_is_help=True, help="Build, list and inspect editions.")
 subscribers_app = typer.Typer(no_args_is_help=True, help="Manage subscribers.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -30,7 +33,8 @@ err = Console(stderr=True, soft_wrap=True)
 def _global(
     ctx: typer.Context,
     config_path: Annotated[
-        Path | None, typer.Option("--config", "-c", help="config.yaml to use (default: $DIGEST_CONFIG or ./config.yaml).")
+        Path | None,
+        typer.Option("--config", "-c", help="config.yaml to use (default: $DIGEST_CONFIG or ./config.yaml)."),
     ] = None,
 ) -> None:
     ctx.obj = {"config_path": config_path}
@@ -72,7 +76,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
 ) -> None:
     """Read the configured sources and store new and changed articles."""
     from digest.ingest.run import ingest as run_ingest
@@ -82,7 +88,9 @@ def ingest(
         settings.get_source(name)
     engine = store_of(settings)
     with out.status("ingesting") as status:
-        report = run_ingest(engine, settings, source, progress=lambda name: status.update(f"ingesting {name}"))
+        report = run_ingest(
+            engine, settings, source, progress=lambda name: status.update(f"ingesting {name}")
+        )
     out.print(
         f"new {report.new}, updated {report.updated}, unchanged {report.unchanged}, "
         f"skipped items {len(report.skipped)}, failed sources {len(report.failed)}"
@@ -99,33 +107,155 @@ def ingest(
 @app.command()
 def trim(
     paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders of them.")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per article, one per line.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per article, one per line.")
+    ] = False,
     lede_words: Annotated[int, typer.Option(help="Word budget of the lede.")] = 60,
     max_quotes: Annotated[int, typer.Option(help="Key quotes per article.")] = 2,
-    all_quotes: Annotated[bool, typer.Option(help="Every direct quotation in order, not the key ones.")] = False,
+    all_quotes: Annotated[
+        bool, typer.Option(help="Every direct quotation in order, not the key ones.")
+    ] = False,
     language: Annotated[str | None, typer.Option(help="Force the language (en, fr, de, es, it).")] = None,
 ) -> None:
     """Trim articles into a lede and key quotes."""
     from digest.trim.command import run
 
     code = run(
-        paths, as_json=as_json, lede_words=lede_words, max_quotes=max_quotes, all_quotes=all_quotes, language=language
+        paths,
+        as_json=as_json,
+        lede_words=lede_words,
+        max_quotes=max_quotes,
+        all_quotes=all_quotes,
+        language=language,
     )
     raise typer.Exit(code)
 
 
 @editions_app.command("build")
-def editions_build(ctx: typer.Context, list_id: Annotated[str, typer.Argument(help="The list's id.")]) -> None:
-    """Build the list's next edition from articles not yet in one of its editions."""
-    from digest.editions.build import build_edition
+def editions_build(
+    ctx: typer.Context, list_id: Annotated[str, typer.Argument(help="The list's id.")]
+) -> None:
+    """Build the list's next edition, or rebuild its draft keeping the editors' changes."""
+    from digest.editions import service
     from digest.lists import sync_lists
 
     settings = settings_of(ctx)
     settings.get_list(list_id)
     engine = store_of(settings)
     sync_lists(engine, settings)
-    result = build_edition(engine, settings, list_id)
-    out.print(result.reason)
+    out.print(service.build(engine, settings, list_id, actor=actor()).reason)
+
+
+def actor() -> str:
+    """Who is acting, for the edition's change log: $DIGEST_EDITOR, else the login name."""
+    import getpass
+
+    return os.environ.get("DIGEST_EDITOR") or getpass.getuser()
+
+
+def _change(ctx: typer.Context, edition_id: int, op: str, **args) -> None:
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    edition = service.change(store_of(settings), settings, edition_id, actor(), op, **args)
+    out.print(f"edition #{edition.id} ({edition.status}): {op} recorded; {len(edition.items)} item(s)")
+    for i, item in enumerate(edition.items, 1):
+        out.print(f"  {i}. [dim]#{item.article_id}[/] {item.title}", highlight=False)
+
+
+ArticleId = Annotated[int, typer.Argument(help="The article's id, as `editions show` prints it.")]
+
+
+@editions_app.command("pin")
+def editions_pin(ctx: typer.Context, edition_id: int, article_id: ArticleId) -> None:
+    """Keep an article in the edition, ahead of the automatic picks."""
+    _change(ctx, edition_id, "pin", article_id=article_id)
+
+
+@editions_app.command("exclude")
+def editions_exclude(ctx: typer.Context, edition_id: int, article_id: ArticleId) -> None:
+    """Leave an article out of the edition, also when it is rebuilt."""
+    _change(ctx, edition_id, "exclude", article_id=article_id)
+
+
+@editions_app.command("move")
+def editions_move(ctx: typer.Context, edition_id: int, article_id: ArticleId, position: int) -> None:
+    """Move an item to a position (1 is the top story)."""
+    _change(ctx, edition_id, "move", article_id=article_id, position=position)
+
+
+@editions_app.command("add")
+def editions_add(ctx: typer.Context, edition_id: int, url: str) -> None:
+    """Add an article by its URL (it must have been ingested)."""
+    _change(ctx, edition_id, "add", url=url)
+
+
+@editions_app.command("edit")
+def editions_edit(
+    ctx: typer.Context,
+    edition_id: int,
+    subject: Annotated[str | None, typer.Option(help="A new subject line.")] = None,
+    intro: Annotated[str | None, typer.Option(help="The editor's intro ('' removes it).")] = None,
+    lede: Annotated[
+        tuple[int, str] | None, typer.Option(help="ARTICLE TEXT: replace an item's lede.")
+    ] = None,
+    quote: Annotated[
+        tuple[int, str] | None,
+        typer.Option(help="ARTICLE N|none: show the article's Nth quotation (from 0), or none."),
+    ] = None,
+) -> None:
+    """Edit the subject, the intro, an item's lede or its quote."""
+    if subject is not None:
+        _change(ctx, edition_id, "subject", text=subject)
+    if intro is not None:
+        _change(ctx, edition_id, "intro", text=intro)
+    if lede is not None:
+        _change(ctx, edition_id, "lede", article_id=lede[0], text=lede[1])
+    if quote is not None:
+        if quote[1] != "none" and not quote[1].isdigit():
+            raise DigestError(f"--quote {quote[0]} {quote[1]}: give a quotation number or 'none'")
+        _change(
+            ctx, edition_id, "quote", article_id=quote[0], index=None if quote[1] == "none" else int(quote[1])
+        )
+    if subject is intro is lede is quote is None:
+        raise DigestError("nothing to edit: give --subject, --intro, --lede or --quote")
+
+
+def _transition(ctx: typer.Context, edition_id: int, target: str, **values) -> None:
+    from digest.editions import service
+
+    edition = service.transition(store_of(settings_of(ctx)), edition_id, target, actor(), **values)
+    out.print(f"edition #{edition.id} is {edition.status}")
+
+
+@editions_app.command("approve")
+def editions_approve(ctx: typer.Context, edition_id: int) -> None:
+    """Approve an edition: `digest serve` sends it, or send it now with `digest send`."""
+    _transition(ctx, edition_id, "approved")
+
+
+@editions_app.command("schedule")
+def editions_schedule(
+    ctx: typer.Context,
+    edition_id: int,
+    at: Annotated[
+        str, typer.Option(help="When to send: ISO 8601, e.g. 2026-12-01T07:00+01:00 (no offset: UTC).")
+    ],
+) -> None:
+    """Schedule an approved edition for a given time; `digest serve` sends it then."""
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise DigestError(f"--at {at!r}: not an ISO 8601 date and time") from None
+    _transition(ctx, edition_id, "scheduled", scheduled_for=when if when.tzinfo else when.replace(tzinfo=UTC))
+
+
+@editions_app.command("cancel")
+def editions_cancel(ctx: typer.Context, edition_id: int) -> None:
+    """Cancel an edition; its articles become available to the next one."""
+    _transition(ctx, edition_id, "canceled")
 
 
 @editions_app.command("list")
@@ -152,7 +282,7 @@ def editions_list(ctx: typer.Context, list_id: Annotated[str | None, typer.Optio
 @editions_app.command("show")
 def editions_show(ctx: typer.Context, edition_id: int) -> None:
     """Show an edition's items, ledes and quotes."""
-    from digest.store.editions import delivery_counts, load_edition
+    from digest.store.editions import changes, delivery_counts, load_edition
 
     engine = store_of(settings_of(ctx))
     with engine.connect() as conn:
@@ -160,13 +290,23 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
         if edition is None:
             raise DigestError(f"no edition #{edition_id}")
         counts = delivery_counts(conn, edition_id)
-    out.print(f"[bold]#{edition.id}[/] {edition.subject}  ({edition.list_id}, {edition.status})", highlight=False)
+        log = changes(conn, edition_id)
+    out.print(
+        f"[bold]#{edition.id}[/] {edition.subject}  ({edition.list_id}, {edition.status})", highlight=False
+    )
     for i, item in enumerate(edition.items, 1):
-        out.print(f"\n{i}. [bold]{item.title}[/]  [dim]{item.source}[/]\n   {item.lede}", highlight=False)
+        out.print(
+            f"\n{i}. [bold]{item.title}[/]  [dim]article #{item.article_id}, {item.source}[/]\n   {item.lede}",
+            highlight=False,
+        )
         for q in item.quotes:
             out.print(f"   “{q.text}” — {q.speaker or 'unattributed'}", highlight=False)
     if counts:
         out.print("\ndeliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    out.print("\nchanges:")
+    for row in log:
+        args = ", ".join(f"{k}={v}" for k, v in row.args.items())
+        out.print(f"  {row.at:%Y-%m-%d %H:%M} {row.actor}: {row.op} {args}", highlight=False)
 
 
 @app.command()
@@ -175,7 +315,8 @@ def preview(
     edition_id: int,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the HTML here.")] = None,
     width: Annotated[
-        int | None, typer.Option("--width", help="Show the mail in a frame this wide: 375 (phone) or 600 (desktop).")
+        int | None,
+        typer.Option("--width", help="Show the mail in a frame this wide: 375 (phone) or 600 (desktop)."),
     ] = None,
 ) -> None:
     """Render an edition to an HTML file as a subscriber would see it, and show its size."""
@@ -197,7 +338,12 @@ def send(ctx: typer.Context, edition_id: int) -> None:
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task(f"sending #{edition_id}", total=None)
         report = send_edition(
-            engine, settings, edition_id, make_backend(settings), links_of(settings), lambda n: bar.advance(task, n)
+            engine,
+            settings,
+            edition_id,
+            make_backend(settings),
+            links_of(settings),
+            lambda n: bar.advance(task, n),
         )
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "no recipients"
     out.print(f"edition #{edition_id}: {report.status}; sent now {report.sent_now}; rows: {counts}")
@@ -208,7 +354,9 @@ def send(ctx: typer.Context, edition_id: int) -> None:
 @subscribers_app.command("import")
 def subscribers_import(
     ctx: typer.Context,
-    csv_file: Annotated[Path, typer.Argument(help="CSV with an email column; name, language, timezone, status.")],
+    csv_file: Annotated[
+        Path, typer.Argument(help="CSV with an email column; name, language, timezone, status.")
+    ],
     list_id: Annotated[str, typer.Option("--list", help="The list to add them to.")],
     consent: Annotated[
         str | None, typer.Option(help="Where their consent was given; needed to import confirmed members.")
@@ -232,6 +380,73 @@ def subscribers_import(
     )
     for row, reason in report.rejected:
         err.print(f"  {csv_file}, row {row}: {reason}", highlight=False)
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Each list's next run, last run and last edition; failing sources; who runs the scheduler."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from digest.lease import holder_of
+    from digest.schedule import trigger_of
+    from digest.store.editions import list_editions
+    from digest.store.tables import runs, sources
+
+    settings = settings_of(ctx)
+    engine = store_of(settings)
+    now = datetime.now(UTC)
+    table = Table("list", "schedule", "next run", "last run", "last edition")
+    with engine.connect() as conn:
+        for lst in settings.lists:
+            next_run = trigger_of(lst).get_next_fire_time(None, now)
+            last_run = conn.execute(
+                select(runs.c.slot, runs.c.outcome)
+                .where(runs.c.list_id == lst.id)
+                .order_by(runs.c.id.desc())
+                .limit(1)
+            ).first()
+            editions = list_editions(conn, lst.id)
+            last = editions[-1] if editions else None
+            table.add_row(
+                lst.id,
+                f"{lst.schedule} ({lst.timezone})",
+                f"{next_run:%Y-%m-%d %H:%M %Z}" if next_run else "-",
+                f"{last_run.slot}: {last_run.outcome or 'running'}" if last_run else "-",
+                f"#{last.id} {last.status}: {last.subject}" if last else "-",
+            )
+        failing = conn.execute(
+            select(sources.c.name, sources.c.last_error).where(sources.c.last_error.is_not(None))
+        )
+        failing = failing.all()
+    out.print(table)
+    for name, error in failing:
+        out.print(f"[red]source {name} failing[/]: {error}", highlight=False)
+    lease = holder_of(engine)
+    if lease and (lease[1].replace(tzinfo=UTC) if lease[1].tzinfo is None else lease[1]) > now:
+        out.print(f"scheduler: run by {lease[0]} (lease until {lease[1]:%H:%M:%S} UTC)")
+    else:
+        out.print("scheduler: not running (start it with `digest serve`)")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    scheduler: Annotated[
+        bool, typer.Option(help="Also run the scheduler (while this process holds the lease).")
+    ] = True,
+) -> None:
+    """Serve the web app and run the scheduler; SIGTERM stops gracefully."""
+    from digest.serve import serve as run_server
+
+    settings = settings_of(ctx)
+    if scheduler:
+        links_of(settings)  # refuse to start without the signing key the scheduled sends need
+    path = str(config.config_path((ctx.obj or {}).get("config_path")).resolve())
+    run_server(settings, path, host, port, scheduler)
 
 
 @app.command()

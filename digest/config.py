@@ -96,6 +96,14 @@ class Theme(Strict):
     )
 
 
+class ReviewSettings(Strict):
+    """A reviewed list: the scheduler builds a draft, mails its editors a preview, and sends once approved."""
+
+    editors: list[EmailStr] = Field(min_length=1)
+    deadline_hours: float = Field(4, gt=0, le=168)
+    at_deadline: Literal["send", "skip"] = "skip"
+
+
 class ListSettings(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
@@ -114,6 +122,19 @@ class ListSettings(Strict):
     sources: list[str] = Field(default_factory=list, description="source names; empty means all")
     templates: str | None = Field(None, description="a template folder of its own, searched before the default")
     theme: Theme = Theme()
+    subject: str = Field("{list}: {top}", description="pattern of the default subject: {list}, {top}, {date}, {count}")
+    window_days: int = Field(7, ge=1, le=365, description="first edition: articles of the last N days")
+    per_source: int = Field(5, ge=1, le=100, description="at most this many items from one source")
+    review: ReviewSettings | None = None
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_pattern(cls, value: str) -> str:
+        try:
+            value.format(list="", top="", date="", count=0)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"unknown placeholder or bad braces ({exc}); use {{list}}, {{top}}, {{date}}, {{count}}") from None
+        return value
 
 
 class SmtpSettings(Strict):

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import UTC, datetime
 
 from rich.console import Console
 
 from digest import config
 from digest.config import Settings
 from digest.deliver.backends import make_backend
-from digest.deliver.send import send_edition
-from digest.editions.build import build_edition
+from digest.editions.run import run_slot
 from digest.errors import DigestError
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.lists import sync_lists
 from digest.preview import write_preview
+from digest.schedule import due_slot
 from digest.store.db import open_store
-from digest.store.editions import list_editions
 from subscribers.importer import import_csv
 from subscribers.service import member_counts
 from subscribers.tokens import Tokens
@@ -36,7 +36,9 @@ def _demo_secret(settings: Settings, out: Console) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))
         os.chmod(path, 0o600)
-        out.print(f"{config.SECRET_KEY_ENV} is not set: the demo made a signing key in {path} (for the demo only)")
+        out.print(
+            f"{config.SECRET_KEY_ENV} is not set: the demo made a signing key in {path} (for the demo only)"
+        )
     return path.read_text().strip()
 
 
@@ -69,21 +71,19 @@ def run_demo(settings: Settings, out: Console) -> None:
     for line in found.skipped:
         out.print(f"  [yellow]skipped[/] {line}", highlight=False)
 
+    now = datetime.now(UTC)
     for lst in settings.lists:
-        built = build_edition(engine, settings, lst.id)
-        out.print(f"[bold]edition[/] {built.reason}")
-        with engine.connect() as conn:
-            pending = [row.id for row in list_editions(conn, lst.id, statuses=("draft", "sending"))]
-        if not pending:
-            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: no edition is waiting to go out")
-        for edition_id in pending:
-            sent = send_edition(engine, settings, edition_id, make_backend(settings), links)
-            out.print(
-                f"[bold]deliver[/] edition #{edition_id} {sent.status}: {sent.sent_now} message(s) sent now "
-                f"to {sent.recipients} confirmed recipient(s) through the {settings.delivery.backend} backend"
-            )
-            path, size, _ = write_preview(engine, settings, edition_id)
-            out.print(f"[bold]preview[/] {path} ({size / 1024:.1f} KB of HTML)")
+        # the same run the scheduler makes at the list's slot: build, approve, send
+        run = run_slot(engine, settings, lst.id, due_slot(lst, now), make_backend(settings), links, now)
+        if run.sent is None:
+            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {run.outcome}")
+            continue
+        out.print(
+            f"[bold]deliver[/] edition #{run.edition_id} {run.sent.status}: {run.sent.sent_now} message(s) sent "
+            f"now to {run.sent.recipients} confirmed recipient(s) through the {settings.delivery.backend} backend"
+        )
+        path, size, _ = write_preview(engine, settings, run.edition_id)
+        out.print(f"[bold]preview[/] {path} ({size / 1024:.1f} KB of HTML)")
     if settings.delivery.backend == "file":
         outbox = settings.path(settings.delivery.outbox)
         count = len(list(outbox.glob("*.eml"))) if outbox.is_dir() else 0

@@ -80,6 +80,7 @@ class Edition:
     intro: str | None = None
     created_at: datetime | None = None
     sent_at: datetime | None = None
+    scheduled_for: datetime | None = None
     id: int | None = None
 
 

@@ -10,7 +10,7 @@ import pytest
 from digest import config
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.send import send_edition
-from digest.editions.build import build_edition
+from digest.editions import service
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.lists import sync_lists
@@ -54,7 +54,8 @@ def ready(instance, db_url):
     with engine.begin() as conn:
         import_csv(conn, instance / "members.csv", "world", consent="test fixture")
     ingest(engine, settings)
-    edition = build_edition(engine, settings, "world").edition
+    edition = service.build(engine, settings, "world", actor="test").edition
+    service.transition(engine, edition.id, "approved", actor="test")
     yield settings, engine, edition.id
     engine.dispose()
 

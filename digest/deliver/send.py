@@ -33,7 +33,7 @@ from digest.store.editions import (
 from subscribers.service import recipients
 from subscribers.tables import subscribers as subscriber_rows
 
-SENDABLE = ("draft", "approved", "scheduled", "sending")
+SENDABLE = ("approved", "scheduled", "sending")  # a draft must be approved first
 OUTCOME = {"accepted": "sent", "retry": "deferred", "failed": "failed"}  # backend result -> row status
 
 
@@ -73,8 +73,13 @@ def send_edition(
         if edition is None:
             raise SendError(f"no edition #{edition_id}")
         if edition.status not in SENDABLE + ("sent",):
+            hint = (
+                f": approve it first (digest editions approve {edition_id})"
+                if edition.status == "draft"
+                else ""
+            )
             raise SendError(
-                f"edition #{edition_id} is {edition.status}; only {', '.join(SENDABLE)} can be sent"
+                f"edition #{edition_id} is {edition.status}; only {', '.join(SENDABLE)} can be sent{hint}"
             )
         if edition.status != "sending" and edition.status != "sent":
             _create_rows(conn, edition_id, edition.list_id)

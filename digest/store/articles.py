@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from digest.domain import Article
 
@@ -110,3 +110,28 @@ def articles_of_sources(conn: Connection, names: Iterable[str], exclude_ids: set
         .order_by(articles.c.published_at.desc().nulls_last(), articles.c.id)
     )
     return [to_article(r, r.source_name) for r in conn.execute(query) if r.id not in exclude_ids]
+
+
+def _with_source():
+    return select(articles, sources.c.name.label("source_name")).join(sources, sources.c.id == articles.c.source_id)
+
+
+def candidate_articles(conn: Connection, names: Iterable[str], since: datetime, exclude_ids: set[int]) -> list[Article]:
+    """Articles of the named sources published (or, undated, fetched) since a moment, newest first."""
+    when = func.coalesce(articles.c.published_at, articles.c.fetched_at)
+    query = (
+        _with_source()
+        .where(sources.c.name.in_(list(names)), when >= since)
+        .order_by(when.desc(), articles.c.id)
+    )
+    return [to_article(r, r.source_name) for r in conn.execute(query) if r.id not in exclude_ids]
+
+
+def articles_by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Article]:
+    rows = conn.execute(_with_source().where(articles.c.id.in_(list(ids))))
+    return {r.id: to_article(r, r.source_name) for r in rows}
+
+
+def article_by_url(conn: Connection, url: str) -> Article | None:
+    row = conn.execute(_with_source().where(articles.c.url == url).order_by(articles.c.id).limit(1)).first()
+    return to_article(row, row.source_name) if row else None

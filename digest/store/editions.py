@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
-from digest.domain import Brief, Delivery, Edition, Quote
+from digest.domain import Brief, Coverage, Delivery, Edition, Quote
 
-from .tables import deliveries, edition_items, editions
+from .tables import deliveries, edition_changes, edition_items, editions
 
 
 def now() -> datetime:
@@ -17,7 +17,7 @@ def now() -> datetime:
 
 
 def insert_edition(conn: Connection, edition: Edition) -> int:
-    edition_id = conn.execute(
+    edition.id = conn.execute(
         insert(editions).values(
             list_id=edition.list_id,
             status=edition.status,
@@ -26,23 +26,46 @@ def insert_edition(conn: Connection, edition: Edition) -> int:
             created_at=now(),
         )
     ).inserted_primary_key[0]
-    for position, brief in enumerate(edition.items):
+    write_items(conn, edition.id, edition.items)
+    return edition.id
+
+
+def write_items(conn: Connection, edition_id: int, items: list[Brief]) -> None:
+    """Replace an edition's items with these, in this order."""
+    conn.execute(delete(edition_items).where(edition_items.c.edition_id == edition_id))
+    if items:
         conn.execute(
-            insert(edition_items).values(
-                edition_id=edition_id,
-                article_id=brief.article_id,
-                position=position,
-                title=brief.title,
-                url=brief.url,
-                source=brief.source,
-                language=brief.language,
-                byline=brief.byline,
-                lede=brief.lede,
-                quotes=[{"text": q.text, "speaker": q.speaker, "cue": q.cue} for q in brief.quotes],
-            )
+            insert(edition_items),
+            [
+                {
+                    "edition_id": edition_id,
+                    "article_id": brief.article_id,
+                    "position": position,
+                    "title": brief.title,
+                    "url": brief.url,
+                    "source": brief.source,
+                    "language": brief.language,
+                    "byline": brief.byline,
+                    "lede": brief.lede,
+                    "quotes": [{"text": q.text, "speaker": q.speaker, "cue": q.cue} for q in brief.quotes],
+                    "words": brief.words,
+                    "also": [{"source": c.source, "url": c.url} for c in brief.also],
+                }
+                for position, brief in enumerate(items)
+            ],
         )
-    edition.id = edition_id
-    return edition_id
+
+
+def update_edition(conn: Connection, edition_id: int, **values) -> None:
+    """Set an edition's subject, intro or scheduled_for."""
+    conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
+
+
+def set_edition_status(conn: Connection, edition_id: int, status: str) -> None:
+    values = {"status": status}
+    if status == "sent":
+        values["sent_at"] = now()
+    conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
 
 
 def _brief(row) -> Brief:
@@ -55,6 +78,8 @@ def _brief(row) -> Brief:
         language=row.language,
         byline=row.byline,
         article_id=row.article_id,
+        words=row.words,
+        also=[Coverage(**c) for c in row.also or []],
     )
 
 
@@ -75,6 +100,7 @@ def load_edition(conn: Connection, edition_id: int) -> Edition | None:
         intro=row.intro,
         created_at=row.created_at,
         sent_at=row.sent_at,
+        scheduled_for=row.scheduled_for,
         items=[_brief(r) for r in items],
     )
 
@@ -88,22 +114,42 @@ def list_editions(conn: Connection, list_id: str | None = None, statuses: Iterab
     return conn.execute(query).all()
 
 
-def used_article_ids(conn: Connection, list_id: str) -> set[int]:
-    """Articles already placed in an edition of the list that was not canceled."""
+def open_draft(conn: Connection, list_id: str) -> int | None:
+    """The list's newest edition still in draft, if any."""
+    return conn.execute(
+        select(editions.c.id)
+        .where(editions.c.list_id == list_id, editions.c.status == "draft")
+        .order_by(editions.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def last_sent_at(conn: Connection, list_id: str) -> datetime | None:
+    return conn.execute(
+        select(func.max(editions.c.sent_at)).where(editions.c.list_id == list_id, editions.c.status == "sent")
+    ).scalar()
+
+
+def record_change(conn: Connection, edition_id: int, actor: str, op: str, args: dict) -> None:
+    conn.execute(insert(edition_changes).values(edition_id=edition_id, actor=actor, at=now(), op=op, args=args))
+
+
+def changes(conn: Connection, edition_id: int) -> list:
+    """The edition's change log, oldest first: rows with actor, at, op, args."""
+    return conn.execute(
+        select(edition_changes).where(edition_changes.c.edition_id == edition_id).order_by(edition_changes.c.id)
+    ).all()
+
+
+def used_article_ids(conn: Connection, list_id: str, but: int | None = None) -> set[int]:
+    """Articles already placed in an edition of the list that was not canceled (other than `but`)."""
     query = (
         select(edition_items.c.article_id)
         .join(editions, editions.c.id == edition_items.c.edition_id)
         .where(editions.c.list_id == list_id, editions.c.status != "canceled")
-        .where(edition_items.c.article_id.is_not(None))
+        .where(edition_items.c.article_id.is_not(None), editions.c.id != (but or 0))
     )
     return set(conn.execute(query).scalars())
-
-
-def set_edition_status(conn: Connection, edition_id: int, status: str) -> None:
-    values = {"status": status}
-    if status == "sent":
-        values["sent_at"] = now()
-    conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
 
 
 def delivery_counts(conn: Connection, edition_id: int) -> dict[str, int]:

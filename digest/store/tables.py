@@ -65,6 +65,7 @@ editions = Table(
     Column("intro", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    Column("scheduled_for", DateTime(timezone=True)),  # when a scheduled edition goes out
     Index("ix_editions_list_status", "list_id", "status"),
 )
 
@@ -82,6 +83,8 @@ edition_items = Table(
     Column("byline", Text),
     Column("lede", Text, nullable=False),
     Column("quotes", JSON, nullable=False),  # [{"text", "speaker", "cue"}]
+    Column("words", Integer),  # the article's length, for its reading time
+    Column("also", JSON),  # [{"source", "url"}]: the story's other sources
     UniqueConstraint("edition_id", "article_id", name="uq_edition_items_article"),
 )
 
@@ -99,4 +102,42 @@ deliveries = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
+)
+
+# Every editor's (and the scheduler's) action on an edition: who, when, what. Curation is replayed
+# from this log when a draft is rebuilt, so a rebuild keeps the editor's changes.
+edition_changes = Table(
+    "edition_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), nullable=False),
+    Column("actor", String(320), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("op", String(32), nullable=False),
+    Column("args", JSON, nullable=False),
+    Index("ix_edition_changes_edition", "edition_id"),
+)
+
+# One row per scheduled slot of a list: a second firing of the same slot (a DST repeat, a restart,
+# a second process) finds it and only finishes what is unfinished.
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", String(64), ForeignKey(sub.lists.c.id, ondelete="CASCADE"), nullable=False),
+    Column("slot", String(32), nullable=False),  # the slot's local wall-clock time, YYYY-MM-DDTHH:MM
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="SET NULL")),
+    Column("outcome", Text),
+    UniqueConstraint("list_id", "slot", name="uq_runs_list_slot"),
+)
+
+# Who may run the scheduler: one holder per database, renewed while alive, taken over when expired.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,96 @@
+"""Curation: an editor's changes to a draft, kept as a log and replayed over the current picks.
+
+Because the items are always (picks, then the log), rebuilding a draft with new articles keeps
+every pin, exclusion, move and rewrite the editors made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from digest.domain import Article, Brief
+from digest.errors import DigestError
+from digest.trim import trim
+from digest.trim.quotes import find_quotes
+
+CURATION_OPS = ("pin", "exclude", "move", "lede", "quote", "subject", "intro", "add")
+
+
+class CurationError(DigestError):
+    pass
+
+
+@dataclass
+class Plan:
+    """The editor's intent, folded from the change log."""
+
+    pinned: list[int] = field(default_factory=list)
+    excluded: set[int] = field(default_factory=set)
+    moves: list[tuple[int, int]] = field(default_factory=list)  # (article id, 1-based position)
+    ledes: dict[int, str] = field(default_factory=dict)
+    quotes: dict[int, int | None] = field(default_factory=dict)  # article id -> quote index, or none
+    subject: str | None = None
+    intro: str | None = None
+
+
+def fold(log: list[tuple[str, dict]]) -> Plan:
+    plan = Plan()
+    for op, args in log:
+        if op in ("pin", "add"):
+            aid = args["article_id"]
+            plan.excluded.discard(aid)
+            if aid not in plan.pinned:
+                plan.pinned.append(aid)
+        elif op == "exclude":
+            plan.excluded.add(args["article_id"])
+            plan.pinned = [a for a in plan.pinned if a != args["article_id"]]
+        elif op == "move":
+            plan.moves.append((args["article_id"], args["position"]))
+        elif op == "lede":
+            plan.ledes[args["article_id"]] = args["text"]
+        elif op == "quote":
+            plan.quotes[args["article_id"]] = args["index"]
+        elif op == "subject":
+            plan.subject = args["text"]
+        elif op == "intro":
+            plan.intro = args["text"] or None
+    return plan
+
+
+def compose(picks: list[Article], pinned: dict[int, Article], plan: Plan, lst) -> list[Brief]:
+    """The edition's items: pinned first, then the best picks, moved and rewritten as the editors said."""
+    chosen = [pinned[a] for a in plan.pinned if a in pinned and a not in plan.excluded]
+    room = max(0, lst.max_items - len(chosen))
+    taken = {a.id for a in chosen}
+    chosen += [a for a in picks if a.id not in plan.excluded and a.id not in taken][:room]
+    for aid, position in plan.moves:
+        at = next((i for i, a in enumerate(chosen) if a.id == aid), None)
+        if at is not None:
+            chosen.insert(min(max(position, 1), len(chosen)) - 1, chosen.pop(at))
+    return [_brief(a, plan, lst) for a in chosen]
+
+
+def _brief(article: Article, plan: Plan, lst) -> Brief:
+    brief = trim(article, lede_words=lst.lede_words, max_quotes=lst.quotes_per_item)
+    if article.id in plan.ledes:
+        brief = replace(brief, lede=plan.ledes[article.id])
+    if article.id in plan.quotes:
+        index = plan.quotes[article.id]
+        found = find_quotes(article)
+        brief = replace(brief, quotes=[] if index is None or index >= len(found) else [found[index]])
+    return brief
+
+
+def check_args(op: str, args: dict, items: list[Brief]) -> None:
+    """Refuse a change that names no item of the edition, before it is recorded."""
+    if op not in CURATION_OPS:
+        raise CurationError(f"unknown change {op!r}; one of {', '.join(CURATION_OPS)}")
+    in_edition = {b.article_id for b in items}
+    if op in ("exclude", "move", "lede", "quote") and args["article_id"] not in in_edition:
+        raise CurationError(f"article {args['article_id']} is not in this edition")
+    if op == "move" and not 1 <= args["position"] <= max(len(items), 1):
+        raise CurationError(f"position {args['position']} is outside 1..{len(items)}")
+    if op == "lede" and not args["text"].strip():
+        raise CurationError("a lede cannot be empty")
+    if op == "subject" and not args["text"].strip():
+        raise CurationError("a subject cannot be empty")

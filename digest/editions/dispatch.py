@@ -1,0 +1,80 @@
+"""What the scheduler does between runs: resume what was interrupted, send what is due, and apply
+review deadlines. Each step is idempotent, so dispatching twice changes nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from digest.config import Settings
+from digest.deliver.backends import Backend
+from digest.deliver.send import send_edition
+from digest.errors import DigestError
+from digest.links import Links
+from digest.store.tables import editions, runs
+
+from . import service
+from .run import run_slot
+
+RUN_RESUME_WINDOW = timedelta(hours=6)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def _due(settings: Settings, row, now: datetime) -> str | None:
+    """What to do with an open edition now: 'send', 'approve', 'cancel', or nothing."""
+    if row.status in ("sending", "approved"):
+        return "send"
+    if row.status == "scheduled":
+        return "send" if row.scheduled_for is None or _aware(row.scheduled_for) <= now else None
+    review = settings.get_list(row.list_id).review
+    if (
+        row.status == "draft"
+        and review
+        and _aware(row.created_at) + timedelta(hours=review.deadline_hours) <= now
+    ):
+        return "approve" if review.at_deadline == "send" else "cancel"
+    return None
+
+
+def dispatch(
+    engine: Engine, settings: Settings, backend: Backend, links: Links, now: datetime
+) -> Iterator[str]:
+    list_ids = [lst.id for lst in settings.lists]
+    with engine.connect() as conn:
+        unfinished = conn.execute(
+            select(runs.c.list_id, runs.c.slot).where(
+                runs.c.finished_at.is_(None),
+                runs.c.started_at >= now - RUN_RESUME_WINDOW,
+                runs.c.list_id.in_(list_ids),
+            )
+        ).all()
+        open_editions = conn.execute(
+            select(editions)
+            .where(editions.c.status.in_(("draft", "approved", "scheduled", "sending")))
+            .where(editions.c.list_id.in_(list_ids))
+            .order_by(editions.c.id)
+        ).all()
+    for run in unfinished:
+        yield (
+            f"resumed run {run.list_id} {run.slot}: "
+            + run_slot(engine, settings, run.list_id, run.slot, backend, links, now).outcome
+        )
+    for row in open_editions:
+        action = _due(settings, row, now)
+        try:
+            if action == "cancel":
+                service.transition(engine, row.id, "canceled", actor="review deadline")
+                yield f"edition #{row.id} canceled: not approved before the review deadline"
+                continue
+            if action == "approve":
+                service.transition(engine, row.id, "approved", actor="review deadline")
+            if action in ("send", "approve"):
+                report = send_edition(engine, settings, row.id, backend, links)
+                yield f"edition #{row.id} {report.status}: {report.counts}"
+        except DigestError as exc:
+            yield f"edition #{row.id}: {exc}"

@@ -1,0 +1,94 @@
+"""One scheduled run of a list: ingest its sources, build, approve (automatic lists) and send.
+
+A run is keyed by its slot, the local wall-clock time it was due. Whatever fires it (the
+scheduler, a second process, the autumn hour that repeats, a restart after a crash), the first
+caller records the run and builds its edition; every later caller finds the record and only
+finishes what is unfinished, so a slot never yields two editions or a second copy of a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from digest.config import Settings
+from digest.deliver.backends import Backend
+from digest.deliver.send import SendReport, send_edition
+from digest.ingest.run import ingest
+from digest.links import Links
+from digest.store.editions import load_edition
+from digest.store.tables import runs
+
+from . import service
+
+
+@dataclass
+class RunResult:
+    list_id: str
+    slot: str
+    edition_id: int | None
+    outcome: str
+    sent: SendReport | None = None  # what this call delivered, when it sent
+
+
+def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime):
+    """The run's row and its edition, building the edition if this is the run's first caller."""
+    key = (runs.c.list_id == list_id) & (runs.c.slot == slot)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(runs).values(list_id=list_id, slot=slot, started_at=now))
+            built = service.build_in(conn, settings, list_id, actor="scheduler", now=now)
+            edition_id = built.edition.id if built.edition else None
+            values = {"edition_id": edition_id}
+            if edition_id is None:
+                values |= {"finished_at": now, "outcome": built.reason}
+            conn.execute(update(runs).where(key).values(**values))
+    except IntegrityError:
+        pass  # another caller claimed the slot first: carry on from its record
+    with engine.connect() as conn:
+        return conn.execute(select(runs).where(key)).one()
+
+
+def run_slot(
+    engine: Engine,
+    settings: Settings,
+    list_id: str,
+    slot: str,
+    backend: Backend,
+    links: Links,
+    now: datetime | None = None,
+) -> RunResult:
+    now = now or datetime.now(UTC)
+    lst = settings.get_list(list_id)
+    with engine.connect() as conn:
+        done = conn.execute(
+            select(runs.c.outcome, runs.c.edition_id).where(
+                runs.c.list_id == list_id, runs.c.slot == slot, runs.c.finished_at.is_not(None)
+            )
+        ).first()
+    if done:
+        return RunResult(list_id, slot, done.edition_id, f"already ran: {done.outcome}")
+    ingest(engine, settings, [s.name for s in settings.sources_of(lst)])
+    run = _claim(engine, settings, list_id, slot, now)
+    if run.finished_at is not None or run.edition_id is None:
+        return RunResult(list_id, slot, None, run.outcome or "nothing to do")
+    with engine.connect() as conn:
+        edition = load_edition(conn, run.edition_id)
+    report = None
+    if lst.review is not None:
+        outcome = f"edition #{edition.id} is {edition.status}, waiting for an editor's approval"
+    else:
+        if edition.status == "draft":
+            service.transition(engine, edition.id, "approved", actor="scheduler")
+        report = send_edition(engine, settings, edition.id, backend, links)
+        outcome = f"edition #{edition.id} {report.status}: {report.counts}"
+    with engine.begin() as conn:
+        conn.execute(
+            update(runs)
+            .where(runs.c.list_id == list_id, runs.c.slot == slot)
+            .values(finished_at=datetime.now(UTC), outcome=outcome)
+        )
+    return RunResult(list_id, slot, edition.id, outcome, report)

@@ -1,0 +1,132 @@
+"""Editions as a service: build, curate, approve, schedule, cancel. The CLI, the scheduler and the
+web pages call these, and every action is recorded with who did it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from babel.dates import format_date
+from sqlalchemy import Connection, Engine
+
+from digest.config import ListSettings, Settings
+from digest.domain import Edition
+from digest.errors import DigestError
+from digest.store.articles import article_by_url, articles_by_ids
+from digest.store.editions import (
+    changes,
+    insert_edition,
+    load_edition,
+    open_draft,
+    record_change,
+    set_edition_status,
+    update_edition,
+    write_items,
+)
+
+from . import lifecycle
+from .curate import CURATION_OPS, check_args, compose, fold
+from .select import candidates
+
+
+@dataclass
+class BuildResult:
+    edition: Edition | None
+    reason: str  # why nothing was built, or a summary of what was
+
+
+def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str:
+    top = edition.items[0].title if edition.items else ""
+    date = format_date(today, format="long", locale=lst.language)
+    subject = lst.subject.format(list=lst.name, top=top, date=date, count=len(edition.items))
+    return " ".join(subject.split()).strip(" :—-") or lst.name
+
+
+def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> Edition:
+    """Items = the list's current picks with the editors' changes replayed over them."""
+    lst = settings.get_list(edition.list_id)
+    plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
+    picks = candidates(conn, settings, lst, now, draft=edition.id)
+    edition.items = compose(picks, articles_by_ids(conn, plan.pinned), plan, lst)
+    edition.intro = plan.intro
+    edition.subject = plan.subject or default_subject(lst, edition, now)
+    write_items(conn, edition.id, edition.items)
+    update_edition(conn, edition.id, subject=edition.subject, intro=edition.intro)
+    return edition
+
+
+def build(
+    engine: Engine, settings: Settings, list_id: str, actor: str, now: datetime | None = None
+) -> BuildResult:
+    """Build the list's next edition, or rebuild its open draft keeping the editors' changes."""
+    with engine.begin() as conn:
+        return build_in(conn, settings, list_id, actor, now or datetime.now(UTC))
+
+
+def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now: datetime) -> BuildResult:
+    """`build` inside the caller's transaction."""
+    lst = settings.get_list(list_id)
+    draft_id = open_draft(conn, list_id)
+    if draft_id is not None:
+        edition = _recompose(conn, settings, load_edition(conn, draft_id), now)
+        record_change(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
+        return BuildResult(
+            edition, f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept"
+        )
+    if not candidates(conn, settings, lst, now):
+        names = ", ".join(s.name for s in settings.sources_of(lst))
+        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})")
+    edition = Edition(list_id=list_id, subject=lst.name, items=[])
+    insert_edition(conn, edition)
+    record_change(conn, edition.id, actor, "build", {})
+    _recompose(conn, settings, edition, now)
+    return BuildResult(edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)")
+
+
+def _editable(conn: Connection, edition_id: int) -> Edition:
+    edition = load_edition(conn, edition_id)
+    if edition is None:
+        raise DigestError(f"no edition #{edition_id}")
+    if edition.status not in lifecycle.EDITABLE:
+        raise lifecycle.LifecycleError(
+            f"edition #{edition_id} is {edition.status}: it can no longer be edited"
+        )
+    return edition
+
+
+def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: str, **args) -> Edition:
+    """Apply one curation change. An approved or scheduled edition goes back to draft."""
+    with engine.begin() as conn:
+        edition = _editable(conn, edition_id)
+        if op == "add":
+            args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
+        check_args(op, args, edition.items)
+        record_change(conn, edition_id, actor, op, args)
+        if edition.status != "draft":
+            set_edition_status(conn, edition_id, "draft")
+            record_change(conn, edition_id, actor, "unapprove", {"because": op})
+            edition.status = "draft"
+        return _recompose(conn, settings, edition, datetime.now(UTC))
+
+
+def _article_for_url(conn: Connection, url: str):
+    article = article_by_url(conn, url)
+    if article is None:
+        raise DigestError(f"no article with the URL {url}: ingest its source first")
+    return article
+
+
+def transition(engine: Engine, edition_id: int, target: str, actor: str, **values) -> Edition:
+    """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
+    with engine.begin() as conn:
+        edition = load_edition(conn, edition_id)
+        if edition is None:
+            raise DigestError(f"no edition #{edition_id}")
+        lifecycle.check(edition_id, edition.status, target)
+        if target == "approved" and not edition.items:
+            raise lifecycle.LifecycleError(f"edition #{edition_id} has no items: nothing to approve")
+        set_edition_status(conn, edition_id, target)
+        if values:
+            update_edition(conn, edition_id, **values)
+        record_change(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
+        return load_edition(conn, edition_id)
