@@ -123,7 +123,7 @@ class ListSettings(Strict):
     templates: str | None = Field(None, description="a template folder of its own, searched before the default")
     theme: Theme = Theme()
     subject: str = Field("{list}: {top}", description="pattern of the default subject: {list}, {top}, {date}, {count}")
-    window_days: int = Field(7, ge=1, le=365, description="first edition: articles of the last N days")
+    window_days: int = Field(7, ge=1, le=3650, description="first edition: articles of the last N days")
     per_source: int = Field(5, ge=1, le=100, description="at most this many items from one source")
     review: ReviewSettings | None = None
 
@@ -159,6 +159,10 @@ class DeliverySettings(Strict):
     sendgrid: SendGridSettings = SendGridSettings()
 
 
+class SchedulerSettings(Strict):
+    lease_seconds: float = Field(30, ge=1, le=600, description="a stopped scheduler's lease passes on after this")
+
+
 class Settings(Strict):
     database_url: str | None = None
     public_url: HttpUrl
@@ -167,6 +171,7 @@ class Settings(Strict):
     sources: list[Source] = Field(default_factory=list)
     lists: list[ListSettings] = Field(default_factory=list)
     delivery: DeliverySettings = DeliverySettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
     base_dir: Path = Path(".")
 
     @field_validator("public_url")

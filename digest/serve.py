@@ -15,7 +15,8 @@ from digest.store.db import open_store
 
 def build_app(settings: Settings, config_path: str, scheduler: bool = True) -> FastAPI:
     engine = open_store(settings.db_url)
-    service = SchedulerService(config_path, engine, settings.lists) if scheduler else None
+    lease = settings.scheduler.lease_seconds
+    service = SchedulerService(config_path, engine, settings.lists, ttl=lease) if scheduler else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
