@@ -120,9 +120,13 @@ class ListSettings(Strict):
     quotes_per_item: int = Field(1, ge=0, le=5)
     double_opt_in: bool = True
     sources: list[str] = Field(default_factory=list, description="source names; empty means all")
-    templates: str | None = Field(None, description="a template folder of its own, searched before the default")
+    templates: str | None = Field(
+        None, description="a template folder of its own, searched before the default"
+    )
     theme: Theme = Theme()
-    subject: str = Field("{list}: {top}", description="pattern of the default subject: {list}, {top}, {date}, {count}")
+    subject: str = Field(
+        "{list}: {top}", description="pattern of the default subject: {list}, {top}, {date}, {count}"
+    )
     window_days: int = Field(7, ge=1, le=3650, description="first edition: articles of the last N days")
     per_source: int = Field(5, ge=1, le=100, description="at most this many items from one source")
     review: ReviewSettings | None = None
@@ -133,7 +137,9 @@ class ListSettings(Strict):
         try:
             value.format(list="", top="", date="", count=0)
         except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"unknown placeholder or bad braces ({exc}); use {{list}}, {{top}}, {{date}}, {{count}}") from None
+            raise ValueError(
+                f"unknown placeholder or bad braces ({exc}); use {{list}}, {{top}}, {{date}}, {{count}}"
+            ) from None
         return value
 
 
@@ -160,7 +166,9 @@ class DeliverySettings(Strict):
 
 
 class SchedulerSettings(Strict):
-    lease_seconds: float = Field(30, ge=1, le=600, description="a stopped scheduler's lease passes on after this")
+    lease_seconds: float = Field(
+        30, ge=1, le=600, description="a stopped scheduler's lease passes on after this"
+    )
 
 
 class Settings(Strict):

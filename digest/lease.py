@@ -27,13 +27,18 @@ class Lease:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
     def acquire(self) -> bool:
-        """Take or renew the lease. True while this holder has it."""
+        """Take or renew the lease. True while this holder has it. A lease expires, or is taken
+        over at once when its holder is a process of this host that no longer exists."""
         now = _now()
         with self.engine.begin() as conn:
+            current = conn.execute(select(leases.c.holder).where(leases.c.name == self.name)).scalar()
+            free = leases.c.expires_at < now
+            if current and current != self.holder and _dead_local(current):
+                free = leases.c.holder == current
             renewed = conn.execute(
                 update(leases)
                 .where(leases.c.name == self.name)
-                .where(or_(leases.c.holder == self.holder, leases.c.expires_at < now))
+                .where(or_(leases.c.holder == self.holder, free))
                 .values(holder=self.holder, expires_at=now + self.ttl)
             ).rowcount
             if renewed:
@@ -52,6 +57,21 @@ class Lease:
     def release(self) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(leases).where(leases.c.name == self.name, leases.c.holder == self.holder))
+
+
+def _dead_local(holder: str) -> bool:
+    """True when the holder names a process of this host that has ended (a kill -9, a crash)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def holder_of(engine: Engine, name: str = "scheduler") -> tuple[str, datetime] | None:

@@ -28,7 +28,12 @@ class Preview(NamedTuple):
 
 
 def write_preview(
-    engine: Engine, settings: Settings, edition_id: int, target: Path | None = None, *, width: int | None = None
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    target: Path | None = None,
+    *,
+    width: int | None = None,
 ) -> Preview:
     if width is not None and width not in WIDTHS:
         raise DigestError(f"--width must be one of {', '.join(map(str, WIDTHS))}, not {width}")

@@ -305,3 +305,18 @@ def test_restarts_keep_one_job_per_list_in_the_job_store(instance, db_url):
     assert str(first["list:world"].trigger.timezone) == "Europe/Paris"
     again = start([settings.get_list("world")])  # a restart after `other` left config.yaml
     assert set(again) == {"list:world", "dispatch"}
+
+
+def test_a_lease_held_by_a_killed_process_is_taken_over_at_once(tmp_path):
+    engine = open_store(f"sqlite:///{tmp_path / 'lease.db'}")
+    child = subprocess.run(
+        [sys.executable, "-c", "import os, socket; print(f'{socket.gethostname()}:{os.getpid()}:abc')"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = Lease(engine, ttl=600, holder=child.stdout.strip())  # that process has exited
+    assert dead.acquire()
+    assert Lease(engine, ttl=600).acquire()  # no need to wait ten minutes
+    alive = Lease(engine, ttl=600)
+    assert not alive.acquire()  # a live holder keeps it

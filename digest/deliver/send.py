@@ -20,6 +20,7 @@ from digest.deliver.backends import Backend
 from digest.deliver.message import Outgoing, message_id
 from digest.domain import Delivery
 from digest.errors import DigestError
+from digest.lease import Lease
 from digest.links import Links
 from digest.render import personalize, render_edition
 from digest.store.editions import (
@@ -39,6 +40,13 @@ OUTCOME = {"accepted": "sent", "retry": "deferred", "failed": "failed"}  # backe
 
 class SendError(DigestError):
     pass
+
+
+class SendBusy(SendError):
+    """Another process is sending this edition right now."""
+
+
+SEND_LEASE_SECONDS = 120  # renewed at every batch; a crashed sender's lease lapses after this
 
 
 @dataclass
@@ -68,6 +76,18 @@ def send_edition(
     links: Links,
     progress: Callable[[int], None] | None = None,
 ) -> SendReport:
+    """Send (or resume) an edition. One process at a time sends a given edition: it holds the
+    edition's send lease, so rows another sender has in flight are never claimed twice."""
+    lease = Lease(engine, name=f"send:{edition_id}", ttl=SEND_LEASE_SECONDS)
+    if not lease.acquire():
+        raise SendBusy(f"edition #{edition_id} is being sent by another process")
+    try:
+        return _send(engine, settings, edition_id, backend, links, progress, lease)
+    finally:
+        lease.release()
+
+
+def _send(engine, settings, edition_id, backend, links, progress, lease) -> SendReport:
     with engine.begin() as conn:
         edition = load_edition(conn, edition_id)
         if edition is None:
@@ -90,6 +110,8 @@ def send_edition(
     if edition.status == "sending":
         template = render_edition(edition, lst, settings.template_folders(lst))
         while True:
+            if not lease.acquire():  # renewed before each batch
+                raise SendBusy(f"edition #{edition_id}: the send lease was lost; another process resumes it")
             with engine.begin() as conn:
                 batch = claim_batch(conn, edition_id, settings.delivery.batch_size)
                 names = _names(conn, [d.subscriber_id for d in batch])

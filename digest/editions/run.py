@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
-from digest.deliver.send import SendReport, send_edition
+from digest.deliver.send import SendBusy, SendReport, send_edition
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
@@ -42,6 +42,8 @@ def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: dat
             conn.execute(insert(runs).values(list_id=list_id, slot=slot, started_at=now))
             built = service.build_in(conn, settings, list_id, actor="scheduler", now=now)
             edition_id = built.edition.id if built.edition else None
+            if edition_id is not None and settings.get_list(list_id).review is None:
+                service.transition_in(conn, edition_id, "approved", actor="scheduler")  # an automatic list
             values = {"edition_id": edition_id}
             if edition_id is None:
                 values |= {"finished_at": now, "outcome": built.reason}
@@ -81,10 +83,11 @@ def run_slot(
     if lst.review is not None:
         outcome = f"edition #{edition.id} is {edition.status}, waiting for an editor's approval"
     else:
-        if edition.status == "draft":
-            service.transition(engine, edition.id, "approved", actor="scheduler")
-        report = send_edition(engine, settings, edition.id, backend, links)
-        outcome = f"edition #{edition.id} {report.status}: {report.counts}"
+        try:
+            report = send_edition(engine, settings, edition.id, backend, links)
+            outcome = f"edition #{edition.id} {report.status}: {report.counts}"
+        except SendBusy as busy:
+            outcome = str(busy)
     with engine.begin() as conn:
         conn.execute(
             update(runs)

@@ -119,14 +119,19 @@ def _article_for_url(conn: Connection, url: str):
 def transition(engine: Engine, edition_id: int, target: str, actor: str, **values) -> Edition:
     """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
     with engine.begin() as conn:
-        edition = load_edition(conn, edition_id)
-        if edition is None:
-            raise DigestError(f"no edition #{edition_id}")
-        lifecycle.check(edition_id, edition.status, target)
-        if target == "approved" and not edition.items:
-            raise lifecycle.LifecycleError(f"edition #{edition_id} has no items: nothing to approve")
-        set_edition_status(conn, edition_id, target)
-        if values:
-            update_edition(conn, edition_id, **values)
-        record_change(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
-        return load_edition(conn, edition_id)
+        return transition_in(conn, edition_id, target, actor, **values)
+
+
+def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **values) -> Edition:
+    """`transition` inside the caller's transaction."""
+    edition = load_edition(conn, edition_id)
+    if edition is None:
+        raise DigestError(f"no edition #{edition_id}")
+    lifecycle.check(edition_id, edition.status, target)
+    if target == "approved" and not edition.items:
+        raise lifecycle.LifecycleError(f"edition #{edition_id} has no items: nothing to approve")
+    set_edition_status(conn, edition_id, target)
+    if values:
+        update_edition(conn, edition_id, **values)
+    record_change(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
+    return load_edition(conn, edition_id)

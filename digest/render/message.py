@@ -28,10 +28,22 @@ from .fill import Holes
 FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url")
 BUDGET = 90 * 1024  # bytes of HTML after personalization; Gmail clips at about 102 KB
 FIELD_ROOM = 512  # bytes reserved for each filled-in value when checking the budget
-FOOTER_LINKS = (("unsubscribe_url", "unsubscribe"), ("preferences_url", "preferences"), ("archive_url", "view_in_browser"))
+FOOTER_LINKS = (
+    ("unsubscribe_url", "unsubscribe"),
+    ("preferences_url", "preferences"),
+    ("archive_url", "view_in_browser"),
+)
 NAME_CHARS = 80  # a name is cut to this, so even escaped it fits FIELD_ROOM; links are ours and shorter
 
-__all__ = ["BUDGET", "FIELDS", "MessageTemplate", "RenderError", "personalize", "render_archive", "render_edition"]
+__all__ = [
+    "BUDGET",
+    "FIELDS",
+    "MessageTemplate",
+    "RenderError",
+    "personalize",
+    "render_archive",
+    "render_edition",
+]
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,12 @@ def render_edition(
 
 
 def edition_context(
-    edition: Edition, lst: ListSettings, fields: dict[str, str], *, today: date | None = None, personal: bool = True
+    edition: Edition,
+    lst: ListSettings,
+    fields: dict[str, str],
+    *,
+    today: date | None = None,
+    personal: bool = True,
 ) -> dict:
     """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
     catalog = Catalog(lst.language)
@@ -114,7 +131,12 @@ def make_markers(fields: Sequence[str]) -> dict[str, str]:
 
 
 def frame(
-    lst: ListSettings, catalog: Catalog, subject: str, preview: str, fields: dict[str, str], personal: bool = True
+    lst: ListSettings,
+    catalog: Catalog,
+    subject: str,
+    preview: str,
+    fields: dict[str, str],
+    personal: bool = True,
 ) -> dict:
     """What every mail's layout reads: language, theme, list, preheader and the recipient's fields."""
     return {

@@ -131,13 +131,17 @@ def last_sent_at(conn: Connection, list_id: str) -> datetime | None:
 
 
 def record_change(conn: Connection, edition_id: int, actor: str, op: str, args: dict) -> None:
-    conn.execute(insert(edition_changes).values(edition_id=edition_id, actor=actor, at=now(), op=op, args=args))
+    conn.execute(
+        insert(edition_changes).values(edition_id=edition_id, actor=actor, at=now(), op=op, args=args)
+    )
 
 
 def changes(conn: Connection, edition_id: int) -> list:
     """The edition's change log, oldest first: rows with actor, at, op, args."""
     return conn.execute(
-        select(edition_changes).where(edition_changes.c.edition_id == edition_id).order_by(edition_changes.c.id)
+        select(edition_changes)
+        .where(edition_changes.c.edition_id == edition_id)
+        .order_by(edition_changes.c.id)
     ).all()
 
 

@@ -22,7 +22,9 @@ def upgrade() -> None:
     op.create_table(
         "edition_changes",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("edition_id", sa.Integer(), sa.ForeignKey("editions.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "edition_id", sa.Integer(), sa.ForeignKey("editions.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("actor", sa.String(320), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("op", sa.String(32), nullable=False),
@@ -36,7 +38,9 @@ def upgrade() -> None:
         sa.Column("slot", sa.String(32), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("edition_id", sa.Integer(), sa.ForeignKey("editions.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "edition_id", sa.Integer(), sa.ForeignKey("editions.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.UniqueConstraint("list_id", "slot", name="uq_runs_list_slot"),
     )
