@@ -10,7 +10,7 @@ class InvalidAddress(ValueError):
 
 
 def normalize(address: str) -> str:
-    """The address in its normalized form (IDN domains in Unicode, domain lower-cased); raises InvalidAddress."""
+    """The address normalized (IDN domains in Unicode, domain lower-cased); raises InvalidAddress."""
     try:
         return validate_email(address.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
