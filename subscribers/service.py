@@ -196,9 +196,7 @@ def unsubscribe_all(
     conn: Connection, subscriber_id: int, *, method: str, origin: str | None = None
 ) -> list[str]:
     """Leave every list the subscriber is pending or confirmed on. Returns the lists left."""
-    left = [
-        ms.list_id for ms in memberships(conn, subscriber_id) if ms.status in ("pending", "confirmed")
-    ]
+    left = [ms.list_id for ms in memberships(conn, subscriber_id) if ms.status in ("pending", "confirmed")]
     for list_id in left:
         set_status(conn, subscriber_id, list_id, "unsubscribed", method=method, origin=origin)
     return left
@@ -220,7 +218,9 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
         suppressed = (
             set(
                 conn.execute(
-                    select(t.suppressions.c.email_hash).where(t.suppressions.c.email_hash.in_(hashes.values()))
+                    select(t.suppressions.c.email_hash).where(
+                        t.suppressions.c.email_hash.in_(hashes.values())
+                    )
                 ).scalars()
             )
             if rows
