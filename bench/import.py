@@ -27,7 +27,13 @@ from subscribers.importer import import_csv
 from subscribers.models import MailingList
 from subscribers.service import now, sync_lists
 
-MALFORMED = ("{i}.no-at-sign.example.org", "user{i}@@example.org", "user {i}@example.org", "user{i}@nodot", "")
+MALFORMED = (
+    "{i}.no-at-sign.example.org",
+    "user{i}@@example.org",
+    "user {i}@example.org",
+    "user{i}@nodot",
+    "",
+)
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "")
 LANGS = ("en", "fr", "de", "es", "it", "")
 
@@ -73,7 +79,9 @@ def generate(path: Path, rows: int, seed: int = 5) -> dict[str, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--postgres", metavar="URL", help="import into this PostgreSQL database (a scratch schema)")
+    ap.add_argument(
+        "--postgres", metavar="URL", help="import into this PostgreSQL database (a scratch schema)"
+    )
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
@@ -94,7 +102,11 @@ def main() -> int:
             with engine.begin() as conn:
                 sync_lists(conn, [MailingList("bench", "Bench")])
                 sups = [
-                    {"email_hash": address_hash(normalize(address(i))), "reason": "manual", "created_at": now()}
+                    {
+                        "email_hash": address_hash(normalize(address(i))),
+                        "reason": "manual",
+                        "created_at": now(),
+                    }
                     for i in range(unique)
                     if is_suppressed(i)
                 ]
@@ -129,7 +141,9 @@ def main() -> int:
     print(f"subscribers in the database: {in_db:,} (expected {expected['imported']:,})")
     exact = got == expected and in_db == expected["imported"] and len(rejected_rows) == expected["rejected"]
     if not args.postgres and args.rows == 1_000_000:
-        print(f"targets: <= 60 s {'met' if seconds <= 60 else 'MISSED'}; <= 300 MB {'met' if peak_mb <= 300 else 'MISSED'}")
+        print(
+            f"targets: <= 60 s {'met' if seconds <= 60 else 'MISSED'}; <= 300 MB {'met' if peak_mb <= 300 else 'MISSED'}"
+        )
     print("counts exact" if exact else "COUNTS DIFFER")
     return 0 if exact else 1
 

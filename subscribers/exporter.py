@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 
 from . import tables as t
 from .csvsafe import neutralize
+from .service import as_utc
 
 COLUMNS = ("email", "name", "language", "timezone", "status", "status_changed_at")
 
@@ -64,7 +65,7 @@ def export_csv(
             row.language or "",
             row.timezone or "",
             row.status,
-            row.status_changed_at.isoformat(),
+            as_utc(row.status_changed_at).isoformat(),
         ]
         cells += [str(attributes.get(k, "")) for k in keys]
         writer.writerow([neutralize(c) for c in cells])

@@ -8,12 +8,12 @@ from sqlalchemy import Connection, delete, select
 
 from . import tables as t
 from .addresses import normalize
-from .service import find_subscriber, memberships
+from .service import as_utc, find_subscriber, memberships
 from .suppression import suppress, suppression_of
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return as_utc(value).isoformat() if value else None
 
 
 def export_address(conn: Connection, email: str) -> dict:

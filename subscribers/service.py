@@ -16,6 +16,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _list_values(lst: MailingList) -> dict:
     return {
         "name": lst.name,

@@ -31,7 +31,7 @@ from subscribers.service import (
 )
 from subscribers.tokens import InvalidToken, Tokens
 
-from .confirmation import SendConfirmation, confirmation_mail
+from .confirmation import CONFIRM_DAYS, SendConfirmation, confirmation_mail
 from .csrf import Csrf
 from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
 
@@ -44,7 +44,7 @@ class WebConfig:
     base_url: str
     secret_key: str
     send_confirmation: SendConfirmation
-    confirm_days: int = 7
+    confirm_days: int = CONFIRM_DAYS
     limits: optin.SubscribeLimits = optin.SubscribeLimits()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -19,6 +20,8 @@ from jinja2 import Environment
 from subscribers.models import MailingList
 
 from .i18n import language_of, translator
+
+CONFIRM_DAYS = 7  # how long a confirmation link stays valid
 
 
 class SendConfirmation(Protocol):
@@ -50,12 +53,12 @@ def confirmation_mail(
 class OutboxSender:
     """Writes each confirmation as an .eml file into the outbox folder (atomically: tmp file, then rename)."""
 
-    def __init__(self, folder: Path, senders: dict[str, MailingList]):
+    def __init__(self, folder: Path, list_of: Callable[[str], MailingList]):
         self.folder = folder
-        self.senders = senders
+        self.list_of = list_of  # the list's sender identity, looked up at send time
 
     def __call__(self, recipient_email: str, subject: str, text: str, html: str, *, list_id: str) -> None:
-        lst = self.senders[list_id]
+        lst = self.list_of(list_id)
         msg = EmailMessage()
         msg["From"] = formataddr((lst.from_name, lst.from_address))
         msg["To"] = recipient_email
