@@ -6,13 +6,16 @@ from __future__ import annotations
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _guarded(value: str) -> bool:
+    """A formula, or a formula behind apostrophes (which `restore` would otherwise strip)."""
+    return value.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def neutralize(value: str) -> str:
     """Prefix a would-be formula with an apostrophe, which spreadsheets show as text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if _guarded(value) else value
 
 
 def restore(value: str) -> str:
     """Undo `neutralize`, so an exported file imports back to the same values."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
+    return value[1:] if value.startswith("'") and _guarded(value[1:]) else value
