@@ -30,7 +30,9 @@ SECRET = "test-secret-key"
 LISTS = [
     MailingList("world", "The World", "en", from_address="world@example.org", from_name="World"),
     MailingList("monde", "Le Monde en bref", "fr", from_address="monde@example.org", from_name="Monde"),
-    MailingList("offen", "Offene Liste", "de", double_opt_in=False, from_address="o@example.org", from_name="O"),
+    MailingList(
+        "offen", "Offene Liste", "de", double_opt_in=False, from_address="o@example.org", from_name="O"
+    ),
 ]
 
 
@@ -105,7 +107,9 @@ def start_site(engine: Engine, limits: SubscribeLimits):
     def capture(to: str, subject: str, text: str, html: str, *, list_id: str) -> None:
         site.sent.append(Sent(to, subject, text, html, list_id))
 
-    app = create_app(engine, WebConfig(base_url=url, secret_key=SECRET, send_confirmation=capture, limits=limits))
+    app = create_app(
+        engine, WebConfig(base_url=url, secret_key=SECRET, send_confirmation=capture, limits=limits)
+    )
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -119,7 +123,9 @@ def start_site(engine: Engine, limits: SubscribeLimits):
 
 @pytest.fixture
 def site(engine):
-    limits = SubscribeLimits(per_address=Limit(3, timedelta(hours=1)), per_client=Limit(6, timedelta(hours=1)))
+    limits = SubscribeLimits(
+        per_address=Limit(3, timedelta(hours=1)), per_client=Limit(6, timedelta(hours=1))
+    )
     site, server, thread, sock = start_site(engine, limits)
     yield site
     server.should_exit = True

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
 """CSV export: nothing a spreadsheet would run as a formula; an export imports back unchanged."""
 
 from __future__ import annotations
@@ -5,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from subscribers_support import db_url, engine  # noqa: F401 (fixtures)
+from subscribers_support import db_url, engine  # noqa: F401 (pytest fixtures)
 
 from subscribers.csvsafe import neutralize, restore
 from subscribers.exporter import export_csv
@@ -13,14 +14,16 @@ from subscribers.importer import import_csv
 from subscribers.models import Subscriber
 from subscribers.service import find_subscriber, set_status, upsert_subscriber
 
-DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1-555-0100", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+1-555-0100", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
 
 def test_formula_cells_are_neutralized(engine):
     with engine.begin() as conn:
         sid, _ = upsert_subscriber(
             conn,
-            Subscriber("-dash@example.org", name=DANGEROUS[0], attributes={"phone": DANGEROUS[1], "=key": "-2+3"}),
+            Subscriber(
+                "-dash@example.org", name=DANGEROUS[0], attributes={"phone": DANGEROUS[1], "=key": "-2+3"}
+            ),
         )
         set_status(conn, sid, "world", "confirmed", method="admin", wording="t")
     out = io.StringIO()

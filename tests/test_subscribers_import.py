@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
 """CSV import: every kind of bad row reported with its row and reason, merging, suppression, consent."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from subscribers_support import db_url, engine  # noqa: F401 (fixtures)
+from subscribers_support import db_url, engine  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.importer import ImportFileError, import_csv
@@ -63,7 +64,12 @@ def test_every_kind_of_bad_row_is_reported_and_the_rest_imported(engine, tmp_pat
     assert (report.imported, report.merged, report.suppressed, report.rejected) == (2, 1, 1, len(BAD_ROWS))
     with engine.connect() as conn:
         ok = find_subscriber(conn, "ok@example.org")
-        assert (ok.name, ok.language, ok.timezone, ok.attributes) == ("Ok Again", "fr", "Europe/Paris", {"company": "Acme"})
+        assert (ok.name, ok.language, ok.timezone, ok.attributes) == (
+            "Ok Again",
+            "fr",
+            "Europe/Paris",
+            {"company": "Acme"},
+        )
         assert membership_status(conn, ok.id, "world") == "pending"  # no consent source stated
         assert find_subscriber(conn, "gone@example.org") is None
         assert conn.execute(select(func.count()).select_from(t.subscribers)).scalar_one() == 2
@@ -91,8 +97,14 @@ def test_an_import_never_brings_back_someone_who_left(engine, tmp_path):
 
 
 def test_duplicates_across_chunks_are_merged_and_counted_exactly(engine, tmp_path):
-    lines = [f"r{i}@example.org,R{i}" for i in range(7)] + ["R3@EXAMPLE.ORG,x", "r6@example.org,y", "r0@example.org,z"]
-    report, _ = run(engine, write(tmp_path, ("email,name\n" + "\n".join(lines) + "\n").encode()), chunk_size=2)
+    lines = [f"r{i}@example.org,R{i}" for i in range(7)] + [
+        "R3@EXAMPLE.ORG,x",
+        "r6@example.org,y",
+        "r0@example.org,z",
+    ]
+    report, _ = run(
+        engine, write(tmp_path, ("email,name\n" + "\n".join(lines) + "\n").encode()), chunk_size=2
+    )
     assert (report.imported, report.merged) == (7, 3)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.memberships)).scalar_one() == 7
@@ -101,7 +113,7 @@ def test_duplicates_across_chunks_are_merged_and_counted_exactly(engine, tmp_pat
 
 
 def test_column_mapping_and_header_aliases(engine, tmp_path):
-    path = write(tmp_path, "Adresse,Nom,Lang,Ville\nann@example.org,Ann,it,Roma\n".encode())
+    path = write(tmp_path, b"Adresse,Nom,Lang,Ville\nann@example.org,Ann,it,Roma\n")
     report, _ = run(engine, path, mapping={"Adresse": "email", "Nom": "name"})
     assert report.imported == 1
     with engine.connect() as conn:

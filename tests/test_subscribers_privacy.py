@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
 """Privacy: everything held about one address as JSON; erasure that keeps only a suppression hash."""
 
 from __future__ import annotations
@@ -5,7 +6,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import func, select
-from subscribers_support import db_url, engine  # noqa: F401 (fixtures)
+from subscribers_support import db_url, engine  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.addresses import address_hash, normalize
@@ -19,7 +20,9 @@ from subscribers.service import recipients, set_status, upsert_subscriber
 def add(engine, email: str, **fields) -> int:
     with engine.begin() as conn:
         sid, _ = upsert_subscriber(conn, Subscriber(email, **fields))
-        set_status(conn, sid, "world", "pending", method="form", origin="192.0.2.7", wording="subscribe-v1/en")
+        set_status(
+            conn, sid, "world", "pending", method="form", origin="192.0.2.7", wording="subscribe-v1/en"
+        )
         set_status(conn, sid, "world", "confirmed", method="link", origin="192.0.2.7")
     return sid
 
@@ -46,9 +49,14 @@ def test_erase_deletes_personal_data_and_keeps_only_the_hash(engine, tmp_path):
         assert erase(conn, "ANN@example.org") == sid
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.subscribers)).scalar_one() == 1
-        assert conn.execute(
-            select(func.count()).select_from(t.consent_events).where(t.consent_events.c.subscriber_id == sid)
-        ).scalar_one() == 0
+        assert (
+            conn.execute(
+                select(func.count())
+                .select_from(t.consent_events)
+                .where(t.consent_events.c.subscriber_id == sid)
+            ).scalar_one()
+            == 0
+        )
         [row] = conn.execute(select(t.suppressions)).all()
         assert (row.email_hash, row.reason) == (address_hash(normalize("ann@example.org")), "erased")
         assert "ann" not in json.dumps([list(r) for r in conn.execute(select(t.suppressions))], default=str)
@@ -63,7 +71,9 @@ def test_erase_deletes_personal_data_and_keeps_only_the_hash(engine, tmp_path):
     assert (report.imported, report.suppressed) == (0, 1)
     with engine.begin() as conn:
         lst = MailingList("world", "The World")
-        result = request_subscription(conn, lst, Subscriber("ann@example.org"), method="form", origin=None, wording=None)
+        result = request_subscription(
+            conn, lst, Subscriber("ann@example.org"), method="form", origin=None, wording=None
+        )
     assert result.outcome is Outcome.SUPPRESSED
 
 
@@ -72,7 +82,9 @@ def test_erasing_an_unknown_address_still_blocks_it(engine):
         assert erase(conn, "never@example.org") is None
     with engine.begin() as conn:
         lst = MailingList("world", "The World")
-        result = request_subscription(conn, lst, Subscriber("never@example.org"), method="form", origin=None, wording=None)
+        result = request_subscription(
+            conn, lst, Subscriber("never@example.org"), method="form", origin=None, wording=None
+        )
     assert result.outcome is Outcome.SUPPRESSED
 
 

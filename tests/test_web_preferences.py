@@ -1,10 +1,11 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
 """The preference page behind a signed link: lists received, language, leave all."""
 
 from __future__ import annotations
 
 import html
 
-from subscribers_support import csrf_of, db_url, engine, site  # noqa: F401 (fixtures)
+from subscribers_support import csrf_of, db_url, engine, site  # noqa: F401 (pytest fixtures)
 
 from subscribers.models import Subscriber
 from subscribers.service import get_subscriber, membership_status, set_status, upsert_subscriber
@@ -39,7 +40,9 @@ def test_saving_joins_and_leaves_lists_and_sets_the_language(site):
     path = f"/p/{site.tokens.sign('preferences', sid)}"
     with site.client() as http:
         field = csrf_of(http.get(path).text)
-        saved = http.post(path, data={"lists": ["monde", "offen"], "language": "de", "action": "save", "csrf": field})
+        saved = http.post(
+            path, data={"lists": ["monde", "offen"], "language": "de", "action": "save", "csrf": field}
+        )
     assert saved.status_code == 200 and 'lang="de"' in saved.text
     assert statuses(site.engine, sid) == {"world": "unsubscribed", "monde": "confirmed", "offen": "confirmed"}
     with site.engine.connect() as conn:

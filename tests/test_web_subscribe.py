@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
 """Joining a list over a real server: the form, double opt-in, expired links, the rate limit, languages."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
-from subscribers_support import LISTS, csrf_of, db_url, engine, site  # noqa: F401 (fixtures)
+from subscribers_support import LISTS, csrf_of, db_url, engine, site  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.models import MailingList, Subscriber
@@ -95,7 +96,9 @@ def find_sid(engine, email: str) -> int:
 
 def test_repeated_requests_for_one_address_are_rate_limited(site):
     with site.client() as http:
-        answers = [subscribe(http, "world", email) for email in ["flood@example.org", "FLOOD@example.org"] * 2]
+        answers = [
+            subscribe(http, "world", email) for email in ["flood@example.org", "FLOOD@example.org"] * 2
+        ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert "Too many requests" in answers[-1].text
     assert len(site.sent) == 3, "the fourth request sends nothing"
@@ -157,7 +160,13 @@ def test_unknown_list_is_404(site):
 
 @pytest.mark.parametrize(
     "language, words",
-    [("en", "Subscribe"), ("fr", "S'abonner"), ("de", "Abonnieren"), ("es", "Suscribirme"), ("it", "Iscriviti")],
+    [
+        ("en", "Subscribe"),
+        ("fr", "S'abonner"),
+        ("de", "Abonnieren"),
+        ("es", "Suscribirme"),
+        ("it", "Iscriviti"),
+    ],
 )
 def test_pages_and_mail_speak_the_list_language(site, language, words):
     lst = MailingList(f"l-{language}", f"<i>List</i> {language}", language, from_address="a@example.org")

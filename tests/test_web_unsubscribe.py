@@ -1,10 +1,11 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
 """Unsubscribing over a real server: RFC 8058 one-click POST, the one-button page, bad tokens."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from subscribers_support import csrf_of, db_url, engine, site  # noqa: F401 (fixtures)
+from subscribers_support import csrf_of, db_url, engine, site  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.models import Subscriber
@@ -115,7 +116,15 @@ def _tampered(token: str) -> str:
         lambda site, sid: site.tokens.sign("unsubscribe", sid, None),
         lambda site, sid: "not-a-token",
     ],
-    ids=["tampered", "foreign-secret", "preferences-token", "confirm-token", "unknown-list", "no-list", "junk"],
+    ids=[
+        "tampered",
+        "foreign-secret",
+        "preferences-token",
+        "confirm-token",
+        "unknown-list",
+        "no-list",
+        "junk",
+    ],
 )
 def test_bad_tokens_get_400_and_change_nothing(site, forge):
     sid = member(site.engine, "ann@example.org", "world")
