@@ -24,8 +24,8 @@ def normalize(address: str) -> str:
         names = _domain(domain)
         if names is not None:
             normalized = f"{local}@{names[0]}"
-            forms = (address, normalized, f"{local}@{names[1]}")
-            if all(len(form.encode()) <= EMAIL_MAX_LENGTH for form in forms):
+            longest = max(len(address.encode()), len(normalized.encode()), len(local) + 1 + len(names[1]))
+            if longest <= EMAIL_MAX_LENGTH:
                 return normalized
     try:
         return validate_email(address, check_deliverability=False).normalized
