@@ -157,6 +157,10 @@ def lists_create(
         raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
     if not name.strip() or len(name) > 200:
         raise CommandError("--name: give 1 to 200 characters")
+    if any(ord(c) < 32 for c in name + from_name):
+        raise CommandError(
+            "--name, --from-name: no line breaks or control characters (they go into mail headers)"
+        )
     lst = MailingList(
         id=list_id,
         name=name.strip(),
@@ -345,13 +349,12 @@ def subscribers_import(
             raise CommandError(f"--map {item!r}: write COLUMN=FIELD, e.g. --map 'E-Mail=email'")
         columns[column.strip()] = target.strip().lower()
     report_path = report or file.with_name(file.name + ".errors.csv")
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with _store(load_settings(ctx)) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
-        ) as bar:
-            task = bar.add_task("importing", total=None)
+        columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("importing", total=_data_lines(file))
             result = import_csv(
                 conn,
                 file,
@@ -359,7 +362,7 @@ def subscribers_import(
                 consent=consent,
                 mapping=columns,
                 errors=errors.write,
-                progress=lambda rows: bar.update(task, description=f"importing: {rows:,} rows read"),
+                progress=lambda rows: bar.update(task, completed=rows),
             )
     typer.echo(f"rows read:            {result.rows:,}")
     typer.echo(f"imported (new):       {result.imported:,}")
@@ -372,6 +375,13 @@ def subscribers_import(
     typer.echo(
         f"rejected:             {result.rejected:,}" + (f" (see {report_path})" if result.rejected else "")
     )
+
+
+def _data_lines(path: Path) -> int:
+    """Lines after the header: the bar's total (a quoted cell with a line break makes it an estimate)."""
+    with path.open("rb") as fh:
+        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    return max(lines - 1, 0)
 
 
 class _ErrorReport:
