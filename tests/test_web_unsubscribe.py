@@ -155,3 +155,23 @@ def test_pages_send_protective_headers(site):
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+def test_access_log_hides_the_tokens():
+    import logging
+
+    from digest.web.app import RedactTokens
+
+    token = Tokens("k").sign("unsubscribe", 1, "world")
+    for path in (f"/u/{token}", f"/p/{token}", f"/confirm/{token}/renew"):
+        record = logging.LogRecord(
+            "uvicorn.access",
+            logging.INFO,
+            "",
+            0,
+            '%s - "%s %s HTTP/%s" %d',
+            ("1.2.3.4", "POST", path, "1.1", 200),
+            None,
+        )
+        RedactTokens().filter(record)
+        assert token not in record.getMessage() and "[token]" in record.getMessage()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -569,7 +570,7 @@ def serve(
     """Serve the public pages: subscribe, confirm, unsubscribe (with RFC 8058 one-click), preferences."""
     import uvicorn
 
-    from digest.web.app import WebConfig, create_app
+    from digest.web.app import RedactTokens, WebConfig, create_app
 
     settings = load_settings(ctx)
     secret = _secret()
@@ -587,4 +588,8 @@ def serve(
                 send_confirmation=_confirmation_sender(settings, engine),
             ),
         )
-        uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+        server = uvicorn.Server(
+            uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
+        )
+        logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+        server.run()
