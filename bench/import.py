@@ -132,7 +132,7 @@ def main() -> int:
     }
     store = "PostgreSQL" if args.postgres else "SQLite"
     print(f"rows: {args.rows:,} into {store}")
-    print(f"seconds: {seconds:.1f}  ({args.rows / seconds:,.0f} rows/s; CPU time of this process {cpu:.1f} s)")
+    print(f"seconds: {seconds:.1f}  ({args.rows / seconds:,.0f} rows/s; CPU time of the process {cpu:.1f} s)")
     print(f"peak RSS: {peak_mb:.0f} MB")
     for key in got:
         label = "skipped (suppressed)" if key == "suppressed" else key

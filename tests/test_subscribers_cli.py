@@ -8,7 +8,7 @@ import json
 
 import pytest
 import typer
-from subscribers_support import db_url  # noqa: F401 (pytest fixtures)
+from subscribers_support import db_url, templates  # noqa: F401 (pytest fixtures)
 from typer.testing import CliRunner
 
 from digest.commands.subscribers import lists_app, serve, subscribers_app

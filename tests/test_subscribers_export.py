@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from subscribers_support import db_url, engine  # noqa: F401 (pytest fixtures)
+from subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 from subscribers.csvsafe import neutralize, restore
 from subscribers.exporter import export_csv

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from subscribers_support import db_url, engine  # noqa: F401 (pytest fixtures)
+from subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.importer import ImportFileError, import_csv

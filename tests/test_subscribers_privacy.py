@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import func, select
-from subscribers_support import db_url, engine  # noqa: F401 (pytest fixtures)
+from subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.addresses import address_hash, normalize

@@ -9,7 +9,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
-from subscribers_support import LISTS, csrf_of, db_url, engine, site  # noqa: F401 (pytest fixtures)
+from subscribers_support import LISTS, csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.models import MailingList, Subscriber

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from subscribers_support import csrf_of, db_url, engine, site  # noqa: F401 (pytest fixtures)
+from subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.models import Subscriber

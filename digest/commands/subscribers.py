@@ -353,8 +353,8 @@ def subscribers_import(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with _store(load_settings(ctx)) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
-        columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, transient=True) as bar:
+        shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*shown, transient=True) as bar:
             task = bar.add_task("importing", total=_data_lines(file))
             result = import_csv(
                 conn,
