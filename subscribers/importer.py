@@ -148,10 +148,24 @@ def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns
     return _Columns(index, attributes, len(header))
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells); bytes that are not UTF-8 survive as surrogates, so the row can be rejected."""
+def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
+    """(row number, cells), or (row number, why) for a row the csv module cannot read (e.g. a huge cell).
+
+    Bytes that are not UTF-8 survive as surrogates, so their row can be rejected and the rest read on.
+    """
     with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as fh:
-        yield from enumerate(csv.reader(fh), start=1)
+        reader = csv.reader(fh)
+        number = 0
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield number, f"is not readable as CSV ({exc})"
+                continue
+            yield number, cells
 
 
 def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -> _Entry | RowError:
@@ -254,6 +268,8 @@ def import_csv(
         _, header = next(rows)
     except StopIteration:
         raise ImportFileError(f"{path}: the file is empty") from None
+    if isinstance(header, str):
+        raise ImportFileError(f"{path}: the header row {header}")
     cols = _columns(header, mapping or {}, str(path))
     chunk: dict[str, _Entry] = {}
     origin = path.name[:500]
@@ -262,7 +278,11 @@ def import_csv(
         if not cells or cells == [""]:
             continue  # a blank line is not a row
         done += 1
-        parsed = _parse(number, cells, cols, consent)
+        parsed = (
+            RowError(number, "(row)", cells)
+            if isinstance(cells, str)
+            else _parse(number, cells, cols, consent)
+        )
         if isinstance(parsed, RowError):
             report.rejected += 1
             if errors:

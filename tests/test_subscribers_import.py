@@ -31,6 +31,7 @@ BAD_ROWS = [  # (line, field the report must name, words of the reason)
     (b"conf@example.org,C,,,confirmed,\n", "status", "consent source"),
     (b"big@example.org,B,,,," + b"c" * 1001 + b"\n", "company", "longer than 1000"),
     (b"=1+2,Formula,,,,\n", "email", "@-sign"),
+    (b"huge@example.org," + b"x" * 140_000 + b",,,,\n", "(row)", "not readable as CSV"),
 ]
 
 
