@@ -258,9 +258,8 @@ def subscribers_add(
                     f"list {lst.id} has no double opt-in: state the consent source with --consent"
                 )
             else:
-                result = optin.request_subscription(
-                    conn, lst, sub, method="admin", origin="cli", wording=None
-                )
+                # No client address: the per-client limit guards the public form, not the admins.
+                result = optin.request_subscription(conn, lst, sub, method="admin", origin=None, wording=None)
         if result.outcome is optin.Outcome.SUPPRESSED:
             raise CommandError(f"{sub.email} is on the suppression list: it will not be added")
         if result.outcome is optin.Outcome.RATE_LIMITED:
