@@ -175,3 +175,17 @@ def test_access_log_hides_the_tokens():
         )
         RedactTokens().filter(record)
         assert token not in record.getMessage() and "[token]" in record.getMessage()
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_oversized_bodies_are_refused(site, chunked):
+    sid = member(site.engine, "ann@example.org", "world")
+    body = b"List-Unsubscribe=One-Click&pad=" + b"x" * 100_000
+    content = iter([body[i : i + 8192] for i in range(0, len(body), 8192)]) if chunked else body
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    with site.client() as http:
+        answer = http.post(
+            f"/u/{site.tokens.sign('unsubscribe', sid, 'world')}", content=content, headers=headers
+        )
+    assert answer.status_code == 413
+    assert status(site.engine, sid, "world") == "confirmed"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import FastAPI, Form, Request
+from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine, update
@@ -39,6 +39,32 @@ from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
 
 MAX_BODY = 64 * 1024
 _TOKEN_PATH = re.compile(r"^/(u|p|confirm)/[^/?\s]+")
+
+
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes with 413, whether announced by Content-Length or chunked."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            return await PlainTextResponse("request body too large", status_code=413)(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:  # a chunked body that outgrows the limit
+                raise HTTPException(413, "request body too large")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 class RedactTokens(logging.Filter):
@@ -99,11 +125,10 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
     max_age = config.confirm_days * 86400
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+
     @app.middleware("http")
-    async def guard(request: Request, call_next):
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            return PlainTextResponse("request body too large", status_code=413)
+    async def protective_headers(request: Request, call_next):
         response = await call_next(request)
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"  # the URL holds a token
