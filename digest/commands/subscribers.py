@@ -38,6 +38,7 @@ from subscribers.service import (
     create_list,
     find_subscriber,
     get_list,
+    is_suppressed,
     member_counts,
     membership_status,
     set_status,
@@ -244,7 +245,10 @@ def subscribers_add(
         raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
     if timezone is not None:
         _check_timezone(timezone)
+    if name is not None and len(name) > 200:
+        raise CommandError("--name: at most 200 characters")
     settings = load_settings(ctx)
+    secret = None if consent else _secret()  # checked before anything is stored: the link is signed with it
     sub = Subscriber(email=normalize(email), name=name, language=language, timezone=timezone)
     with _store(settings) as engine:
         with engine.begin() as conn:
@@ -267,7 +271,7 @@ def subscribers_add(
         if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
             typer.echo(f"{sub.email} is already a confirmed member of {lst.id}")
         elif result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
-            _send_confirmation(settings, engine, lst, result.subscriber_id, sub.email)
+            _send_confirmation(settings, engine, secret or "", lst, result.subscriber_id, sub.email)
             typer.echo(f"{sub.email} is pending on {lst.id}: a confirmation link was sent")
         else:
             typer.echo(f"{sub.email} is a confirmed member of {lst.id}")
@@ -283,8 +287,6 @@ def _check_timezone(name: str) -> None:
 def _add_with_consent(
     conn: Connection, lst: MailingList, sub: Subscriber, consent: str
 ) -> optin.Subscription:
-    from subscribers.service import is_suppressed
-
     if is_suppressed(conn, sub.email):
         return optin.Subscription(optin.Outcome.SUPPRESSED)
     sid, _ = upsert_subscriber(conn, sub)
@@ -295,7 +297,7 @@ def _add_with_consent(
 
 
 def _send_confirmation(
-    settings: config.Settings, engine: Engine, lst: MailingList, sid: int, email: str
+    settings: config.Settings, engine: Engine, secret: str, lst: MailingList, sid: int, email: str
 ) -> None:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -303,7 +305,7 @@ def _send_confirmation(
     from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail
     from subscribers.tokens import Tokens
 
-    links = Links(settings.base_url, Tokens(_secret()))
+    links = Links(settings.base_url, Tokens(secret))
     env = Environment(
         loader=PackageLoader("digest.web", "templates"), autoescape=select_autoescape(default=True)
     )
