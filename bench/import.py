@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from digest.store.db import open_store
+from digest.store.db import make_engine, open_store
 from subscribers import tables as t
 from subscribers.addresses import address_hash, normalize
 from subscribers.importer import import_csv
@@ -46,14 +46,13 @@ def is_suppressed(i: int) -> bool:
     return i % 200 == 7  # 0.5% of the unique addresses are on the suppression list beforehand
 
 
-def generate(path: Path, rows: int, seed: int = 5) -> dict[str, int]:
-    """Write the file; return the counts an exact import must report."""
+def generate(path: Path, rows: int, seed: int = 5) -> tuple[dict[str, int], int]:
+    """Write the file; return the counts an exact import must report, and how many addresses are unique."""
     rng = random.Random(seed)
     expected = {"imported": 0, "merged": 0, "suppressed": 0, "rejected": 0}
     malformed, duplicates = rows // 100, rows // 100
     kinds = ["malformed"] * malformed + ["duplicate"] * duplicates
     special = dict(zip(rng.sample(range(1, rows), len(kinds)), kinds, strict=True))
-    unique = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write("email,name,language,timezone,company\n")
         fh.write(f"{address(0)},Reader 0,en,UTC,Acme\n")
@@ -90,7 +89,7 @@ def main() -> int:
         schema = None
         if args.postgres:
             schema = f"bench_{uuid.uuid4().hex[:8]}"
-            admin = open_store_admin(args.postgres)
+            admin = make_engine(args.postgres)
             with admin.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
             sep = "&" if "?" in args.postgres else "?"
@@ -145,12 +144,6 @@ def main() -> int:
         print(f"targets: <= 60 s {'met' if fast else 'MISSED'}; <= 300 MB {'met' if small else 'MISSED'}")
     print("counts exact" if exact else "COUNTS DIFFER")
     return 0 if exact else 1
-
-
-def open_store_admin(url: str):
-    from digest.store.db import make_engine
-
-    return make_engine(url)
 
 
 if __name__ == "__main__":
