@@ -148,7 +148,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
 
     def form_expired(request: Request, lang: str) -> HTMLResponse:
         return pages.message(
-            request, lang, "invalid_link_title", translator(lang)("form_expired"), status=403
+            request, lang, "form_expired_title", translator(lang)("form_expired"), status=403
         )
 
     def send_confirmation(lst: MailingList, subscriber_id: int, email: str) -> None:

@@ -37,6 +37,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resend_button": "Send me a new link",
         "invalid_link_title": "This link is not valid",
         "invalid_link_text": "It may have been copied incompletely. Please use the link from the most recent email.",
+        "form_expired_title": "This form has expired",
         "form_expired": "This form has expired. Please go back, reload the page and try again.",
         "no_list": "There is no such list.",
         "unsubscribe_title": "Unsubscribe",
@@ -88,6 +89,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "invalid_link_title": "Ce lien n'est pas valide",
         "invalid_link_text": "Il a peut-être été copié de façon incomplète. "
         "Utilisez le lien du message le plus récent.",
+        "form_expired_title": "Ce formulaire a expiré",
         "form_expired": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
         "no_list": "Cette liste n'existe pas.",
         "unsubscribe_title": "Se désabonner",
@@ -139,6 +141,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "invalid_link_title": "Dieser Link ist ungültig",
         "invalid_link_text": "Er wurde vielleicht unvollständig kopiert. "
         "Bitte verwenden Sie den Link aus der neuesten E-Mail.",
+        "form_expired_title": "Dieses Formular ist abgelaufen",
         "form_expired": "Dieses Formular ist abgelaufen. Bitte gehen Sie zurück, laden Sie die Seite neu "
         "und versuchen Sie es erneut.",
         "no_list": "Diese Liste gibt es nicht.",
@@ -191,6 +194,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "invalid_link_title": "Este enlace no es válido",
         "invalid_link_text": "Puede que se haya copiado de forma incompleta. "
         "Use el enlace del correo más reciente.",
+        "form_expired_title": "Este formulario ha caducado",
         "form_expired": "Este formulario ha caducado. Vuelva atrás, recargue la página e inténtelo de nuevo.",
         "no_list": "Esta lista no existe.",
         "unsubscribe_title": "Darse de baja",
@@ -240,6 +244,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "resend_button": "Inviami un nuovo link",
         "invalid_link_title": "Questo link non è valido",
         "invalid_link_text": "Forse è stato copiato in modo incompleto. Usa il link dell'e-mail più recente.",
+        "form_expired_title": "Questo modulo è scaduto",
         "form_expired": "Questo modulo è scaduto. Torna indietro, ricarica la pagina e riprova.",
         "no_list": "Questa lista non esiste.",
         "unsubscribe_title": "Annulla l'iscrizione",
