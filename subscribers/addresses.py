@@ -1,8 +1,10 @@
 """Email address normalization and identity."""
 
 import hashlib
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES, DOT_ATOM_TEXT, EMAIL_MAX_LENGTH
 
 
 class InvalidAddress(ValueError):
@@ -10,11 +12,35 @@ class InvalidAddress(ValueError):
 
 
 def normalize(address: str) -> str:
-    """The address in its normalized form (IDN domains in Unicode, domain lower-cased); raises InvalidAddress."""
+    """The address normalized (IDN domains in Unicode, domain lower-cased); raises InvalidAddress.
+
+    email-validator decides. Most addresses have a plain ASCII part before the @-sign, which it keeps as
+    it is, and a domain shared by many others: for those the domain's verdict is cached, so a large
+    import does not validate gmail.com a million times. Anything else takes the full path.
+    """
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if at and DOT_ATOM_TEXT.match(local) and local.lower() not in CASE_INSENSITIVE_MAILBOX_NAMES:
+        names = _domain(domain)
+        if names is not None:
+            normalized = f"{local}@{names[0]}"
+            longest = max(len(address.encode()), len(normalized.encode()), len(local) + 1 + len(names[1]))
+            if longest <= EMAIL_MAX_LENGTH:
+                return normalized
     try:
-        return validate_email(address.strip(), check_deliverability=False).normalized
+        return validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise InvalidAddress(str(exc)) from None
+
+
+@lru_cache(maxsize=4096)
+def _domain(domain: str) -> tuple[str, str] | None:
+    """(normalized, IDNA ASCII) forms of a valid domain; None when it is not (the full path says why)."""
+    try:
+        probe = validate_email("a@" + domain, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return probe.domain, probe.ascii_domain
 
 
 def identity(normalized: str) -> str:

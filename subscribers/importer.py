@@ -1,31 +1,244 @@
-"""CSV import: streamed row by row; bad rows are reported with their row number and never stop the rest."""
+"""CSV import: streamed in chunks, so memory stays flat whatever the file's size.
+
+Each chunk costs a handful of queries (suppressions, existing subscribers, memberships, then batched inserts
+and updates), never one per row. Bad rows are reported with their row number, field and reason and never
+stop the rest. The import commits after every chunk, so it never holds the database's write lock for long:
+pass a connection from `engine.connect()`.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
-from .addresses import InvalidAddress, normalize
-from .models import MEMBERSHIP_STATUSES, Subscriber
-from .service import is_suppressed, set_status, upsert_subscriber
+from . import tables as t
+from .addresses import InvalidAddress, address_hash, identity, normalize
+from .csvsafe import restore
+from .models import LEFT_STATUSES, MEMBERSHIP_STATUSES
+from .service import get_list, now
 
-KNOWN_COLUMNS = ("email", "name", "language", "timezone", "status")
+FIELDS = ("email", "name", "language", "timezone", "status")
+# Header names recognised without a mapping, compared lower-cased.
+ALIASES = {
+    "email": ("email", "e-mail", "email address", "e-mail address", "mail"),
+    "name": ("name", "full name", "full_name"),
+    "language": ("language", "lang", "locale"),
+    "timezone": ("timezone", "time zone", "time_zone", "tz"),
+    "status": ("status",),
+}
+# Columns our own export writes that are not the subscriber's data: ignored on the way back in.
+EXPORT_ONLY = ("status_changed_at", "created_at")
+MAX_NAME = 200
+MAX_ATTRIBUTE = 1000
+MAX_ATTRIBUTES = 50
+MAX_CONSENT = 64  # consent_events.wording
+_LANGUAGE = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2})?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (no email column, unknown mapping, unknown list...)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1 is the header row
+    field: str
+    reason: str
+    value: str = ""
 
 
 @dataclass
 class ImportReport:
-    imported: int = 0
-    merged: int = 0
-    suppressed: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    imported: int = 0  # new subscribers
+    merged: int = 0  # rows for subscribers already known (in the database or earlier in the file)
+    suppressed: int = 0  # rows skipped: the address is on the suppression list
+    rejected: int = 0  # rows with an error, each reported
+    kept_left: int = 0  # merged rows for members who had left the list: they stay out
 
     @property
     def rows(self) -> int:
-        return self.imported + self.merged + self.suppressed + len(self.rejected)
+        return self.imported + self.merged + self.suppressed + self.rejected
+
+
+@dataclass
+class _Entry:
+    row: int
+    email: str
+    key: str
+    digest: str
+    name: str | None
+    language: str | None
+    timezone: str | None
+    status: str
+    attributes: dict[str, str]
+    repeats: int = 0
+
+
+@dataclass(frozen=True)
+class _Columns:
+    index: dict[str, int]  # field -> position
+    attributes: list[tuple[str, int]]  # attribute name -> position
+    width: int
+
+
+def _next_status(current: str | None, wanted: str) -> str | None:
+    """The status an import may set over `current`, or None to keep it.
+
+    An import never brings back someone who left, and never turns a confirmed member back to pending.
+    """
+    if current == wanted or current in LEFT_STATUSES:
+        return None
+    if current is None or wanted in LEFT_STATUSES or (current, wanted) == ("pending", "confirmed"):
+        return wanted
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns:
+    names = [restore(h.strip()) for h in header]
+    lowered = [n.lower() for n in names]
+    if len(set(lowered)) != len(lowered):
+        dupes = sorted({n for n in names if lowered.count(n.lower()) > 1})
+        raise ImportFileError(f"{where}: the header repeats column(s) {', '.join(dupes)}")
+    index: dict[str, int] = {}
+    for column, target in mapping.items():
+        if target not in FIELDS:
+            raise ImportFileError(f"mapping {column}={target}: {target!r} is not one of {', '.join(FIELDS)}")
+        if column.lower() not in lowered:
+            raise ImportFileError(f"mapping {column}={target}: {where} has no column {column!r}")
+        index[target] = lowered.index(column.lower())
+    for target, aliases in ALIASES.items():
+        if target not in index:
+            found = next((i for i, n in enumerate(lowered) if n in aliases and i not in index.values()), None)
+            if found is not None:
+                index[target] = found
+    if "email" not in index:
+        raise ImportFileError(
+            f"{where}: the header row has no email column (name one with --map COLUMN=email)"
+        )
+    used = set(index.values())
+    attributes = [
+        (name, i)
+        for i, name in enumerate(names)
+        if i not in used and name and name.lower() not in EXPORT_ONLY
+    ]
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise ImportFileError(f"{where}: {len(attributes)} extra columns; at most {MAX_ATTRIBUTES} are kept")
+    too_long = [name for name, _ in attributes if len(name) > 64]
+    if too_long:
+        raise ImportFileError(f"{where}: column name {too_long[0][:80]!r}... is longer than 64 characters")
+    return _Columns(index, attributes, len(header))
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
+    """(row number, cells), or (row number, why) for a row the csv module cannot read (e.g. a huge cell).
+
+    Bytes that are not UTF-8 survive as surrogates, so their row can be rejected and the rest read on.
+    """
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as fh:
+        reader = csv.reader(fh)
+        number = 0
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield number, f"is not readable as CSV ({exc})"
+                continue
+            yield number, cells
+
+
+def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -> _Entry | RowError:
+    if len(cells) != cols.width:
+        return RowError(number, "(row)", f"has {len(cells)} fields but the header has {cols.width}")
+    joined = "".join(cells)
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return RowError(number, "(row)", "is not valid UTF-8")
+    if _CONTROL.search(joined):
+        bad = next(name for name, i in _all_fields(cols) if _CONTROL.search(cells[i]))
+        return RowError(number, bad, "contains control characters")
+    get = cols.index.get
+    raw_email = restore(cells[cols.index["email"]].strip())
+    if not raw_email:
+        return RowError(number, "email", "is empty")
+    try:
+        email = normalize(raw_email)
+    except InvalidAddress as exc:
+        return RowError(number, "email", str(exc), raw_email)
+    name = restore(cells[get("name")].strip()) if "name" in cols.index else ""
+    if len(name) > MAX_NAME:
+        return RowError(number, "name", f"is longer than {MAX_NAME} characters")
+    language = cells[get("language")].strip().lower() if "language" in cols.index else ""
+    if language:
+        match = _LANGUAGE.match(language)
+        if not match:
+            return RowError(number, "language", "is not a two-letter language code (en, fr, de...)", language)
+        language = match.group(1)
+    timezone = cells[get("timezone")].strip() if "timezone" in cols.index else ""
+    if timezone and not _known_zone(timezone):
+        return RowError(number, "timezone", "is not a known time zone (e.g. Europe/Paris)", timezone)
+    status = cells[get("status")].strip().lower() if "status" in cols.index else ""
+    status = status or ("confirmed" if consent else "pending")
+    if status not in MEMBERSHIP_STATUSES:
+        return RowError(number, "status", f"is not one of {', '.join(MEMBERSHIP_STATUSES)}", status)
+    if status == "confirmed" and not consent:
+        return RowError(number, "status", "confirmed rows need a stated consent source (--consent)")
+    attributes = {}
+    for attr, i in cols.attributes:
+        value = restore(cells[i].strip())
+        if len(value) > MAX_ATTRIBUTE:
+            return RowError(number, attr, f"is longer than {MAX_ATTRIBUTE} characters")
+        if value:
+            attributes[attr] = value
+    key = identity(email)
+    return _Entry(
+        number,
+        email,
+        key,
+        address_hash(email),
+        name or None,
+        language or None,
+        timezone or None,
+        status,
+        attributes,
+    )
+
+
+def _all_fields(cols: _Columns) -> Iterator[tuple[str, int]]:
+    yield from cols.index.items()
+    yield from cols.attributes
+
+
+def _merge(into: _Entry, later: _Entry) -> None:
+    """A repeated address within one chunk: later values win, attributes are combined."""
+    into.repeats += 1
+    into.name = later.name or into.name
+    into.language = later.language or into.language
+    into.timezone = later.timezone or into.timezone
+    into.attributes.update(later.attributes)
+    into.status = _next_status(into.status, later.status) or into.status
 
 
 def import_csv(
@@ -34,53 +247,221 @@ def import_csv(
     list_id: str,
     *,
     consent: str | None,
+    mapping: dict[str, str] | None = None,
+    errors: Callable[[RowError], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    chunk_size: int = 5000,
 ) -> ImportReport:
     """Import subscribers into a list.
 
-    A `status` column may say confirmed, pending or unsubscribed; without it rows are confirmed
-    when a consent source is stated, else pending. Confirmed rows need a stated consent source.
+    Columns: email (required), name, language, timezone, status; any other column becomes an attribute.
+    `mapping` maps a file's column name to one of those fields. Without a status column rows are
+    confirmed when a consent source is stated, else pending; confirmed rows need a stated consent source.
     """
+    if get_list(conn, list_id) is None:
+        raise ImportFileError(f"no list with id {list_id!r}")
+    if consent is not None and not (0 < len(consent.strip()) <= MAX_CONSENT):
+        raise ImportFileError(f"--consent: say where the consent comes from in 1 to {MAX_CONSENT} characters")
     report = ImportReport()
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "email" not in [c.strip().lower() for c in reader.fieldnames]:
-            raise ValueError(f"{path}: the header row has no 'email' column")
-        for number, raw in enumerate(reader, start=2):  # row 1 is the header
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
-            reason = _import_row(conn, row, list_id, consent, str(path.name), report)
-            if reason:
-                report.rejected.append((number, reason))
+    rows = _rows(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ImportFileError(f"{path}: the file is empty") from None
+    if isinstance(header, str):
+        raise ImportFileError(f"{path}: the header row {header}")
+    cols = _columns(header, mapping or {}, str(path))
+    chunk: dict[str, _Entry] = {}
+    origin = path.name[:500]
+    done = 0
+    for number, cells in rows:
+        if not cells or cells == [""]:
+            continue  # a blank line is not a row
+        done += 1
+        parsed = (
+            RowError(number, "(row)", cells)
+            if isinstance(cells, str)
+            else _parse(number, cells, cols, consent)
+        )
+        if isinstance(parsed, RowError):
+            report.rejected += 1
+            if errors:
+                errors(parsed)
+        elif parsed.key in chunk:
+            _merge(chunk[parsed.key], parsed)
+        else:
+            chunk[parsed.key] = parsed
+        if len(chunk) >= chunk_size:
+            _flush(conn, list(chunk.values()), list_id, consent, origin, report)
+            chunk.clear()
             if progress:
-                progress(number - 1)
+                progress(done)
+    if chunk:
+        _flush(conn, list(chunk.values()), list_id, consent, origin, report)
+    if progress:
+        progress(done)
     return report
 
 
-def _import_row(conn, row: dict, list_id: str, consent: str | None, origin: str, report: ImportReport):
-    try:
-        email = normalize(row.get("email", ""))
-    except InvalidAddress as exc:
-        return f"email: {exc}"
-    status = row.get("status") or ("confirmed" if consent else "pending")
-    if status not in MEMBERSHIP_STATUSES:
-        return f"status: {status!r} is not one of {', '.join(MEMBERSHIP_STATUSES)}"
-    if status == "confirmed" and not consent:
-        return "status: confirmed rows need a stated consent source (--consent)"
-    if is_suppressed(conn, email):
-        report.suppressed += 1
-        return None
-    attributes = {k: v for k, v in row.items() if k not in KNOWN_COLUMNS and v}
-    sub = Subscriber(
-        email=email,
-        name=row.get("name") or None,
-        language=row.get("language") or None,
-        timezone=row.get("timezone") or None,
-        attributes=attributes,
+def _flush(
+    conn: Connection,
+    entries: list[_Entry],
+    list_id: str,
+    consent: str | None,
+    origin: str,
+    report: ImportReport,
+) -> None:
+    suppressed = _suppressed(conn, [e.digest for e in entries])
+    live = []
+    for entry in entries:
+        if entry.digest in suppressed:
+            report.suppressed += 1 + entry.repeats
+        else:
+            live.append(entry)
+    if live:
+        at = now()
+        ids, known = _upsert_subscribers(conn, live, at, report)
+        _apply_memberships(conn, live, ids, known, list_id, consent, origin, at, report)
+    conn.commit()
+
+
+def _suppressed(conn: Connection, digests: list[str]) -> set[str]:
+    return {
+        digest for (digest,) in _lookup(conn, "SELECT email_hash FROM suppressions WHERE email_hash", digests)
+    }
+
+
+def _upsert_subscribers(
+    conn: Connection, live: list[_Entry], at: datetime, report: ImportReport
+) -> tuple[dict[str, int], list[int]]:
+    """Insert the new subscribers, merge into the known ones. Returns ({identity: id}, known ids)."""
+    s = t.subscribers
+    found = dict(
+        _lookup(conn, "SELECT email_key, id FROM subscribers WHERE email_key", [e.key for e in live])
     )
-    sub_id, created = upsert_subscriber(conn, sub)
-    set_status(conn, sub_id, list_id, status, method="import", origin=origin, wording=consent)
-    if created:
-        report.imported += 1
-    else:
-        report.merged += 1
-    return None
+    existing = {}
+    if found:  # usually few: read their details to merge into
+        columns = (s.c.id, s.c.email_key, s.c.name, s.c.language, s.c.timezone, s.c.attributes)
+        existing = {
+            row.email_key: row for row in conn.execute(select(*columns).where(s.c.id.in_(found.values())))
+        }
+    ids: dict[str, int] = {}
+    fresh = [e for e in live if e.key not in existing]
+    if fresh:
+        stamp = _bind(conn, s.c.created_at, at)
+        to_json = _binder(conn, s.c.attributes)
+        _insert_rows(
+            conn,
+            s,
+            ("email", "email_key", "name", "language", "timezone", "attributes", "created_at"),
+            [(e.email, e.key, e.name, e.language, e.timezone, to_json(e.attributes), stamp) for e in fresh],
+        )
+        ids.update(
+            _lookup(conn, "SELECT email_key, id FROM subscribers WHERE email_key", [e.key for e in fresh])
+        )
+    changes = []
+    for entry in live:
+        row = existing.get(entry.key)
+        if row is None:
+            report.imported += 1
+            report.merged += entry.repeats
+            continue
+        report.merged += 1 + entry.repeats
+        ids[entry.key] = row.id
+        before = {
+            "name": row.name,
+            "language": row.language,
+            "timezone": row.timezone,
+            "attributes": row.attributes,
+        }
+        after = {
+            "name": entry.name or row.name,
+            "language": entry.language or row.language,
+            "timezone": entry.timezone or row.timezone,
+            "attributes": {**(row.attributes or {}), **entry.attributes},
+        }
+        if after != before:
+            changes.append({"sid": row.id, **after})
+    if changes:
+        values = {k: bindparam(k) for k in ("name", "language", "timezone", "attributes")}
+        conn.execute(update(s).where(s.c.id == bindparam("sid")).values(**values), changes)
+    return ids, [row.id for row in existing.values()]
+
+
+def _apply_memberships(
+    conn: Connection,
+    live: list[_Entry],
+    ids: dict[str, int],
+    known: list[int],
+    list_id: str,
+    consent: str | None,
+    origin: str,
+    at: datetime,
+    report: ImportReport,
+) -> None:
+    """Add or move memberships as `_next_status` allows, with a consent event for each change."""
+    m = t.memberships
+    current: dict[int, str] = {}
+    if known:
+        sql = "SELECT subscriber_id, status FROM memberships WHERE list_id = {mark} AND subscriber_id"
+        current = dict(_lookup(conn, sql, known, list_id))
+    stamp = _bind(conn, m.c.created_at, at)
+    joined, moved, events = [], [], []
+    for entry in live:
+        sid = ids[entry.key]
+        was = current.get(sid)
+        status = _next_status(was, entry.status)
+        if status is None:
+            if was in LEFT_STATUSES and entry.status not in LEFT_STATUSES:
+                report.kept_left += 1
+            continue
+        if was is None:
+            joined.append((sid, list_id, status, stamp, stamp))
+        else:
+            moved.append({"sid": sid, "status": status})
+        events.append((sid, list_id, status, "import", origin, consent, stamp))
+    if joined:
+        _insert_rows(
+            conn, m, ("subscriber_id", "list_id", "status", "status_changed_at", "created_at"), joined
+        )
+    if moved:
+        conn.execute(
+            update(m)
+            .where(m.c.subscriber_id == bindparam("sid"), m.c.list_id == list_id)
+            .values(status=bindparam("status"), status_changed_at=at),
+            moved,
+        )
+    if events:
+        columns = ("subscriber_id", "list_id", "status", "method", "origin", "wording", "at")
+        _insert_rows(conn, t.consent_events, columns, events)
+
+
+# The hot statements go straight to the driver: SQLAlchemy's per-row parameter processing, and its
+# expansion of a 5,000-value IN, cost more than the database's own work. Values are made driver-ready
+# with the columns' own bind processors, so what is stored is exactly what a Core insert would store.
+
+
+def _binder(conn: Connection, column: Column) -> Callable[[Any], Any]:
+    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return processor or (lambda value: value)
+
+
+def _bind(conn: Connection, column: Column, value: Any) -> Any:
+    return _binder(conn, column)(value)
+
+
+def _lookup(conn: Connection, head: str, values: list, *before: Any) -> list[tuple]:
+    """Run `head IN (values)`; `head` may hold {mark} placeholders for the `before` parameters."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"{head.format(mark=mark)} IN ({', '.join([mark] * len(values))})"
+    return [tuple(row) for row in conn.exec_driver_sql(sql, (*before, *values))]
+
+
+def _insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    quote = conn.dialect.identifier_preparer
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    conn.exec_driver_sql(sql, rows)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MEMBERSHIP_STATUSES = ("pending", "confirmed", "unsubscribed", "bounced", "complained")
+# Statuses a member reaches by leaving or by the mail failing: nothing but the member may undo them.
+LEFT_STATUSES = ("unsubscribed", "bounced", "complained")
+SUPPORTED_LANGUAGES = ("en", "fr", "de", "es", "it")
 
 
 @dataclass
@@ -38,3 +42,11 @@ class Recipient:
     list_id: str
     name: str | None = None
     language: str | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    list_id: str
+    status: str
+    status_changed_at: datetime
+    created_at: datetime

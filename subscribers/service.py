@@ -1,36 +1,77 @@
-"""Lists, memberships and recipients. Every status change writes a consent event."""
+"""Lists, subscribers, memberships and recipients. Every status change writes a consent event."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 
 from . import tables as t
 from .addresses import address_hash, identity, normalize
-from .models import MEMBERSHIP_STATUSES, MailingList, Recipient, Subscriber
+from .models import MEMBERSHIP_STATUSES, MailingList, Membership, Recipient, Subscriber
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _list_values(lst: MailingList) -> dict:
+    return {
+        "name": lst.name,
+        "description": lst.description,
+        "language": lst.language,
+        "double_opt_in": lst.double_opt_in,
+        "from_address": lst.from_address,
+        "from_name": lst.from_name,
+        "reply_to": lst.reply_to,
+    }
+
+
 def sync_lists(conn: Connection, lists: list[MailingList]) -> None:
     """Create or update the lists the configuration declares."""
     for lst in lists:
-        values = {
-            "name": lst.name,
-            "description": lst.description,
-            "language": lst.language,
-            "double_opt_in": lst.double_opt_in,
-            "from_address": lst.from_address,
-            "from_name": lst.from_name,
-            "reply_to": lst.reply_to,
-        }
+        values = _list_values(lst)
         changed = conn.execute(update(t.lists).where(t.lists.c.id == lst.id).values(**values)).rowcount
         if not changed:
             conn.execute(insert(t.lists).values(id=lst.id, **values))
+
+
+class ListExists(ValueError):
+    pass
+
+
+def create_list(conn: Connection, lst: MailingList) -> None:
+    if get_list(conn, lst.id) is not None:
+        raise ListExists(f"a list with id {lst.id!r} already exists")
+    conn.execute(insert(t.lists).values(id=lst.id, **_list_values(lst)))
+
+
+def _mailing_list(row) -> MailingList:
+    return MailingList(
+        id=row.id,
+        name=row.name,
+        language=row.language,
+        description=row.description,
+        double_opt_in=row.double_opt_in,
+        from_address=row.from_address,
+        from_name=row.from_name,
+        reply_to=row.reply_to,
+    )
+
+
+def get_list(conn: Connection, list_id: str) -> MailingList | None:
+    row = conn.execute(select(t.lists).where(t.lists.c.id == list_id)).first()
+    return _mailing_list(row) if row else None
+
+
+def all_lists(conn: Connection) -> list[MailingList]:
+    return [_mailing_list(row) for row in conn.execute(select(t.lists).order_by(t.lists.c.id))]
 
 
 def is_suppressed(conn: Connection, email: str) -> bool:
@@ -40,6 +81,29 @@ def is_suppressed(conn: Connection, email: str) -> bool:
         ).first()
         is not None
     )
+
+
+def _subscriber(row) -> Subscriber:
+    return Subscriber(
+        email=row.email,
+        name=row.name,
+        language=row.language,
+        timezone=row.timezone,
+        attributes=dict(row.attributes or {}),
+        id=row.id,
+    )
+
+
+def get_subscriber(conn: Connection, subscriber_id: int) -> Subscriber | None:
+    row = conn.execute(select(t.subscribers).where(t.subscribers.c.id == subscriber_id)).first()
+    return _subscriber(row) if row else None
+
+
+def find_subscriber(conn: Connection, email: str) -> Subscriber | None:
+    """The subscriber with this address, whatever its case; raises InvalidAddress for a malformed one."""
+    key = identity(normalize(email))
+    row = conn.execute(select(t.subscribers).where(t.subscribers.c.email_key == key)).first()
+    return _subscriber(row) if row else None
 
 
 def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
@@ -63,12 +127,30 @@ def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
             )
         ).inserted_primary_key[0]
         return new_id, True
-    merged = {k: v for k, v in (("name", sub.name), ("language", sub.language), ("timezone", sub.timezone)) if v}
+    given = (("name", sub.name), ("language", sub.language), ("timezone", sub.timezone))
+    merged: dict = {k: v for k, v in given if v}
     if sub.attributes:
         merged["attributes"] = {**(row.attributes or {}), **sub.attributes}
     if merged:
         conn.execute(update(t.subscribers).where(t.subscribers.c.id == row.id).values(**merged))
     return row.id, False
+
+
+def membership_status(conn: Connection, subscriber_id: int, list_id: str) -> str | None:
+    m = t.memberships
+    return conn.execute(
+        select(m.c.status).where(m.c.subscriber_id == subscriber_id, m.c.list_id == list_id)
+    ).scalar()
+
+
+def memberships(conn: Connection, subscriber_id: int) -> list[Membership]:
+    m = t.memberships
+    rows = conn.execute(
+        select(m.c.list_id, m.c.status, m.c.status_changed_at, m.c.created_at)
+        .where(m.c.subscriber_id == subscriber_id)
+        .order_by(m.c.list_id)
+    )
+    return [Membership(r.list_id, r.status, r.status_changed_at, r.created_at) for r in rows]
 
 
 def set_status(
@@ -92,7 +174,11 @@ def set_status(
     if current is None:
         conn.execute(
             insert(t.memberships).values(
-                subscriber_id=subscriber_id, list_id=list_id, status=status, status_changed_at=at, created_at=at
+                subscriber_id=subscriber_id,
+                list_id=list_id,
+                status=status,
+                status_changed_at=at,
+                created_at=at,
             )
         )
     else:
@@ -111,6 +197,16 @@ def set_status(
     return True
 
 
+def unsubscribe_all(
+    conn: Connection, subscriber_id: int, *, method: str, origin: str | None = None
+) -> list[str]:
+    """Leave every list the subscriber is pending or confirmed on. Returns the lists left."""
+    left = [ms.list_id for ms in memberships(conn, subscriber_id) if ms.status in ("pending", "confirmed")]
+    for list_id in left:
+        set_status(conn, subscriber_id, list_id, "unsubscribed", method=method, origin=origin)
+    return left
+
+
 def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Recipient]:
     """The list's confirmed, non-suppressed members, streamed in id order, one batch in memory."""
     s, m = t.subscribers, t.memberships
@@ -124,11 +220,17 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
     while True:
         rows = conn.execute(query.where(s.c.id > last).limit(batch)).all()
         hashes = {row.id: address_hash(row.email) for row in rows}
-        suppressed = set(
-            conn.execute(
-                select(t.suppressions.c.email_hash).where(t.suppressions.c.email_hash.in_(hashes.values()))
-            ).scalars()
-        ) if rows else set()
+        suppressed = (
+            set(
+                conn.execute(
+                    select(t.suppressions.c.email_hash).where(
+                        t.suppressions.c.email_hash.in_(hashes.values())
+                    )
+                ).scalars()
+            )
+            if rows
+            else set()
+        )
         for row in rows:
             if hashes[row.id] not in suppressed:
                 yield Recipient(row.id, row.email, list_id, row.name, row.language)
@@ -138,8 +240,6 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
 
 
 def member_counts(conn: Connection, list_id: str) -> dict[str, int]:
-    from sqlalchemy import func
-
     m = t.memberships
     rows = conn.execute(
         select(m.c.status, func.count()).where(m.c.list_id == list_id).group_by(m.c.status)

@@ -77,3 +77,14 @@ consent_events = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_consent_subscriber", "subscriber_id"),
 )
+
+# One row per accepted subscribe request, keyed by the hash of the address or of the client's IP address:
+# the rate limit counts them so nobody can flood an inbox with confirmation mail.
+subscribe_requests = Table(
+    "subscribe_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_subscribe_requests_key_at", "key", "at"),
+)

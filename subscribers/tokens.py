@@ -8,9 +8,19 @@ PURPOSES = ("unsubscribe", "confirm", "preferences")
 
 
 class InvalidToken(Exception):
-    def __init__(self, reason: str, expired: bool = False):
+    """A token that is forged, damaged, meant for another purpose, or expired.
+
+    An expired token's signature was good, so its payload can still be trusted to say whom it was for:
+    `subscriber_id` and `list_id` are set then, so the page can offer a new link.
+    """
+
+    def __init__(
+        self, reason: str, expired: bool = False, subscriber_id: int | None = None, list_id: str | None = None
+    ):
         super().__init__(reason)
         self.expired = expired
+        self.subscriber_id = subscriber_id
+        self.list_id = list_id
 
 
 class Tokens:
@@ -28,10 +38,20 @@ class Tokens:
         return self._serializer(purpose).dumps([subscriber_id, list_id])
 
     def verify(self, purpose: str, token: str, max_age: int | None = None) -> tuple[int, str | None]:
+        serializer = self._serializer(purpose)
         try:
-            subscriber_id, list_id = self._serializer(purpose).loads(token, max_age=max_age)
-        except SignatureExpired:
-            raise InvalidToken("this link has expired", expired=True) from None
+            payload = serializer.loads(token, max_age=max_age)
+        except SignatureExpired as exc:
+            subscriber_id, list_id = _unpack(serializer.load_payload(exc.payload))
+            raise InvalidToken("this link has expired", True, subscriber_id, list_id) from None
         except (BadSignature, ValueError, TypeError):
             raise InvalidToken("this link is not valid") from None
-        return int(subscriber_id), list_id
+        return _unpack(payload)
+
+
+def _unpack(payload: object) -> tuple[int, str | None]:
+    try:
+        subscriber_id, list_id = payload  # type: ignore[misc]
+        return int(subscriber_id), (None if list_id is None else str(list_id))
+    except (TypeError, ValueError):
+        raise InvalidToken("this link is not valid") from None

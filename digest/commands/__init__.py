@@ -1,0 +1,1 @@
+"""Typer sub-apps of the `digest` command, registered in digest/cli.py."""

@@ -1,0 +1,596 @@
+"""`digest lists ...`, `digest subscribers ...` and `digest serve`.
+
+Registered in digest/cli.py: app.add_typer(lists_app, name="lists"),
+app.add_typer(subscribers_app, name="subscribers"), app.command()(serve).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+from sqlalchemy import Connection, Engine, String, cast, func, literal, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from digest import config
+from digest.store import tables as store_tables
+from digest.store.db import open_store
+from subscribers import optin
+from subscribers.addresses import InvalidAddress, identity, normalize
+from subscribers.exporter import export_csv
+from subscribers.importer import ImportFileError, RowError, import_csv
+from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES, MailingList, Subscriber
+from subscribers.privacy import erase as erase_address
+from subscribers.privacy import export_address
+from subscribers.service import (
+    ListExists,
+    all_lists,
+    as_utc,
+    create_list,
+    find_subscriber,
+    get_list,
+    is_suppressed,
+    member_counts,
+    membership_status,
+    set_status,
+    sync_lists,
+    unsubscribe_all,
+    upsert_subscriber,
+)
+from subscribers.suppression import suppress as suppress_address
+
+lists_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Mailing lists: create, list, show.")
+subscribers_app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Subscribers: add, import, export, show, unsubscribe, suppress, erase.",
+)
+
+
+class CommandError(Exception):
+    """A mistake to report in one line, without a traceback."""
+
+
+def _errors(fn: Callable) -> Callable:
+    """Known failures end the command with a message and a non-zero exit status, never a traceback."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (CommandError, config.ConfigError, ImportFileError, ListExists) as exc:
+            typer.echo(f"error: {exc}", err=True)
+        except InvalidAddress as exc:
+            typer.echo(f"error: not a valid email address: {exc}", err=True)
+        except OSError as exc:
+            typer.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        except SQLAlchemyError as exc:
+            typer.echo(f"error: database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", err=True)
+        raise typer.Exit(1)
+
+    return run
+
+
+def load_settings(ctx: typer.Context) -> config.Settings:
+    """The settings from --config (set on the main app's context) or else DIGEST_CONFIG / config.yaml."""
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    return config.load(obj.get("config_path"))
+
+
+def config_lists(settings: config.Settings) -> list[MailingList]:
+    return [
+        MailingList(
+            id=lst.id,
+            name=lst.name,
+            language=lst.language,
+            description=lst.description,
+            double_opt_in=lst.double_opt_in,
+            from_address=str(lst.from_address),
+            from_name=lst.from_name,
+            reply_to=str(lst.reply_to) if lst.reply_to else None,
+        )
+        for lst in settings.lists
+    ]
+
+
+@contextmanager
+def _store(settings: config.Settings) -> Iterator[Engine]:
+    """The database, migrated, with the configuration's lists in it."""
+    engine = open_store(settings.db_url)
+    try:
+        with engine.begin() as conn:
+            sync_lists(conn, config_lists(settings))
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _require_list(conn: Connection, list_id: str) -> MailingList:
+    lst = get_list(conn, list_id)
+    if lst is None:
+        known = ", ".join(x.id for x in all_lists(conn)) or "none yet"
+        raise CommandError(f"--list: no list with id {list_id!r} (known: {known})")
+    return lst
+
+
+def _confirmation_sender(settings: config.Settings, engine: Engine):
+    from digest.web.confirmation import OutboxSender
+
+    def sender_of(list_id: str) -> MailingList:
+        with engine.connect() as conn:
+            return _require_list(conn, list_id)
+
+    return OutboxSender(settings.path(settings.delivery.outbox), sender_of)
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+ListId = Annotated[str, typer.Argument(help="The list's id: lower-case letters, digits, - and _.")]
+
+
+@lists_app.command("create")
+@_errors
+def lists_create(
+    ctx: typer.Context,
+    list_id: ListId,
+    name: Annotated[str, typer.Option(help="The list's name, as subscribers see it.")],
+    from_address: Annotated[str, typer.Option(help="The sender address of its mail.")],
+    from_name: Annotated[str, typer.Option(help="The sender name of its mail.")],
+    language: Annotated[
+        str, typer.Option(help="Language of its pages and mail (en, fr, de, es, it).")
+    ] = "en",
+    description: Annotated[str, typer.Option(help="One or two sentences for the subscribe page.")] = "",
+    reply_to: Annotated[str | None, typer.Option(help="A Reply-To address.")] = None,
+    double_opt_in: Annotated[bool, typer.Option(help="Ask new subscribers to confirm by email.")] = True,
+) -> None:
+    """Create a list (lists in config.yaml are created on their own)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", list_id):
+        raise CommandError(f"list id {list_id!r}: use lower-case letters, digits, - and _ (at most 64)")
+    if language not in SUPPORTED_LANGUAGES:
+        raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if not name.strip() or len(name) > 200:
+        raise CommandError("--name: give 1 to 200 characters")
+    if any(ord(c) < 32 for c in name + from_name):
+        raise CommandError(
+            "--name, --from-name: no line breaks or control characters (they go into mail headers)"
+        )
+    lst = MailingList(
+        id=list_id,
+        name=name.strip(),
+        language=language,
+        description=description,
+        double_opt_in=double_opt_in,
+        from_address=normalize(from_address),
+        from_name=from_name,
+        reply_to=normalize(reply_to) if reply_to else None,
+    )
+    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+        create_list(conn, lst)
+    typer.echo(f"created list {list_id}")
+
+
+@lists_app.command("list")
+@_errors
+def lists_list(ctx: typer.Context) -> None:
+    """The lists, with their members by status."""
+    with _store(load_settings(ctx)) as engine, engine.connect() as conn:
+        lists = all_lists(conn)
+        if not lists:
+            typer.echo("no lists yet: add one to config.yaml or run `digest lists create`")
+            return
+        typer.echo(f"{'id':<20} {'lang':<5} {'confirmed':>10} {'pending':>8} {'left':>8}  name")
+        for lst in lists:
+            counts = member_counts(conn, lst.id)
+            left = sum(counts.get(s, 0) for s in ("unsubscribed", "bounced", "complained"))
+            typer.echo(
+                f"{lst.id:<20} {lst.language:<5} {counts.get('confirmed', 0):>10} "
+                f"{counts.get('pending', 0):>8} {left:>8}  {lst.name}"
+            )
+
+
+@lists_app.command("show")
+@_errors
+def lists_show(ctx: typer.Context, list_id: ListId) -> None:
+    """One list's settings, members by status, and subscribe page."""
+    settings = load_settings(ctx)
+    with _store(settings) as engine, engine.connect() as conn:
+        lst = _require_list(conn, list_id)
+        counts = member_counts(conn, list_id)
+    typer.echo(f"id:             {lst.id}")
+    typer.echo(f"name:           {lst.name}")
+    typer.echo(f"description:    {lst.description}")
+    typer.echo(f"language:       {lst.language}")
+    typer.echo(f"double opt-in:  {'yes' if lst.double_opt_in else 'no'}")
+    typer.echo(f"from:           {lst.from_name} <{lst.from_address}>")
+    typer.echo(f"reply-to:       {lst.reply_to or '-'}")
+    typer.echo(f"subscribe page: {settings.base_url}/subscribe/{lst.id}")
+    for status in MEMBERSHIP_STATUSES:
+        typer.echo(f"{status + ':':<15} {counts.get(status, 0)}")
+
+
+# --- subscribers ---------------------------------------------------------------------------------
+
+Email = Annotated[str, typer.Argument(help="The email address.")]
+ListOption = Annotated[str, typer.Option("--list", "-l", help="The list's id.")]
+Consent = Annotated[
+    str | None,
+    typer.Option(
+        help="Where the consent comes from (e.g. 'signup form 2024'): members are confirmed at once."
+    ),
+]
+
+
+@subscribers_app.command("add")
+@_errors
+def subscribers_add(
+    ctx: typer.Context,
+    email: Email,
+    list_id: ListOption,
+    name: Annotated[str | None, typer.Option(help="The subscriber's name.")] = None,
+    language: Annotated[str | None, typer.Option(help="Their language (en, fr, de, es, it).")] = None,
+    timezone: Annotated[str | None, typer.Option(help="Their time zone, e.g. Europe/Paris.")] = None,
+    consent: Consent = None,
+) -> None:
+    """Add one subscriber. Without --consent, a double opt-in list mails them a confirmation link."""
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if timezone is not None:
+        _check_timezone(timezone)
+    if name is not None and len(name) > 200:
+        raise CommandError("--name: at most 200 characters")
+    settings = load_settings(ctx)
+    secret = None if consent else _secret()  # checked before anything is stored: the link is signed with it
+    sub = Subscriber(email=normalize(email), name=name, language=language, timezone=timezone)
+    with _store(settings) as engine:
+        with engine.begin() as conn:
+            lst = _require_list(conn, list_id)
+            if consent:
+                if len(consent) > 64:
+                    raise CommandError("--consent: at most 64 characters")
+                result = _add_with_consent(conn, lst, sub, consent)
+            elif not lst.double_opt_in:
+                raise CommandError(
+                    f"list {lst.id} has no double opt-in: state the consent source with --consent"
+                )
+            else:
+                # No client address: the per-client limit guards the public form, not the admins.
+                result = optin.request_subscription(conn, lst, sub, method="admin", origin=None, wording=None)
+        if result.outcome is optin.Outcome.SUPPRESSED:
+            raise CommandError(f"{sub.email} is on the suppression list: it will not be added")
+        if result.outcome is optin.Outcome.RATE_LIMITED:
+            raise CommandError(f"{sub.email} was sent several confirmation links within the hour; try later")
+        if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
+            typer.echo(f"{sub.email} is already a confirmed member of {lst.id}")
+        elif result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
+            _send_confirmation(settings, engine, secret or "", lst, result.subscriber_id, sub.email)
+            typer.echo(f"{sub.email} is pending on {lst.id}: a confirmation link was sent")
+        else:
+            typer.echo(f"{sub.email} is a confirmed member of {lst.id}")
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(f"--timezone: unknown time zone {name!r} (e.g. Europe/Paris)") from None
+
+
+def _add_with_consent(
+    conn: Connection, lst: MailingList, sub: Subscriber, consent: str
+) -> optin.Subscription:
+    if is_suppressed(conn, sub.email):
+        return optin.Subscription(optin.Outcome.SUPPRESSED)
+    sid, _ = upsert_subscriber(conn, sub)
+    if membership_status(conn, sid, lst.id) == "confirmed":
+        return optin.Subscription(optin.Outcome.ALREADY_CONFIRMED, sid)
+    set_status(conn, sid, lst.id, "confirmed", method="admin", origin="cli", wording=consent)
+    return optin.Subscription(optin.Outcome.CONFIRMED, sid)
+
+
+def _send_confirmation(
+    settings: config.Settings, engine: Engine, secret: str, lst: MailingList, sid: int, email: str
+) -> None:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from digest.links import Links
+    from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail
+    from subscribers.tokens import Tokens
+
+    links = Links(settings.base_url, Tokens(secret))
+    env = Environment(
+        loader=PackageLoader("digest.web", "templates"), autoescape=select_autoescape(default=True)
+    )
+    mail = confirmation_mail(env, lst, email, links.confirm(sid, lst.id), days=CONFIRM_DAYS)
+    _confirmation_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
+
+
+def _secret() -> str:
+    key = config.secret(config.SECRET_KEY_ENV)
+    if not key:
+        raise CommandError(f"set {config.SECRET_KEY_ENV}: links in mail are signed with it")
+    return key
+
+
+@subscribers_app.command("import")
+@_errors
+def subscribers_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="A CSV file with a header row (UTF-8).", exists=True, dir_okay=False)
+    ],
+    list_id: ListOption,
+    consent: Consent = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", help="COLUMN=FIELD: read FIELD (email, name, language, timezone, status) from COLUMN."
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Where to write the rejected rows (default: FILE.errors.csv).")
+    ] = None,
+) -> None:
+    """Import subscribers from CSV. Other columns become attributes; duplicates are merged.
+
+    Rows are confirmed only with --consent (or a status column and --consent); otherwise pending.
+    Suppressed addresses are skipped and counted; each rejected row goes to the report with its reason.
+    """
+    columns = {}
+    for item in mapping or []:
+        column, sep, target = item.partition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise CommandError(f"--map {item!r}: write COLUMN=FIELD, e.g. --map 'E-Mail=email'")
+        columns[column.strip()] = target.strip().lower()
+    report_path = report or file.with_name(file.name + ".errors.csv")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with _store(load_settings(ctx)) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
+        shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*shown, transient=True) as bar:
+            task = bar.add_task("importing", total=_data_lines(file))
+            result = import_csv(
+                conn,
+                file,
+                list_id,
+                consent=consent,
+                mapping=columns,
+                errors=errors.write,
+                progress=lambda rows: bar.update(task, completed=rows),
+            )
+    typer.echo(f"rows read:            {result.rows:,}")
+    typer.echo(f"imported (new):       {result.imported:,}")
+    typer.echo(f"merged (known):       {result.merged:,}")
+    if result.kept_left:
+        typer.echo(
+            f"  of which had left:  {result.kept_left:,} (left as they were: an import never re-subscribes)"
+        )
+    typer.echo(f"skipped (suppressed): {result.suppressed:,}")
+    typer.echo(
+        f"rejected:             {result.rejected:,}" + (f" (see {report_path})" if result.rejected else "")
+    )
+
+
+def _data_lines(path: Path) -> int:
+    """Lines after the header: the bar's total (a quoted cell with a line break makes it an estimate)."""
+    with path.open("rb") as fh:
+        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    return max(lines - 1, 0)
+
+
+class _ErrorReport:
+    """The rejected rows as CSV: row, field, reason, value. Created only when there is one."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = None
+        self._writer = None
+
+    def __enter__(self) -> _ErrorReport:
+        if self.path.exists():
+            self.path.unlink()
+        return self
+
+    def write(self, error: RowError) -> None:
+        import csv
+
+        from subscribers.csvsafe import neutralize
+
+        if self._writer is None:
+            self._file = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(["row", "field", "reason", "value"])
+        self._writer.writerow(
+            [error.row, neutralize(error.field), neutralize(error.reason), neutralize(error.value)]
+        )
+
+    def __exit__(self, *exc) -> None:
+        if self._file:
+            self._file.close()
+
+
+@subscribers_app.command("export")
+@_errors
+def subscribers_export(
+    ctx: typer.Context,
+    list_id: ListOption,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only members with this status (repeatable). Default: all.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The CSV file (default: stdout).")
+    ] = None,
+) -> None:
+    """Export a list's members as CSV, safe to open in a spreadsheet (no formula runs)."""
+    for s in status or []:
+        if s not in MEMBERSHIP_STATUSES:
+            raise CommandError(f"--status {s!r}: one of {', '.join(MEMBERSHIP_STATUSES)}")
+    with _store(load_settings(ctx)) as engine, engine.connect() as conn:
+        _require_list(conn, list_id)
+        if output is None:
+            count = export_csv(conn, list_id, sys.stdout, statuses=status)
+        else:
+            with output.open("w", newline="", encoding="utf-8") as fh:
+                count = export_csv(conn, list_id, fh, statuses=status)
+    typer.echo(f"exported {count:,} members", err=True)
+
+
+@subscribers_app.command("show")
+@_errors
+def subscribers_show(
+    ctx: typer.Context,
+    email: Email,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Everything held about the address, as JSON (a privacy export).")
+    ] = False,
+) -> None:
+    """What is held about one address: details, memberships, consent records, suppression, deliveries."""
+    with _store(load_settings(ctx)) as engine, engine.connect() as conn:
+        data = export_address(conn, email)
+        data["deliveries"] = _deliveries(conn, data)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    sub = data["subscriber"]
+    if sub is None:
+        typer.echo(f"{data['email']}: no subscriber with this address")
+    else:
+        typer.echo(f"{sub['email']}  (id {sub['id']}, since {sub['created_at']})")
+        typer.echo(
+            f"name: {sub['name'] or '-'}  language: {sub['language'] or '-'}  "
+            f"timezone: {sub['timezone'] or '-'}"
+        )
+        for key, value in sub["attributes"].items():
+            typer.echo(f"  {key}: {value}")
+        for ms in data["memberships"]:
+            typer.echo(f"list {ms['list']}: {ms['status']} since {ms['status_changed_at']}")
+        for ev in data["consent_events"]:
+            typer.echo(
+                f"  {ev['at']} {ev['list']} -> {ev['status']} by {ev['method']} ({ev['origin'] or '-'})"
+            )
+    if data["suppression"]:
+        typer.echo(f"suppressed: {data['suppression']['reason']} since {data['suppression']['since']}")
+
+
+def _deliveries(conn: Connection, data: dict) -> list[dict]:
+    d = store_tables.deliveries
+    sub = data["subscriber"]
+    match = func.lower(d.c.email) == identity(data["email"])
+    where = or_(d.c.subscriber_id == sub["id"], match) if sub else match
+    rows = conn.execute(
+        select(d.c.edition_id, d.c.status, d.c.updated_at).where(where).order_by(d.c.updated_at)
+    )
+    return [
+        {"edition": r.edition_id, "status": r.status, "at": as_utc(r.updated_at).isoformat()} for r in rows
+    ]
+
+
+@subscribers_app.command("unsubscribe")
+@_errors
+def subscribers_unsubscribe(
+    ctx: typer.Context,
+    email: Email,
+    list_id: Annotated[str | None, typer.Option("--list", "-l", help="The list to leave.")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Leave every list.")] = False,
+) -> None:
+    """Unsubscribe an address from one list (--list) or from all (--all)."""
+    if bool(list_id) == everything:
+        raise CommandError("say which: --list LIST or --all")
+    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+        sub = find_subscriber(conn, email)
+        if sub is None or sub.id is None:
+            raise CommandError(f"{normalize(email)}: no subscriber with this address")
+        if everything:
+            left = unsubscribe_all(conn, sub.id, method="admin", origin="cli")
+        else:
+            lst = _require_list(conn, list_id or "")
+            status = membership_status(conn, sub.id, lst.id)
+            left = []
+            if status in ("pending", "confirmed"):
+                set_status(conn, sub.id, lst.id, "unsubscribed", method="admin", origin="cli")
+                left = [lst.id]
+    typer.echo(f"{sub.email} left: {', '.join(left)}" if left else f"{sub.email} was on no such list")
+
+
+@subscribers_app.command("suppress")
+@_errors
+def subscribers_suppress(ctx: typer.Context, email: Email) -> None:
+    """Put an address on the suppression list: it is never mailed, imported or subscribed again."""
+    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+        added = suppress_address(conn, email, "manual")
+    typer.echo(f"{normalize(email)} " + ("is now suppressed" if added else "was already suppressed"))
+
+
+@subscribers_app.command("erase")
+@_errors
+def subscribers_erase(
+    ctx: typer.Context,
+    email: Email,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase everything held about an address. Only a hash stays, so it cannot be imported back."""
+    address = normalize(email)
+    if not yes and not typer.confirm(f"Erase {address} for good?"):
+        raise CommandError("nothing erased")
+    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+        sub = find_subscriber(conn, address)
+        scrubbed = _scrub_deliveries(conn, address, sub.id if sub else None)
+        erased = erase_address(conn, address)
+    what = "subscriber erased" if erased is not None else "no subscriber held"
+    typer.echo(
+        f"{address}: {what}; {scrubbed} delivery record(s) scrubbed; the address hash stays suppressed"
+    )
+
+
+def _scrub_deliveries(conn: Connection, address: str, subscriber_id: int | None) -> int:
+    """Delivery records keep their status, but no longer the address."""
+    d = store_tables.deliveries
+    match = func.lower(d.c.email) == identity(address)
+    where = or_(d.c.subscriber_id == subscriber_id, match) if subscriber_id else match
+    placeholder = literal("erased:") + cast(d.c.id, String)
+    return conn.execute(update(d).where(where).values(email=placeholder, subscriber_id=None)).rowcount
+
+
+# --- serve ---------------------------------------------------------------------------------------
+
+
+@_errors
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
+) -> None:
+    """Serve the public pages: subscribe, confirm, unsubscribe (with RFC 8058 one-click), preferences."""
+    import uvicorn
+
+    from digest.web.app import RedactTokens, WebConfig, create_app
+
+    settings = load_settings(ctx)
+    secret = _secret()
+    with _store(settings) as engine:
+        if settings.delivery.backend != "file":
+            typer.echo(
+                f"note: confirmations go to the outbox folder {settings.path(settings.delivery.outbox)}",
+                err=True,
+            )
+        app = create_app(
+            engine,
+            WebConfig(
+                base_url=settings.base_url,
+                secret_key=secret,
+                send_confirmation=_confirmation_sender(settings, engine),
+            ),
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
+        )
+        logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+        server.run()

@@ -1,0 +1,1 @@
+"""The HTTP app: the public subscriber pages (subscribe, confirm, unsubscribe, preferences)."""

@@ -1,0 +1,284 @@
+# ruff: noqa: E501  (sentences read better unbroken)
+"""The words of the public pages and of the confirmation mail, in each list language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# Recorded with each form subscription, so the consent can be matched to the words the person saw.
+# Change it whenever `consent` changes in any language.
+CONSENT_WORDING = "subscribe-2026-11"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "subscribe_title": "Subscribe to {list}",
+        "email_label": "Email address",
+        "name_label": "Name (optional)",
+        "subscribe_button": "Subscribe",
+        "consent": "By subscribing you agree to receive {list} by email. Every email has a link to unsubscribe.",
+        "invalid_email": "This email address is not valid: {reason}",
+        "check_inbox_title": "Check your inbox",
+        "check_inbox_text": "If this address can receive {list}, a message with a confirmation link is on its way. "
+        "Your subscription starts when you click it.",
+        "thanks_title": "Thank you",
+        "thanks_text": "If this address can receive {list}, it is now subscribed.",
+        "rate_limited_title": "Too many requests",
+        "rate_limited_text": "Several messages went to this address recently. Please try again in an hour.",
+        "send_failed": "We could not send the message just now. Please try again later.",
+        "confirm_title": "Confirm your subscription",
+        "confirm_text": "Confirm that you want to receive {list} at {email}.",
+        "confirm_button": "Confirm my subscription",
+        "confirmed_title": "Subscription confirmed",
+        "confirmed_text": "Thank you. {list} will come to {email}.",
+        "already_confirmed_text": "This subscription was already confirmed. There is nothing more to do.",
+        "not_pending_text": "This subscription is no longer waiting for confirmation. You can subscribe again.",
+        "expired_title": "This link has expired",
+        "expired_text": "Confirmation links are valid for {days} days. We can send you a new one.",
+        "resend_button": "Send me a new link",
+        "invalid_link_title": "This link is not valid",
+        "invalid_link_text": "It may have been copied incompletely. Please use the link from the most recent email.",
+        "form_expired_title": "This form has expired",
+        "form_expired": "This form has expired. Please go back, reload the page and try again.",
+        "no_list": "There is no such list.",
+        "unsubscribe_title": "Unsubscribe",
+        "unsubscribe_text": "Stop sending {list} to {email}?",
+        "unsubscribe_button": "Unsubscribe",
+        "unsubscribe_all_button": "Unsubscribe from everything",
+        "unsubscribed_title": "You are unsubscribed",
+        "unsubscribed_text": "{list} will no longer be sent to you.",
+        "unsubscribed_all_text": "You will no longer receive any of our lists.",
+        "preferences_link": "Manage your preferences",
+        "preferences_title": "Your preferences",
+        "lists_legend": "Lists you receive",
+        "language_label": "Language",
+        "save_button": "Save",
+        "saved_text": "Your preferences are saved.",
+        "mail_subject": "Confirm your subscription to {list}",
+        "mail_text": "Hello,\n\nPlease confirm that you want to receive {list} at this address:\n\n{link}\n\n"
+        "The link is valid for {days} days. If you did not ask for this, ignore this message: "
+        "nothing more will be sent to you.\n",
+    },
+    "fr": {
+        "subscribe_title": "S'abonner à {list}",
+        "email_label": "Adresse e-mail",
+        "name_label": "Nom (facultatif)",
+        "subscribe_button": "S'abonner",
+        "consent": "En vous abonnant, vous acceptez de recevoir {list} par e-mail. "
+        "Chaque e-mail contient un lien de désabonnement.",
+        "invalid_email": "Cette adresse e-mail n'est pas valide : {reason}",
+        "check_inbox_title": "Consultez votre boîte de réception",
+        "check_inbox_text": "Si cette adresse peut recevoir {list}, un message avec un lien de confirmation "
+        "est en route. Votre abonnement commence quand vous cliquez dessus.",
+        "thanks_title": "Merci",
+        "thanks_text": "Si cette adresse peut recevoir {list}, elle est maintenant abonnée.",
+        "rate_limited_title": "Trop de demandes",
+        "rate_limited_text": "Plusieurs messages ont récemment été envoyés à cette adresse. "
+        "Veuillez réessayer dans une heure.",
+        "send_failed": "Nous n'avons pas pu envoyer le message. Veuillez réessayer plus tard.",
+        "confirm_title": "Confirmez votre abonnement",
+        "confirm_text": "Confirmez que vous souhaitez recevoir {list} à l'adresse {email}.",
+        "confirm_button": "Confirmer mon abonnement",
+        "confirmed_title": "Abonnement confirmé",
+        "confirmed_text": "Merci. {list} sera envoyé à {email}.",
+        "already_confirmed_text": "Cet abonnement était déjà confirmé. Il n'y a plus rien à faire.",
+        "not_pending_text": "Cet abonnement n'attend plus de confirmation. Vous pouvez vous abonner à nouveau.",
+        "expired_title": "Ce lien a expiré",
+        "expired_text": "Les liens de confirmation sont valables {days} jours. "
+        "Nous pouvons vous en envoyer un nouveau.",
+        "resend_button": "M'envoyer un nouveau lien",
+        "invalid_link_title": "Ce lien n'est pas valide",
+        "invalid_link_text": "Il a peut-être été copié de façon incomplète. "
+        "Utilisez le lien du message le plus récent.",
+        "form_expired_title": "Ce formulaire a expiré",
+        "form_expired": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
+        "no_list": "Cette liste n'existe pas.",
+        "unsubscribe_title": "Se désabonner",
+        "unsubscribe_text": "Ne plus envoyer {list} à {email} ?",
+        "unsubscribe_button": "Me désabonner",
+        "unsubscribe_all_button": "Me désabonner de tout",
+        "unsubscribed_title": "Vous êtes désabonné",
+        "unsubscribed_text": "{list} ne vous sera plus envoyé.",
+        "unsubscribed_all_text": "Vous ne recevrez plus aucune de nos listes.",
+        "preferences_link": "Gérer vos préférences",
+        "preferences_title": "Vos préférences",
+        "lists_legend": "Listes que vous recevez",
+        "language_label": "Langue",
+        "save_button": "Enregistrer",
+        "saved_text": "Vos préférences sont enregistrées.",
+        "mail_subject": "Confirmez votre abonnement à {list}",
+        "mail_text": "Bonjour,\n\nVeuillez confirmer que vous souhaitez recevoir {list} à cette adresse :\n\n"
+        "{link}\n\nLe lien est valable {days} jours. Si vous n'avez rien demandé, ignorez ce message : "
+        "rien d'autre ne vous sera envoyé.\n",
+    },
+    "de": {
+        "subscribe_title": "{list} abonnieren",
+        "email_label": "E-Mail-Adresse",
+        "name_label": "Name (optional)",
+        "subscribe_button": "Abonnieren",
+        "consent": "Mit dem Abonnement willigen Sie ein, {list} per E-Mail zu erhalten. "
+        "Jede E-Mail enthält einen Link zum Abbestellen.",
+        "invalid_email": "Diese E-Mail-Adresse ist ungültig: {reason}",
+        "check_inbox_title": "Sehen Sie in Ihrem Posteingang nach",
+        "check_inbox_text": "Wenn diese Adresse {list} erhalten kann, ist eine Nachricht mit einem "
+        "Bestätigungslink unterwegs. Ihr Abonnement beginnt, sobald Sie ihn anklicken.",
+        "thanks_title": "Vielen Dank",
+        "thanks_text": "Wenn diese Adresse {list} erhalten kann, ist sie jetzt angemeldet.",
+        "rate_limited_title": "Zu viele Anfragen",
+        "rate_limited_text": "An diese Adresse gingen kürzlich mehrere Nachrichten. "
+        "Bitte versuchen Sie es in einer Stunde erneut.",
+        "send_failed": "Die Nachricht konnte gerade nicht gesendet werden. Bitte versuchen Sie es später erneut.",
+        "confirm_title": "Bestätigen Sie Ihr Abonnement",
+        "confirm_text": "Bestätigen Sie, dass Sie {list} an {email} erhalten möchten.",
+        "confirm_button": "Abonnement bestätigen",
+        "confirmed_title": "Abonnement bestätigt",
+        "confirmed_text": "Vielen Dank. {list} wird an {email} gesendet.",
+        "already_confirmed_text": "Dieses Abonnement war bereits bestätigt. Es ist nichts weiter zu tun.",
+        "not_pending_text": "Dieses Abonnement wartet nicht mehr auf eine Bestätigung. "
+        "Sie können sich erneut anmelden.",
+        "expired_title": "Dieser Link ist abgelaufen",
+        "expired_text": "Bestätigungslinks sind {days} Tage gültig. Wir können Ihnen einen neuen senden.",
+        "resend_button": "Neuen Link senden",
+        "invalid_link_title": "Dieser Link ist ungültig",
+        "invalid_link_text": "Er wurde vielleicht unvollständig kopiert. "
+        "Bitte verwenden Sie den Link aus der neuesten E-Mail.",
+        "form_expired_title": "Dieses Formular ist abgelaufen",
+        "form_expired": "Dieses Formular ist abgelaufen. Bitte gehen Sie zurück, laden Sie die Seite neu "
+        "und versuchen Sie es erneut.",
+        "no_list": "Diese Liste gibt es nicht.",
+        "unsubscribe_title": "Abbestellen",
+        "unsubscribe_text": "{list} nicht mehr an {email} senden?",
+        "unsubscribe_button": "Abbestellen",
+        "unsubscribe_all_button": "Alles abbestellen",
+        "unsubscribed_title": "Sie sind abgemeldet",
+        "unsubscribed_text": "{list} wird Ihnen nicht mehr gesendet.",
+        "unsubscribed_all_text": "Sie erhalten keine unserer Listen mehr.",
+        "preferences_link": "Einstellungen verwalten",
+        "preferences_title": "Ihre Einstellungen",
+        "lists_legend": "Listen, die Sie erhalten",
+        "language_label": "Sprache",
+        "save_button": "Speichern",
+        "saved_text": "Ihre Einstellungen sind gespeichert.",
+        "mail_subject": "Bestätigen Sie Ihr Abonnement von {list}",
+        "mail_text": "Hallo,\n\nbitte bestätigen Sie, dass Sie {list} an diese Adresse erhalten möchten:\n\n"
+        "{link}\n\nDer Link ist {days} Tage gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie "
+        "diese Nachricht: Sie erhalten dann nichts weiter.\n",
+    },
+    "es": {
+        "subscribe_title": "Suscribirse a {list}",
+        "email_label": "Correo electrónico",
+        "name_label": "Nombre (opcional)",
+        "subscribe_button": "Suscribirme",
+        "consent": "Al suscribirse acepta recibir {list} por correo electrónico. "
+        "Cada correo incluye un enlace para darse de baja.",
+        "invalid_email": "Esta dirección de correo no es válida: {reason}",
+        "check_inbox_title": "Revise su bandeja de entrada",
+        "check_inbox_text": "Si esta dirección puede recibir {list}, le hemos enviado un mensaje con un enlace "
+        "de confirmación. Su suscripción empieza cuando haga clic en él.",
+        "thanks_title": "Gracias",
+        "thanks_text": "Si esta dirección puede recibir {list}, ya está suscrita.",
+        "rate_limited_title": "Demasiadas solicitudes",
+        "rate_limited_text": "Se han enviado varios mensajes a esta dirección hace poco. "
+        "Vuelva a intentarlo dentro de una hora.",
+        "send_failed": "No hemos podido enviar el mensaje ahora. Vuelva a intentarlo más tarde.",
+        "confirm_title": "Confirme su suscripción",
+        "confirm_text": "Confirme que desea recibir {list} en {email}.",
+        "confirm_button": "Confirmar mi suscripción",
+        "confirmed_title": "Suscripción confirmada",
+        "confirmed_text": "Gracias. {list} llegará a {email}.",
+        "already_confirmed_text": "Esta suscripción ya estaba confirmada. No hace falta nada más.",
+        "not_pending_text": "Esta suscripción ya no espera confirmación. Puede suscribirse de nuevo.",
+        "expired_title": "Este enlace ha caducado",
+        "expired_text": "Los enlaces de confirmación son válidos durante {days} días. "
+        "Podemos enviarle uno nuevo.",
+        "resend_button": "Enviarme un enlace nuevo",
+        "invalid_link_title": "Este enlace no es válido",
+        "invalid_link_text": "Puede que se haya copiado de forma incompleta. "
+        "Use el enlace del correo más reciente.",
+        "form_expired_title": "Este formulario ha caducado",
+        "form_expired": "Este formulario ha caducado. Vuelva atrás, recargue la página e inténtelo de nuevo.",
+        "no_list": "Esta lista no existe.",
+        "unsubscribe_title": "Darse de baja",
+        "unsubscribe_text": "¿Dejar de enviar {list} a {email}?",
+        "unsubscribe_button": "Darme de baja",
+        "unsubscribe_all_button": "Darme de baja de todo",
+        "unsubscribed_title": "Se ha dado de baja",
+        "unsubscribed_text": "Ya no recibirá {list}.",
+        "unsubscribed_all_text": "Ya no recibirá ninguna de nuestras listas.",
+        "preferences_link": "Gestionar sus preferencias",
+        "preferences_title": "Sus preferencias",
+        "lists_legend": "Listas que recibe",
+        "language_label": "Idioma",
+        "save_button": "Guardar",
+        "saved_text": "Sus preferencias se han guardado.",
+        "mail_subject": "Confirme su suscripción a {list}",
+        "mail_text": "Hola:\n\nConfirme que desea recibir {list} en esta dirección:\n\n{link}\n\n"
+        "El enlace es válido durante {days} días. Si no lo ha solicitado, ignore este mensaje: "
+        "no recibirá nada más.\n",
+    },
+    "it": {
+        "subscribe_title": "Iscriviti a {list}",
+        "email_label": "Indirizzo e-mail",
+        "name_label": "Nome (facoltativo)",
+        "subscribe_button": "Iscriviti",
+        "consent": "Iscrivendoti accetti di ricevere {list} via e-mail. "
+        "Ogni e-mail contiene un link per annullare l'iscrizione.",
+        "invalid_email": "Questo indirizzo e-mail non è valido: {reason}",
+        "check_inbox_title": "Controlla la tua casella di posta",
+        "check_inbox_text": "Se questo indirizzo può ricevere {list}, ti abbiamo inviato un messaggio con un "
+        "link di conferma. L'iscrizione inizia quando lo clicchi.",
+        "thanks_title": "Grazie",
+        "thanks_text": "Se questo indirizzo può ricevere {list}, ora è iscritto.",
+        "rate_limited_title": "Troppe richieste",
+        "rate_limited_text": "Di recente sono stati inviati diversi messaggi a questo indirizzo. "
+        "Riprova tra un'ora.",
+        "send_failed": "Non è stato possibile inviare il messaggio. Riprova più tardi.",
+        "confirm_title": "Conferma la tua iscrizione",
+        "confirm_text": "Conferma che vuoi ricevere {list} all'indirizzo {email}.",
+        "confirm_button": "Conferma l'iscrizione",
+        "confirmed_title": "Iscrizione confermata",
+        "confirmed_text": "Grazie. {list} arriverà a {email}.",
+        "already_confirmed_text": "Questa iscrizione era già confermata. Non c'è altro da fare.",
+        "not_pending_text": "Questa iscrizione non è più in attesa di conferma. Puoi iscriverti di nuovo.",
+        "expired_title": "Questo link è scaduto",
+        "expired_text": "I link di conferma valgono {days} giorni. Possiamo inviartene uno nuovo.",
+        "resend_button": "Inviami un nuovo link",
+        "invalid_link_title": "Questo link non è valido",
+        "invalid_link_text": "Forse è stato copiato in modo incompleto. Usa il link dell'e-mail più recente.",
+        "form_expired_title": "Questo modulo è scaduto",
+        "form_expired": "Questo modulo è scaduto. Torna indietro, ricarica la pagina e riprova.",
+        "no_list": "Questa lista non esiste.",
+        "unsubscribe_title": "Annulla l'iscrizione",
+        "unsubscribe_text": "Non inviare più {list} a {email}?",
+        "unsubscribe_button": "Annulla l'iscrizione",
+        "unsubscribe_all_button": "Annulla tutte le iscrizioni",
+        "unsubscribed_title": "Iscrizione annullata",
+        "unsubscribed_text": "Non riceverai più {list}.",
+        "unsubscribed_all_text": "Non riceverai più nessuna delle nostre liste.",
+        "preferences_link": "Gestisci le tue preferenze",
+        "preferences_title": "Le tue preferenze",
+        "lists_legend": "Liste che ricevi",
+        "language_label": "Lingua",
+        "save_button": "Salva",
+        "saved_text": "Le tue preferenze sono state salvate.",
+        "mail_subject": "Conferma la tua iscrizione a {list}",
+        "mail_text": "Ciao,\n\nconferma che vuoi ricevere {list} a questo indirizzo:\n\n{link}\n\n"
+        "Il link vale {days} giorni. Se non l'hai richiesto, ignora questo messaggio: "
+        "non riceverai altro.\n",
+    },
+}
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano"}
+
+
+def language_of(*candidates: str | None) -> str:
+    """The first candidate we have words for, else English."""
+    return next((c for c in candidates if c in MESSAGES), "en")
+
+
+def translator(language: str) -> Callable[..., str]:
+    words = MESSAGES[language_of(language)]
+
+    def t(key: str, **values: object) -> str:
+        return words[key].format(**values)
+
+    return t

@@ -1,0 +1,83 @@
+"""What the service holds about one address (a JSON-ready export) and erasure of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, select
+
+from . import tables as t
+from .addresses import normalize
+from .service import as_utc, find_subscriber, memberships
+from .suppression import suppress, suppression_of
+
+
+def _iso(value: datetime | None) -> str | None:
+    return as_utc(value).isoformat() if value else None
+
+
+def export_address(conn: Connection, email: str) -> dict:
+    """Everything held about the address: the subscriber, memberships, consent records, suppression."""
+    email = normalize(email)
+    sub = find_subscriber(conn, email)
+    suppression = suppression_of(conn, email)
+    data: dict = {
+        "email": email,
+        "subscriber": None,
+        "memberships": [],
+        "consent_events": [],
+        "suppression": (
+            {"reason": suppression.reason, "since": _iso(suppression.created_at)} if suppression else None
+        ),
+    }
+    if sub is None or sub.id is None:
+        return data
+    created = conn.execute(select(t.subscribers.c.created_at).where(t.subscribers.c.id == sub.id)).scalar()
+    data["subscriber"] = {
+        "id": sub.id,
+        "email": sub.email,
+        "name": sub.name,
+        "language": sub.language,
+        "timezone": sub.timezone,
+        "attributes": sub.attributes,
+        "created_at": _iso(created),
+    }
+    data["memberships"] = [
+        {
+            "list": ms.list_id,
+            "status": ms.status,
+            "status_changed_at": _iso(ms.status_changed_at),
+            "created_at": _iso(ms.created_at),
+        }
+        for ms in memberships(conn, sub.id)
+    ]
+    ce = t.consent_events
+    data["consent_events"] = [
+        {
+            "list": row.list_id,
+            "status": row.status,
+            "method": row.method,
+            "origin": row.origin,
+            "wording": row.wording,
+            "at": _iso(row.at),
+        }
+        for row in conn.execute(select(ce).where(ce.c.subscriber_id == sub.id).order_by(ce.c.at, ce.c.id))
+    ]
+    return data
+
+
+def erase(conn: Connection, email: str) -> int | None:
+    """Delete everything held about the address, keeping only its hash on the suppression list.
+
+    Returns the erased subscriber's id (None when there was none; the hash is kept all the same, so a
+    later import or subscribe request cannot bring the address back).
+    """
+    email = normalize(email)
+    sub = find_subscriber(conn, email)
+    suppress(conn, email, "erased")
+    if sub is None or sub.id is None:
+        return None
+    conn.execute(delete(t.consent_events).where(t.consent_events.c.subscriber_id == sub.id))
+    conn.execute(delete(t.memberships).where(t.memberships.c.subscriber_id == sub.id))
+    conn.execute(delete(t.subscribers).where(t.subscribers.c.id == sub.id))
+    return sub.id

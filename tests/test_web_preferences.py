@@ -1,0 +1,81 @@
+# ruff: noqa: F811  (pytest fixtures are imported from subscribers_support, then requested by name)
+"""The preference page behind a signed link: lists received, language, leave all."""
+
+from __future__ import annotations
+
+import html
+
+from subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
+
+from subscribers.models import Subscriber
+from subscribers.service import get_subscriber, membership_status, set_status, upsert_subscriber
+from subscribers.suppression import suppress
+
+
+def member(engine, email: str, *lists: str, language: str | None = None) -> int:
+    with engine.begin() as conn:
+        sid, _ = upsert_subscriber(conn, Subscriber(email, language=language))
+        for list_id in lists:
+            set_status(conn, sid, list_id, "confirmed", method="admin", wording="test")
+    return sid
+
+
+def statuses(engine, sid: int) -> dict[str, str | None]:
+    with engine.connect() as conn:
+        return {x: membership_status(conn, sid, x) for x in ("world", "monde", "offen")}
+
+
+def test_page_lists_what_is_received_in_the_subscribers_language(site):
+    sid = member(site.engine, "ann@example.org", "world", language="fr")
+    with site.client() as http:
+        page = http.get(f"/p/{site.tokens.sign('preferences', sid)}")
+    assert page.status_code == 200 and 'lang="fr"' in page.text
+    text = html.unescape(page.text)
+    assert 'value="world" checked' in text and 'value="monde">' in text
+    assert "Vos préférences" in text
+
+
+def test_saving_joins_and_leaves_lists_and_sets_the_language(site):
+    sid = member(site.engine, "ann@example.org", "world", "monde")
+    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    with site.client() as http:
+        field = csrf_of(http.get(path).text)
+        saved = http.post(
+            path, data={"lists": ["monde", "offen"], "language": "de", "action": "save", "csrf": field}
+        )
+    assert saved.status_code == 200 and 'lang="de"' in saved.text
+    assert statuses(site.engine, sid) == {"world": "unsubscribed", "monde": "confirmed", "offen": "confirmed"}
+    with site.engine.connect() as conn:
+        assert get_subscriber(conn, sid).language == "de"
+
+
+def test_leave_all(site):
+    sid = member(site.engine, "ann@example.org", "world", "monde")
+    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    with site.client() as http:
+        field = csrf_of(http.get(path).text)
+        http.post(path, data={"lists": ["world"], "action": "leave_all", "csrf": field})
+    assert statuses(site.engine, sid) == {"world": "unsubscribed", "monde": "unsubscribed", "offen": None}
+
+
+def test_a_suppressed_address_cannot_join_from_the_page(site):
+    sid = member(site.engine, "ann@example.org", "world")
+    with site.engine.begin() as conn:
+        suppress(conn, "ann@example.org", "bounce")
+    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    with site.client() as http:
+        field = csrf_of(http.get(path).text)
+        http.post(path, data={"lists": ["world", "monde"], "action": "save", "csrf": field})
+    assert statuses(site.engine, sid)["monde"] is None
+
+
+def test_changes_need_the_csrf_field_and_a_genuine_token(site):
+    sid = member(site.engine, "ann@example.org", "world")
+    good = f"/p/{site.tokens.sign('preferences', sid)}"
+    with site.client() as http:
+        assert http.post(good, data={"action": "leave_all"}).status_code == 403
+        field = csrf_of(http.get(good).text)
+        other = f"/p/{site.tokens.sign('unsubscribe', sid, 'world')}"
+        assert http.get(other).status_code == 400
+        assert http.post(other, data={"action": "leave_all", "csrf": field}).status_code == 400
+    assert statuses(site.engine, sid)["world"] == "confirmed"
