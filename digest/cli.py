@@ -13,15 +13,16 @@ from rich.progress import Progress
 from rich.table import Table
 
 from digest import config
+from digest.commands.subscribers import lists_app, subscribers_app
 from digest.errors import DigestError
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="digest: newsletter digests with ledes and quotes."
 )
-editions_app = typer.Typer(no_args_is_help=True, help="Build, list and inspect editions.")
-subscribers_app = typer.Typer(no_args_is_help=True, help="Manage subscribers.")
+editions_app = typer.Typer(no_args_is_help=True, help="Build, curate, approve and inspect editions.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(editions_app, name="editions")
+app.add_typer(lists_app, name="lists")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(db_app, name="db")
 
@@ -351,37 +352,6 @@ def send(ctx: typer.Context, edition_id: int) -> None:
         raise typer.Exit(1)
 
 
-@subscribers_app.command("import")
-def subscribers_import(
-    ctx: typer.Context,
-    csv_file: Annotated[
-        Path, typer.Argument(help="CSV with an email column; name, language, timezone, status.")
-    ],
-    list_id: Annotated[str, typer.Option("--list", help="The list to add them to.")],
-    consent: Annotated[
-        str | None, typer.Option(help="Where their consent was given; needed to import confirmed members.")
-    ] = None,
-) -> None:
-    """Import subscribers from a CSV file into a list."""
-    from digest.lists import sync_lists
-    from subscribers.importer import import_csv
-
-    settings = settings_of(ctx)
-    settings.get_list(list_id)
-    engine = store_of(settings)
-    sync_lists(engine, settings)
-    if not csv_file.is_file():
-        raise DigestError(f"{csv_file}: no such file")
-    with engine.begin() as conn:
-        report = import_csv(conn, csv_file, list_id, consent=consent)
-    out.print(
-        f"{csv_file}: imported {report.imported}, merged {report.merged}, "
-        f"suppressed {report.suppressed}, rejected {len(report.rejected)}"
-    )
-    for row, reason in report.rejected:
-        err.print(f"  {csv_file}, row {row}: {reason}", highlight=False)
-
-
 @app.command()
 def status(ctx: typer.Context) -> None:
     """Each list's next run, last run and last edition; failing sources; who runs the scheduler."""
@@ -443,10 +413,9 @@ def serve(
     from digest.serve import serve as run_server
 
     settings = settings_of(ctx)
-    if scheduler:
-        links_of(settings)  # refuse to start without the signing key the scheduled sends need
+    links = links_of(settings)  # refuse to start without the signing key
     path = str(config.config_path((ctx.obj or {}).get("config_path")).resolve())
-    run_server(settings, path, host, port, scheduler)
+    run_server(settings, path, links.tokens.secret_key, host, port, scheduler)
 
 
 @app.command()

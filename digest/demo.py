@@ -52,12 +52,12 @@ def run_demo(settings: Settings, out: Console) -> None:
     links = Links(settings.base_url, Tokens(_demo_secret(settings, out)))
 
     csv_file = settings.path(SAMPLE_SUBSCRIBERS)
-    with engine.begin() as conn:
+    with engine.connect() as conn:  # the import commits chunk by chunk
         report = import_csv(conn, csv_file, lst.id, consent="demo sample data")
         counts = member_counts(conn, lst.id)
     out.print(
         f"[bold]subscribers[/] {csv_file}: imported {report.imported}, merged {report.merged}, "
-        f"rejected {len(report.rejected)}; list {lst.id!r} now has "
+        f"rejected {report.rejected}; list {lst.id!r} now has "
         + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     )
 

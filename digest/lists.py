@@ -7,19 +7,22 @@ from subscribers.models import MailingList
 from subscribers.service import sync_lists as sync
 
 
-def sync_lists(engine: Engine, settings: Settings) -> None:
-    lists = [
+def config_lists(settings: Settings) -> list[MailingList]:
+    return [
         MailingList(
             id=lst.id,
             name=lst.name,
             language=lst.language,
             description=lst.description,
             double_opt_in=lst.double_opt_in,
-            from_address=lst.from_address,
+            from_address=str(lst.from_address),
             from_name=lst.from_name,
-            reply_to=lst.reply_to,
+            reply_to=str(lst.reply_to) if lst.reply_to else None,
         )
         for lst in settings.lists
     ]
+
+
+def sync_lists(engine: Engine, settings: Settings) -> None:
     with engine.begin() as conn:
-        sync(conn, lists)
+        sync(conn, config_lists(settings))

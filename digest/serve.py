@@ -1,4 +1,4 @@
-"""`digest serve`: the HTTP app and the scheduler in one process, stopped gracefully on SIGTERM."""
+"""`digest serve`: the web app and the scheduler in one process, stopped gracefully on SIGTERM."""
 
 from __future__ import annotations
 
@@ -9,33 +9,48 @@ import uvicorn
 from fastapi import FastAPI
 
 from digest.config import Settings
+from digest.lists import sync_lists
 from digest.schedule import SchedulerService
 from digest.store.db import open_store
+from digest.web import archive
+from digest.web.app import RedactTokens, WebConfig, create_app
+from digest.web.confirmation import outbox_sender
 
 
-def build_app(settings: Settings, config_path: str, scheduler: bool = True) -> FastAPI:
+def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: bool = True) -> FastAPI:
+    """The public pages, the web archive and, while this process holds the lease, the scheduler."""
     engine = open_store(settings.db_url)
-    lease = settings.scheduler.lease_seconds
-    service = SchedulerService(config_path, engine, settings.lists, ttl=lease) if scheduler else None
+    sync_lists(engine, settings)
+    ttl = settings.scheduler.lease_seconds
+    service = SchedulerService(config_path, engine, settings.lists, ttl=ttl) if scheduler else None
+    app = create_app(
+        engine,
+        WebConfig(
+            base_url=settings.base_url, secret_key=secret_key, send_confirmation=outbox_sender(settings, engine)
+        ),
+    )
+    app.include_router(archive.router)
+    app.state.settings, app.state.engine = settings, engine
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(_app: FastAPI):
         if service:
             service.start()
         yield
         if service:
             service.stop()  # the running job finishes; the lease is handed back
 
-    app = FastAPI(title="digest", lifespan=lifespan)
-    app.state.settings, app.state.engine, app.state.scheduler = settings, engine, service
+    app.router.lifespan_context = lifespan
 
-    @app.get("/healthz")
+    @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
         return {"ok": True, "scheduler": bool(service and service.active)}
 
     return app
 
 
-def serve(settings: Settings, config_path: str, host: str, port: int, scheduler: bool = True) -> None:
+def serve(settings: Settings, config_path: str, secret_key: str, host: str, port: int, scheduler: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    uvicorn.run(build_app(settings, config_path, scheduler), host=host, port=port, log_level="info")
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # tokens in URLs are keys
+    app = build_app(settings, config_path, secret_key, scheduler)
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")

@@ -27,12 +27,12 @@ class Tokens:
     def __init__(self, secret_key: str):
         if not secret_key:
             raise ValueError("a signing secret is required")
-        self._secret = secret_key
+        self.secret_key = secret_key
 
     def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
         if purpose not in PURPOSES:
             raise ValueError(f"unknown token purpose {purpose!r}")
-        return URLSafeTimedSerializer(self._secret, salt=f"digest.{purpose}")
+        return URLSafeTimedSerializer(self.secret_key, salt=f"digest.{purpose}")
 
     def sign(self, purpose: str, subscriber_id: int, list_id: str | None = None) -> str:
         return self._serializer(purpose).dumps([subscriber_id, list_id])

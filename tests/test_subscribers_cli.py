@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-import typer
-from subscribers_support import db_url, templates  # noqa: F401 (pytest fixtures)
 from typer.testing import CliRunner
 
-from digest.commands.subscribers import lists_app, serve, subscribers_app
-
-main = typer.Typer()
-
-
-@main.callback()
-def _main(ctx: typer.Context, config: str = typer.Option(None, "--config")) -> None:
-    ctx.obj = {"config_path": config}
-
-
-main.add_typer(lists_app, name="lists")
-main.add_typer(subscribers_app, name="subscribers")
-main.command()(serve)
+from digest.cli import app as main
+from tests.subscribers_support import db_url, templates  # noqa: F401 (pytest fixtures)
 
 CONFIG = """
 public_url: https://digest.example.org
@@ -152,10 +142,13 @@ def test_export_show_unsubscribe_erase(cli, tmp_path):
     assert back.exit_code == 1 and "suppression list" in back.output
 
 
-def test_serve_needs_the_secret(cli, monkeypatch):
-    monkeypatch.delenv("DIGEST_SECRET_KEY")
-    result = cli("serve")
-    assert result.exit_code == 1 and "DIGEST_SECRET_KEY" in result.output
+def test_serve_needs_the_secret(cli, tmp_path):
+    env = {**os.environ, "DIGEST_SECRET_KEY": ""}
+    config = str(tmp_path / "config.yaml")
+    result = subprocess.run(
+        [sys.executable, "-m", "digest", "--config", config, "serve"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "DIGEST_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_missing_config_is_a_clear_error(tmp_path):

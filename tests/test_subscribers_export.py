@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
-from subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
-
 from subscribers.csvsafe import neutralize, restore
 from subscribers.exporter import export_csv
 from subscribers.importer import import_csv
 from subscribers.models import Subscriber
 from subscribers.service import find_subscriber, set_status, upsert_subscriber
+from tests.subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+1-555-0100", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.importer import ImportFileError, import_csv
 from subscribers.models import Subscriber
 from subscribers.service import find_subscriber, membership_status, set_status, upsert_subscriber
 from subscribers.suppression import suppress
+from tests.subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 HEADER = b"email,name,language,timezone,status,company\n"
 BAD_ROWS = [  # (line, field the report must name, words of the reason)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import func, select
-from subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.addresses import address_hash, normalize
@@ -15,6 +14,7 @@ from subscribers.models import MailingList, Subscriber
 from subscribers.optin import Outcome, request_subscription
 from subscribers.privacy import erase, export_address
 from subscribers.service import recipients, set_status, upsert_subscriber
+from tests.subscribers_support import db_url, engine, templates  # noqa: F401 (pytest fixtures)
 
 
 def add(engine, email: str, **fields) -> int:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import html
 
-from subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
-
 from subscribers.models import Subscriber
 from subscribers.service import get_subscriber, membership_status, set_status, upsert_subscriber
 from subscribers.suppression import suppress
+from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 
 def member(engine, email: str, *lists: str, language: str | None = None) -> int:

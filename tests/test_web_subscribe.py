@@ -9,12 +9,12 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
-from subscribers_support import LISTS, csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.models import MailingList, Subscriber
 from subscribers.service import find_subscriber, membership_status, set_status, sync_lists, upsert_subscriber
 from subscribers.suppression import suppress
+from tests.subscribers_support import LISTS, csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 
 def subscribe(http, list_id: str, email: str, name: str = ""):

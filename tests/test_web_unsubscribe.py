@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 from subscribers import tables as t
 from subscribers.models import Subscriber
 from subscribers.privacy import erase
 from subscribers.service import membership_status, set_status, upsert_subscriber
 from subscribers.tokens import Tokens
+from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
 
 def member(engine, email: str, *lists: str) -> int:

@@ -1,14 +1,9 @@
-"""`digest lists ...`, `digest subscribers ...` and `digest serve`.
-
-Registered in digest/cli.py: app.add_typer(lists_app, name="lists"),
-app.add_typer(subscribers_app, name="subscribers"), app.command()(serve).
-"""
+"""`digest lists ...` and `digest subscribers ...`, registered as sub-commands in digest/cli.py."""
 
 from __future__ import annotations
 
 import functools
 import json
-import logging
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +17,7 @@ from sqlalchemy import Connection, Engine, String, cast, func, literal, or_, sel
 from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
+from digest.lists import sync_lists
 from digest.store import tables as store_tables
 from digest.store.db import open_store
 from subscribers import optin
@@ -42,7 +38,6 @@ from subscribers.service import (
     member_counts,
     membership_status,
     set_status,
-    sync_lists,
     unsubscribe_all,
     upsert_subscriber,
 )
@@ -86,29 +81,12 @@ def load_settings(ctx: typer.Context) -> config.Settings:
     return config.load(obj.get("config_path"))
 
 
-def config_lists(settings: config.Settings) -> list[MailingList]:
-    return [
-        MailingList(
-            id=lst.id,
-            name=lst.name,
-            language=lst.language,
-            description=lst.description,
-            double_opt_in=lst.double_opt_in,
-            from_address=str(lst.from_address),
-            from_name=lst.from_name,
-            reply_to=str(lst.reply_to) if lst.reply_to else None,
-        )
-        for lst in settings.lists
-    ]
-
-
 @contextmanager
 def _store(settings: config.Settings) -> Iterator[Engine]:
     """The database, migrated, with the configuration's lists in it."""
     engine = open_store(settings.db_url)
     try:
-        with engine.begin() as conn:
-            sync_lists(conn, config_lists(settings))
+        sync_lists(engine, settings)
         yield engine
     finally:
         engine.dispose()
@@ -120,16 +98,6 @@ def _require_list(conn: Connection, list_id: str) -> MailingList:
         known = ", ".join(x.id for x in all_lists(conn)) or "none yet"
         raise CommandError(f"--list: no list with id {list_id!r} (known: {known})")
     return lst
-
-
-def _confirmation_sender(settings: config.Settings, engine: Engine):
-    from digest.web.confirmation import OutboxSender
-
-    def sender_of(list_id: str) -> MailingList:
-        with engine.connect() as conn:
-            return _require_list(conn, list_id)
-
-    return OutboxSender(settings.path(settings.delivery.outbox), sender_of)
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -302,7 +270,7 @@ def _send_confirmation(
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     from digest.links import Links
-    from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail
+    from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail, outbox_sender
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
@@ -310,7 +278,7 @@ def _send_confirmation(
         loader=PackageLoader("digest.web", "templates"), autoescape=select_autoescape(default=True)
     )
     mail = confirmation_mail(env, lst, email, links.confirm(sid, lst.id), days=CONFIRM_DAYS)
-    _confirmation_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
+    outbox_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
 
 def _secret() -> str:
@@ -557,40 +525,3 @@ def _scrub_deliveries(conn: Connection, address: str, subscriber_id: int | None)
     where = or_(d.c.subscriber_id == subscriber_id, match) if subscriber_id else match
     placeholder = literal("erased:") + cast(d.c.id, String)
     return conn.execute(update(d).where(where).values(email=placeholder, subscriber_id=None)).rowcount
-
-
-# --- serve ---------------------------------------------------------------------------------------
-
-
-@_errors
-def serve(
-    ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8000,
-) -> None:
-    """Serve the public pages: subscribe, confirm, unsubscribe (with RFC 8058 one-click), preferences."""
-    import uvicorn
-
-    from digest.web.app import RedactTokens, WebConfig, create_app
-
-    settings = load_settings(ctx)
-    secret = _secret()
-    with _store(settings) as engine:
-        if settings.delivery.backend != "file":
-            typer.echo(
-                f"note: confirmations go to the outbox folder {settings.path(settings.delivery.outbox)}",
-                err=True,
-            )
-        app = create_app(
-            engine,
-            WebConfig(
-                base_url=settings.base_url,
-                secret_key=secret,
-                send_confirmation=_confirmation_sender(settings, engine),
-            ),
-        )
-        server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_level="info")
-        )
-        logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-        server.run()

@@ -75,3 +75,17 @@ class OutboxSender:
         tmp = self.folder / f".{name}.tmp"
         tmp.write_bytes(msg.as_bytes())
         os.replace(tmp, self.folder / name)
+
+
+def outbox_sender(settings, engine) -> OutboxSender:
+    """Confirmations as .eml files in the configured outbox, sent from the list's own identity."""
+    from subscribers.service import get_list
+
+    def list_of(list_id: str) -> MailingList:
+        with engine.connect() as conn:
+            lst = get_list(conn, list_id)
+        if lst is None:
+            raise LookupError(f"no list with id {list_id!r}")
+        return lst
+
+    return OutboxSender(settings.path(settings.delivery.outbox), list_of)

@@ -1,14 +1,14 @@
 """editions: change log, scheduled runs, scheduler lease, item reading time and coverage
 
-Revision ID: 0005
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
