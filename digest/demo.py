@@ -19,6 +19,7 @@ from digest.lists import sync_lists
 from digest.preview import write_preview
 from digest.schedule import due_slot
 from digest.store.db import open_store
+from digest.web.confirmation import outbox_sender
 from subscribers.importer import import_csv
 from subscribers.service import member_counts
 from subscribers.tokens import Tokens
@@ -74,7 +75,17 @@ def run_demo(settings: Settings, out: Console) -> None:
     now = datetime.now(UTC)
     for lst in settings.lists:
         # the same run the scheduler makes at the list's slot: build, approve, send
-        run = run_slot(engine, settings, lst.id, due_slot(lst, now), make_backend(settings), links, now)
+        slot = due_slot(lst, now)
+        run = run_slot(
+            engine,
+            settings,
+            lst.id,
+            slot,
+            make_backend(settings),
+            links,
+            now,
+            outbox_sender(settings, engine),
+        )
         if run.sent is None:
             out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {run.outcome}")
             continue

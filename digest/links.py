@@ -8,6 +8,8 @@ UNSUBSCRIBE_PATH = "/u/{token}"
 PREFERENCES_PATH = "/p/{token}"
 CONFIRM_PATH = "/confirm/{token}"
 ARCHIVE_PATH = "/archive/{edition_id}"
+REVIEW_PATH = "/review/{token}"
+REVIEW_DAYS = 14  # how long an editor's preview link works
 
 
 class Links:
@@ -27,3 +29,7 @@ class Links:
 
     def archive(self, edition_id: int) -> str:
         return self.base + ARCHIVE_PATH.format(edition_id=edition_id)
+
+    def review(self, edition_id: int, list_id: str) -> str:
+        """The editors' preview of a draft: a signed link, since drafts are not public."""
+        return self.base + REVIEW_PATH.format(token=self.tokens.sign("review", edition_id, list_id))

@@ -65,6 +65,7 @@ def _context(config_path: str):
     from digest.deliver.backends import make_backend
     from digest.links import Links
     from digest.store.db import open_store
+    from digest.web.confirmation import outbox_sender
     from subscribers.tokens import Tokens
 
     settings = config.load(config_path)
@@ -72,7 +73,13 @@ def _context(config_path: str):
     key = config.secret(config.SECRET_KEY_ENV)
     if not key:
         raise config.ConfigError(f"{config.SECRET_KEY_ENV} is not set: the scheduler cannot sign links")
-    return settings, engine, make_backend(settings), Links(settings.base_url, Tokens(key))
+    return (
+        settings,
+        engine,
+        make_backend(settings),
+        Links(settings.base_url, Tokens(key)),
+        outbox_sender(settings, engine),
+    )
 
 
 def run_list_job(config_path: str, list_id: str) -> None:
@@ -90,9 +97,9 @@ def run_list_job(config_path: str, list_id: str) -> None:
 def dispatch_job(config_path: str) -> None:
     from digest.editions.dispatch import dispatch
 
-    settings, engine, backend, links = _context(config_path)
+    settings, engine, backend, links, notify = _context(config_path)
     with _SENDING:
-        for line in dispatch(engine, settings, backend, links, datetime.now(UTC)):
+        for line in dispatch(engine, settings, backend, links, datetime.now(UTC), notify):
             log.info("dispatch: %s", line)
 
 

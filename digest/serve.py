@@ -30,7 +30,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
         ),
     )
     app.include_router(archive.router)
-    app.state.settings, app.state.engine = settings, engine
+    app.state.settings, app.state.engine, app.state.secret_key = settings, engine, secret_key
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

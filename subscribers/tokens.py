@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = ("unsubscribe", "confirm", "preferences")
+PURPOSES = ("unsubscribe", "confirm", "preferences", "review")  # review: an edition id, for its editors
 
 
 class InvalidToken(Exception):

@@ -203,12 +203,24 @@ def test_the_lease_has_one_holder_and_passes_on(tmp_path):
 
 
 def test_a_reviewed_list_waits_for_approval_or_its_deadline(instance, db_url):
-    review = {"editors": ["desk@example.org"], "deadline_hours": 2, "at_deadline": "skip"}
+    review = {"editors": ["desk@example.org", "chief@example.org"], "deadline_hours": 2, "at_deadline": "skip"}
     settings, engine = setup_instance(instance, db_url, review=review)
     links, outbox = Links(settings.base_url, Tokens(SECRET)), instance / "outbox"
     now = datetime.now(UTC)
-    result = run_slot(engine, settings, "world", "2026-11-30T07:00", FileBackend(outbox), links, now=now)
+    mailed = []
+
+    def notify(to, subject, text, html, *, list_id):
+        mailed.append((to, subject, text))
+
+    result = run_slot(engine, settings, "world", "2026-11-30T07:00", FileBackend(outbox), links, now, notify)
     assert "waiting for an editor's approval" in result.outcome
+    assert [m[0] for m in mailed] == ["desk@example.org", "chief@example.org"]
+    review_url = next(line for line in mailed[0][2].splitlines() if line.startswith("Preview: "))[9:]
+    assert review_url.startswith("https://digest.example.org/review/")
+    assert f"digest editions approve {result.edition_id}" in mailed[0][2]
+    # firing the slot again, or the dispatch job, does not mail them twice
+    run_slot(engine, settings, "world", "2026-11-30T07:00", FileBackend(outbox), links, now, notify)
+    assert len(mailed) == 2
     assert list(dispatch(engine, settings, FileBackend(outbox), links, now + timedelta(hours=1))) == []
     assert not outbox.exists() or not list(outbox.glob("*.eml"))
     service.transition(engine, result.edition_id, "approved", actor="desk@example.org")
@@ -217,7 +229,7 @@ def test_a_reviewed_list_waits_for_approval_or_its_deadline(instance, db_url):
 
     # the next draft is not approved in time: at the deadline it is skipped
     add_article(instance, 1, now)
-    later = run_slot(engine, settings, "world", "2026-12-01T07:00", FileBackend(outbox), links, now=now)
+    later = run_slot(engine, settings, "world", "2026-12-01T07:00", FileBackend(outbox), links, now, notify)
     lines = list(dispatch(engine, settings, FileBackend(outbox), links, now + timedelta(hours=3)))
     assert lines == [f"edition #{later.edition_id} canceled: not approved before the review deadline"]
     assert len(list(outbox.glob("*.eml"))) == 4

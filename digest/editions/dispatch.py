@@ -14,6 +14,7 @@ from digest.deliver.send import send_edition
 from digest.errors import DigestError
 from digest.links import Links
 from digest.store.tables import editions, runs
+from digest.web.confirmation import SendConfirmation
 
 from . import service
 from .run import run_slot
@@ -42,7 +43,12 @@ def _due(settings: Settings, row, now: datetime) -> str | None:
 
 
 def dispatch(
-    engine: Engine, settings: Settings, backend: Backend, links: Links, now: datetime
+    engine: Engine,
+    settings: Settings,
+    backend: Backend,
+    links: Links,
+    now: datetime,
+    notify: SendConfirmation | None = None,
 ) -> Iterator[str]:
     list_ids = [lst.id for lst in settings.lists]
     with engine.connect() as conn:
@@ -62,7 +68,7 @@ def dispatch(
     for run in unfinished:
         yield (
             f"resumed run {run.list_id} {run.slot}: "
-            + run_slot(engine, settings, run.list_id, run.slot, backend, links, now).outcome
+            + run_slot(engine, settings, run.list_id, run.slot, backend, links, now, notify).outcome
         )
     for row in open_editions:
         action = _due(settings, row, now)

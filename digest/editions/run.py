@@ -21,8 +21,10 @@ from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
 from digest.store.tables import runs
+from digest.web.confirmation import SendConfirmation
 
 from . import service
+from .review import request_review
 
 
 @dataclass
@@ -62,7 +64,9 @@ def run_slot(
     backend: Backend,
     links: Links,
     now: datetime | None = None,
+    notify: SendConfirmation | None = None,
 ) -> RunResult:
+    """Run the list's slot, or finish it. `notify` mails a reviewed list's editors."""
     now = now or datetime.now(UTC)
     lst = settings.get_list(list_id)
     with engine.connect() as conn:
@@ -81,6 +85,11 @@ def run_slot(
         edition = load_edition(conn, run.edition_id)
     report = None
     if lst.review is not None:
+        if edition.status == "draft":
+            if notify is None:
+                raise ValueError(f"list {list_id!r} is reviewed: its run needs a way to mail the editors")
+            with engine.begin() as conn:
+                request_review(conn, lst, edition, links, notify)
         outcome = f"edition #{edition.id} is {edition.status}, waiting for an editor's approval"
     else:
         try:

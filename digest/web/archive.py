@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
 from digest.config import ConfigError, Settings
-from digest.links import ARCHIVE_PATH
+from digest.links import ARCHIVE_PATH, REVIEW_DAYS
 from digest.render import render_archive
 from digest.store.editions import load_edition
+from subscribers.tokens import InvalidToken, Tokens
 
 PUBLIC_STATUSES = ("sending", "sent")
 HEADERS = {
@@ -47,6 +48,26 @@ def archive_page(edition_id: int, store: Store = Depends(get_store)) -> HTMLResp
         edition = load_edition(conn, edition_id)
     if edition is None or edition.status not in PUBLIC_STATUSES:
         raise HTTPException(status_code=404, detail="No such edition in the archive.")
+    return _page(store, edition, edition_id)
+
+
+@router.get("/review/{token}", response_class=HTMLResponse)
+def review_page(token: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
+    """A draft as its readers would get it, for the editors the review mail went to."""
+    try:
+        edition_id, _ = Tokens(request.app.state.secret_key).verify(
+            "review", token, max_age=REVIEW_DAYS * 86400
+        )
+    except InvalidToken as exc:
+        raise HTTPException(status_code=410 if exc.expired else 400, detail=str(exc)) from None
+    with store.engine.connect() as conn:
+        edition = load_edition(conn, edition_id)
+    if edition is None:
+        raise HTTPException(status_code=404, detail="No such edition.")
+    return _page(store, edition, edition_id, headers={**HEADERS, "Cache-Control": "no-store"})
+
+
+def _page(store: Store, edition, edition_id: int, headers: dict = HEADERS) -> HTMLResponse:
     settings = store.settings
     try:
         lst = settings.get_list(edition.list_id)
@@ -54,4 +75,4 @@ def archive_page(edition_id: int, store: Store = Depends(get_store)) -> HTMLResp
         raise HTTPException(status_code=404, detail="No such edition in the archive.") from None
     url = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
     page = render_archive(edition, lst, settings.template_folders(lst), url)
-    return HTMLResponse(page, headers=HEADERS)
+    return HTMLResponse(page, headers=headers)
