@@ -99,7 +99,7 @@ def _bozo_reason(exc: Exception | None) -> str:
 
 
 def _when(entry) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")  # no feedparser aliasing
     try:
         return datetime.fromtimestamp(timegm(parsed), UTC) if parsed else None
     except (OverflowError, ValueError, TypeError):
@@ -145,5 +145,5 @@ def _item(entry, where: str, base: str, language: str | None) -> Item:
         image_alt=image_alt,
         tags=[t["term"] for t in entry.get("tags") or [] if t.get("term")],
         summary_only=len(" ".join(body).split()) < SUMMARY_WORDS,
-        entry_hash=fingerprint(guid, title, content, summary, entry.get("link"), entry.get("updated")),
+        entry_hash=fingerprint(guid, title, content, summary, entry.get("link"), dict.get(entry, "updated")),
     )

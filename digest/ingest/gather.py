@@ -3,6 +3,7 @@ worker thread; whatever goes wrong is returned as the source's error or an item'
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,8 @@ class Gathered:
     job: Job
     items: list[Item] = field(default_factory=list)
     unchanged: int = 0  # entries exactly as stored: not parsed further, not written
+    duplicates: int = 0  # the same item twice (same GUID or canonical URL): kept once
+    seen: dict[str, str] = field(default_factory=dict)  # guid or canonical URL -> where first seen
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
     not_modified: bool = False
@@ -68,7 +71,14 @@ def _fetch(job: Job, fetcher: Fetcher, out: Gathered, accept: str = ACCEPT_FEED)
 
 
 def _keep(job: Job, out: Gathered, item: Item, fetched_at: datetime) -> bool:
-    """Keep an item unless its entry is exactly as stored."""
+    """Keep an item unless the source already gave it in this run or its entry is exactly as stored."""
+    keys = [k for k in (item.article.guid, item.article_url) if k]
+    first = next((out.seen[k] for k in keys if k in out.seen), None)
+    if first:
+        out.duplicates += 1
+        out.skipped.append(f"{item.where}: duplicate of {first} (same GUID or canonical URL), kept once")
+        return False
+    out.seen.update((k, item.where) for k in keys)
     if item.entry_hash and job.known.get(item.article.guid or "") == item.entry_hash:
         out.unchanged += 1
         return False
@@ -86,13 +96,18 @@ def _feed(job: Job, fetcher: Fetcher, out: Gathered) -> None:
     else:
         fetched = _local(job.path)
     fetched_at = datetime.now(UTC)
-    for position, item, reason in parse_feed(
+    parsed = parse_feed(
         fetched.content,
         url=fetched.url,
         content_type=fetched.content_type,
         charset=fetched.charset,
         language=source.language,
-    ):
+    )
+    try:
+        first = next(parsed, None)
+    except FeedError as exc:
+        raise FeedError(f"{exc} (in {fetched.url})") from None
+    for position, item, reason in itertools.chain([first] if first else [], parsed):
         if item is None:
             out.skipped.append(f"{fetched.url}{f' item {position}' if position else ''}: {reason}")
         elif _keep(job, out, item, fetched_at) and source.full_text and item.summary_only:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from digest.domain import Article
 
+from .normalize import is_article_url
+
 MAX_ITEMS = 1000  # per feed; the rest of a larger feed is reported, not read
 SUMMARY_WORDS = 100  # a body shorter than this is taken for a summary when full text is wanted
 FUTURE_SLACK = timedelta(days=1)
@@ -26,6 +28,11 @@ class Item:
     summary_only: bool = False  # the source carried a summary, not the article
     entry_hash: str | None = None  # the entry as the source sent it
     notes: list[str] = field(default_factory=list)  # problems that did not stop the item
+
+    @property
+    def article_url(self) -> str | None:
+        """The canonical URL when it names one article (not a site root): the same one means the same item."""
+        return self.canonical_url if is_article_url(self.canonical_url) else None
 
     def date_or_fetch_time(self, fetched_at: datetime) -> None:
         """Keep a source date unless it is missing or implausibly in the future; else use the fetch time."""

@@ -21,7 +21,6 @@ from .dedupe import StoryIndex, sketch
 from .fetch import Fetcher, Limits
 from .gather import Gathered, Job, gather
 from .item import Item
-from .normalize import is_article_url
 
 WORKERS = 8
 BACKOFF_AFTER = 2  # failures in a row before a source is left alone for a while
@@ -109,15 +108,8 @@ def _store(conn: Connection, gathered: Gathered, stories: StoryIndex, report: In
         return
     if gathered.not_modified:
         report.not_modified.append(source.name)
-    seen: dict[str, str] = {}  # guid or canonical URL -> where it was first seen in this run
+    report.duplicates += gathered.duplicates
     for item in gathered.items:
-        keys = [k for k in (item.article.guid, _dedupe_url(item)) if k]
-        first = next((seen[k] for k in keys if k in seen), None)
-        if first:
-            report.duplicates += 1
-            report.skipped.append(f"{item.where}: duplicate of {first} (same GUID or canonical URL), kept once")
-            continue
-        seen.update((k, item.where) for k in keys)
         _store_item(conn, source, job.state.id, item, stories, report)
     store.record_source_run(
         conn,
@@ -127,10 +119,6 @@ def _store(conn: Connection, gathered: Gathered, stories: StoryIndex, report: In
         etag=gathered.etag,
         last_modified=gathered.last_modified,
     )
-
-
-def _dedupe_url(item: Item) -> str | None:
-    return item.canonical_url if is_article_url(item.canonical_url) else None
 
 
 def _store_item(conn: Connection, source: Source, source_id: int, item: Item, stories: StoryIndex, report) -> None:
@@ -143,7 +131,7 @@ def _store_item(conn: Connection, source: Source, source_id: int, item: Item, st
         conn,
         source_id,
         article,
-        canonical_url=_dedupe_url(item),
+        canonical_url=item.article_url,
         image_url=item.image_url,
         image_alt=item.image_alt,
         tags=sorted({*item.tags, *source.tags}),
@@ -154,7 +142,7 @@ def _store_item(conn: Connection, source: Source, source_id: int, item: Item, st
     report.count(stored.outcome)
     story_id = stored.story_id
     if story_id is None:
-        url = _dedupe_url(item)
+        url = item.article_url
         story_id = (url and store.story_of_url(conn, url, source_id)) or (
             signature and stories.story_of(signature, source_id, exclude=stored.id)
         )

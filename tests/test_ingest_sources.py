@@ -1,0 +1,247 @@
+"""Ingest against a real HTTP server on 127.0.0.1: every bad case is recorded with what was wrong and
+where, and every other source and every good item still lands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from digest.config import Settings, Source
+from digest.ingest.fetch import Limits
+from digest.ingest.run import ingest
+from digest.store import tables
+from digest.store.db import open_store
+from tests.ingest_server import IngestServer, atom, json_feed, paragraphs_html, rss, story_text
+
+FAST = Limits(connect=1.0, read=0.5, total=3.0, max_bytes=1_000_000, max_redirects=3)
+DATE = "Fri, 27 Nov 2026 09:15:00 +0000"
+
+
+@pytest.fixture
+def server():
+    with IngestServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = open_store(db_url)
+    yield engine
+    engine.dispose()
+
+
+def settings_of(tmp_path, *sources: Source) -> Settings:
+    return Settings(public_url="https://digest.example.org", sources=list(sources), base_dir=tmp_path)
+
+
+def good_items(prefix: str, n: int = 3, seed: int = 0) -> list[dict]:
+    return [
+        {
+            "title": f"{prefix} story {i}",
+            "link": f"https://{prefix}.example.org/{i}",
+            "guid": f"{prefix}-{i}",
+            "date": DATE,
+            "content": paragraphs_html(story_text(seed + i)),
+        }
+        for i in range(n)
+    ]
+
+
+def stored(engine, source: str) -> list:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(tables.articles)
+            .join(tables.sources, tables.sources.c.id == tables.articles.c.source_id)
+            .where(tables.sources.c.name == source)
+            .order_by(tables.articles.c.id)
+        ).all()
+
+
+def source_row(engine, name: str):
+    with engine.connect() as conn:
+        return conn.execute(select(tables.sources).where(tables.sources.c.name == name)).one()
+
+
+LATIN1 = rss([{"title": "Café à Zürich", "link": "https://l.example.org/1", "guid": "l1", "date": DATE,
+               "content": "<p>Une journée d'été très animée près du lac.</p>"}])  # fmt: skip
+CUT_OFF = rss(good_items("cut", 2, seed=50)).replace("</channel></rss>", "<item><title>Cut off <b>here")
+
+# name, route, reason of failure (None: the source succeeds), note expected, articles stored from it
+BAD_CASES = [
+    ("malformed-xml", {"body": CUT_OFF}, None, "item 3: item has neither a title nor any text", 2),
+    ("wrong-charset", {"body": LATIN1.encode("latin-1")}, None, "wrong or missing charset", 1),
+    (
+        "missing-charset",
+        {"body": LATIN1.replace(' encoding="utf-8"', "").encode("latin-1"), "content_type": "application/xml"},
+        None,
+        "wrong or missing charset",
+        1,
+    ),
+    ("html-as-feed", {"body": "<!doctype html><html><body><p>Hi</p></body></html>", "content_type": "text/html"},
+     "not a feed: an HTML page (text/html)", None, 0),  # fmt: skip
+    ("empty-feed", {"body": rss([])}, None, "the feed has no items", 0),
+    ("not-found", {"body": "gone", "status": 404}, "HTTP 404", None, 0),
+    ("server-error", {"body": "oops", "status": 500}, "HTTP 500", None, 0),
+    ("endless-redirects", {"redirect": "/endless-redirects?n={n}"}, "more than 3 redirects", None, 0),
+    ("stall", {"body": rss(good_items("stall")), "stall": 2.0}, "timed out (the server stopped sending)", None, 0),
+    ("huge-body", {"huge": 3_000_000}, "body exceeds the 1 MB cap", None, 0),
+    ("empty-body", {"body": ""}, "empty response", None, 0),
+    ("json-not-a-feed", {"body": '{"hello": 1}', "content_type": "application/json"}, "not a JSON Feed", None, 0),
+]
+
+
+@pytest.mark.parametrize(("name", "route", "reason", "note", "count"), BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_a_bad_source_is_recorded_and_the_good_one_still_lands(
+    tmp_path, server, engine, name, route, reason, note, count
+):
+    server.add("/good.xml", rss(good_items("good")))
+    bad_url = server.add(f"/{name}", **route)
+    settings = settings_of(
+        tmp_path, Source(name="good", kind="feed", url=server.url("/good.xml")), Source(name=name, kind="feed", url=bad_url)
+    )
+    report = ingest(engine, settings, limits=FAST)
+
+    assert [a.title for a in stored(engine, "good")] == ["good story 0", "good story 1", "good story 2"]
+    assert len(stored(engine, name)) == count
+    row = source_row(engine, name)
+    if reason:
+        assert reason in report.failed[name] and bad_url in report.failed[name]
+        assert reason in row.last_error and row.failures == 1 and row.last_success_at is None
+    else:
+        assert name not in report.failed
+        assert row.last_error is None and row.last_success_at is not None
+    if note:
+        assert any(bad_url in line and note in line for line in report.skipped), report.skipped
+    assert list(report.failed) in ([], [name])
+
+
+def test_a_wrongly_declared_charset_is_decoded_as_what_it_really_is(tmp_path, server, engine):
+    url = server.add("/latin1.xml", LATIN1.encode("latin-1"))
+    ingest(engine, settings_of(tmp_path, Source(name="latin", kind="feed", url=url)), limits=FAST)
+    (article,) = stored(engine, "latin")
+    assert article.title == "Café à Zürich"
+    assert article.body == "Une journée d'été très animée près du lac."
+
+
+def test_rss_atom_and_json_feed_land_with_dates_authors_images_and_tags(tmp_path, server, engine):
+    item = {
+        "title": "Ferry service resumes",
+        "link": "https://news.example.org/ferry?utm_source=rss&utm_medium=feed&id=7#comments",
+        "guid": "ferry-1",
+        "date": DATE,
+        "content": paragraphs_html(story_text(1)),
+        "image": "https://img.example.org/ferry.jpg?w=800",
+        "tags": ["transport", "coast"],
+    }
+    iso = dict(item, date="2026-11-27T10:15:00+01:00", guid="ferry-atom")
+    settings = settings_of(
+        tmp_path,
+        Source(name="rss", kind="rss", url=server.add("/rss", rss([item])), tags=["wire"]),
+        Source(name="atom", kind="feed", url=server.add("/atom", atom([iso]), content_type="application/atom+xml")),
+        Source(name="json", kind="feed", url=server.add("/json", json_feed([iso]), content_type="application/feed+json")),
+    )
+    report = ingest(engine, settings, limits=FAST)
+    assert report.failed == {} and report.new == 3
+
+    for name in ("rss", "atom", "json"):
+        (article,) = stored(engine, name)
+        assert article.url == "https://news.example.org/ferry?id=7"  # tracking parameters and fragment dropped
+        assert article.canonical_url == article.url
+        assert article.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 9, 15, tzinfo=UTC)
+        assert not article.published_guessed
+        assert article.body.split("\n\n") == story_text(1)
+    assert stored(engine, "rss")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
+    assert stored(engine, "json")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
+    assert sorted(stored(engine, "rss")[0].tags) == ["coast", "transport", "wire"]  # the feed's and the source's
+    assert stored(engine, "atom")[0].byline == "Desk"
+    assert any(ua.startswith("digest/") for ua in server.user_agents)
+
+
+def test_duplicate_guids_items_without_link_or_date_and_items_without_anything(tmp_path, server, engine):
+    body = story_text(9)
+    items = [
+        {"title": "First telling", "link": "https://d.example.org/a", "guid": "same", "date": DATE, "content": paragraphs_html(body)},
+        {"title": "Second telling", "link": "https://d.example.org/b", "guid": "same", "date": DATE, "content": "<p>Other.</p>"},
+        {"title": "No link", "guid": "no-link", "date": DATE, "content": "<p>A story without a link.</p>"},
+        {"title": "No date", "link": "https://d.example.org/c", "guid": "no-date", "content": "<p>Undated.</p>"},
+        {"title": "Neither link nor guid", "date": DATE, "content": "<p>Anonymous item.</p>"},
+        {"date": DATE},
+    ]  # fmt: skip
+    url = server.add("/odd.xml", rss(items))
+    before = datetime.now(UTC)
+    report = ingest(engine, settings_of(tmp_path, Source(name="odd", kind="feed", url=url)), limits=FAST)
+
+    rows = {r.title: r for r in stored(engine, "odd")}
+    assert sorted(rows) == ["First telling", "Neither link nor guid", "No date", "No link"]
+    assert report.duplicates == 1
+    assert any(f"{url} item 2: duplicate of {url} item 1" in line for line in report.skipped)
+    assert any(f"{url} item 6: item has neither a title nor any text" in line for line in report.skipped)
+    assert rows["No link"].url is None and rows["No link"].guid == "no-link"
+    undated = rows["No date"]
+    assert undated.published_guessed and before <= undated.published_at.replace(tzinfo=UTC) <= datetime.now(UTC)
+    assert not rows["No link"].published_guessed
+
+    again = ingest(engine, settings_of(tmp_path, Source(name="odd", kind="feed", url=url)), limits=FAST)
+    assert (again.new, again.updated) == (0, 0) and len(stored(engine, "odd")) == 4
+    assert stored(engine, "odd")[2].published_at == undated.published_at  # the guess does not move
+
+
+def test_a_second_run_is_answered_with_304_and_changes_nothing(tmp_path, server, engine):
+    etag_url = server.add("/etag.xml", rss(good_items("e")), etag='"v1"')
+    lm_url = server.add("/lm.xml", rss(good_items("m")), last_modified="Fri, 27 Nov 2026 09:00:00 GMT")
+    settings = settings_of(
+        tmp_path, Source(name="e", kind="feed", url=etag_url), Source(name="m", kind="feed", url=lm_url)
+    )
+    first = ingest(engine, settings, limits=FAST)
+    assert first.new == 6 and server.not_modified == {}
+
+    second = ingest(engine, settings, limits=FAST)
+    assert sorted(second.not_modified) == ["e", "m"]
+    assert server.not_modified == {"/etag.xml": 1, "/lm.xml": 1}
+    assert (second.new, second.updated) == (0, 0)
+    assert source_row(engine, "e").item_count == 3 and source_row(engine, "e").etag == '"v1"'
+
+    server.add("/etag.xml", rss(good_items("e", 4)), etag='"v2"')  # the feed changes: read again
+    third = ingest(engine, settings, limits=FAST)
+    assert third.new == 1 and third.unchanged == 3 and source_row(engine, "e").etag == '"v2"'
+
+
+def test_a_source_that_keeps_failing_is_left_alone_for_a_while(tmp_path, server, engine):
+    server.add("/down", "no", status=503)
+    settings = settings_of(tmp_path, Source(name="down", kind="feed", url=server.url("/down")))
+    ingest(engine, settings, limits=FAST)
+    assert source_row(engine, "down").next_attempt_at is None  # one failure: try again next run
+    ingest(engine, settings, limits=FAST)
+    row = source_row(engine, "down")
+    retry = row.next_attempt_at.replace(tzinfo=UTC)
+    assert row.failures == 2 and timedelta(minutes=11) < retry - datetime.now(UTC) < timedelta(minutes=19)
+
+    third = ingest(engine, settings, limits=FAST)
+    assert list(third.deferred) == ["down"] and server.hits["/down"] == 2
+    forced = ingest(engine, settings, ["down"], limits=FAST)  # named explicitly: tried anyway
+    assert "HTTP 503" in forced.failed["down"] and server.hits["/down"] == 3
+
+    server.add("/down", rss(good_items("up")))
+    ingest(engine, settings, ["down"], limits=FAST)
+    row = source_row(engine, "down")
+    assert (row.failures, row.next_attempt_at, row.last_error) == (0, None, None)
+
+
+def test_a_folder_of_json_and_text_articles(tmp_path, engine):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.json").write_text(
+        '{"title": "Tram line opens", "paragraphs": ["The new tram line opened.", "Riders cheered."],'
+        ' "url": "https://t.example.org/tram?utm_campaign=x", "published": "2026-11-27T08:00:00Z"}'
+    )
+    (folder / "b.json").write_text("[1, 2]")
+    (folder / "c.txt").write_text("Harbour wall repaired after storm\n\nThe wall was repaired in a week.")
+    report = ingest(engine, settings_of(tmp_path, Source(name="desk", kind="folder", path="articles")), limits=FAST)
+    rows = {r.title: r for r in stored(engine, "desk")}
+    assert sorted(rows) == ["Harbour wall repaired after storm", "Tram line opens"]
+    assert rows["Tram line opens"].canonical_url == "https://t.example.org/tram"
+    assert rows["Tram line opens"].published_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 8, tzinfo=UTC)
+    assert rows["Harbour wall repaired after storm"].published_guessed
+    assert any("b.json: a JSON article must be an object" in line for line in report.skipped)
