@@ -23,9 +23,15 @@ def read_page(fetched: Fetched) -> tuple[Article, PageMeta]:
         raise PageError(f"{fetched.url}: not an HTML page ({fetched.content_type})")
     html = decode_html(fetched.content, fetched.charset)
     article, meta = parse_html(html, fetched.url), page_meta(html, fetched.url)
+    if article.paragraphs and _same(article.paragraphs[0], article.title):
+        article.paragraphs = article.paragraphs[1:]  # the headline, repeated as the first block
     if not article.paragraphs:
         raise PageError(f"{fetched.url}: no article text found on the page")
     return article, meta
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def page_item(fetched: Fetched, language: str | None) -> Item:

@@ -1,0 +1,86 @@
+"""Full text and page sources: a summary-only item gets its article from its page; the page's canonical
+link, lead image and publication time are kept; a page that cannot be read leaves the summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digest.config import Source
+from digest.ingest.run import ingest
+from tests.ingest_server import article_page, rss, story_text
+from tests.test_ingest_sources import DATE, FAST, engine, server, settings_of, source_row, stored  # noqa: F401
+
+SUMMARY = "Council approves the night ferry after a long debate."
+
+
+def test_summary_only_items_get_their_full_text_and_keep_the_summary_as_standfirst(tmp_path, server, engine):
+    body = story_text(3, paragraphs=5)
+    server.add(
+        "/story/1",
+        article_page(
+            "Night ferry approved",
+            body,
+            canonical="/stories/night-ferry",
+            image="/img/ferry.jpg",
+            image_alt="The ferry at dusk",
+            caption="The night ferry will leave at 23:00.",
+            author="Ana Silva",
+        ),
+        content_type="text/html; charset=utf-8",
+    )
+    server.add("/story/2", "gone", status=404)
+    items = [
+        {"title": "Night ferry approved", "link": server.url("/story/1?utm_source=rss"), "guid": "n1", "date": DATE, "summary": SUMMARY},
+        {"title": "Lost page", "link": server.url("/story/2"), "guid": "n2", "date": DATE, "summary": "A summary only."},
+    ]  # fmt: skip
+    feed_url = server.add("/feed.xml", rss(items))
+    settings = settings_of(tmp_path, Source(name="city", kind="feed", url=feed_url, full_text=True))
+    report = ingest(engine, settings, limits=FAST)
+    assert report.failed == {} and report.new == 2
+
+    full, lost = stored(engine, "city")
+    assert full.body.split("\n\n") == body
+    assert full.standfirst == SUMMARY
+    assert full.canonical_url == full.url == server.url("/stories/night-ferry")  # <link rel="canonical">
+    assert (full.image_url, full.image_alt) == (server.url("/img/ferry.jpg"), "The ferry at dusk")
+    assert full.caption == "The night ferry will leave at 23:00."
+    assert full.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 9, 15, tzinfo=UTC)  # the feed's date
+    assert lost.body == "A summary only."
+    assert any(
+        line.startswith(f"{feed_url} item 2: full text unavailable") and "HTTP 404" in line for line in report.skipped
+    ), report.skipped
+
+    again = ingest(engine, settings, limits=FAST)  # the entries did not change: their pages are not fetched again
+    assert (again.unchanged, again.updated) == (2, 0)
+    assert server.hits["/story/1"] == 1 and server.hits["/story/2"] == 1
+
+
+def test_a_page_source_is_one_article_keyed_by_its_canonical_url(tmp_path, server, engine):
+    body = story_text(4)
+    url = server.add(
+        "/opinion",
+        article_page("A bridge too far", body, canonical="https://news.example.org/opinion/bridge#top",
+                     published="2026-11-26T18:30:00+01:00", image="https://img.example.org/b.jpg"),
+        content_type="text/html",
+        etag='"p1"',
+    ) + "?fbclid=abc"  # fmt: skip
+    settings = settings_of(tmp_path, Source(name="column", kind="page", url=url, language="en"))
+    assert ingest(engine, settings, limits=FAST).new == 1
+    (article,) = stored(engine, "column")
+    assert article.guid == article.canonical_url == "https://news.example.org/opinion/bridge"
+    assert article.title == "A bridge too far" and article.body.split("\n\n") == body
+    assert article.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 26, 17, 30, tzinfo=UTC)
+    assert not article.published_guessed and article.image_url == "https://img.example.org/b.jpg"
+
+    again = ingest(engine, settings, limits=FAST)
+    assert again.not_modified == ["column"] and server.not_modified["/opinion"] == 1
+    assert source_row(engine, "column").item_count == 1
+
+
+def test_a_page_without_an_article_fails_its_source_with_the_reason(tmp_path, server, engine):
+    url = server.add("/empty", "<html><body><nav><a href='/'>Home</a></nav></body></html>", content_type="text/html")
+    pdf = server.add("/file.pdf", b"%PDF-1.4", content_type="application/pdf")
+    settings = settings_of(tmp_path, Source(name="empty", kind="page", url=url), Source(name="pdf", kind="page", url=pdf))
+    report = ingest(engine, settings, limits=FAST)
+    assert report.failed["empty"] == f"{url}: no article text found on the page"
+    assert report.failed["pdf"] == f"{pdf}: not an HTML page (application/pdf)"
