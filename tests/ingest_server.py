@@ -11,6 +11,14 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+from sqlalchemy import select
+
+from digest.config import Settings, Source
+from digest.ingest.fetch import Limits
+from digest.store import tables
+from digest.store.db import open_store
+
 
 @dataclass
 class Route:
@@ -272,3 +280,54 @@ def article_page(
         f"<aside><h2>Related</h2><ul>{related}</ul></aside>"
         "<footer><p>© 2026 Example News. All rights reserved.</p></footer></body></html>"
     )
+
+
+# Fixtures and helpers for the ingest tests (test modules load them with pytest_plugins) -------------
+
+FAST = Limits(connect=1.0, read=0.5, total=3.0, max_bytes=1_000_000, max_redirects=3)
+DATE = "Fri, 27 Nov 2026 09:15:00 +0000"
+
+
+@pytest.fixture
+def server():
+    with IngestServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = open_store(db_url)
+    yield engine
+    engine.dispose()
+
+
+def settings_of(tmp_path, *sources: Source) -> Settings:
+    return Settings(public_url="https://digest.example.org", sources=list(sources), base_dir=tmp_path)
+
+
+def good_items(prefix: str, n: int = 3, seed: int = 0) -> list[dict]:
+    return [
+        {
+            "title": f"{prefix} story {i}",
+            "link": f"https://{prefix}.example.org/{i}",
+            "guid": f"{prefix}-{i}",
+            "date": DATE,
+            "content": paragraphs_html(story_text(seed + i)),
+        }
+        for i in range(n)
+    ]
+
+
+def stored(engine, source: str) -> list:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(tables.articles)
+            .join(tables.sources, tables.sources.c.id == tables.articles.c.source_id)
+            .where(tables.sources.c.name == source)
+            .order_by(tables.articles.c.id)
+        ).all()
+
+
+def source_row(engine, name: str):
+    with engine.connect() as conn:
+        return conn.execute(select(tables.sources).where(tables.sources.c.name == name)).one()

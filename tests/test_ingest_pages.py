@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from digest.config import Source
 from digest.ingest.run import ingest
-from tests.ingest_server import article_page, rss, story_text
-from tests.test_ingest_sources import DATE, FAST, engine, server, settings_of, source_row, stored  # noqa: F401
+from tests.ingest_server import DATE, FAST, article_page, rss, settings_of, source_row, stored, story_text
+
+pytest_plugins = ["tests.ingest_server"]
 
 SUMMARY = "Council approves the night ferry after a long debate."
 

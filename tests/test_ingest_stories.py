@@ -7,8 +7,9 @@ from digest.config import Source
 from digest.ingest.dedupe import StoryIndex, sketch
 from digest.ingest.run import ingest
 from digest.store.articles import other_coverage
-from tests.ingest_server import paragraphs_html, rss, story_text
-from tests.test_ingest_sources import DATE, FAST, engine, server, settings_of, stored  # noqa: F401
+from tests.ingest_server import DATE, FAST, paragraphs_html, rss, settings_of, stored, story_text
+
+pytest_plugins = ["tests.ingest_server"]
 
 
 def item(guid: str, title: str, paragraphs: list[str], link: str) -> dict:
