@@ -4,17 +4,19 @@ with MinHash over word shingles and an LSH index, and its articles share one sto
 from __future__ import annotations
 
 import re
+import zlib
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-NUM_PERM = 64
+NUM_PERM = 128
 SCHEME = "affine32"
 SHINGLE = 4  # words
 MIN_WORDS = 40  # shorter texts share too few shingles to tell a copy from a coincidence
-THRESHOLD = 0.6  # estimated Jaccard similarity of the shingle sets
+THRESHOLD = 0.5  # estimated Jaccard similarity of the shingle sets; other stories score under 0.1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations  # the same for every sketch: made once
 
 
 def sketch(title: str, text: str) -> bytes | None:
@@ -22,13 +24,13 @@ def sketch(title: str, text: str) -> bytes | None:
     words = _WORD.findall(f"{title} {text}".lower())
     if len(words) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_PERMUTATIONS)
     minhash.update_batch({" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)})
     return minhash.hashvalues.astype(np.uint32).tobytes()
 
 
 def _minhash(signature: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME)
+    return MinHash(hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME, permutations=_PERMUTATIONS)
 
 
 class StoryIndex:

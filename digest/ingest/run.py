@@ -77,12 +77,14 @@ def ingest(
                 report.deferred[source.name] = state.next_attempt_at
                 continue
             jobs.append(Job(source, state, store.known_entries(conn, source_id), settings.path(source.path or ".")))
-        stories = _story_index(conn, now)
+    stories: StoryIndex | None = None  # loaded when the first items arrive: a run of 304s never needs it
     with Fetcher(limits) as fetcher, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = [pool.submit(gather, job, fetcher) for job in jobs]
         for future in as_completed(futures):
             gathered = future.result()  # gather() turns every expected failure into gathered.error
             with engine.begin() as conn:
+                if stories is None and gathered.items:
+                    stories = _story_index(conn, now)
                 _store(conn, gathered, stories, report)
             if progress:
                 progress(gathered.job.source.name)
@@ -96,7 +98,7 @@ def _story_index(conn: Connection, now: datetime) -> StoryIndex:
     return index
 
 
-def _store(conn: Connection, gathered: Gathered, stories: StoryIndex, report: IngestReport) -> None:
+def _store(conn: Connection, gathered: Gathered, stories: StoryIndex | None, report: IngestReport) -> None:
     job, source = gathered.job, gathered.job.source
     report.skipped.extend(gathered.skipped)
     report.unchanged += gathered.unchanged
