@@ -33,6 +33,10 @@ class Route:
     huge: int = 0  # stream this many bytes, without a Content-Length
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default backlog of 5 drops concurrent connects: 1 s SYN retries
+
+
 class IngestServer:
     """`with IngestServer() as server: server.add("/feed.xml", body=...); server.url("/feed.xml")`"""
 
@@ -41,7 +45,7 @@ class IngestServer:
         self.hits: Counter[str] = Counter()  # path -> requests
         self.not_modified: Counter[str] = Counter()  # path -> 304 answers
         self.user_agents: set[str] = set()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.httpd = _Server(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)

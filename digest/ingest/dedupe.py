@@ -51,12 +51,12 @@ class StoryIndex:
         self.stories[article_id] = story_id
         self.sources[article_id] = source_id
 
-    def story_of(self, signature: bytes, source_id: int, exclude: int | None = None) -> int | None:
+    def story_of(self, signature: bytes, source_id: int) -> int | None:
         """The story of the most similar article from another source, if one is similar enough."""
         minhash = _minhash(signature)
         best, best_score = None, self.threshold
         for article_id in self.lsh.query(minhash):
-            if article_id == exclude or self.sources[article_id] == source_id:
+            if self.sources[article_id] == source_id:
                 continue
             score = minhash.jaccard(self.minhashes[article_id])
             if score >= best_score:

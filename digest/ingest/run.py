@@ -112,7 +112,18 @@ def _store(conn: Connection, gathered: Gathered, stories: StoryIndex | None, rep
         report.not_modified.append(source.name)
     report.duplicates += gathered.duplicates
     for item in gathered.items:
-        _store_item(conn, source, job.state.id, item, stories, report)
+        report.skipped.extend(item.notes)
+    batch = [_incoming(source, item) for item in gathered.items]
+    source_id = job.state.id
+
+    def find_story(incoming: store.Incoming) -> int | None:
+        return stories.story_of(incoming.sketch, source_id) if stories and incoming.sketch else None
+
+    for incoming, saved in zip(batch, store.save_articles(conn, source_id, batch, find_story), strict=True):
+        report.count(saved.outcome)
+        report.linked += saved.linked
+        if stories is not None and incoming.sketch:
+            stories.add(saved.id, saved.story_id, source_id, incoming.sketch)
     store.record_source_run(
         conn,
         job.state.id,
@@ -123,15 +134,11 @@ def _store(conn: Connection, gathered: Gathered, stories: StoryIndex | None, rep
     )
 
 
-def _store_item(conn: Connection, source: Source, source_id: int, item: Item, stories: StoryIndex, report) -> None:
+def _incoming(source: Source, item: Item) -> store.Incoming:
     article = item.article
     article.source = source.name
     article.language = article.language or source.language
-    report.skipped.extend(item.notes)
-    signature = sketch(article.title, article.text)
-    stored = store.upsert_article(
-        conn,
-        source_id,
+    return store.Incoming(
         article,
         canonical_url=item.article_url,
         image_url=item.image_url,
@@ -139,18 +146,5 @@ def _store_item(conn: Connection, source: Source, source_id: int, item: Item, st
         tags=sorted({*item.tags, *source.tags}),
         published_guessed=item.published_guessed,
         entry_hash=item.entry_hash,
-        sketch=signature,
+        sketch=sketch(article.title, article.text),
     )
-    report.count(stored.outcome)
-    story_id = stored.story_id
-    if story_id is None:
-        url = item.article_url
-        story_id = (url and store.story_of_url(conn, url, source_id)) or (
-            signature and stories.story_of(signature, source_id, exclude=stored.id)
-        )
-        if story_id:
-            report.linked += 1
-        store.set_story(conn, stored.id, story_id or stored.id)
-    if signature:
-        stories.add(stored.id, story_id or stored.id, source_id, signature)
-

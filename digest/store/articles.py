@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -96,90 +96,146 @@ def _hash(article: Article, image_url: str | None) -> str:
     return h.hexdigest()
 
 
+@dataclass
+class Incoming:
+    """An article to store, with what ingest learned about it beyond the domain type."""
+
+    article: Article
+    canonical_url: str | None = None  # names one article: the same one under another guid is the same item
+    image_url: str | None = None
+    image_alt: str | None = None
+    tags: list[str] | None = None
+    published_guessed: bool = False
+    entry_hash: str | None = None
+    sketch: bytes | None = None
+
+    @property
+    def guid(self) -> str:
+        guid = self.article.guid or self.canonical_url or self.article.url
+        if not guid:
+            raise ValueError("an article needs a guid or a url")
+        return guid
+
+    def values(self) -> dict:
+        a = self.article
+        return {
+            "url": a.url,
+            "title": a.title,
+            "language": a.language,
+            "byline": a.byline,
+            "standfirst": a.standfirst,
+            "caption": a.caption,
+            "dateline": a.dateline,
+            "body": a.text,
+            "html": a.html,
+            "published_at": a.published_at,
+            "content_hash": _hash(a, self.image_url),
+            "canonical_url": self.canonical_url,
+            "published_guessed": self.published_guessed,
+            "image_url": self.image_url,
+            "image_alt": self.image_alt,
+            "tags": self.tags or None,
+            "entry_hash": self.entry_hash,
+            "sketch": self.sketch,
+        }
+
+
 @dataclass(frozen=True)
 class Stored:
     outcome: str  # "new", "updated" or "unchanged"
     id: int
-    story_id: int | None
+    story_id: int
+    linked: bool = False  # new, and found to be another source's story
 
 
-def upsert_article(
+_EXISTING = (
+    articles.c.id,
+    articles.c.guid,
+    articles.c.canonical_url,
+    articles.c.content_hash,
+    articles.c.story_id,
+    articles.c.published_guessed,
+)
+
+
+def save_articles(
     conn: Connection,
     source_id: int,
-    article: Article,
-    *,
-    canonical_url: str | None = None,
-    image_url: str | None = None,
-    image_alt: str | None = None,
-    tags: list[str] | None = None,
-    published_guessed: bool = False,
-    entry_hash: str | None = None,
-    sketch: bytes | None = None,
-) -> Stored:
-    """Store an article of a source. The same guid, or the same canonical URL under another guid,
-    updates the stored article: a source never holds the same item twice."""
-    guid = article.guid or canonical_url or article.url
-    if not guid:
-        raise ValueError("an article needs a guid or a url")
-    digest = _hash(article, image_url)
-    values = {
-        "url": article.url,
-        "title": article.title,
-        "language": article.language,
-        "byline": article.byline,
-        "standfirst": article.standfirst,
-        "caption": article.caption,
-        "dateline": article.dateline,
-        "body": article.text,
-        "html": article.html,
-        "published_at": article.published_at,
-        "content_hash": digest,
-        "canonical_url": canonical_url,
-        "published_guessed": published_guessed,
-        "image_url": image_url,
-        "image_alt": image_alt,
-        "tags": tags or None,
-        "entry_hash": entry_hash,
-        "sketch": sketch,
-    }
-    columns = (articles.c.id, articles.c.content_hash, articles.c.story_id, articles.c.published_guessed)
-    mine = articles.c.source_id == source_id
-    row = conn.execute(select(*columns).where(mine, articles.c.guid == guid)).first()
-    if row is None and canonical_url:
-        row = conn.execute(select(*columns).where(mine, articles.c.canonical_url == canonical_url).limit(1)).first()
-    if row is None:
-        new_id = conn.execute(
-            insert(articles).values(source_id=source_id, guid=guid, fetched_at=now(), **values)
-        ).inserted_primary_key[0]
-        return Stored("new", new_id, None)
-    if row.content_hash == digest:
-        if entry_hash:
-            conn.execute(update(articles).where(articles.c.id == row.id).values(entry_hash=entry_hash))
-        return Stored("unchanged", row.id, row.story_id)
-    if published_guessed and not row.published_guessed:
-        del values["published_at"], values["published_guessed"]  # a known date beats the fetch time
-    elif published_guessed:
-        del values["published_at"]  # the first fetch time stays the guess
-    conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
-    return Stored("updated", row.id, row.story_id)
-
-
-def set_story(conn: Connection, article_id: int, story_id: int) -> None:
-    conn.execute(update(articles).where(articles.c.id == article_id).values(story_id=story_id))
-
-
-def story_of_url(conn: Connection, canonical_url: str, source_id: int) -> int | None:
-    """The story of another source's article at the same canonical URL."""
-    return conn.execute(
-        select(articles.c.story_id)
-        .where(
-            articles.c.canonical_url == canonical_url,
-            articles.c.source_id != source_id,
-            articles.c.story_id.is_not(None),
+    batch: list[Incoming],
+    find_story: Callable[[Incoming], int | None] = lambda _: None,
+) -> list[Stored]:
+    """Store a source's articles, one result per article in order. The same guid, or the same canonical
+    URL under another guid, updates the stored article: a source never holds the same item twice. A new
+    article joins the story of another source's article at the same canonical URL, or the story
+    `find_story` names, or starts a story of its own. New rows go in with one multi-row INSERT."""
+    if not batch:
+        return []
+    guids, urls = [i.guid for i in batch], [i.canonical_url for i in batch if i.canonical_url]
+    by_guid, by_url = {}, {}
+    for chunk in _chunks(list(zip(guids, [i.canonical_url for i in batch], strict=True))):
+        rows = conn.execute(
+            select(*_EXISTING).where(
+                articles.c.source_id == source_id,
+                articles.c.guid.in_([g for g, _ in chunk]) | articles.c.canonical_url.in_([u for _, u in chunk if u]),
+            )
         )
-        .order_by(articles.c.id)
-        .limit(1)
-    ).scalar()
+        for row in rows:
+            by_guid[row.guid] = row
+            if row.canonical_url:
+                by_url.setdefault(row.canonical_url, row)
+    url_stories = _stories_of_urls(conn, urls, source_id)
+    results: list[Stored | None] = []
+    fresh: list[tuple[int, dict]] = []  # (position in batch, row values)
+    for position, (incoming, guid) in enumerate(zip(batch, guids, strict=True)):
+        values = incoming.values()
+        row = by_guid.get(guid) or (by_url.get(incoming.canonical_url) if incoming.canonical_url else None)
+        if row is None:
+            story = url_stories.get(incoming.canonical_url) or find_story(incoming)
+            fresh.append((position, {"source_id": source_id, "guid": guid, "fetched_at": now(), "story_id": story, **values}))
+            results.append(None)
+        elif row.content_hash == values["content_hash"]:
+            if incoming.entry_hash:
+                conn.execute(update(articles).where(articles.c.id == row.id).values(entry_hash=incoming.entry_hash))
+            results.append(Stored("unchanged", row.id, row.story_id or row.id))
+        else:
+            if incoming.published_guessed:  # a known date beats the fetch time; the first guess stays
+                del values["published_at"]
+                if not row.published_guessed:
+                    del values["published_guessed"]
+            conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
+            results.append(Stored("updated", row.id, row.story_id or row.id))
+    if fresh:
+        ids = conn.execute(
+            insert(articles).returning(articles.c.id, sort_by_parameter_order=True), [v for _, v in fresh]
+        ).scalars().all()
+        own = [new_id for new_id, (_, v) in zip(ids, fresh, strict=True) if v["story_id"] is None]
+        for chunk in _chunks(own):
+            conn.execute(update(articles).where(articles.c.id.in_(chunk)).values(story_id=articles.c.id))
+        for new_id, (position, v) in zip(ids, fresh, strict=True):
+            results[position] = Stored("new", new_id, v["story_id"] or new_id, linked=v["story_id"] is not None)
+    return results  # type: ignore[return-value]
+
+
+def _chunks(values: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _stories_of_urls(conn: Connection, urls: list[str], source_id: int) -> dict[str, int]:
+    """The story of another source's article at each canonical URL, where there is one."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(urls):
+        rows = conn.execute(
+            select(articles.c.canonical_url, func.min(articles.c.story_id))
+            .where(
+                articles.c.canonical_url.in_(chunk),
+                articles.c.source_id != source_id,
+                articles.c.story_id.is_not(None),
+            )
+            .group_by(articles.c.canonical_url)
+        )
+        found.update((url, story) for url, story in rows)
+    return found
 
 
 def known_entries(conn: Connection, source_id: int) -> dict[str, str | None]:
