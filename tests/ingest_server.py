@@ -31,6 +31,9 @@ class Route:
     stall: float = 0.0  # seconds to wait after the headers before sending the body
     gzip: bool = False
     huge: int = 0  # stream this many bytes, without a Content-Length
+    trickle: float = 0.0  # seconds between single bytes of the body: never stalls, never ends in time
+    flaky: int = 0  # the first requests answered 503 with Retry-After: 0
+    retry_after: str = "0"
 
 
 class _Server(ThreadingHTTPServer):
@@ -45,6 +48,7 @@ class IngestServer:
         self.hits: Counter[str] = Counter()  # path -> requests
         self.not_modified: Counter[str] = Counter()  # path -> 304 answers
         self.user_agents: set[str] = set()
+        self.gzipped: Counter[str] = Counter()  # path -> answers sent gzip-compressed
         self.httpd = _Server(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
@@ -86,6 +90,8 @@ def _handler(server: IngestServer) -> type[BaseHTTPRequestHandler]:
             route = server.routes.get(path)
             if route is None:
                 return self._send(404, b"not found", "text/plain")
+            if server.hits[path] <= route.flaky:
+                return self._send(503, b"busy", "text/plain", {"Retry-After": route.retry_after})
             if route.redirect:
                 self.send_response(route.status if route.status in (301, 302, 307, 308) else 302)
                 self.send_header("Location", route.redirect.replace("{n}", str(server.hits[path])))
@@ -103,6 +109,7 @@ def _handler(server: IngestServer) -> type[BaseHTTPRequestHandler]:
             headers = {}
             if route.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
                 body, headers = gzip.compress(body), {"Content-Encoding": "gzip"}
+                server.gzipped[path] += 1
             self._send(route.status, body, route.content_type, headers, route)
 
         def _unchanged(self, route: Route) -> bool:
@@ -131,7 +138,13 @@ def _handler(server: IngestServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 time.sleep(route.stall)
             try:
-                self.wfile.write(body)
+                if route and route.trickle:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(route.trickle)
+                else:
+                    self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
@@ -289,7 +302,7 @@ def article_page(
 
 # Fixtures and helpers for the ingest tests (test modules load them with pytest_plugins) -------------
 
-FAST = Limits(connect=1.0, read=0.5, total=3.0, max_bytes=1_000_000, max_redirects=3)
+FAST = Limits(connect=1.0, read=0.5, total=1.5, max_bytes=1_000_000, max_redirects=3, retry_delay=0.01)
 DATE = "Fri, 27 Nov 2026 09:15:00 +0000"
 
 

@@ -46,6 +46,9 @@ BAD_CASES = [
     ("endless-redirects", {"redirect": "/endless-redirects?n={n}"}, "more than 3 redirects", None, 0),
     ("stall", {"body": rss(good_items("stall")), "stall": 2.0}, "timed out (the server stopped sending)", None, 0),
     ("huge-body", {"huge": 3_000_000}, "body exceeds the 1 MB cap", None, 0),
+    ("trickle", {"body": rss(good_items("slow")), "trickle": 0.05}, "took longer than 1.5 s in all", None, 0),
+    ("busy-then-fine", {"body": rss(good_items("busy")), "flaky": 1}, None, None, 3),
+    ("busy-for-an-hour", {"body": "", "flaky": 9, "retry_after": "3600"}, "HTTP 503 Service Unavailable", None, 0),
     ("empty-body", {"body": ""}, "empty response", None, 0),
     ("json-not-a-feed", {"body": '{"hello": 1}', "content_type": "application/json"}, "not a JSON Feed", None, 0),
 ]
@@ -75,6 +78,8 @@ def test_each_bad_source_is_recorded_and_every_good_item_still_lands(tmp_path, s
             assert row.last_error is None and row.last_success_at is not None, name
         if note:
             assert any(line.startswith(urls[name]) and note in line for line in report.skipped), (name, report.skipped)
+    assert server.hits["/busy-then-fine"] == 2  # a 503 is retried once, after a short back-off
+    assert server.hits["/busy-for-an-hour"] == 1 and "(asked to wait 3600 s)" in report.failed["busy-for-an-hour"]
 
 
 def test_a_wrongly_declared_charset_is_decoded_as_what_it_really_is(tmp_path, server, engine):
@@ -91,19 +96,20 @@ def test_rss_atom_and_json_feed_land_with_dates_authors_images_and_tags(tmp_path
         "link": "https://news.example.org/ferry?utm_source=rss&utm_medium=feed&id=7#comments",
         "guid": "ferry-1",
         "date": DATE,
-        "content": paragraphs_html(story_text(1)),
+        "content": paragraphs_html(story_text(1)) + '<script>alert(1)</script><p onclick="steal()">x</p>',
         "image": "https://img.example.org/ferry.jpg?w=800",
         "tags": ["transport", "coast"],
     }
     iso = dict(item, date="2026-11-27T10:15:00+01:00", guid="ferry-atom")
     settings = settings_of(
         tmp_path,
-        Source(name="rss", kind="rss", url=server.add("/rss", rss([item])), tags=["wire"]),
+        Source(name="rss", kind="rss", url=server.add("/rss", rss([item]), gzip=True), tags=["wire"]),
+        Source(name="rdf", kind="feed", url=server.add("/rdf", RSS_1_0, content_type="application/rdf+xml")),
         Source(name="atom", kind="feed", url=server.add("/atom", atom([iso]), content_type="application/atom+xml")),
         Source(name="json", kind="feed", url=server.add("/json", json_feed([iso]), content_type="application/feed+json")),
     )
     report = ingest(engine, settings, limits=FAST)
-    assert report.failed == {} and report.new == 3
+    assert report.failed == {} and report.new == 4
 
     for name in ("rss", "atom", "json"):
         (article,) = stored(engine, name)
@@ -111,12 +117,26 @@ def test_rss_atom_and_json_feed_land_with_dates_authors_images_and_tags(tmp_path
         assert article.canonical_url == article.url
         assert article.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 9, 15, tzinfo=UTC)
         assert not article.published_guessed
-        assert article.body.split("\n\n") == story_text(1)
+        assert article.body.split("\n\n")[:4] == story_text(1)
+        assert "<script" not in article.html and "onclick" not in article.html and "<p>" in article.html
     assert stored(engine, "rss")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
     assert stored(engine, "json")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
     assert sorted(stored(engine, "rss")[0].tags) == ["coast", "transport", "wire"]  # the feed's and the source's
     assert stored(engine, "atom")[0].byline == "Desk"
     assert any(ua.startswith("digest/") for ua in server.user_agents)
+    assert server.gzipped["/rss"] == 1  # asked for compression, got it, decoded it
+    (rdf,) = stored(engine, "rdf")
+    assert (rdf.title, rdf.url, rdf.body) == ("Tide tables", "https://rdf.example.org/tides", "High water at noon.")
+
+
+RSS_1_0 = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://rdf.example.org/"><title>RDF</title><link>https://rdf.example.org/</link>
+    <description>d</description></channel>
+  <item rdf:about="https://rdf.example.org/tides"><title>Tide tables</title><link>https://rdf.example.org/tides</link>
+    <description>High water at noon.</description><dc:date>2026-11-27T09:15:00Z</dc:date></item>
+</rdf:RDF>"""
 
 
 def test_duplicate_guids_items_without_link_or_date_and_items_without_anything(tmp_path, server, engine):
@@ -169,7 +189,7 @@ def test_a_second_run_is_answered_with_304_and_changes_nothing(tmp_path, server,
 
 
 def test_a_source_that_keeps_failing_is_left_alone_for_a_while(tmp_path, server, engine):
-    server.add("/down", "no", status=503)
+    server.add("/down", "no", status=500)
     settings = settings_of(tmp_path, Source(name="down", kind="feed", url=server.url("/down")))
     ingest(engine, settings, limits=FAST)
     assert source_row(engine, "down").next_attempt_at is None  # one failure: try again next run
@@ -181,7 +201,7 @@ def test_a_source_that_keeps_failing_is_left_alone_for_a_while(tmp_path, server,
     third = ingest(engine, settings, limits=FAST)
     assert list(third.deferred) == ["down"] and server.hits["/down"] == 2
     forced = ingest(engine, settings, ["down"], limits=FAST)  # named explicitly: tried anyway
-    assert "HTTP 503" in forced.failed["down"] and server.hits["/down"] == 3
+    assert "HTTP 500" in forced.failed["down"] and server.hits["/down"] == 3  # a 500 is not retried at once
 
     server.add("/down", rss(good_items("up")))
     ingest(engine, settings, ["down"], limits=FAST)
