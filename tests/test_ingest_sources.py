@@ -225,3 +225,40 @@ def test_a_folder_of_json_and_text_articles(tmp_path, engine):
     assert rows["Tram line opens"].published_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 8, tzinfo=UTC)
     assert rows["Harbour wall repaired after storm"].published_guessed
     assert any("b.json: a JSON article must be an object" in line for line in report.skipped)
+
+
+def test_text_a_database_would_refuse_is_cleaned_and_a_failed_store_is_one_source_failure(
+    tmp_path, server, engine, monkeypatch
+):
+    import json
+
+    from sqlalchemy.exc import DataError
+
+    from digest.store import articles as store
+
+    odd = {"version": "https://jsonfeed.org/version/1.1", "title": "odd", "language": "en-GB", "items": [
+        {"id": "x" * 3000, "title": "Nul\u0000 in the title", "content_text": "Body\u0000 text.", "url": "https://o.example.org/1"},
+    ]}  # fmt: skip
+    settings = settings_of(
+        tmp_path,
+        Source(name="odd", kind="feed", url=server.add("/odd.json", json.dumps(odd), content_type="application/json")),
+        Source(name="good", kind="feed", url=server.add("/good.xml", rss(good_items("good")))),
+        Source(name="broken", kind="feed", url=server.add("/broken.xml", rss(good_items("broken")))),
+    )
+    save = store.save_articles
+
+    def failing_for_broken(conn, source_id, batch, find_story):
+        if batch and batch[0].article.source == "broken":
+            raise DataError("INSERT", {}, Exception("value too long for type character varying(8)"))
+        return save(conn, source_id, batch, find_story)
+
+    monkeypatch.setattr(store, "save_articles", failing_for_broken)
+    report = ingest(engine, settings, limits=FAST)
+
+    (article,) = stored(engine, "odd")
+    assert (article.title, article.body, article.language) == ("Nul in the title", "Body text.", "en")
+    assert article.guid.startswith("sha256:") and len(article.guid) == 71
+    assert len(stored(engine, "good")) == 3 and stored(engine, "broken") == []
+    assert report.failed == {"broken": "its articles could not be stored (value too long for type character varying(8))"}
+    assert source_row(engine, "broken").last_error == report.failed["broken"]
+    assert report.new == 4  # the rolled-back source's articles are not counted

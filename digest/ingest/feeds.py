@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from digest.domain import Article
 
 from .item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
-from .normalize import absolute_url, canonical_url, sanitize
+from .normalize import absolute_url, canonical_url, language_code, sanitize
 from .structure import is_boilerplate
 
 Parsed = tuple[int, Item | None, str | None]  # (position, item, None) or (position, None, reason)
@@ -58,9 +58,16 @@ def parse_feed(
     content_type: str = "",
     charset: str | None = None,
     language: str | None = None,
-) -> Iterator[Parsed]:
-    """Every item of a feed. Raises FeedError when the document is not a feed at all; a bad item is
-    reported by its position and the others are still read."""
+) -> list[Parsed]:
+    """Every item of a feed, as (position, item, None) or (position, None, reason); position 0 is about
+    the whole feed. Raises FeedError, naming the URL, when the document is not a feed at all."""
+    try:
+        return list(_parse(data, url, content_type, charset, language))
+    except FeedError as exc:
+        raise FeedError(f"{exc} (in {url})" if url else str(exc)) from None
+
+
+def _parse(data: bytes, url: str, content_type: str, charset: str | None, language: str | None) -> Iterator[Parsed]:
     if not data.strip():
         raise FeedError("empty response: no feed document")
     if looks_like_json(data, content_type):
@@ -80,7 +87,7 @@ def parse_feed(
     if not feed.entries:
         yield 0, None, "the feed has no items"
     base = feed.feed.get("link") or url
-    feed_language = language or (feed.feed.get("language") or "")[:2].lower() or None
+    feed_language = language or language_code(feed.feed.get("language"))
     for position, entry in enumerate(feed.entries, start=1):
         if position > MAX_ITEMS:
             yield position, None, f"the feed has {len(feed.entries)} items; only the first {MAX_ITEMS} were read"

@@ -3,7 +3,6 @@ worker thread; whatever goes wrong is returned as the source's error or an item'
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,11 +102,7 @@ def _feed(job: Job, fetcher: Fetcher, out: Gathered) -> None:
         charset=fetched.charset,
         language=source.language,
     )
-    try:
-        first = next(parsed, None)
-    except FeedError as exc:
-        raise FeedError(f"{exc} (in {fetched.url})") from None
-    for position, item, reason in itertools.chain([first] if first else [], parsed):
+    for position, item, reason in parsed:
         if item is None:
             out.skipped.append(f"{fetched.url}{f' item {position}' if position else ''}: {reason}")
         elif _keep(job, out, item, fetched_at) and source.full_text and item.summary_only:

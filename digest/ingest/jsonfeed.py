@@ -9,7 +9,7 @@ from digest.domain import Article
 
 from .feeds import FeedError, Parsed, first_image, html_paragraphs
 from .item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
-from .normalize import absolute_url, canonical_url, parse_date, sanitize
+from .normalize import absolute_url, canonical_url, language_code, parse_date, sanitize
 from .structure import paragraphs_of
 
 
@@ -26,7 +26,7 @@ def parse_json_feed(data: bytes, *, url: str = "", language: str | None = None) 
     if not items:
         yield 0, None, "the feed has no items"
     base = doc.get("home_page_url") or url
-    feed_language = language or str(doc.get("language") or "")[:2].lower() or None
+    feed_language = language or language_code(_text(doc.get("language")))
     for position, entry in enumerate(items, start=1):
         if position > MAX_ITEMS:
             yield position, None, f"the feed has {len(items)} items; only the first {MAX_ITEMS} were read"
@@ -67,7 +67,7 @@ def _item(entry: dict, where: str, base: str, language: str | None) -> Item:
         paragraphs=body,
         url=link,
         guid=guid,
-        language=language or _text(entry.get("language"))[:2].lower() or None,
+        language=language or language_code(_text(entry.get("language"))),
         byline=_author(entry),
         standfirst=summary.strip() or None if (html or text) else None,
         published_at=parse_date(_text(entry.get("date_published")) or _text(entry.get("date_modified"))),

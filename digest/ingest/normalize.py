@@ -74,6 +74,12 @@ def decode_html(content: bytes, charset: str | None) -> str:
     return content.decode("cp1252", errors="replace")
 
 
+def language_code(value: str | None) -> str | None:
+    """A two-letter language code from what a source says ("en-GB", "EN", "fr_FR"), or None."""
+    code = (value or "").strip()[:2].lower()
+    return code if len(code) == 2 and code.isalpha() and code.isascii() else None
+
+
 def utc(value: datetime | None) -> datetime | None:
     """An aware UTC datetime; a naive one is taken to be UTC already."""
     if value is None:
@@ -152,7 +158,7 @@ def page_meta(page: str, url: str | None) -> PageMeta:
             alt = img.get("alt")
         cap = next(iter(figure.iter("figcaption")), None)
         caption = " ".join(cap.text_content().split()) if cap is not None else None
-    lang = (root.get("lang") or meta.get("og:locale") or "")[:2].lower()
+    lang = language_code(root.get("lang") or meta.get("og:locale"))
     return PageMeta(
         canonical=canonical_url(canonical, url),
         image_url=absolute_url(image, url),
@@ -160,5 +166,5 @@ def page_meta(page: str, url: str | None) -> PageMeta:
         caption=caption or None,
         published_at=next((d for d in map(parse_date, (meta.get(k.lower()) for k in _META_DATES)) if d), None),
         author=meta.get("author") or meta.get("article:author") or None,
-        language=lang if lang.isalpha() and len(lang) == 2 else None,
+        language=lang,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from digest.config import Settings, Source
 from digest.store import articles as store
@@ -21,6 +22,7 @@ from .dedupe import StoryIndex, sketch
 from .fetch import Fetcher, Limits
 from .gather import Gathered, Job, gather
 from .item import Item
+from .normalize import language_code
 
 WORKERS = 8
 BACKOFF_AFTER = 2  # failures in a row before a source is left alone for a while
@@ -44,6 +46,14 @@ class IngestReport:
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def merge(self, other: IngestReport) -> None:
+        for name in ("new", "updated", "unchanged", "duplicates", "linked"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.not_modified += other.not_modified
+        self.deferred |= other.deferred
+        self.skipped += other.skipped
+        self.failed |= other.failed
 
 
 def retry_time(failures: int, at: datetime) -> datetime | None:
@@ -82,13 +92,26 @@ def ingest(
         futures = [pool.submit(gather, job, fetcher) for job in jobs]
         for future in as_completed(futures):
             gathered = future.result()  # gather() turns every expected failure into gathered.error
-            with engine.begin() as conn:
-                if stories is None and gathered.items:
-                    stories = _story_index(conn, now)
-                _store(conn, gathered, stories, report)
+            try:
+                with engine.begin() as conn:
+                    if stories is None and gathered.items:
+                        stories = _story_index(conn, now)
+                    part, sketched = _store(conn, gathered, stories)
+            except SQLAlchemyError as exc:  # one source's bad data must not stop the run
+                gathered.error = f"its articles could not be stored ({_db_reason(exc)})"
+                with engine.begin() as conn:
+                    part, sketched = _store(conn, gathered, stories)
+            report.merge(part)
+            if stories is not None:
+                for article_id, story_id, signature in sketched:
+                    stories.add(article_id, story_id, gathered.job.state.id, signature)
             if progress:
                 progress(gathered.job.source.name)
     return report
+
+
+def _db_reason(exc: SQLAlchemyError) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
 
 
 def _story_index(conn: Connection, now: datetime) -> StoryIndex:
@@ -98,46 +121,50 @@ def _story_index(conn: Connection, now: datetime) -> StoryIndex:
     return index
 
 
-def _store(conn: Connection, gathered: Gathered, stories: StoryIndex | None, report: IngestReport) -> None:
-    job, source = gathered.job, gathered.job.source
-    report.skipped.extend(gathered.skipped)
-    report.unchanged += gathered.unchanged
+def _store(
+    conn: Connection, gathered: Gathered, stories: StoryIndex | None
+) -> tuple[IngestReport, list[tuple[int, int, bytes]]]:
+    """Write one source's outcome. Returns its part of the report and the (id, story, sketch) of the
+    articles it stored, for the story index once the transaction is committed."""
+    job, source, part = gathered.job, gathered.job.source, IngestReport()
+    part.skipped += gathered.skipped
     if gathered.error:
-        report.failed[source.name] = gathered.error
-        store.record_source_run(
-            conn, job.state.id, error=gathered.error, items=0, retry_at=retry_time(job.state.failures + 1, store.now())
-        )
-        return
+        part.failed[source.name] = gathered.error
+        retry_at = retry_time(job.state.failures + 1, store.now())
+        store.record_source_run(conn, job.state.id, error=gathered.error, items=0, retry_at=retry_at)
+        return part, []
+    part.unchanged, part.duplicates = gathered.unchanged, gathered.duplicates
     if gathered.not_modified:
-        report.not_modified.append(source.name)
-    report.duplicates += gathered.duplicates
+        part.not_modified.append(source.name)
     for item in gathered.items:
-        report.skipped.extend(item.notes)
+        part.skipped += item.notes
     batch = [_incoming(source, item) for item in gathered.items]
     source_id = job.state.id
 
     def find_story(incoming: store.Incoming) -> int | None:
         return stories.story_of(incoming.sketch, source_id) if stories and incoming.sketch else None
 
+    sketched = []
     for incoming, saved in zip(batch, store.save_articles(conn, source_id, batch, find_story), strict=True):
-        report.count(saved.outcome)
-        report.linked += saved.linked
-        if stories is not None and incoming.sketch:
-            stories.add(saved.id, saved.story_id, source_id, incoming.sketch)
+        part.count(saved.outcome)
+        part.linked += saved.linked
+        if incoming.sketch:
+            sketched.append((saved.id, saved.story_id, incoming.sketch))
     store.record_source_run(
         conn,
-        job.state.id,
+        source_id,
         error=None,
         items=-1 if gathered.not_modified else len(gathered.items) + gathered.unchanged,
         etag=gathered.etag,
         last_modified=gathered.last_modified,
     )
+    return part, sketched
 
 
 def _incoming(source: Source, item: Item) -> store.Incoming:
     article = item.article
     article.source = source.name
-    article.language = article.language or source.language
+    article.language = language_code(article.language) or source.language
     return store.Incoming(
         article,
         canonical_url=item.article_url,

@@ -96,6 +96,9 @@ def _hash(article: Article, image_url: str | None) -> str:
     return h.hexdigest()
 
 
+GUID_MAX = articles.c.guid.type.length
+
+
 @dataclass
 class Incoming:
     """An article to store, with what ingest learned about it beyond the domain type."""
@@ -111,14 +114,14 @@ class Incoming:
 
     @property
     def guid(self) -> str:
-        guid = self.article.guid or self.canonical_url or self.article.url
+        guid = (self.article.guid or self.canonical_url or self.article.url or "").replace("\x00", "")
         if not guid:
             raise ValueError("an article needs a guid or a url")
-        return guid
+        return guid if len(guid) <= GUID_MAX else "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
 
     def values(self) -> dict:
         a = self.article
-        return {
+        values = {
             "url": a.url,
             "title": a.title,
             "language": a.language,
@@ -138,6 +141,8 @@ class Incoming:
             "entry_hash": self.entry_hash,
             "sketch": self.sketch,
         }
+        # PostgreSQL refuses NUL in text, and no article needs one
+        return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -238,9 +243,14 @@ def _stories_of_urls(conn: Connection, urls: list[str], source_id: int) -> dict[
     return found
 
 
-def known_entries(conn: Connection, source_id: int) -> dict[str, str | None]:
-    """guid -> entry hash of a source's stored articles: an unchanged entry needs no page fetch."""
-    rows = conn.execute(select(articles.c.guid, articles.c.entry_hash).where(articles.c.source_id == source_id))
+def known_entries(conn: Connection, source_id: int, limit: int = 5000) -> dict[str, str | None]:
+    """guid -> entry hash of a source's newest stored articles: an unchanged entry needs no page fetch."""
+    rows = conn.execute(
+        select(articles.c.guid, articles.c.entry_hash)
+        .where(articles.c.source_id == source_id)
+        .order_by(articles.c.id.desc())
+        .limit(limit)
+    )
     return {r.guid: r.entry_hash for r in rows}
 
 
