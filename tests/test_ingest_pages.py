@@ -30,16 +30,19 @@ def test_summary_only_items_get_their_full_text_and_keep_the_summary_as_standfir
         content_type="text/html; charset=utf-8",
     )
     server.add("/story/2", "gone", status=404)
+    server.add("/story/3", article_page("Undated in the feed", story_text(6), published="2026-11-20T06:00:00Z"),
+               content_type="text/html")  # fmt: skip
     items = [
         {"title": "Night ferry approved", "link": server.url("/story/1?utm_source=rss"), "guid": "n1", "date": DATE, "summary": SUMMARY},
         {"title": "Lost page", "link": server.url("/story/2"), "guid": "n2", "date": DATE, "summary": "A summary only."},
+        {"title": "Undated in the feed", "link": server.url("/story/3"), "guid": "n3", "summary": "No date here."},
     ]  # fmt: skip
     feed_url = server.add("/feed.xml", rss(items))
     settings = settings_of(tmp_path, Source(name="city", kind="feed", url=feed_url, full_text=True))
     report = ingest(engine, settings, limits=FAST)
-    assert report.failed == {} and report.new == 2
+    assert report.failed == {} and report.new == 3
 
-    full, lost = stored(engine, "city")
+    full, lost, undated = stored(engine, "city")
     assert full.body.split("\n\n") == body
     assert full.standfirst == SUMMARY
     assert full.canonical_url == full.url == server.url("/stories/night-ferry")  # <link rel="canonical">
@@ -47,12 +50,14 @@ def test_summary_only_items_get_their_full_text_and_keep_the_summary_as_standfir
     assert full.caption == "The night ferry will leave at 23:00."
     assert full.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 27, 9, 15, tzinfo=UTC)  # the feed's date
     assert lost.body == "A summary only."
+    assert undated.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 20, 6, tzinfo=UTC)  # the page's date
+    assert not undated.published_guessed
     assert any(
         line.startswith(f"{feed_url} item 2: full text unavailable") and "HTTP 404" in line for line in report.skipped
     ), report.skipped
 
     again = ingest(engine, settings, limits=FAST)  # the entries did not change: their pages are not fetched again
-    assert (again.unchanged, again.updated) == (2, 0)
+    assert (again.unchanged, again.updated) == (3, 0)
     assert server.hits["/story/1"] == 1 and server.hits["/story/2"] == 1
 
 

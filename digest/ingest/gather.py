@@ -69,7 +69,7 @@ def _fetch(job: Job, fetcher: Fetcher, out: Gathered, accept: str = ACCEPT_FEED)
     return fetched
 
 
-def _keep(job: Job, out: Gathered, item: Item, fetched_at: datetime) -> bool:
+def _keep(job: Job, out: Gathered, item: Item) -> bool:
     """Keep an item unless the source already gave it in this run or its entry is exactly as stored."""
     keys = [k for k in (item.article.guid, item.article_url) if k]
     first = next((out.seen[k] for k in keys if k in out.seen), None)
@@ -81,7 +81,6 @@ def _keep(job: Job, out: Gathered, item: Item, fetched_at: datetime) -> bool:
     if item.entry_hash and job.known.get(item.article.guid or "") == item.entry_hash:
         out.unchanged += 1
         return False
-    item.date_or_fetch_time(fetched_at)
     out.items.append(item)
     return True
 
@@ -105,8 +104,10 @@ def _feed(job: Job, fetcher: Fetcher, out: Gathered) -> None:
     for position, item, reason in parsed:
         if item is None:
             out.skipped.append(f"{fetched.url}{f' item {position}' if position else ''}: {reason}")
-        elif _keep(job, out, item, fetched_at) and source.full_text and item.summary_only:
-            _full_text(item, fetcher)
+        elif _keep(job, out, item):
+            if source.full_text and item.summary_only:
+                _full_text(item, fetcher)
+            item.date_or_fetch_time(fetched_at)  # after the full text: the page may carry the date
 
 
 def _full_text(item: Item, fetcher: Fetcher) -> None:
@@ -122,7 +123,9 @@ def _full_text(item: Item, fetcher: Fetcher) -> None:
 def _page(job: Job, fetcher: Fetcher, out: Gathered) -> None:
     fetched = _fetch(job, fetcher, out, accept=ACCEPT_PAGE)
     if fetched is not None:
-        _keep(job, out, page_item(fetched, job.source.language), datetime.now(UTC))
+        item = page_item(fetched, job.source.language)
+        item.date_or_fetch_time(datetime.now(UTC))
+        _keep(job, out, item)
 
 
 def _folder(job: Job, out: Gathered) -> None:
@@ -134,8 +137,9 @@ def _folder(job: Job, out: Gathered) -> None:
             out.skipped.append(f"{path}: {reason}")
             continue
         article.guid = article.guid or str(path.relative_to(job.path))
-        url = canonical_url(article.url)
-        _keep(job, out, Item(article=article, where=str(path), canonical_url=url), fetched_at)
+        item = Item(article=article, where=str(path), canonical_url=canonical_url(article.url))
+        item.date_or_fetch_time(fetched_at)
+        _keep(job, out, item)
 
 
 def _local(path: Path) -> Fetched:
