@@ -90,3 +90,18 @@ def test_a_page_without_an_article_fails_its_source_with_the_reason(tmp_path, se
     report = ingest(engine, settings, limits=FAST)
     assert report.failed["empty"] == f"{url}: no article text found on the page"
     assert report.failed["pdf"] == f"{pdf}: not an HTML page (application/pdf)"
+
+
+def test_a_windows_1252_xhtml_page_without_a_http_charset_is_read_with_its_metadata(tmp_path, server, engine):
+    body = ["Der Bürgermeister eröffnet die neue Fähre über den Fluss, sagte er am Dienstag."] + story_text(8)
+    page = article_page("Fähre eröffnet", body, canonical="/faehre", published="2026-11-25T12:00:00Z",
+                        image="/f.jpg", caption="Die Fähre im Nebel.")  # fmt: skip
+    page = page.replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    page = '<?xml version="1.0" encoding="windows-1252"?>\n' + page
+    url = server.add("/faehre-alt", page.encode("cp1252"), content_type="text/html")
+    report = ingest(engine, settings_of(tmp_path, Source(name="de", kind="page", url=url)), limits=FAST)
+    assert report.failed == {}
+    (article,) = stored(engine, "de")
+    assert article.title == "Fähre eröffnet" and article.body.startswith("Der Bürgermeister eröffnet")
+    assert article.canonical_url == server.url("/faehre") and article.caption == "Die Fähre im Nebel."
+    assert article.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 25, 12, tzinfo=UTC)

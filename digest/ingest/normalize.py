@@ -58,6 +58,7 @@ def absolute_url(url: str | None, base: str | None = None) -> str | None:
     return joined if urlsplit(joined).scheme in DEFAULT_PORTS else None
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -137,7 +138,7 @@ def page_meta(page: str, url: str | None) -> PageMeta:
     """What a page says about itself: <link rel=canonical>, og:image and its alt, the first figure's
     caption, the publication time and author from its meta tags, and <html lang>."""
     try:
-        root = lxml_html.document_fromstring(page)
+        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))  # lxml refuses it in str
     except (etree.ParserError, ValueError):
         return PageMeta()
     meta: dict[str, str] = {}
