@@ -32,17 +32,20 @@ def test_summary_only_items_get_their_full_text_and_keep_the_summary_as_standfir
     server.add("/story/2", "gone", status=404)
     server.add("/story/3", article_page("Undated in the feed", story_text(6), published="2026-11-20T06:00:00Z"),
                content_type="text/html")  # fmt: skip
+    paywall = '<html><head><link rel="canonical" href="/"></head><body><article><h1>Paywalled</h1><p>Subscribe.</p></article></body></html>'
+    server.add("/story/4", paywall, content_type="text/html")
     items = [
         {"title": "Night ferry approved", "link": server.url("/story/1?utm_source=rss"), "guid": "n1", "date": DATE, "summary": SUMMARY},
         {"title": "Lost page", "link": server.url("/story/2"), "guid": "n2", "date": DATE, "summary": "A summary only."},
         {"title": "Undated in the feed", "link": server.url("/story/3"), "guid": "n3", "summary": "No date here."},
+        {"title": "Paywalled", "link": server.url("/story/4"), "guid": "n4", "date": DATE, "summary": SUMMARY},
     ]  # fmt: skip
     feed_url = server.add("/feed.xml", rss(items))
     settings = settings_of(tmp_path, Source(name="city", kind="feed", url=feed_url, full_text=True))
     report = ingest(engine, settings, limits=FAST)
-    assert report.failed == {} and report.new == 3
+    assert report.failed == {} and report.new == 4
 
-    full, lost, undated = stored(engine, "city")
+    full, lost, undated, paywalled = stored(engine, "city")
     assert full.body.split("\n\n") == body
     assert full.standfirst == SUMMARY
     assert full.canonical_url == full.url == server.url("/stories/night-ferry")  # <link rel="canonical">
@@ -52,12 +55,15 @@ def test_summary_only_items_get_their_full_text_and_keep_the_summary_as_standfir
     assert lost.body == "A summary only."
     assert undated.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 20, 6, tzinfo=UTC)  # the page's date
     assert not undated.published_guessed
+    assert paywalled.body == SUMMARY and paywalled.url == server.url("/story/4")  # not the canonical site root
+    assert any("item 4: full text unavailable" in line and "no more text than the feed's summary" in line
+               for line in report.skipped)  # fmt: skip
     assert any(
         line.startswith(f"{feed_url} item 2: full text unavailable") and "HTTP 404" in line for line in report.skipped
     ), report.skipped
 
     again = ingest(engine, settings, limits=FAST)  # the entries did not change: their pages are not fetched again
-    assert (again.unchanged, again.updated) == (3, 0)
+    assert (again.unchanged, again.updated) == (4, 0)
     assert server.hits["/story/1"] == 1 and server.hits["/story/2"] == 1
 
 
@@ -81,6 +87,10 @@ def test_a_page_source_is_one_article_keyed_by_its_canonical_url(tmp_path, serve
     again = ingest(engine, settings, limits=FAST)
     assert again.not_modified == ["column"] and server.not_modified["/opinion"] == 1
     assert source_row(engine, "column").item_count == 1
+
+    rooted = server.add("/rooted", article_page("Rooted", story_text(5), canonical="/"), content_type="text/html")
+    ingest(engine, settings_of(tmp_path, Source(name="rooted", kind="page", url=rooted)), limits=FAST)
+    assert stored(engine, "rooted")[0].canonical_url == rooted  # a canonical link to the site root is ignored
 
 
 def test_a_page_without_an_article_fails_its_source_with_the_reason(tmp_path, server, engine):

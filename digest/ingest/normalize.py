@@ -161,7 +161,7 @@ def page_meta(page: str, url: str | None) -> PageMeta:
         caption = " ".join(cap.text_content().split()) if cap is not None else None
     lang = language_code(root.get("lang") or meta.get("og:locale"))
     return PageMeta(
-        canonical=canonical_url(canonical, url),
+        canonical=next((c for c in [canonical_url(canonical, url)] if is_article_url(c)), None),  # not a site root
         image_url=absolute_url(image, url),
         image_alt=(alt or "").strip() or None,
         caption=caption or None,

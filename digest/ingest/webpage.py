@@ -57,6 +57,8 @@ def add_full_text(item: Item, fetched: Fetched) -> None:
     """Replace a feed item's summary by the article on its page; the summary becomes the standfirst."""
     article, meta = read_page(fetched)
     ours = item.article
+    if len(article.text.split()) <= len(ours.text.split()):
+        raise PageError(f"{fetched.url}: the page holds no more text than the feed's summary (a paywall?)")
     if ours.paragraphs and not ours.standfirst:
         ours.standfirst = " ".join(ours.paragraphs)
     ours.paragraphs = article.paragraphs
