@@ -187,6 +187,10 @@ def test_a_second_run_is_answered_with_304_and_changes_nothing(tmp_path, server,
     third = ingest(engine, settings, limits=FAST)
     assert third.new == 1 and third.unchanged == 3 and source_row(engine, "e").etag == '"v2"'
 
+    moved = server.add("/moved.xml", rss(good_items("e", 4)), etag='"v2"')  # same validators, another URL
+    fourth = ingest(engine, settings_of(tmp_path, Source(name="e", kind="feed", url=moved)), limits=FAST)
+    assert fourth.not_modified == [] and server.hits["/moved.xml"] == 1 and server.not_modified["/moved.xml"] == 0
+
 
 def test_a_source_that_keeps_failing_is_left_alone_for_a_while(tmp_path, server, engine):
     server.add("/down", "no", status=500)

@@ -24,9 +24,11 @@ def utc(value: datetime | None) -> datetime | None:
 
 
 def ensure_source(conn: Connection, name: str, kind: str, location: str) -> int:
-    row = conn.execute(select(sources.c.id).where(sources.c.name == name)).first()
+    """The source's id. A source moved to another location starts afresh: no validators, no back-off."""
+    row = conn.execute(select(sources.c.id, sources.c.location).where(sources.c.name == name)).first()
     if row:
-        conn.execute(update(sources).where(sources.c.id == row.id).values(kind=kind, location=location))
+        fresh = {} if row.location == location else {"etag": None, "last_modified": None, "next_attempt_at": None}
+        conn.execute(update(sources).where(sources.c.id == row.id).values(kind=kind, location=location, **fresh))
         return row.id
     return conn.execute(insert(sources).values(name=name, kind=kind, location=location)).inserted_primary_key[
         0
