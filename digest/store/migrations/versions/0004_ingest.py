@@ -35,6 +35,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_articles_canonical_url", ["canonical_url"], unique=False)
         batch_op.create_index("ix_articles_story", ["story_id"], unique=False)
         batch_op.create_index("ix_articles_fetched", ["fetched_at"], unique=False)
+    op.execute("UPDATE articles SET story_id = id WHERE story_id IS NULL")  # each older article: its own story
 
 
 def downgrade() -> None:
