@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digest.config import ConfigError, load
-from digest.ingest.normalize import canonical_url
+from digest.ingest.normalize import canonical_url, plain_text
 
 
 def config_with(tmp_path, sources: str):
@@ -56,3 +56,8 @@ def test_source_mistakes_are_named_by_their_key(tmp_path, source, said):
 )
 def test_canonical_urls_drop_tracking_and_fragments(url, canonical):
     assert canonical_url(url, "https://base.example.org/feed") == canonical
+
+
+def test_titles_lose_their_markup_and_scripts():
+    assert plain_text("Ferry <b>service</b> &amp; <script>steal()</script>port  reopen") == "Ferry service & port reopen"
+    assert plain_text("Plain  title") == "Plain title"

@@ -119,6 +119,7 @@ def test_rss_atom_and_json_feed_land_with_dates_authors_images_and_tags(tmp_path
         assert not article.published_guessed
         assert article.body.split("\n\n")[:4] == story_text(1)
         assert "<script" not in article.html and "onclick" not in article.html and "<p>" in article.html
+        assert "alert" not in article.body and article.body.endswith("\n\nx")
     assert stored(engine, "rss")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
     assert stored(engine, "json")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
     assert sorted(stored(engine, "rss")[0].tags) == ["coast", "transport", "wire"]  # the feed's and the source's

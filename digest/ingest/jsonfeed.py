@@ -9,7 +9,7 @@ from digest.domain import Article
 
 from .feeds import FeedError, Parsed, first_image, html_paragraphs
 from .item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
-from .normalize import absolute_url, canonical_url, language_code, parse_date, sanitize
+from .normalize import absolute_url, canonical_url, language_code, parse_date, plain_text, sanitize
 from .structure import paragraphs_of
 
 
@@ -51,8 +51,9 @@ def _author(entry: dict) -> str | None:
 
 
 def _item(entry: dict, where: str, base: str, language: str | None) -> Item:
-    html, text, summary = _text(entry.get("content_html")), _text(entry.get("content_text")), _text(entry.get("summary"))
-    title = " ".join(_text(entry.get("title")).split())
+    html = sanitize(_text(entry.get("content_html"))) or ""
+    text, summary = _text(entry.get("content_text")), _text(entry.get("summary"))
+    title = plain_text(_text(entry.get("title")))
     body = html_paragraphs(html) if html else paragraphs_of(text or summary)
     if not title and not body:
         raise ValueError("item has neither a title nor any text")
@@ -71,7 +72,7 @@ def _item(entry: dict, where: str, base: str, language: str | None) -> Item:
         byline=_author(entry),
         standfirst=summary.strip() or None if (html or text) else None,
         published_at=parse_date(_text(entry.get("date_published")) or _text(entry.get("date_modified"))),
-        html=sanitize(html),
+        html=html or None,
     )
     return Item(
         article=article,

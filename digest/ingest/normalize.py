@@ -4,6 +4,7 @@ metadata a page carries in its <head> (canonical link, lead image, publication t
 from __future__ import annotations
 
 import email.utils
+import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,6 +119,13 @@ def sanitize(fragment: str | None) -> str | None:
     return nh3.clean(
         fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"}
     ).strip() or None
+
+
+def plain_text(fragment: str | None) -> str:
+    """The text of an HTML fragment (a feed's title may carry markup), on one line."""
+    if not fragment or "<" not in fragment:
+        return " ".join((fragment or "").split())
+    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
 @dataclass(frozen=True)
