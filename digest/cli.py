@@ -88,21 +88,55 @@ def ingest(
     for name in source or []:
         settings.get_source(name)
     engine = store_of(settings)
-    with out.status("ingesting") as status:
+    chosen = len(source) if source else len(settings.sources)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("ingesting", total=chosen)
         report = run_ingest(
-            engine, settings, source, progress=lambda name: status.update(f"ingesting {name}")
+            engine, settings, source, progress=lambda name: bar.update(task, advance=1, description=f"done {name}")
         )
-    out.print(
-        f"new {report.new}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"skipped items {len(report.skipped)}, failed sources {len(report.failed)}"
-    )
     for line in report.skipped:
         err.print(f"[yellow]skipped[/] {line}", highlight=False)
-    for name, reason in report.failed.items():
-        err.print(f"[red]failed[/] source {name}: {reason}", highlight=False)
-    tried = len(source) if source else len(settings.sources)
+    for name, until in report.deferred.items():
+        err.print(f"[yellow]backing off[/] source {name}: it keeps failing; next try after {until:%Y-%m-%d %H:%M} UTC "
+                  f"(or name it with --source)", highlight=False)  # fmt: skip
+    tried = chosen - len(report.deferred)
+    out.print(
+        f"{tried} source(s) read: new {report.new}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"duplicates {report.duplicates}, linked to another source's story {report.linked}, "
+        f"not modified {len(report.not_modified)}, failed {len(report.failed)}",
+        highlight=False,
+    )
+    if report.failed:
+        out.print("failed sources:")
+        for name, reason in report.failed.items():
+            out.print(f"  [red]{name}[/]: {reason}", highlight=False)
     if tried and len(report.failed) == tried:
         raise typer.Exit(1)
+
+
+@app.command("sources")
+def sources_list(ctx: typer.Context) -> None:
+    """List every source with its last success, last error and item counts."""
+    from digest.store.articles import source_overview
+
+    settings = settings_of(ctx)
+    with store_of(settings).connect() as conn:
+        rows = {row.name: row for row in source_overview(conn)}
+    table = Table("source", "kind", "last success", "last error", "failures", "items (last read)", "stored")
+    for src in settings.sources:
+        row = rows.pop(src.name, None)
+        if row is None:
+            table.add_row(src.name, src.kind, "never read", "", "0", "-", "0")
+            continue
+        error = row.last_error or ""
+        if row.next_attempt_at:
+            error += f" (next try after {row.next_attempt_at:%Y-%m-%d %H:%M})"
+        success = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
+        table.add_row(src.name, src.kind, success, error, str(row.failures), str(row.item_count), str(row.articles))
+    for name, row in rows.items():
+        table.add_row(name, row.kind, "no longer configured", row.last_error or "", str(row.failures),
+                      str(row.item_count), str(row.articles))  # fmt: skip
+    out.print(table)
 
 
 @app.command()

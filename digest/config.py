@@ -60,18 +60,28 @@ class Strict(BaseModel):
 
 
 class Source(Strict):
+    """A place articles come from. `feed` reads RSS 0.9x/1.0/2.0, Atom and JSON Feed (`rss` is an alias
+    kept for older configs); `page` is a single article URL; `folder` is local article files."""
+
     name: str = Field(min_length=1)
-    kind: Literal["folder", "rss"]
+    kind: Literal["feed", "rss", "page", "folder"]
     path: str | None = None
     url: str | None = None
     language: Language | None = None
+    weight: float = Field(1.0, ge=0, le=10, description="how much selection favours this source")
+    full_text: bool = Field(False, description="fetch the page of items whose feed carries only a summary")
+    tags: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _location(self) -> Source:
         if self.kind == "folder" and not self.path:
             raise ValueError("a folder source needs a path")
-        if self.kind == "rss" and not (self.url or self.path):
-            raise ValueError("an rss source needs a url or a path")
+        if self.kind in ("feed", "rss") and not (self.url or self.path):
+            raise ValueError(f"a {self.kind} source needs a url or a path")
+        if self.kind == "page" and not self.url:
+            raise ValueError("a page source needs a url")
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError("url must start with http:// or https://")
         return self
 
 
@@ -129,6 +139,8 @@ class ListSettings(Strict):
     )
     window_days: int = Field(7, ge=1, le=3650, description="first edition: articles of the last N days")
     per_source: int = Field(5, ge=1, le=100, description="at most this many items from one source")
+    tags: list[str] = Field(default_factory=list, description="only articles with one of these tags; empty: all")
+    languages: list[Language] = Field(default_factory=list, description="only articles in these; empty: all")
     review: ReviewSettings | None = None
 
     @field_validator("subject")

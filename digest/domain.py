@@ -26,6 +26,8 @@ class Article:
     caption: str | None = None
     dateline: str | None = None
     html: str | None = None
+    tags: list[str] = field(default_factory=list)
+    story_id: int | None = None  # articles of one story (syndicated copies, the same news) share it
     id: int | None = None
 
     @property

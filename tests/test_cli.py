@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-COMMANDS = ["demo", "ingest", "trim", "editions", "preview", "send", "subscribers", "db"]
+COMMANDS = ["demo", "ingest", "sources", "trim", "editions", "preview", "send", "lists", "subscribers", "serve", "status", "db"]
 
 
 def digest(*args, cwd=None, env=None):
@@ -28,7 +28,8 @@ def test_help_lists_every_command_with_a_description():
         assert line is not None, f"{command} missing from --help"
         assert len(line.split(command, 1)[1].strip(" │")) > 10, f"{command} has no description"
     sub = digest("editions", "--help")
-    assert all(f" {c} " in sub.stdout for c in ("build", "list", "show"))
+    commands = ("build", "list", "show", "pin", "exclude", "move", "add", "edit", "approve", "schedule", "cancel")
+    assert all(f" {c} " in sub.stdout for c in commands)
 
 
 def test_a_config_mistake_exits_non_zero_naming_the_key(tmp_path):

@@ -10,6 +10,7 @@ from digest.editions.lifecycle import LifecycleError
 from digest.errors import DigestError
 from digest.ingest.run import ingest
 from digest.lists import sync_lists
+from digest.render import render_edition
 from digest.store.db import open_store
 from digest.store.editions import changes, load_edition
 from tests.conftest import write_config
@@ -109,3 +110,54 @@ def test_lifecycle_refuses_what_it_must(newsroom):
         service.change(engine, settings, edition.id, "ben", "subject", text="too late")
     # a canceled edition gives its articles back to the next one
     assert set(ids(service.build(engine, settings, "world", actor="ana").edition)) == set(ids(edited))
+
+
+STORY = (
+    "The regional parliament voted on Thursday to double the budget for night trains, after a year in "
+    "which passenger numbers on the sleeper lines rose by more than half and several routes sold out "
+    "weeks in advance. The transport minister said the money would pay for twelve new sleeping cars, "
+    "longer platforms at four stations and a booking system shared with the neighbouring railways. "
+    "Opposition members backed the plan but asked for cheaper couchettes for families."
+)
+
+
+def test_a_story_from_three_sources_is_one_item_also_covered_by_the_two_others(instance, db_url):
+    folders = {}
+    for n, name in enumerate(("wire-a", "wire-b", "wire-c")):
+        folder = instance / name
+        folder.mkdir()
+        edits = STORY.replace("Thursday", ["Thursday", "Thursday evening", "Thursday"][n])
+        (folder / "night-trains.md").write_text(
+            f"---\nurl: https://{name}.example.org/night-trains\npublished: 2026-11-2{n + 5}T08:00:00Z\n---\n"
+            f"# {['Night trains get double budget', 'Budget for night trains doubled', 'Night trains: budget doubled'][n]}"
+            f"\n\n{edits}\n"
+        )
+        folders[name] = folder
+    (folders["wire-b"] / "other.md").write_text(
+        "---\nurl: https://wire-b.example.org/harbour\npublished: 2026-11-26T09:00:00Z\n---\n"
+        "# A harbour reopens after the storm\n\nThe harbour of the old town reopened on Friday, two weeks after "
+        "the storm that sank three fishing boats and tore the pier apart, the port authority said.\n"
+    )
+    sources = [{"name": name, "kind": "folder", "path": name} for name in folders]
+    cfg = config.load(write_config(instance, database_url=db_url))
+    world = dict(cfg.get_list("world").model_dump(mode="json"), sources=list(folders))
+    settings = config.load(write_config(instance, sources=sources, lists=[world]))
+    engine = open_store(settings.db_url)
+    sync_lists(engine, settings)
+    ingest(engine, settings)
+
+    edition = service.build(engine, settings, "world", actor="test").edition
+    titles = [item.title for item in edition.items]
+    assert len(edition.items) == 2, titles  # the story once, and the harbour
+    story = next(item for item in edition.items if "ight train" in item.title)
+    assert story.source == "wire-c"  # the newest copy leads (equal weights)
+    assert sorted(c.source for c in story.also) == ["wire-a", "wire-b"]
+    assert all(c.url and c.url.endswith("/night-trains") for c in story.also)
+
+    with engine.connect() as conn:  # stored with the edition, and shown in the mail
+        stored = load_edition(conn, edition.id)
+    assert stored.items == edition.items
+    message = render_edition(stored, settings.get_list("world"), settings.template_folders(settings.get_list("world")))
+    assert "https://wire-a.example.org/night-trains" in message.html
+    assert "wire-b" in message.text and "https://wire-b.example.org/night-trains" in message.text
+    engine.dispose()

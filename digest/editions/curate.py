@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from digest.domain import Article, Brief
+from digest.domain import Article, Brief, Coverage
 from digest.errors import DigestError
 from digest.trim import trim
 from digest.trim.quotes import find_quotes
@@ -57,21 +57,26 @@ def fold(log: list[tuple[str, dict]]) -> Plan:
     return plan
 
 
-def compose(picks: list[Article], pinned: dict[int, Article], plan: Plan, lst) -> list[Brief]:
+def compose(
+    picks: list[Article], pinned: dict[int, Article], plan: Plan, lst, coverage: dict[int, list[Coverage]]
+) -> list[Brief]:
     """The edition's items: pinned first, then the best picks, moved and rewritten as the editors said."""
     chosen = [pinned[a] for a in plan.pinned if a in pinned and a not in plan.excluded]
     room = max(0, lst.max_items - len(chosen))
     taken = {a.id for a in chosen}
-    chosen += [a for a in picks if a.id not in plan.excluded and a.id not in taken][:room]
+    stories = {a.story_id for a in chosen if a.story_id is not None}
+    chosen += [
+        a for a in picks if a.id not in plan.excluded and a.id not in taken and (a.story_id not in stories)
+    ][:room]
     for aid, position in plan.moves:
         at = next((i for i, a in enumerate(chosen) if a.id == aid), None)
         if at is not None:
             chosen.insert(min(max(position, 1), len(chosen)) - 1, chosen.pop(at))
-    return [_brief(a, plan, lst) for a in chosen]
+    return [_brief(a, plan, lst, coverage.get(a.id, [])) for a in chosen]
 
 
-def _brief(article: Article, plan: Plan, lst) -> Brief:
-    brief = trim(article, lede_words=lst.lede_words, max_quotes=lst.quotes_per_item)
+def _brief(article: Article, plan: Plan, lst, also: list[Coverage]) -> Brief:
+    brief = replace(trim(article, lede_words=lst.lede_words, max_quotes=lst.quotes_per_item), also=also)
     if article.id in plan.ledes:
         brief = replace(brief, lede=plan.ledes[article.id])
     if article.id in plan.quotes:

@@ -1,16 +1,34 @@
-"""Selection: which articles a list's next edition may carry, ranked."""
+"""Selection: which articles a list's next edition may carry, ranked, one per story.
+
+An article is a candidate when it comes from one of the list's sources, carries one of the
+list's tags (when the list names any), is in one of its languages (when it names any; an
+article of unknown language passes), was published in the list's window, and belongs to no
+story the list has already carried. Candidates rank by recency times their source's weight;
+each story is shown once, by its best-ranked article, the story's other articles listed as
+"also covered by".
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from digest.config import ListSettings, Settings
-from digest.domain import Article
-from digest.store.articles import candidate_articles
+from digest.domain import Article, Coverage
+from digest.store.articles import candidate_articles, other_coverage
 from digest.store.editions import last_sent_at, used_article_ids
+from digest.store.tables import articles
+
+HALF_LIFE = timedelta(hours=24)  # an article a day older counts half as much
+
+
+@dataclass
+class Picks:
+    articles: list[Article]
+    coverage: dict[int, list[Coverage]] = field(default_factory=dict)  # article id -> its story's others
 
 
 def since(conn: Connection, lst: ListSettings, now: datetime) -> datetime:
@@ -25,16 +43,53 @@ def since(conn: Connection, lst: ListSettings, now: datetime) -> datetime:
     return max(window, last - timedelta(days=1))
 
 
+def _wanted(article: Article, lst: ListSettings, source_tags: dict[str, list[str]]) -> bool:
+    if lst.tags and not set(lst.tags) & (set(article.tags) | set(source_tags.get(article.source, []))):
+        return False
+    return not (lst.languages and article.language and article.language not in lst.languages)
+
+
+def _score(article: Article, weight: float, now: datetime) -> float:
+    published = article.published_at or now
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    age = max(now - published, timedelta(0))
+    return weight * 0.5 ** (age / HALF_LIFE)
+
+
 def candidates(
     conn: Connection, settings: Settings, lst: ListSettings, now: datetime, draft: int | None = None
-):
-    """The list's unused articles in its window, newest first, at most `per_source` from each source."""
-    names = [s.name for s in settings.sources_of(lst)]
-    found = candidate_articles(conn, names, since(conn, lst, now), used_article_ids(conn, lst.id, but=draft))
+) -> Picks:
+    """The list's candidates, best first, one per story, at most `per_source` from each source."""
+    sources = settings.sources_of(lst)
+    weights = {s.name: s.weight for s in sources}
+    used = used_article_ids(conn, lst.id, but=draft)
+    used_stories = (
+        set(
+            conn.execute(
+                select(articles.c.story_id).where(articles.c.id.in_(used), articles.c.story_id.is_not(None))
+            ).scalars()
+        )
+        if used
+        else set()
+    )
+    found = candidate_articles(conn, list(weights), since(conn, lst, now), used)
+    found = [a for a in found if _wanted(a, lst, {s.name: s.tags for s in sources})]
+    found.sort(key=lambda a: _score(a, weights[a.source], now), reverse=True)
+
     per_source: Counter[str] = Counter()
+    seen_stories: set[int] = set(used_stories)
     picked: list[Article] = []
     for article in found:
+        if article.story_id is not None:
+            if article.story_id in seen_stories:
+                continue
+            seen_stories.add(article.story_id)
         if per_source[article.source] < lst.per_source:
             per_source[article.source] += 1
             picked.append(article)
-    return picked
+    coverage = {
+        aid: [Coverage(source, url) for source, url in others]
+        for aid, others in other_coverage(conn, [a.id for a in picked]).items()
+    }
+    return Picks(picked, coverage)

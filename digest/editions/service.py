@@ -10,9 +10,9 @@ from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
-from digest.domain import Edition
+from digest.domain import Coverage, Edition
 from digest.errors import DigestError
-from digest.store.articles import article_by_url, articles_by_ids
+from digest.store.articles import article_by_url, articles_by_ids, other_coverage
 from digest.store.editions import (
     changes,
     insert_edition,
@@ -47,7 +47,12 @@ def _recompose(conn: Connection, settings: Settings, edition: Edition, now: date
     lst = settings.get_list(edition.list_id)
     plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
     picks = candidates(conn, settings, lst, now, draft=edition.id)
-    edition.items = compose(picks, articles_by_ids(conn, plan.pinned), plan, lst)
+    pinned = articles_by_ids(conn, plan.pinned)
+    coverage = picks.coverage | {
+        aid: [Coverage(source, url) for source, url in others]
+        for aid, others in other_coverage(conn, pinned).items()
+    }
+    edition.items = compose(picks.articles, pinned, plan, lst, coverage)
     edition.intro = plan.intro
     edition.subject = plan.subject or default_subject(lst, edition, now)
     write_items(conn, edition.id, edition.items)
@@ -73,7 +78,7 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now
         return BuildResult(
             edition, f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept"
         )
-    if not candidates(conn, settings, lst, now):
+    if not candidates(conn, settings, lst, now).articles:
         names = ", ".join(s.name for s in settings.sources_of(lst))
         return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})")
     edition = Edition(list_id=list_id, subject=lst.name, items=[])

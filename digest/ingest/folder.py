@@ -1,7 +1,8 @@
-"""Local folders of articles: .txt (scraped plain text), .md (optional YAML front matter) and .html."""
+"""Local folders of articles: .txt (scraped plain text), .md (optional YAML front matter), .html and .json."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,10 +12,11 @@ from markdown_it import MarkdownIt
 
 from digest.domain import Article
 
+from .normalize import parse_date, sanitize
 from .pages import parse_html
-from .structure import parse_plain_text
+from .structure import is_boilerplate, paragraphs_of, parse_plain_text
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_BYTES = 5_000_000
 
 
@@ -60,6 +62,35 @@ def _markdown(text: str) -> Article:
     )
 
 
+def _json(text: str) -> Article:
+    """One article as a JSON object: title, then paragraphs (a list) or text or content_html; optional
+    url, id, language, author, standfirst, published (ISO 8601)."""
+    from .feeds import html_paragraphs
+
+    doc = json.loads(text)
+    if not isinstance(doc, dict):
+        raise ValueError("a JSON article must be an object with a title and its text")
+    field = {k: v for k, v in doc.items() if isinstance(v, str)}
+    paragraphs = doc.get("paragraphs")
+    if isinstance(paragraphs, list):
+        paragraphs = [" ".join(str(p).split()) for p in paragraphs if str(p).strip()]
+    elif field.get("content_html"):
+        paragraphs = html_paragraphs(field["content_html"])
+    else:
+        paragraphs = [p for p in paragraphs_of(field.get("text", "")) if not is_boilerplate(p)]
+    return Article(
+        title=" ".join(field.get("title", "").split()),
+        paragraphs=paragraphs,
+        url=field.get("url"),
+        guid=field.get("id"),
+        language=field.get("language"),
+        byline=field.get("author"),
+        standfirst=field.get("standfirst"),
+        published_at=parse_date(field.get("published")),
+        html=sanitize(field.get("content_html")),
+    )
+
+
 def read_article(path: Path) -> Article:
     """Read one article file; raises ValueError with the reason when it cannot be read."""
     suffix = path.suffix.lower()
@@ -75,6 +106,8 @@ def read_article(path: Path) -> Article:
         article = parse_html(text)
     elif suffix in (".md", ".markdown"):
         article = _markdown(text)
+    elif suffix == ".json":
+        article = _json(text)
     else:
         article = parse_plain_text(text)
     if not article.title and not article.paragraphs:

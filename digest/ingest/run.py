@@ -1,18 +1,35 @@
-"""`digest ingest`: read every configured source, store new and changed articles, report the rest."""
+"""`digest ingest`: read every configured source, store new and changed articles, report the rest.
+
+Sources are gathered concurrently by a bounded pool of threads (fetch, parse, full text); every database
+write happens on the calling thread, one transaction per source, so SQLite sees a single writer. A
+source that keeps failing is left alone for a while (exponential back-off with jitter)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from digest.config import Settings, Source
-from digest.store.articles import ensure_source, record_source_run, upsert_article
+from digest.store import articles as store
 
-from .feeds import FeedError, parse_feed
-from .folder import read_folder
+from .dedupe import StoryIndex, sketch
+from .fetch import Fetcher, Limits
+from .gather import Gathered, Job, gather
+from .item import Item
+from .normalize import language_code
+
+WORKERS = 8
+BACKOFF_AFTER = 2  # failures in a row before a source is left alone for a while
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_MAX = timedelta(hours=24)
+STORY_WINDOW = timedelta(days=14)  # syndicated copies are looked for among articles this recent
+STORY_LIMIT = 20_000
 
 
 @dataclass
@@ -20,38 +37,31 @@ class IngestReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)  # "where: why" for each bad item
+    duplicates: int = 0  # the same item twice in one source (same GUID or canonical URL): stored once
+    linked: int = 0  # new articles found to be another source's story (syndicated copies)
+    not_modified: list[str] = field(default_factory=list)  # sources that answered 304
+    deferred: dict[str, datetime] = field(default_factory=dict)  # sources in back-off -> next attempt
+    skipped: list[str] = field(default_factory=list)  # "where: why" for each bad item or problem
     failed: dict[str, str] = field(default_factory=dict)  # source name -> reason
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
-
-def _items(settings: Settings, source: Source):
-    """(where, article or None, reason or None) for each item of a source."""
-    if source.kind == "folder":
-        folder = settings.path(source.path)
-        if not folder.is_dir():
-            raise FileNotFoundError(f"{folder}: no such folder")
-        for path, article, reason in read_folder(folder):
-            if article:
-                article.guid = article.guid or str(path.relative_to(folder))
-            yield str(path), article, reason
-        return
-    location = source.url or str(settings.path(source.path))
-    data = _read_location(location)
-    for position, article, reason in parse_feed(data, source.language):
-        yield f"{location} item {position}", article, reason
+    def merge(self, other: IngestReport) -> None:
+        for name in ("new", "updated", "unchanged", "duplicates", "linked"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.not_modified += other.not_modified
+        self.deferred |= other.deferred
+        self.skipped += other.skipped
+        self.failed |= other.failed
 
 
-def _read_location(location: str) -> bytes:
-    if location.startswith(("http://", "https://")):
-        import httpx
-
-        response = httpx.get(location, timeout=httpx.Timeout(10.0, connect=5.0), follow_redirects=True)
-        response.raise_for_status()
-        return response.content
-    return Path(location).read_bytes()
+def retry_time(failures: int, at: datetime) -> datetime | None:
+    """When to try a source again after its `failures`-th failure in a row; None means next run."""
+    if failures < BACKOFF_AFTER:
+        return None
+    delay = min(BACKOFF_BASE * 2 ** (failures - BACKOFF_AFTER), BACKOFF_MAX)
+    return at + delay * random.uniform(0.8, 1.2)
 
 
 def ingest(
@@ -59,28 +69,115 @@ def ingest(
     settings: Settings,
     names: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    workers: int = WORKERS,
+    limits: Limits = Limits(),
 ) -> IngestReport:
+    """Ingest the named sources (all when None). Sources named explicitly are read even in back-off.
+    `progress` is called with each source's name as it is done."""
     report = IngestReport()
-    for source in settings.sources:
-        if names and source.name not in names:
-            continue
-        if progress:
-            progress(source.name)
-        with engine.begin() as conn:
-            source_id = ensure_source(conn, source.name, source.kind, source.url or source.path or "")
-        items = 0
-        try:
-            for where, article, reason in _items(settings, source):
-                if article is None:
-                    report.skipped.append(f"{where}: {reason}")
-                    continue
-                article.source = source.name
-                article.language = article.language or source.language
+    chosen = [s for s in settings.sources if not names or s.name in names]
+    now = store.now()
+    jobs: list[Job] = []
+    with engine.begin() as conn:
+        for source in chosen:
+            source_id = store.ensure_source(conn, source.name, source.kind, source.url or source.path or "")
+            state = store.source_state(conn, source_id)
+            if not names and state.next_attempt_at and state.next_attempt_at > now:
+                report.deferred[source.name] = state.next_attempt_at
+                continue
+            jobs.append(
+                Job(source, state, store.known_entries(conn, source_id), settings.path(source.path or "."))
+            )
+    stories: StoryIndex | None = None  # loaded when the first items arrive: a run of 304s never needs it
+    with Fetcher(limits) as fetcher, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(gather, job, fetcher) for job in jobs]
+        for future in as_completed(futures):
+            gathered = future.result()  # gather() turns every expected failure into gathered.error
+            try:
+                try:
+                    with engine.begin() as conn:
+                        if stories is None and gathered.items:
+                            stories = _story_index(conn, now)
+                        part, sketched = _store(conn, gathered, stories)
+                except IntegrityError:  # another process stored the same items just now: look again
+                    with engine.begin() as conn:
+                        part, sketched = _store(conn, gathered, stories)
+            except SQLAlchemyError as exc:  # one source's bad data must not stop the run
+                gathered.error = f"its articles could not be stored ({_db_reason(exc)})"
                 with engine.begin() as conn:
-                    report.count(upsert_article(conn, source_id, article))
-                items += 1
-        except (OSError, FeedError, ValueError) as exc:
-            report.failed[source.name] = str(exc)
-        with engine.begin() as conn:
-            record_source_run(conn, source_id, error=report.failed.get(source.name), items=items)
+                    part, sketched = _store(conn, gathered, stories)
+            report.merge(part)
+            if stories is not None:
+                for article_id, story_id, signature in sketched:
+                    stories.add(article_id, story_id, gathered.job.state.id, signature)
+            if progress:
+                progress(gathered.job.source.name)
     return report
+
+
+def _db_reason(exc: SQLAlchemyError) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+
+
+def _story_index(conn: Connection, now: datetime) -> StoryIndex:
+    index = StoryIndex()
+    for row in store.recent_sketches(conn, now - STORY_WINDOW, STORY_LIMIT):
+        index.add(row.id, row.story_id, row.source_id, row.sketch)
+    return index
+
+
+def _store(
+    conn: Connection, gathered: Gathered, stories: StoryIndex | None
+) -> tuple[IngestReport, list[tuple[int, int, bytes]]]:
+    """Write one source's outcome. Returns its part of the report and the (id, story, sketch) of the
+    articles it stored, for the story index once the transaction is committed."""
+    job, source, part = gathered.job, gathered.job.source, IngestReport()
+    part.skipped += gathered.skipped
+    if gathered.error:
+        part.failed[source.name] = gathered.error
+        retry_at = retry_time(job.state.failures + 1, store.now())
+        store.record_source_run(conn, job.state.id, error=gathered.error, items=0, retry_at=retry_at)
+        return part, []
+    part.unchanged, part.duplicates = gathered.unchanged, gathered.duplicates
+    if gathered.not_modified:
+        part.not_modified.append(source.name)
+    for item in gathered.items:
+        part.skipped += item.notes
+    batch = [_incoming(source, item) for item in gathered.items]
+    source_id = job.state.id
+
+    def find_story(incoming: store.Incoming) -> int | None:
+        return stories.story_of(incoming.sketch, source_id) if stories and incoming.sketch else None
+
+    sketched = []
+    for incoming, saved in zip(batch, store.save_articles(conn, source_id, batch, find_story), strict=True):
+        part.count(saved.outcome)
+        part.linked += saved.linked
+        if incoming.sketch:
+            sketched.append((saved.id, saved.story_id, incoming.sketch))
+    store.record_source_run(
+        conn,
+        source_id,
+        error=None,
+        items=-1 if gathered.not_modified else len(gathered.items) + gathered.unchanged,
+        etag=gathered.etag,
+        last_modified=gathered.last_modified,
+    )
+    return part, sketched
+
+
+def _incoming(source: Source, item: Item) -> store.Incoming:
+    article = item.article
+    article.source = source.name
+    article.language = language_code(article.language) or source.language
+    return store.Incoming(
+        article,
+        canonical_url=item.article_url,
+        image_url=item.image_url,
+        image_alt=item.image_alt,
+        tags=sorted({*item.tags, *source.tags}),
+        published_guessed=item.published_guessed,
+        entry_hash=item.entry_hash,
+        sketch=sketch(article.title, article.text),
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -40,13 +43,42 @@ def _alembic_config() -> Config:
     return cfg
 
 
+MIGRATION_LOCK = 0x6469676573  # "diges": the PostgreSQL advisory lock that serializes migrations
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One process migrates at a time: several `digest serve` may start together on a fresh database."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+                conn.commit()
+    elif url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        with open(f"{url.database}.migrate-lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    else:
+        yield
+
+
 def upgrade(engine: Engine) -> bool:
     """Bring the schema to the newest revision. Returns True when anything was applied."""
     cfg = _alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() == head:
             return False
+    with _migration_lock(engine), engine.begin() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return False  # another process migrated while we waited
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return True

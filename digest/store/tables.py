@@ -2,11 +2,13 @@
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -31,6 +33,8 @@ sources = Table(
     Column("last_error", Text),
     Column("failures", Integer, nullable=False, default=0),
     Column("item_count", Integer, nullable=False, default=0),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("next_attempt_at", DateTime(timezone=True)),  # back-off after repeated failures
 )
 
 articles = Table(
@@ -51,8 +55,19 @@ articles = Table(
     Column("published_at", DateTime(timezone=True)),
     Column("fetched_at", DateTime(timezone=True), nullable=False),
     Column("content_hash", String(64), nullable=False),
+    Column("canonical_url", Text),  # tracking parameters and fragment dropped; rel=canonical honoured
+    Column("published_guessed", Boolean, nullable=False, default=False),  # published_at is the fetch time
+    Column("image_url", Text),
+    Column("image_alt", Text),
+    Column("tags", JSON),
+    Column("entry_hash", String(64)),  # the feed entry as received: unchanged means no page refetch
+    Column("sketch", LargeBinary),  # MinHash signature of the text, for story linking
+    Column("story_id", Integer),  # the id of the story's first article; syndicated copies share it
     UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
     Index("ix_articles_published", "published_at"),
+    Index("ix_articles_canonical_url", "canonical_url"),
+    Index("ix_articles_story", "story_id"),
+    Index("ix_articles_fetched", "fetched_at"),
 )
 
 editions = Table(

@@ -1,0 +1,86 @@
+"""JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) -> Items."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from digest.domain import Article
+
+from .feeds import FeedError, Parsed, first_image, html_paragraphs
+from .item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
+from .normalize import absolute_url, canonical_url, language_code, parse_date, plain_text, sanitize
+from .structure import paragraphs_of
+
+
+def parse_json_feed(data: bytes, *, url: str = "", language: str | None = None) -> Iterator[Parsed]:
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedError(f"not readable JSON ({exc})") from None
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
+        raise FeedError("JSON, but not a JSON Feed (no https://jsonfeed.org/version/ in `version`)")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise FeedError("JSON Feed without an `items` list")
+    if not items:
+        yield 0, None, "the feed has no items"
+    base = doc.get("home_page_url") or url
+    feed_language = language or language_code(_text(doc.get("language")))
+    for position, entry in enumerate(items, start=1):
+        if position > MAX_ITEMS:
+            yield position, None, f"the feed has {len(items)} items; only the first {MAX_ITEMS} were read"
+            return
+        if not isinstance(entry, dict):
+            yield position, None, "item is not a JSON object"
+            continue
+        try:
+            yield position, _item(entry, f"{url} item {position}", base, feed_language), None
+        except ValueError as exc:
+            yield position, None, str(exc)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _author(entry: dict) -> str | None:
+    authors = entry.get("authors") or ([entry["author"]] if isinstance(entry.get("author"), dict) else [])
+    names = [a.get("name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    return ", ".join(names) or None
+
+
+def _item(entry: dict, where: str, base: str, language: str | None) -> Item:
+    html = sanitize(_text(entry.get("content_html"))) or ""
+    text, summary = _text(entry.get("content_text")), _text(entry.get("summary"))
+    title = plain_text(_text(entry.get("title")))
+    body = html_paragraphs(html) if html else paragraphs_of(text or summary)
+    if not title and not body:
+        raise ValueError("item has neither a title nor any text")
+    link = canonical_url(_text(entry.get("url")) or _text(entry.get("external_url")), base)
+    guid = str(entry.get("id") or "") or link or "sha256:" + fingerprint(title, "\n".join(body))
+    image = _text(entry.get("image")) or _text(entry.get("banner_image"))
+    alt = None
+    if not image and html:
+        image, alt = first_image(html)
+    article = Article(
+        title=title or title_from(body),
+        paragraphs=body,
+        url=link,
+        guid=guid,
+        language=language or language_code(_text(entry.get("language"))),
+        byline=_author(entry),
+        standfirst=summary.strip() or None if (html or text) else None,
+        published_at=parse_date(_text(entry.get("date_published")) or _text(entry.get("date_modified"))),
+        html=html or None,
+    )
+    return Item(
+        article=article,
+        where=where,
+        canonical_url=link,
+        image_url=absolute_url(image, base),
+        image_alt=alt,
+        tags=[t for t in entry.get("tags") or [] if isinstance(t, str)],
+        summary_only=len(" ".join(body).split()) < SUMMARY_WORDS,
+        entry_hash=fingerprint(json.dumps(entry, sort_keys=True, default=str)),
+    )

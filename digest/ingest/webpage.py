@@ -1,0 +1,75 @@
+"""Article pages: a `page` source's single URL, and the full text of feed items that carry only a summary.
+The article is extracted by pages.parse_html (trafilatura); the page's own metadata adds the canonical
+URL, the lead image and the publication time."""
+
+from __future__ import annotations
+
+from digest.domain import Article
+
+from .fetch import Fetched
+from .item import Item, fingerprint
+from .normalize import PageMeta, canonical_url, decode_html, page_meta
+from .pages import parse_html
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+
+
+class PageError(ValueError):
+    """A page that holds no readable article."""
+
+
+def read_page(fetched: Fetched) -> tuple[Article, PageMeta]:
+    if fetched.content_type not in HTML_TYPES:
+        raise PageError(f"{fetched.url}: not an HTML page ({fetched.content_type})")
+    html = decode_html(fetched.content, fetched.charset)
+    article, meta = parse_html(html, fetched.url), page_meta(html, fetched.url)
+    if article.paragraphs and _same(article.paragraphs[0], article.title):
+        article.paragraphs = article.paragraphs[1:]  # the headline, repeated as the first block
+    if not article.paragraphs:
+        raise PageError(f"{fetched.url}: no article text found on the page")
+    return article, meta
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def page_item(fetched: Fetched, language: str | None) -> Item:
+    """A `page` source: the article at one URL, keyed by its canonical URL."""
+    article, meta = read_page(fetched)
+    url = meta.canonical or canonical_url(fetched.url)
+    article.url = article.guid = url
+    article.language = language or meta.language or article.language
+    article.byline = article.byline or meta.author
+    article.caption = article.caption or meta.caption
+    article.published_at = meta.published_at
+    return Item(
+        article=article,
+        where=fetched.url,
+        canonical_url=url,
+        image_url=meta.image_url,
+        image_alt=meta.image_alt,
+        entry_hash=fingerprint(fetched.etag, fetched.last_modified, article.title, article.text),
+    )
+
+
+def add_full_text(item: Item, fetched: Fetched) -> None:
+    """Replace a feed item's summary by the article on its page; the summary becomes the standfirst."""
+    article, meta = read_page(fetched)
+    ours = item.article
+    if len(article.text.split()) <= len(ours.text.split()):
+        raise PageError(f"{fetched.url}: the page holds no more text than the feed's summary (a paywall?)")
+    if ours.paragraphs and not ours.standfirst:
+        ours.standfirst = " ".join(ours.paragraphs)
+    ours.paragraphs = article.paragraphs
+    ours.html = None  # the feed's HTML was the summary's
+    ours.title = ours.title or article.title
+    ours.byline = ours.byline or article.byline or meta.author
+    ours.caption = ours.caption or meta.caption
+    ours.language = ours.language or meta.language or article.language
+    ours.published_at = ours.published_at or meta.published_at
+    item.canonical_url = meta.canonical or item.canonical_url
+    ours.url = item.canonical_url or ours.url
+    item.image_url = item.image_url or meta.image_url
+    item.image_alt = item.image_alt or meta.image_alt
+    item.summary_only = False
