@@ -1,34 +1,238 @@
-"""Direct quotations and their speakers. First version: guillemets and curly/straight double quotes."""
+"""Direct quotations, their speakers, and the key quotes of an article.
+
+A quoted span is a quotation when it has at least MIN_WORDS words, is not the name of a thing or
+the title of a work, and either has a speaker or the shape of a sentence. A quotation carried over
+several paragraphs (each paragraph opens it, only the last closes it) is one quotation; one split by
+its attribution ("…," she said. "…") gives the second part the first part's speaker.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from digest.domain import Article, Quote
 
-_QUOTE = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|„([^“]+)“")
-_CUE_AFTER = re.compile(
-    r"^[\s,]*(?:a-t-il|a-t-elle)?\s*(?:said|says|told|added|a déclaré|déclare|sagte|erklärte|dijo|afirmó|ha detto)"
-    r"\s+((?:[A-ZÀ-Ö][\w’'-]+\s?){1,3})"
-)
+from . import attribution
+from .attribution import Attribution
+from .lang import Language, get
+from .language import detect, scores
+from .marks import Span, opens_with_quote, scan
+from .names import Token, runs, tokenize
+from .sentences import sentence_spans
+
 MIN_WORDS = 4
+RESOLVE_PARAGRAPHS = 4
+_SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
 
-def find_quotes(article: Article) -> list[Quote]:
-    found: list[Quote] = []
-    for para in article.paragraphs:
-        for m in _QUOTE.finditer(para):
-            text = next(g for g in m.groups() if g).strip().rstrip(",")
-            if len(text.split()) < MIN_WORDS:
-                continue
-            after = _CUE_AFTER.match(para[m.end() :])
-            speaker = after.group(1).strip() if after else None
-            found.append(Quote(text=text, speaker=speaker, cue=None))
-    return found
+@dataclass(frozen=True)
+class Found:
+    quote: Quote
+    paragraph: int
+    position: int
+    sentence_like: bool
 
 
-def key_quotes(article: Article, k: int, lede: str = "") -> list[Quote]:
+class _Paragraphs:
+    """Tokens and sentences of an article's paragraphs, computed when first needed."""
+
+    def __init__(self, paragraphs: list[str], lang: Language):
+        self.texts = paragraphs
+        self.lang = lang
+        self._tokens: dict[int, tuple[list[Token], list[int]]] = {}
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._people: set[str] | None = None
+
+    def tokens(self, i: int) -> tuple[list[Token], list[int]]:
+        if i not in self._tokens:
+            toks = tokenize(self.texts[i])
+            self._tokens[i] = (toks, [t.start for t in toks])
+        return self._tokens[i]
+
+    def sentences(self, i: int) -> list[tuple[int, int]]:
+        if i not in self._sentences:
+            self._sentences[i] = sentence_spans(self.texts[i], self.lang.code) or [(0, len(self.texts[i]))]
+        return self._sentences[i]
+
+    def sentence_at(self, i: int, pos: int) -> tuple[int, int]:
+        spans = self.sentences(i)
+        k = bisect_right([a for a, _ in spans], pos) - 1
+        return spans[max(k, 0)]
+
+    def people(self) -> set[str]:
+        """Surnames of people the article names in full somewhere (two words or more, no article)."""
+        if self._people is None:
+            self._people = set()
+            for i, text in enumerate(self.texts):
+                toks, _ = self.tokens(i)
+                for run in runs(text, toks, self.lang):
+                    if run.name and " " in run.name and not run.after_article:
+                        self._people.add(run.name.split()[-1])
+        return self._people
+
+
+def _is_name_or_title(inner: str, before: str, lang: Language, code: str) -> bool:
+    """Names of things and titles of works in quotation marks: „Union pour un Mouvement Populaire“."""
+    if _SENTENCE_END.search(inner):
+        return False
+    words = inner.split()
+    preceding = re.findall(r"[^\W\d_]+", before[-60:].lower())
+    if any(w in lang.name_nouns for w in preceding[-2:]):
+        return True
+    if before.rstrip().endswith(":"):
+        return False
+    if inner[:1].isupper() and preceding and preceding[-1] in lang.determiners:
+        return True
+    long_words = [w for w in words if len(w) > 3]
+    if long_words and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.8 and len(long_words) >= 2:
+        return True
+    hits = scores(inner)
+    return bool(hits) and hits.get(code, 0) == 0
+
+
+def _sentence_like(inner: str) -> bool:
+    return bool(_SENTENCE_END.search(inner)) or (inner[:1].isupper() and len(inner.split()) >= 6)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip().rstrip(",;:").strip()
+
+
+class _Finder:
+    def __init__(self, article: Article, code: str, lang: Language):
+        self.paras = _Paragraphs(article.paragraphs, lang)
+        self.lang = lang
+        self.code = code
+        self.found: list[Found] = []
+
+    def _token_range(self, i: int, a: int, b: int) -> tuple[int, int]:
+        _, starts = self.paras.tokens(i)
+        return bisect_left(starts, a), bisect_left(starts, b)
+
+    def attribute(self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int) -> Attribution:
+        """Attribution of a quotation opening at `first` (paragraph, span) and closing at `last`."""
+        pi, span = last
+        text = self.paras.texts[pi]
+        toks, _ = self.paras.tokens(pi)
+        _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
+        lo, hi = self._token_range(pi, span.end, min(sentence_end, next_start))
+        found = attribution.after(text, toks, lo, hi, self.lang)
+        if found is None or (found.speaker is None and found.pronoun is None):
+            pi, span = first
+            text = self.paras.texts[pi]
+            toks, _ = self.paras.tokens(pi)
+            sentence_start, _ = self.paras.sentence_at(pi, span.start)
+            lo, hi = self._token_range(pi, max(sentence_start, prev_end if pi == last[0] else 0), span.start)
+            found = attribution.before(text, toks, lo, hi, self.lang) or found
+        return found or Attribution()
+
+    def resolve(self, pi: int, pos: int) -> str | None:
+        """The person a pronoun before position pos of paragraph pi stands for: the first person named
+        in the nearest sentence before it that names one (the subject, in most sentences)."""
+        people = self.paras.people() | {f.quote.speaker for f in self.found if f.quote.speaker}
+        for i in range(pi, max(pi - RESOLVE_PARAGRAPHS, -1), -1):
+            text = self.paras.texts[i]
+            toks, _ = self.paras.tokens(i)
+            sentences = [s for s in self.paras.sentences(i) if i != pi or s[0] < pos]
+            for a, b in reversed(sentences):
+                lo, hi = self._token_range(i, a, min(b, pos) if i == pi else b)
+                for run in runs(text, toks, self.lang, lo, hi):
+                    if not run.name or (run.first > 0 and toks[run.first - 1].lower in self.lang.determiners):
+                        continue
+                    if " " in run.name or run.name in people or run.name.split()[-1] in people:
+                        return run.name
+        return None
+
+    def add(self, parts: list[str], first: tuple[int, Span], last: tuple[int, Span], prev_end: int,
+            next_start: int, inherit: str | None) -> None:
+        inner = _clean(" ".join(parts))
+        if len(inner.split()) < MIN_WORDS:
+            return
+        pi, span = first
+        if _is_name_or_title(inner, self.paras.texts[pi][: span.start], self.lang, self.code):
+            return
+        found = self.attribute(first, last, prev_end, next_start)
+        speaker = found.speaker
+        if speaker is None and found.pronoun is not None:
+            speaker = self.resolve(pi, span.start)
+        if speaker is None and found.cue is None:
+            speaker = inherit
+        sentence_like = _sentence_like(inner)
+        if speaker is None and not sentence_like:
+            return
+        quote = Quote(text=inner, speaker=speaker, cue=found.cue)
+        self.found.append(Found(quote, pi, span.start, sentence_like))
+
+    def run(self) -> list[Found]:
+        texts = self.paras.texts
+        carry: tuple[list[str], tuple[int, Span]] | None = None
+        for pi, text in enumerate(texts):
+            marks = scan(text)
+            spans = list(marks.spans)
+            lead = len(text) - len(text.lstrip())
+            if carry is not None:
+                parts, first = carry
+                carry = None
+                if opens_with_quote(text):
+                    if spans and spans[0].start == lead:
+                        span = spans.pop(0)
+                        parts.append(text[span.start + 1 : span.end - 1])
+                        nxt = spans[0].start if spans else len(text)
+                        self.add(parts, first, (pi, span), 0, nxt, None)
+                    elif marks.dangling == lead:
+                        carry = (parts + [text[lead + 1 :]], first)
+                        continue
+            prev_end, speaker = 0, None
+            for n, span in enumerate(spans):
+                nxt = spans[n + 1].start if n + 1 < len(spans) else (marks.dangling or len(text))
+                before = len(self.found)
+                self.add([text[span.start + 1 : span.end - 1]], (pi, span), (pi, span), prev_end, nxt, speaker)
+                if len(self.found) > before:
+                    speaker = self.found[-1].quote.speaker or speaker
+                prev_end = span.end
+            if marks.dangling is not None and marks.dangling + 1 < len(text):
+                carry = ([text[marks.dangling + 1 :]], (pi, Span(marks.dangling, len(text))))
+        return self.found
+
+
+def quotations(article: Article, language: str | None = None) -> list[Found]:
+    """Every direct quotation of an article, in order of appearance."""
+    code = language or article.language or detect(article.text) or "en"
+    lang = get(code) or get("en")
+    assert lang is not None
+    return _Finder(article, code, lang).run()
+
+
+def find_quotes(article: Article, language: str | None = None) -> list[Quote]:
+    return [f.quote for f in quotations(article, language)]
+
+
+def _overlap(quote: str, lede: str) -> float:
+    words = set(re.findall(r"\w+", quote.lower()))
+    return len(words & set(re.findall(r"\w+", lede.lower()))) / len(words) if words else 0.0
+
+
+def key_quotes(article: Article, k: int, lede: str = "", language: str | None = None,
+               found: list[Found] | None = None) -> list[Quote]:
+    """The k quotations a digest shows: attributed, substantial, not the lede again, one per speaker first."""
     if k <= 0:
         return []
-    ranked = sorted(find_quotes(article), key=lambda q: (q.speaker is None, -len(q.text.split())))
-    return [q for q in ranked if q.text not in lede][:k]
+    candidates = [f for f in (found if found is not None else quotations(article, language)) if f.quote.speaker]
+    candidates = [f for f in candidates if _overlap(f.quote.text, lede) < 0.8]
+
+    def substance(f: Found) -> float:
+        words = len(f.quote.text.split())
+        size = min(words, 40) / 40 - max(0, words - 60) / 60
+        return size + (0.3 if f.sentence_like else 0.0) - 0.02 * f.paragraph
+
+    ranked = sorted(candidates, key=substance, reverse=True)
+    chosen: list[Found] = []
+    speakers: set[str | None] = set()
+    for f in ranked:
+        if f.quote.speaker not in speakers:
+            chosen.append(f)
+            speakers.add(f.quote.speaker)
+    chosen += [f for f in ranked if f not in chosen]
+    return [f.quote for f in sorted(chosen[:k], key=lambda f: (f.paragraph, f.position))]

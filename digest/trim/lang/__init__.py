@@ -1,0 +1,74 @@
+"""Language data modules: one module per language, each defining ``LANGUAGE``.
+
+A module holds only data: the words the language identifier counts, quotation marks, speech cue
+words in their inflected forms, pronouns, abbreviations, and boilerplate phrases. Adding a language
+is adding a module here (found by name, no registration) and its tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    stopwords: frozenset[str]
+    """Frequent function words; the language identifier counts them."""
+    quote_pairs: tuple[tuple[str, str], ...]
+    """Quotation marks the language's press uses, (opening, closing); the scanner knows them all."""
+    cue_verbs: frozenset[str]
+    """Speech verbs in the inflected forms that introduce or follow a quotation (lowercase)."""
+    cue_phrases: tuple[str, ...] = ()
+    """Multi-word cues matched as text before a name or after a quotation ("according to")."""
+    cue_preps: frozenset[str] = frozenset()
+    """Single words that attribute what follows to the name after them ("selon", "laut")."""
+    inverted_cues: frozenset[str] = frozenset()
+    """Words that attribute only right after a quotation ("so" in German: „…“, so Müller)."""
+    pronouns: dict[str, str | None] = field(default_factory=dict)
+    """Third-person subject pronouns -> gender ("m", "f" or None)."""
+    determiners: frozenset[str] = frozenset()
+    """Articles and article-preposition contractions: before a quoted term they mark a name."""
+    name_nouns: frozenset[str] = frozenset()
+    """Nouns and participles that introduce a title or a name ("book", "Motto", "intitulé")."""
+    particles: frozenset[str] = frozenset()
+    """Lowercase words inside personal names ("von", "de", "di")."""
+    honorifics: frozenset[str] = frozenset()
+    """Titles written before a name and kept with it ("Mr", "M", "Frau")."""
+    role_words: frozenset[str] = frozenset()
+    """Capitalised role words and role suffixes that are not part of a name (lowercase)."""
+    abbreviations: frozenset[str] = frozenset()
+    """Words that end with a period without ending a sentence (lowercase, without the final period)."""
+    months: frozenset[str] = frozenset()
+    boilerplate: tuple[str, ...] = ()
+    """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
+    byline_prefixes: tuple[str, ...] = ()
+    """Words that open a byline or a credit ("By", "Par", "Foto:")."""
+
+
+@cache
+def languages() -> dict[str, Language]:
+    """Every language module in this package, by code."""
+    found: dict[str, Language] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        language = getattr(module, "LANGUAGE", None)
+        if isinstance(language, Language):
+            found[language.code] = language
+    return found
+
+
+def get(code: str | None) -> Language | None:
+    return languages().get((code or "").lower().split("-")[0].split("_")[0]) if code else None
+
+
+@cache
+def boilerplate_pattern() -> re.Pattern[str]:
+    """One pattern for every language's boilerplate, so a paragraph is tested once."""
+    alternatives = [p for lang in languages().values() for p in lang.boilerplate]
+    return re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in alternatives) + ")", re.I)

@@ -1,0 +1,79 @@
+"""German."""
+
+from . import Language
+
+LANGUAGE = Language(
+    code="de",
+    name="German",
+    stopwords=frozenset(
+        "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es an als wird bei "
+        "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
+        "seine ihre wurden bereits nur sei".split()
+    ),
+    quote_pairs=(("„", "“"), ("„", "”"), ("»", "«"), ("‚", "‘"), ("›", "‹"), ('"', '"')),
+    cue_verbs=frozenset(
+        "sagte sagten sagt sagen gesagt erklärte erklärten erklärt betonte betonten betont meinte meinten "
+        "meint bemerkte bemerkt warnte warnt forderte fordert kritisierte kritisiert bestätigte bestätigt "
+        "schrieb schreibt antwortete antwortet ergänzte ergänzt unterstrich unterstreicht versicherte "
+        "versichert verkündete verkündet mahnte mahnt räumte beklagte beklagt kommentierte kommentiert "
+        "sprach spricht erläuterte erläutert fügte fügt stellte teilte teilt führte gab bekräftigte "
+        "bekräftigt zitiert zitierte bezeichnete bezeichnet nannte nennt berichtete berichtet äußerte "
+        "äußert verwies verweist hieß heißt argumentierte argumentiert entgegnete entgegnet widersprach "
+        "beschrieb beschreibt rief ruft fragte fragt beteuerte beteuert resümierte versprach verspricht "
+        "erinnerte erinnert lobte lobt wertete wertet charakterisierte begründete unterstrich "
+        "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah".split()
+    ),
+    cue_phrases=("mit den worten", "nach angaben von", "nach angaben des", "nach angaben der"),
+    cue_preps=frozenset({"laut", "zufolge"}),
+    inverted_cues=frozenset({"so"}),
+    pronouns={"er": "m", "sie": "f"},
+    determiners=frozenset(
+        "der die das des dem den ein eine einer eines einem einen im beim vom zum zur am ins ans seine "
+        "seiner seinem seinen ihre ihrer ihrem ihren dieser diese dieses diesem diesen".split()
+    ),
+    name_nouns=frozenset(
+        "buch buches roman film films album lied song titel motto slogan kampagne sendung serie studie "
+        "bericht zeitung magazin magazins fachblatt fachmagazin ausstellung namen name genannt überschrift "
+        "organisation bewegung partei bündnis gesetz gesetzes programm aktion initiative projekt "
+        "projekts schlagzeile rubrik kolumne verband vereinigung stiftung preis auszeichnung wettbewerb "
+        "festival veranstaltung tagung kongress konferenz operation mission tageszeitung sender "
+        "fernsehsender wochenzeitung nachrichtenmagazin theaterstück oper musical thema".split()
+    ),
+    particles=frozenset("von van de der den da di del zu".split()),
+    honorifics=frozenset("herr frau dr prof".split()),
+    role_words=frozenset(
+        "minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
+        "präsident präsidentin vertreter vertreterin leiter leiterin kanzler kanzlerin sekretär sekretärin "
+        "manager managerin experte expertin anwalt anwältin richter richterin funktionär funktionärin "
+        "redakteur redakteurin abgeordnete abgeordneter trainer trainerin gouverneur bürgermeister "
+        "bürgermeisterin botschafter botschafterin kommissar kommissarin professor professorin forscher "
+        "forscherin general generalsekretär koordinator analyst ökonom ökonomin sprecher direktor "
+        "vorstand vorstandsvorsitzender vorstandsvorsitzende staatssekretär staatssekretärin senator "
+        "senatorin oberbürgermeister landrat landrätin intendant intendantin autor autorin wissenschaftler "
+        "wissenschaftlerin politiker politikerin beauftragte beauftragter gründer gründerin".split()
+    ),
+    abbreviations=frozenset(
+        "dr prof nr str bzw z.b u.a usw ca vgl evtl ggf jan febr feb okt dez mio mrd hr fr inkl gegr geb "
+        "st s u.ä v.a d.h z.t o.ä sog bspw abs art ff jh dipl ing mag".split()
+    ),
+    months=frozenset(
+        "januar februar märz april mai juni juli august september oktober november dezember jan feb mär "
+        "apr jun jul aug sep sept okt nov dez".split()
+    ),
+    boilerplate=(
+        r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
+        r"ihre e-?mail-adresse wird nicht veröffentlicht",
+        r"erforderliche felder sind",
+        r"(teilen|artikel teilen)( (auf|via) (facebook|twitter|x|linkedin|whatsapp))?\s*$",
+        r"teilen (auf|via) ",
+        r"(weiterlesen|mehr zum thema|lesen sie auch|lesen sie mehr|auch interessant)\b.{0,200}$",
+        r"(newsletter abonnieren|jetzt (den )?newsletter)",
+        r"(anzeige|werbung)\s*$",
+        r"alle rechte vorbehalten",
+        r"(kommentare?|hier klicken)\b.{0,60}$",
+        r"folgen sie uns",
+        r"wir verwenden cookies",
+        r"schlagworte?\s*:",
+    ),
+    byline_prefixes=("von", "foto:", "bild:", "quelle:"),
+)

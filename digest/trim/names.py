@@ -1,0 +1,129 @@
+"""Names in running text: runs of capitalised words, and which of them name a person.
+
+No gazetteer and no tagger: a run of capitalised words (with name particles, initials and
+honorifics) is a name candidate; role words in front of it ("Secretary of State", German
+"Justizminister") are cut off; in German, where every noun is capitalised, the first word of a run
+that follows an article is a noun, not a name ("der Flughafenmanager Vedat Muftuoglu").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lang import Language
+
+TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass(frozen=True)
+class Run:
+    """Tokens [first, last] of a capitalised run and the part of it that names someone, if any."""
+
+    first: int
+    last: int
+    name: str | None
+    """The person's name as written (honorifics kept, role words cut), or None when the run is a role."""
+    name_start: int
+    name_end: int
+    after_article: bool
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _is_role(word: str, lang: Language) -> bool:
+    low = word.lower()
+    if low in lang.role_words:
+        return True
+    if lang.code == "de":
+        tail = low.rsplit("-", 1)[-1]
+        return any(tail.endswith(role) for role in lang.role_words if len(role) > 3)
+    return False
+
+
+def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | None = None) -> Run | None:
+    """The capitalised run that starts at token i, or None if token i does not start one."""
+    n = len(tokens) if stop is None else min(stop, len(tokens))
+    if i >= n or not tokens[i].is_word or not tokens[i].is_cap:
+        return None
+    last = i
+    j = i + 1
+    while j < n:
+        tok = tokens[j]
+        if tok.is_word and tok.is_cap:
+            last = j
+        elif tok.text == "." and (len(tokens[j - 1].text) == 1 or tokens[j - 1].lower in lang.honorifics):
+            if j + 1 < n and tokens[j + 1].is_cap and tokens[j + 1].is_word:
+                last = j
+            else:
+                break
+        elif tok.lower in lang.particles:
+            # particles belong to a name when one capitalised word after them ends it (Ursula von der Leyen)
+            k = j
+            while k < n and tokens[k].lower in lang.particles:
+                k += 1
+            ends_name = k < n and tokens[k].is_cap and tokens[k].is_word
+            if ends_name and not (k + 1 < n and tokens[k + 1].is_cap and tokens[k + 1].is_word):
+                last = j = k
+            else:
+                break
+        else:
+            break
+        j += 1
+    before = tokens[i - 1].lower if i else ""
+    after_article = before in lang.determiners
+    words = [k for k in range(i, last + 1) if tokens[k].is_word]
+    # cut role words and, in German, the noun that follows an article
+    while words and (_is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners):
+        after_article = after_article or tokens[words[0]].lower in lang.determiners
+        words.pop(0)
+    if lang.code == "de" and after_article and words and words[0] <= i + 1:
+        words.pop(0)
+    while words and tokens[words[0]].lower in lang.particles:
+        words.pop(0)
+    if not words:
+        return Run(i, last, None, tokens[i].start, tokens[last].end, after_article)
+    start_tok = words[0]
+    # keep an honorific written just before the name (M. Macron, Frau Merkel)
+    if start_tok - 2 >= i and tokens[start_tok - 1].text == "." and tokens[start_tok - 2].lower in lang.honorifics:
+        start_tok -= 2
+    elif start_tok - 1 >= i and tokens[start_tok - 1].lower in lang.honorifics:
+        start_tok -= 1
+    name = text[tokens[start_tok].start : tokens[words[-1]].end]
+    return Run(i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article)
+
+
+def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | None = None) -> list[Run]:
+    """Every capitalised run between tokens lo and hi."""
+    hi = len(tokens) if hi is None else hi
+    found: list[Run] = []
+    i = lo
+    while i < hi:
+        run = run_at(text, tokens, i, lang, hi)
+        if run is None:
+            i += 1
+        else:
+            found.append(run)
+            i = run.last + 1
+    return found
