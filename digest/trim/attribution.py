@@ -5,6 +5,7 @@ Patterns, in the order tried:
           „…“, so Müller.   « … », selon Borrell.   „…“, stellte Celebi fest.
   before  Müller sagte: „…“   Il a ajouté : « … »   Der Zeitung sagte Karma: „…“   Laut X „…“
           Smith told reporters: "…"   X erklärte, man habe „…“ (a cue earlier in the sentence)
+  subject a quoted fragment in a sentence about someone: Osterloh sieht darin einen „…“
 A pronoun is returned as such (with its gender) for the caller to resolve against the article.
 """
 
@@ -13,19 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lang import Language
-from .names import Token, run_at
+from .names import Token, is_person, run_at
 
 # auxiliaries and adverbs that sit between a speaker and a cue verb
 _BETWEEN = frozenset(
     "a ont avait avaient aura has had have was were is ha han había habían hanno aveva avevano è hat hatte "
     "hatten haben wird wurde also too then later further again également aussi encore alors ensuite "
-    "notamment déjà auch noch dann weiter zudem además también luego inoltre anche poi pure ancora "
-    "t il elle".split()
+    "notamment déjà auch noch dann weiter zudem además también luego inoltre anche poi pure ancora".split()
+)
+_ARTICLES = frozenset(
+    "the a an le la les l un une der die das des dem den ein eine einer eines einem einen el los las una "
+    "il lo gli i uno".split()
 )
 # words after a quotation that start a new clause rather than an attribution
 _CLAUSE = frozenset(
-    "and but or that which who because while when and so und aber oder dass weil während wenn als denn "
-    "et mais ou que qui car quand lorsque y pero o porque cuando mientras e ma o perché quando mentre "
+    "and but or that which who because while when so und aber oder dass weil während wenn als denn "
+    "et mais ou que qui car quand lorsque y pero o porque cuando mientras e ma perché quando mentre "
     "mit with avec con".split()
 )
 _OBJECTS = frozenset("ihn ihm ihr es uns sie him her it them le la lui les lo gli".split())
@@ -40,213 +44,250 @@ class Attribution:
     """Set when the speaker is a pronoun (or an unstated subject) to resolve: "m", "f" or ""."""
 
 
-def _pronoun(tok: Token, lang: Language) -> str | None:
-    """The gender marker of a pronoun token, including French inversions (a-t-il, dit-elle)."""
-    low = tok.lower
-    if low in lang.pronouns:
-        return lang.pronouns[low] or ""
-    if "-" in low:
-        tail = low.rsplit("-", 1)[-1]
-        if tail in lang.pronouns:
-            return lang.pronouns[tail] or ""
-    return None
+class Attributor:
+    """Finds attributions in one paragraph, given its tokens and the people the article names."""
 
+    def __init__(self, text: str, tokens: list[Token], lang: Language, people: set[str]):
+        self.text, self.tokens, self.lang, self.people = text, tokens, lang, people
 
-def _inverted(tok: Token, lang: Language) -> str | None:
-    """The gender of a pronoun fused to its verb: a-t-il, dit-elle, ajoute-t-il."""
-    return _pronoun(tok, lang) if "-" in tok.text else None
+    # -- words ---------------------------------------------------------------------------------
 
+    def _pronoun(self, i: int) -> str | None:
+        """The gender marker of a pronoun token, including French inversions (a-t-il, dit-elle)."""
+        low = self.tokens[i].lower
+        if low in self.lang.pronouns:
+            return self.lang.pronouns[low] or ""
+        return self._inverted(i)
 
-def _is_cue(tok: Token, lang: Language) -> bool:
-    low = tok.lower
-    return low in lang.cue_verbs or ("-" in low and low.split("-", 1)[0] in lang.cue_verbs)
-
-
-def _name_right(text: str, tokens: list[Token], j: int, hi: int, lang: Language) -> Attribution | None:
-    """The speaker that starts at or shortly after token j (inverted: sagte Müller, said the minister)."""
-    if j >= hi:
+    def _inverted(self, i: int) -> str | None:
+        low = self.tokens[i].lower
+        if "-" in low:
+            tail = low.rsplit("-", 1)[-1]
+            if tail in self.lang.pronouns:
+                return self.lang.pronouns[tail] or ""
         return None
-    tok = tokens[j]
-    gender = _pronoun(tok, lang)
-    if gender is not None and not tok.is_cap or (gender is not None and j + 1 < hi and not tokens[j + 1].is_cap):
-        return Attribution(pronoun=gender)
-    k = j
-    while k < hi and k - j < 5 and tokens[k].is_word and not tokens[k].is_cap:
-        k += 1  # articles and adjectives before a capitalised noun or name
-    run = run_at(text, tokens, k, lang, hi) if k < hi else None
-    if run is None:
-        if k > j and tokens[j].lower in lang.determiners:
-            words = [t for t in tokens[j:k]]
-            cut = next((n for n in range(1, len(words)) if words[n].lower in lang.determiners), len(words))
-            return Attribution(speaker=text[words[0].start : words[cut - 1].end])
-        return None
-    if run.name:
-        return Attribution(speaker=run.name)
-    # a role: look for a name in a genitive chain or an apposition just after it
-    nxt = run.last + 1
-    if nxt + 1 < hi and (tokens[nxt].lower in lang.determiners or tokens[nxt].text == ","):
-        other = run_at(text, tokens, nxt + 1, lang, hi)
-        if other is not None and other.name:
-            return Attribution(speaker=other.name)
-    start = tokens[j].start if tokens[j].lower in lang.determiners or k == j else tokens[k].start
-    return Attribution(speaker=text[start : tokens[run.last].end])
 
+    def _is_cue(self, i: int) -> bool:
+        low = self.tokens[i].lower
+        return low in self.lang.cue_verbs or ("-" in low and low.split("-", 1)[0] in self.lang.cue_verbs)
 
-def _name_left(text: str, tokens: list[Token], k: int, lo: int, lang: Language) -> Attribution | None:
-    """The subject written before the cue verb at token k (Müller sagte, Blinken a déclaré)."""
-    i = k - 1
-    while i >= lo and tokens[i].lower in _BETWEEN and _pronoun(tokens[i], lang) is None:
-        i -= 1
-    if i < lo:
-        return None
-    gender = _pronoun(tokens[i], lang)
-    if gender is not None:
-        return Attribution(pronoun=gender)
-    if tokens[i].text == ",":
-        # an apposition: "Andres Granier, der Gouverneur von Tabasco, sagte" / "the chief, Mark Rutte, said"
-        comma = next((c for c in range(i - 1, lo - 1, -1) if tokens[c].text == ","), None)
-        inner = _first_name(text, tokens, (comma + 1) if comma is not None else lo, i, lang)
-        outer = _first_name(text, tokens, lo, comma, lang) if comma is not None else None
-        if outer is not None and not _after_preposition(tokens, outer[1], lang):
-            return Attribution(speaker=outer[0])
-        if inner is not None:
-            return Attribution(speaker=inner[0])
-        return None
-    if tokens[i].is_cap:
-        start = i
-        while start - 1 >= lo and (tokens[start - 1].is_cap or tokens[start - 1].lower in lang.particles
-                                   or tokens[start - 1].text == "."):
-            start -= 1
-        found = _first_name(text, tokens, start, i + 1, lang)
-        if found is not None:
-            return Attribution(speaker=found[0])
-        run = run_at(text, tokens, start, lang, i + 1)
-        if run is not None:
-            begin = start - 1 if start - 1 >= lo and tokens[start - 1].lower in lang.determiners else start
-            return Attribution(speaker=text[tokens[begin].start : tokens[i].end])
-        return None
-    # a lowercase role: "the prosecutor said", "le ministre a déclaré"
-    start = i
-    while start - 1 >= lo and start > i - 3 and tokens[start - 1].is_word and not tokens[start - 1].is_cap:
-        start -= 1
-        if tokens[start].lower in lang.determiners:
-            return Attribution(speaker=text[tokens[start].start : tokens[i].end])
-    return None
+    def _span(self, a: int, b: int) -> str:
+        return self.text[self.tokens[a].start : self.tokens[b].end]
 
+    def _aux_start(self, k: int, lo: int) -> int:
+        """The first token of the verb group ending at the cue verb k (a déclaré, a-t-il ajouté)."""
+        aux = k
+        while aux > lo and (self._inverted(aux - 1) is not None or (
+                self.tokens[aux - 1].lower in _BETWEEN and self._pronoun(aux - 1) is None)):
+            aux -= 1
+        return aux
 
-def _after_preposition(tokens: list[Token], index: int, lang: Language) -> bool:
-    return index > 0 and tokens[index - 1].lower in lang.determiners and not tokens[index - 1].is_cap
+    # -- names ---------------------------------------------------------------------------------
 
-
-def _first_name(text: str, tokens: list[Token], lo: int, hi: int, lang: Language) -> tuple[str, int] | None:
-    """The first person name in tokens [lo, hi): the subject, in most sentences."""
-    i = lo
-    while i < hi:
-        run = run_at(text, tokens, i, lang, hi)
-        if run is None:
-            i += 1
-            continue
-        if run.name:
-            return run.name, run.first
-        i = run.last + 1
-    return None
-
-
-def _cue_phrase(text: str, tokens: list[Token], i: int, hi: int, lang: Language) -> int | None:
-    """If a multi-word cue ("according to") starts at token i, the token after it."""
-    rest = text[tokens[i].start : tokens[hi - 1].end if hi > i else tokens[i].end].lower()
-    for phrase in lang.cue_phrases:
-        if rest.startswith(phrase):
-            end = tokens[i].start + len(phrase)
-            return next((n for n in range(i, hi) if tokens[n].start >= end), hi)
-    return None
-
-
-def after(text: str, tokens: list[Token], i: int, hi: int, lang: Language) -> Attribution | None:
-    """The attribution that follows a quotation whose closing mark is just before token i."""
-    while i < hi and tokens[i].text in ",;–—-":
-        i += 1
-    if i >= hi or not tokens[i].is_word:
-        return None
-    tok = tokens[i]
-    if tok.lower in lang.inverted_cues or tok.lower in lang.cue_preps:
-        j = i + 1
-        if j < hi and tokens[j].is_word and not tokens[j].is_cap and tokens[j].lower not in lang.determiners:
-            j += 1  # „…“, so charakterisierte ihn der Funktionär …
-            while j < hi and tokens[j].lower in _OBJECTS:
-                j += 1
-        found = _name_right(text, tokens, j, hi, lang)
-        return Attribution(found.speaker, tok.text, found.pronoun) if found else None
-    phrase_end = _cue_phrase(text, tokens, i, hi, lang)
-    if phrase_end is not None:
-        found = _name_right(text, tokens, phrase_end, hi, lang)
-        cue = text[tok.start : tokens[phrase_end - 1].end]
-        return Attribution(found.speaker, cue, found.pronoun) if found else None
-    # a cue verb within the next few words: the speaker is before it or after it
-    for k in range(i, min(hi, i + MAX_GAP)):
-        if tokens[k].is_word and _is_cue(tokens[k], lang):
-            aux = k
-            while aux > i and (_inverted(tokens[aux - 1], lang) is not None or (
-                    tokens[aux - 1].lower in _BETWEEN and _pronoun(tokens[aux - 1], lang) is None)):
-                aux -= 1
-            cue = text[tokens[aux].start : tokens[k].end]
-            inverted = next((g for g in map(lambda t: _inverted(t, lang), tokens[aux : k + 1]) if g is not None), None)
-            if inverted is not None:
-                return Attribution(cue=cue, pronoun=inverted)
-            if aux > i:
-                found = _name_left(text, tokens, aux, i, lang)
-                if found is not None:
-                    return Attribution(found.speaker, cue, found.pronoun)
-            found = _name_right(text, tokens, k + 1, hi, lang)
-            if found is not None:
-                return Attribution(found.speaker, cue, found.pronoun)
-            if aux == i:
-                return Attribution(cue=cue, pronoun="")  # "dijo." / "ha detto." — the subject is unstated
+    def _name_right(self, j: int, hi: int) -> Attribution | None:
+        """The speaker that starts at token j, after a cue (sagte Müller, said the minister)."""
+        toks, lang = self.tokens, self.lang
+        if j >= hi:
             return None
-        if not tokens[k].is_word and tokens[k].text not in ".,-":
-            break
-    # „…“, beschreibt ein Reporter das Ereignis — a verb this module does not list, then a name
-    if not tok.is_cap and tok.lower not in _CLAUSE and tok.lower not in lang.stopwords:
-        found = _name_right(text, tokens, i + 1, min(hi, i + 6), lang)
-        if found is not None and found.speaker:
-            return Attribution(found.speaker, tok.text, None)
-    return None
-
-
-def before(text: str, tokens: list[Token], lo: int, i: int, lang: Language) -> Attribution | None:
-    """The attribution in the sentence before a quotation whose opening mark is token i."""
-    if i <= lo:
+        gender = self._pronoun(j)
+        if gender is not None and not (toks[j].is_cap and j + 1 < hi and toks[j + 1].is_cap):
+            return Attribution(pronoun=gender)
+        k = j
+        while k < hi and k - j < 4 and toks[k].is_word and not toks[k].is_cap and (
+                toks[k].lower in _ARTICLES or (toks[k].lower not in lang.stopwords
+                                               and toks[k].lower not in lang.determiners)):
+            k += 1  # articles and adjectives before a name or a capitalised noun
+        run = run_at(self.text, toks, k, lang, hi) if k < hi else None
+        article = toks[j].lower in _ARTICLES
+        if run is None:
+            if article and k > j + 1:
+                return Attribution(speaker=self._span(j, k - 1))  # the prosecutor, le ministre
+            return None
+        if is_person(run, toks, lang, self.people, next_to_cue=k == j):
+            return Attribution(speaker=run.name)
+        # a role: a name may follow in a genitive chain or an apposition
+        nxt = run.last + 1
+        if nxt + 1 < hi and (toks[nxt].lower in lang.determiners or toks[nxt].text == ","):
+            other = run_at(self.text, toks, nxt + 1, lang, hi)
+            if other is not None and is_person(other, toks, lang, self.people):
+                return Attribution(speaker=other.name)
+        if article or run.after_article:
+            return Attribution(speaker=self._span(j, run.last))
         return None
-    for k in range(i - 1, lo - 1, -1):
-        tok = tokens[k]
-        if tok.lower in lang.cue_preps and tok.lower != "zufolge":
-            found = _name_right(text, tokens, k + 1, i, lang)
-            if found is not None:
-                return Attribution(found.speaker, tok.text, found.pronoun)
-        if tok.is_word and _is_cue(tok, lang):
-            aux = k
-            while aux > lo and tokens[aux - 1].lower in _BETWEEN and _pronoun(tokens[aux - 1], lang) is None:
-                aux -= 1
-            cue = text[tokens[aux].start : tokens[k].end]
-            inverted = _inverted(tok, lang)
-            if inverted is not None:
-                return Attribution(cue=cue, pronoun=inverted)
-            if lang.code != "en":
-                right = _name_right(text, tokens, k + 1, i, lang)
-                if right is not None and right.speaker and run_at(text, tokens, k + 1, lang, i) is not None:
-                    return Attribution(right.speaker, cue, None)
-            left = _name_left(text, tokens, aux, lo, lang)
-            if left is not None:
-                return Attribution(left.speaker, cue, left.pronoun)
-            right = _name_right(text, tokens, k + 1, i, lang)
-            if right is not None:
-                return Attribution(right.speaker, cue, right.pronoun)
-            return Attribution(cue=cue, pronoun="") if lang.code in ("es", "it") else None
-    if tokens[i - 1].text == ":":
-        gender = _pronoun(tokens[lo], lang)
+
+    def _run_ending_at(self, i: int, lo: int) -> int:
+        start = i
+        while start - 1 >= lo and (self.tokens[start - 1].is_cap or self.tokens[start - 1].text == "."
+                                   or self.tokens[start - 1].lower in self.lang.particles):
+            start -= 1
+        while start < i and not self.tokens[start].is_word:
+            start += 1
+        return start
+
+    def _first_person(self, lo: int, hi: int) -> str | None:
+        """The first person named in tokens [lo, hi): the subject, in most sentences."""
+        i = lo
+        while i < hi:
+            run = run_at(self.text, self.tokens, i, self.lang, hi)
+            if run is None:
+                i += 1
+                continue
+            if is_person(run, self.tokens, self.lang, self.people) and not self._after_preposition(run.first):
+                return run.name
+            i = run.last + 1
+        return None
+
+    def _after_preposition(self, i: int) -> bool:
+        prev = self.tokens[i - 1] if i else None
+        return prev is not None and not prev.is_cap and prev.lower in self.lang.determiners and \
+            prev.lower not in _ARTICLES
+
+    def _name_left(self, k: int, lo: int) -> Attribution | None:
+        """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré)."""
+        toks, lang = self.tokens, self.lang
+        i = k - 1
+        if i < lo:
+            return None
+        gender = self._pronoun(i)
         if gender is not None:
             return Attribution(pronoun=gender)
-        found = _first_name(text, tokens, lo, i, lang)
+        if toks[i].text == ",":
+            # an apposition: "Andres Granier, der Gouverneur von Tabasco, sagte" / "the chief, Mark Rutte, said"
+            comma = next((c for c in range(i - 1, lo - 1, -1) if toks[c].text == ","), None)
+            if comma is not None:
+                outer = self._first_person(lo, comma)
+                if outer is not None:
+                    return Attribution(speaker=outer)
+            inner = self._first_person(comma + 1 if comma is not None else lo, i)
+            return Attribution(speaker=inner) if inner else None
+        if toks[i].is_cap:
+            start = self._run_ending_at(i, lo)
+            run = run_at(self.text, toks, start, lang, i + 1)
+            if run is None:
+                return None
+            if is_person(run, toks, lang, self.people, next_to_cue=True):
+                return Attribution(speaker=run.name)
+            if start - 1 >= lo and toks[start - 1].lower in _ARTICLES:
+                return Attribution(speaker=self._span(start - 1, i))
+            if toks[start].lower in _ARTICLES:
+                return Attribution(speaker=self._span(start, i))
+            return None
+        start = i  # a lowercase role: "the prosecutor said", "le ministre a déclaré"
+        while start - 1 >= lo and start > i - 3 and toks[start - 1].is_word:
+            start -= 1
+            if toks[start].lower in _ARTICLES:
+                return Attribution(speaker=self._span(start, i))
+        return None
+
+    # -- patterns ------------------------------------------------------------------------------
+
+    def _cue_phrase(self, i: int, hi: int) -> int | None:
+        """If a multi-word cue ("according to") starts at token i, the token after it."""
+        rest = self.text[self.tokens[i].start : self.tokens[min(hi, i + 6) - 1].end].lower()
+        for phrase in self.lang.cue_phrases:
+            if rest.startswith(phrase):
+                end = self.tokens[i].start + len(phrase)
+                return next((n for n in range(i, hi) if self.tokens[n].start >= end), hi)
+        return None
+
+    def after(self, i: int, hi: int) -> Attribution | None:
+        """The attribution that follows a quotation whose closing mark is just before token i."""
+        toks, lang = self.tokens, self.lang
+        while i < hi and toks[i].text in ",;–—-":
+            i += 1
+        if i >= hi or not toks[i].is_word:
+            return None
+        tok = toks[i]
+        if tok.lower in lang.inverted_cues or tok.lower in lang.cue_preps:
+            j = i + 1
+            if j < hi and toks[j].is_word and not toks[j].is_cap and toks[j].lower not in lang.determiners:
+                j += 1  # „…“, so charakterisierte ihn der Funktionär …
+                while j < hi and toks[j].lower in _OBJECTS:
+                    j += 1
+            found = self._name_right(j, hi)
+            return Attribution(found.speaker, tok.text, found.pronoun) if found else None
+        phrase_end = self._cue_phrase(i, hi)
+        if phrase_end is not None:
+            found = self._name_right(phrase_end, hi)
+            cue = self._span(i, phrase_end - 1)
+            return Attribution(found.speaker, cue, found.pronoun) if found else None
+        for k in range(i, min(hi, i + MAX_GAP)):
+            if toks[k].is_word and self._is_cue(k):
+                return self._around_cue(k, i, hi)
+            if not toks[k].is_word and toks[k].text not in ".,-":
+                break
+        # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
+        if not tok.is_cap and tok.lower not in _CLAUSE and tok.lower not in lang.stopwords:
+            found = self._name_right(i + 1, min(hi, i + 6))
+            if found is not None and found.speaker:
+                return Attribution(found.speaker, tok.text, None)
+        return None
+
+    def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:
+        """After a quotation: the speaker before the cue verb k (Smith said) or after it (said Smith)."""
+        aux = self._aux_start(k, lo)
+        cue = self._span(aux, k)
+        inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
+        if inverted is not None:
+            return Attribution(cue=cue, pronoun=inverted)
+        if aux > lo:
+            found = self._name_left(aux, lo)
+            if found is not None:
+                return Attribution(found.speaker, cue, found.pronoun)
+        found = self._name_right(k + 1, hi)
         if found is not None:
-            return Attribution(speaker=found[0])
-    return None
+            return Attribution(found.speaker, cue, found.pronoun)
+        if aux == lo:
+            return Attribution(cue=cue, pronoun="")  # "dijo." / "ha detto." — the subject is unstated
+        return None
+
+    def before(self, lo: int, i: int) -> Attribution | None:
+        """The attribution in the sentence before a quotation whose opening mark is token i."""
+        toks, lang = self.tokens, self.lang
+        if i <= lo:
+            return None
+        for k in range(i - 1, lo - 1, -1):
+            tok = toks[k]
+            if tok.lower in lang.cue_preps and tok.lower != "zufolge":
+                found = self._name_right(k + 1, i)
+                if found is not None:
+                    return Attribution(found.speaker, tok.text, found.pronoun)
+            if tok.is_word and self._is_cue(k):
+                aux = self._aux_start(k, lo)
+                cue = self._span(aux, k)
+                inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
+                if inverted is not None:
+                    return Attribution(cue=cue, pronoun=inverted)
+                if lang.code != "en":  # inversion: Der Zeitung sagte Filep Karma: „…“
+                    run = run_at(self.text, toks, k + 1, lang, i)
+                    if run is not None and is_person(run, toks, lang, self.people, next_to_cue=True):
+                        return Attribution(run.name, cue, None)
+                left = self._name_left(aux, lo)
+                if left is not None:
+                    return Attribution(left.speaker, cue, left.pronoun)
+                right = self._name_right(k + 1, i)
+                if right is not None:
+                    return Attribution(right.speaker, cue, right.pronoun)
+                subject = self.subject(lo, aux)
+                if subject is not None:
+                    return Attribution(subject.speaker, cue, subject.pronoun)
+                return Attribution(cue=cue, pronoun="") if lang.code in ("es", "it") else None
+        return None
+
+    def subject(self, lo: int, i: int) -> Attribution | None:
+        """The sentence's subject before token i: a pronoun opening it, the first person it names, or a
+        role opening it (Der Bundespräsident konstatierte eine „…“)."""
+        if i <= lo:
+            return None
+        gender = self._pronoun(lo)
+        if gender is not None:
+            return Attribution(pronoun=gender)
+        person = self._first_person(lo, i)
+        if person is not None:
+            return Attribution(speaker=person)
+        if self.tokens[lo].lower in _ARTICLES:
+            run = run_at(self.text, self.tokens, lo, self.lang, i) if self.tokens[lo].is_cap else None
+            run = run or run_at(self.text, self.tokens, lo + 1, self.lang, i)
+            if run is not None and run.name is None and run.last + 1 < i and not self.tokens[run.last + 1].is_cap:
+                return Attribution(speaker=self._span(lo, run.last))
+        return None

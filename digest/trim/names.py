@@ -46,6 +46,8 @@ class Run:
     name_start: int
     name_end: int
     after_article: bool
+    titled: bool
+    """A role word or honorific came before the name (Präsident Gusmão, Mme Dupont)."""
 
 
 def tokenize(text: str) -> list[Token]:
@@ -94,24 +96,26 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     before = tokens[i - 1].lower if i else ""
     after_article = before in lang.determiners
     words = [k for k in range(i, last + 1) if tokens[k].is_word]
+    titled = False
     # cut role words and, in German, the noun that follows an article
     while words and (_is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
+        titled = titled or _is_role(tokens[words[0]].text, lang)
         words.pop(0)
     if lang.code == "de" and after_article and words and words[0] <= i + 1:
         words.pop(0)
     while words and tokens[words[0]].lower in lang.particles:
         words.pop(0)
     if not words:
-        return Run(i, last, None, tokens[i].start, tokens[last].end, after_article)
+        return Run(i, last, None, tokens[i].start, tokens[last].end, after_article, titled)
     start_tok = words[0]
     # keep an honorific written just before the name (M. Macron, Frau Merkel)
     if start_tok - 2 >= i and tokens[start_tok - 1].text == "." and tokens[start_tok - 2].lower in lang.honorifics:
-        start_tok -= 2
+        start_tok, titled = start_tok - 2, True
     elif start_tok - 1 >= i and tokens[start_tok - 1].lower in lang.honorifics:
-        start_tok -= 1
+        start_tok, titled = start_tok - 1, True
     name = text[tokens[start_tok].start : tokens[words[-1]].end]
-    return Run(i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article)
+    return Run(i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article, titled)
 
 
 def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | None = None) -> list[Run]:
@@ -126,4 +130,42 @@ def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | 
         else:
             found.append(run)
             i = run.last + 1
+    return found
+
+
+def is_person(run: Run, tokens: list[Token], lang: Language, people: set[str], next_to_cue: bool = False) -> bool:
+    """Whether a run names a person rather than a thing, a place or a capitalised common word.
+
+    Two words or more, a title before it, or a surname the article gives in full elsewhere make a
+    person. A lone word otherwise counts only where German nouns and sentence-initial adverbs cannot
+    pass for names: next to a cue verb, outside German, when it is not a function word.
+    """
+    if not run.name:
+        return False
+    if " " in run.name or run.titled or run.name in people or run.name.split()[-1] in people:
+        return True
+    if run.name.lower() in lang.stopwords or run.after_article:
+        return False
+    if lang.code == "de":
+        return next_to_cue
+    initial = run.first == 0 or tokens[run.first - 1].text in ".!?:;„“”\"«»"
+    return next_to_cue or not initial
+
+
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
+_CAP_RUN = re.compile(rf"[{_UPPER}][\w’'-]*(?:\s+(?:[{_UPPER}][\w’'-]*|\w\.))+")
+
+
+def people_in(text: str, lang: Language) -> set[str]:
+    """Surnames of the people an article names in full (two capitalised words or more, after cutting
+    articles and role words), so that a lone surname elsewhere is known to be a person."""
+    found: set[str] = set()
+    for m in _CAP_RUN.finditer(text):
+        words = m.group().split()
+        while words and (words[0].lower() in lang.determiners or words[0].lower() in lang.stopwords
+                         or _is_role(words[0], lang)):
+            words.pop(0)
+        if len(words) >= 2 and (lang.code != "de" or m.start() == 0 or text[m.start() - 2 : m.start()].strip()
+                                not in lang.determiners):
+            found.add(words[-1].rstrip(".,"))
     return found

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 from digest.domain import Article, Quote
 
-from . import attribution
-from .attribution import Attribution
+from .attribution import Attribution, Attributor
 from .lang import Language, get
 from .language import detect, scores
 from .marks import Span, opens_with_quote, scan
-from .names import Token, runs, tokenize
+from .names import Token, is_person, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
@@ -62,14 +61,9 @@ class _Paragraphs:
         return spans[max(k, 0)]
 
     def people(self) -> set[str]:
-        """Surnames of people the article names in full somewhere (two words or more, no article)."""
+        """Surnames of people the article names in full somewhere."""
         if self._people is None:
-            self._people = set()
-            for i, text in enumerate(self.texts):
-                toks, _ = self.tokens(i)
-                for run in runs(text, toks, self.lang):
-                    if run.name and " " in run.name and not run.after_article:
-                        self._people.add(run.name.split()[-1])
+            self._people = people_in("\n\n".join(self.texts), self.lang)
         return self._people
 
 
@@ -113,25 +107,28 @@ class _Finder:
 
     def attribute(self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int) -> Attribution:
         """Attribution of a quotation opening at `first` (paragraph, span) and closing at `last`."""
+        people = self.people()
         pi, span = last
-        text = self.paras.texts[pi]
         toks, _ = self.paras.tokens(pi)
         _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
         lo, hi = self._token_range(pi, span.end, min(sentence_end, next_start))
-        found = attribution.after(text, toks, lo, hi, self.lang)
-        if found is None or (found.speaker is None and found.pronoun is None):
-            pi, span = first
-            text = self.paras.texts[pi]
-            toks, _ = self.paras.tokens(pi)
-            sentence_start, _ = self.paras.sentence_at(pi, span.start)
-            lo, hi = self._token_range(pi, max(sentence_start, prev_end if pi == last[0] else 0), span.start)
-            found = attribution.before(text, toks, lo, hi, self.lang) or found
-        return found or Attribution()
+        found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(lo, hi)
+        if found is not None and (found.speaker is not None or found.pronoun is not None):
+            return found
+        pi, span = first
+        toks, _ = self.paras.tokens(pi)
+        attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
+        sentence_start, _ = self.paras.sentence_at(pi, span.start)
+        lo, hi = self._token_range(pi, max(sentence_start, prev_end if pi == last[0] else 0), span.start)
+        return attributor.before(lo, hi) or attributor.subject(lo, hi) or found or Attribution()
+
+    def people(self) -> set[str]:
+        return self.paras.people() | {f.quote.speaker.split()[-1] for f in self.found if f.quote.speaker}
 
     def resolve(self, pi: int, pos: int) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences)."""
-        people = self.paras.people() | {f.quote.speaker for f in self.found if f.quote.speaker}
+        people = self.people()
         for i in range(pi, max(pi - RESOLVE_PARAGRAPHS, -1), -1):
             text = self.paras.texts[i]
             toks, _ = self.paras.tokens(i)
@@ -139,9 +136,10 @@ class _Finder:
             for a, b in reversed(sentences):
                 lo, hi = self._token_range(i, a, min(b, pos) if i == pi else b)
                 for run in runs(text, toks, self.lang, lo, hi):
-                    if not run.name or (run.first > 0 and toks[run.first - 1].lower in self.lang.determiners):
+                    if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
-                    if " " in run.name or run.name in people or run.name.split()[-1] in people:
+                    if is_person(run, toks, self.lang, people) and (" " in run.name or run.titled or
+                                                                     run.name.split()[-1] in people):
                         return run.name
         return None
 

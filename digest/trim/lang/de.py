@@ -8,7 +8,12 @@ LANGUAGE = Language(
     stopwords=frozenset(
         "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es an als wird bei "
         "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
-        "seine ihre wurden bereits nur sei".split()
+        "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun später "
+        "zudem außerdem deshalb daher dennoch trotzdem allerdings jedoch danach zuvor schon dort da dann erst "
+        "immer weiter ebenso gleichzeitig zugleich darauf daraufhin darüber dafür damit davon deswegen "
+        "stattdessen vielmehr insbesondere inzwischen mittlerweile bisher künftig offenbar wörtlich zunächst "
+        "schließlich letztlich ursprünglich vor allem unter gegen seit bis durch ohne um wie wo was wer "
+        "man wir ich diese dieser dieses".split()
     ),
     quote_pairs=(("„", "“"), ("„", "”"), ("»", "«"), ("‚", "‘"), ("›", "‹"), ('"', '"')),
     cue_verbs=frozenset(

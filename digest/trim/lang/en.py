@@ -8,7 +8,8 @@ LANGUAGE = Language(
     stopwords=frozenset(
         "the and of to in is that for it with was on as he she by at from his her have has are were be "
         "this which or an not but they said would their will been who after about more also its we you "
-        "had than when into there what could should over".split()
+        "had than when into there what could should over however meanwhile yesterday today tomorrow later "
+        "earlier then now still also but while although after before since".split()
     ),
     quote_pairs=(("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'")),
     cue_verbs=frozenset(
