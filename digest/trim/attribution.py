@@ -32,8 +32,12 @@ _CLAUSE = frozenset(
     "et mais ou que qui car quand lorsque y pero o porque cuando mientras e ma perché quando mentre "
     "mit with avec con".split()
 )
+# dative and genitive articles never open a speaker (in einem Interview, dem Tagesspiegel)
+_OBLIQUE = frozenset("einem einer dem den des eines einen".split())
+_REFLEXIVE = frozenset("sich se si".split())
 _OBJECTS = frozenset("ihn ihm ihr es uns sie him her it them le la lui les lo gli".split())
 MAX_GAP = 8
+SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,17 @@ class Attributor:
         gender = self._pronoun(j)
         if gender is not None and not (toks[j].is_cap and j + 1 < hi and toks[j + 1].is_cap):
             return Attribution(pronoun=gender)
+        while j < hi and toks[j].lower in _REFLEXIVE:
+            j += 1  # äußerte sich Müller, se félicite X
+        if j >= hi:
+            return None
         k = j
         while k < hi and k - j < 4 and toks[k].is_word and not toks[k].is_cap and (
                 toks[k].lower in _ARTICLES or (toks[k].lower not in lang.stopwords
                                                and toks[k].lower not in lang.determiners)):
             k += 1  # articles and adjectives before a name or a capitalised noun
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-        article = toks[j].lower in _ARTICLES
+        article = toks[j].lower in _ARTICLES and toks[j].lower not in _OBLIQUE
         if run is None:
             if article and k > j + 1:
                 return Attribution(speaker=self._span(j, k - 1))  # the prosecutor, le ministre
@@ -111,7 +119,7 @@ class Attributor:
             other = run_at(self.text, toks, nxt + 1, lang, hi)
             if other is not None and is_person(other, toks, lang, self.people):
                 return Attribution(speaker=other.name)
-        if article or run.after_article:
+        if article:
             return Attribution(speaker=self._span(j, run.last))
         return None
 
@@ -142,8 +150,9 @@ class Attributor:
         return prev is not None and not prev.is_cap and prev.lower in self.lang.determiners and \
             prev.lower not in _ARTICLES
 
-    def _name_left(self, k: int, lo: int) -> Attribution | None:
-        """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré)."""
+    def _name_left(self, k: int, lo: int, roles: bool = True) -> Attribution | None:
+        """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré);
+        with roles=False only a person or a pronoun."""
         toks, lang = self.tokens, self.lang
         i = k - 1
         if i < lo:
@@ -167,10 +176,15 @@ class Attributor:
                 return None
             if is_person(run, toks, lang, self.people, next_to_cue=True):
                 return Attribution(speaker=run.name)
-            if start - 1 >= lo and toks[start - 1].lower in _ARTICLES:
-                return Attribution(speaker=self._span(start - 1, i))
-            if toks[start].lower in _ARTICLES:
-                return Attribution(speaker=self._span(start, i))
+            if not roles:
+                return None
+            # a role that opens its clause: "Der Staatsanwalt sagte", not "In der Unionsfraktion sagte"
+            article = start if toks[start].lower in _ARTICLES else start - 1
+            if article >= lo and toks[article].lower in _ARTICLES and toks[article].lower not in _OBLIQUE and (
+                    article == lo or not toks[article - 1].is_word):
+                return Attribution(speaker=self._span(article, i))
+            return None
+        if not roles:
             return None
         start = i  # a lowercase role: "the prosecutor said", "le ministre a déclaré"
         while start - 1 >= lo and start > i - 3 and toks[start - 1].is_word:
@@ -248,6 +262,11 @@ class Attributor:
             return None
         for k in range(i - 1, lo - 1, -1):
             tok = toks[k]
+            phrase_end = self._cue_phrase(k, i) if tok.is_word else None
+            if phrase_end is not None:
+                found = self._name_right(phrase_end, i)
+                if found is not None:
+                    return Attribution(found.speaker, self._span(k, phrase_end - 1), found.pronoun)
             if tok.lower in lang.cue_preps and tok.lower != "zufolge":
                 found = self._name_right(k + 1, i)
                 if found is not None:
@@ -258,19 +277,19 @@ class Attributor:
                 inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
+                left = self._name_left(aux, lo, roles=False)
+                if left is not None:
+                    return Attribution(left.speaker, cue, left.pronoun)
                 if lang.code != "en":  # inversion: Der Zeitung sagte Filep Karma: „…“
                     run = run_at(self.text, toks, k + 1, lang, i)
                     if run is not None and is_person(run, toks, lang, self.people, next_to_cue=True):
                         return Attribution(run.name, cue, None)
-                left = self._name_left(aux, lo)
-                if left is not None:
-                    return Attribution(left.speaker, cue, left.pronoun)
-                right = self._name_right(k + 1, i)
-                if right is not None:
-                    return Attribution(right.speaker, cue, right.pronoun)
-                subject = self.subject(lo, aux)
-                if subject is not None:
-                    return Attribution(subject.speaker, cue, subject.pronoun)
+                for found in (self._name_left(aux, lo), self._name_right(k + 1, i), self.subject(lo, aux)):
+                    if found is not None:
+                        return Attribution(found.speaker, cue, found.pronoun)
+                person = self._first_person(lo, aux)
+                if person is not None:
+                    return Attribution(person, cue, None)
                 return Attribution(cue=cue, pronoun="") if lang.code in ("es", "it") else None
         return None
 
@@ -282,12 +301,9 @@ class Attributor:
         gender = self._pronoun(lo)
         if gender is not None:
             return Attribution(pronoun=gender)
-        person = self._first_person(lo, i)
+        person = self._first_person(lo, min(i, lo + SUBJECT_REACH))
         if person is not None:
             return Attribution(speaker=person)
-        if self.tokens[lo].lower in _ARTICLES:
-            run = run_at(self.text, self.tokens, lo, self.lang, i) if self.tokens[lo].is_cap else None
-            run = run or run_at(self.text, self.tokens, lo + 1, self.lang, i)
-            if run is not None and run.name is None and run.last + 1 < i and not self.tokens[run.last + 1].is_cap:
-                return Attribution(speaker=self._span(lo, run.last))
+        if self.tokens[lo].lower in _ARTICLES and self.tokens[lo].lower not in _OBLIQUE:
+            return self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
         return None

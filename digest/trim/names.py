@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .lang import Language
 
+_SECOND_PARTICLES = frozenset("der den de la le del van".split())
 TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
 
 
@@ -82,8 +83,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
                 break
         elif tok.lower in lang.particles:
             # particles belong to a name when one capitalised word after them ends it (Ursula von der Leyen)
-            k = j
-            while k < n and tokens[k].lower in lang.particles:
+            k = j + 1
+            while k < n and tokens[k].lower in _SECOND_PARTICLES:
                 k += 1
             ends_name = k < n and tokens[k].is_cap and tokens[k].is_word
             if ends_name and not (k + 1 < n and tokens[k + 1].is_cap and tokens[k + 1].is_word):
@@ -97,8 +98,10 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     after_article = before in lang.determiners
     words = [k for k in range(i, last + 1) if tokens[k].is_word]
     titled = False
+    after_number = i > 0 and tokens[i - 1].text[0].isdigit()
     # cut role words and, in German, the noun that follows an article
-    while words and (_is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners):
+    while words and (_is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners
+                     or tokens[words[0]].lower in lang.stopwords):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
         titled = titled or _is_role(tokens[words[0]].text, lang)
         words.pop(0)
@@ -106,7 +109,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
         words.pop(0)
     while words and tokens[words[0]].lower in lang.particles:
         words.pop(0)
-    if not words:
+    if not words or after_number:  # 765 Millionen Euro, 40 Grad Celsius
         return Run(i, last, None, tokens[i].start, tokens[last].end, after_article, titled)
     start_tok = words[0]
     # keep an honorific written just before the name (M. Macron, Frau Merkel)
@@ -147,7 +150,7 @@ def is_person(run: Run, tokens: list[Token], lang: Language, people: set[str], n
     if run.name.lower() in lang.stopwords or run.after_article:
         return False
     if lang.code == "de":
-        return next_to_cue
+        return next_to_cue and run.name_start == tokens[run.first].start
     initial = run.first == 0 or tokens[run.first - 1].text in ".!?:;„“”\"«»"
     return next_to_cue or not initial
 

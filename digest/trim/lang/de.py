@@ -28,7 +28,8 @@ LANGUAGE = Language(
         "erinnerte erinnert lobte lobt wertete wertet charakterisierte begründete unterstrich "
         "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah".split()
     ),
-    cue_phrases=("mit den worten", "nach angaben von", "nach angaben des", "nach angaben der"),
+    cue_phrases=("nach angaben", "nach den worten", "nach auffassung", "nach ansicht", "nach meinung",
+                 "nach einschätzung", "nach aussage", "nach aussagen", "den worten", "wie folgt zitiert"),
     cue_preps=frozenset({"laut", "zufolge"}),
     inverted_cues=frozenset({"so"}),
     pronouns={"er": "m", "sie": "f"},
@@ -44,7 +45,7 @@ LANGUAGE = Language(
         "festival veranstaltung tagung kongress konferenz operation mission tageszeitung sender "
         "fernsehsender wochenzeitung nachrichtenmagazin theaterstück oper musical thema".split()
     ),
-    particles=frozenset("von van de der den da di del zu".split()),
+    particles=frozenset("von van de da di del zu".split()),
     honorifics=frozenset("herr frau dr prof".split()),
     role_words=frozenset(
         "minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
@@ -55,7 +56,11 @@ LANGUAGE = Language(
         "forscherin general generalsekretär koordinator analyst ökonom ökonomin sprecher direktor "
         "vorstand vorstandsvorsitzender vorstandsvorsitzende staatssekretär staatssekretärin senator "
         "senatorin oberbürgermeister landrat landrätin intendant intendantin autor autorin wissenschaftler "
-        "wissenschaftlerin politiker politikerin beauftragte beauftragter gründer gründerin".split()
+        "wissenschaftlerin politiker politikerin beauftragte beauftragter gründer gründerin vorsitzenden "
+        "abgeordneten beauftragten präsidenten ministers chefs sprechers direktors leiters experten "
+        "kommissars generals kanzlers bürgermeisters sekretärs vertreters botschafters professors richters "
+        "anwalts politikers autors gründers verteidiger verteidigerin staatsanwalt staatsanwältin dezernent "
+        "dezernentin referent referentin".split()
     ),
     abbreviations=frozenset(
         "dr prof nr str bzw z.b u.a usw ca vgl evtl ggf jan febr feb okt dez mio mrd hr fr inkl gegr geb "
