@@ -6,8 +6,9 @@
 
 German: ../shared/eval/de-quotes/ next to the repository (never copied into it). Counted are the
 direct quotations of four words or more. A found quotation matches an annotated one when one text
-contains the other (or most of their words are shared). Speaker accuracy is over matched
-quotations whose annotated speaker is named, i.e. is neither empty nor a pronoun; a speaker is right
+contains the other (or most of their words are shared). A span annotated twice counts once.
+Speaker accuracy is over matched quotations whose annotated speaker is named, i.e. is neither empty
+nor a pronoun; a speaker is right
 when its words are among the annotated mention's words or the other way round ("Uwe Foullong" for
 "der zuständige Gewerkschaftsvorstand Uwe Foullong").
 
@@ -79,6 +80,17 @@ def match(found: list, expected: list, key) -> list[tuple[int, int]]:
     return pairs
 
 
+def _direct(doc: dict) -> list[dict]:
+    """The annotated direct quotations of four words or more, once per span (a span annotated twice,
+    for a speaker and for the outlet that quotes them, is one quotation with either speaker right)."""
+    spans: dict[tuple[int, int], dict] = {}
+    for q in doc["quotes"]:
+        if q["type"] == "Direct" and len(q["text"].strip(_MARKS + " ").split()) >= MIN_WORDS:
+            entry = spans.setdefault(tuple(q["quote_span"]), {"text": q["text"], "speakers": []})
+            entry["speakers"].append(q["speaker"].strip())
+    return list(spans.values())
+
+
 def german(split: str, errors: bool) -> bool:
     path = DATA / f"{split}.jsonl"
     if not path.exists():
@@ -89,18 +101,17 @@ def german(split: str, errors: bool) -> bool:
         doc = json.loads(line)
         article = Article(title=doc["title"], paragraphs=paragraphs_of(doc["text"]), language="de")
         found = [q for q in find_quotes(article) if len(q.text.split()) >= MIN_WORDS]
-        gold = [q for q in doc["quotes"] if q["type"] == "Direct"
-                and len(q["text"].strip(_MARKS + " ").split()) >= MIN_WORDS]
+        gold = _direct(doc)
         pairs = match(found, gold, key=lambda q: q["text"])
         n_found, n_gold, n_match = n_found + len(found), n_gold + len(gold), n_match + len(pairs)
         for i, j in pairs:
-            speaker = gold[j]["speaker"].strip()
-            if speaker and speaker.lower() not in PRONOUNS:
+            speakers = [s for s in gold[j]["speakers"] if s and s.lower() not in PRONOUNS]
+            if speakers:
                 named += 1
-                ok = same_speaker(found[i].speaker, speaker)
+                ok = any(same_speaker(found[i].speaker, s) for s in speakers)
                 named_right += ok
                 if errors and not ok:
-                    print(f"  speaker {doc['id']}: {found[i].speaker!r} for {speaker!r}: {found[i].text[:60]!r}")
+                    print(f"  speaker {doc['id']}: {found[i].speaker!r} for {speakers}: {found[i].text[:60]!r}")
         if errors:
             hit_f, hit_g = {i for i, _ in pairs}, {j for _, j in pairs}
             for i, q in enumerate(found):

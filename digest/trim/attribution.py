@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lang import Language
+from .names import ARTICLES as _ARTICLES
 from .names import Token, is_person, run_at
 
 # auxiliaries and adverbs that sit between a speaker and a cue verb
@@ -21,10 +22,6 @@ _BETWEEN = frozenset(
     "a ont avait avaient aura has had have was were is ha han había habían hanno aveva avevano è hat hatte "
     "hatten haben wird wurde also too then later further again également aussi encore alors ensuite "
     "notamment déjà auch noch dann weiter zudem además también luego inoltre anche poi pure ancora".split()
-)
-_ARTICLES = frozenset(
-    "the a an le la les l un une der die das des dem den ein eine einer eines einem einen el los las una "
-    "il lo gli i uno".split()
 )
 # words after a quotation that start a new clause rather than an attribution
 _CLAUSE = frozenset(
@@ -100,7 +97,7 @@ class Attributor:
             j += 1  # äußerte sich Müller, se félicite X
         if j >= hi:
             return None
-        k = j
+        k = j + 1 if toks[j].lower in _ARTICLES else j  # Der 23-jährige Sportler
         while k < hi and k - j < 4 and toks[k].is_word and not toks[k].is_cap and (
                 toks[k].lower in _ARTICLES or (toks[k].lower not in lang.stopwords
                                                and toks[k].lower not in lang.determiners)):
@@ -140,15 +137,10 @@ class Attributor:
             if run is None:
                 i += 1
                 continue
-            if is_person(run, self.tokens, self.lang, self.people) and not self._after_preposition(run.first):
+            if is_person(run, self.tokens, self.lang, self.people) and not run.governed:
                 return run.name
             i = run.last + 1
         return None
-
-    def _after_preposition(self, i: int) -> bool:
-        prev = self.tokens[i - 1] if i else None
-        return prev is not None and not prev.is_cap and prev.lower in self.lang.determiners and \
-            prev.lower not in _ARTICLES
 
     def _name_left(self, k: int, lo: int, roles: bool = True) -> Attribution | None:
         """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré);
@@ -174,7 +166,8 @@ class Attributor:
             run = run_at(self.text, toks, start, lang, i + 1)
             if run is None:
                 return None
-            if is_person(run, toks, lang, self.people, next_to_cue=True):
+            initial = start == lo or not toks[start - 1].is_word
+            if not run.governed and is_person(run, toks, lang, self.people, next_to_cue=initial):
                 return Attribution(speaker=run.name)
             if not roles:
                 return None

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from .lang import Language
 
+ARTICLES = frozenset(
+    "the a an le la les l un une der die das des dem den ein eine einer eines einem einen el los las una "
+    "il lo gli i uno".split()
+)
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
 TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
 
@@ -49,6 +53,14 @@ class Run:
     after_article: bool
     titled: bool
     """A role word or honorific came before the name (Präsident Gusmão, Mme Dupont)."""
+    governed: bool
+    """A preposition governs the run (Über Steve Fossett, vor dem Düsseldorfer Konzert): not a subject."""
+
+
+def _is_preposition(word: str, lang: Language) -> bool:
+    """Function words that are neither articles nor pronouns: prepositions, mostly."""
+    return (word in lang.determiners or word in lang.stopwords) and word not in ARTICLES and \
+        word not in lang.pronouns
 
 
 def tokenize(text: str) -> list[Token]:
@@ -75,6 +87,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     while j < n:
         tok = tokens[j]
         if tok.is_word and tok.is_cap:
+            if tok.lower in lang.stopwords:
+                break
             last = j
         elif tok.text == "." and (len(tokens[j - 1].text) == 1 or tokens[j - 1].lower in lang.honorifics):
             if j + 1 < n and tokens[j + 1].is_cap and tokens[j + 1].is_word:
@@ -96,6 +110,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
         j += 1
     before = tokens[i - 1].lower if i else ""
     after_article = before in lang.determiners
+    governed = _is_preposition(before, lang) or (
+        i > 1 and before in ARTICLES and _is_preposition(tokens[i - 2].lower, lang))
     words = [k for k in range(i, last + 1) if tokens[k].is_word]
     titled = False
     after_number = i > 0 and tokens[i - 1].text[0].isdigit()
@@ -104,13 +120,14 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
                      or tokens[words[0]].lower in lang.stopwords):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
         titled = titled or _is_role(tokens[words[0]].text, lang)
+        governed = governed or _is_preposition(tokens[words[0]].lower, lang)
         words.pop(0)
     if lang.code == "de" and after_article and words and words[0] <= i + 1:
         words.pop(0)
     while words and tokens[words[0]].lower in lang.particles:
         words.pop(0)
     if not words or after_number:  # 765 Millionen Euro, 40 Grad Celsius
-        return Run(i, last, None, tokens[i].start, tokens[last].end, after_article, titled)
+        return Run(i, last, None, tokens[i].start, tokens[last].end, after_article, titled, governed)
     start_tok = words[0]
     # keep an honorific written just before the name (M. Macron, Frau Merkel)
     if start_tok - 2 >= i and tokens[start_tok - 1].text == "." and tokens[start_tok - 2].lower in lang.honorifics:
@@ -118,7 +135,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     elif start_tok - 1 >= i and tokens[start_tok - 1].lower in lang.honorifics:
         start_tok, titled = start_tok - 1, True
     name = text[tokens[start_tok].start : tokens[words[-1]].end]
-    return Run(i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article, titled)
+    return Run(i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article, titled, governed)
 
 
 def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | None = None) -> list[Run]:

@@ -22,6 +22,15 @@ from .names import Token, is_person, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
+_ADJECTIVE = ("e", "en", "er", "es", "em")
+_ABBREVIATION_AFTER = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[a-z]?\)")
+_LISTED = re.compile(r"[“”»«\"]\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*$")
+_LISTED_AFTER = re.compile(r"\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*[„“«»\"]")
+NAME_WORDS = 14  # a capitalised quoted term after an article this long or shorter is a name or a title
+NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
+FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
+import os
+KEEP = bool(os.environ.get("KEEP"))
 RESOLVE_PARAGRAPHS = 4
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
@@ -67,27 +76,49 @@ class _Paragraphs:
         return self._people
 
 
-def _is_name_or_title(inner: str, before: str, lang: Language, code: str) -> bool:
+def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code: str) -> bool:
     """Names of things and titles of works in quotation marks: „Union pour un Mouvement Populaire“."""
-    if _SENTENCE_END.search(inner):
-        return False
     words = inner.split()
-    preceding = re.findall(r"[^\W\d_]+", before[-60:].lower())
-    if any(w in lang.name_nouns for w in preceding[-2:]):
-        return True
-    if before.rstrip().endswith(":"):
+    preceding = re.findall(r"[^\W\d_]+", before[-40:].lower())
+    if preceding and preceding[-1] in lang.name_nouns or preceding[-2:] in (["sich", "selbst"], ["sich", "als"]):
+        return True  # the book “…”, unter dem Motto „…“, das sich selbst „…“ nennt
+    if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
         return False
-    if inner[:1].isupper() and preceding and preceding[-1] in lang.determiners:
-        return True
-    long_words = [w for w in words if len(w) > 3]
-    if long_words and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.8 and len(long_words) >= 2:
+    if _ABBREVIATION_AFTER.match(after) or _LISTED.search(before) or _LISTED_AFTER.match(after):
+        return True  # „Iceland Nature Conservation Association“ (Inca); „A“, „B“ oder „C“
+    if inner[:1].isupper() and preceding and preceding[-1] in lang.determiners and _name_shaped(words, lang):
+        return True  # the “Make America Great Again” slogan, des „Department of Vertebrate Zoology“
+    if lang.capitalises_nouns:
+        capitalised = all(w[0].isupper() or not w[0].isalpha() for w in words)
+    else:
+        long_words = [w for w in words if len(w) > 3]
+        capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+    if capitalised:
         return True
     hits = scores(inner)
-    return bool(hits) and hits.get(code, 0) == 0
+    return hits.get(code, 0) == 0 and max(hits.values(), default=0) >= FOREIGN_HITS
+
+
+def _name_shaped(words: list[str], lang: Language) -> bool:
+    """A capitalised quoted term after an article: short, or (where nouns are capitalised) long but made
+    only of nouns, adjectives and function words (das „Große Goldene Ehrenzeichen mit dem Stern für …“)."""
+    if not lang.capitalises_nouns:
+        return len(words) <= NAME_WORDS
+    if len(words) <= NAME_WORDS_CAPITALISED:
+        return True
+    lower = [w.strip(",.;:()") for w in words if w[:1].islower()]
+    return len(words) <= NAME_WORDS and all(w in lang.stopwords or w.endswith(_ADJECTIVE) for w in lower)
 
 
 def _sentence_like(inner: str) -> bool:
     return bool(_SENTENCE_END.search(inner)) or (inner[:1].isupper() and len(inner.split()) >= 6)
+
+
+def _clause_like(inner: str, lang: Language) -> bool:
+    """A quoted passage with the function words of running text („weit hinter der normalen Aufsetzzone“),
+    as opposed to a bare term or a name."""
+    words = re.findall(r"[^\W\d_]+", inner.lower())
+    return len(words) >= MIN_WORDS and any(w in lang.stopwords for w in words)
 
 
 def _clean(text: str) -> str:
@@ -149,7 +180,9 @@ class _Finder:
         if len(inner.split()) < MIN_WORDS:
             return
         pi, span = first
-        if _is_name_or_title(inner, self.paras.texts[pi][: span.start], self.lang, self.code):
+        text = self.paras.texts[pi]
+        after = self.paras.texts[last[0]][last[1].end : last[1].end + 40]
+        if _is_name_or_title(inner, text[max(0, span.start - 80) : span.start], after, self.lang, self.code):
             return
         found = self.attribute(first, last, prev_end, next_start)
         speaker = found.speaker
@@ -158,7 +191,7 @@ class _Finder:
         if speaker is None and found.cue is None:
             speaker = inherit
         sentence_like = _sentence_like(inner)
-        if speaker is None and not sentence_like:
+        if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return
         quote = Quote(text=inner, speaker=speaker, cue=found.cue)
         self.found.append(Found(quote, pi, span.start, sentence_like))

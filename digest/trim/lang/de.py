@@ -6,7 +6,7 @@ LANGUAGE = Language(
     code="de",
     name="German",
     stopwords=frozenset(
-        "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es an als wird bei "
+        "der die das und ist nicht ein eine zu den von mit sich des auf für im in dem auch es an als wird bei "
         "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
         "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun später "
         "zudem außerdem deshalb daher dennoch trotzdem allerdings jedoch danach zuvor schon dort da dann erst "
@@ -86,4 +86,5 @@ LANGUAGE = Language(
         r"schlagworte?\s*:",
     ),
     byline_prefixes=("von", "foto:", "bild:", "quelle:"),
+    capitalises_nouns=True,
 )
