@@ -43,6 +43,8 @@ class Attribution:
     cue: str | None = None
     pronoun: str | None = None
     """Set when the speaker is a pronoun (or an unstated subject) to resolve: "m", "f" or ""."""
+    weak: bool = False
+    """Found without a cue word (a verb this module does not list, or the sentence's subject)."""
 
 
 class Attributor:
@@ -221,13 +223,17 @@ class Attributor:
         for k in range(i, min(hi, i + MAX_GAP)):
             if toks[k].is_word and self._is_cue(k):
                 return self._around_cue(k, i, hi)
+            if toks[k - 1].text == "," and (toks[k].lower in lang.inverted_cues or toks[k].lower in lang.cue_preps):
+                found = self._name_right(k + 1, hi)  # „…“ beenden, so Rice.
+                if found is not None:
+                    return Attribution(found.speaker, toks[k].text, found.pronoun)
             if not toks[k].is_word and toks[k].text not in ".,-":
                 break
         # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
         if not tok.is_cap and tok.lower not in _CLAUSE and tok.lower not in lang.stopwords:
             found = self._name_right(i + 1, min(hi, i + 6))
             if found is not None and found.speaker:
-                return Attribution(found.speaker, tok.text, None)
+                return Attribution(found.speaker, tok.text, None, weak=True)
         return None
 
     def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:
@@ -253,6 +259,10 @@ class Attributor:
         toks, lang = self.tokens, self.lang
         if i <= lo:
             return None
+        if i - 2 >= lo and toks[i - 1].text == ":" and toks[i - 2].is_cap:
+            run = run_at(self.text, toks, self._run_ending_at(i - 2, lo), lang, i - 1)
+            if run is not None and not run.governed and is_person(run, toks, lang, self.people):
+                return Attribution(speaker=run.name)  # …, und der Ministerpräsident Jens Stoltenberg: „…“
         for k in range(i - 1, lo - 1, -1):
             tok = toks[k]
             phrase_end = self._cue_phrase(k, i) if tok.is_word else None
@@ -277,7 +287,7 @@ class Attributor:
                     run = run_at(self.text, toks, k + 1, lang, i)
                     if run is not None and is_person(run, toks, lang, self.people, next_to_cue=True):
                         return Attribution(run.name, cue, None)
-                for found in (self._name_left(aux, lo), self._name_right(k + 1, i), self.subject(lo, aux)):
+                for found in (self._name_left(aux, lo), self._name_right(k + 1, i), self.subject(lo, aux, cued=True)):
                     if found is not None:
                         return Attribution(found.speaker, cue, found.pronoun)
                 person = self._first_person(lo, aux)
@@ -286,17 +296,28 @@ class Attributor:
                 return Attribution(cue=cue, pronoun="") if lang.code in ("es", "it") else None
         return None
 
-    def subject(self, lo: int, i: int) -> Attribution | None:
+    def subject(self, lo: int, i: int, cued: bool = False) -> Attribution | None:
         """The sentence's subject before token i: a pronoun opening it, the first person it names, or a
-        role opening it (Der Bundespräsident konstatierte eine „…“)."""
+        role opening it (Der Bundespräsident konstatierte eine „…“). Without a cue verb in the sentence
+        (cued=False) the result is weak."""
         if i <= lo:
             return None
         gender = self._pronoun(lo)
         if gender is not None:
             return Attribution(pronoun=gender)
+        if cued:
+            run = run_at(self.text, self.tokens, lo, self.lang, i)
+            if run is not None and not run.governed and is_person(run, self.tokens, self.lang, self.people, True):
+                return Attribution(speaker=run.name)  # Stoiber hatte … betont: „…“
         person = self._first_person(lo, min(i, lo + SUBJECT_REACH))
         if person is not None:
-            return Attribution(speaker=person)
+            return Attribution(speaker=person, weak=not cued)
         if self.tokens[lo].lower in _ARTICLES and self.tokens[lo].lower not in _OBLIQUE:
-            return self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
+            role = self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
+            if role is not None and role.speaker:
+                return Attribution(speaker=role.speaker, weak=not cued)
+        if cued and self.tokens[lo].is_cap:
+            role = self._name_right(lo, i)  # Einer der 13 beteiligten Feuerwehrmänner sagte: „…“
+            if role is not None and role.speaker:
+                return role
         return None

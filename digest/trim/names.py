@@ -67,7 +67,7 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
-def _is_role(word: str, lang: Language) -> bool:
+def is_role(word: str, lang: Language) -> bool:
     low = word.lower()
     if low in lang.role_words:
         return True
@@ -116,10 +116,10 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     titled = False
     after_number = i > 0 and tokens[i - 1].text[0].isdigit()
     # cut role words and, in German, the noun that follows an article
-    while words and (_is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners
+    while words and (is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners
                      or tokens[words[0]].lower in lang.stopwords):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
-        titled = titled or _is_role(tokens[words[0]].text, lang)
+        titled = titled or is_role(tokens[words[0]].text, lang)
         governed = governed or _is_preposition(tokens[words[0]].lower, lang)
         words.pop(0)
     if lang.code == "de" and after_article and words and words[0] <= i + 1:
@@ -183,7 +183,7 @@ def people_in(text: str, lang: Language) -> set[str]:
     for m in _CAP_RUN.finditer(text):
         words = m.group().split()
         while words and (words[0].lower() in lang.determiners or words[0].lower() in lang.stopwords
-                         or _is_role(words[0], lang)):
+                         or is_role(words[0], lang)):
             words.pop(0)
         if len(words) >= 2 and (lang.code != "de" or m.start() == 0 or text[m.start() - 2 : m.start()].strip()
                                 not in lang.determiners):

@@ -151,7 +151,7 @@ class _Finder:
         attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         sentence_start, _ = self.paras.sentence_at(pi, span.start)
         lo, hi = self._token_range(pi, max(sentence_start, prev_end if pi == last[0] else 0), span.start)
-        return attributor.before(lo, hi) or attributor.subject(lo, hi) or found or Attribution()
+        return attributor.before(lo, hi) or found or attributor.subject(lo, hi) or Attribution()
 
     def people(self) -> set[str]:
         return self.paras.people() | {f.quote.speaker.split()[-1] for f in self.found if f.quote.speaker}
@@ -189,7 +189,9 @@ class _Finder:
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start)
         if speaker is None and found.cue is None:
-            speaker = inherit
+            # no cue at all: the speaker of the paragraph's previous quotation, else the person the
+            # text was last about (news rarely quotes without saying whom, a sentence or two before)
+            speaker = inherit or self.resolve(pi, span.start)
         sentence_like = _sentence_like(inner)
         if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return
