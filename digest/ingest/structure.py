@@ -62,6 +62,12 @@ def _is_byline(p: str) -> bool:
                                                                        for w in words)
 
 
+def _is_credit(p: str) -> bool:
+    """A photo credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP"."""
+    low = p.lower()
+    return len(p.split()) <= 10 and any(low.startswith(prefix) for prefix in _byline_prefixes() if ":" in prefix)
+
+
 def _is_title(p: str) -> bool:
     words = len(p.split())
     return TITLE_WORDS[0] <= words <= TITLE_WORDS[1] and not _END.search(p)
@@ -104,10 +110,14 @@ def parse_plain_text(text: str) -> Article:
         else:
             caption = f"{caption} {p}" if caption else p
     body = paras[title_at + 1 :]
-    while body and (_is_byline(body[0]) or _DATELINE_PARAGRAPH.match(body[0])):
+    while body:
         if _is_byline(body[0]):
             byline = byline or body[0]
             body = body[1:]
+        elif len(body) > 1 and _is_credit(body[1]) and not _is_title(body[0]):
+            caption = f"{caption} {body[0]}" if caption else body[0]  # a photo caption, then its credit
+            byline = byline or body[1]
+            body = body[2:]
         else:
             break
     dateline, body = _dateline(body)

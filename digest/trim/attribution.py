@@ -45,6 +45,9 @@ class Attribution:
     """Set when the speaker is a pronoun (or an unstated subject) to resolve: "m", "f" or ""."""
     weak: bool = False
     """Found without a cue word (a verb this module does not list, or the sentence's subject)."""
+    role: bool = False
+    """The speaker is a role with a definite article (the minister, la científica): the caller may
+    replace it with the name the article gave that person."""
 
 
 class Attributor:
@@ -107,8 +110,12 @@ class Attributor:
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
         article = toks[j].lower in _ARTICLES and toks[j].lower not in _OBLIQUE
         if run is None:
+            if k + 1 < hi and toks[k].text == ",":  # la vicepresidenta segunda, Yolanda Díaz
+                other = run_at(self.text, toks, k + 1, lang, hi)
+                if other is not None and is_person(other, toks, lang, self.people):
+                    return Attribution(speaker=other.name)
             if article and k > j + 1:
-                return Attribution(speaker=self._span(j, k - 1))  # the prosecutor, le ministre
+                return Attribution(speaker=self._span(j, k - 1), role=True)  # the prosecutor, le ministre
             return None
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
@@ -119,7 +126,7 @@ class Attributor:
             if other is not None and is_person(other, toks, lang, self.people):
                 return Attribution(speaker=other.name)
         if article:
-            return Attribution(speaker=self._span(j, run.last))
+            return Attribution(speaker=self._span(j, run.last), role=True)
         return None
 
     def _run_ending_at(self, i: int, lo: int) -> int:
@@ -214,19 +221,19 @@ class Attributor:
                 while j < hi and toks[j].lower in _OBJECTS:
                     j += 1
             found = self._name_right(j, hi)
-            return Attribution(found.speaker, tok.text, found.pronoun) if found else None
+            return Attribution(found.speaker, tok.text, found.pronoun, role=found.role) if found else None
         phrase_end = self._cue_phrase(i, hi)
         if phrase_end is not None:
             found = self._name_right(phrase_end, hi)
             cue = self._span(i, phrase_end - 1)
-            return Attribution(found.speaker, cue, found.pronoun) if found else None
+            return Attribution(found.speaker, cue, found.pronoun, role=found.role) if found else None
         for k in range(i, min(hi, i + MAX_GAP)):
             if toks[k].is_word and self._is_cue(k):
                 return self._around_cue(k, i, hi)
             if toks[k - 1].text == "," and (toks[k].lower in lang.inverted_cues or toks[k].lower in lang.cue_preps):
                 found = self._name_right(k + 1, hi)  # „…“ beenden, so Rice.
                 if found is not None:
-                    return Attribution(found.speaker, toks[k].text, found.pronoun)
+                    return Attribution(found.speaker, toks[k].text, found.pronoun, role=found.role)
             if not toks[k].is_word and toks[k].text not in ".,-":
                 break
         # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
@@ -246,10 +253,10 @@ class Attributor:
         if aux > lo:
             found = self._name_left(aux, lo)
             if found is not None:
-                return Attribution(found.speaker, cue, found.pronoun)
+                return Attribution(found.speaker, cue, found.pronoun, role=found.role)
         found = self._name_right(k + 1, hi)
         if found is not None:
-            return Attribution(found.speaker, cue, found.pronoun)
+            return Attribution(found.speaker, cue, found.pronoun, role=found.role)
         if aux == lo:
             return Attribution(cue=cue, pronoun="")  # "dijo." / "ha detto." — the subject is unstated
         return None
@@ -269,11 +276,11 @@ class Attributor:
             if phrase_end is not None:
                 found = self._name_right(phrase_end, i)
                 if found is not None:
-                    return Attribution(found.speaker, self._span(k, phrase_end - 1), found.pronoun)
+                    return Attribution(found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role)
             if tok.lower in lang.cue_preps and tok.lower != "zufolge":
                 found = self._name_right(k + 1, i)
                 if found is not None:
-                    return Attribution(found.speaker, tok.text, found.pronoun)
+                    return Attribution(found.speaker, tok.text, found.pronoun, role=found.role)
             if tok.is_word and self._is_cue(k):
                 aux = self._aux_start(k, lo)
                 cue = self._span(aux, k)
@@ -289,7 +296,7 @@ class Attributor:
                         return Attribution(run.name, cue, None)
                 for found in (self._name_left(aux, lo), self._name_right(k + 1, i), self.subject(lo, aux, cued=True)):
                     if found is not None:
-                        return Attribution(found.speaker, cue, found.pronoun)
+                        return Attribution(found.speaker, cue, found.pronoun, role=found.role)
                 person = self._first_person(lo, aux)
                 if person is not None:
                     return Attribution(person, cue, None)

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from .lang import Language
 
 ARTICLES = frozenset(
-    "the a an le la les l un une der die das des dem den ein eine einer eines einem einen el los las una "
-    "il lo gli i uno".split()
+    "the a an le la les l l’ l' un une der die das des dem den ein eine einer eines einem einen el los las una "
+    "il lo gli i uno un’ un'".split()
 )
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
-TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
+# an elided article or preposition is a token of its own: l’actrice, d’État, dell’acqua, qu’on
+TOKEN = re.compile(
+    r"(?i:(?:[cdjlmnst]|qu|dell|nell|all|sull|dall|un|quell)[’'](?=[^\W\d_]))"
+    r"|[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
+)
 
 
 @dataclass(frozen=True)
@@ -116,13 +120,17 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     titled = False
     after_number = i > 0 and tokens[i - 1].text[0].isdigit()
     # cut role words and, in German, the noun that follows an article
+    last_role = max((n for n, k in enumerate(words) if is_role(tokens[k].text, lang)), default=-1)
+    if 0 <= last_role < len(words) - 1:
+        titled = True  # NATO Secretary General Mark Rutte, Webers Kollege Jonas Hartmann
+        words = words[last_role + 1 :]
     while words and (is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners
                      or tokens[words[0]].lower in lang.stopwords):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
         titled = titled or is_role(tokens[words[0]].text, lang)
         governed = governed or _is_preposition(tokens[words[0]].lower, lang)
         words.pop(0)
-    if lang.code == "de" and after_article and words and words[0] <= i + 1:
+    if lang.code == "de" and after_article and words and not titled and words[0] <= i + 1:
         words.pop(0)
     while words and tokens[words[0]].lower in lang.particles:
         words.pop(0)

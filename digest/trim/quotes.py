@@ -32,6 +32,8 @@ FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none 
 import os
 KEEP = bool(os.environ.get("KEEP"))
 RESOLVE_PARAGRAPHS = 4
+ROLE_REACH = 2  # a role ("the minister") stands for a person named this many paragraphs back at most
+_DEFINITE = re.compile(r"(?i)(?:(?:the|le|la|les|der|die|das|el|los|las|il|lo|gli)\s|l[’'])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
 
@@ -156,11 +158,11 @@ class _Finder:
     def people(self) -> set[str]:
         return self.paras.people() | {f.quote.speaker.split()[-1] for f in self.found if f.quote.speaker}
 
-    def resolve(self, pi: int, pos: int) -> str | None:
+    def resolve(self, pi: int, pos: int, reach: int = RESOLVE_PARAGRAPHS) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences)."""
         people = self.people()
-        for i in range(pi, max(pi - RESOLVE_PARAGRAPHS, -1), -1):
+        for i in range(pi, max(pi - reach, -1), -1):
             text = self.paras.texts[i]
             toks, _ = self.paras.tokens(i)
             sentences = [s for s in self.paras.sentences(i) if i != pi or s[0] < pos]
@@ -188,6 +190,9 @@ class _Finder:
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start)
+        elif found.role and _DEFINITE.match(found.speaker):
+            # "señaló la científica": the person the article just named, when it named one
+            speaker = self.resolve(pi, span.start, ROLE_REACH) or speaker
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
             # text was last about (news rarely quotes without saying whom, a sentence or two before)

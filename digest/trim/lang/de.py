@@ -6,7 +6,7 @@ LANGUAGE = Language(
     code="de",
     name="German",
     stopwords=frozenset(
-        "der die das und ist nicht ein eine zu den von mit sich des auf für im in dem auch es an als wird bei "
+        "dessen deren der die das und ist nicht ein eine zu den von mit sich des auf für im in dem auch es an als wird bei "
         "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
         "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun später "
         "zudem außerdem deshalb daher dennoch trotzdem allerdings jedoch danach zuvor schon dort da dann erst "
@@ -48,7 +48,7 @@ LANGUAGE = Language(
     particles=frozenset("von van de da di del zu".split()),
     honorifics=frozenset("herr frau dr prof".split()),
     role_words=frozenset(
-        "minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
+        "stadträtin stadtrat kollege kollegin biologin biologe senatorin umweltsenatorin verkehrssprecher minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
         "präsident präsidentin vertreter vertreterin leiter leiterin kanzler kanzlerin sekretär sekretärin "
         "manager managerin experte expertin anwalt anwältin richter richterin funktionär funktionärin "
         "redakteur redakteurin abgeordnete abgeordneter trainer trainerin gouverneur bürgermeister "

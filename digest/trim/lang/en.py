@@ -34,7 +34,7 @@ LANGUAGE = Language(
     particles=frozenset("de da di van von der del la le bin al".split()),
     honorifics=frozenset("mr mrs ms miss dr prof sir dame lord lady".split()),
     role_words=frozenset(
-        "president secretary minister prime chancellor general chief director senator governor mayor judge "
+        "councillor councilman councilwoman councilor chancellor analyst economist spokesman official president secretary minister prime chancellor general chief director senator governor mayor judge "
         "professor captain coach manager spokesman spokeswoman spokesperson ceo chairman chairwoman chair "
         "state foreign defence defense interior finance justice health commissioner ambassador "
         "representative rep sen gov deputy vice executive officer head leader king queen prince princess "

@@ -31,7 +31,7 @@ LANGUAGE = Language(
     particles=frozenset("de del la las los y da van von".split()),
     honorifics=frozenset("sr sra srta don doña dr dra".split()),
     role_words=frozenset(
-        "presidente presidenta ministro ministra secretario secretaria general director directora alcalde "
+        "vicepresidenta vicepresidente entrenador técnico astrónoma astrónomo científica científico presidente presidenta ministro ministra secretario secretaria general director directora alcalde "
         "alcaldesa senador senadora diputado diputada juez jueza fiscal embajador embajadora portavoz "
         "consejero consejera comisario comisaria rey reina papa".split()
     ),
