@@ -47,16 +47,17 @@ def is_boilerplate(paragraph: str) -> bool:
 
 
 @cache
-def _byline_prefixes() -> tuple[str, ...]:
-    return tuple(sorted({p for lang in languages().values() for p in lang.byline_prefixes}, key=len, reverse=True))
+def _byline_pattern() -> re.Pattern[str]:
+    """"By Jane Doe", "Par Jean Dupont", "Foto: dpa": every language's byline and credit openings."""
+    prefixes = sorted({p for lang in languages().values() for p in lang.byline_prefixes}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r"\s") for p in prefixes)
+    return re.compile(rf"^(?:{alternatives})", re.I)
 
 
 def _is_byline(p: str) -> bool:
-    """"By Jane Doe", "Par Jean Dupont", "Foto: dpa", or a short run of capitalised words (a credit)."""
-    low = p.lower()
+    """A byline or credit line, or a short run of capitalised words (a photographer's name)."""
     words = p.split()
-    if any(low.startswith(prefix + " ") or (prefix.endswith(":") and low.startswith(prefix))
-           for prefix in _byline_prefixes()):
+    if _byline_pattern().match(p):
         return len(words) <= 12
     return len(words) <= CREDIT_WORDS and not _END.search(p) and all(w[:1].isupper() or not w[:1].isalpha()
                                                                        for w in words)
@@ -64,8 +65,8 @@ def _is_byline(p: str) -> bool:
 
 def _is_credit(p: str) -> bool:
     """A photo credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP"."""
-    low = p.lower()
-    return len(p.split()) <= 10 and any(low.startswith(prefix) for prefix in _byline_prefixes() if ":" in prefix)
+    match = _byline_pattern().match(p)
+    return len(p.split()) <= 10 and match is not None and ":" in match.group()
 
 
 def _is_title(p: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_DEPTH = 6
 
@@ -65,7 +66,10 @@ def _can_close(text: str, i: int) -> bool:
     return not before.isspace() and not after.isalnum()
 
 
+@lru_cache(maxsize=512)
 def scan(text: str) -> Marks:
+    """Pairs of quotation marks in a paragraph (cached: the sentence splitter and the quotation
+    finder both ask for the same paragraphs)."""
     stack: list[tuple[str, int]] = []
     pairs: list[tuple[int, int]] = []
     for m in _MARKS.finditer(text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from .lang import Language
 
@@ -25,23 +26,16 @@ TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word or a punctuation mark, with what the rules ask of it computed once."""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    __slots__ = ("text", "start", "end", "lower", "is_word", "is_cap")
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
-
-    @property
-    def is_cap(self) -> bool:
-        return self.text[0].isupper()
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end = text, start, end
+        self.lower = text.lower()
+        self.is_word = text[0].isalnum()
+        self.is_cap = text[0].isupper()
 
 
 @dataclass(frozen=True)
@@ -67,18 +61,27 @@ def _is_preposition(word: str, lang: Language) -> bool:
         word not in lang.pronouns
 
 
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of text[start:end], with offsets into text."""
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, len(text) if end is None else end)]
 
 
 def is_role(word: str, lang: Language) -> bool:
-    low = word.lower()
-    if low in lang.role_words:
+    return _is_role(word.lower(), lang.role_words, lang.capitalises_nouns)
+
+
+@lru_cache(maxsize=8192)
+def _is_role(low: str, role_words: frozenset[str], compounds: bool) -> bool:
+    if low in role_words:
         return True
-    if lang.code == "de":
-        tail = low.rsplit("-", 1)[-1]
-        return any(tail.endswith(role) for role in lang.role_words if len(role) > 3)
-    return False
+    return compounds and _role_suffix(role_words).search(low.rsplit("-", 1)[-1]) is not None
+
+
+@cache
+def _role_suffix(role_words: frozenset[str]) -> re.Pattern[str]:
+    """German compounds end with their role: Flughafenmanager, GdP-Vorsitzende, Umweltsenatorin."""
+    roles = sorted((r for r in role_words if len(r) > 3), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, roles)) + ")$")
 
 
 def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | None = None) -> Run | None:

@@ -9,7 +9,7 @@ its attribution ("…," she said. "…") gives the second part the first part's 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from digest.domain import Article, Quote
@@ -18,7 +18,7 @@ from .attribution import Attribution, Attributor
 from .lang import Language, get
 from .language import detect, scores
 from .marks import Span, opens_with_quote, scan
-from .names import Token, is_person, people_in, runs, tokenize
+from .names import Run, Token, is_person, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
@@ -32,6 +32,9 @@ FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none 
 import os
 KEEP = bool(os.environ.get("KEEP"))
 RESOLVE_PARAGRAPHS = 4
+AFTER_CHARS = 200  # an attribution after a quotation is within this many characters of it
+BEFORE_CHARS = 400  # and one before it, within this many
+LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
 ROLE_REACH = 2  # a role ("the minister") stands for a person named this many paragraphs back at most
 _DEFINITE = re.compile(r"(?i)(?:(?:the|le|la|les|der|die|das|el|los|las|il|lo|gli)\s|l[’'])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
@@ -51,15 +54,20 @@ class _Paragraphs:
     def __init__(self, paragraphs: list[str], lang: Language):
         self.texts = paragraphs
         self.lang = lang
-        self._tokens: dict[int, tuple[list[Token], list[int]]] = {}
+        self._tokens: dict[tuple[int, int, int], tuple[list[Token], list[int]]] = {}
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._people: set[str] | None = None
+        self._sentence_starts: dict[int, list[int]] = {}
+        self._runs: dict[tuple[int, int, int], list[Run]] = {}
 
-    def tokens(self, i: int) -> tuple[list[Token], list[int]]:
-        if i not in self._tokens:
-            toks = tokenize(self.texts[i])
-            self._tokens[i] = (toks, [t.start for t in toks])
-        return self._tokens[i]
+    def tokens(self, i: int, a: int, b: int) -> tuple[list[Token], list[int]]:
+        """Tokens of paragraph i between offsets a and b (offsets stay the paragraph's). Only the text
+        around quotations is ever tokenised, not the quotations themselves."""
+        key = (i, a, b)
+        if key not in self._tokens:
+            toks = tokenize(self.texts[i], a, b)
+            self._tokens[key] = (toks, [t.start for t in toks])
+        return self._tokens[key]
 
     def sentences(self, i: int) -> list[tuple[int, int]]:
         if i not in self._sentences:
@@ -68,8 +76,17 @@ class _Paragraphs:
 
     def sentence_at(self, i: int, pos: int) -> tuple[int, int]:
         spans = self.sentences(i)
-        k = bisect_right([a for a, _ in spans], pos) - 1
+        if i not in self._sentence_starts:
+            self._sentence_starts[i] = [a for a, _ in spans]
+        k = bisect_right(self._sentence_starts[i], pos) - 1
         return spans[max(k, 0)]
+
+    def runs(self, i: int, a: int, b: int) -> list[Run]:
+        """Capitalised runs in paragraph i between offsets a and b."""
+        key = (i, a, b)
+        if key not in self._runs:
+            self._runs[key] = runs(self.texts[i], self.tokens(i, a, b)[0], self.lang)
+        return self._runs[key]
 
     def people(self) -> set[str]:
         """Surnames of people the article names in full somewhere."""
@@ -133,42 +150,41 @@ class _Finder:
         self.lang = lang
         self.code = code
         self.found: list[Found] = []
-
-    def _token_range(self, i: int, a: int, b: int) -> tuple[int, int]:
-        _, starts = self.paras.tokens(i)
-        return bisect_left(starts, a), bisect_left(starts, b)
+        self._people: set[str] | None = None
 
     def attribute(self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int) -> Attribution:
-        """Attribution of a quotation opening at `first` (paragraph, span) and closing at `last`."""
+        """Attribution of a quotation opening at `first` (paragraph, span) and closing at `last`: from
+        the rest of its sentence after it, else from its sentence before it."""
         people = self.people()
         pi, span = last
-        toks, _ = self.paras.tokens(pi)
         _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
-        lo, hi = self._token_range(pi, span.end, min(sentence_end, next_start))
-        found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(lo, hi)
+        toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
+        found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
         if found is not None and (found.speaker is not None or found.pronoun is not None):
             return found
         pi, span = first
-        toks, _ = self.paras.tokens(pi)
-        attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         sentence_start, _ = self.paras.sentence_at(pi, span.start)
-        lo, hi = self._token_range(pi, max(sentence_start, prev_end if pi == last[0] else 0), span.start)
-        return attributor.before(lo, hi) or found or attributor.subject(lo, hi) or Attribution()
+        start = max(sentence_start, prev_end if pi == last[0] else 0, span.start - BEFORE_CHARS)
+        toks, _ = self.paras.tokens(pi, start, span.start)
+        attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
+        return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
 
     def people(self) -> set[str]:
-        return self.paras.people() | {f.quote.speaker.split()[-1] for f in self.found if f.quote.speaker}
+        """Surnames the article gives in full, and the speakers found so far."""
+        if self._people is None:
+            self._people = set(self.paras.people())
+        return self._people
 
     def resolve(self, pi: int, pos: int, reach: int = RESOLVE_PARAGRAPHS) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences)."""
         people = self.people()
         for i in range(pi, max(pi - reach, -1), -1):
-            text = self.paras.texts[i]
-            toks, _ = self.paras.tokens(i)
             sentences = [s for s in self.paras.sentences(i) if i != pi or s[0] < pos]
             for a, b in reversed(sentences):
-                lo, hi = self._token_range(i, a, min(b, pos) if i == pi else b)
-                for run in runs(text, toks, self.lang, lo, hi):
+                b = min(b, pos) if i == pi else b
+                toks, _ = self.paras.tokens(i, a, b)
+                for run in self.paras.runs(i, a, b):
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
                     if is_person(run, toks, self.lang, people) and (" " in run.name or run.titled or
@@ -200,6 +216,8 @@ class _Finder:
         sentence_like = _sentence_like(inner)
         if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return
+        if speaker:
+            self.people().add(speaker.split()[-1])
         quote = Quote(text=inner, speaker=speaker, cue=found.cue)
         self.found.append(Found(quote, pi, span.start, sentence_like))
 
@@ -247,9 +265,8 @@ def find_quotes(article: Article, language: str | None = None) -> list[Quote]:
     return [f.quote for f in quotations(article, language)]
 
 
-def _overlap(quote: str, lede: str) -> float:
-    words = set(re.findall(r"\w+", quote.lower()))
-    return len(words & set(re.findall(r"\w+", lede.lower()))) / len(words) if words else 0.0
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
 
 
 def key_quotes(article: Article, k: int, lede: str = "", language: str | None = None,
@@ -258,7 +275,9 @@ def key_quotes(article: Article, k: int, lede: str = "", language: str | None = 
     if k <= 0:
         return []
     candidates = [f for f in (found if found is not None else quotations(article, language)) if f.quote.speaker]
-    candidates = [f for f in candidates if _overlap(f.quote.text, lede) < 0.8]
+    lede_words = _words(lede)
+    candidates = [f for f in candidates if len(_words(f.quote.text) & lede_words) < LEDE_OVERLAP * len(
+        _words(f.quote.text))]
 
     def substance(f: Found) -> float:
         words = len(f.quote.text.split())
