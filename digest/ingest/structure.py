@@ -43,7 +43,7 @@ def paragraphs_of(text: str) -> list[str]:
 
 
 def is_boilerplate(paragraph: str) -> bool:
-    return bool(_GENERIC_BOILERPLATE.search(paragraph) or boilerplate_pattern().search(paragraph))
+    return bool(boilerplate_pattern().match(paragraph) or _GENERIC_BOILERPLATE.match(paragraph))
 
 
 @cache

@@ -184,14 +184,14 @@ def is_person(run: Run, tokens: list[Token], lang: Language, people: set[str], n
 
 
 _UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
-_CAP_RUN = re.compile(rf"[{_UPPER}][\w’'-]*(?:\s+(?:[{_UPPER}][\w’'-]*|\w\.))+")
+CAP_RUN = re.compile(rf"[{_UPPER}][\w’'-]*(?:\s+(?:[{_UPPER}][\w’'-]*|\w\.))+")
 
 
 def people_in(text: str, lang: Language) -> set[str]:
     """Surnames of the people an article names in full (two capitalised words or more, after cutting
     articles and role words), so that a lone surname elsewhere is known to be a person."""
     found: set[str] = set()
-    for m in _CAP_RUN.finditer(text):
+    for m in CAP_RUN.finditer(text):
         words = m.group().split()
         while words and (words[0].lower() in lang.determiners or words[0].lower() in lang.stopwords
                          or is_role(words[0], lang)):

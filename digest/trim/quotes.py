@@ -18,7 +18,7 @@ from .attribution import Attribution, Attributor
 from .lang import Language, get
 from .language import detect, scores
 from .marks import Span, opens_with_quote, scan
-from .names import Run, Token, is_person, people_in, runs, tokenize
+from .names import CAP_RUN, Run, Token, is_person, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
@@ -32,8 +32,8 @@ FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none 
 import os
 KEEP = bool(os.environ.get("KEEP"))
 RESOLVE_PARAGRAPHS = 4
-AFTER_CHARS = 200  # an attribution after a quotation is within this many characters of it
-BEFORE_CHARS = 400  # and one before it, within this many
+AFTER_CHARS = 150  # an attribution after a quotation is within this many characters of it
+BEFORE_CHARS = 250  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
 ROLE_REACH = 2  # a role ("the minister") stands for a person named this many paragraphs back at most
 _DEFINITE = re.compile(r"(?i)(?:(?:the|le|la|les|der|die|das|el|los|las|il|lo|gli)\s|l[’'])")
@@ -114,6 +114,8 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
         capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
     if capitalised:
         return True
+    if any(w in lang.stopwords for w in re.findall(r"[^\W\d_]+", inner.lower())):
+        return False  # in the article's language
     hits = scores(inner)
     return hits.get(code, 0) == 0 and max(hits.values(), default=0) >= FOREIGN_HITS
 
@@ -181,8 +183,11 @@ class _Finder:
         people = self.people()
         for i in range(pi, max(pi - reach, -1), -1):
             sentences = [s for s in self.paras.sentences(i) if i != pi or s[0] < pos]
+            text = self.paras.texts[i]
             for a, b in reversed(sentences):
                 b = min(b, pos) if i == pi else b
+                if not CAP_RUN.search(text, a, b) and not any(p in text[a:b] for p in people):
+                    continue  # no full name and no known surname: nothing to tokenise
                 toks, _ = self.paras.tokens(i, a, b)
                 for run in self.paras.runs(i, a, b):
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
@@ -285,11 +290,9 @@ def key_quotes(article: Article, k: int, lede: str = "", language: str | None = 
         return size + (0.3 if f.sentence_like else 0.0) - 0.02 * f.paragraph
 
     ranked = sorted(candidates, key=substance, reverse=True)
-    chosen: list[Found] = []
-    speakers: set[str | None] = set()
-    for f in ranked:
-        if f.quote.speaker not in speakers:
-            chosen.append(f)
-            speakers.add(f.quote.speaker)
-    chosen += [f for f in ranked if f not in chosen]
+    first_by_speaker: dict[str | None, int] = {}
+    for n, f in enumerate(ranked):
+        first_by_speaker.setdefault(f.quote.speaker, n)
+    firsts = set(first_by_speaker.values())
+    chosen = [ranked[n] for n in sorted(firsts)] + [f for n, f in enumerate(ranked) if n not in firsts]
     return [f.quote for f in sorted(chosen[:k], key=lambda f: (f.paragraph, f.position))]

@@ -16,6 +16,7 @@ from .lang import Language, languages
 from .marks import scan
 
 _BOUNDARY = re.compile(r"[.!?…]+(?:[\"'”“»«’‘)\]]|[\u00a0\u202f ][»”])*(\s+)(?=[\"'“„«»‘‚(\[¿¡]?[\u00a0\u202f ]?[^\W_])")
+LAST_WORD_CHARS = 40  # the word before a period is looked for this far back, so the time stays linear
 _LAST_WORD = re.compile(r"([^\s(\[\"'“„«»‘‚]+)$")
 
 
@@ -39,7 +40,7 @@ def _is_boundary(text: str, stop: int, resume: int, abbreviations: frozenset[str
     """stop: where the end punctuation starts; resume: where the next sentence would start."""
     if text[stop] != ".":
         return True
-    word = _LAST_WORD.search(text, 0, stop)
+    word = _LAST_WORD.search(text, max(0, stop - LAST_WORD_CHARS), stop)
     last = word.group(1) if word else ""
     if not last:
         return True
