@@ -12,20 +12,20 @@ import re
 from functools import cache
 
 from digest.domain import Article
-from digest.trim.lang import boilerplate_pattern, languages
+from digest.trim.lang import boilerplate_phrases, languages
 from digest.trim.language import detect
 
 HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
+BOILERPLATE_CHARS = 200
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
-_GENERIC_BOILERPLATE = re.compile(
-    r"^\s*(?:[\w’']+ [+\-x×*] [\w’']+ =\s*\S*$"  # captcha: "sept + vingt ="
-    r"|(?:©|\(c\)\s)"
-    r"|https?://\S+$"
-    r"|[\W_]+$)",
-    re.I,
+_GENERIC_BOILERPLATE = (
+    r"[\w’']+ [+\-x×*] [\w’']+ =\s*\S*$",  # captcha: "sept + vingt ="
+    r"©|\(c\)\s",
+    r"https?://\S+$",
+    r"[\W_]+$",
 )
 _DATE = (
     r"(?:\d{1,2}(?:er|\.)?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"
@@ -42,8 +42,15 @@ def paragraphs_of(text: str) -> list[str]:
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
 
+@cache
+def _boilerplate() -> re.Pattern[str]:
+    alternatives = [*_GENERIC_BOILERPLATE, *boilerplate_phrases()]
+    return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
+
+
 def is_boilerplate(paragraph: str) -> bool:
-    return bool(boilerplate_pattern().match(paragraph) or _GENERIC_BOILERPLATE.match(paragraph))
+    """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short."""
+    return len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None
 
 
 @cache

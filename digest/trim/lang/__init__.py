@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -69,8 +68,6 @@ def get(code: str | None) -> Language | None:
     return languages().get((code or "").lower().split("-")[0].split("_")[0]) if code else None
 
 
-@cache
-def boilerplate_pattern() -> re.Pattern[str]:
-    """One pattern for every language's boilerplate, so a paragraph is tested once."""
-    alternatives = [p for lang in languages().values() for p in lang.boilerplate]
-    return re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in alternatives) + ")", re.I)
+def boilerplate_phrases() -> list[str]:
+    """Every language's boilerplate expressions, for one pattern that tests a paragraph once."""
+    return [p for lang in languages().values() for p in lang.boilerplate]
