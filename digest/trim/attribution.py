@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .lang import Language
 from .names import ARTICLES as _ARTICLES
-from .names import Token, is_person, run_at
+from .names import Token, is_person, is_role, run_at
 
 # auxiliaries and adverbs that sit between a speaker and a cue verb
 _BETWEEN = frozenset(
@@ -321,7 +321,8 @@ class Attributor:
             return Attribution(speaker=person, weak=not cued)
         if self.tokens[lo].lower in _ARTICLES and self.tokens[lo].lower not in _OBLIQUE:
             role = self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
-            if role is not None and role.speaker:
+            head = role.speaker.split()[-1] if role is not None and role.speaker else ""
+            if head and (cued or head[:1].isupper() or is_role(head, self.lang)):  # not "The sign read"
                 return Attribution(speaker=role.speaker, weak=not cued)
         if cued and self.tokens[lo].is_cap:
             role = self._name_right(lo, i)  # Einer der 13 beteiligten Feuerwehrmänner sagte: „…“

@@ -99,7 +99,8 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
     """Names of things and titles of works in quotation marks: „Union pour un Mouvement Populaire“."""
     words = inner.split()
     preceding = re.findall(r"[^\W\d_]+", before[-40:].lower())
-    if preceding and preceding[-1] in lang.name_nouns or preceding[-2:] in (["sich", "selbst"], ["sich", "als"]):
+    adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
+    if adjacent and (preceding[-1] in lang.name_nouns or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])):
         return True  # the book “…”, unter dem Motto „…“, das sich selbst „…“ nennt
     if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
         return False
@@ -290,9 +291,9 @@ def key_quotes(article: Article, k: int, lede: str = "", language: str | None = 
         return size + (0.3 if f.sentence_like else 0.0) - 0.02 * f.paragraph
 
     ranked = sorted(candidates, key=substance, reverse=True)
-    first_by_speaker: dict[str | None, int] = {}
+    first_by_speaker: dict[str, int] = {}
     for n, f in enumerate(ranked):
-        first_by_speaker.setdefault(f.quote.speaker, n)
+        first_by_speaker.setdefault(f.quote.speaker.split()[-1], n)  # "Ann Lee" and "Lee" are one speaker
     firsts = set(first_by_speaker.values())
     chosen = [ranked[n] for n in sorted(firsts)] + [f for n, f in enumerate(ranked) if n not in firsts]
     return [f.quote for f in sorted(chosen[:k], key=lambda f: (f.paragraph, f.position))]
