@@ -28,10 +28,12 @@ _GENERIC_BOILERPLATE = (
     r"[\W_]+$",
 )
 _DATE = (
-    r"(?:\d{1,2}(?:er|\.)?\s+[^\W\d_]{3,10}\.?\s+\d{4}|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"
+    r"(?:\d{1,2}(?:er|\.|º)?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?\d{4}"  # 12 août 2024, 14 de marzo de 2024
+    r"|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}"  # Nov. 13, 2024
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"  # 13.11.2024
 )
 _DATELINE_PARAGRAPH = re.compile(
-    rf"^(?:[^\W\d_]+\s+){{0,4}}{_DATE}(?:\s*(?:[,à-]|at|um|alle|a las)?\s*\d{{1,2}}[:.h]\d{{2}}\s*\w*)?\.?$", re.I
+    rf"^(?:[^\W\d_]+,?\s+){{0,4}}{_DATE}(?:\s*(?:[,à-]|at|um|alle|a las)?\s*\d{{1,2}}[:.h]\d{{2}}\s*\w*)?\.?$", re.I
 )
 _DATELINE_PREFIX = re.compile(r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+")
 _CREDIT_MARKERS = re.compile(r"(?:getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/|photo|foto|crédit|credit)", re.I)
@@ -119,6 +121,8 @@ def parse_plain_text(text: str) -> Article:
             caption = f"{caption} {p}" if caption else p
     body = paras[title_at + 1 :]
     while body:
+        if _DATELINE_PARAGRAPH.match(body[0]):
+            break
         if _is_byline(body[0]):
             byline = byline or body[0]
             body = body[1:]

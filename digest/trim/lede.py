@@ -7,6 +7,7 @@ from digest.domain import Article
 from .language import detect
 from .sentences import sentence_spans
 
+CHARS_PER_WORD = 40
 MIN_WORDS = 12  # shorter paragraphs are bylines, datelines, subheads or teasers, not the story's start
 
 
@@ -27,6 +28,7 @@ def cut(text: str, budget: int, language: str | None = None) -> str:
     """Whole sentences within the budget; a first sentence over it is cut at a word with an ellipsis."""
     if budget <= 0:
         return ""
+    text = text[: max(budget * CHARS_PER_WORD, 1000)]  # never more than the budget could use
     kept_end, used = 0, 0
     for start, end in sentence_spans(text, language):
         n = len(text[start:end].split())

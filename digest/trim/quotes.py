@@ -22,6 +22,7 @@ from .names import CAP_RUN, Run, Token, is_person, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
+MAX_CHARS = 200_000
 _ADJECTIVE = ("e", "en", "er", "es", "em")
 _ABBREVIATION_AFTER = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[a-z]?\)")
 _LISTED = re.compile(r"[“”»«\"]\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*$")
@@ -148,8 +149,8 @@ def _clean(text: str) -> str:
 
 
 class _Finder:
-    def __init__(self, article: Article, code: str, lang: Language):
-        self.paras = _Paragraphs(article.paragraphs, lang)
+    def __init__(self, paragraphs: list[str], code: str, lang: Language):
+        self.paras = _Paragraphs(paragraphs, lang)
         self.lang = lang
         self.code = code
         self.found: list[Found] = []
@@ -237,7 +238,8 @@ class _Finder:
             if carry is not None:
                 parts, first = carry
                 carry = None
-                if opens_with_quote(text):
+                opener = texts[first[0]][first[1].start]
+                if opens_with_quote(text) and text[lead] == opener:  # the same mark opens each paragraph
                     if spans and spans[0].start == lead:
                         span = spans.pop(0)
                         parts.append(text[span.start + 1 : span.end - 1])
@@ -259,12 +261,26 @@ class _Finder:
         return self.found
 
 
+def _bounded(paragraphs: list[str]) -> list[str]:
+    """The paragraphs within the first MAX_CHARS characters: no news story is longer, and a 20 MB text
+    costs no more than one of MAX_CHARS."""
+    kept, used = [], 0
+    for p in paragraphs:
+        if used + len(p) > MAX_CHARS:
+            kept.append(p[: MAX_CHARS - used])
+            break
+        kept.append(p)
+        used += len(p)
+    return kept
+
+
 def quotations(article: Article, language: str | None = None) -> list[Found]:
-    """Every direct quotation of an article, in order of appearance."""
-    code = language or article.language or detect(article.text) or "en"
+    """Every direct quotation of an article, in order of appearance (within its first MAX_CHARS)."""
+    paragraphs = _bounded(article.paragraphs)
+    code = language or article.language or detect(" ".join(paragraphs[:8])) or "en"
     lang = get(code) or get("en")
     assert lang is not None
-    return _Finder(article, code, lang).run()
+    return _Finder(paragraphs, code, lang).run()
 
 
 def find_quotes(article: Article, language: str | None = None) -> list[Quote]:
