@@ -111,7 +111,9 @@ def german(split: str, errors: bool) -> bool:
                 ok = any(same_speaker(found[i].speaker, s) for s in speakers)
                 named_right += ok
                 if errors and not ok:
-                    print(f"  speaker {doc['id']}: {found[i].speaker!r} for {speakers}: {found[i].text[:60]!r}")
+                    print(
+                        f"  speaker {doc['id']}: {found[i].speaker!r} for {speakers}: {found[i].text[:60]!r}"
+                    )
         if errors:
             hit_f, hit_g = {i for i, _ in pairs}, {j for _, j in pairs}
             for i, q in enumerate(found):
@@ -169,8 +171,10 @@ def fixtures(errors: bool) -> bool:
     share = quotes_right / quotes_total if quotes_total else 0.0
     print(f"Fixtures ({n} articles, {quotes_total} quotations):")
     print(f"  titles {titles}/{n}  languages {languages}/{n}  ledes {ledes}/{n}")
-    print(f"  quotations found with the right speaker {quotes_right}/{quotes_total} = {share:.3f} (target 0.95)"
-          f"; {extra} found that are not quotations")
+    print(
+        f"  quotations found with the right speaker {quotes_right}/{quotes_total} = {share:.3f} (target 0.95)"
+        f"; {extra} found that are not quotations"
+    )
     return titles == languages == ledes == n and share >= 0.95
 
 

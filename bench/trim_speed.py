@@ -28,7 +28,7 @@ from digest.trim.quotes import find_quotes  # noqa: E402
 FIXTURES = REPO / "tests" / "fixtures" / "trim"
 TARGET_BYTES = 5000
 QUOTED_SHARE = 0.3
-QUOTE_MARKS = "«»„“”\"‘’"
+QUOTE_MARKS = '«»„“”"‘’'
 
 
 def corpus(n: int, seed: int = 7) -> list[str]:
@@ -72,8 +72,11 @@ def main() -> int:
     run_once(articles[:50])  # warm caches (language data, compiled patterns)
     rates = [run_once(articles) for _ in range(args.runs)]
     median = statistics.median(rates)
-    print(f"Trim speed: {len(articles)} articles of {size / 1000:.1f} KB and {quotes:.1f} quotations on average, "
-          f"{args.runs} runs")
+    print(
+        f"Trim speed: {len(articles)} articles of {size / 1000:.1f} KB and {quotes:.1f} quotations "
+        "on average, "
+        f"{args.runs} runs"
+    )
     print(f"  runs: {', '.join(f'{r:,.0f}' for r in rates)} articles/s")
     print(f"  median {median:,.0f} articles/s (target 1,000) — {'met' if median >= 1000 else 'NOT met'}")
     return 0 if median >= 1000 else 1

@@ -8,8 +8,10 @@ from digest.ingest.structure import parse_plain_text
 from digest.trim import trim
 from digest.trim.quotes import find_quotes
 
-PARAGRAPH = ("“This is about the nurse who finishes at midnight and has no way home,” said councillor Amira Shah. "
-             "The council voted on Tuesday to fund a late-night bus network for shift workers.")
+PARAGRAPH = (
+    "“This is about the nurse who finishes at midnight and has no way home,” said councillor Amira Shah. "
+    "The council voted on Tuesday to fund a late-night bus network for shift workers."
+)
 
 
 def timed(text: str) -> float:
@@ -25,7 +27,9 @@ def test_a_20_mb_article_is_trimmed_in_linear_time():
     assert len(big.encode()) > 20_000_000
     t_small, t_big = timed(small), timed(big)
     assert t_big < 30
-    assert t_big < 100 * max(t_small, 0.05)  # 220 times the text; quotations are sought in its first 200,000 characters
+    assert t_big < 100 * max(
+        t_small, 0.05
+    )  # 220 times the text; quotations are sought in its first 200,000 characters
 
 
 def test_a_20_mb_paragraph_without_breaks_is_linear():
@@ -36,7 +40,7 @@ def test_a_20_mb_paragraph_without_breaks_is_linear():
 
 
 def test_ten_thousand_quotation_marks():
-    for marks in ("\"" * 10_000, "«" * 10_000, "„“" * 5_000, "“ ” " * 5_000, "' " * 10_000, "‘’" * 5_000):
+    for marks in ('"' * 10_000, "«" * 10_000, "„“" * 5_000, "“ ” " * 5_000, "' " * 10_000, "‘’" * 5_000):
         start = time.perf_counter()
         brief = trim(parse_plain_text(f"Title of the piece\n\n{marks}\n\n{PARAGRAPH}"))
         assert time.perf_counter() - start < 5
@@ -52,11 +56,15 @@ def test_ten_thousand_short_quotations_in_one_paragraph():
 
 
 def test_unbalanced_quotation_marks_give_a_best_effort_result():
-    text = ("Title of the piece\n\n“This opens and never closes, said someone.\n\n"
-            "« Ceci ferme » mais « ceci non.\n\n" + PARAGRAPH + "\n\n„Ende ohne Anfang“ und ein „offenes Ende")
+    text = (
+        "Title of the piece\n\n“This opens and never closes, said someone.\n\n"
+        "« Ceci ferme » mais « ceci non.\n\n" + PARAGRAPH + "\n\n„Ende ohne Anfang“ und ein „offenes Ende"
+    )
     article = parse_plain_text(text)
     quotes = find_quotes(article, "en")
-    assert [q.text for q in quotes] == ["This is about the nurse who finishes at midnight and has no way home"]
+    assert [q.text for q in quotes] == [
+        "This is about the nurse who finishes at midnight and has no way home"
+    ]
 
 
 def test_binary_looking_text_does_not_crash():

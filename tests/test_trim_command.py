@@ -8,10 +8,12 @@ import pytest
 from digest.trim.command import run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "articles" / "000_587257c50a9a4e63.txt"
-EN = ("Council approves late-night buses\n\n"
-      "The council voted on Tuesday to fund a late-night bus network. It ends a dispute of two years.\n\n"
-      "“This is about the nurse who finishes at midnight,” said councillor Amira Shah.\n\n"
-      "“Nobody has shown me the passenger numbers that justify it,” said councillor Tom Bright.\n")
+EN = (
+    "Council approves late-night buses\n\n"
+    "The council voted on Tuesday to fund a late-night bus network. It ends a dispute of two years.\n\n"
+    "“This is about the nurse who finishes at midnight,” said councillor Amira Shah.\n\n"
+    "“Nobody has shown me the passenger numbers that justify it,” said councillor Tom Bright.\n"
+)
 
 
 def trim_json(capsys, paths, **options):
@@ -25,8 +27,11 @@ def trim_json(capsys, paths, **options):
 @pytest.fixture
 def folder(tmp_path):
     (tmp_path / "b.txt").write_text(EN, encoding="utf-8")
-    (tmp_path / "a.md").write_text("---\ntitle: Notes\n---\n\nA short note about the buses and the night shift "
-                                   "workers who will use them from March onwards.\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Notes\n---\n\nA short note about the buses and the night shift "
+        "workers who will use them from March onwards.\n",
+        encoding="utf-8",
+    )
     (tmp_path / "skip.pdf").write_bytes(b"%PDF")
     return tmp_path
 
@@ -35,7 +40,9 @@ def test_json_lines_have_the_contract_fields_in_input_order(capsys, folder):
     status, records, _ = trim_json(capsys, [SAMPLE, folder])
     assert status == 0
     assert [Path(r["source"]).name for r in records] == [SAMPLE.name, "a.md", "b.txt"]
-    assert all(set(r) == {"source", "title", "language", "lede", "byline", "caption", "quotes"} for r in records)
+    assert all(
+        set(r) == {"source", "title", "language", "lede", "byline", "caption", "quotes"} for r in records
+    )
     sample = records[0]
     assert sample["language"] == "fr" and sample["byline"] == "Milos Schmidt"
     assert set(sample["quotes"][0]) == {"text", "speaker", "cue"}

@@ -30,7 +30,9 @@ def test_every_convention(text, inner):
 
 def test_nested_quotations_give_the_outer_one():
     assert quoted("Er sagte: „Sie riefen ‚Hilfe‘ und liefen.“") == ["Sie riefen ‚Hilfe‘ und liefen."]
-    assert quoted("« On nous répète “soyez prêts”, mais non. »") == [" On nous répète “soyez prêts”, mais non. "]
+    assert quoted("« On nous répète “soyez prêts”, mais non. »") == [
+        " On nous répète “soyez prêts”, mais non. "
+    ]
 
 
 def test_apostrophes_are_not_quotation_marks():

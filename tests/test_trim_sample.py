@@ -18,14 +18,22 @@ def article():
 
 def test_title_language_and_lede(article):
     brief = trim(article)
-    assert brief.title == "Blinken à Bruxelles alors que l’Ukraine fait face à l’incertitude avec le retour de Trump"
+    assert (
+        brief.title
+        == "Blinken à Bruxelles alors que l’Ukraine fait face à l’incertitude avec le retour de Trump"
+    )
     assert brief.language == "fr"
     assert brief.lede.startswith("Le secrétaire d’État américain Antony Blinken s’est rendu à Bruxelles")
 
 
 def test_lede_holds_no_caption_credit_or_comment_form(article):
     lede = trim(article, lede_words=200).lede
-    for foreign in ("United States Secretary of State", "Milos Schmidt", "Laisser un commentaire", "sept + vingt"):
+    for foreign in (
+        "United States Secretary of State",
+        "Milos Schmidt",
+        "Laisser un commentaire",
+        "sept + vingt",
+    ):
         assert foreign not in lede
     assert article.caption.startswith("United States Secretary of State Antony Blinken speaks")
     assert all("commentaire" not in p and "vingt =" not in p for p in article.paragraphs)

@@ -5,18 +5,32 @@ import pytest
 from digest.ingest.pages import parse_html
 from digest.ingest.structure import is_boilerplate, parse_plain_text
 
-BODY = ("The council voted on Tuesday to fund a late-night bus network for shift workers across the city, "
-        "ending a dispute that had lasted two years.")
+BODY = (
+    "The council voted on Tuesday to fund a late-night bus network for shift workers across the city, "
+    "ending a dispute that had lasted two years."
+)
 
 
 @pytest.mark.parametrize(
     "line",
     [
-        "Leave a comment", "Share this article", "Read more: How the crisis unfolded", "Sign up for our newsletter",
-        "Laisser un commentaire", "sept + vingt =", "Lire aussi : Les usagers face aux grèves", "Partager sur Facebook",
-        "Artikel teilen", "Lesen Sie auch: Die Geschichte", "Ihre E-Mail-Adresse wird nicht veröffentlicht.",
-        "Deja un comentario", "Lee también: Qué cambia", "Compartir en Twitter",
-        "Lascia un commento", "Leggi anche: La storia infinita", "Condividi su Facebook",
+        "Leave a comment",
+        "Share this article",
+        "Read more: How the crisis unfolded",
+        "Sign up for our newsletter",
+        "Laisser un commentaire",
+        "sept + vingt =",
+        "Lire aussi : Les usagers face aux grèves",
+        "Partager sur Facebook",
+        "Artikel teilen",
+        "Lesen Sie auch: Die Geschichte",
+        "Ihre E-Mail-Adresse wird nicht veröffentlicht.",
+        "Deja un comentario",
+        "Lee también: Qué cambia",
+        "Compartir en Twitter",
+        "Lascia un commento",
+        "Leggi anche: La storia infinita",
+        "Condividi su Facebook",
         "© 2024 Harbour Times. All rights reserved.",
     ],
 )
@@ -64,8 +78,15 @@ def test_byline_dateline_and_credit_after_the_title():
     assert article.paragraphs == [BODY]
 
 
-@pytest.mark.parametrize("dateline", ["Publié le 12 août 2024 à 08h15", "Santiago, 14 de marzo de 2024",
-                                      "Palermo, 20 luglio 2024", "Nov. 13, 2024"])
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Publié le 12 août 2024 à 08h15",
+        "Santiago, 14 de marzo de 2024",
+        "Palermo, 20 luglio 2024",
+        "Nov. 13, 2024",
+    ],
+)
 def test_date_paragraphs_are_datelines(dateline):
     article = parse_plain_text(f"Council approves late-night buses\n\n{dateline}\n\n{BODY}")
     assert article.dateline == dateline
@@ -82,7 +103,8 @@ def test_html_title_without_site_name_and_description_as_standfirst():
         "<html><head><title>Council approves late-night buses | Leeds Post</title>"
         '<meta name="description" content="Shift workers will get buses home after midnight from March.">'
         f"</head><body><article><h1>Council approves late-night buses</h1><p>{BODY}</p>"
-        "<p>“This is about the nurse who finishes at midnight,” said councillor Amira Shah.</p></article></body></html>"
+        "<p>“This is about the nurse who finishes at midnight,” said councillor Amira Shah.</p>"
+        "</article></body></html>"
     )
     article = parse_html(html)
     assert article.title == "Council approves late-night buses"

@@ -16,8 +16,9 @@ _SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–�
 
 
 def _extract(html: str, url: str | None) -> dict:
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False)
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
     if doc is None:
         return {}
     return doc if isinstance(doc, dict) else doc.as_dict()

@@ -28,15 +28,22 @@ _GENERIC_BOILERPLATE = (
     r"[\W_]+$",
 )
 _DATE = (
-    r"(?:\d{1,2}(?:er|\.|º)?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?\d{4}"  # 12 août 2024, 14 de marzo de 2024
+    # 12 août 2024, 14 de marzo de 2024
+    r"(?:\d{1,2}(?:er|\.|º)?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?\d{4}"
     r"|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}"  # Nov. 13, 2024
     r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"  # 13.11.2024
 )
 _DATELINE_PARAGRAPH = re.compile(
-    rf"^(?:[^\W\d_]+,?\s+){{0,4}}{_DATE}(?:\s*(?:[,à-]|at|um|alle|a las)?\s*\d{{1,2}}[:.h]\d{{2}}\s*\w*)?\.?$", re.I
+    rf"^(?:[^\W\d_]+,?\s+){{0,4}}{_DATE}"
+    r"(?:\s*(?:[,à-]|at|um|alle|a las)?\s*\d{1,2}[:.h]\d{2}\s*\w*)?\.?$",
+    re.I,
 )
-_DATELINE_PREFIX = re.compile(r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+")
-_CREDIT_MARKERS = re.compile(r"(?:getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/|photo|foto|crédit|credit)", re.I)
+_DATELINE_PREFIX = re.compile(
+    r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
+)
+_CREDIT_MARKERS = re.compile(
+    r"(?:getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/|photo|foto|crédit|credit)", re.I
+)
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -57,8 +64,10 @@ def is_boilerplate(paragraph: str) -> bool:
 
 @cache
 def _byline_pattern() -> re.Pattern[str]:
-    """"By Jane Doe", "Par Jean Dupont", "Foto: dpa": every language's byline and credit openings."""
-    prefixes = sorted({p for lang in languages().values() for p in lang.byline_prefixes}, key=len, reverse=True)
+    """ "By Jane Doe", "Par Jean Dupont", "Foto: dpa": every language's byline and credit openings."""
+    prefixes = sorted(
+        {p for lang in languages().values() for p in lang.byline_prefixes}, key=len, reverse=True
+    )
     alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r"\s") for p in prefixes)
     return re.compile(rf"^(?:{alternatives})", re.I)
 
@@ -68,8 +77,11 @@ def _is_byline(p: str) -> bool:
     words = p.split()
     if _byline_pattern().match(p):
         return len(words) <= 12
-    return len(words) <= CREDIT_WORDS and not _END.search(p) and all(w[:1].isupper() or not w[:1].isalpha()
-                                                                       for w in words)
+    return (
+        len(words) <= CREDIT_WORDS
+        and not _END.search(p)
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    )
 
 
 def _is_credit(p: str) -> bool:
@@ -109,8 +121,14 @@ def parse_plain_text(text: str) -> Article:
         return Article(title="", paragraphs=[])
     language = detect(" ".join(p for p in paras[:12] if not _is_title(p)))
     head = paras[:HEAD]
-    title_at = next((i for i, p in enumerate(head) if _is_title(p) and not _is_byline(p)
-                     and (i == len(head) - 1 or not _is_caption(p, language))), None)
+    title_at = next(
+        (
+            i
+            for i, p in enumerate(head)
+            if _is_title(p) and not _is_byline(p) and (i == len(head) - 1 or not _is_caption(p, language))
+        ),
+        None,
+    )
     if title_at is None:
         title_at = next((i for i, p in enumerate(head) if _is_title(p)), 0)
     caption = byline = None

@@ -9,7 +9,9 @@ from .quotes import key_quotes, quotations
 
 def article_language(article: Article) -> str | None:
     """The article's language as given, else as detected from its text."""
-    return article.language or detect(" ".join([article.title, article.standfirst or "", *article.paragraphs[:8]]))
+    return article.language or detect(
+        " ".join([article.title, article.standfirst or "", *article.paragraphs[:8]])
+    )
 
 
 def trim(article: Article, *, lede_words: int = 60, max_quotes: int = 1) -> Brief:

@@ -83,8 +83,10 @@ class Attributor:
     def _aux_start(self, k: int, lo: int) -> int:
         """The first token of the verb group ending at the cue verb k (a déclaré, a-t-il ajouté)."""
         aux = k
-        while aux > lo and (self._inverted(aux - 1) is not None or (
-                self.tokens[aux - 1].lower in _BETWEEN and self._pronoun(aux - 1) is None)):
+        while aux > lo and (
+            self._inverted(aux - 1) is not None
+            or (self.tokens[aux - 1].lower in _BETWEEN and self._pronoun(aux - 1) is None)
+        ):
             aux -= 1
         return aux
 
@@ -103,9 +105,16 @@ class Attributor:
         if j >= hi:
             return None
         k = j + 1 if toks[j].lower in _ARTICLES else j  # Der 23-jährige Sportler
-        while k < hi and k - j < 4 and toks[k].is_word and not toks[k].is_cap and (
-                toks[k].lower in _ARTICLES or (toks[k].lower not in lang.stopwords
-                                               and toks[k].lower not in lang.determiners)):
+        while (
+            k < hi
+            and k - j < 4
+            and toks[k].is_word
+            and not toks[k].is_cap
+            and (
+                toks[k].lower in _ARTICLES
+                or (toks[k].lower not in lang.stopwords and toks[k].lower not in lang.determiners)
+            )
+        ):
             k += 1  # articles and adjectives before a name or a capitalised noun
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
         article = toks[j].lower in _ARTICLES and toks[j].lower not in _OBLIQUE
@@ -131,8 +140,11 @@ class Attributor:
 
     def _run_ending_at(self, i: int, lo: int) -> int:
         start = i
-        while start - 1 >= lo and (self.tokens[start - 1].is_cap or self.tokens[start - 1].text == "."
-                                   or self.tokens[start - 1].lower in self.lang.particles):
+        while start - 1 >= lo and (
+            self.tokens[start - 1].is_cap
+            or self.tokens[start - 1].text == "."
+            or self.tokens[start - 1].lower in self.lang.particles
+        ):
             start -= 1
         while start < i and not self.tokens[start].is_word:
             start += 1
@@ -162,7 +174,7 @@ class Attributor:
         if gender is not None:
             return Attribution(pronoun=gender)
         if toks[i].text == ",":
-            # an apposition: "Andres Granier, der Gouverneur von Tabasco, sagte" / "the chief, Mark Rutte, said"
+            # an apposition: "the chief, Mark Rutte, said"
             comma = next((c for c in range(i - 1, lo - 1, -1) if toks[c].text == ","), None)
             if comma is not None:
                 outer = self._first_person(lo, comma)
@@ -182,8 +194,12 @@ class Attributor:
                 return None
             # a role that opens its clause: "Der Staatsanwalt sagte", not "In der Unionsfraktion sagte"
             article = start if toks[start].lower in _ARTICLES else start - 1
-            if article >= lo and toks[article].lower in _ARTICLES and toks[article].lower not in _OBLIQUE and (
-                    article == lo or not toks[article - 1].is_word):
+            if (
+                article >= lo
+                and toks[article].lower in _ARTICLES
+                and toks[article].lower not in _OBLIQUE
+                and (article == lo or not toks[article - 1].is_word)
+            ):
                 return Attribution(speaker=self._span(article, i))
             return None
         if not roles:
@@ -230,7 +246,9 @@ class Attributor:
         for k in range(i, min(hi, i + MAX_GAP)):
             if toks[k].is_word and self._is_cue(k):
                 return self._around_cue(k, i, hi)
-            if toks[k - 1].text == "," and (toks[k].lower in lang.inverted_cues or toks[k].lower in lang.cue_preps):
+            if toks[k - 1].text == "," and (
+                toks[k].lower in lang.inverted_cues or toks[k].lower in lang.cue_preps
+            ):
                 found = self._name_right(k + 1, hi)  # „…“ beenden, so Rice.
                 if found is not None:
                     return Attribution(found.speaker, toks[k].text, found.pronoun, role=found.role)
@@ -276,7 +294,9 @@ class Attributor:
             if phrase_end is not None:
                 found = self._name_right(phrase_end, i)
                 if found is not None:
-                    return Attribution(found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role)
+                    return Attribution(
+                        found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role
+                    )
             if tok.lower in lang.cue_preps and tok.lower != "zufolge":
                 found = self._name_right(k + 1, i)
                 if found is not None:
@@ -294,7 +314,11 @@ class Attributor:
                     run = run_at(self.text, toks, k + 1, lang, i)
                     if run is not None and is_person(run, toks, lang, self.people, next_to_cue=True):
                         return Attribution(run.name, cue, None)
-                for found in (self._name_left(aux, lo), self._name_right(k + 1, i), self.subject(lo, aux, cued=True)):
+                for found in (
+                    self._name_left(aux, lo),
+                    self._name_right(k + 1, i),
+                    self.subject(lo, aux, cued=True),
+                ):
                     if found is not None:
                         return Attribution(found.speaker, cue, found.pronoun, role=found.role)
                 person = self._first_person(lo, aux)
@@ -314,7 +338,11 @@ class Attributor:
             return Attribution(pronoun=gender)
         if cued:
             run = run_at(self.text, self.tokens, lo, self.lang, i)
-            if run is not None and not run.governed and is_person(run, self.tokens, self.lang, self.people, True):
+            if (
+                run is not None
+                and not run.governed
+                and is_person(run, self.tokens, self.lang, self.people, True)
+            ):
                 return Attribution(speaker=run.name)  # Stoiber hatte … betont: „…“
         person = self._first_person(lo, min(i, lo + SUBJECT_REACH))
         if person is not None:

@@ -27,7 +27,9 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES))
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            )
         else:
             files.append(path)
     return files
@@ -51,8 +53,9 @@ def _summary(path: Path, brief: Brief, quotes: list[Quote]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def trim_file(path: Path, *, lede_words: int, max_quotes: int, all_quotes: bool,
-              language: str | None) -> tuple[Brief, list[Quote]]:
+def trim_file(
+    path: Path, *, lede_words: int, max_quotes: int, all_quotes: bool, language: str | None
+) -> tuple[Brief, list[Quote]]:
     article: Article = read_article(path)
     if language:
         article.language = language.lower()
@@ -62,13 +65,20 @@ def trim_file(path: Path, *, lede_words: int, max_quotes: int, all_quotes: bool,
 
 
 def run(
-    paths: list[Path], *, as_json: bool, lede_words: int, max_quotes: int, all_quotes: bool, language: str | None
+    paths: list[Path],
+    *,
+    as_json: bool,
+    lede_words: int,
+    max_quotes: int,
+    all_quotes: bool,
+    language: str | None,
 ) -> int:
     failures = 0
     for path in expand(paths):
         try:
-            brief, quotes = trim_file(path, lede_words=lede_words, max_quotes=max_quotes,
-                                      all_quotes=all_quotes, language=language)
+            brief, quotes = trim_file(
+                path, lede_words=lede_words, max_quotes=max_quotes, all_quotes=all_quotes, language=language
+            )
         except (OSError, ValueError) as exc:
             print(f"{path}: {exc}", file=sys.stderr)
             failures += 1

@@ -17,7 +17,7 @@ MAX_DEPTH = 6
 
 # opener -> the closers that end it
 _CLOSERS: dict[str, str] = {
-    "„": "“”\"",
+    "„": '“”"',
     "“": "”",
     "«": "»",
     "»": "«",

@@ -15,7 +15,8 @@ from functools import cache, lru_cache
 from .lang import Language
 
 ARTICLES = frozenset(
-    "the a an le la les l l’ l' un une der die das des dem den ein eine einer eines einem einen el los las una "
+    "the a an le la les l l’ l' un une der die das des dem den ein eine einer eines einem einen "
+    "el los las una "
     "il lo gli i uno un’ un'".split()
 )
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
@@ -57,13 +58,19 @@ class Run:
 
 def _is_preposition(word: str, lang: Language) -> bool:
     """Function words that are neither articles nor pronouns: prepositions, mostly."""
-    return (word in lang.determiners or word in lang.stopwords) and word not in ARTICLES and \
-        word not in lang.pronouns
+    return (
+        (word in lang.determiners or word in lang.stopwords)
+        and word not in ARTICLES
+        and word not in lang.pronouns
+    )
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of text[start:end], with offsets into text."""
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, len(text) if end is None else end)]
+    return [
+        Token(m.group(), m.start(), m.end())
+        for m in TOKEN.finditer(text, start, len(text) if end is None else end)
+    ]
 
 
 def is_role(word: str, lang: Language) -> bool:
@@ -118,7 +125,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     before = tokens[i - 1].lower if i else ""
     after_article = before in lang.determiners
     governed = _is_preposition(before, lang) or (
-        i > 1 and before in ARTICLES and _is_preposition(tokens[i - 2].lower, lang))
+        i > 1 and before in ARTICLES and _is_preposition(tokens[i - 2].lower, lang)
+    )
     words = [k for k in range(i, last + 1) if tokens[k].is_word]
     titled = False
     after_number = i > 0 and tokens[i - 1].text[0].isdigit()
@@ -127,8 +135,11 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     if 0 <= last_role < len(words) - 1:
         titled = True  # NATO Secretary General Mark Rutte, Webers Kollege Jonas Hartmann
         words = words[last_role + 1 :]
-    while words and (is_role(tokens[words[0]].text, lang) or tokens[words[0]].lower in lang.determiners
-                     or tokens[words[0]].lower in lang.stopwords):
+    while words and (
+        is_role(tokens[words[0]].text, lang)
+        or tokens[words[0]].lower in lang.determiners
+        or tokens[words[0]].lower in lang.stopwords
+    ):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
         titled = titled or is_role(tokens[words[0]].text, lang)
         governed = governed or _is_preposition(tokens[words[0]].lower, lang)
@@ -141,7 +152,11 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
         return Run(i, last, None, tokens[i].start, tokens[last].end, after_article, titled, governed)
     start_tok = words[0]
     # keep an honorific written just before the name (M. Macron, Frau Merkel)
-    if start_tok - 2 >= i and tokens[start_tok - 1].text == "." and tokens[start_tok - 2].lower in lang.honorifics:
+    if (
+        start_tok - 2 >= i
+        and tokens[start_tok - 1].text == "."
+        and tokens[start_tok - 2].lower in lang.honorifics
+    ):
         start_tok, titled = start_tok - 2, True
     elif start_tok - 1 >= i and tokens[start_tok - 1].lower in lang.honorifics:
         start_tok, titled = start_tok - 1, True
@@ -164,7 +179,9 @@ def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | 
     return found
 
 
-def is_person(run: Run, tokens: list[Token], lang: Language, people: set[str], next_to_cue: bool = False) -> bool:
+def is_person(
+    run: Run, tokens: list[Token], lang: Language, people: set[str], next_to_cue: bool = False
+) -> bool:
     """Whether a run names a person rather than a thing, a place or a capitalised common word.
 
     Two words or more, a title before it, or a surname the article gives in full elsewhere make a
@@ -179,7 +196,7 @@ def is_person(run: Run, tokens: list[Token], lang: Language, people: set[str], n
         return False
     if lang.code == "de":
         return next_to_cue and run.name_start == tokens[run.first].start
-    initial = run.first == 0 or tokens[run.first - 1].text in ".!?:;„“”\"«»"
+    initial = run.first == 0 or tokens[run.first - 1].text in '.!?:;„“”"«»'
     return next_to_cue or not initial
 
 
@@ -193,10 +210,16 @@ def people_in(text: str, lang: Language) -> set[str]:
     found: set[str] = set()
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
-        while words and (words[0].lower() in lang.determiners or words[0].lower() in lang.stopwords
-                         or is_role(words[0], lang)):
+        while words and (
+            words[0].lower() in lang.determiners
+            or words[0].lower() in lang.stopwords
+            or is_role(words[0], lang)
+        ):
             words.pop(0)
-        if len(words) >= 2 and (lang.code != "de" or m.start() == 0 or text[m.start() - 2 : m.start()].strip()
-                                not in lang.determiners):
+        if len(words) >= 2 and (
+            lang.code != "de"
+            or m.start() == 0
+            or text[m.start() - 2 : m.start()].strip() not in lang.determiners
+        ):
             found.add(words[-1].rstrip(".,"))
     return found

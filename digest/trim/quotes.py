@@ -30,8 +30,6 @@ _LISTED_AFTER = re.compile(r"\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*[�
 NAME_WORDS = 14  # a capitalised quoted term after an article this long or shorter is a name or a title
 NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
-import os
-KEEP = bool(os.environ.get("KEEP"))
 RESOLVE_PARAGRAPHS = 4
 AFTER_CHARS = 150  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 250  # and one before it, within this many
@@ -101,7 +99,9 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
     words = inner.split()
     preceding = re.findall(r"[^\W\d_]+", before[-40:].lower())
     adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
-    if adjacent and (preceding[-1] in lang.name_nouns or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])):
+    if adjacent and (
+        preceding[-1] in lang.name_nouns or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])
+    ):
         return True  # the book “…”, unter dem Motto „…“, das sich selbst „…“ nennt
     if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
         return False
@@ -113,7 +113,9 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
         capitalised = all(w[0].isupper() or not w[0].isalpha() for w in words)
     else:
         long_words = [w for w in words if len(w) > 3]
-        capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+        capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(
+            long_words
+        )
     if capitalised:
         return True
     if any(w in lang.stopwords for w in re.findall(r"[^\W\d_]+", inner.lower())):
@@ -156,7 +158,9 @@ class _Finder:
         self.found: list[Found] = []
         self._people: set[str] | None = None
 
-    def attribute(self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int) -> Attribution:
+    def attribute(
+        self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int
+    ) -> Attribution:
         """Attribution of a quotation opening at `first` (paragraph, span) and closing at `last`: from
         the rest of its sentence after it, else from its sentence before it."""
         people = self.people()
@@ -194,13 +198,21 @@ class _Finder:
                 for run in self.paras.runs(i, a, b):
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
-                    if is_person(run, toks, self.lang, people) and (" " in run.name or run.titled or
-                                                                     run.name.split()[-1] in people):
+                    if is_person(run, toks, self.lang, people) and (
+                        " " in run.name or run.titled or run.name.split()[-1] in people
+                    ):
                         return run.name
         return None
 
-    def add(self, parts: list[str], first: tuple[int, Span], last: tuple[int, Span], prev_end: int,
-            next_start: int, inherit: str | None) -> None:
+    def add(
+        self,
+        parts: list[str],
+        first: tuple[int, Span],
+        last: tuple[int, Span],
+        prev_end: int,
+        next_start: int,
+        inherit: str | None,
+    ) -> None:
         inner = _clean(" ".join(parts))
         if len(inner.split()) < MIN_WORDS:
             return
@@ -252,7 +264,9 @@ class _Finder:
             for n, span in enumerate(spans):
                 nxt = spans[n + 1].start if n + 1 < len(spans) else (marks.dangling or len(text))
                 before = len(self.found)
-                self.add([text[span.start + 1 : span.end - 1]], (pi, span), (pi, span), prev_end, nxt, speaker)
+                self.add(
+                    [text[span.start + 1 : span.end - 1]], (pi, span), (pi, span), prev_end, nxt, speaker
+                )
                 if len(self.found) > before:
                     speaker = self.found[-1].quote.speaker or speaker
                 prev_end = span.end
@@ -291,15 +305,21 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def key_quotes(article: Article, k: int, lede: str = "", language: str | None = None,
-               found: list[Found] | None = None) -> list[Quote]:
+def key_quotes(
+    article: Article, k: int, lede: str = "", language: str | None = None, found: list[Found] | None = None
+) -> list[Quote]:
     """The k quotations a digest shows: attributed, substantial, not the lede again, one per speaker first."""
     if k <= 0:
         return []
-    candidates = [f for f in (found if found is not None else quotations(article, language)) if f.quote.speaker]
+    candidates = [
+        f for f in (found if found is not None else quotations(article, language)) if f.quote.speaker
+    ]
     lede_words = _words(lede)
-    candidates = [f for f in candidates if len(_words(f.quote.text) & lede_words) < LEDE_OVERLAP * len(
-        _words(f.quote.text))]
+    candidates = [
+        f
+        for f in candidates
+        if len(_words(f.quote.text) & lede_words) < LEDE_OVERLAP * len(_words(f.quote.text))
+    ]
 
     def substance(f: Found) -> float:
         words = len(f.quote.text.split())

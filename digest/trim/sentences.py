@@ -15,7 +15,9 @@ from functools import cache
 from .lang import Language, languages
 from .marks import scan
 
-_BOUNDARY = re.compile(r"[.!?…]+(?:[\"'”“»«’‘)\]]|[\u00a0\u202f ][»”])*(\s+)(?=[\"'“„«»‘‚(\[¿¡]?[\u00a0\u202f ]?[^\W_])")
+_BOUNDARY = re.compile(
+    r"[.!?…]+(?:[\"'”“»«’‘)\]]|[\u00a0\u202f ][»”])*(\s+)(?=[\"'“„«»‘‚(\[¿¡]?[\u00a0\u202f ]?[^\W_])"
+)
 LAST_WORD_CHARS = 40  # the word before a period is looked for this far back, so the time stays linear
 _LAST_WORD = re.compile(r"([^\s(\[\"'“„«»‘‚]+)$")
 
@@ -36,7 +38,9 @@ def _months(code: str | None) -> frozenset[str]:
     return frozenset().union(*(lang.months for lang in languages().values()))
 
 
-def _is_boundary(text: str, stop: int, resume: int, abbreviations: frozenset[str], months: frozenset[str]) -> bool:
+def _is_boundary(
+    text: str, stop: int, resume: int, abbreviations: frozenset[str], months: frozenset[str]
+) -> bool:
     """stop: where the end punctuation starts; resume: where the next sentence would start."""
     if text[stop] != ".":
         return True
@@ -51,7 +55,7 @@ def _is_boundary(text: str, stop: int, resume: int, abbreviations: frozenset[str
     if "." in last and all(len(part) <= 2 for part in last.split(".")):
         return False  # U.S., z.B., e.g. written with inner periods
     if last.isdigit():
-        following = re.match(r"[^\W\d_]+", text[resume:resume + 20])
+        following = re.match(r"[^\W\d_]+", text[resume : resume + 20])
         if following and following.group().lower().rstrip(".") in months:
             return False
     return True

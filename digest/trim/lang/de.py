@@ -6,10 +6,13 @@ LANGUAGE = Language(
     code="de",
     name="German",
     stopwords=frozenset(
-        "dessen deren der die das und ist nicht ein eine zu den von mit sich des auf für im in dem auch es an als wird bei "
+        "dessen deren der die das und ist nicht ein eine zu den von mit sich des auf für im in dem auch es "
+        "an als wird bei "
         "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
-        "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun später "
-        "zudem außerdem deshalb daher dennoch trotzdem allerdings jedoch danach zuvor schon dort da dann erst "
+        "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun "
+        "später "
+        "zudem außerdem deshalb daher dennoch trotzdem allerdings jedoch danach zuvor schon dort da dann "
+        "erst "
         "immer weiter ebenso gleichzeitig zugleich darauf daraufhin darüber dafür damit davon deswegen "
         "stattdessen vielmehr insbesondere inzwischen mittlerweile bisher künftig offenbar wörtlich zunächst "
         "schließlich letztlich ursprünglich vor allem unter gegen seit bis durch ohne um wie wo was wer "
@@ -28,8 +31,18 @@ LANGUAGE = Language(
         "erinnerte erinnert lobte lobt wertete wertet charakterisierte begründete unterstrich "
         "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah".split()
     ),
-    cue_phrases=("nach angaben", "nach den worten", "nach auffassung", "nach ansicht", "nach meinung",
-                 "nach einschätzung", "nach aussage", "nach aussagen", "den worten", "wie folgt zitiert"),
+    cue_phrases=(
+        "nach angaben",
+        "nach den worten",
+        "nach auffassung",
+        "nach ansicht",
+        "nach meinung",
+        "nach einschätzung",
+        "nach aussage",
+        "nach aussagen",
+        "den worten",
+        "wie folgt zitiert",
+    ),
     cue_preps=frozenset({"laut", "zufolge"}),
     inverted_cues=frozenset({"so"}),
     pronouns={"er": "m", "sie": "f"},
@@ -48,7 +61,8 @@ LANGUAGE = Language(
     particles=frozenset("von van de da di del zu".split()),
     honorifics=frozenset("herr frau dr prof".split()),
     role_words=frozenset(
-        "stadträtin stadtrat kollege kollegin biologin biologe senatorin umweltsenatorin verkehrssprecher minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
+        "stadträtin stadtrat kollege kollegin biologin biologe senatorin umweltsenatorin verkehrssprecher "
+        "minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
         "präsident präsidentin vertreter vertreterin leiter leiterin kanzler kanzlerin sekretär sekretärin "
         "manager managerin experte expertin anwalt anwältin richter richterin funktionär funktionärin "
         "redakteur redakteurin abgeordnete abgeordneter trainer trainerin gouverneur bürgermeister "

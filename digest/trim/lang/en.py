@@ -34,7 +34,8 @@ LANGUAGE = Language(
     particles=frozenset("de da di van von der del la le bin al".split()),
     honorifics=frozenset("mr mrs ms miss dr prof sir dame lord lady".split()),
     role_words=frozenset(
-        "councillor councilman councilwoman councilor chancellor analyst economist spokesman official president secretary minister prime chancellor general chief director senator governor mayor judge "
+        "councillor councilman councilwoman councilor chancellor analyst economist spokesman official "
+        "president secretary minister prime chancellor general chief director senator governor mayor judge "
         "professor captain coach manager spokesman spokeswoman spokesperson ceo chairman chairwoman chair "
         "state foreign defence defense interior finance justice health commissioner ambassador "
         "representative rep sen gov deputy vice executive officer head leader king queen prince princess "
@@ -51,7 +52,8 @@ LANGUAGE = Language(
     ),
     boilerplate=(
         r"leave a (comment|reply)\b",
-        r"(share|tweet|email|print)( this( article| story)?)?( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
+        r"(share|tweet|email|print)( this( article| story)?)?"
+        r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
         r"share (on|via) ",
         r"(read|see) (more|also)\b.{0,200}$",
         r"related( articles?| stories| coverage)?\s*:",

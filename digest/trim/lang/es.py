@@ -31,7 +31,8 @@ LANGUAGE = Language(
     particles=frozenset("de del la las los y da van von".split()),
     honorifics=frozenset("sr sra srta don doña dr dra".split()),
     role_words=frozenset(
-        "vicepresidenta vicepresidente entrenador técnico astrónoma astrónomo científica científico presidente presidenta ministro ministra secretario secretaria general director directora alcalde "
+        "vicepresidenta vicepresidente entrenador técnico astrónoma astrónomo científica científico "
+        "presidente presidenta ministro ministra secretario secretaria general director directora alcalde "
         "alcaldesa senador senadora diputado diputada juez jueza fiscal embajador embajadora portavoz "
         "consejero consejera comisario comisaria rey reina papa".split()
     ),
@@ -40,8 +41,8 @@ LANGUAGE = Language(
         "sept oct nov dic aprox".split()
     ),
     months=frozenset(
-        "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre"
-        .split()
+        "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+        "diciembre".split()
     ),
     boilerplate=(
         r"(deja|dejar|escribe) (un|tu) comentario\b",

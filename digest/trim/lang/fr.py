@@ -25,7 +25,8 @@ LANGUAGE = Language(
     cue_preps=frozenset({"selon"}),
     pronouns={"il": "m", "elle": "f", "ils": None, "elles": "f"},
     determiners=frozenset(
-        "l’ l' d’ d' qu’ le la les l un une des du au aux de d sa son ses leur ce cette dans en par sur pour avec".split()
+        "l’ l' d’ d' qu’ le la les l un une des du au aux de d sa son ses leur ce cette dans en par sur pour "
+        "avec".split()
     ),
     name_nouns=frozenset(
         "livre roman film album chanson titre intitulé intitulée intitulés slogan devise campagne émission "
@@ -35,7 +36,9 @@ LANGUAGE = Language(
     particles=frozenset("de du des d la le van von der di da".split()),
     honorifics=frozenset("m mme mlle mm dr pr me".split()),
     role_words=frozenset(
-        "pdg dg présidente-directrice président-directeur ministre militante militant actrice acteur réalisateur réalisatrice préfet préfète délégué déléguée président présidente premier première ministre secrétaire général générale chef directeur "
+        "pdg dg présidente-directrice président-directeur ministre militante militant actrice acteur "
+        "réalisateur réalisatrice préfet préfète délégué déléguée président présidente premier première "
+        "ministre secrétaire général générale chef directeur "
         "directrice maire sénateur député députée juge procureur ambassadeur commissaire porte-parole "
         "état otan ue onu".split()
     ),

@@ -24,7 +24,8 @@ LANGUAGE = Language(
     cue_preps=frozenset({"secondo"}),
     pronouns={"lui": "m", "lei": "f", "egli": "m", "ella": "f", "loro": None},
     determiners=frozenset(
-        "l’ l' dell’ dell' all’ all' nell’ nell' sull’ sull' dall’ dall' un’ un' il lo la l i gli le un uno una del dello della dei degli delle al allo alla ai agli alle nel nello "
+        "l’ l' dell’ dell' all’ all' nell’ nell' sull’ sull' dall’ dall' un’ un' il lo la l i gli le un uno "
+        "una del dello della dei degli delle al allo alla ai agli alle nel nello "
         "nella nei negli nelle sul sulla dal dalla di da in su per con".split()
     ),
     name_nouns=frozenset(
@@ -35,7 +36,8 @@ LANGUAGE = Language(
     particles=frozenset("di de del della da d van von".split()),
     honorifics=frozenset("sig sig.ra sigg dott dott.ssa prof ing avv on dr".split()),
     role_words=frozenset(
-        "assessore assessora consigliere consigliera allenatore ministra sindaca presidente ministro ministra segretario segretaria generale direttore direttrice sindaco senatore "
+        "assessore assessora consigliere consigliera allenatore ministra sindaca presidente ministro "
+        "ministra segretario segretaria generale direttore direttrice sindaco senatore "
         "senatrice deputato deputata giudice procuratore ambasciatore ambasciatrice portavoce commissario "
         "papa re regina premier".split()
     ),
@@ -44,7 +46,8 @@ LANGUAGE = Language(
         "sen".split()
     ),
     months=frozenset(
-        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split()
+        "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+        "dicembre".split()
     ),
     boilerplate=(
         r"(lascia|scrivi) un commento\b",
