@@ -34,7 +34,7 @@ RESOLVE_PARAGRAPHS = 4
 AFTER_CHARS = 150  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 250  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
-ROLE_REACH = 2  # a role ("the minister") stands for a person named this many paragraphs back at most
+ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _DEFINITE = re.compile(r"(?i)(?:(?:the|le|la|les|der|die|das|el|los|las|il|lo|gli)\s|l[’'])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
@@ -183,14 +183,18 @@ class _Finder:
             self._people = set(self.paras.people())
         return self._people
 
-    def resolve(self, pi: int, pos: int, reach: int = RESOLVE_PARAGRAPHS) -> str | None:
+    def resolve(self, pi: int, pos: int, sentences: int | None = None) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
-        in the nearest sentence before it that names one (the subject, in most sentences)."""
+        in the nearest sentence before it that names one (the subject, in most sentences), looking at
+        most `sentences` sentences back (the one holding pos counts) and RESOLVE_PARAGRAPHS paragraphs."""
         people = self.people()
-        for i in range(pi, max(pi - reach, -1), -1):
-            sentences = [s for s in self.paras.sentences(i) if i != pi or s[0] < pos]
+        seen = 0
+        for i in range(pi, max(pi - RESOLVE_PARAGRAPHS, -1), -1):
             text = self.paras.texts[i]
-            for a, b in reversed(sentences):
+            for a, b in reversed([s for s in self.paras.sentences(i) if i != pi or s[0] < pos]):
+                seen += 1
+                if sentences is not None and seen > sentences:
+                    return None
                 b = min(b, pos) if i == pi else b
                 if not CAP_RUN.search(text, a, b) and not any(p in text[a:b] for p in people):
                     continue  # no full name and no known surname: nothing to tokenise
@@ -227,7 +231,7 @@ class _Finder:
             speaker = self.resolve(pi, span.start)
         elif found.role and _DEFINITE.match(found.speaker):
             # "señaló la científica": the person the article just named, when it named one
-            speaker = self.resolve(pi, span.start, ROLE_REACH) or speaker
+            speaker = self.resolve(pi, span.start, ROLE_SENTENCES) or speaker
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
             # text was last about (news rarely quotes without saying whom, a sentence or two before)
