@@ -31,9 +31,12 @@ _CLAUSE = frozenset(
 )
 # dative and genitive articles never open a speaker (in einem Interview, dem Tagesspiegel)
 _OBLIQUE = frozenset("einem einer dem den des eines einen".split())
-_REFLEXIVE = frozenset("sich se si".split())
+_REFLEXIVE = frozenset("sich se si man".split())
+_OPENING_MARKS = frozenset('„“«»"‚‘')
+_CLOSING_MARKS = frozenset('“”»«"‘’')
 _OBJECTS = frozenset("ihn ihm ihr es uns sie him her it them le la lui les lo gli".split())
 MAX_GAP = 8
+CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
 
 
@@ -101,9 +104,16 @@ class Attributor:
         if gender is not None and not (toks[j].is_cap and j + 1 < hi and toks[j + 1].is_cap):
             return Attribution(pronoun=gender)
         while j < hi and toks[j].lower in _REFLEXIVE:
-            j += 1  # äußerte sich Müller, se félicite X
+            j += 1  # äußerte sich Müller, se félicite X, zitierte man Yolanda Alvarez
         if j >= hi:
             return None
+        outlet = j + 1 if toks[j].lower in _ARTICLES else j
+        if outlet + 2 < hi and toks[outlet].text in _OPENING_MARKS:
+            close = next(
+                (n for n in range(outlet + 1, min(hi, outlet + 8)) if toks[n].text in _CLOSING_MARKS), None
+            )
+            if close is not None and close > outlet + 1:  # schrieb „Die Zeit“, schreibt die „Computerwoche“
+                return Attribution(speaker=self._span(outlet + 1, close - 1))
         k = j + 1 if toks[j].lower in _ARTICLES else j  # Der 23-jährige Sportler
         while (
             k < hi
@@ -128,12 +138,19 @@ class Attributor:
             return None
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
-        # a role: a name may follow in a genitive chain or an apposition
+        # a role: a name may follow in a genitive chain or an apposition (der Trainer der Frankfurter,
+        # Michael Skibbe; die Geschäftsführerin der Organisation, Manuela Roßbach)
         nxt = run.last + 1
-        if nxt + 1 < hi and (toks[nxt].lower in lang.determiners or toks[nxt].text == ","):
-            other = run_at(self.text, toks, nxt + 1, lang, hi)
-            if other is not None and is_person(other, toks, lang, self.people):
-                return Attribution(speaker=other.name)
+        while nxt + 1 < min(hi, run.last + CHAIN):
+            if toks[nxt].lower in lang.determiners or toks[nxt].text == ",":
+                other = run_at(self.text, toks, nxt + 1, lang, hi)
+                if other is not None and is_person(other, toks, lang, self.people):
+                    return Attribution(speaker=other.name)
+                if other is None or toks[nxt].text == ",":
+                    break
+                nxt = other.last + 1
+            else:
+                break
         if article:
             return Attribution(speaker=self._span(j, run.last), role=True)
         return None
@@ -170,6 +187,16 @@ class Attributor:
         i = k - 1
         if i < lo:
             return None
+        if (
+            i - 1 >= lo
+            and toks[i].is_word
+            and not toks[i].is_cap
+            and toks[i - 1].is_cap
+            and toks[i - 1].is_word
+        ):
+            run = run_at(self.text, toks, self._run_ending_at(i - 1, lo), lang, i)
+            if run is not None and is_person(run, toks, lang, self.people):
+                return Attribution(speaker=run.name)  # hatte Koch-Mehrin damals gesagt
         gender = self._pronoun(i)
         if gender is not None:
             return Attribution(pronoun=gender)
@@ -275,7 +302,7 @@ class Attributor:
         found = self._name_right(k + 1, hi)
         if found is not None:
             return Attribution(found.speaker, cue, found.pronoun, role=found.role)
-        if aux == lo:
+        if aux == lo and self.lang.drops_subject:
             return Attribution(cue=cue, pronoun="")  # "dijo." / "ha detto." — the subject is unstated
         return None
 
@@ -324,7 +351,24 @@ class Attributor:
                 person = self._first_person(lo, aux)
                 if person is not None:
                     return Attribution(person, cue, None)
-                return Attribution(cue=cue, pronoun="") if lang.code in ("es", "it") else None
+                return Attribution(cue=cue, pronoun="") if lang.drops_subject else None
+        if toks[i - 1].text == ":":  # a colon is a cue: its clause's subject is the speaker
+            found = self.subject(lo, i - 1, cued=True) or self._first_role(lo, i - 1)
+            return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
+        return None
+
+    def _first_role(self, lo: int, i: int) -> Attribution | None:
+        """The first role named with a nominative article in tokens [lo, i): Hier sparte der
+        Bundespräsident nicht mit Kritik: „…“"""
+        for k in range(lo, i):
+            if (
+                self.tokens[k].lower in _ARTICLES
+                and self.tokens[k].lower not in _OBLIQUE
+                and (k == lo or self.tokens[k - 1].lower not in self.lang.determiners)
+            ):
+                found = self._name_right(k, i)
+                if found is not None and found.speaker:
+                    return found
         return None
 
     def subject(self, lo: int, i: int, cued: bool = False) -> Attribution | None:

@@ -31,6 +31,7 @@ NAME_WORDS = 14  # a capitalised quoted term after an article this long or short
 NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
 RESOLVE_PARAGRAPHS = 4
+INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
 AFTER_CHARS = 150  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 250  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
@@ -266,6 +267,8 @@ class _Finder:
                         continue
             prev_end, speaker = 0, None
             for n, span in enumerate(spans):
+                if span.start - prev_end > INHERIT_CHARS:
+                    speaker = None  # too far from the previous quotation to be its continuation
                 nxt = spans[n + 1].start if n + 1 < len(spans) else (marks.dangling or len(text))
                 before = len(self.found)
                 self.add(

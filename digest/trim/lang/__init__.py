@@ -48,6 +48,8 @@ class Language:
     """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
     byline_prefixes: tuple[str, ...] = ()
     """Words that open a byline or a credit ("By", "Par", "Foto:")."""
+    drops_subject: bool = False
+    """A verb may stand without a subject ("«…», dijo."): the speaker is then the person last named."""
     capitalises_nouns: bool = False
     """Every noun is capitalised (German), so capitals alone do not mark a name or a title."""
 

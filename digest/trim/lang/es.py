@@ -59,5 +59,6 @@ LANGUAGE = Language(
         r"utilizamos cookies",
         r"etiquetas\s*:",
     ),
+    drops_subject=True,
     byline_prefixes=("por", "foto:", "fotografía:", "imagen:"),
 )

@@ -64,5 +64,6 @@ LANGUAGE = Language(
         r"utilizziamo i cookie",
         r"tag\s*:",
     ),
+    drops_subject=True,
     byline_prefixes=("di", "foto:", "immagine:"),
 )
