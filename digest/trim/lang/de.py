@@ -6,7 +6,9 @@ LANGUAGE = Language(
     code="de",
     name="German",
     stopwords=frozenset(
-        "während nachdem obwohl weil wenn dass ob laut zufolge gegenüber neben zwischen wegen trotz angesichts vor ab dessen deren der die das und ist nicht ein eine zu den von mit sich des auf für im in dem auch es "
+        "während nachdem obwohl weil wenn dass ob laut zufolge gegenüber neben zwischen wegen trotz "
+        "angesichts vor ab dessen deren der die das und ist nicht ein eine zu den von mit sich des "
+        "auf für im in dem auch es "
         "an als wird bei "
         "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
         "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun "
