@@ -266,17 +266,20 @@ class _Finder:
                         carry = (parts + [text[lead + 1 :]], first)
                         continue
             prev_end, speaker = 0, None
-            for n, span in enumerate(spans):
+            # a short quoted term between a quotation and its attribution does not end the attribution
+            # (schrieb „Die Zeit“); only other quotations do
+            long = [s.start for s in spans if len(text[s.start + 1 : s.end - 1].split()) >= MIN_WORDS]
+            for span in spans:
                 if span.start - prev_end > INHERIT_CHARS:
                     speaker = None  # too far from the previous quotation to be its continuation
-                nxt = spans[n + 1].start if n + 1 < len(spans) else (marks.dangling or len(text))
+                nxt = next((start for start in long if start > span.start), marks.dangling or len(text))
                 before = len(self.found)
                 self.add(
                     [text[span.start + 1 : span.end - 1]], (pi, span), (pi, span), prev_end, nxt, speaker
                 )
                 if len(self.found) > before:
                     speaker = self.found[-1].quote.speaker or speaker
-                prev_end = span.end
+                    prev_end = span.end
             if marks.dangling is not None and marks.dangling + 1 < len(text):
                 carry = ([text[marks.dangling + 1 :]], (pi, Span(marks.dangling, len(text))))
         return self.found
