@@ -32,6 +32,8 @@ _CLAUSE = frozenset(
 # dative and genitive articles never open a speaker (in einem Interview, dem Tagesspiegel)
 _OBLIQUE = frozenset("einem einer dem den des eines einen".split())
 _REFLEXIVE = frozenset("sich se si man".split())
+_IMPERSONAL = frozenset(["es", "it"])
+_WHERE = frozenset("in im auf dazu".split())
 _OPENING_MARKS = frozenset('„“«»"‚‘')
 _CLOSING_MARKS = frozenset('“”»«"‘’')
 _OBJECTS = frozenset("ihn ihm ihr es uns sie him her it them le la lui les lo gli".split())
@@ -105,6 +107,13 @@ class Attributor:
             return Attribution(pronoun=gender)
         while j < hi and toks[j].lower in _REFLEXIVE:
             j += 1  # äußerte sich Müller, se félicite X, zitierte man Yolanda Alvarez
+        if j + 2 < hi and toks[j].lower in _IMPERSONAL and toks[j + 1].lower in _WHERE:
+            # „…“, heißt es in dem Schreiben / in einer Erklärung: the document speaks
+            k = j + 2
+            while k < hi and toks[k].is_word and (toks[k].lower in _ARTICLES or not toks[k].is_cap):
+                k += 1
+            run = run_at(self.text, toks, k, lang, hi) if k < hi else None
+            return Attribution(speaker=self._span(j + 2, run.last)) if run is not None else None
         if j >= hi:
             return None
         outlet = j + 1 if toks[j].lower in _ARTICLES else j
