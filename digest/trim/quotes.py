@@ -230,8 +230,9 @@ class _Finder:
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start)
-        elif found.role and _DEFINITE.match(found.speaker):
-            # "señaló la científica": the person the article just named, when it named one
+        elif found.role and _DEFINITE.match(found.speaker) and not self.lang.capitalises_nouns:
+            # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
+            # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)
             speaker = self.resolve(pi, span.start, ROLE_SENTENCES) or speaker
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
