@@ -84,9 +84,17 @@ def _is_role(low: str, role_words: frozenset[str], compounds: bool) -> bool:
     return compounds and _role_suffix(role_words).search(low.rsplit("-", 1)[-1]) is not None
 
 
+def is_name_noun(word: str, lang: Language) -> bool:
+    """A noun that introduces a title or a name; in German also as the end of a compound
+    (Fußballverband, Fernsehsendung, Fachzeitschrift)."""
+    return word in lang.name_nouns or (
+        lang.capitalises_nouns and _role_suffix(lang.name_nouns).search(word) is not None
+    )
+
+
 @cache
 def _role_suffix(role_words: frozenset[str]) -> re.Pattern[str]:
-    """German compounds end with their role: Flughafenmanager, GdP-Vorsitzende, Umweltsenatorin."""
+    """German compounds end with their head: Flughafenmanager, GdP-Vorsitzende, Fußballverband."""
     roles = sorted((r for r in role_words if len(r) > 3), key=len, reverse=True)
     return re.compile("(?:" + "|".join(map(re.escape, roles)) + ")$")
 

@@ -18,7 +18,7 @@ from .attribution import Attribution, Attributor
 from .lang import Language, get
 from .language import detect, scores
 from .marks import Span, opens_with_quote, scan
-from .names import CAP_RUN, Run, Token, is_person, people_in, runs, tokenize
+from .names import CAP_RUN, Run, Token, is_name_noun, is_person, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
@@ -101,15 +101,21 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
     preceding = re.findall(r"[^\W\d_]+", before[-40:].lower())
     adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
     if adjacent and (
-        preceding[-1] in lang.name_nouns or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])
+        is_name_noun(preceding[-1], lang) or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])
     ):
-        return True  # the book “…”, unter dem Motto „…“, das sich selbst „…“ nennt
+        return True  # the book “…”, unter dem Motto „…“, vom Fußballverband „…“, das sich selbst „…“ nennt
     if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
         return False
     if _ABBREVIATION_AFTER.match(after) or _LISTED.search(before) or _LISTED_AFTER.match(after):
         return True  # „Iceland Nature Conservation Association“ (Inca); „A“, „B“ oder „C“
-    if inner[:1].isupper() and preceding and preceding[-1] in lang.determiners and _name_shaped(words, lang):
-        return True  # the “Make America Great Again” slogan, des „Department of Vertebrate Zoology“
+    if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
+        return True  # a name's translation: Jobbik („Bewegung für ein besseres Ungarn“)
+    after_article = bool(preceding) and (
+        preceding[-1] in lang.determiners
+        or (len(preceding) > 1 and preceding[-2] in lang.determiners and preceding[-1].endswith(_ADJECTIVE))
+    )
+    if inner[:1].isupper() and adjacent and after_article and _name_shaped(words, lang):
+        return True  # the “Make America Great Again” slogan, des „Department of…“, der neue „Oberste Rat…“
     if lang.capitalises_nouns:
         capitalised = all(w[0].isupper() or not w[0].isalpha() for w in words)
     else:
