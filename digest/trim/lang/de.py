@@ -53,7 +53,8 @@ LANGUAGE = Language(
         "seiner seinem seinen ihre ihrer ihrem ihren dieser diese dieses diesem diesen".split()
     ),
     name_nouns=frozenset(
-        "magazins magazines buchs albums liedes titels senders zeitschrift verband buch buches roman film films album lied song titel motto slogan kampagne sendung serie studie "
+        "magazins magazines buchs albums liedes titels senders zeitschrift verband buch buches roman "
+        "film films album lied song titel motto slogan kampagne sendung serie studie "
         "bericht zeitung magazin magazins fachblatt fachmagazin ausstellung namen name genannt überschrift "
         "organisation bewegung partei bündnis gesetz gesetzes programm aktion initiative projekt "
         "projekts schlagzeile rubrik kolumne verband vereinigung stiftung preis auszeichnung wettbewerb "
