@@ -21,9 +21,11 @@ ARTICLES = frozenset(
 )
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
 # an elided article or preposition is a token of its own: l’actrice, d’État, dell’acqua, qu’on
-TOKEN = re.compile(
-    r"(?i:(?:[cdjlmnst]|qu|dell|nell|all|sull|dall|un|quell)[’'](?=[^\W\d_]))"
-    r"|[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
+_WORD = r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
+TOKEN = re.compile(_WORD)
+# where articles elide, the elided article or preposition is a token of its own: l’actrice, dell’acqua
+ELIDING_TOKEN = re.compile(
+    r"(?i:(?:[cdjlmnst]|qu|dell|nell|all|sull|dall|un|quell)[’'](?=[^\W\d_]))|" + _WORD
 )
 
 
@@ -65,11 +67,12 @@ def _is_preposition(word: str, lang: Language) -> bool:
     )
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+def tokenize(text: str, start: int = 0, end: int | None = None, elides: bool = True) -> list[Token]:
     """Tokens of text[start:end], with offsets into text."""
+    pattern = ELIDING_TOKEN if elides else TOKEN
     return [
         Token(m.group(), m.start(), m.end())
-        for m in TOKEN.finditer(text, start, len(text) if end is None else end)
+        for m in pattern.finditer(text, start, len(text) if end is None else end)
     ]
 
 

@@ -32,8 +32,8 @@ NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
 RESOLVE_PARAGRAPHS = 4
 INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
-AFTER_CHARS = 150  # an attribution after a quotation is within this many characters of it
-BEFORE_CHARS = 250  # and one before it, within this many
+AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
+BEFORE_CHARS = 200  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _DEFINITE = re.compile(r"(?i)(?:(?:the|le|la|les|der|die|das|el|los|las|il|lo|gli)\s|l[’'])")
@@ -65,7 +65,7 @@ class _Paragraphs:
         around quotations is ever tokenised, not the quotations themselves."""
         key = (i, a, b)
         if key not in self._tokens:
-            toks = tokenize(self.texts[i], a, b)
+            toks = tokenize(self.texts[i], a, b, self.lang.elides)
             self._tokens[key] = (toks, [t.start for t in toks])
         return self._tokens[key]
 
@@ -202,11 +202,13 @@ class _Finder:
                 seen += 1
                 if sentences is not None and seen > sentences:
                     return None
-                b = min(b, pos) if i == pi else b
-                if not CAP_RUN.search(text, a, b) and not any(p in text[a:b] for p in people):
+                end = min(b, pos) if i == pi else b
+                if not CAP_RUN.search(text, a, end) and not any(p in text[a:end] for p in people):
                     continue  # no full name and no known surname: nothing to tokenise
-                toks, _ = self.paras.tokens(i, a, b)
+                toks, _ = self.paras.tokens(i, a, b)  # the whole sentence: shared by its quotations
                 for run in self.paras.runs(i, a, b):
+                    if toks[run.last].end > end:
+                        break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
                     if is_person(run, toks, self.lang, people) and (
@@ -275,11 +277,12 @@ class _Finder:
             prev_end, speaker = 0, None
             # a short quoted term between a quotation and its attribution does not end the attribution
             # (schrieb „Die Zeit“); only other quotations do
-            long = [s.start for s in spans if len(text[s.start + 1 : s.end - 1].split()) >= MIN_WORDS]
+            long = [s.start for s in spans if text.count(" ", s.start, s.end) >= MIN_WORDS - 1]
             for span in spans:
                 if span.start - prev_end > INHERIT_CHARS:
                     speaker = None  # too far from the previous quotation to be its continuation
-                nxt = next((start for start in long if start > span.start), marks.dangling or len(text))
+                k = bisect_right(long, span.start)
+                nxt = long[k] if k < len(long) else (marks.dangling or len(text))
                 before = len(self.found)
                 self.add(
                     [text[span.start + 1 : span.end - 1]], (pi, span), (pi, span), prev_end, nxt, speaker

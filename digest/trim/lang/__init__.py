@@ -48,6 +48,8 @@ class Language:
     """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
     byline_prefixes: tuple[str, ...] = ()
     """Words that open a byline or a credit ("By", "Par", "Foto:")."""
+    elides: bool = False
+    """Articles and prepositions elide before a vowel (l’actrice, dell’acqua): split them off."""
     drops_subject: bool = False
     """A verb may stand without a subject ("«…», dijo."): the speaker is then the person last named."""
     capitalises_nouns: bool = False

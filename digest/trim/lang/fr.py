@@ -66,5 +66,6 @@ LANGUAGE = Language(
         r"nous utilisons des cookies",
         r"mots-clés\s*:",
     ),
+    elides=True,
     byline_prefixes=("par", "photo :", "photo:", "crédit :", "crédit:", "crédit photo"),
 )

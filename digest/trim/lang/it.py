@@ -65,5 +65,6 @@ LANGUAGE = Language(
         r"tag\s*:",
     ),
     drops_subject=True,
+    elides=True,
     byline_prefixes=("di", "foto:", "immagine:"),
 )
