@@ -15,6 +15,7 @@ from digest.domain import Article
 from digest.trim.lang import boilerplate_phrases, languages
 from digest.trim.language import detect
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
 HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
@@ -47,7 +48,7 @@ _CREDIT_MARKERS = re.compile(
 
 
 def paragraphs_of(text: str) -> list[str]:
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks = _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n"))
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
 

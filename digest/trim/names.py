@@ -181,7 +181,8 @@ def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | 
     found: list[Run] = []
     i = lo
     while i < hi:
-        run = run_at(text, tokens, i, lang, hi)
+        tok = tokens[i]
+        run = run_at(text, tokens, i, lang, hi) if tok.is_cap and tok.is_word else None
         if run is None:
             i += 1
         else:
@@ -219,13 +220,10 @@ def people_in(text: str, lang: Language) -> set[str]:
     """Surnames of the people an article names in full (two capitalised words or more, after cutting
     articles and role words), so that a lone surname elsewhere is known to be a person."""
     found: set[str] = set()
+    skip = lang.determiners | lang.stopwords
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
-        while words and (
-            words[0].lower() in lang.determiners
-            or words[0].lower() in lang.stopwords
-            or is_role(words[0], lang)
-        ):
+        while words and (words[0].lower() in skip or is_role(words[0], lang)):
             words.pop(0)
         if len(words) >= 2 and (
             lang.code != "de"

@@ -23,6 +23,8 @@ from .sentences import sentence_spans
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000
+_LETTERS = re.compile(r"[^\W\d_]+")
+_ALNUM = re.compile(r"\w+")
 _ADJECTIVE = ("e", "en", "er", "es", "em")
 _ABBREVIATION_AFTER = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[a-z]?\)")
 _LISTED = re.compile(r"[“”»«\"]\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*$")
@@ -98,7 +100,7 @@ class _Paragraphs:
 def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code: str) -> bool:
     """Names of things and titles of works in quotation marks: „Union pour un Mouvement Populaire“."""
     words = inner.split()
-    preceding = re.findall(r"[^\W\d_]+", before[-40:].lower())
+    preceding = _LETTERS.findall(before[-40:].lower())
     adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
     if adjacent and (
         is_name_noun(preceding[-1], lang) or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])
@@ -125,7 +127,7 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
         )
     if capitalised:
         return True
-    if any(w in lang.stopwords for w in re.findall(r"[^\W\d_]+", inner.lower())):
+    if any(w in lang.stopwords for w in _LETTERS.findall(inner.lower())):
         return False  # in the article's language
     hits = scores(inner)
     return hits.get(code, 0) == 0 and max(hits.values(), default=0) >= FOREIGN_HITS
@@ -149,7 +151,7 @@ def _sentence_like(inner: str) -> bool:
 def _clause_like(inner: str, lang: Language) -> bool:
     """A quoted passage with the function words of running text („weit hinter der normalen Aufsetzzone“),
     as opposed to a bare term or a name."""
-    words = re.findall(r"[^\W\d_]+", inner.lower())
+    words = _LETTERS.findall(inner.lower())
     return len(words) >= MIN_WORDS and any(w in lang.stopwords for w in words)
 
 
@@ -322,7 +324,7 @@ def find_quotes(article: Article, language: str | None = None) -> list[Quote]:
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
+    return set(_ALNUM.findall(text.lower()))
 
 
 def key_quotes(

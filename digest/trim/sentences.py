@@ -18,6 +18,7 @@ from .marks import scan
 _BOUNDARY = re.compile(
     r"[.!?…]+(?:[\"'”“»«’‘)\]]|[\u00a0\u202f ][»”])*(\s+)(?=[\"'“„«»‘‚(\[¿¡]?[\u00a0\u202f ]?[^\W_])"
 )
+_LETTERS = re.compile(r"[^\W\d_]+")
 LAST_WORD_CHARS = 40  # the word before a period is looked for this far back, so the time stays linear
 _LAST_WORD = re.compile(r"([^\s(\[\"'“„«»‘‚]+)$")
 
@@ -55,7 +56,7 @@ def _is_boundary(
     if "." in last and all(len(part) <= 2 for part in last.split(".")):
         return False  # U.S., z.B., e.g. written with inner periods
     if last.isdigit():
-        following = re.match(r"[^\W\d_]+", text[resume : resume + 20])
+        following = _LETTERS.match(text, resume, resume + 20)
         if following and following.group().lower().rstrip(".") in months:
             return False
     return True
