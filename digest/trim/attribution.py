@@ -12,6 +12,7 @@ A pronoun is returned as such (with its gender) for the caller to resolve agains
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .lang import Language
 from .names import ARTICLES as _ARTICLES
@@ -40,6 +41,11 @@ _OBJECTS = frozenset("ihn ihm ihr es uns sie him her it them le la lui les lo gl
 MAX_GAP = 8
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
+
+
+@cache
+def _first_words(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p.split()[0] for p in phrases)
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,8 @@ class Attributor:
 
     def _cue_phrase(self, i: int, hi: int) -> int | None:
         """If a multi-word cue ("according to") starts at token i, the token after it."""
+        if self.tokens[i].lower not in _first_words(self.lang.cue_phrases):
+            return None
         rest = self.text[self.tokens[i].start : self.tokens[min(hi, i + 6) - 1].end].lower()
         for phrase in self.lang.cue_phrases:
             if rest.startswith(phrase):
