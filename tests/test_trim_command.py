@@ -78,6 +78,7 @@ def test_bad_files_are_reported_and_the_rest_goes_on(capsys, tmp_path):
     with big.open("wb") as handle:
         handle.truncate(20_000_000)  # 20 MB, written sparsely
     (tmp_path / "good.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "front.md").write_text("---\ntitle: [unclosed\n---\n\nBody.\n", encoding="utf-8")
     status, records, err = trim_json(capsys, [tmp_path, tmp_path / "missing.txt"])
     assert status == 1
     assert [Path(r["source"]).name for r in records] == ["good.txt"]
@@ -85,3 +86,4 @@ def test_bad_files_are_reported_and_the_rest_goes_on(capsys, tmp_path):
     assert "binary.txt: binary file, not text" in err
     assert "empty.txt: no article text found" in err
     assert "missing.txt" in err
+    assert "front.md: while parsing" in err

@@ -16,6 +16,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import yaml
+
 from digest.domain import Article, Brief, Quote
 from digest.ingest.folder import ARTICLE_SUFFIXES, read_article
 
@@ -79,8 +81,9 @@ def run(
             brief, quotes = trim_file(
                 path, lede_words=lede_words, max_quotes=max_quotes, all_quotes=all_quotes, language=language
             )
-        except (OSError, ValueError) as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            reason = " ".join(str(exc).split())
+            print(f"{path}: {reason}", file=sys.stderr)
             failures += 1
             continue
         if as_json:
