@@ -16,7 +16,7 @@ from functools import cache
 
 from .lang import Language
 from .names import ARTICLES as _ARTICLES
-from .names import Token, is_person, is_role, run_at
+from .names import Run, Token, is_person, is_role, run_at
 
 # auxiliaries and adverbs that sit between a speaker and a cue verb
 _BETWEEN = frozenset(
@@ -170,6 +170,13 @@ class Attributor:
             return Attribution(speaker=self._span(j, run.last), role=True)
         return None
 
+    def _weak_name(self, found: Attribution) -> bool:
+        """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
+        return found.speaker is not None and " " not in found.speaker and found.speaker not in self.people
+
+    def _strong(self, run: Run) -> bool:
+        return run.name is not None and (" " in run.name or run.titled or run.name in self.people)
+
     def _run_ending_at(self, i: int, lo: int) -> int:
         start = i
         while start - 1 >= lo and (
@@ -217,12 +224,15 @@ class Attributor:
             return Attribution(pronoun=gender)
         if toks[i].text == ",":
             # an apposition: "the chief, Mark Rutte, said"
+            # "Andres Granier, der Gouverneur von Tabasco, sagte": the name right before the first comma
             comma = next((c for c in range(i - 1, lo - 1, -1) if toks[c].text == ","), None)
-            if comma is not None:
-                outer = self._first_person(lo, comma)
-                if outer is not None:
-                    return Attribution(speaker=outer)
+            if comma is not None and comma - 1 >= lo and toks[comma - 1].is_cap:
+                outer = run_at(self.text, toks, self._run_ending_at(comma - 1, lo), lang, comma)
+                if outer is not None and not outer.governed and is_person(outer, toks, lang, self.people):
+                    return Attribution(speaker=outer.name)
             inner = self._first_person(comma + 1 if comma is not None else lo, i)
+            if inner is None and comma is not None:
+                inner = self._first_person(lo, comma)
             return Attribution(speaker=inner) if inner else None
         if toks[i].is_cap:
             start = self._run_ending_at(i, lo)
@@ -352,12 +362,15 @@ class Attributor:
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
                 left = self._name_left(aux, lo, roles=False)
-                if left is not None:
+                right = run_at(self.text, toks, k + 1, lang, i) if lang.code != "en" else None
+                if right is not None and not is_person(right, toks, lang, self.people, next_to_cue=True):
+                    right = None
+                if left is not None and not (
+                    right is not None and self._weak_name(left) and self._strong(right)
+                ):
                     return Attribution(left.speaker, cue, left.pronoun)
-                if lang.code != "en":  # inversion: Der Zeitung sagte Filep Karma: „…“
-                    run = run_at(self.text, toks, k + 1, lang, i)
-                    if run is not None and is_person(run, toks, lang, self.people, next_to_cue=True):
-                        return Attribution(run.name, cue, None)
+                if right is not None:  # inversion: Der Zeitung sagte Filep Karma: „…“
+                    return Attribution(right.name, cue, None)
                 for found in (
                     self._name_left(aux, lo),
                     self._name_right(k + 1, i),

@@ -6,7 +6,7 @@ LANGUAGE = Language(
     code="de",
     name="German",
     stopwords=frozenset(
-        "während nachdem obwohl weil wenn dass ob laut zufolge gegenüber neben zwischen wegen trotz "
+        "selbst während nachdem obwohl weil wenn dass ob laut zufolge gegenüber neben zwischen wegen trotz "
         "angesichts vor ab dessen deren der die das und ist nicht ein eine zu den von mit sich des "
         "auf für im in dem auch es "
         "an als wird bei "
