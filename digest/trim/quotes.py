@@ -336,12 +336,6 @@ def key_quotes(
     candidates = [
         f for f in (found if found is not None else quotations(article, language)) if f.quote.speaker
     ]
-    lede_words = _words(lede)
-    candidates = [
-        f
-        for f in candidates
-        if len(_words(f.quote.text) & lede_words) < LEDE_OVERLAP * len(_words(f.quote.text))
-    ]
 
     def substance(f: Found) -> float:
         words = len(f.quote.text.split())
@@ -353,5 +347,13 @@ def key_quotes(
     for n, f in enumerate(ranked):
         first_by_speaker.setdefault(f.quote.speaker.split()[-1], n)  # "Ann Lee" and "Lee" are one speaker
     firsts = set(first_by_speaker.values())
-    chosen = [ranked[n] for n in sorted(firsts)] + [f for n, f in enumerate(ranked) if n not in firsts]
-    return [f.quote for f in sorted(chosen[:k], key=lambda f: (f.paragraph, f.position))]
+    order = [ranked[n] for n in sorted(firsts)] + [f for n, f in enumerate(ranked) if n not in firsts]
+    lede_words = _words(lede)
+    chosen: list[Found] = []
+    for f in order:
+        words = _words(f.quote.text)
+        if len(words & lede_words) < LEDE_OVERLAP * len(words):  # not the lede again
+            chosen.append(f)
+            if len(chosen) == k:
+                break
+    return [f.quote for f in sorted(chosen, key=lambda f: (f.paragraph, f.position))]
