@@ -20,7 +20,16 @@ LANGUAGE = Language(
         "schließlich letztlich ursprünglich vor allem unter gegen seit bis durch ohne um wie wo was wer "
         "man wir ich diese dieser dieses".split()
     ),
-    quote_pairs=(("„", "“"), ("„", "”"), ("»", "«"), ("‚", "‘"), ("›", "‹"), ('"', '"')),
+    quote_pairs=(
+        ("„", "“"),
+        ("„", "”"),
+        ("„", '"'),
+        ("»", "«"),
+        ("‚", "‘"),
+        ("‚", "’"),
+        ("›", "‹"),
+        ('"', '"'),
+    ),
     cue_verbs=frozenset(
         "sagte sagten sagt sagen gesagt erklärte erklärten erklärt betonte betonten betont meinte meinten "
         "meint bemerkte bemerkt warnte warnt forderte fordert kritisierte kritisiert bestätigte bestätigt "
