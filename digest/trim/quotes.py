@@ -1,9 +1,15 @@
 """Direct quotations, their speakers, and the key quotes of an article.
 
 A quoted span is a quotation when it has at least MIN_WORDS words, is not the name of a thing or
-the title of a work, and either has a speaker or the shape of a sentence. A quotation carried over
+the title of a work, and has a speaker or the shape of a sentence or of a clause of running text
+(a partial quotation: sprach von einer „Gefahr für Leib und Leben“). A quotation carried over
 several paragraphs (each paragraph opens it, only the last closes it) is one quotation; one split by
 its attribution ("…," she said. "…") gives the second part the first part's speaker.
+
+The speaker comes from a cue (attribution.py); a pronoun, an unstated subject ("dijo.") or an epithet
+("reconoció el alemán") stands for the person named just before; a quotation without any cue is
+given the speaker of the quotation just before it, else the person the text was last about.
+Quotations are sought in an article's first MAX_CHARS characters.
 """
 
 from __future__ import annotations
