@@ -1,10 +1,10 @@
 """Sentence splitting that holds on abbreviations, initials, ordinals and quotations.
 
 A boundary is end punctuation, optional closing marks, space, then something that can start a
-sentence. It is not a boundary after a known abbreviation of the language (Dr., Nov., M., Sr.,
-Okt.), after a single capital (initials: J. K. Rowling), after a number followed by a month
-(3. Okt., 13. November), or inside a quotation (a quoted passage with several sentences stays whole
-with its attribution).
+sentence: a capital or a digit (so not „…“ erklärte sie, nor Benedikt XVI. „ist …“). It is not a
+boundary after a known abbreviation of the language (Dr., Nov., M., Sr., Okt.), after a single
+capital (initials: J. K. Rowling), after a number followed by a month (3. Okt., 13. November), or
+inside a quotation (a quoted passage with several sentences stays whole with its attribution).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ _BOUNDARY = re.compile(
     r"[.!?…]+(?:[\"'”“»«’‘)\]]|[\u00a0\u202f ][»”])*(\s+)(?=[\"'“„«»‘‚(\[¿¡]?[\u00a0\u202f ]?[^\W_])"
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
+_FIRST_ALNUM = re.compile(r"[^\W_]")
 LAST_WORD_CHARS = 40  # the word before a period is looked for this far back, so the time stays linear
 _LAST_WORD = re.compile(r"([^\s(\[\"'“„«»‘‚]+)$")
 
@@ -43,6 +44,9 @@ def _is_boundary(
     text: str, stop: int, resume: int, abbreviations: frozenset[str], months: frozenset[str]
 ) -> bool:
     """stop: where the end punctuation starts; resume: where the next sentence would start."""
+    first = _FIRST_ALNUM.search(text, resume, resume + 4)
+    if first is not None and first.group().islower():
+        return False  # sentences start with a capital or a digit: „…“ erklärte sie; Benedikt XVI. „ist …“
     if text[stop] != ".":
         return True
     word = _LAST_WORD.search(text, max(0, stop - LAST_WORD_CHARS), stop)
