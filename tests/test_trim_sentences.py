@@ -54,3 +54,14 @@ def test_unknown_language_uses_every_languages_abbreviations():
         "Sr. García y M. Dupont llegaron.",
         "Fin.",
     ]
+
+
+def test_no_sentence_starts_with_a_lowercase_word():
+    assert split_sentences("„Wir gehen jetzt.“ erklärte sie. Dann ging sie.", "de") == [
+        "„Wir gehen jetzt.“ erklärte sie.",
+        "Dann ging sie.",
+    ]
+    assert split_sentences("Er sagte, Benedikt XVI. „ist ein großer Papst“. Gut.", "de") == [
+        "Er sagte, Benedikt XVI. „ist ein großer Papst“.",
+        "Gut.",
+    ]
