@@ -82,6 +82,7 @@ def is_role(word: str, lang: Language) -> bool:
 
 @lru_cache(maxsize=8192)
 def _is_role(low: str, role_words: frozenset[str], compounds: bool) -> bool:
+    """Whether a lowercase word is one of the words, or (compounds) ends with one of them."""
     if low in role_words:
         return True
     return compounds and _role_suffix(role_words).search(low.rsplit("-", 1)[-1]) is not None
@@ -90,9 +91,7 @@ def _is_role(low: str, role_words: frozenset[str], compounds: bool) -> bool:
 def is_name_noun(word: str, lang: Language) -> bool:
     """A noun that introduces a title or a name; in German also as the end of a compound
     (Fußballverband, Fernsehsendung, Fachzeitschrift)."""
-    return word in lang.name_nouns or (
-        lang.capitalises_nouns and _role_suffix(lang.name_nouns).search(word) is not None
-    )
+    return _is_role(word, lang.name_nouns, lang.capitalises_nouns)
 
 
 @cache
