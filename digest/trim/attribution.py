@@ -15,29 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lang import Language
-from .names import ARTICLES as _ARTICLES
+from .marks import closing_marks, opening_marks
 from .names import Run, Token, is_person, is_role, run_at
 
-# auxiliaries and adverbs that sit between a speaker and a cue verb
-_BETWEEN = frozenset(
-    "a ont avait avaient aura has had have was were is ha han había habían hanno aveva avevano è hat hatte "
-    "hatten haben wird wurde also too then later further again également aussi encore alors ensuite "
-    "notamment déjà auch noch dann weiter zudem además también luego inoltre anche poi pure ancora".split()
-)
-# words after a quotation that start a new clause rather than an attribution
-_CLAUSE = frozenset(
-    "and but or that which who because while when so und aber oder dass weil während wenn als denn "
-    "et mais ou que qui car quand lorsque y pero o porque cuando mientras e ma perché quando mentre "
-    "mit with avec con".split()
-)
-# dative and genitive articles never open a speaker (in einem Interview, dem Tagesspiegel)
-_OBLIQUE = frozenset("einem einer dem den des eines einen".split())
-_REFLEXIVE = frozenset("sich se si man".split())
-_IMPERSONAL = frozenset(["es", "it"])
-_WHERE = frozenset("in im auf dazu".split())
-_OPENING_MARKS = frozenset('„“«»"‚‘')
-_CLOSING_MARKS = frozenset('“”»«"‘’')
-_OBJECTS = frozenset("ihn ihm ihr es uns sie him her it them le la lui les lo gli".split())
 MAX_GAP = 8
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
@@ -96,7 +76,7 @@ class Attributor:
         aux = k
         while aux > lo and (
             self._inverted(aux - 1) is not None
-            or (self.tokens[aux - 1].lower in _BETWEEN and self._pronoun(aux - 1) is None)
+            or (self.tokens[aux - 1].lower in self.lang.auxiliaries and self._pronoun(aux - 1) is None)
         ):
             aux -= 1
         return aux
@@ -111,38 +91,38 @@ class Attributor:
         gender = self._pronoun(j)
         if gender is not None and not (toks[j].is_cap and j + 1 < hi and toks[j + 1].is_cap):
             return Attribution(pronoun=gender)
-        while j < hi and toks[j].lower in _REFLEXIVE:
+        while j < hi and toks[j].lower in lang.reflexives:
             j += 1  # äußerte sich Müller, se félicite X, zitierte man Yolanda Alvarez
-        if j + 2 < hi and toks[j].lower in _IMPERSONAL and toks[j + 1].lower in _WHERE:
+        if j + 2 < hi and toks[j].lower in lang.impersonal and toks[j + 1].lower in lang.source_prepositions:
             # „…“, heißt es in dem Schreiben / in einer Erklärung: the document speaks
             k = j + 2
-            while k < hi and toks[k].is_word and (toks[k].lower in _ARTICLES or not toks[k].is_cap):
+            while k < hi and toks[k].is_word and (toks[k].lower in lang.articles or not toks[k].is_cap):
                 k += 1
             run = run_at(self.text, toks, k, lang, hi) if k < hi else None
             return Attribution(speaker=self._span(j + 2, run.last)) if run is not None else None
         if j >= hi:
             return None
-        outlet = j + 1 if toks[j].lower in _ARTICLES else j
-        if outlet + 2 < hi and toks[outlet].text in _OPENING_MARKS:
+        outlet = j + 1 if toks[j].lower in lang.articles else j
+        if outlet + 2 < hi and toks[outlet].text in opening_marks():
             close = next(
-                (n for n in range(outlet + 1, min(hi, outlet + 8)) if toks[n].text in _CLOSING_MARKS), None
+                (n for n in range(outlet + 1, min(hi, outlet + 8)) if toks[n].text in closing_marks()), None
             )
             if close is not None and close > outlet + 1:  # schrieb „Die Zeit“, schreibt die „Computerwoche“
                 return Attribution(speaker=self._span(outlet + 1, close - 1))
-        k = j + 1 if toks[j].lower in _ARTICLES else j  # Der 23-jährige Sportler
+        k = j + 1 if toks[j].lower in lang.articles else j  # Der 23-jährige Sportler
         while (
             k < hi
             and k - j < 4
             and toks[k].is_word
             and not toks[k].is_cap
             and (
-                toks[k].lower in _ARTICLES
+                toks[k].lower in lang.articles
                 or (toks[k].lower not in lang.stopwords and toks[k].lower not in lang.determiners)
             )
         ):
             k += 1  # articles and adjectives before a name or a capitalised noun
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-        article = toks[j].lower in _ARTICLES and toks[j].lower not in _OBLIQUE
+        article = toks[j].lower in lang.articles and toks[j].lower not in lang.oblique_articles
         if run is None:
             if k + 1 < hi and toks[k].text == ",":  # la vicepresidenta segunda, Yolanda Díaz
                 other = run_at(self.text, toks, k + 1, lang, hi)
@@ -245,11 +225,11 @@ class Attributor:
             if not roles:
                 return None
             # a role that opens its clause: "Der Staatsanwalt sagte", not "In der Unionsfraktion sagte"
-            article = start if toks[start].lower in _ARTICLES else start - 1
+            article = start if toks[start].lower in lang.articles else start - 1
             if (
                 article >= lo
-                and toks[article].lower in _ARTICLES
-                and toks[article].lower not in _OBLIQUE
+                and toks[article].lower in lang.articles
+                and toks[article].lower not in lang.oblique_articles
                 and (article == lo or not toks[article - 1].is_word)
             ):
                 return Attribution(speaker=self._span(article, i))
@@ -259,7 +239,7 @@ class Attributor:
         start = i  # a lowercase role: "the prosecutor said", "le ministre a déclaré"
         while start - 1 >= lo and start > i - 3 and toks[start - 1].is_word:
             start -= 1
-            if toks[start].lower in _ARTICLES:
+            if toks[start].lower in lang.articles:
                 return Attribution(speaker=self._span(start, i))
         return None
 
@@ -288,7 +268,7 @@ class Attributor:
             j = i + 1
             if j < hi and toks[j].is_word and not toks[j].is_cap and toks[j].lower not in lang.determiners:
                 j += 1  # „…“, so charakterisierte ihn der Funktionär …
-                while j < hi and toks[j].lower in _OBJECTS:
+                while j < hi and toks[j].lower in lang.object_pronouns:
                     j += 1
             found = self._name_right(j, hi)
             return Attribution(found.speaker, tok.text, found.pronoun, role=found.role) if found else None
@@ -309,7 +289,7 @@ class Attributor:
             if not toks[k].is_word and toks[k].text not in ".,-":
                 break
         # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
-        if not tok.is_cap and tok.lower not in _CLAUSE and tok.lower not in lang.stopwords:
+        if not tok.is_cap and tok.lower not in lang.clause_words and tok.lower not in lang.stopwords:
             found = self._name_right(i + 1, min(hi, i + 6))
             if found is not None and found.speaker:
                 return Attribution(found.speaker, tok.text, None, weak=True)
@@ -392,8 +372,8 @@ class Attributor:
         Bundespräsident nicht mit Kritik: „…“"""
         for k in range(lo, i):
             if (
-                self.tokens[k].lower in _ARTICLES
-                and self.tokens[k].lower not in _OBLIQUE
+                self.tokens[k].lower in self.lang.articles
+                and self.tokens[k].lower not in self.lang.oblique_articles
                 and (k == lo or self.tokens[k - 1].lower not in self.lang.determiners)
             ):
                 found = self._name_right(k, i)
@@ -421,7 +401,10 @@ class Attributor:
         person = self._first_person(lo, min(i, lo + SUBJECT_REACH))
         if person is not None:
             return Attribution(speaker=person, weak=not cued)
-        if self.tokens[lo].lower in _ARTICLES and self.tokens[lo].lower not in _OBLIQUE:
+        if (
+            self.tokens[lo].lower in self.lang.articles
+            and self.tokens[lo].lower not in self.lang.oblique_articles
+        ):
             role = self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
             head = role.speaker.split()[-1] if role is not None and role.speaker else ""
             if head and (cued or head[:1].isupper() or is_role(head, self.lang)):  # not "The sign read"

@@ -33,6 +33,16 @@ def _closers() -> dict[str, str]:
 
 
 @cache
+def opening_marks() -> frozenset[str]:
+    return frozenset(_closers())
+
+
+@cache
+def closing_marks() -> frozenset[str]:
+    return frozenset("".join(_closers().values()))
+
+
+@cache
 def _marks() -> re.Pattern[str]:
     chars = {c for opener, closers in _closers().items() for c in opener + closers}
     return re.compile("[" + re.escape("".join(sorted(chars))) + "]")

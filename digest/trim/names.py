@@ -14,11 +14,7 @@ from functools import cache, lru_cache
 
 from .lang import Language
 
-ARTICLES = frozenset(
-    "the a an le la les l l’ l' un une der die das des dem den ein eine einer eines einem einen "
-    "el los las una "
-    "il lo gli i uno un’ un'".split()
-)
+# words that continue a name after a first particle, whatever the article's language (von der Leyen)
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
 # an elided article or preposition is a token of its own: l’actrice, d’État, dell’acqua, qu’on
 _WORD = r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
@@ -62,7 +58,7 @@ def _is_preposition(word: str, lang: Language) -> bool:
     """Function words that are neither articles nor pronouns: prepositions, mostly."""
     return (
         (word in lang.determiners or word in lang.stopwords)
-        and word not in ARTICLES
+        and word not in lang.articles
         and word not in lang.pronouns
     )
 
@@ -135,7 +131,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     before = tokens[i - 1].lower if i else ""
     after_article = before in lang.determiners
     governed = _is_preposition(before, lang) or (
-        i > 1 and before in ARTICLES and _is_preposition(tokens[i - 2].lower, lang)
+        i > 1 and before in lang.articles and _is_preposition(tokens[i - 2].lower, lang)
     )
     words = [k for k in range(i, last + 1) if tokens[k].is_word]
     titled = False

@@ -30,11 +30,12 @@ from .sentences import sentence_spans
 MIN_WORDS = 4
 MAX_CHARS = 200_000
 _LETTERS = re.compile(r"[^\W\d_]+")
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_FIRST_WORD = re.compile(r"([^\W\d_]+)")
+_CLOSING = '“”»«"'
+_OPENING = '„“«»"'
 _ALNUM = re.compile(r"\w+")
-_ADJECTIVE = ("e", "en", "er", "es", "em")
 _ABBREVIATION_AFTER = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[a-z]?\)")
-_LISTED = re.compile(r"[“”»«\"]\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*$")
-_LISTED_AFTER = re.compile(r"\s*(?:,|und|oder|sowie|and|or|et|ou|y|o|e|ed)\s*[„“«»\"]")
 NAME_WORDS = 14  # a capitalised quoted term after an article this long or shorter is a name or a title
 NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
@@ -44,7 +45,6 @@ AFTER_CHARS = 100  # an attribution after a quotation is within this many charac
 BEFORE_CHARS = 200  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
-_DEFINITE = re.compile(r"(?i)(?:(?:the|le|la|les|der|die|das|el|los|las|il|lo|gli)\s|l[’'])")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
 
@@ -108,19 +108,22 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
     words = inner.split()
     preceding = _LETTERS.findall(before[-40:].lower())
     adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
-    if adjacent and (
-        is_name_noun(preceding[-1], lang) or preceding[-2:] in (["sich", "selbst"], ["sich", "als"])
-    ):
+    if adjacent and (is_name_noun(preceding[-1], lang) or tuple(preceding[-2:]) in lang.self_naming):
         return True  # the book “…”, unter dem Motto „…“, vom Fußballverband „…“, das sich selbst „…“ nennt
     if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
         return False
-    if _ABBREVIATION_AFTER.match(after) or _LISTED.search(before) or _LISTED_AFTER.match(after):
+    if _ABBREVIATION_AFTER.match(after) or _listed(before, after, lang):
         return True  # „Iceland Nature Conservation Association“ (Inca); „A“, „B“ oder „C“
     if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
         return True  # a name's translation: Jobbik („Bewegung für ein besseres Ungarn“)
     after_article = bool(preceding) and (
         preceding[-1] in lang.determiners
-        or (len(preceding) > 1 and preceding[-2] in lang.determiners and preceding[-1].endswith(_ADJECTIVE))
+        or (
+            len(preceding) > 1
+            and preceding[-2] in lang.determiners
+            and bool(lang.adjective_endings)
+            and preceding[-1].endswith(lang.adjective_endings)
+        )
     )
     if inner[:1].isupper() and adjacent and after_article and _name_shaped(words, lang):
         return True  # the “Make America Great Again” slogan, des „Department of…“, der neue „Oberste Rat…“
@@ -139,6 +142,35 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
     return hits.get(code, 0) == 0 and max(hits.values(), default=0) >= FOREIGN_HITS
 
 
+def _listed(before: str, after: str, lang: Language) -> bool:
+    """Whether the quoted term is an item of a list of quoted terms: „A“, „B“ oder „C“."""
+    return _after_item(before.rstrip(), lang) or _before_item(after.lstrip(), lang)
+
+
+def _after_item(tail: str, lang: Language) -> bool:
+    """before ends with a quoted item and a separator: "„A“, " or "„A“ oder "."""
+    if tail.endswith(","):
+        rest = tail[:-1].rstrip()
+    else:
+        word = _LAST_WORD.search(tail)
+        if word is None or word.group(1).lower() not in lang.list_words:
+            return False
+        rest = tail[: word.start()].rstrip()
+    return rest[-1:] in _CLOSING and rest != ""
+
+
+def _before_item(head: str, lang: Language) -> bool:
+    """after starts with a separator and a quoted item: ", „B“" or " und „B“"."""
+    if head.startswith(","):
+        rest = head[1:].lstrip()
+    else:
+        word = _FIRST_WORD.match(head)
+        if word is None or word.group(1).lower() not in lang.list_words:
+            return False
+        rest = head[word.end() :].lstrip()
+    return rest[:1] in _OPENING and rest != ""
+
+
 def _name_shaped(words: list[str], lang: Language) -> bool:
     """A capitalised quoted term after an article: short, or (where nouns are capitalised) long but made
     only of nouns, adjectives and function words (das „Große Goldene Ehrenzeichen mit dem Stern für …“)."""
@@ -147,7 +179,10 @@ def _name_shaped(words: list[str], lang: Language) -> bool:
     if len(words) <= NAME_WORDS_CAPITALISED:
         return True
     lower = [w.strip(",.;:()") for w in words if w[:1].islower()]
-    return len(words) <= NAME_WORDS and all(w in lang.stopwords or w.endswith(_ADJECTIVE) for w in lower)
+    return len(words) <= NAME_WORDS and all(
+        w in lang.stopwords or (bool(lang.adjective_endings) and w.endswith(lang.adjective_endings))
+        for w in lower
+    )
 
 
 def _sentence_like(inner: str) -> bool:
@@ -198,6 +233,11 @@ class _Finder:
             self._people = set(self.paras.people())
         return self._people
 
+    def _definite(self, role: str) -> bool:
+        """Whether a role opens with a definite article: "la científica", "l'altoatesino"."""
+        first = tokenize(role, 0, None, self.lang.elides)
+        return bool(first) and first[0].lower in self.lang.definite_articles
+
     def resolve(self, pi: int, pos: int, sentences: int | None = None) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences), looking at
@@ -246,7 +286,7 @@ class _Finder:
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start)
-        elif found.role and _DEFINITE.match(found.speaker) and not self.lang.capitalises_nouns:
+        elif found.role and self._definite(found.speaker) and not self.lang.capitalises_nouns:
             # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
             # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)
             speaker = self.resolve(pi, span.start, ROLE_SENTENCES) or speaker

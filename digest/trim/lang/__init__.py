@@ -46,6 +46,28 @@ class Language:
     months: frozenset[str] = frozenset()
     boilerplate: tuple[str, ...] = ()
     """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
+    articles: frozenset[str] = frozenset()
+    """Articles, definite and indefinite, with their elided forms (l’)."""
+    definite_articles: frozenset[str] = frozenset()
+    oblique_articles: frozenset[str] = frozenset()
+    """Articles of cases that never open a speaker (German dative and genitive: in einem Interview)."""
+    auxiliaries: frozenset[str] = frozenset()
+    """Auxiliaries and adverbs that stand between a speaker and a cue verb (a déclaré, hat … gesagt)."""
+    clause_words: frozenset[str] = frozenset()
+    """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
+    object_pronouns: frozenset[str] = frozenset()
+    reflexives: frozenset[str] = frozenset()
+    """Words between a cue verb and its subject: äußerte sich Müller, zitierte man X."""
+    impersonal: frozenset[str] = frozenset()
+    """The impersonal subject of "heißt es in dem Schreiben", "it says in the report"."""
+    source_prepositions: frozenset[str] = frozenset()
+    """Prepositions after an impersonal cue that introduce the document quoted."""
+    list_words: frozenset[str] = frozenset()
+    """Conjunctions between the items of a list („A“, „B“ oder „C“): quoted items are names."""
+    adjective_endings: tuple[str, ...] = ()
+    """Endings of inflected adjectives, in a language whose adjectives inflect before a noun."""
+    self_naming: tuple[tuple[str, str], ...] = ()
+    """Two words before a quoted term that make it a self-given name (das sich selbst „…“ nennt)."""
     byline_prefixes: tuple[str, ...] = ()
     """Words that open a byline or a credit ("By", "Par", "Foto:")."""
     elides: bool = False

@@ -60,5 +60,13 @@ LANGUAGE = Language(
         r"etiquetas\s*:",
     ),
     drops_subject=True,
+    articles=frozenset("el la los las un una".split()),
+    definite_articles=frozenset("el la los las".split()),
+    auxiliaries=frozenset("ha han había habían además también luego".split()),
+    clause_words=frozenset("y pero o que porque cuando mientras con".split()),
+    object_pronouns=frozenset("lo la le los las les".split()),
+    reflexives=frozenset("se".split()),
+    list_words=frozenset("y o".split()),
+    self_naming=(("se", "llama"), ("se", "hace")),
     byline_prefixes=("por", "foto:", "fotografía:", "imagen:"),
 )

@@ -67,5 +67,15 @@ LANGUAGE = Language(
         r"mots-clés\s*:",
     ),
     elides=True,
+    articles=frozenset("le la les l l’ l' un une des".split()),
+    definite_articles=frozenset("le la les l’ l'".split()),
+    auxiliaries=frozenset(
+        "a ont avait avaient aura également aussi encore alors ensuite notamment déjà".split()
+    ),
+    clause_words=frozenset("et mais ou que qui car quand lorsque avec".split()),
+    object_pronouns=frozenset("le la lui les".split()),
+    reflexives=frozenset("se".split()),
+    list_words=frozenset("et ou".split()),
+    self_naming=(("se", "nomme"), ("se", "fait")),
     byline_prefixes=("par", "photo :", "photo:", "crédit :", "crédit:", "crédit photo"),
 )

@@ -66,5 +66,13 @@ LANGUAGE = Language(
     ),
     drops_subject=True,
     elides=True,
+    articles=frozenset("il lo la i gli le un uno una l l’ l' un’ un'".split()),
+    definite_articles=frozenset("il lo la i gli le l’ l'".split()),
+    auxiliaries=frozenset("ha hanno aveva avevano è inoltre anche poi pure ancora".split()),
+    clause_words=frozenset("e ma o che perché quando mentre con".split()),
+    object_pronouns=frozenset("lo la gli le li".split()),
+    reflexives=frozenset("si".split()),
+    list_words=frozenset("e o ed".split()),
+    self_naming=(("si", "chiama"), ("si", "fa")),
     byline_prefixes=("di", "foto:", "immagine:"),
 )
