@@ -32,6 +32,7 @@ MAX_CHARS = 200_000
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
 _FIRST_WORD = re.compile(r"([^\W\d_]+)")
+_MARK = re.compile('[“”»«"„]')
 _CLOSING = '“”»«"'
 _OPENING = '„“«»"'
 _ALNUM = re.compile(r"\w+")
@@ -144,6 +145,8 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
 
 def _listed(before: str, after: str, lang: Language) -> bool:
     """Whether the quoted term is an item of a list of quoted terms: „A“, „B“ oder „C“."""
+    if not (_MARK.search(before, max(0, len(before) - 12)) or _MARK.search(after, 0, 12)):
+        return False  # no other quoted term next to this one
     return _after_item(before.rstrip(), lang) or _before_item(after.lstrip(), lang)
 
 
