@@ -18,7 +18,7 @@ from .lang import Language
 from .marks import closing_marks, opening_marks
 from .names import Run, Token, is_person, is_role, run_at
 
-MAX_GAP = 8
+MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
 
