@@ -116,3 +116,16 @@ def test_unattributed_quotations_are_never_key_quotes():
         title="T", language="en", paragraphs=["The sign read “Closed for the whole winter season.”"]
     )
     assert key_quotes(article, 3) == []
+
+
+def test_a_pronoun_goes_to_the_nearest_person_of_its_gender():
+    got = quotes(
+        "Bürgermeister Hans Weber und Stadträtin Anna Roth besuchten am Montag die Baustelle.",
+        "Sie sagte: „Die Brücke wird bis Mai fertig sein.“",
+        language="de",
+    )
+    assert got == [("Die Brücke wird bis Mai fertig sein.", "Anna Roth")]
+    got = quotes(
+        "Mrs Ann Lee met Mr Tom Hart on Monday. “The bridge will be ready by May,” he said.", language="en"
+    )
+    assert got == [("The bridge will be ready by May", "Mr Tom Hart")]

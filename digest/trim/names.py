@@ -52,6 +52,8 @@ class Run:
     """A role word or honorific came before the name (Präsident Gusmão, Mme Dupont)."""
     governed: bool
     """A preposition governs the run (Über Steve Fossett, vor dem Düsseldorfer Konzert): not a subject."""
+    gender: str | None = None
+    """"m" or "f" when an honorific or a role word before the name tells (Frau, Mme, Stadträtin)."""
 
 
 def _is_preposition(word: str, lang: Language) -> bool:
@@ -157,6 +159,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     if not words or after_number:  # 765 Millionen Euro, 40 Grad Celsius
         return Run(i, last, None, tokens[i].start, tokens[last].end, after_article, titled, governed)
     start_tok = words[0]
+    gender = _gender(tokens, max(i - 1, 0), start_tok, lang)
     # keep an honorific written just before the name (M. Macron, Frau Merkel)
     if (
         start_tok - 2 >= i
@@ -167,7 +170,23 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     elif start_tok - 1 >= i and tokens[start_tok - 1].lower in lang.honorifics:
         start_tok, titled = start_tok - 1, True
     name = text[tokens[start_tok].start : tokens[words[-1]].end]
-    return Run(i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article, titled, governed)
+    return Run(
+        i, last, name, tokens[start_tok].start, tokens[words[-1]].end, after_article, titled, governed, gender
+    )
+
+
+def _gender(tokens: list[Token], lo: int, name: int, lang: Language) -> str | None:
+    """The gender the words just before a name give it: an honorific (Frau, Mme, Mrs) or a role word
+    with a feminine ending (Stadträtin, ministra)."""
+    for k in range(name, max(lo, name - 3) - 1, -1):  # the name's own first word may be the honorific
+        word = tokens[k].lower
+        if word in lang.honorific_genders:
+            return lang.honorific_genders[word]
+        if is_role(word, lang):
+            if lang.feminine_endings and word.endswith(lang.feminine_endings):
+                return "f"
+            return "m" if lang.roles_have_gender else None
+    return None
 
 
 def runs(text: str, tokens: list[Token], lang: Language, lo: int = 0, hi: int | None = None) -> list[Run]:

@@ -241,7 +241,7 @@ class _Finder:
         first = tokenize(role, 0, None, self.lang.elides)
         return bool(first) and first[0].lower in self.lang.definite_articles
 
-    def resolve(self, pi: int, pos: int, sentences: int | None = None) -> str | None:
+    def resolve(self, pi: int, pos: int, sentences: int | None = None, gender: str = "") -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences), looking at
         most `sentences` sentences back (the one holding pos counts) and RESOLVE_PARAGRAPHS paragraphs."""
@@ -262,6 +262,8 @@ class _Finder:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
+                    if gender and run.gender and run.gender != gender:
+                        continue  # "sie" is not the "Herr Müller" named before
                     if is_person(run, toks, self.lang, people) and (
                         " " in run.name or run.titled or run.name.split()[-1] in people
                     ):
@@ -288,7 +290,7 @@ class _Finder:
         found = self.attribute(first, last, prev_end, next_start)
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
-            speaker = self.resolve(pi, span.start)
+            speaker = self.resolve(pi, span.start, gender=found.pronoun)
         elif found.role and self._definite(found.speaker) and not self.lang.capitalises_nouns:
             # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
             # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)

@@ -68,6 +68,12 @@ class Language:
     """Endings of inflected adjectives, in a language whose adjectives inflect before a noun."""
     self_naming: tuple[tuple[str, str], ...] = ()
     """Two words before a quoted term that make it a self-given name (das sich selbst „…“ nennt)."""
+    honorific_genders: dict[str, str] = field(default_factory=dict)
+    """Honorifics that tell a person's gender (Frau: "f", Herr: "m")."""
+    feminine_endings: tuple[str, ...] = ()
+    """Endings of role words for women (Ministerin, ministra)."""
+    roles_have_gender: bool = False
+    """Every role word has a form for women, so one without a feminine ending names a man (Minister)."""
     byline_prefixes: tuple[str, ...] = ()
     """Words that open a byline or a credit ("By", "Par", "Foto:")."""
     elides: bool = False

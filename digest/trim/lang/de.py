@@ -123,6 +123,9 @@ LANGUAGE = Language(
     list_words=frozenset("und oder sowie".split()),
     adjective_endings=("e", "en", "er", "es", "em"),
     self_naming=(("sich", "selbst"), ("sich", "als")),
+    honorific_genders={"herr": "m", "frau": "f"},
+    feminine_endings=("in", "innen"),
+    roles_have_gender=True,
     byline_prefixes=("von", "foto:", "bild:", "quelle:"),
     capitalises_nouns=True,
 )

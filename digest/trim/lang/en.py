@@ -79,5 +79,16 @@ LANGUAGE = Language(
     source_prepositions=frozenset("in".split()),
     list_words=frozenset("and or".split()),
     self_naming=(("calls", "itself"),),
+    honorific_genders={
+        "mr": "m",
+        "mrs": "f",
+        "ms": "f",
+        "miss": "f",
+        "sir": "m",
+        "dame": "f",
+        "lord": "m",
+        "lady": "f",
+    },
+    feminine_endings=("woman", "wife"),
     byline_prefixes=("by", "photo:", "photo by", "image:", "credit:", "photograph:"),
 )

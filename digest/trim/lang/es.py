@@ -68,5 +68,7 @@ LANGUAGE = Language(
     reflexives=frozenset("se".split()),
     list_words=frozenset("y o".split()),
     self_naming=(("se", "llama"), ("se", "hace")),
+    honorific_genders={"sr": "m", "sra": "f", "srta": "f", "don": "m", "doña": "f"},
+    feminine_endings=("a", "as"),
     byline_prefixes=("por", "foto:", "fotografía:", "imagen:"),
 )

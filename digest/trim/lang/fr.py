@@ -77,5 +77,7 @@ LANGUAGE = Language(
     reflexives=frozenset("se".split()),
     list_words=frozenset("et ou".split()),
     self_naming=(("se", "nomme"), ("se", "fait")),
+    honorific_genders={"m": "m", "mme": "f", "mlle": "f"},
+    feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
     byline_prefixes=("par", "photo :", "photo:", "crédit :", "crédit:", "crédit photo"),
 )

@@ -74,5 +74,7 @@ LANGUAGE = Language(
     reflexives=frozenset("si".split()),
     list_words=frozenset("e o ed".split()),
     self_naming=(("si", "chiama"), ("si", "fa")),
+    honorific_genders={"sig": "m", "sig.ra": "f", "dott.ssa": "f"},
+    feminine_endings=("a", "essa", "trice"),
     byline_prefixes=("di", "foto:", "immagine:"),
 )
