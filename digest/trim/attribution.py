@@ -137,7 +137,11 @@ class Attributor:
         # Michael Skibbe; die Geschäftsführerin der Organisation, Manuela Roßbach)
         nxt = run.last + 1
         while nxt + 1 < min(hi, run.last + CHAIN):
-            if toks[nxt].lower in lang.determiners or toks[nxt].text == ",":
+            if (
+                toks[nxt].lower in lang.determiners
+                or toks[nxt].lower in lang.particles
+                or toks[nxt].text == ","
+            ):
                 other = run_at(self.text, toks, nxt + 1, lang, hi)
                 if other is not None and is_person(other, toks, lang, self.people):
                     return Attribution(speaker=other.name)
@@ -367,6 +371,13 @@ class Attributor:
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
 
+    def _governs(self, k: int) -> bool:
+        """Whether token k is a preposition (or contraction) whose object follows: in der ARD."""
+        low = self.tokens[k].lower
+        return low in self.lang.determiners or (
+            low in self.lang.stopwords and low not in self.lang.articles and low not in self.lang.pronouns
+        )
+
     def _first_role(self, lo: int, i: int) -> Attribution | None:
         """The first role named with a nominative article in tokens [lo, i): Hier sparte der
         Bundespräsident nicht mit Kritik: „…“"""
@@ -374,7 +385,7 @@ class Attributor:
             if (
                 self.tokens[k].lower in self.lang.articles
                 and self.tokens[k].lower not in self.lang.oblique_articles
-                and (k == lo or self.tokens[k - 1].lower not in self.lang.determiners)
+                and (k == lo or not self._governs(k - 1))
             ):
                 found = self._name_right(k, i)
                 if found is not None and found.speaker:
