@@ -1,54 +1,165 @@
-"""Plain-text article structure: title, caption, credit, body; boilerplate dropped.
+"""Plain-text article structure: title, caption, credit, byline, dateline and body; boilerplate dropped.
 
-First version: enough for scraped text shaped like the sample (caption and credit before the
-title, a comment form after the body). The trim issue deepens it.
+Scraped text often opens with a photo caption and its credit before the title (the caption is
+sometimes in another language than the article), and ends with share prompts, comment forms and
+captchas. The rules here are positional and lexical, with each language's boilerplate phrases and
+byline words taken from its data module in digest.trim.lang.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from digest.domain import Article
+from digest.trim.lang import boilerplate_phrases, languages
+from digest.trim.language import detect
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+HEAD = 6  # the title is looked for among the first paragraphs
+TITLE_WORDS = (3, 30)
+CREDIT_WORDS = 5
+BOILERPLATE_CHARS = 200
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
-_BOILERPLATE = [
-    re.compile(p, re.I)
-    for p in (
-        r"^(laisser|leave|lascia|deja|hinterlassen) (un|a|einen|una|un) (commentaire|comment|commento|comentario|kommentar)",
-        r"^\w+ [+\-x×] \w+ =\s*\S*$",  # "sept + vingt =" captcha
-        r"^(partager|share|teilen|compartir|condividi)( (sur|on|auf|en|su))?\b.{0,40}$",
-        r"^(lire aussi|read more|weiterlesen|leer más|leggi anche)\b.{0,200}$",
-        r"^(©|\(c\)|copyright)\b",
-    )
-]
+_GENERIC_BOILERPLATE = (
+    r"[\w’']+ [+\-x×*] [\w’']+ =\s*\S*$",  # captcha: "sept + vingt ="
+    r"©|\(c\)\s",
+    r"https?://\S+$",
+    r"[\W_]+$",
+)
+_DATE = (
+    # 12 août 2024, 14 de marzo de 2024
+    r"(?:\d{1,2}(?:er|\.|º)?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?\d{4}"
+    r"|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}"  # Nov. 13, 2024
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"  # 13.11.2024
+)
+_DATELINE_PARAGRAPH = re.compile(
+    rf"^(?:[^\W\d_]+,?\s+){{0,4}}{_DATE}"
+    r"(?:\s*(?:[,à-]|at|um|alle|a las)?\s*\d{1,2}[:.h]\d{2}\s*\w*)?\.?$",
+    re.I,
+)
+_DATELINE_PREFIX = re.compile(
+    r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
+)
+_CREDIT_MARKERS = re.compile(
+    r"(?:getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/|photo|foto|crédit|credit)", re.I
+)
 
 
 def paragraphs_of(text: str) -> list[str]:
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks = _BLANK_LINE.split(text.replace("\r\n", "\n").replace("\r", "\n"))
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
 
+@cache
+def _boilerplate() -> re.Pattern[str]:
+    alternatives = [*_GENERIC_BOILERPLATE, *boilerplate_phrases()]
+    return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
+
+
 def is_boilerplate(paragraph: str) -> bool:
-    return any(p.search(paragraph) for p in _BOILERPLATE)
+    """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short."""
+    return len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None
 
 
-_CREDIT = re.compile(r"^(photo|foto|crédit|credit|bild|image|imagen|immagine)\s*:", re.I)
+@cache
+def _byline_pattern() -> re.Pattern[str]:
+    """ "By Jane Doe", "Par Jean Dupont", "Foto: dpa": every language's byline and credit openings."""
+    prefixes = sorted(
+        {p for lang in languages().values() for p in lang.byline_prefixes}, key=len, reverse=True
+    )
+    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r"\s") for p in prefixes)
+    return re.compile(rf"^(?:{alternatives})", re.I)
 
 
-def _looks_like_title(p: str) -> bool:
+def _is_byline(p: str) -> bool:
+    """A byline or credit line, or a short run of capitalised words (a photographer's name)."""
+    words = p.split()
+    if _byline_pattern().match(p):
+        return len(words) <= 12
+    return (
+        len(words) <= CREDIT_WORDS
+        and not _END.search(p)
+        and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    )
+
+
+def _is_credit(p: str) -> bool:
+    """A photo credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP"."""
+    match = _byline_pattern().match(p)
+    return len(p.split()) <= 10 and match is not None and ":" in match.group()
+
+
+def _is_title(p: str) -> bool:
     words = len(p.split())
-    return 3 <= words <= 30 and not _END.search(p) and not _CREDIT.match(p)
+    return TITLE_WORDS[0] <= words <= TITLE_WORDS[1] and not _END.search(p)
+
+
+def _is_caption(p: str, language: str | None) -> bool:
+    """A sentence before the title, or a sentence in another language than the article's."""
+    if _CREDIT_MARKERS.search(p[-40:]) and len(p.split()) <= 60:
+        return True
+    other = detect(p)
+    return other is not None and language is not None and other != language
+
+
+def _dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """A date paragraph at the top of the body, or a "CITY (Agency) —" opening of its first paragraph."""
+    if paragraphs and _DATELINE_PARAGRAPH.match(paragraphs[0]):
+        return paragraphs[0], paragraphs[1:]
+    if paragraphs:
+        m = _DATELINE_PREFIX.match(paragraphs[0])
+        if m and len(paragraphs[0]) > m.end():
+            rest = paragraphs[0][m.end() :]
+            return m.group(1).strip(), [rest[:1].upper() + rest[1:], *paragraphs[1:]]
+    return None, paragraphs
 
 
 def parse_plain_text(text: str) -> Article:
     paras = [p for p in paragraphs_of(text) if not is_boilerplate(p)]
     if not paras:
         return Article(title="", paragraphs=[])
-    title_at = next((i for i, p in enumerate(paras[:4]) if _looks_like_title(p)), 0)
+    language = detect(" ".join(p for p in paras[:12] if not _is_title(p)))
+    head = paras[:HEAD]
+    title_at = next(
+        (
+            i
+            for i, p in enumerate(head)
+            if _is_title(p) and not _is_byline(p) and (i == len(head) - 1 or not _is_caption(p, language))
+        ),
+        None,
+    )
+    if title_at is None:
+        title_at = next((i for i, p in enumerate(head) if _is_title(p)), 0)
     caption = byline = None
     for p in paras[:title_at]:
-        if _CREDIT.match(p) or (len(p.split()) <= 5 and not _END.search(p)):
-            byline = p
+        if _is_byline(p):
+            byline = byline or p
         else:
-            caption = p
-    return Article(title=paras[title_at], paragraphs=paras[title_at + 1 :], caption=caption, byline=byline)
+            caption = f"{caption} {p}" if caption else p
+    body = paras[title_at + 1 :]
+    while body:
+        if _DATELINE_PARAGRAPH.match(body[0]):
+            break
+        if _is_byline(body[0]):
+            byline = byline or body[0]
+            body = body[1:]
+        elif len(body) > 1 and _is_credit(body[1]) and not _is_title(body[0]):
+            caption = f"{caption} {body[0]}" if caption else body[0]  # a photo caption, then its credit
+            byline = byline or body[1]
+            body = body[2:]
+        else:
+            break
+    dateline, body = _dateline(body)
+    while body and _is_byline(body[0]):
+        byline = byline or body[0]
+        body = body[1:]
+    return Article(
+        title=paras[title_at],
+        paragraphs=body,
+        language=language,
+        byline=byline,
+        caption=caption,
+        dateline=dateline,
+    )

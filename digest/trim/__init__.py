@@ -2,23 +2,32 @@
 
 from digest.domain import Article, Brief
 
+from .language import detect
 from .lede import lede_of
-from .quotes import key_quotes
+from .quotes import key_quotes, quotations
+
+
+def article_language(article: Article) -> str | None:
+    """The article's language as given, else as detected from its text."""
+    return article.language or detect(
+        " ".join([article.title, article.standfirst or "", *article.paragraphs[:8]])
+    )
 
 
 def trim(article: Article, *, lede_words: int = 60, max_quotes: int = 1) -> Brief:
-    lede = lede_of(article, lede_words)
+    language = article_language(article)
+    lede = lede_of(article, lede_words, language)
     return Brief(
         title=article.title,
         lede=lede,
-        quotes=key_quotes(article, max_quotes, lede=lede),
+        quotes=key_quotes(article, max_quotes, lede=lede, found=quotations(article, language)),
         url=article.url,
         source=article.source,
-        language=article.language,
+        language=language,
         byline=article.byline,
         caption=article.caption,
         article_id=article.id,
     )
 
 
-__all__ = ["trim"]
+__all__ = ["trim", "article_language"]

@@ -1,30 +1,47 @@
 """The lede: the standfirst, else the first substantive body paragraph, cut to a word budget."""
 
+from __future__ import annotations
+
 from digest.domain import Article
 
-from .sentences import split_sentences
+from .language import detect
+from .sentences import sentence_spans
 
-MIN_WORDS = 12
-
-
-def lede_of(article: Article, budget: int) -> str:
-    source = article.standfirst or next(
-        (p for p in article.paragraphs if len(p.split()) >= MIN_WORDS), article.paragraphs[0] if article.paragraphs else ""
-    )
-    return cut(source, budget)
+CHARS_PER_WORD = 40
+MIN_WORDS = 12  # shorter paragraphs are bylines, datelines, subheads or teasers, not the story's start
 
 
-def cut(text: str, budget: int) -> str:
+def lede_source(article: Article, language: str | None) -> str:
+    if article.standfirst and article.standfirst.strip():
+        return " ".join(article.standfirst.split())
+    for p in article.paragraphs:
+        if len(p.split()) < MIN_WORDS:
+            continue
+        other = detect(p)
+        if language and other and other != language:
+            continue  # a caption or credit in another language that structure did not catch
+        return p
+    return next((p for p in article.paragraphs if p.strip()), "")
+
+
+def cut(text: str, budget: int, language: str | None = None) -> str:
     """Whole sentences within the budget; a first sentence over it is cut at a word with an ellipsis."""
-    kept: list[str] = []
-    used = 0
-    for sentence in split_sentences(text):
-        n = len(sentence.split())
+    if budget <= 0:
+        return ""
+    text = text[: max(budget * CHARS_PER_WORD, 1000)]  # never more than the budget could use
+    kept_end, used = 0, 0
+    for start, end in sentence_spans(text, language):
+        n = len(text[start:end].split())
         if used + n > budget:
             break
-        kept.append(sentence)
-        used += n
-    if kept:
-        return " ".join(kept)
+        kept_end, used = end, used + n
+    if kept_end:
+        return text[:kept_end].strip()
     words = text.split()
-    return " ".join(words[:budget]).rstrip(",;:") + ("…" if len(words) > budget else "")
+    if len(words) <= budget:
+        return text.strip()
+    return " ".join(words[:budget]).rstrip(",;:—–-") + "…"
+
+
+def lede_of(article: Article, budget: int, language: str | None = None) -> str:
+    return cut(lede_source(article, language), budget, language)

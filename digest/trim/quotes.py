@@ -1,34 +1,410 @@
-"""Direct quotations and their speakers. First version: guillemets and curly/straight double quotes."""
+"""Direct quotations, their speakers, and the key quotes of an article.
+
+A quoted span is a quotation when it has at least MIN_WORDS words, is not the name of a thing or
+the title of a work, and has a speaker or the shape of a sentence or of a clause of running text
+(a partial quotation: sprach von einer „Gefahr für Leib und Leben“). A quotation carried over
+several paragraphs (each paragraph opens it, only the last closes it) is one quotation; one split by
+its attribution ("…," she said. "…") gives the second part the first part's speaker.
+
+The speaker comes from a cue (attribution.py); a pronoun, an unstated subject ("dijo.") or an epithet
+("reconoció el alemán") stands for the person named just before; a quotation without any cue is
+given the speaker of the quotation just before it, else the person the text was last about.
+Quotations are sought in an article's first MAX_CHARS characters.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 
 from digest.domain import Article, Quote
 
-_QUOTE = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"]+)\"|„([^“]+)“")
-_CUE_AFTER = re.compile(
-    r"^[\s,]*(?:a-t-il|a-t-elle)?\s*(?:said|says|told|added|a déclaré|déclare|sagte|erklärte|dijo|afirmó|ha detto)"
-    r"\s+((?:[A-ZÀ-Ö][\w’'-]+\s?){1,3})"
-)
+from .attribution import Attribution, Attributor
+from .lang import Language, get
+from .language import detect, scores
+from .marks import Span, opens_with_quote, scan
+from .names import CAP_RUN, Run, Token, is_name_noun, is_person, people_in, runs, tokenize
+from .sentences import sentence_spans
+
 MIN_WORDS = 4
+MAX_CHARS = 200_000
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_FIRST_WORD = re.compile(r"([^\W\d_]+)")
+_MARK = re.compile('[“”»«"„]')
+_CLOSING = '“”»«"'
+_OPENING = '„“«»"'
+_ALNUM = re.compile(r"\w+")
+_ABBREVIATION_AFTER = re.compile(r"\s*\([A-ZÀ-Þ]{2,}[a-z]?\)")
+NAME_WORDS = 14  # a capitalised quoted term after an article this long or shorter is a name or a title
+NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
+FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
+RESOLVE_PARAGRAPHS = 4
+INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
+AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
+BEFORE_CHARS = 200  # and one before it, within this many
+LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
+ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
+_SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
 
-def find_quotes(article: Article) -> list[Quote]:
-    found: list[Quote] = []
-    for para in article.paragraphs:
-        for m in _QUOTE.finditer(para):
-            text = next(g for g in m.groups() if g).strip().rstrip(",")
-            if len(text.split()) < MIN_WORDS:
-                continue
-            after = _CUE_AFTER.match(para[m.end() :])
-            speaker = after.group(1).strip() if after else None
-            found.append(Quote(text=text, speaker=speaker, cue=None))
-    return found
+@dataclass(frozen=True)
+class Found:
+    quote: Quote
+    paragraph: int
+    position: int
+    sentence_like: bool
 
 
-def key_quotes(article: Article, k: int, lede: str = "") -> list[Quote]:
+class _Paragraphs:
+    """Tokens and sentences of an article's paragraphs, computed when first needed."""
+
+    def __init__(self, paragraphs: list[str], lang: Language):
+        self.texts = paragraphs
+        self.lang = lang
+        self._tokens: dict[tuple[int, int, int], tuple[list[Token], list[int]]] = {}
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._people: set[str] | None = None
+        self._sentence_starts: dict[int, list[int]] = {}
+        self._runs: dict[tuple[int, int, int], list[Run]] = {}
+
+    def tokens(self, i: int, a: int, b: int) -> tuple[list[Token], list[int]]:
+        """Tokens of paragraph i between offsets a and b (offsets stay the paragraph's). Only the text
+        around quotations is ever tokenised, not the quotations themselves."""
+        key = (i, a, b)
+        if key not in self._tokens:
+            toks = tokenize(self.texts[i], a, b, self.lang.elides)
+            self._tokens[key] = (toks, [t.start for t in toks])
+        return self._tokens[key]
+
+    def sentences(self, i: int) -> list[tuple[int, int]]:
+        if i not in self._sentences:
+            self._sentences[i] = sentence_spans(self.texts[i], self.lang.code) or [(0, len(self.texts[i]))]
+        return self._sentences[i]
+
+    def sentence_at(self, i: int, pos: int) -> tuple[int, int]:
+        spans = self.sentences(i)
+        if i not in self._sentence_starts:
+            self._sentence_starts[i] = [a for a, _ in spans]
+        k = bisect_right(self._sentence_starts[i], pos) - 1
+        return spans[max(k, 0)]
+
+    def runs(self, i: int, a: int, b: int) -> list[Run]:
+        """Capitalised runs in paragraph i between offsets a and b."""
+        key = (i, a, b)
+        if key not in self._runs:
+            self._runs[key] = runs(self.texts[i], self.tokens(i, a, b)[0], self.lang)
+        return self._runs[key]
+
+    def people(self) -> set[str]:
+        """Surnames of people the article names in full somewhere."""
+        if self._people is None:
+            self._people = people_in("\n\n".join(self.texts), self.lang)
+        return self._people
+
+
+def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code: str) -> bool:
+    """Names of things and titles of works in quotation marks: „Union pour un Mouvement Populaire“."""
+    words = inner.split()
+    preceding = _LETTERS.findall(before[-40:].lower())
+    adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
+    if adjacent and (is_name_noun(preceding[-1], lang) or tuple(preceding[-2:]) in lang.self_naming):
+        return True  # the book “…”, unter dem Motto „…“, vom Fußballverband „…“, das sich selbst „…“ nennt
+    if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
+        return False
+    if _ABBREVIATION_AFTER.match(after) or _listed(before, after, lang):
+        return True  # „Iceland Nature Conservation Association“ (Inca); „A“, „B“ oder „C“
+    if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
+        return True  # a name's translation: Jobbik („Bewegung für ein besseres Ungarn“)
+    after_article = bool(preceding) and (
+        preceding[-1] in lang.determiners
+        or (
+            len(preceding) > 1
+            and preceding[-2] in lang.determiners
+            and bool(lang.adjective_endings)
+            and preceding[-1].endswith(lang.adjective_endings)
+        )
+    )
+    if inner[:1].isupper() and adjacent and after_article and _name_shaped(words, lang):
+        return True  # the “Make America Great Again” slogan, des „Department of…“, der neue „Oberste Rat…“
+    if lang.capitalises_nouns:
+        capitalised = all(w[0].isupper() or not w[0].isalpha() for w in words)
+    else:
+        long_words = [w for w in words if len(w) > 3]
+        capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(
+            long_words
+        )
+    if capitalised:
+        return True
+    if any(w in lang.stopwords for w in _LETTERS.findall(inner.lower())):
+        return False  # in the article's language
+    hits = scores(inner)
+    return hits.get(code, 0) == 0 and max(hits.values(), default=0) >= FOREIGN_HITS
+
+
+def _listed(before: str, after: str, lang: Language) -> bool:
+    """Whether the quoted term is an item of a list of quoted terms: „A“, „B“ oder „C“."""
+    if not (_MARK.search(before, max(0, len(before) - 12)) or _MARK.search(after, 0, 12)):
+        return False  # no other quoted term next to this one
+    return _after_item(before.rstrip(), lang) or _before_item(after.lstrip(), lang)
+
+
+def _after_item(tail: str, lang: Language) -> bool:
+    """before ends with a quoted item and a separator: "„A“, " or "„A“ oder "."""
+    if tail.endswith(","):
+        rest = tail[:-1].rstrip()
+    else:
+        word = _LAST_WORD.search(tail)
+        if word is None or word.group(1).lower() not in lang.list_words:
+            return False
+        rest = tail[: word.start()].rstrip()
+    return rest[-1:] in _CLOSING and rest != ""
+
+
+def _before_item(head: str, lang: Language) -> bool:
+    """after starts with a separator and a quoted item: ", „B“" or " und „B“"."""
+    if head.startswith(","):
+        rest = head[1:].lstrip()
+    else:
+        word = _FIRST_WORD.match(head)
+        if word is None or word.group(1).lower() not in lang.list_words:
+            return False
+        rest = head[word.end() :].lstrip()
+    return rest[:1] in _OPENING and rest != ""
+
+
+def _name_shaped(words: list[str], lang: Language) -> bool:
+    """A capitalised quoted term after an article: short, or (where nouns are capitalised) long but made
+    only of nouns, adjectives and function words (das „Große Goldene Ehrenzeichen mit dem Stern für …“)."""
+    if not lang.capitalises_nouns:
+        return len(words) <= NAME_WORDS
+    if len(words) <= NAME_WORDS_CAPITALISED:
+        return True
+    lower = [w.strip(",.;:()") for w in words if w[:1].islower()]
+    return len(words) <= NAME_WORDS and all(
+        w in lang.stopwords or (bool(lang.adjective_endings) and w.endswith(lang.adjective_endings))
+        for w in lower
+    )
+
+
+def _sentence_like(inner: str) -> bool:
+    return bool(_SENTENCE_END.search(inner)) or (inner[:1].isupper() and len(inner.split()) >= 6)
+
+
+def _clause_like(inner: str, lang: Language) -> bool:
+    """A quoted passage with the function words of running text („weit hinter der normalen Aufsetzzone“),
+    as opposed to a bare term or a name."""
+    words = _LETTERS.findall(inner.lower())
+    return len(words) >= MIN_WORDS and any(w in lang.stopwords for w in words)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip().rstrip(",;:").strip()
+
+
+class _Finder:
+    def __init__(self, paragraphs: list[str], code: str, lang: Language):
+        self.paras = _Paragraphs(paragraphs, lang)
+        self.lang = lang
+        self.code = code
+        self.found: list[Found] = []
+        self._people: set[str] | None = None
+
+    def attribute(
+        self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int
+    ) -> Attribution:
+        """Attribution of a quotation opening at `first` (paragraph, span) and closing at `last`: from
+        the rest of its sentence after it, else from its sentence before it."""
+        people = self.people()
+        pi, span = last
+        _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
+        toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
+        found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
+        if found is not None and (found.speaker is not None or found.pronoun is not None):
+            return found
+        pi, span = first
+        sentence_start, _ = self.paras.sentence_at(pi, span.start)
+        start = max(sentence_start, prev_end if pi == last[0] else 0, span.start - BEFORE_CHARS)
+        toks, _ = self.paras.tokens(pi, start, span.start)
+        attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
+        return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
+
+    def people(self) -> set[str]:
+        """Surnames the article gives in full, and the speakers found so far."""
+        if self._people is None:
+            self._people = set(self.paras.people())
+        return self._people
+
+    def _definite(self, role: str) -> bool:
+        """Whether a role opens with a definite article: "la científica", "l'altoatesino"."""
+        first = tokenize(role, 0, None, self.lang.elides)
+        return bool(first) and first[0].lower in self.lang.definite_articles
+
+    def resolve(self, pi: int, pos: int, sentences: int | None = None, gender: str = "") -> str | None:
+        """The person a pronoun before position pos of paragraph pi stands for: the first person named
+        in the nearest sentence before it that names one (the subject, in most sentences), looking at
+        most `sentences` sentences back (the one holding pos counts) and RESOLVE_PARAGRAPHS paragraphs."""
+        people = self.people()
+        seen = 0
+        for i in range(pi, max(pi - RESOLVE_PARAGRAPHS, -1), -1):
+            text = self.paras.texts[i]
+            for a, b in reversed([s for s in self.paras.sentences(i) if i != pi or s[0] < pos]):
+                seen += 1
+                if sentences is not None and seen > sentences:
+                    return None
+                end = min(b, pos) if i == pi else b
+                if not CAP_RUN.search(text, a, end) and not any(p in text[a:end] for p in people):
+                    continue  # no full name and no known surname: nothing to tokenise
+                toks, _ = self.paras.tokens(i, a, b)  # the whole sentence: shared by its quotations
+                for run in self.paras.runs(i, a, b):
+                    if toks[run.last].end > end:
+                        break
+                    if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
+                        continue
+                    if gender and run.gender and run.gender != gender:
+                        continue  # "sie" is not the "Herr Müller" named before
+                    if is_person(run, toks, self.lang, people) and (
+                        " " in run.name or run.titled or run.name.split()[-1] in people
+                    ):
+                        return run.name
+        return None
+
+    def add(
+        self,
+        parts: list[str],
+        first: tuple[int, Span],
+        last: tuple[int, Span],
+        prev_end: int,
+        next_start: int,
+        inherit: str | None,
+    ) -> None:
+        inner = _clean(" ".join(parts))
+        if len(inner.split()) < MIN_WORDS:
+            return
+        pi, span = first
+        text = self.paras.texts[pi]
+        after = self.paras.texts[last[0]][last[1].end : last[1].end + 40]
+        if _is_name_or_title(inner, text[max(0, span.start - 80) : span.start], after, self.lang, self.code):
+            return
+        found = self.attribute(first, last, prev_end, next_start)
+        speaker = found.speaker
+        if speaker is None and found.pronoun is not None:
+            speaker = self.resolve(pi, span.start, gender=found.pronoun)
+        elif found.role and self._definite(found.speaker) and not self.lang.capitalises_nouns:
+            # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
+            # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)
+            speaker = self.resolve(pi, span.start, ROLE_SENTENCES) or speaker
+        if speaker is None and found.cue is None:
+            # no cue at all: the speaker of the paragraph's previous quotation, else the person the
+            # text was last about (news rarely quotes without saying whom, a sentence or two before)
+            speaker = inherit or self.resolve(pi, span.start)
+        sentence_like = _sentence_like(inner)
+        if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
+            return
+        if speaker:
+            self.people().add(speaker.split()[-1])
+        quote = Quote(text=inner, speaker=speaker, cue=found.cue)
+        self.found.append(Found(quote, pi, span.start, sentence_like))
+
+    def run(self) -> list[Found]:
+        texts = self.paras.texts
+        carry: tuple[list[str], tuple[int, Span]] | None = None
+        for pi, text in enumerate(texts):
+            marks = scan(text)
+            spans = list(marks.spans)
+            lead = len(text) - len(text.lstrip())
+            if carry is not None:
+                parts, first = carry
+                carry = None
+                opener = texts[first[0]][first[1].start]
+                if opens_with_quote(text) and text[lead] == opener:  # the same mark opens each paragraph
+                    if spans and spans[0].start == lead:
+                        span = spans.pop(0)
+                        parts.append(text[span.start + 1 : span.end - 1])
+                        nxt = spans[0].start if spans else len(text)
+                        self.add(parts, first, (pi, span), 0, nxt, None)
+                    elif marks.dangling == lead:
+                        carry = (parts + [text[lead + 1 :]], first)
+                        continue
+            prev_end, speaker = 0, None
+            # a short quoted term between a quotation and its attribution does not end the attribution
+            # (schrieb „Die Zeit“); only other quotations do
+            long = [s.start for s in spans if text.count(" ", s.start, s.end) >= MIN_WORDS - 1]
+            for span in spans:
+                if span.start - prev_end > INHERIT_CHARS:
+                    speaker = None  # too far from the previous quotation to be its continuation
+                k = bisect_right(long, span.start)
+                nxt = long[k] if k < len(long) else (marks.dangling or len(text))
+                before = len(self.found)
+                self.add(
+                    [text[span.start + 1 : span.end - 1]], (pi, span), (pi, span), prev_end, nxt, speaker
+                )
+                if len(self.found) > before:
+                    speaker = self.found[-1].quote.speaker or speaker
+                    prev_end = span.end
+            if marks.dangling is not None and marks.dangling + 1 < len(text):
+                carry = ([text[marks.dangling + 1 :]], (pi, Span(marks.dangling, len(text))))
+        return self.found
+
+
+def _bounded(paragraphs: list[str]) -> list[str]:
+    """The paragraphs within the first MAX_CHARS characters: no news story is longer, and a 20 MB text
+    costs no more than one of MAX_CHARS."""
+    kept, used = [], 0
+    for p in paragraphs:
+        if used + len(p) > MAX_CHARS:
+            kept.append(p[: MAX_CHARS - used])
+            break
+        kept.append(p)
+        used += len(p)
+    return kept
+
+
+def quotations(article: Article, language: str | None = None) -> list[Found]:
+    """Every direct quotation of an article, in order of appearance (within its first MAX_CHARS)."""
+    paragraphs = _bounded(article.paragraphs)
+    code = language or article.language or detect(" ".join(paragraphs[:8])) or "en"
+    lang = get(code) or get("en")
+    assert lang is not None
+    return _Finder(paragraphs, code, lang).run()
+
+
+def find_quotes(article: Article, language: str | None = None) -> list[Quote]:
+    return [f.quote for f in quotations(article, language)]
+
+
+def _words(text: str) -> set[str]:
+    return set(_ALNUM.findall(text.lower()))
+
+
+def key_quotes(
+    article: Article, k: int, lede: str = "", language: str | None = None, found: list[Found] | None = None
+) -> list[Quote]:
+    """The k quotations a digest shows: attributed, substantial, not the lede again, one per speaker first."""
     if k <= 0:
         return []
-    ranked = sorted(find_quotes(article), key=lambda q: (q.speaker is None, -len(q.text.split())))
-    return [q for q in ranked if q.text not in lede][:k]
+    candidates = [
+        f for f in (found if found is not None else quotations(article, language)) if f.quote.speaker
+    ]
+
+    def substance(f: Found) -> float:
+        words = len(f.quote.text.split())
+        size = min(words, 40) / 40 - max(0, words - 60) / 60
+        return size + (0.3 if f.sentence_like else 0.0) - 0.02 * f.paragraph
+
+    ranked = sorted(candidates, key=substance, reverse=True)
+    first_by_speaker: dict[str, int] = {}
+    for n, f in enumerate(ranked):
+        first_by_speaker.setdefault(f.quote.speaker.split()[-1], n)  # "Ann Lee" and "Lee" are one speaker
+    firsts = set(first_by_speaker.values())
+    order = [ranked[n] for n in sorted(firsts)] + [f for n, f in enumerate(ranked) if n not in firsts]
+    lede_words = _words(lede)
+    chosen: list[Found] = []
+    for f in order:
+        words = _words(f.quote.text)
+        if len(words & lede_words) < LEDE_OVERLAP * len(words):  # not the lede again
+            chosen.append(f)
+            if len(chosen) == k:
+                break
+    return [f.quote for f in sorted(chosen, key=lambda f: (f.paragraph, f.position))]

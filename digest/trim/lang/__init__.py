@@ -1,0 +1,105 @@
+"""Language data modules: one module per language, each defining ``LANGUAGE``.
+
+A module holds only data: the words the language identifier counts, quotation marks, speech cue
+words in their inflected forms, pronouns, abbreviations, and boilerplate phrases. Adding a language
+is adding a module here (found by name, no registration) and its tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    stopwords: frozenset[str]
+    """Frequent function words; the language identifier counts them."""
+    quote_pairs: tuple[tuple[str, str], ...]
+    """Quotation marks the language's press uses, (opening, closing); the scanner knows them all."""
+    cue_verbs: frozenset[str]
+    """Speech verbs in the inflected forms that introduce or follow a quotation (lowercase)."""
+    cue_phrases: tuple[str, ...] = ()
+    """Multi-word cues matched as text before a name or after a quotation ("according to")."""
+    cue_preps: frozenset[str] = frozenset()
+    """Single words that attribute what follows to the name after them ("selon", "laut")."""
+    inverted_cues: frozenset[str] = frozenset()
+    """Words that attribute only right after a quotation ("so" in German: „…“, so Müller)."""
+    pronouns: dict[str, str | None] = field(default_factory=dict)
+    """Third-person subject pronouns -> gender ("m", "f" or None)."""
+    determiners: frozenset[str] = frozenset()
+    """Articles and article-preposition contractions: before a quoted term they mark a name."""
+    name_nouns: frozenset[str] = frozenset()
+    """Nouns and participles that introduce a title or a name ("book", "Motto", "intitulé")."""
+    particles: frozenset[str] = frozenset()
+    """Lowercase words inside personal names ("von", "de", "di")."""
+    honorifics: frozenset[str] = frozenset()
+    """Titles written before a name and kept with it ("Mr", "M", "Frau")."""
+    role_words: frozenset[str] = frozenset()
+    """Capitalised role words and role suffixes that are not part of a name (lowercase)."""
+    abbreviations: frozenset[str] = frozenset()
+    """Words that end with a period without ending a sentence (lowercase, without the final period)."""
+    months: frozenset[str] = frozenset()
+    boilerplate: tuple[str, ...] = ()
+    """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
+    articles: frozenset[str] = frozenset()
+    """Articles, definite and indefinite, with their elided forms (l’)."""
+    definite_articles: frozenset[str] = frozenset()
+    oblique_articles: frozenset[str] = frozenset()
+    """Articles of cases that never open a speaker (German dative and genitive: in einem Interview)."""
+    auxiliaries: frozenset[str] = frozenset()
+    """Auxiliaries and adverbs that stand between a speaker and a cue verb (a déclaré, hat … gesagt)."""
+    clause_words: frozenset[str] = frozenset()
+    """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
+    object_pronouns: frozenset[str] = frozenset()
+    reflexives: frozenset[str] = frozenset()
+    """Words between a cue verb and its subject: äußerte sich Müller, zitierte man X."""
+    impersonal: frozenset[str] = frozenset()
+    """The impersonal subject of "heißt es in dem Schreiben", "it says in the report"."""
+    source_prepositions: frozenset[str] = frozenset()
+    """Prepositions after an impersonal cue that introduce the document quoted."""
+    list_words: frozenset[str] = frozenset()
+    """Conjunctions between the items of a list („A“, „B“ oder „C“): quoted items are names."""
+    adjective_endings: tuple[str, ...] = ()
+    """Endings of inflected adjectives, in a language whose adjectives inflect before a noun."""
+    self_naming: tuple[tuple[str, str], ...] = ()
+    """Two words before a quoted term that make it a self-given name (das sich selbst „…“ nennt)."""
+    honorific_genders: dict[str, str] = field(default_factory=dict)
+    """Honorifics that tell a person's gender (Frau: "f", Herr: "m")."""
+    feminine_endings: tuple[str, ...] = ()
+    """Endings of role words for women (Ministerin, ministra)."""
+    roles_have_gender: bool = False
+    """Every role word has a form for women, so one without a feminine ending names a man (Minister)."""
+    byline_prefixes: tuple[str, ...] = ()
+    """Words that open a byline or a credit ("By", "Par", "Foto:")."""
+    elides: bool = False
+    """Articles and prepositions elide before a vowel (l’actrice, dell’acqua): split them off."""
+    drops_subject: bool = False
+    """A verb may stand without a subject ("«…», dijo."): the speaker is then the person last named."""
+    capitalises_nouns: bool = False
+    """Every noun is capitalised (German), so capitals alone do not mark a name or a title."""
+
+
+@cache
+def languages() -> dict[str, Language]:
+    """Every language module in this package, by code."""
+    found: dict[str, Language] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        language = getattr(module, "LANGUAGE", None)
+        if isinstance(language, Language):
+            found[language.code] = language
+    return found
+
+
+def get(code: str | None) -> Language | None:
+    return languages().get((code or "").lower().split("-")[0].split("_")[0]) if code else None
+
+
+def boilerplate_phrases() -> list[str]:
+    """Every language's boilerplate expressions, for one pattern that tests a paragraph once."""
+    return [p for lang in languages().values() for p in lang.boilerplate]

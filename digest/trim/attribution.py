@@ -1,0 +1,427 @@
+"""Who said a quotation: the cue after it, or the cue before it, and the name next to the cue.
+
+Patterns, in the order tried:
+  after   „…“, sagte Müller.   « … », a-t-il déclaré.   "…," said Smith.   "…," Smith said.
+          „…“, so Müller.   « … », selon Borrell.   „…“, stellte Celebi fest.
+  before  Müller sagte: „…“   Il a ajouté : « … »   Der Zeitung sagte Karma: „…“   Laut X „…“
+          Smith told reporters: "…"   X erklärte, man habe „…“ (a cue earlier in the sentence)
+  subject a quoted fragment in a sentence about someone: Osterloh sieht darin einen „…“
+A pronoun is returned as such (with its gender) for the caller to resolve against the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .lang import Language
+from .marks import closing_marks, opening_marks
+from .names import Run, Token, is_person, is_role, run_at
+
+MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
+CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
+SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
+
+
+@cache
+def _first_words(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p.split()[0] for p in phrases)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: str | None = None
+    cue: str | None = None
+    pronoun: str | None = None
+    """Set when the speaker is a pronoun (or an unstated subject) to resolve: "m", "f" or ""."""
+    weak: bool = False
+    """Found without a cue word (a verb this module does not list, or the sentence's subject)."""
+    role: bool = False
+    """The speaker is a role with a definite article (the minister, la científica): the caller may
+    replace it with the name the article gave that person."""
+
+
+class Attributor:
+    """Finds attributions in one paragraph, given its tokens and the people the article names."""
+
+    def __init__(self, text: str, tokens: list[Token], lang: Language, people: set[str]):
+        self.text, self.tokens, self.lang, self.people = text, tokens, lang, people
+
+    # -- words ---------------------------------------------------------------------------------
+
+    def _pronoun(self, i: int) -> str | None:
+        """The gender marker of a pronoun token, including French inversions (a-t-il, dit-elle)."""
+        low = self.tokens[i].lower
+        if low in self.lang.pronouns:
+            return self.lang.pronouns[low] or ""
+        return self._inverted(i)
+
+    def _inverted(self, i: int) -> str | None:
+        low = self.tokens[i].lower
+        if "-" in low:
+            tail = low.rsplit("-", 1)[-1]
+            if tail in self.lang.pronouns:
+                return self.lang.pronouns[tail] or ""
+        return None
+
+    def _is_cue(self, i: int) -> bool:
+        low = self.tokens[i].lower
+        return low in self.lang.cue_verbs or ("-" in low and low.split("-", 1)[0] in self.lang.cue_verbs)
+
+    def _span(self, a: int, b: int) -> str:
+        return self.text[self.tokens[a].start : self.tokens[b].end]
+
+    def _aux_start(self, k: int, lo: int) -> int:
+        """The first token of the verb group ending at the cue verb k (a déclaré, a-t-il ajouté)."""
+        aux = k
+        while aux > lo and (
+            self._inverted(aux - 1) is not None
+            or (self.tokens[aux - 1].lower in self.lang.auxiliaries and self._pronoun(aux - 1) is None)
+        ):
+            aux -= 1
+        return aux
+
+    # -- names ---------------------------------------------------------------------------------
+
+    def _name_right(self, j: int, hi: int) -> Attribution | None:
+        """The speaker that starts at token j, after a cue (sagte Müller, said the minister)."""
+        toks, lang = self.tokens, self.lang
+        if j >= hi:
+            return None
+        gender = self._pronoun(j)
+        if gender is not None and not (toks[j].is_cap and j + 1 < hi and toks[j + 1].is_cap):
+            return Attribution(pronoun=gender)
+        while j < hi and toks[j].lower in lang.reflexives:
+            j += 1  # äußerte sich Müller, se félicite X, zitierte man Yolanda Alvarez
+        if j + 2 < hi and toks[j].lower in lang.impersonal and toks[j + 1].lower in lang.source_prepositions:
+            # „…“, heißt es in dem Schreiben / in einer Erklärung: the document speaks
+            k = j + 2
+            while k < hi and toks[k].is_word and (toks[k].lower in lang.articles or not toks[k].is_cap):
+                k += 1
+            run = run_at(self.text, toks, k, lang, hi) if k < hi else None
+            return Attribution(speaker=self._span(j + 2, run.last)) if run is not None else None
+        if j >= hi:
+            return None
+        outlet = j + 1 if toks[j].lower in lang.articles else j
+        if outlet + 2 < hi and toks[outlet].text in opening_marks():
+            close = next(
+                (n for n in range(outlet + 1, min(hi, outlet + 8)) if toks[n].text in closing_marks()), None
+            )
+            if close is not None and close > outlet + 1:  # schrieb „Die Zeit“, schreibt die „Computerwoche“
+                return Attribution(speaker=self._span(outlet + 1, close - 1))
+        k = j + 1 if toks[j].lower in lang.articles else j  # Der 23-jährige Sportler
+        while (
+            k < hi
+            and k - j < 4
+            and toks[k].is_word
+            and not toks[k].is_cap
+            and (
+                toks[k].lower in lang.articles
+                or (toks[k].lower not in lang.stopwords and toks[k].lower not in lang.determiners)
+            )
+        ):
+            k += 1  # articles and adjectives before a name or a capitalised noun
+        run = run_at(self.text, toks, k, lang, hi) if k < hi else None
+        article = toks[j].lower in lang.articles and toks[j].lower not in lang.oblique_articles
+        if run is None:
+            if k + 1 < hi and toks[k].text == ",":  # la vicepresidenta segunda, Yolanda Díaz
+                other = run_at(self.text, toks, k + 1, lang, hi)
+                if other is not None and is_person(other, toks, lang, self.people):
+                    return Attribution(speaker=other.name)
+            if article and k > j + 1:
+                return Attribution(speaker=self._span(j, k - 1), role=True)  # the prosecutor, le ministre
+            return None
+        if is_person(run, toks, lang, self.people, next_to_cue=k == j):
+            return Attribution(speaker=run.name)
+        # a role: a name may follow in a genitive chain or an apposition (der Trainer der Frankfurter,
+        # Michael Skibbe; die Geschäftsführerin der Organisation, Manuela Roßbach)
+        nxt = run.last + 1
+        while nxt + 1 < min(hi, run.last + CHAIN):
+            if (
+                toks[nxt].lower in lang.determiners
+                or toks[nxt].lower in lang.particles
+                or toks[nxt].text == ","
+            ):
+                other = run_at(self.text, toks, nxt + 1, lang, hi)
+                if other is not None and is_person(other, toks, lang, self.people):
+                    return Attribution(speaker=other.name)
+                if other is None or toks[nxt].text == ",":
+                    break
+                nxt = other.last + 1
+            else:
+                break
+        if article:
+            return Attribution(speaker=self._span(j, run.last), role=True)
+        return None
+
+    def _weak_name(self, found: Attribution) -> bool:
+        """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
+        return found.speaker is not None and " " not in found.speaker and found.speaker not in self.people
+
+    def _strong(self, run: Run) -> bool:
+        return run.name is not None and (" " in run.name or run.titled or run.name in self.people)
+
+    def _run_ending_at(self, i: int, lo: int) -> int:
+        start = i
+        while start - 1 >= lo and (
+            self.tokens[start - 1].is_cap
+            or self.tokens[start - 1].text == "."
+            or self.tokens[start - 1].lower in self.lang.particles
+        ):
+            start -= 1
+        while start < i and not self.tokens[start].is_word:
+            start += 1
+        return start
+
+    def _first_person(self, lo: int, hi: int) -> str | None:
+        """The first person named in tokens [lo, hi): the subject, in most sentences."""
+        i = lo
+        while i < hi:
+            run = run_at(self.text, self.tokens, i, self.lang, hi)
+            if run is None:
+                i += 1
+                continue
+            if is_person(run, self.tokens, self.lang, self.people) and not run.governed:
+                return run.name
+            i = run.last + 1
+        return None
+
+    def _name_left(self, k: int, lo: int, roles: bool = True) -> Attribution | None:
+        """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré);
+        with roles=False only a person or a pronoun."""
+        toks, lang = self.tokens, self.lang
+        i = k - 1
+        if i < lo:
+            return None
+        if (
+            i - 1 >= lo
+            and toks[i].is_word
+            and not toks[i].is_cap
+            and toks[i - 1].is_cap
+            and toks[i - 1].is_word
+        ):
+            run = run_at(self.text, toks, self._run_ending_at(i - 1, lo), lang, i)
+            if run is not None and is_person(run, toks, lang, self.people):
+                return Attribution(speaker=run.name)  # hatte Koch-Mehrin damals gesagt
+        gender = self._pronoun(i)
+        if gender is not None:
+            return Attribution(pronoun=gender)
+        if toks[i].text == ",":
+            # an apposition: "the chief, Mark Rutte, said"
+            # "Andres Granier, der Gouverneur von Tabasco, sagte": the name right before the first comma
+            comma = next((c for c in range(i - 1, lo - 1, -1) if toks[c].text == ","), None)
+            if comma is not None and comma - 1 >= lo and toks[comma - 1].is_cap:
+                outer = run_at(self.text, toks, self._run_ending_at(comma - 1, lo), lang, comma)
+                if outer is not None and not outer.governed and is_person(outer, toks, lang, self.people):
+                    return Attribution(speaker=outer.name)
+            inner = self._first_person(comma + 1 if comma is not None else lo, i)
+            if inner is None and comma is not None:
+                inner = self._first_person(lo, comma)
+            return Attribution(speaker=inner) if inner else None
+        if toks[i].is_cap:
+            start = self._run_ending_at(i, lo)
+            run = run_at(self.text, toks, start, lang, i + 1)
+            if run is None:
+                return None
+            initial = start == lo or not toks[start - 1].is_word
+            if not run.governed and is_person(run, toks, lang, self.people, next_to_cue=initial):
+                return Attribution(speaker=run.name)
+            if not roles:
+                return None
+            # a role that opens its clause: "Der Staatsanwalt sagte", not "In der Unionsfraktion sagte"
+            article = start if toks[start].lower in lang.articles else start - 1
+            if (
+                article >= lo
+                and toks[article].lower in lang.articles
+                and toks[article].lower not in lang.oblique_articles
+                and (article == lo or not toks[article - 1].is_word)
+            ):
+                return Attribution(speaker=self._span(article, i))
+            return None
+        if not roles:
+            return None
+        start = i  # a lowercase role: "the prosecutor said", "le ministre a déclaré"
+        while start - 1 >= lo and start > i - 3 and toks[start - 1].is_word:
+            start -= 1
+            if toks[start].lower in lang.articles:
+                return Attribution(speaker=self._span(start, i))
+        return None
+
+    # -- patterns ------------------------------------------------------------------------------
+
+    def _cue_phrase(self, i: int, hi: int) -> int | None:
+        """If a multi-word cue ("according to") starts at token i, the token after it."""
+        if self.tokens[i].lower not in _first_words(self.lang.cue_phrases):
+            return None
+        rest = self.text[self.tokens[i].start : self.tokens[min(hi, i + 6) - 1].end].lower()
+        for phrase in self.lang.cue_phrases:
+            if rest.startswith(phrase):
+                end = self.tokens[i].start + len(phrase)
+                return next((n for n in range(i, hi) if self.tokens[n].start >= end), hi)
+        return None
+
+    def after(self, i: int, hi: int) -> Attribution | None:
+        """The attribution that follows a quotation whose closing mark is just before token i."""
+        toks, lang = self.tokens, self.lang
+        while i < hi and toks[i].text in ",;–—-":
+            i += 1
+        if i >= hi or not toks[i].is_word:
+            return None
+        tok = toks[i]
+        if tok.lower in lang.inverted_cues or tok.lower in lang.cue_preps:
+            j = i + 1
+            if j < hi and toks[j].is_word and not toks[j].is_cap and toks[j].lower not in lang.determiners:
+                j += 1  # „…“, so charakterisierte ihn der Funktionär …
+                while j < hi and toks[j].lower in lang.object_pronouns:
+                    j += 1
+            found = self._name_right(j, hi)
+            return Attribution(found.speaker, tok.text, found.pronoun, role=found.role) if found else None
+        phrase_end = self._cue_phrase(i, hi)
+        if phrase_end is not None:
+            found = self._name_right(phrase_end, hi)
+            cue = self._span(i, phrase_end - 1)
+            return Attribution(found.speaker, cue, found.pronoun, role=found.role) if found else None
+        for k in range(i, min(hi, i + MAX_GAP)):
+            if toks[k].is_word and self._is_cue(k):
+                return self._around_cue(k, i, hi)
+            if toks[k - 1].text == "," and (
+                toks[k].lower in lang.inverted_cues or toks[k].lower in lang.cue_preps
+            ):
+                found = self._name_right(k + 1, hi)  # „…“ beenden, so Rice.
+                if found is not None:
+                    return Attribution(found.speaker, toks[k].text, found.pronoun, role=found.role)
+            if not toks[k].is_word and toks[k].text not in ".,-":
+                break
+        # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
+        if not tok.is_cap and tok.lower not in lang.clause_words and tok.lower not in lang.stopwords:
+            found = self._name_right(i + 1, min(hi, i + 6))
+            if found is not None and found.speaker:
+                return Attribution(found.speaker, tok.text, None, weak=True)
+        return None
+
+    def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:
+        """After a quotation: the speaker before the cue verb k (Smith said) or after it (said Smith)."""
+        aux = self._aux_start(k, lo)
+        cue = self._span(aux, k)
+        inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
+        if inverted is not None:
+            return Attribution(cue=cue, pronoun=inverted)
+        if aux > lo:
+            found = self._name_left(aux, lo)
+            if found is not None:
+                return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+        found = self._name_right(k + 1, hi)
+        if found is not None:
+            return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+        if aux == lo and self.lang.drops_subject:
+            return Attribution(cue=cue, pronoun="")  # "dijo." / "ha detto." — the subject is unstated
+        return None
+
+    def before(self, lo: int, i: int) -> Attribution | None:
+        """The attribution in the sentence before a quotation whose opening mark is token i."""
+        toks, lang = self.tokens, self.lang
+        if i <= lo:
+            return None
+        if i - 2 >= lo and toks[i - 1].text == ":" and toks[i - 2].is_cap:
+            run = run_at(self.text, toks, self._run_ending_at(i - 2, lo), lang, i - 1)
+            if run is not None and not run.governed and is_person(run, toks, lang, self.people):
+                return Attribution(speaker=run.name)  # …, und der Ministerpräsident Jens Stoltenberg: „…“
+        for k in range(i - 1, lo - 1, -1):
+            tok = toks[k]
+            phrase_end = self._cue_phrase(k, i) if tok.is_word else None
+            if phrase_end is not None:
+                found = self._name_right(phrase_end, i)
+                if found is not None:
+                    return Attribution(
+                        found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role
+                    )
+            if tok.lower in lang.cue_preps and tok.lower != "zufolge":
+                found = self._name_right(k + 1, i)
+                if found is not None:
+                    return Attribution(found.speaker, tok.text, found.pronoun, role=found.role)
+            if tok.is_word and self._is_cue(k):
+                aux = self._aux_start(k, lo)
+                cue = self._span(aux, k)
+                inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
+                if inverted is not None:
+                    return Attribution(cue=cue, pronoun=inverted)
+                left = self._name_left(aux, lo, roles=False)
+                right = run_at(self.text, toks, k + 1, lang, i) if lang.code != "en" else None
+                if right is not None and not is_person(right, toks, lang, self.people, next_to_cue=True):
+                    right = None
+                if left is not None and not (
+                    right is not None and self._weak_name(left) and self._strong(right)
+                ):
+                    return Attribution(left.speaker, cue, left.pronoun)
+                if right is not None:  # inversion: Der Zeitung sagte Filep Karma: „…“
+                    return Attribution(right.name, cue, None)
+                for found in (
+                    self._name_left(aux, lo),
+                    self._name_right(k + 1, i),
+                    self.subject(lo, aux, cued=True),
+                ):
+                    if found is not None:
+                        return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+                person = self._first_person(lo, aux)
+                if person is not None:
+                    return Attribution(person, cue, None)
+                return Attribution(cue=cue, pronoun="") if lang.drops_subject else None
+        if toks[i - 1].text == ":":  # a colon is a cue: its clause's subject is the speaker
+            found = self.subject(lo, i - 1, cued=True) or self._first_role(lo, i - 1)
+            return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
+        return None
+
+    def _governs(self, k: int) -> bool:
+        """Whether token k is a preposition (or contraction) whose object follows: in der ARD."""
+        low = self.tokens[k].lower
+        return low in self.lang.determiners or (
+            low in self.lang.stopwords and low not in self.lang.articles and low not in self.lang.pronouns
+        )
+
+    def _first_role(self, lo: int, i: int) -> Attribution | None:
+        """The first role named with a nominative article in tokens [lo, i): Hier sparte der
+        Bundespräsident nicht mit Kritik: „…“"""
+        for k in range(lo, i):
+            if (
+                self.tokens[k].lower in self.lang.articles
+                and self.tokens[k].lower not in self.lang.oblique_articles
+                and (k == lo or not self._governs(k - 1))
+            ):
+                found = self._name_right(k, i)
+                if found is not None and found.speaker:
+                    return found
+        return None
+
+    def subject(self, lo: int, i: int, cued: bool = False) -> Attribution | None:
+        """The sentence's subject before token i: a pronoun opening it, the first person it names, or a
+        role opening it (Der Bundespräsident konstatierte eine „…“). Without a cue verb in the sentence
+        (cued=False) the result is weak."""
+        if i <= lo:
+            return None
+        gender = self._pronoun(lo)
+        if gender is not None:
+            return Attribution(pronoun=gender)
+        if cued:
+            run = run_at(self.text, self.tokens, lo, self.lang, i)
+            if (
+                run is not None
+                and not run.governed
+                and is_person(run, self.tokens, self.lang, self.people, True)
+            ):
+                return Attribution(speaker=run.name)  # Stoiber hatte … betont: „…“
+        person = self._first_person(lo, min(i, lo + SUBJECT_REACH))
+        if person is not None:
+            return Attribution(speaker=person, weak=not cued)
+        if (
+            self.tokens[lo].lower in self.lang.articles
+            and self.tokens[lo].lower not in self.lang.oblique_articles
+        ):
+            role = self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
+            head = role.speaker.split()[-1] if role is not None and role.speaker else ""
+            if head and (cued or head[:1].isupper() or is_role(head, self.lang)):  # not "The sign read"
+                return Attribution(speaker=role.speaker, weak=not cued)
+        if cued and self.tokens[lo].is_cap:
+            role = self._name_right(lo, i)  # Einer der 13 beteiligten Feuerwehrmänner sagte: „…“
+            if role is not None and role.speaker:
+                return role
+        return None

@@ -1,0 +1,131 @@
+"""German."""
+
+from . import Language
+
+LANGUAGE = Language(
+    code="de",
+    name="German",
+    stopwords=frozenset(
+        "selbst während nachdem obwohl weil wenn dass ob laut zufolge gegenüber neben zwischen wegen trotz "
+        "angesichts vor ab dessen deren der die das und ist nicht ein eine zu den von mit sich des "
+        "auf für im in dem auch es "
+        "an als wird bei "
+        "nach aus er sie hat wurde sind werden noch wie einer einem über oder zum zur haben kann sagte dass "
+        "seine ihre wurden bereits nur sei dazu dabei hier so derzeit damals heute gestern morgen jetzt nun "
+        "später "
+        "zudem außerdem deshalb daher dennoch trotzdem allerdings jedoch danach zuvor schon dort da dann "
+        "erst "
+        "immer weiter ebenso gleichzeitig zugleich darauf daraufhin darüber dafür damit davon deswegen "
+        "stattdessen vielmehr insbesondere inzwischen mittlerweile bisher künftig offenbar wörtlich zunächst "
+        "schließlich letztlich ursprünglich vor allem unter gegen seit bis durch ohne um wie wo was wer "
+        "man wir ich diese dieser dieses".split()
+    ),
+    quote_pairs=(
+        ("„", "“"),
+        ("„", "”"),
+        ("„", '"'),
+        ("»", "«"),
+        ("‚", "‘"),
+        ("‚", "’"),
+        ("›", "‹"),
+        ('"', '"'),
+    ),
+    cue_verbs=frozenset(
+        "sagte sagten sagt sagen gesagt erklärte erklärten erklärt betonte betonten betont meinte meinten "
+        "meint bemerkte bemerkt warnte warnt forderte fordert kritisierte kritisiert bestätigte bestätigt "
+        "schrieb schreibt antwortete antwortet ergänzte ergänzt unterstrich unterstreicht versicherte "
+        "versichert verkündete verkündet mahnte mahnt räumte beklagte beklagt kommentierte kommentiert "
+        "sprach spricht erläuterte erläutert fügte fügt stellte teilte teilt führte gab bekräftigte "
+        "bekräftigt zitiert zitierte bezeichnete bezeichnet nannte nennt berichtete berichtet äußerte "
+        "äußert verwies verweist hieß heißt argumentierte argumentiert entgegnete entgegnet widersprach "
+        "beschrieb beschreibt rief ruft fragte fragt beteuerte beteuert resümierte versprach verspricht "
+        "erinnerte erinnert lobte lobt wertete wertet charakterisierte begründete unterstrich "
+        "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah".split()
+    ),
+    cue_phrases=(
+        "nach angaben",
+        "nach den worten",
+        "nach auffassung",
+        "nach ansicht",
+        "nach meinung",
+        "nach einschätzung",
+        "nach aussage",
+        "nach aussagen",
+        "den worten",
+        "wie folgt zitiert",
+    ),
+    cue_preps=frozenset({"laut", "zufolge"}),
+    inverted_cues=frozenset({"so"}),
+    pronouns={"er": "m", "sie": "f"},
+    determiners=frozenset(
+        "der die das des dem den ein eine einer eines einem einen im beim vom zum zur am ins ans seine "
+        "seiner seinem seinen ihre ihrer ihrem ihren dieser diese dieses diesem diesen".split()
+    ),
+    name_nouns=frozenset(
+        "magazins magazines buchs albums liedes titels senders zeitschrift verband buch buches roman "
+        "film films album lied song titel motto slogan kampagne sendung serie studie "
+        "bericht zeitung magazin magazins fachblatt fachmagazin ausstellung namen name genannt überschrift "
+        "organisation bewegung partei bündnis gesetz gesetzes programm aktion initiative projekt "
+        "projekts schlagzeile rubrik kolumne verband vereinigung stiftung preis auszeichnung wettbewerb "
+        "festival veranstaltung tagung kongress konferenz operation mission tageszeitung sender "
+        "fernsehsender wochenzeitung nachrichtenmagazin theaterstück oper musical thema".split()
+    ),
+    particles=frozenset("von van de da di del zu".split()),
+    honorifics=frozenset("herr frau dr prof".split()),
+    role_words=frozenset(
+        "stadträtin stadtrat kollege kollegin biologin biologe senatorin umweltsenatorin verkehrssprecher "
+        "minister ministerin chef chefin direktor direktorin sprecher sprecherin vorsitzende vorsitzender "
+        "präsident präsidentin vertreter vertreterin leiter leiterin kanzler kanzlerin sekretär sekretärin "
+        "manager managerin experte expertin anwalt anwältin richter richterin funktionär funktionärin "
+        "redakteur redakteurin abgeordnete abgeordneter trainer trainerin gouverneur bürgermeister "
+        "bürgermeisterin botschafter botschafterin kommissar kommissarin professor professorin forscher "
+        "forscherin general generalsekretär koordinator analyst ökonom ökonomin sprecher direktor "
+        "vorstand vorstandsvorsitzender vorstandsvorsitzende staatssekretär staatssekretärin senator "
+        "senatorin oberbürgermeister landrat landrätin intendant intendantin autor autorin wissenschaftler "
+        "wissenschaftlerin politiker politikerin beauftragte beauftragter gründer gründerin vorsitzenden "
+        "abgeordneten beauftragten präsidenten ministers chefs sprechers direktors leiters experten "
+        "kommissars generals kanzlers bürgermeisters sekretärs vertreters botschafters professors richters "
+        "anwalts politikers autors gründers verteidiger verteidigerin staatsanwalt staatsanwältin dezernent "
+        "dezernentin referent referentin".split()
+    ),
+    abbreviations=frozenset(
+        "dr prof nr str bzw z.b u.a usw ca vgl evtl ggf jan febr feb okt dez mio mrd hr fr inkl gegr geb "
+        "st s u.ä v.a d.h z.t o.ä sog bspw abs art ff jh dipl ing mag".split()
+    ),
+    months=frozenset(
+        "januar februar märz april mai juni juli august september oktober november dezember jan feb mär "
+        "apr jun jul aug sep sept okt nov dez".split()
+    ),
+    boilerplate=(
+        r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
+        r"ihre e-?mail-adresse wird nicht veröffentlicht",
+        r"erforderliche felder sind",
+        r"(teilen|artikel teilen)( (auf|via) (facebook|twitter|x|linkedin|whatsapp))?\s*$",
+        r"teilen (auf|via) ",
+        r"(weiterlesen|mehr zum thema|lesen sie auch|lesen sie mehr|auch interessant)\b.{0,200}$",
+        r"(newsletter abonnieren|jetzt (den )?newsletter)",
+        r"(anzeige|werbung)\s*$",
+        r"alle rechte vorbehalten",
+        r"(kommentare?|hier klicken)\b.{0,60}$",
+        r"folgen sie uns",
+        r"wir verwenden cookies",
+        r"schlagworte?\s*:",
+    ),
+    articles=frozenset("der die das des dem den ein eine einer eines einem einen".split()),
+    definite_articles=frozenset("der die das".split()),
+    oblique_articles=frozenset("einem einer dem den des eines einen".split()),
+    auxiliaries=frozenset("hat hatte hatten haben wird wurde auch noch dann weiter zudem".split()),
+    clause_words=frozenset("und aber oder dass weil während wenn als denn mit".split()),
+    object_pronouns=frozenset("ihn ihm ihr es uns sie".split()),
+    reflexives=frozenset("sich man".split()),
+    impersonal=frozenset("es".split()),
+    source_prepositions=frozenset("in im auf dazu".split()),
+    list_words=frozenset("und oder sowie".split()),
+    adjective_endings=("e", "en", "er", "es", "em"),
+    self_naming=(("sich", "selbst"), ("sich", "als")),
+    honorific_genders={"herr": "m", "frau": "f"},
+    feminine_endings=("in", "innen"),
+    roles_have_gender=True,
+    byline_prefixes=("von", "foto:", "bild:", "quelle:"),
+    capitalises_nouns=True,
+)

@@ -1,0 +1,94 @@
+"""English."""
+
+from . import Language
+
+LANGUAGE = Language(
+    code="en",
+    name="English",
+    stopwords=frozenset(
+        "the and of to in is that for it with was on as he she by at from his her have has are were be "
+        "this which or an not but they said would their will been who after about more also its we you "
+        "had than when into there what could should over however meanwhile yesterday today tomorrow later "
+        "earlier then now still also but while although after before since".split()
+    ),
+    quote_pairs=(("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'")),
+    cue_verbs=frozenset(
+        "said says say told tells added adds explained explains stated states noted notes asked asks replied "
+        "replies wrote writes insisted insists argued argues warned warns declared declares claimed claims "
+        "continued continues recalled recalls acknowledged acknowledges admitted admits announced announces "
+        "commented comments concluded concludes confirmed confirms emphasised emphasized stressed stresses "
+        "observed remarked suggested suggests urged urges tweeted posted quipped joked recounted "
+        "responded responds answered answers told predicted predicts cautioned vowed promised pledged "
+        "reiterated reiterates exclaimed shouted whispered mused conceded concedes lamented complained "
+        "agreed agrees maintained maintains countered contends contended asserted asserts".split()
+    ),
+    cue_phrases=("according to", "in the words of", "in a statement", "quoted as saying"),
+    cue_preps=frozenset(),
+    pronouns={"he": "m", "she": "f", "they": None},
+    determiners=frozenset("the a an this that its his her their our in of on at for from by with".split()),
+    name_nouns=frozenset(
+        "book novel film movie album song single title titled entitled motto slogan campaign programme "
+        "program show series report study headline magazine newspaper journal exhibition play called named "
+        "dubbed nicknamed branded podcast column documentary opera poem".split()
+    ),
+    particles=frozenset("de da di van von der del la le bin al".split()),
+    honorifics=frozenset("mr mrs ms miss dr prof sir dame lord lady".split()),
+    role_words=frozenset(
+        "councillor councilman councilwoman councilor chancellor analyst economist spokesman official "
+        "president secretary minister prime chancellor general chief director senator governor mayor judge "
+        "professor captain coach manager spokesman spokeswoman spokesperson ceo chairman chairwoman chair "
+        "state foreign defence defense interior finance justice health commissioner ambassador "
+        "representative rep sen gov deputy vice executive officer head leader king queen prince princess "
+        "pope cardinal bishop archbishop sheriff detective inspector superintendent commander colonel "
+        "lieutenant sergeant admiral sec us u.s uk eu un nato".split()
+    ),
+    abbreviations=frozenset(
+        "mr mrs ms dr prof sr jr st mt gen gov sen rep lt col sgt capt cmdr adm jan feb mar apr jun jul aug "
+        "sep sept oct nov dec no vs etc inc ltd co corp u.s u.k u.n e.g i.e a.m p.m approx dept est fig ft "
+        "vol".split()
+    ),
+    months=frozenset(
+        "january february march april may june july august september october november december".split()
+    ),
+    boilerplate=(
+        r"leave a (comment|reply)\b",
+        r"(share|tweet|email|print)( this( article| story)?)?"
+        r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
+        r"share (on|via) ",
+        r"(read|see) (more|also)\b.{0,200}$",
+        r"related( articles?| stories| coverage)?\s*:",
+        r"(sign up|subscribe) (for|to) (our|the) .{0,60}newsletter",
+        r"(advertisement|sponsored content)\s*$",
+        r"your email address will not be published",
+        r"required fields are marked",
+        r"save my name, email,? and website",
+        r"notify me of (new|follow-up) ",
+        r"(post comment|comments?|click here)\b.{0,60}$",
+        r"follow us on ",
+        r"(all rights reserved|copyright)\b",
+        r"(this article|this story) (was|has been) (originally )?(published|updated)\b.{0,120}$",
+        r"we use cookies",
+        r"tags?\s*:",
+    ),
+    articles=frozenset("the a an".split()),
+    definite_articles=frozenset("the".split()),
+    auxiliaries=frozenset("has had have was were is also too then later further again".split()),
+    clause_words=frozenset("and but or that which who because while when so with".split()),
+    object_pronouns=frozenset("him her it them".split()),
+    impersonal=frozenset("it".split()),
+    source_prepositions=frozenset("in".split()),
+    list_words=frozenset("and or".split()),
+    self_naming=(("calls", "itself"),),
+    honorific_genders={
+        "mr": "m",
+        "mrs": "f",
+        "ms": "f",
+        "miss": "f",
+        "sir": "m",
+        "dame": "f",
+        "lord": "m",
+        "lady": "f",
+    },
+    feminine_endings=("woman", "wife"),
+    byline_prefixes=("by", "photo:", "photo by", "image:", "credit:", "photograph:"),
+)

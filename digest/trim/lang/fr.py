@@ -1,0 +1,83 @@
+"""French."""
+
+from . import Language
+
+LANGUAGE = Language(
+    code="fr",
+    name="French",
+    stopwords=frozenset(
+        "le la les de des du et est un une en dans que qui pour pas sur au aux avec il elle par plus ce "
+        "cette ont sont été son sa ses leur mais nous vous ne se lors après selon également été avait "
+        "était être entre sans sous très aussi comme".split()
+    ),
+    quote_pairs=(("«", "»"), ("“", "”"), ("‹", "›"), ('"', '"')),
+    cue_verbs=frozenset(
+        "déclaré déclare déclarait ajouté ajoute ajoutait expliqué explique expliquait affirmé affirme "
+        "affirmait souligné souligne soulignait assuré assure estimé estime estimait indiqué indique "
+        "précisé précise répondu répond lancé lance confié confie dit martelé martèle insisté insiste "
+        "rappelé rappelle annoncé annonce prévenu prévient averti avertit commenté commente poursuivi "
+        "poursuit conclu conclut reconnu reconnaît admis admet jugé juge répété répète raconté raconte "
+        "témoigné témoigne écrit déplore déploré regretté regrette protesté proteste plaidé plaide "
+        "interrogé ironisé ironise tranché tranche résumé résume observé observe noté note "
+        "confirmé confirme dénoncé dénonce promis promet assuré déclarera dira".split()
+    ),
+    cue_phrases=("d’après", "d'après", "de l’avis de", "aux yeux de"),
+    cue_preps=frozenset({"selon"}),
+    pronouns={"il": "m", "elle": "f", "ils": None, "elles": "f"},
+    determiners=frozenset(
+        "l’ l' d’ d' qu’ le la les l un une des du au aux de d sa son ses leur ce cette dans en par sur pour "
+        "avec".split()
+    ),
+    name_nouns=frozenset(
+        "livre roman film album chanson titre intitulé intitulée intitulés slogan devise campagne émission "
+        "série rapport étude journal magazine quotidien hebdomadaire baptisé baptisée appelé appelée nommé "
+        "nommée surnommé surnommée exposition pièce opération documentaire podcast spectacle".split()
+    ),
+    particles=frozenset("de du des d la le van von der di da".split()),
+    honorifics=frozenset("m mme mlle mm dr pr me".split()),
+    role_words=frozenset(
+        "pdg dg présidente-directrice président-directeur ministre militante militant actrice acteur "
+        "réalisateur réalisatrice préfet préfète délégué déléguée président présidente premier première "
+        "ministre secrétaire général générale chef directeur "
+        "directrice maire sénateur député députée juge procureur ambassadeur commissaire porte-parole "
+        "état otan ue onu".split()
+    ),
+    abbreviations=frozenset(
+        "m mm mme mmes mlle mlles dr pr me st ste av apr j.-c etc cf p ex n° no vol janv févr avr juil "
+        "sept oct nov déc env".split()
+    ),
+    months=frozenset(
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+    ),
+    boilerplate=(
+        r"laisser un commentaire\b",
+        r"(votre|ton) adresse (e-?mail|courriel|de messagerie) ne sera pas publiée",
+        r"les champs obligatoires sont indiqués",
+        r"enregistrer mon nom, mon (e-?mail|courriel)",
+        r"partager( cet article)?( sur (facebook|twitter|x|linkedin|whatsapp))?\s*$",
+        r"partager (sur|via) ",
+        r"(lire|voir) (aussi|également|la suite)\b.{0,200}$",
+        r"à lire (aussi|également)\b.{0,200}$",
+        r"(abonnez-vous|inscrivez-vous) à (notre|la) .{0,40}(newsletter|lettre)",
+        r"(publicité|contenu sponsorisé)\s*$",
+        r"tous droits réservés",
+        r"(commentaires?|réagir|cliquez ici)\b.{0,60}$",
+        r"suivez-nous sur ",
+        r"nous utilisons des cookies",
+        r"mots-clés\s*:",
+    ),
+    elides=True,
+    articles=frozenset("le la les l l’ l' un une des".split()),
+    definite_articles=frozenset("le la les l’ l'".split()),
+    auxiliaries=frozenset(
+        "a ont avait avaient aura également aussi encore alors ensuite notamment déjà".split()
+    ),
+    clause_words=frozenset("et mais ou que qui car quand lorsque avec".split()),
+    object_pronouns=frozenset("le la lui les".split()),
+    reflexives=frozenset("se".split()),
+    list_words=frozenset("et ou".split()),
+    self_naming=(("se", "nomme"), ("se", "fait")),
+    honorific_genders={"m": "m", "mme": "f", "mlle": "f"},
+    feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
+    byline_prefixes=("par", "photo :", "photo:", "crédit :", "crédit:", "crédit photo"),
+)

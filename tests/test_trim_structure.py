@@ -1,0 +1,113 @@
+"""Plain-text and HTML structure: title, caption, credit, byline, dateline, boilerplate in every language."""
+
+import pytest
+
+from digest.ingest.pages import parse_html
+from digest.ingest.structure import is_boilerplate, parse_plain_text
+
+BODY = (
+    "The council voted on Tuesday to fund a late-night bus network for shift workers across the city, "
+    "ending a dispute that had lasted two years."
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Leave a comment",
+        "Share this article",
+        "Read more: How the crisis unfolded",
+        "Sign up for our newsletter",
+        "Laisser un commentaire",
+        "sept + vingt =",
+        "Lire aussi : Les usagers face aux grèves",
+        "Partager sur Facebook",
+        "Artikel teilen",
+        "Lesen Sie auch: Die Geschichte",
+        "Ihre E-Mail-Adresse wird nicht veröffentlicht.",
+        "Deja un comentario",
+        "Lee también: Qué cambia",
+        "Compartir en Twitter",
+        "Lascia un commento",
+        "Leggi anche: La storia infinita",
+        "Condividi su Facebook",
+        "© 2024 Harbour Times. All rights reserved.",
+    ],
+)
+def test_boilerplate_in_every_language(line):
+    assert is_boilerplate(line)
+
+
+def test_article_text_is_not_boilerplate():
+    assert not is_boilerplate(BODY)
+    assert not is_boilerplate("Commentators said the vote was close.")
+
+
+def test_caption_and_credit_before_the_title():
+    article = parse_plain_text(
+        "The mayor speaks at City Hall on Tuesday, Nov. 12, 2024.\n\nJane Roe\n\n"
+        f"Council approves late-night buses\n\n{BODY}\n\nLeave a comment"
+    )
+    assert article.title == "Council approves late-night buses"
+    assert article.caption == "The mayor speaks at City Hall on Tuesday, Nov. 12, 2024."
+    assert article.byline == "Jane Roe"
+    assert article.paragraphs == [BODY]
+
+
+def test_caption_in_another_language_than_the_article():
+    article = parse_plain_text(
+        "Protesters gather outside the ministry in Paris on Monday.\n\n"
+        "Les syndicats manifestent contre la réforme\n\n"
+        "Les syndicats ont manifesté lundi devant le ministère pour dénoncer la réforme des retraites, "
+        "qui doit être examinée par les députés la semaine prochaine."
+    )
+    assert article.title == "Les syndicats manifestent contre la réforme"
+    assert article.language == "fr"
+    assert article.caption.startswith("Protesters gather")
+
+
+def test_byline_dateline_and_credit_after_the_title():
+    article = parse_plain_text(
+        "Council approves late-night buses\n\nBy Martin Hale\n\n"
+        "A bus waits at the depot.\n\nPhoto: Jane Roe/Reuters\n\n"
+        f"LEEDS (Reuters) — {BODY}"
+    )
+    assert article.byline == "By Martin Hale"
+    assert article.caption == "A bus waits at the depot."
+    assert article.dateline == "LEEDS (Reuters)"
+    assert article.paragraphs == [BODY]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Publié le 12 août 2024 à 08h15",
+        "Santiago, 14 de marzo de 2024",
+        "Palermo, 20 luglio 2024",
+        "Nov. 13, 2024",
+    ],
+)
+def test_date_paragraphs_are_datelines(dateline):
+    article = parse_plain_text(f"Council approves late-night buses\n\n{dateline}\n\n{BODY}")
+    assert article.dateline == dateline
+    assert article.paragraphs == [BODY]
+
+
+def test_empty_and_blank_text():
+    assert parse_plain_text("").paragraphs == []
+    assert parse_plain_text("\n\n  \n").title == ""
+
+
+def test_html_title_without_site_name_and_description_as_standfirst():
+    html = (
+        "<html><head><title>Council approves late-night buses | Leeds Post</title>"
+        '<meta name="description" content="Shift workers will get buses home after midnight from March.">'
+        f"</head><body><article><h1>Council approves late-night buses</h1><p>{BODY}</p>"
+        "<p>“This is about the nurse who finishes at midnight,” said councillor Amira Shah.</p>"
+        "</article></body></html>"
+    )
+    article = parse_html(html)
+    assert article.title == "Council approves late-night buses"
+    assert article.standfirst == "Shift workers will get buses home after midnight from March."
+    assert article.paragraphs[0] == BODY
+    assert article.language == "en"
