@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from digest.domain import Brief, Delivery, Edition, Quote
+from subscribers.tables import subscribers
 
-from .tables import deliveries, edition_items, editions
+from .tables import deliveries, delivery_events, edition_items, edition_sends, editions
 
 
 def now() -> datetime:
@@ -134,11 +135,22 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
         )
 
 
-def claim_batch(conn: Connection, edition_id: int, size: int) -> list[Delivery]:
-    """Move up to `size` pending (or stranded in-flight) rows to 'sending' and return them."""
+def claim_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[Delivery]:
+    """Move up to `size` pending (or deferred and now due) rows to 'sending' and return them.
+
+    Rows already 'sending' are never claimed: they belong to a live sender, or, after a crash,
+    to `recover_in_flight`, which decides about them once under the send's lease.
+    """
+    at = at or now()
     query = (
-        select(deliveries)
-        .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(("pending", "sending")))
+        select(deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts)
+        .where(
+            deliveries.c.edition_id == edition_id,
+            or_(
+                deliveries.c.status == "pending",
+                (deliveries.c.status == "deferred") & (deliveries.c.deferred_until <= at),
+            ),
+        )
         .order_by(deliveries.c.id)
         .limit(size)
     )
@@ -147,12 +159,12 @@ def claim_batch(conn: Connection, edition_id: int, size: int) -> list[Delivery]:
         conn.execute(
             update(deliveries)
             .where(deliveries.c.id.in_([r.id for r in rows]))
-            .values(status="sending", attempts=deliveries.c.attempts + 1, updated_at=now())
+            .values(status="sending", attempts=deliveries.c.attempts + 1, updated_at=at)
         )
     return [
         Delivery(
             id=r.id,
-            edition_id=r.edition_id,
+            edition_id=edition_id,
             subscriber_id=r.subscriber_id,
             email=r.email,
             status="sending",
@@ -162,16 +174,171 @@ def claim_batch(conn: Connection, edition_id: int, size: int) -> list[Delivery]:
     ]
 
 
-def finish_delivery(
-    conn: Connection,
-    delivery_id: int,
-    status: str,
-    *,
-    error: str | None = None,
-    message_id: str | None = None,
-) -> None:
+def subscriber_names(conn: Connection, ids: list[int]) -> dict[int, str | None]:
+    if not ids:
+        return {}
+    rows = conn.execute(select(subscribers.c.id, subscribers.c.name).where(subscribers.c.id.in_(ids)))
+    return {r.id: r.name for r in rows}
+
+
+def finish_deliveries(conn: Connection, outcomes: list[dict]) -> None:
+    """Record a batch's outcomes in one statement per batch.
+
+    Each outcome: {"id", "status", "error", "message_id", "deferred_until"}.
+    """
+    if not outcomes:
+        return
+    at = now()
     conn.execute(
         update(deliveries)
-        .where(deliveries.c.id == delivery_id)
-        .values(status=status, error=error, message_id=message_id, updated_at=now())
+        .where(deliveries.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            error=bindparam("b_error"),
+            message_id=bindparam("b_message_id"),
+            deferred_until=bindparam("b_deferred_until"),
+            updated_at=at,
+        ),
+        [{f"b_{k}": v for k, v in o.items()} for o in outcomes],
     )
+
+
+def release_deliveries(conn: Connection, ids: list[int]) -> None:
+    """Rows claimed but certainly not handed to any provider go back to pending."""
+    if ids:
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")
+            .values(status="pending", attempts=deliveries.c.attempts - 1, updated_at=now())
+        )
+
+
+def recover_in_flight(conn: Connection, edition_id: int) -> int:
+    """Rows left 'sending' by a sender that died: send them again, marked as possibly duplicated.
+
+    The provider may or may not have taken them before the crash; losing them is worse than a
+    second copy, and the set is at most one batch because only one batch is ever in flight.
+    """
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status == "sending")
+        .values(status="pending", interrupted=True, updated_at=now())
+    ).rowcount
+    if n:
+        conn.execute(
+            update(edition_sends)
+            .where(edition_sends.c.edition_id == edition_id)
+            .values(interrupted=edition_sends.c.interrupted + n)
+        )
+    return n
+
+
+def interrupted_deliveries(conn: Connection, edition_id: int) -> list[str]:
+    """Addresses that were in flight at an interruption (the possible duplicates)."""
+    return list(
+        conn.execute(
+            select(deliveries.c.email)
+            .where(deliveries.c.edition_id == edition_id, deliveries.c.interrupted.is_(True))
+            .order_by(deliveries.c.id)
+        ).scalars()
+    )
+
+
+def next_deferred(conn: Connection, edition_id: int) -> datetime | None:
+    at = conn.execute(
+        select(func.min(deliveries.c.deferred_until)).where(
+            deliveries.c.edition_id == edition_id, deliveries.c.status == "deferred"
+        )
+    ).scalar()
+    return _aware(at)
+
+
+def cancel_remaining(conn: Connection, edition_id: int) -> int:
+    """Rows not yet handed to a provider will never be: they become 'canceled'."""
+    return conn.execute(
+        update(deliveries)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(("pending", "deferred")))
+        .values(status="canceled", deferred_until=None, updated_at=now())
+    ).rowcount
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; every time here is UTC."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+# The send's own state: running, paused, canceled or done, with a lease so one process sends.
+
+
+def load_send(conn: Connection, edition_id: int):
+    row = conn.execute(select(edition_sends).where(edition_sends.c.edition_id == edition_id)).first()
+    if row is None:
+        return None
+    return row._replace(started_at=_aware(row.started_at), lease_until=_aware(row.lease_until))
+
+
+def start_send(conn: Connection, edition_id: int) -> None:
+    conn.execute(insert(edition_sends).values(edition_id=edition_id, state="running", started_at=now()))
+
+
+def set_send_state(conn: Connection, edition_id: int, state: str) -> None:
+    conn.execute(update(edition_sends).where(edition_sends.c.edition_id == edition_id).values(state=state))
+
+
+def take_lease(conn: Connection, edition_id: int, owner: str, until: datetime, *, expired_owner: str | None) -> bool:
+    """Hold the send's lease if it is free, ours, expired, or held by `expired_owner` (known dead)."""
+    free = or_(
+        edition_sends.c.owner.is_(None),
+        edition_sends.c.owner == owner,
+        edition_sends.c.lease_until < now(),
+    )
+    if expired_owner:
+        free = or_(free, edition_sends.c.owner == expired_owner)
+    return bool(
+        conn.execute(
+            update(edition_sends)
+            .where(edition_sends.c.edition_id == edition_id, free)
+            .values(owner=owner, lease_until=until)
+        ).rowcount
+    )
+
+
+def drop_lease(conn: Connection, edition_id: int, owner: str) -> None:
+    conn.execute(
+        update(edition_sends)
+        .where(edition_sends.c.edition_id == edition_id, edition_sends.c.owner == owner)
+        .values(owner=None, lease_until=None)
+    )
+
+
+def record_event(conn: Connection, event_id: str, provider: str, event: str, **values) -> bool:
+    """Store a provider event once. Returns False when it was already stored."""
+    seen = conn.execute(select(delivery_events.c.event_id).where(delivery_events.c.event_id == event_id)).first()
+    if seen:
+        return False
+    conn.execute(insert(delivery_events).values(event_id=event_id, provider=provider, event=event, at=now(), **values))
+    return True
+
+
+def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(delivery_events.c.event, func.count())
+        .where(delivery_events.c.edition_id == edition_id)
+        .group_by(delivery_events.c.event)
+    ).all()
+    return {event: n for event, n in rows}
+
+
+def delivery_of(conn: Connection, delivery_id: int):
+    """(id, edition_id, subscriber_id, email, list_id) of one delivery, or None."""
+    return conn.execute(
+        select(
+            deliveries.c.id,
+            deliveries.c.edition_id,
+            deliveries.c.subscriber_id,
+            deliveries.c.email,
+            editions.c.list_id,
+        )
+        .join(editions, editions.c.id == deliveries.c.edition_id)
+        .where(deliveries.c.id == delivery_id)
+    ).first()
