@@ -1,12 +1,20 @@
-"""One recipient's RFC 5322 message: multipart/alternative with the list headers of RFC 2369 and RFC 8058."""
+"""One recipient's message: the edition's shared content plus this recipient's values.
+
+The body is personalized lazily: SMTP and the outbox need each full message, while SendGrid takes
+the shared content once per request and only the per-recipient values (as substitutions).
+"""
 
 from __future__ import annotations
 
+import html as html_escape
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from functools import cached_property
+
+from digest.render import MessageTemplate, personalize
 
 # Long header values such as List-Unsubscribe URLs must stay plain ASCII on one line, not be
 # folded into RFC 2047 encoded words (which no mail client would read as a URL).
@@ -21,22 +29,38 @@ def _one_line(value: str) -> str:
 @dataclass(frozen=True)
 class Outgoing:
     delivery_id: int
+    edition_id: int
     to_email: str
     to_name: str | None
     from_email: str
     from_name: str
     reply_to: str | None
-    subject: str
-    html: str
-    text: str
+    content: MessageTemplate  # shared by every recipient of the edition
+    values: dict[str, str]  # this recipient's fields, unescaped
     unsubscribe_url: str
     list_id: str
     message_id: str
 
+    @property
+    def subject(self) -> str:
+        return _one_line(self.content.subject)
+
+    @cached_property
+    def _body(self) -> tuple[str, str]:
+        return personalize(self.content, self.values)
+
+    @property
+    def html(self) -> str:
+        return self._body[0]
+
+    @property
+    def text(self) -> str:
+        return self._body[1]
+
     def headers(self) -> dict[str, str]:
         """Headers beyond From/To/Subject, as a provider API takes them."""
         return {
-            "List-Unsubscribe": f"<{self.unsubscribe_url}>",
+            "List-Unsubscribe": f"<{_one_line(self.unsubscribe_url)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"<{self.list_id}.{self.from_email.rsplit('@', 1)[-1]}>",
         }
@@ -47,7 +71,7 @@ class Outgoing:
         msg["To"] = formataddr((_one_line(self.to_name or ""), self.to_email))
         if self.reply_to:
             msg["Reply-To"] = self.reply_to
-        msg["Subject"] = _one_line(self.subject)
+        msg["Subject"] = self.subject
         msg["Date"] = format_datetime(datetime.now(UTC))
         msg["Message-ID"] = self.message_id
         for name, value in self.headers().items():
@@ -55,6 +79,30 @@ class Outgoing:
         msg.set_content(self.text)
         msg.add_alternative(self.html, subtype="html")
         return msg
+
+
+def substitution_keys(content: MessageTemplate) -> tuple[str, str, dict[str, tuple[str, str]]]:
+    """(html, text, field -> (html key, text key)) for providers that substitute per recipient.
+
+    HTML takes escaped values and text raw ones, so the text part gets its own keys; each text key
+    ends differently from every html key, so neither is found inside the other.
+    """
+    keys = {}
+    text = content.text
+    for field, marker in content.markers.items():
+        text_key = marker.removesuffix("@@") + ".text@@"
+        text = text.replace(marker, text_key)
+        keys[field] = (marker, text_key)
+    return content.html, text, keys
+
+
+def substitutions(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dict[str, str]:
+    out = {}
+    for field, (html_key, text_key) in keys.items():
+        value = message.values.get(field, "")
+        out[html_key] = html_escape.escape(value, quote=True)
+        out[text_key] = value
+    return out
 
 
 def message_id(edition_id: int, delivery_id: int, from_email: str) -> str:

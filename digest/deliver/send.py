@@ -3,42 +3,72 @@
 The rows are created, one per recipient, in the same transaction that moves the edition to
 `sending`; after that the send only ever works from the rows: a batch is claimed (pending ->
 sending), handed to the backend, and each row becomes `sent` only when the backend accepted it.
-A rerun picks up whatever is still pending or was in flight, so nothing is skipped.
+One process sends an edition at a time (a lease); only one batch is ever in flight, so after a
+kill -9 the rows found still `sending` -- the only ones that may go out twice -- are one batch at
+most. They are sent again, flagged `interrupted`, and reported.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from digest.config import Settings
-from digest.deliver.backends import Backend
+from digest.deliver.backends import Backend, BackendError, Result
+from digest.deliver.lease import Lease
 from digest.deliver.message import Outgoing, message_id
+from digest.deliver.throttle import Throttle
 from digest.domain import Delivery
 from digest.errors import DigestError
 from digest.links import Links
-from digest.render import personalize, render_edition
+from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
     claim_batch,
     delivery_counts,
-    finish_delivery,
+    finish_deliveries,
     insert_deliveries,
     load_edition,
+    load_send,
+    next_deferred,
+    recover_in_flight,
+    release_deliveries,
     set_edition_status,
+    set_send_state,
+    start_send,
+    subscriber_names,
 )
 from subscribers.service import recipients
-from subscribers.tables import subscribers as subscriber_rows
 
-SENDABLE = ("draft", "approved", "scheduled", "sending")
+SENDABLE = ("draft", "approved", "scheduled")
 OUTCOME = {"accepted": "sent", "retry": "deferred", "failed": "failed"}  # backend result -> row status
+UNFINISHED = ("pending", "sending", "deferred")
 
 
 class SendError(DigestError):
     pass
+
+
+@dataclass
+class Progress:
+    """Where a send stands; `rate` is messages handed over per second in this run."""
+
+    total: int
+    counts: dict[str, int]
+    rate: float = 0.0
+
+    @property
+    def remaining(self) -> int:
+        return sum(self.counts.get(s, 0) for s in ("pending", "sending"))
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(s, 0) for s in ("sent", "failed", "canceled"))
 
 
 @dataclass
@@ -48,6 +78,11 @@ class SendReport:
     sent_now: int
     counts: dict[str, int]
     status: str
+    state: str = "running"  # the send's state: running, paused, canceled, done
+    interrupted_now: int = 0  # rows found in flight from a killed run, sent again (possible duplicates)
+    next_retry: datetime | None = None
+    rate: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
 
 def _create_rows(conn, edition_id: int, list_id: str) -> int:
@@ -60,99 +95,178 @@ def _create_rows(conn, edition_id: int, list_id: str) -> int:
     return total
 
 
+def _begin(engine: Engine, settings: Settings, edition_id: int):
+    """Create the rows on the first run; on a later run check the send may go on."""
+    with engine.begin() as conn:
+        edition = load_edition(conn, edition_id)
+        if edition is None:
+            raise SendError(f"no edition #{edition_id}")
+        if edition.status in SENDABLE:
+            _create_rows(conn, edition_id, edition.list_id)
+            start_send(conn, edition_id)
+            set_edition_status(conn, edition_id, "sending")
+            edition.status = "sending"
+            return edition
+        if edition.status == "sent":
+            return edition
+        if edition.status != "sending":
+            raise SendError(f"edition #{edition_id} is {edition.status}; only {', '.join(SENDABLE)} can be sent")
+        send = load_send(conn, edition_id)
+        if send is None:
+            start_send(conn, edition_id)
+            return edition
+        if send.state == "paused":
+            raise SendError(f"the send of edition #{edition_id} is paused: `digest editions resume {edition_id}`")
+        cutoff = timedelta(hours=settings.delivery.resume_cutoff_hours)
+        if datetime.now(UTC) - send.started_at > cutoff:
+            raise SendError(
+                f"edition #{edition_id} started sending at {send.started_at:%Y-%m-%d %H:%M} UTC, more than "
+                f"{settings.delivery.resume_cutoff_hours:g} h ago: it is not resumed, so no stale digest goes out. "
+                f"Cancel it with `digest editions cancel {edition_id}`, or raise delivery.resume_cutoff_hours."
+            )
+    return edition
+
+
 def send_edition(
     engine: Engine,
     settings: Settings,
     edition_id: int,
     backend: Backend,
     links: Links,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> SendReport:
-    with engine.begin() as conn:
-        edition = load_edition(conn, edition_id)
-        if edition is None:
-            raise SendError(f"no edition #{edition_id}")
-        if edition.status not in SENDABLE + ("sent",):
-            raise SendError(
-                f"edition #{edition_id} is {edition.status}; only {', '.join(SENDABLE)} can be sent"
-            )
-        if edition.status != "sending" and edition.status != "sent":
-            _create_rows(conn, edition_id, edition.list_id)
-            set_edition_status(conn, edition_id, "sending")
-            edition.status = "sending"
-    lst = settings.get_list(edition.list_id)
-    sent_now = 0
+    edition = _begin(engine, settings, edition_id)
+    report = SendReport(edition_id, 0, 0, {}, edition.status, state="done" if edition.status == "sent" else "running")
     if edition.status == "sending":
-        template = render_edition(edition, lst, settings.path(settings.templates))
-        while True:
-            with engine.begin() as conn:
-                batch = claim_batch(conn, edition_id, settings.delivery.batch_size)
-                names = _names(conn, [d.subscriber_id for d in batch])
-            if not batch:
-                break
-            outgoing = [
-                _outgoing(template, d, names.get(d.subscriber_id), lst, edition_id, links) for d in batch
-            ]
-            message_ids = {o.delivery_id: o.message_id for o in outgoing}
-            results = backend.send(outgoing)
-            with engine.begin() as conn:
-                for result in results:
-                    status = OUTCOME[result.status]
-                    finish_delivery(
-                        conn,
-                        result.delivery_id,
-                        status,
-                        error=result.reason,
-                        message_id=message_ids[result.delivery_id],
-                    )
-                    sent_now += status == "sent"
-            if progress:
-                progress(len(batch))
+        with Lease(engine, edition_id) as lease:
+            _run(engine, settings, edition, backend, links, lease, report, progress)
+    with engine.begin() as conn:
+        report.counts = delivery_counts(conn, edition_id)
+        report.recipients = sum(report.counts.values())
+        if report.counts.get("deferred"):
+            report.next_retry = next_deferred(conn, edition_id)
+    return report
+
+
+def _run(engine, settings, edition, backend, links, lease, report: SendReport, progress) -> None:
+    delivery = settings.delivery
+    edition_id = edition.id
+    lst = settings.get_list(edition.list_id)
+    with engine.begin() as conn:
+        report.interrupted_now = recover_in_flight(conn, edition_id)
+        counts = delivery_counts(conn, edition_id)
+    if report.interrupted_now:
+        report.notes.append(
+            f"{report.interrupted_now} message(s) were in flight when an earlier run stopped; they are sent "
+            "again and may arrive twice (see `digest editions show`)"
+        )
+    content = render_edition(edition, lst, settings.path(settings.templates))
+    throttle = Throttle(delivery.throttle)
+    size = throttle.largest_batch(delivery.batch_size)
+    state = Progress(sum(counts.values()), counts)
+    started, handed = time.monotonic(), 0
+    waited_for_deferred = 0.0
+    while True:
         with engine.begin() as conn:
-            counts = delivery_counts(conn, edition_id)
-            if not counts.get("pending") and not counts.get("sending") and not counts.get("deferred"):
-                set_edition_status(conn, edition_id, "sent")
-                edition.status = "sent"
+            lease.renew(conn)
+            report.state = load_send(conn, edition_id).state
+            if report.state != "running":
+                return
+            batch = claim_batch(conn, edition_id, size)
+            names = subscriber_names(conn, [d.subscriber_id for d in batch])
+        if not batch:
+            wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited_for_deferred)
+            if wait is None:
+                break
+            time.sleep(wait)
+            waited_for_deferred += wait
+            continue
+        if state.counts.get("deferred"):  # some of the batch may have come from the deferred rows
+            with engine.connect() as conn:
+                state.counts = delivery_counts(conn, edition_id)
+        else:
+            _move(state.counts, "pending", "sending", len(batch))
+        throttle.acquire(len(batch))
+        outgoing = [_outgoing(content, d, names.get(d.subscriber_id), lst, links) for d in batch]
+        try:
+            results = backend.send(outgoing)
+        except BackendError:
+            with engine.begin() as conn:
+                release_deliveries(conn, [d.id for d in batch])
+            raise
+        outcomes = _outcomes(outgoing, results, delivery.retry.defer_seconds)
+        with engine.begin() as conn:
+            finish_deliveries(conn, outcomes)
+        for o in outcomes:
+            _move(state.counts, "sending", o["status"], 1)
+        report.sent_now += sum(o["status"] == "sent" for o in outcomes)
+        handed += len(batch)
+        state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
+        if progress:
+            progress(state)
     with engine.begin() as conn:
         counts = delivery_counts(conn, edition_id)
-    return SendReport(edition_id, sum(counts.values()), sent_now, counts, edition.status)
+        if not any(counts.get(s) for s in UNFINISHED):
+            set_edition_status(conn, edition_id, "sent")
+            set_send_state(conn, edition_id, "done")
+            report.status, report.state = "sent", "done"
 
 
-def _names(conn, ids: list[int]) -> dict[int, str | None]:
-    from sqlalchemy import select
-
-    if not ids:
-        return {}
-    rows = conn.execute(
-        select(subscriber_rows.c.id, subscriber_rows.c.name).where(subscriber_rows.c.id.in_(ids))
-    )
-    return {r.id: r.name for r in rows}
+def _move(counts: dict[str, int], source: str, target: str, n: int) -> None:
+    counts[source] = counts.get(source, 0) - n
+    counts[target] = counts.get(target, 0) + n
 
 
-def _outgoing(template, delivery: Delivery, name: str | None, lst, edition_id: int, links: Links) -> Outgoing:
+def _deferred_wait(engine: Engine, edition_id: int, budget: float) -> float | None:
+    """Seconds until the next deferred row is due, if that is within this run's patience."""
+    with engine.connect() as conn:
+        due = next_deferred(conn, edition_id)
+    if due is None:
+        return None
+    wait = max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.01
+    return wait if wait <= budget else None
+
+
+def _outcomes(outgoing: list[Outgoing], results: list[Result], defer_seconds: float) -> list[dict]:
+    """One outcome per claimed row; a row the backend said nothing about is deferred, never lost."""
+    by_id = {r.delivery_id: r for r in results}
+    default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)
+    out = []
+    for message in outgoing:
+        result = by_id.get(message.delivery_id) or Result(message.delivery_id, "retry", "no result from the backend")
+        status = OUTCOME[result.status]
+        out.append(
+            {
+                "id": message.delivery_id,
+                "status": status,
+                "error": result.reason,
+                "message_id": message.message_id,
+                "deferred_until": (result.retry_at or default_retry) if status == "deferred" else None,
+            }
+        )
+    return out
+
+
+def _outgoing(content: MessageTemplate, delivery: Delivery, name: str | None, lst, links: Links) -> Outgoing:
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id)
-    html, text = personalize(
-        template,
-        {
-            "name": name or delivery.email.split("@")[0],
-            "unsubscribe_url": unsubscribe,
-            "preferences_url": links.preferences(delivery.subscriber_id),
-            "archive_url": links.archive(edition_id),
-        },
-    )
     return Outgoing(
         delivery_id=delivery.id,
+        edition_id=delivery.edition_id,
         to_email=delivery.email,
         to_name=name,
         from_email=lst.from_address,
         from_name=lst.from_name,
         reply_to=lst.reply_to,
-        subject=template.subject,
-        html=html,
-        text=text,
+        content=content,
+        values={
+            "name": name or delivery.email.split("@")[0],
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": links.preferences(delivery.subscriber_id),
+            "archive_url": links.archive(delivery.edition_id),
+        },
         unsubscribe_url=unsubscribe,
         list_id=lst.id,
-        message_id=message_id(edition_id, delivery.id, lst.from_address),
+        message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),
     )
 
 

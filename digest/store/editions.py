@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
@@ -270,11 +271,23 @@ def _aware(at: datetime | None) -> datetime | None:
 # The send's own state: running, paused, canceled or done, with a lease so one process sends.
 
 
-def load_send(conn: Connection, edition_id: int):
+@dataclass(frozen=True)
+class SendState:
+    edition_id: int
+    state: str
+    started_at: datetime
+    owner: str | None
+    lease_until: datetime | None
+    interrupted: int
+
+
+def load_send(conn: Connection, edition_id: int) -> SendState | None:
     row = conn.execute(select(edition_sends).where(edition_sends.c.edition_id == edition_id)).first()
     if row is None:
         return None
-    return row._replace(started_at=_aware(row.started_at), lease_until=_aware(row.lease_until))
+    return SendState(
+        row.edition_id, row.state, _aware(row.started_at), row.owner, _aware(row.lease_until), row.interrupted
+    )
 
 
 def start_send(conn: Connection, edition_id: int) -> None:
