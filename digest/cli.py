@@ -166,7 +166,9 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
         for q in item.quotes:
             out.print(f"   “{q.text}” — {q.speaker or 'unattributed'}", highlight=False)
     if counts:
-        out.print("\ndeliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        from digest.deliver.control import send_report_lines
+
+        out.print("\n" + "\n".join(send_report_lines(engine, edition_id)), highlight=False)
 
 
 @app.command()
@@ -186,20 +188,65 @@ def preview(
 @app.command()
 def send(ctx: typer.Context, edition_id: int) -> None:
     """Send an edition to its list's confirmed subscribers; a rerun resumes where it stopped."""
+    from rich.progress import BarColumn, TextColumn
+
     from digest.deliver.backends import make_backend
+    from digest.deliver.control import progress_line
     from digest.deliver.send import send_edition
 
     settings = settings_of(ctx)
     engine = store_of(settings)
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task(f"sending #{edition_id}", total=None)
-        report = send_edition(
-            engine, settings, edition_id, make_backend(settings), links_of(settings), lambda n: bar.advance(task, n)
-        )
+    backend, links = make_backend(settings), links_of(settings)
+    columns = (TextColumn(f"sending #{edition_id}"), BarColumn(), TextColumn("{task.fields[line]}"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("send", total=None, line="starting")
+
+        def show(state) -> None:
+            line = progress_line(state.counts, state.rate).split("]", 1)[1].strip()
+            bar.update(task, total=state.total, completed=state.done, line=line)
+
+        report = send_edition(engine, settings, edition_id, backend, links, show)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "no recipients"
-    out.print(f"edition #{edition_id}: {report.status}; sent now {report.sent_now}; rows: {counts}")
+    out.print(
+        f"edition #{edition_id}: {report.status} ({report.state}); sent now {report.sent_now}"
+        f"{f' at {report.rate:.0f}/s' if report.rate else ''}; rows: {counts}"
+    )
+    for note in report.notes:
+        err.print(f"[yellow]note[/] {note}", highlight=False)
+    if report.state == "paused":
+        out.print(f"paused: `digest editions resume {edition_id}` goes on")
+    elif report.next_retry:
+        out.print(f"deferred rows are due from {report.next_retry:%Y-%m-%d %H:%M:%S} UTC: run `digest send {edition_id}` again")
     if report.counts.get("failed") or report.counts.get("deferred"):
         raise typer.Exit(1)
+
+
+@editions_app.command("pause")
+def editions_pause(ctx: typer.Context, edition_id: int) -> None:
+    """Pause a send after the batch in flight; nothing is lost."""
+    from digest.deliver.control import pause
+
+    pause(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: paused")
+
+
+@editions_app.command("resume")
+def editions_resume(ctx: typer.Context, edition_id: int) -> None:
+    """Resume a paused send and carry it on from this process."""
+    from digest.deliver.control import resume
+
+    resume(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: resumed")
+    send(ctx, edition_id)
+
+
+@editions_app.command("cancel")
+def editions_cancel(ctx: typer.Context, edition_id: int) -> None:
+    """Cancel a send: messages not yet handed to the provider will not go out."""
+    from digest.deliver.control import cancel
+
+    n = cancel(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: canceled; {n} message(s) will not be sent")
 
 
 @subscribers_app.command("import")
