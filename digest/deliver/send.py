@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -29,12 +30,13 @@ from digest.errors import DigestError
 from digest.links import Links
 from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
-    claim_batch,
+    claim,
     delivery_counts,
     finish_deliveries,
     insert_deliveries,
     load_edition,
     load_send,
+    next_batch,
     next_deferred,
     recover_in_flight,
     release_deliveries,
@@ -48,6 +50,7 @@ from subscribers.service import recipients
 SENDABLE = ("draft", "approved", "scheduled")
 OUTCOME = {"accepted": "sent", "retry": "deferred", "failed": "failed"}  # backend result -> row status
 UNFINISHED = ("pending", "sending", "deferred")
+ROWS_CHUNK = 10_000  # recipients read and rows written at a time: memory stays bounded
 
 
 class SendError(DigestError):
@@ -88,8 +91,8 @@ class SendReport:
 def _create_rows(conn, edition_id: int, list_id: str) -> int:
     """One pending row per confirmed, non-suppressed member at this moment, in chunks."""
     total = 0
-    stream = recipients(conn, list_id)
-    while chunk := list(islice(stream, 1000)):
+    stream = recipients(conn, list_id, batch=ROWS_CHUNK)
+    while chunk := list(islice(stream, ROWS_CHUNK)):
         insert_deliveries(conn, edition_id, [Delivery(edition_id, r.subscriber_id, r.email) for r in chunk])
         total += len(chunk)
     return total
@@ -149,6 +152,11 @@ def send_edition(
 
 
 def _run(engine, settings, edition, backend, links, lease, report: SendReport, progress) -> None:
+    """Claim a batch, hand it to the backend, record the outcome; repeat.
+
+    While a batch is with the backend (in a worker thread), the next one is read and personalized,
+    but it is claimed only once the previous outcome is recorded: one batch in flight at most.
+    """
     delivery = settings.delivery
     edition_id = edition.id
     lst = settings.get_list(edition.list_id)
@@ -164,52 +172,66 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
     throttle = Throttle(delivery.throttle)
     size = throttle.largest_batch(delivery.batch_size)
     state = Progress(sum(counts.values()), counts)
-    started, handed = time.monotonic(), 0
-    waited_for_deferred = 0.0
-    while True:
-        with engine.begin() as conn:
-            lease.renew(conn)
-            report.state = load_send(conn, edition_id).state
-            if report.state != "running":
-                return
-            batch = claim_batch(conn, edition_id, size)
-            names = subscriber_names(conn, [d.subscriber_id for d in batch])
-        if not batch:
-            wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited_for_deferred)
-            if wait is None:
-                break
-            time.sleep(wait)
-            waited_for_deferred += wait
-            continue
-        if state.counts.get("deferred"):  # some of the batch may have come from the deferred rows
-            with engine.connect() as conn:
-                state.counts = delivery_counts(conn, edition_id)
-        else:
-            _move(state.counts, "pending", "sending", len(batch))
-        throttle.acquire(len(batch))
-        outgoing = [_outgoing(content, d, names.get(d.subscriber_id), lst, links) for d in batch]
-        try:
-            results = backend.send(outgoing)
-        except BackendError:
+
+    def prepare() -> list[Outgoing]:
+        with engine.connect() as conn:
+            rows = next_batch(conn, edition_id, size)
+            names = subscriber_names(conn, [d.subscriber_id for d in rows])
+        return [_outgoing(content, d, names.get(d.subscriber_id), lst, links) for d in rows]
+
+    started, handed, waited = time.monotonic(), 0, 0.0
+    upcoming = prepare()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-send") as worker:
+        while True:
             with engine.begin() as conn:
-                release_deliveries(conn, [d.id for d in batch])
-            raise
-        outcomes = _outcomes(outgoing, results, delivery.retry.defer_seconds)
-        with engine.begin() as conn:
-            finish_deliveries(conn, outcomes)
-        for o in outcomes:
-            _move(state.counts, "sending", o["status"], 1)
-        report.sent_now += sum(o["status"] == "sent" for o in outcomes)
-        handed += len(batch)
-        state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
-        if progress:
-            progress(state)
+                lease.renew(conn)
+                report.state = load_send(conn, edition_id).state
+                if report.state != "running":
+                    return
+                claimed = claim(conn, [o.delivery_id for o in upcoming])
+            batch = [o for o in upcoming if o.delivery_id in claimed]
+            if not upcoming:
+                wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited)
+                if wait is None:
+                    break
+                time.sleep(wait)
+                waited += wait
+                upcoming = prepare()
+                continue
+            _count_claimed(engine, edition_id, state, len(batch))
+            throttle.acquire(len(batch))
+            in_flight = worker.submit(backend.send, batch)
+            upcoming = prepare()  # while the batch is with the backend
+            try:
+                results = in_flight.result()
+            except BackendError:
+                with engine.begin() as conn:
+                    release_deliveries(conn, [o.delivery_id for o in batch])
+                raise
+            outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
+            with engine.begin() as conn:
+                finish_deliveries(conn, outcomes)
+            for o in outcomes:
+                _move(state.counts, "sending", o["status"], 1)
+            report.sent_now += sum(o["status"] == "sent" for o in outcomes)
+            handed += len(batch)
+            state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
+            if progress:
+                progress(state)
     with engine.begin() as conn:
         counts = delivery_counts(conn, edition_id)
         if not any(counts.get(s) for s in UNFINISHED):
             set_edition_status(conn, edition_id, "sent")
             set_send_state(conn, edition_id, "done")
             report.status, report.state = "sent", "done"
+
+
+def _count_claimed(engine: Engine, edition_id: int, state: Progress, n: int) -> None:
+    if state.counts.get("deferred"):  # some of the batch may have come from the deferred rows
+        with engine.connect() as conn:
+            state.counts = delivery_counts(conn, edition_id)
+    else:
+        _move(state.counts, "pending", "sending", n)
 
 
 def _move(counts: dict[str, int], source: str, target: str, n: int) -> None:

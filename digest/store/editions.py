@@ -136,43 +136,53 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
         )
 
 
-def claim_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[Delivery]:
-    """Move up to `size` pending (or deferred and now due) rows to 'sending' and return them.
+def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[Delivery]:
+    """Up to `size` rows that may be sent now, pending first, then deferred rows that are due.
 
-    Rows already 'sending' are never claimed: they belong to a live sender, or, after a crash,
+    Rows already 'sending' are never picked: they belong to the live sender, or, after a crash,
     to `recover_in_flight`, which decides about them once under the send's lease.
     """
     at = at or now()
-    query = (
-        select(deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts)
-        .where(
-            deliveries.c.edition_id == edition_id,
-            or_(
-                deliveries.c.status == "pending",
-                (deliveries.c.status == "deferred") & (deliveries.c.deferred_until <= at),
-            ),
-        )
+    columns = (deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts)
+    rows = conn.execute(
+        select(*columns)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
         .order_by(deliveries.c.id)
         .limit(size)
+    ).all()
+    if len(rows) < size:
+        rows += conn.execute(
+            select(*columns)
+            .where(
+                deliveries.c.edition_id == edition_id,
+                deliveries.c.status == "deferred",
+                deliveries.c.deferred_until <= at,
+            )
+            .order_by(deliveries.c.id)
+            .limit(size - len(rows))
+        ).all()
+    return [Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id) for r in rows]
+
+
+def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
+    """Move these rows to 'sending' if they still may be sent; returns the ids that were claimed."""
+    if not ids:
+        return set()
+    at = at or now()
+    may_send = or_(
+        deliveries.c.status == "pending",
+        (deliveries.c.status == "deferred") & (deliveries.c.deferred_until <= at),
     )
-    rows = conn.execute(query).all()
-    if rows:
-        conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_([r.id for r in rows]))
-            .values(status="sending", attempts=deliveries.c.attempts + 1, updated_at=at)
-        )
-    return [
-        Delivery(
-            id=r.id,
-            edition_id=edition_id,
-            subscriber_id=r.subscriber_id,
-            email=r.email,
-            status="sending",
-            attempts=r.attempts + 1,
-        )
-        for r in rows
-    ]
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), may_send)
+        .values(status="sending", attempts=deliveries.c.attempts + 1, updated_at=at)
+    ).rowcount
+    if n == len(ids):
+        return set(ids)
+    return set(
+        conn.execute(select(deliveries.c.id).where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")).scalars()
+    )
 
 
 def subscriber_names(conn: Connection, ids: list[int]) -> dict[int, str | None]:

@@ -102,6 +102,7 @@ deliveries = Table(
     Column("interrupted", Boolean, nullable=False, default=False),  # added by 0003
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
+    Index("ix_deliveries_claim", "edition_id", "status", "id"),  # added by 0003
 )
 
 # Delivery state beyond the rows themselves (migration 0003).

@@ -21,6 +21,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("interrupted", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+        # the sender takes the next pending rows in id order: no sort of what remains
+        batch_op.create_index("ix_deliveries_claim", ["edition_id", "status", "id"], unique=False)
     op.create_table(
         "edition_sends",
         sa.Column("edition_id", sa.Integer(), nullable=False),
@@ -55,5 +57,6 @@ def downgrade() -> None:
     op.drop_table("delivery_events")
     op.drop_table("edition_sends")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_deliveries_claim")
         batch_op.drop_column("interrupted")
         batch_op.drop_column("deferred_until")
