@@ -122,7 +122,7 @@ class SmtpBackend:
             while queue:
                 message = queue.popleft()
                 retrying = Retrying(self.retry)
-                raw = message.to_email_message().as_bytes()
+                raw = message.to_bytes()
                 while True:
                     try:
                         if client is None or used >= self.messages_per_connection:
