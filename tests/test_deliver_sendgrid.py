@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from digest.deliver.backends import BackendError
 from digest.deliver.backends.sendgrid import SendGridBackend
+from digest.deliver.message import message_id
 from digest.deliver.send import send_edition
 from digest.store.editions import delivery_counts
 from digest.store.tables import deliveries
@@ -48,6 +49,7 @@ def test_one_request_per_thousand_with_personal_substitutions(engine):
     assert "@@" not in html and "@@" not in text
     assert first.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert first.custom_args == {"edition_id": str(edition_id), "delivery_id": str(row.id)}
+    assert row.message_id == message_id(edition_id, row.id, "digest@example.org")
 
 
 def test_html_gets_escaped_values_and_text_raw_ones(sqlite_engine):

@@ -136,6 +136,12 @@ def substitutions(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dict[s
     return out
 
 
+def message_id_parts(edition_id: int, from_email: str) -> tuple[str, str]:
+    """What goes before and after the delivery id (the store builds many at once from these)."""
+    return f"<digest.{edition_id}.", f"@{from_email.rsplit('@', 1)[-1]}>"
+
+
 def message_id(edition_id: int, delivery_id: int, from_email: str) -> str:
     """Stable per delivery, so a resent message is recognisably the same one."""
-    return f"<digest.{edition_id}.{delivery_id}@{from_email.rsplit('@', 1)[-1]}>"
+    prefix, suffix = message_id_parts(edition_id, from_email)
+    return f"{prefix}{delivery_id}{suffix}"

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from digest.config import Settings
 from digest.deliver.backends import Backend, BackendError, Result
 from digest.deliver.lease import Lease
-from digest.deliver.message import Outgoing, message_id
+from digest.deliver.message import Outgoing, message_id, message_id_parts
 from digest.deliver.throttle import Throttle
 from digest.domain import Delivery
 from digest.errors import DigestError
@@ -36,6 +36,7 @@ from digest.store.editions import (
     insert_deliveries,
     load_edition,
     load_send,
+    mark_sent,
     next_batch,
     next_deferred,
     recover_in_flight,
@@ -43,7 +44,6 @@ from digest.store.editions import (
     set_edition_status,
     set_send_state,
     start_send,
-    subscriber_names,
 )
 from subscribers.service import recipients
 
@@ -176,8 +176,7 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
     def prepare() -> list[Outgoing]:
         with engine.connect() as conn:
             rows = next_batch(conn, edition_id, size)
-            names = subscriber_names(conn, [d.subscriber_id for d in rows])
-        return [_outgoing(content, d, names.get(d.subscriber_id), lst, links) for d in rows]
+        return [_outgoing(content, d, name, lst, links) for d, name in rows]
 
     started, handed, waited = time.monotonic(), 0, 0.0
     upcoming = prepare()
@@ -208,12 +207,14 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
                 with engine.begin() as conn:
                     release_deliveries(conn, [o.delivery_id for o in batch])
                 raise
-            outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
+            accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
             with engine.begin() as conn:
+                mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
                 finish_deliveries(conn, outcomes)
+            _move(state.counts, "sending", "sent", len(accepted))
             for o in outcomes:
                 _move(state.counts, "sending", o["status"], 1)
-            report.sent_now += sum(o["status"] == "sent" for o in outcomes)
+            report.sent_now += len(accepted)
             handed += len(batch)
             state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
             if progress:
@@ -249,15 +250,20 @@ def _deferred_wait(engine: Engine, edition_id: int, budget: float) -> float | No
     return wait if wait <= budget else None
 
 
-def _outcomes(outgoing: list[Outgoing], results: list[Result], defer_seconds: float) -> list[dict]:
-    """One outcome per claimed row; a row the backend said nothing about is deferred, never lost."""
+def _outcomes(
+    outgoing: list[Outgoing], results: list[Result], defer_seconds: float
+) -> tuple[list[int], list[dict]]:
+    """(accepted ids, the other outcomes); a row the backend said nothing about is deferred, never lost."""
     by_id = {r.delivery_id: r for r in results}
     default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)
-    out = []
+    accepted, others = [], []
     for message in outgoing:
         result = by_id.get(message.delivery_id) or Result(message.delivery_id, "retry", "no result from the backend")
+        if result.status == "accepted":
+            accepted.append(message.delivery_id)
+            continue
         status = OUTCOME[result.status]
-        out.append(
+        others.append(
             {
                 "id": message.delivery_id,
                 "status": status,
@@ -266,7 +272,7 @@ def _outcomes(outgoing: list[Outgoing], results: list[Result], defer_seconds: fl
                 "deferred_until": (result.retry_at or default_retry) if status == "deferred" else None,
             }
         )
-    return out
+    return accepted, others
 
 
 def _outgoing(content: MessageTemplate, delivery: Delivery, name: str | None, lst, links: Links) -> Outgoing:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, String, bindparam, cast, func, insert, literal, or_, select, update
 
 from digest.domain import Brief, Delivery, Edition, Quote
 from subscribers.tables import subscribers
@@ -136,24 +136,27 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
         )
 
 
-def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[Delivery]:
-    """Up to `size` rows that may be sent now, pending first, then deferred rows that are due.
+def next_batch(
+    conn: Connection, edition_id: int, size: int, at: datetime | None = None
+) -> list[tuple[Delivery, str | None]]:
+    """Up to `size` rows that may be sent now, with the subscriber's name: pending first, then
+    deferred rows that are due.
 
     Rows already 'sending' are never picked: they belong to the live sender, or, after a crash,
     to `recover_in_flight`, which decides about them once under the send's lease.
     """
     at = at or now()
-    columns = (deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts)
+    query = select(
+        deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts, subscribers.c.name
+    ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
     rows = conn.execute(
-        select(*columns)
-        .where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
+        query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
         .order_by(deliveries.c.id)
         .limit(size)
     ).all()
     if len(rows) < size:
         rows += conn.execute(
-            select(*columns)
-            .where(
+            query.where(
                 deliveries.c.edition_id == edition_id,
                 deliveries.c.status == "deferred",
                 deliveries.c.deferred_until <= at,
@@ -161,7 +164,7 @@ def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None
             .order_by(deliveries.c.id)
             .limit(size - len(rows))
         ).all()
-    return [Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id) for r in rows]
+    return [(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name) for r in rows]
 
 
 def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
@@ -185,18 +188,25 @@ def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[i
     )
 
 
-def subscriber_names(conn: Connection, ids: list[int]) -> dict[int, str | None]:
-    if not ids:
-        return {}
-    rows = conn.execute(select(subscribers.c.id, subscribers.c.name).where(subscribers.c.id.in_(ids)))
-    return {r.id: r.name for r in rows}
+def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> None:
+    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id."""
+    if ids:
+        prefix, suffix = message_id
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_(ids))
+            .values(
+                status="sent",
+                error=None,
+                deferred_until=None,
+                message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
+                updated_at=now(),
+            )
+        )
 
 
 def finish_deliveries(conn: Connection, outcomes: list[dict]) -> None:
-    """Record a batch's outcomes in one statement per batch.
-
-    Each outcome: {"id", "status", "error", "message_id", "deferred_until"}.
-    """
+    """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}."""
     if not outcomes:
         return
     at = now()
