@@ -168,7 +168,7 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
     if counts:
         from digest.deliver.control import send_report_lines
 
-        out.print("\n" + "\n".join(send_report_lines(engine, edition_id)), highlight=False)
+        out.print("\n" + "\n".join(send_report_lines(engine, edition_id)), highlight=False, markup=False)
 
 
 @app.command()

@@ -110,6 +110,7 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # implicit TLS: it is TLS
 @pytest.mark.parametrize("security", ["starttls", "tls"])
 def test_tls_and_authentication(sqlite_engine, tmp_path, security):
     server_tls, client_tls = _certificate(tmp_path)

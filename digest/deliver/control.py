@@ -46,7 +46,7 @@ def _sending(conn, edition_id: int):
         raise SendError(f"no edition #{edition_id}")
     send = load_send(conn, edition_id)
     if edition.status != "sending" or send is None:
-        raise SendError(f"edition #{edition_id} is {edition.status}, not being sent")
+        raise SendError(f"edition #{edition_id} is {edition.status}: only a send in progress can be paused, resumed or canceled")
     return send
 
 

@@ -193,6 +193,7 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
                 wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited)
                 if wait is None:
                     break
+                wait = min(wait, 5.0)  # short naps: a pause or cancel is noticed at the next look
                 time.sleep(wait)
                 waited += wait
                 upcoming = prepare()
