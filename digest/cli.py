@@ -191,7 +191,7 @@ def send(ctx: typer.Context, edition_id: int) -> None:
     from rich.progress import BarColumn, TextColumn
 
     from digest.deliver.backends import make_backend
-    from digest.deliver.control import progress_line
+    from digest.deliver.control import progress_text
     from digest.deliver.send import send_edition
 
     settings = settings_of(ctx)
@@ -202,8 +202,7 @@ def send(ctx: typer.Context, edition_id: int) -> None:
         task = bar.add_task("send", total=None, line="starting")
 
         def show(state) -> None:
-            line = progress_line(state.counts, state.rate).split("]", 1)[1].strip()
-            bar.update(task, total=state.total, completed=state.done, line=line)
+            bar.update(task, total=state.total, completed=state.done, line=progress_text(state.counts, state.rate))
 
         report = send_edition(engine, settings, edition_id, backend, links, show)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "no recipients"

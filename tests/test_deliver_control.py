@@ -124,3 +124,32 @@ def test_file_outbox_writes_one_eml_per_recipient_and_a_rerun_rewrites_it(sqlite
     files = sorted((tmp_path / "outbox").glob("*.eml"))
     assert len(files) == 5
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in files[0].read_bytes()
+
+
+class Crashing:
+    """Hands the first batch to the real backend, then dies mid-send as a killed process would."""
+
+    name = "crashing"
+
+    def __init__(self, backend):
+        self.backend, self.calls = backend, 0
+
+    def send(self, batch):
+        self.calls += 1
+        if self.calls == 2:
+            self.backend.send(batch)  # the provider takes it...
+            raise SystemExit("killed")  # ...and the sender never records that
+        return self.backend.send(batch)
+
+
+def test_a_restart_resumes_interrupted_sends_and_reports_the_batch_in_flight(engine):
+    settings, edition_id = _setup(engine)
+    with Server(StandIn("k")) as server:
+        sg = SendGridBackend("k", server.url)
+        with pytest.raises(SystemExit):
+            send_edition(engine, settings, edition_id, Crashing(sg), make_links())
+        reports = control.resume_sends(engine, settings, sg, make_links())
+        stats = server.stand_in.stats()
+    assert [(r.edition_id, r.status, r.interrupted_now) for r in reports] == [(edition_id, "sent", 100)]
+    assert stats["unique"] == 300 and stats["duplicates"] == 100  # the batch in flight, as reported
+    assert len(control.status(engine, edition_id).interrupted) == 100
