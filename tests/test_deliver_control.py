@@ -36,6 +36,7 @@ def test_pause_stops_after_the_batch_in_flight_and_resume_finishes(engine):
         assert paused.state == "paused" and paused.counts == {"sent": 100, "pending": 200}
         with pytest.raises(SendError, match="paused"):
             send_edition(engine, settings, edition_id, sg, make_links())
+        add_subscribers(engine, 50, start=300)  # they joined after the send began: not this edition
         control.resume(engine, edition_id)
         done = send_edition(engine, settings, edition_id, sg, make_links())
         stats = server.stand_in.stats()

@@ -14,11 +14,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from sqlalchemy import select, update
 
 from digest.config import RetrySettings
 from digest.deliver.backends import BackendError
 from digest.deliver.backends.smtp import Relay, SmtpBackend
 from digest.deliver.send import send_edition
+from digest.store.tables import deliveries
 from tests.deliver_support import add_edition, add_subscribers, address, make_links, make_settings
 from tests.servers.smtp import Sink, free_port, serve
 
@@ -64,10 +66,6 @@ def test_550_fails_for_good_and_451_is_retried(sqlite_engine):
         controller.stop()
     assert report.counts == {"sent": 9, "failed": 1}
     assert sink.received[address(5)] == 1 and address(3) not in sink.received
-    from sqlalchemy import select
-
-    from digest.store.tables import deliveries
-
     with sqlite_engine.connect() as conn:
         failed = conn.execute(select(deliveries).where(deliveries.c.status == "failed")).one()
     assert failed.email == address(3) and failed.error.startswith("smtp 550")
@@ -131,3 +129,22 @@ def test_tls_and_authentication(sqlite_engine, tmp_path, security):
     finally:
         controller.stop()
     assert report.counts == {"sent": 6} and len(sink.received) == 6
+
+
+def test_a_recipient_still_refused_for_now_after_the_retries_is_deferred_then_sent(sqlite_engine):
+    settings = make_settings(wait_for_deferred=0)
+    add_subscribers(sqlite_engine, 8)
+    edition_id = add_edition(sqlite_engine, settings)
+    sink = Sink(busy=Counter({address(2): FAST_RETRY.attempts}))  # one 451 more than the retries take
+    controller = serve(sink)
+    try:
+        smtp = SmtpBackend(Relay("127.0.0.1", controller.port, "none"), pool_size=3, retry=FAST_RETRY)
+        first = send_edition(sqlite_engine, settings, edition_id, smtp, make_links())
+        assert first.counts == {"sent": 7, "deferred": 1} and first.status == "sending"
+        with sqlite_engine.begin() as conn:  # let the deferral fall due now
+            conn.execute(update(deliveries).where(deliveries.c.status == "deferred").values(deferred_until=first.next_retry.replace(year=2000)))
+        second = send_edition(sqlite_engine, settings, edition_id, smtp, make_links())
+    finally:
+        controller.stop()
+    assert second.status == "sent" and second.counts == {"sent": 8}
+    assert set(sink.received.values()) == {1} and len(sink.received) == 8

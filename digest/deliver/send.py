@@ -66,10 +66,6 @@ class Progress:
     rate: float = 0.0
 
     @property
-    def remaining(self) -> int:
-        return sum(self.counts.get(s, 0) for s in ("pending", "sending"))
-
-    @property
     def done(self) -> int:
         return sum(self.counts.get(s, 0) for s in ("sent", "failed", "canceled"))
 

@@ -85,9 +85,8 @@ class SmtpBackend:
             first = await self._connect()
         except LoginRefused as exc:
             raise BackendError(f"smtp: {self.relay.host}:{self.relay.port} refused the login: {exc}") from None
-        except (aiosmtplib.SMTPException, OSError) as exc:  # the relay is down: defer, try later
-            reason = f"smtp: cannot connect to {self.relay.host}:{self.relay.port}: {exc}"
-            return [Result(m.delivery_id, "retry", reason) for m in batch]
+        except Transient as exc:  # the relay is down: defer, try later
+            return [Result(m.delivery_id, "retry", exc.reason) for m in batch]
         queue = deque(batch)
         results: dict[int, Result] = {}
         workers = [self._worker(queue, results, first if i == 0 else None) for i in range(min(self.pool_size, len(batch)))]
@@ -104,13 +103,16 @@ class SmtpBackend:
             start_tls=relay.security == "starttls",
             tls_context=relay.tls_context,
         )
-        await client.connect()
+        try:
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise Transient(f"smtp: cannot connect to {relay.host}:{relay.port}: {exc}") from None
         self.connections += 1
         if relay.username:
             try:
                 await client.login(relay.username, relay.password or "")
-            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError):
-                raise
+            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
+                raise Transient(f"smtp: login: {exc}") from None
             except aiosmtplib.SMTPException as exc:  # refused, or AUTH not offered: no retry will help
                 client.close()
                 raise LoginRefused(str(exc)) from None
@@ -137,12 +139,13 @@ class SmtpBackend:
                         results[message.delivery_id] = Result(message.delivery_id, "failed", exc.reason)
                         break
                     except (Transient, LoginRefused) as exc:
-                        exc = exc if isinstance(exc, Transient) else Transient(f"smtp: login refused: {exc}")
+                        # a login refused after the first one worked is the relay's hiccup, not the setup's
+                        failure = exc if isinstance(exc, Transient) else Transient(f"smtp: login refused: {exc}")
                         await _close(client)
                         client = None
-                        wait = retrying.next_wait(exc)
+                        wait = retrying.next_wait(failure)
                         if wait is None:
-                            results[message.delivery_id] = Result(message.delivery_id, "retry", exc.reason)
+                            results[message.delivery_id] = Result(message.delivery_id, "retry", failure.reason)
                             break
                         await asyncio.sleep(wait)
         finally:
