@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import httpx
 import pytest
 from sqlalchemy import insert, select
 
 from digest.deliver.backends import BackendError
 from digest.deliver.backends.sendgrid import SendGridBackend
-from digest.deliver.message import message_id
+from digest.deliver.message import Outgoing, message_id
 from digest.deliver.send import send_edition
+from digest.render import MessageTemplate
 from digest.store.editions import delivery_counts
 from digest.store.tables import deliveries
 from subscribers import tables as sub
@@ -177,3 +179,36 @@ def test_fault_injection_every_recipient_gets_exactly_one_accepted_message(sqlit
     per_address = Counter(a.email for a in stand_in.accepted)
     assert set(per_address) == {address(i) for i in range(3000)}
     assert set(per_address.values()) == {1}
+
+
+def test_the_stand_in_enforces_sendgrids_limits():
+    def body(addresses):
+        return {"personalizations": [{"to": [{"email": a}]} for a in addresses], "from": {"email": "d@example.org"},
+                "subject": "s", "content": [{"type": "text/plain", "value": "t"}]}
+
+    with Server(StandIn(KEY)) as server:
+        post = f"{server.url}/v3/mail/send"
+        auth = {"Authorization": f"Bearer {KEY}"}
+        assert httpx.post(post, json=body(["a@example.net"]), headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert httpx.post(post, json=body([address(i) for i in range(1001)]), headers=auth).status_code == 400
+        duplicate = httpx.post(post, json=body(["a@example.net", "A@example.net"]), headers=auth)
+        assert duplicate.status_code == 400 and duplicate.json()["errors"][0]["field"] == "personalizations.1.to.0.email"
+        big = body(["a@example.net"])
+        big["content"][0]["value"] = "x" * (30 * 1024 * 1024)
+        assert httpx.post(post, json=big, headers=auth).status_code == 413
+        assert httpx.post(post, json=body([address(i) for i in range(1000)]), headers=auth).status_code == 202
+
+
+def test_the_same_address_twice_in_a_batch_goes_in_two_requests():
+    content = MessageTemplate("s", "<p>@@x.name@@</p>", "@@x.name@@", {"name": "@@x.name@@"})
+
+    def message(i, email):
+        return Outgoing(i, 1, email, None, "d@example.org", "D", None, content, {"name": "n"},
+                        "https://digest.example.org/u/t", "world", f"<{i}@example.org>")
+
+    with Server(StandIn(KEY)) as server:
+        results = backend(server.url).send([message(1, "ann@example.net"), message(2, "Ann@example.net"),
+                                            message(3, "bob@example.net")])
+        stand_in = server.stand_in
+    assert [r.status for r in results] == ["accepted"] * 3
+    assert stand_in.requests == 2 and stand_in.answers == {202: 2}
