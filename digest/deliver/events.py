@@ -47,6 +47,8 @@ def verified(raw: bytes, signature: str | None, timestamp: str | None, public_ke
 
 @router.post("/webhooks/sendgrid")
 async def sendgrid_events(request: Request):
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return JSONResponse({"detail": "too large"}, status_code=413)
     raw = await request.body()
     if len(raw) > MAX_BODY:
         return JSONResponse({"detail": "too large"}, status_code=413)
