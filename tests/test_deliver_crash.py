@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 
 from digest.store.db import open_store
@@ -79,18 +80,23 @@ def test_kill_while_a_batch_is_in_flight(tmp_path):
     assert f"may have received two copies: {BATCH}" in shown.stdout
 
 
-def test_kill_at_a_random_moment(tmp_path):
+@pytest.mark.parametrize("moment", ["while starting (rows being created)", "mid-send"])
+def test_kill_at_a_random_moment(tmp_path, moment):
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
     with Server(StandIn(KEY)) as server:
         env, edition_id, engine = _instance(tmp_path, server.url)
         proc = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        target = random.randint(1, N // BATCH - 2)  # kill once this many requests have been answered
-        while server.stand_in.requests < target and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        time.sleep(random.uniform(0, 0.05))
+        if moment == "mid-send":  # once this many requests have been answered, and a little more
+            target, deadline = rng.randint(1, N // BATCH - 2), time.monotonic() + 60
+            while server.stand_in.requests < target and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.05))
+        else:
+            time.sleep(rng.uniform(0.3, 1.5))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         rerun = _resume(env, edition_id)
-        assert rerun.returncode == 0, rerun.stderr
+        assert rerun.returncode == 0, f"seed {seed}: {rerun.stderr}"
         _check(server.stand_in, engine, edition_id)
