@@ -212,3 +212,17 @@ def test_the_same_address_twice_in_a_batch_goes_in_two_requests():
         stand_in = server.stand_in
     assert [r.status for r in results] == ["accepted"] * 3
     assert stand_in.requests == 2 and stand_in.answers == {202: 2}
+
+
+def test_a_timeout_is_retried_and_the_send_completes(sqlite_engine):
+    """A request that times out may still have been taken: it is retried (SendGrid has no idempotency
+    key), so that one request's recipients are the only possible duplicates."""
+    settings = make_settings(batch_size=100, retry=FAST_RETRY)
+    add_subscribers(sqlite_engine, 300)
+    edition_id = add_edition(sqlite_engine, settings)
+    with Server(StandIn(KEY, stall_at=2)) as server:
+        sg = SendGridBackend(KEY, server.url, retry=settings.delivery.retry, timeout=0.5)
+        report = send_edition(sqlite_engine, settings, edition_id, sg, make_links())
+        stats = server.stand_in.stats()
+    assert report.counts == {"sent": 300} and sg.requests == 4
+    assert stats["unique"] == 300 and stats["duplicates"] == 100
