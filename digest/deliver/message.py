@@ -23,7 +23,7 @@ from digest.render import MessageTemplate, personalize
 POLICY = policy.default.clone(max_line_length=998)
 
 
-def _one_line(value: str) -> str:
+def one_line(value: str) -> str:
     """Header values never carry CR or LF."""
     return " ".join(value.replace("\r", " ").replace("\n", " ").split())
 
@@ -45,7 +45,7 @@ class Outgoing:
 
     @property
     def subject(self) -> str:
-        return _one_line(self.content.subject)
+        return one_line(self.content.subject)
 
     @cached_property
     def _body(self) -> tuple[str, str]:
@@ -62,7 +62,7 @@ class Outgoing:
     def headers(self) -> dict[str, str]:
         """Headers beyond From/To/Subject, as a provider API takes them."""
         return {
-            "List-Unsubscribe": f"<{_one_line(self.unsubscribe_url)}>",
+            "List-Unsubscribe": f"<{one_line(self.unsubscribe_url)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"<{self.list_id}.{self.from_email.rsplit('@', 1)[-1]}>",
         }
@@ -77,8 +77,8 @@ class Outgoing:
         # "=" never appears unencoded in a quoted-printable body, so the boundary cannot either
         boundary = f"=_digest_{secrets.token_hex(12)}"
         fields = [
-            ("From", formataddr((_one_line(self.from_name), self.from_email))),
-            ("To", formataddr((_one_line(self.to_name or ""), self.to_email))),
+            ("From", formataddr((one_line(self.from_name), self.from_email))),
+            ("To", formataddr((one_line(self.to_name or ""), self.to_email))),
             *([("Reply-To", self.reply_to)] if self.reply_to else []),
             ("Subject", self.subject),
             ("Date", format_datetime(datetime.now(UTC))),

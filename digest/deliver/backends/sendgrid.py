@@ -22,7 +22,7 @@ from sendgrid import SendGridAPIClient
 
 from digest import config
 from digest.config import DeliverySettings, RetrySettings
-from digest.deliver.message import Outgoing, substitution_keys, substitutions
+from digest.deliver.message import Outgoing, one_line, substitution_keys, substitutions
 from digest.deliver.retry import RateLimited, Retrying, Transient
 
 from . import BackendError, Result
@@ -137,7 +137,7 @@ class SendGridBackend:
 def _personalization(message: Outgoing, keys: dict) -> dict:
     to = {"email": message.to_email}
     if message.to_name:
-        to["name"] = message.to_name
+        to["name"] = one_line(message.to_name)
     headers = message.headers()
     return {
         "to": [to],
