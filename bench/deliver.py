@@ -35,8 +35,8 @@ from digest.deliver.backends.sendgrid import SendGridBackend  # noqa: E402
 from digest.deliver.backends.smtp import Relay, SmtpBackend  # noqa: E402
 from digest.deliver.send import send_edition  # noqa: E402
 from digest.store.db import open_store  # noqa: E402
-from tests.deliver_support import add_edition, add_subscribers, make_links, make_settings  # noqa: E402
 from tests.servers.smtp import free_port  # noqa: E402
+from tests.servers.support import add_edition, add_subscribers, make_links, make_settings  # noqa: E402
 
 KEY = "SG.bench-key"
 

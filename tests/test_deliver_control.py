@@ -17,9 +17,12 @@ from digest.deliver.send import SendError, send_edition
 from digest.deliver.throttle import Throttle
 from digest.store.editions import delivery_counts
 from digest.store.tables import edition_sends
-from tests.deliver_support import add_edition, add_subscribers, make_links, make_settings
+from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
+from tests.servers.support import add_edition, add_subscribers, make_links, make_settings
 
+engine = store.engine  # pytest fixture
+sqlite_engine = store.sqlite_engine  # pytest fixture
 
 def _setup(engine, n=300, **delivery):
     settings = make_settings(batch_size=100, **delivery)

@@ -16,8 +16,8 @@ import yaml
 
 from digest.store.db import open_store
 from digest.store.editions import interrupted_deliveries
-from tests.deliver_support import ROOT, add_edition, add_subscribers, address, make_settings
 from tests.servers.sendgrid import Server, StandIn
+from tests.servers.support import ROOT, add_edition, add_subscribers, address, make_settings
 
 KEY = "SG.crash-test"
 N = 20_000

@@ -20,10 +20,12 @@ from digest.store.editions import event_counts
 from digest.store.tables import deliveries
 from subscribers import tables as sub
 from subscribers.addresses import address_hash
-from tests.deliver_support import add_edition, add_subscribers, address, make_links, make_settings
+from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
+from tests.servers.support import add_edition, add_subscribers, address, make_links, make_settings
 from tests.servers.web import Uvicorn
 
+engine = store.engine  # pytest fixture
 # The known-good vector from the sendgrid library's own unit test (test/unit/test_eventwebhook.py).
 LIBRARY_KEY = (
     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g=="

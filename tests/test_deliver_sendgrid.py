@@ -16,9 +16,12 @@ from digest.render import MessageTemplate
 from digest.store.editions import delivery_counts
 from digest.store.tables import deliveries
 from subscribers import tables as sub
-from tests.deliver_support import add_edition, add_subscribers, address, make_links, make_settings
+from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
+from tests.servers.support import add_edition, add_subscribers, address, make_links, make_settings
 
+engine = store.engine  # pytest fixture
+sqlite_engine = store.sqlite_engine  # pytest fixture
 KEY = "SG.test-key"
 FAST_RETRY = {"attempts": 4, "base_delay": 0.01, "max_delay": 0.05, "defer_seconds": 0.2}
 

@@ -21,9 +21,11 @@ from digest.deliver.backends import BackendError
 from digest.deliver.backends.smtp import Relay, SmtpBackend
 from digest.deliver.send import send_edition
 from digest.store.tables import deliveries
-from tests.deliver_support import add_edition, add_subscribers, address, make_links, make_settings
+from tests.servers import store
 from tests.servers.smtp import Sink, free_port, serve
+from tests.servers.support import add_edition, add_subscribers, address, make_links, make_settings
 
+sqlite_engine = store.sqlite_engine  # pytest fixture
 FAST_RETRY = RetrySettings(attempts=4, base_delay=0.01, max_delay=0.05, defer_seconds=60)
 
 

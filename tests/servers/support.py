@@ -16,7 +16,7 @@ from subscribers import tables as sub
 from subscribers.addresses import identity
 from subscribers.tokens import Tokens
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LIST_ID = "world"
 
 

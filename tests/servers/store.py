@@ -1,3 +1,6 @@
+"""Store fixtures for the delivery tests: a fresh migrated SQLite file, or a fresh PostgreSQL schema
+(DIGEST_TEST_POSTGRES_URL). Test modules import them: `from tests.servers.store import engine`."""
+
 import os
 import uuid
 
