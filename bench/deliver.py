@@ -3,6 +3,7 @@
     .venv/bin/python bench/deliver.py                 # both parts
     .venv/bin/python bench/deliver.py --only sendgrid --recipients 100000
     .venv/bin/python bench/deliver.py --only smtp --smtp-recipients 10000 --latency 0.01
+    .venv/bin/python bench/deliver.py --only sendgrid --fault-rate 0.2   # exactly once under faults
 
 sendgrid: N recipients through the sendgrid backend to the stand-in (another process on 127.0.0.1),
 end to end: delivery rows created in SQLite, the edition rendered once, each recipient's links
@@ -67,8 +68,9 @@ def store(folder: Path, n: int, **delivery):
     return engine, settings, edition_id, time.perf_counter() - started
 
 
-def bench_sendgrid(n: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp, server("tests.servers.sendgrid", "--key", KEY) as (port, proc):
+def bench_sendgrid(n: int, fault_rate: float = 0.0) -> dict:
+    stand_in = ("tests.servers.sendgrid", "--key", KEY, "--fault-rate", str(fault_rate))
+    with tempfile.TemporaryDirectory() as tmp, server(*stand_in) as (port, proc):
         engine, settings, edition_id, seeded = store(Path(tmp), n, batch_size=1000)
         url = f"http://127.0.0.1:{port}"
         backend = SendGridBackend(KEY, url, timeout=30)
@@ -79,6 +81,8 @@ def bench_sendgrid(n: int) -> dict:
         stand_in_rss = _rss_of(proc.pid)
     return {
         "recipients": n,
+        "fault_rate": fault_rate,
+        "answers": stats["answers"],
         "seconds": round(elapsed, 2),
         "messages_per_second": round(n / elapsed),
         "requests": backend.requests,
@@ -89,10 +93,15 @@ def bench_sendgrid(n: int) -> dict:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "stand_in_rss_mb": stand_in_rss,
         "seed_seconds_not_counted": round(seeded, 2),
-        "targets_met": {"requests<=100": backend.requests <= 100 * n / 100_000, "seconds<=15": elapsed <= 15,
-                        "rss<=300MB": peak_rss_mb() <= 300,
-                        "exactly_once": stats["unique"] == n and stats["duplicates"] == 0},
+        "targets_met": _targets(n, fault_rate, backend.requests, elapsed, stats),
     }
+
+
+def _targets(n: int, fault_rate: float, requests: int, elapsed: float, stats: dict) -> dict:
+    met = {"rss<=300MB": peak_rss_mb() <= 300, "exactly_once": stats["unique"] == n and stats["duplicates"] == 0}
+    if not fault_rate:  # the request and time budgets are for a clean run
+        met |= {f"requests<={n // 1000}": requests <= n // 1000, "seconds<=15": elapsed <= 15 * n / 100_000}
+    return met
 
 
 def _rss_of(pid: int) -> float | None:
@@ -137,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["sendgrid", "smtp"])
     parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests the stand-in fails (429/500)")
     parser.add_argument("--smtp-recipients", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1_000, help="recipients for the sequential SMTP run")
     parser.add_argument("--pool", type=int, default=16)
@@ -144,7 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
     if args.only in (None, "sendgrid"):
-        print("sendgrid", json.dumps(bench_sendgrid(args.recipients), indent=2), flush=True)
+        print("sendgrid", json.dumps(bench_sendgrid(args.recipients, args.fault_rate), indent=2), flush=True)
     if args.only in (None, "smtp"):
         print("smtp", json.dumps(bench_smtp(args.smtp_recipients, args.baseline, args.pool, args.latency), indent=2))
 
