@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import httpx
@@ -229,3 +230,17 @@ def test_a_timeout_is_retried_and_the_send_completes(sqlite_engine):
         stats = server.stand_in.stats()
     assert report.counts == {"sent": 300} and sg.requests == 4
     assert stats["unique"] == 300 and stats["duplicates"] == 100
+
+
+def test_an_exhausted_rate_limit_is_waited_out_before_the_next_request(sqlite_engine):
+    settings = make_settings(batch_size=100, retry=FAST_RETRY)
+    add_subscribers(sqlite_engine, 500)
+    edition_id = add_edition(sqlite_engine, settings)
+    with Server(StandIn(KEY, rate_limit=2)) as server:  # two requests a second
+        started = time.monotonic()
+        report = send_edition(sqlite_engine, settings, edition_id, backend(server.url), make_links())
+        elapsed = time.monotonic() - started
+        stats = server.stand_in.stats()
+    assert report.counts == {"sent": 500}
+    assert stats["answers"] == {"202": 5}  # no 429: the backend waited for the reset instead
+    assert elapsed >= 1.0  # 5 requests at 2 a second span at least two clock seconds

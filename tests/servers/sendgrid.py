@@ -51,6 +51,7 @@ class StandIn:
     reject: set[str] = field(default_factory=set)  # addresses refused with a 400 that names no field
     plan: deque = field(default_factory=deque)  # statuses (429, 500, "drop") to answer next, in order
     stall_at: int | None = None  # the request number that is recorded as accepted, then hangs
+    rate_limit: int | None = None  # requests allowed per clock second; more get 429 until the next one
 
     def __post_init__(self):
         self.lock = threading.Lock()
@@ -61,6 +62,7 @@ class StandIn:
         self.sandboxed = 0
         self.requests = 0
         self.answers: Counter[int] = Counter()
+        self.window: tuple[int, int] = (0, 0)  # (clock second, requests in it)
         self.stalled = threading.Event()
         self.release = threading.Event()
 
@@ -95,8 +97,11 @@ class StandIn:
             forced = self.plan.popleft() if self.plan else None
             if forced is None and self.fault_rate and self.rng.random() < self.fault_rate:
                 forced = self.rng.choice((429, 500))
+            limits = self._rate_window()
         if auth != f"Bearer {self.key}":
             return 401, {}, _errors("The provided authorization grant is invalid, expired, or revoked")
+        if limits and int(limits["X-RateLimit-Remaining"]) < 0:
+            return 429, {**limits, "X-RateLimit-Remaining": "0"}, _errors("too many requests")
         if forced == "drop":
             return "drop", {}, {}
         if forced == 429:
@@ -129,7 +134,21 @@ class StandIn:
         if number == self.stall_at:
             self.stalled.set()
             self.release.wait(60)
-        return (200 if sandbox else 202), {}, {}
+        return (200 if sandbox else 202), limits, {}
+
+    def _rate_window(self) -> dict:
+        """X-RateLimit-* for this request when a rate limit is set (call with the lock held)."""
+        if not self.rate_limit:
+            return {}
+        second = int(time.time())
+        start, used = self.window
+        used = used + 1 if start == second else 1
+        self.window = (second, used)
+        return {
+            "X-RateLimit-Limit": str(self.rate_limit),
+            "X-RateLimit-Remaining": str(self.rate_limit - used),
+            "X-RateLimit-Reset": str(second + 1),
+        }
 
 
 def _errors(message: str, field: str | None = None) -> dict:

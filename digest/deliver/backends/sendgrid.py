@@ -60,6 +60,7 @@ class SendGridBackend:
         self.timeout = timeout
         self.sleep = sleep
         self.requests = 0  # HTTP requests made, retries included
+        self.not_before = 0.0  # the last answer said no requests are left before this (epoch seconds)
 
     @classmethod
     def from_settings(cls, delivery: DeliverySettings) -> SendGridBackend:
@@ -108,13 +109,18 @@ class SendGridBackend:
                 self.sleep(wait)
 
     def _post_once(self, body: dict) -> None:
+        early = self.not_before - time.time()
+        if early > 0:  # the previous answer used up the window: wait for its reset, not for a 429
+            self.sleep(min(early, self.retry.max_rate_limit_wait))
         self.requests += 1
         try:
-            self.client.client.mail.send.post(request_body=body, timeout=self.timeout)
+            response = self.client.client.mail.send.post(request_body=body, timeout=self.timeout)
         except http_errors.HTTPError as exc:
             raise _classify(exc) from None
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException, ConnectionError) as exc:
             raise Transient(f"sendgrid: {type(exc).__name__}: {getattr(exc, 'reason', exc)}") from None
+        remaining, reset = (_header(response.headers, f"X-RateLimit-{k}") for k in ("Remaining", "Reset"))
+        self.not_before = float(reset) if remaining is not None and reset is not None and float(remaining) <= 0 else 0.0
 
     def _body(self, messages: list[Outgoing]) -> dict:
         first = messages[0]
