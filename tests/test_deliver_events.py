@@ -136,9 +136,13 @@ def test_events_update_subscribers_once_and_are_counted(sent, web):
         assert _status(conn, a[3]) == "complained" and _suppressed(conn, a[3]) == "complaint"
         assert _status(conn, a[4]) == "unsubscribed" and _suppressed(conn, a[4]) is None
         assert _status(conn, a[0]) == "confirmed" and _suppressed(conn, a[0]) is None  # blocked is not a bounce
+        rows = dict(conn.execute(select(deliveries.c.email, deliveries.c.status)).all())
+        bounced = conn.execute(select(deliveries.c.error).where(deliveries.c.email == a[2])).scalar()
         consent = conn.execute(select(sub.consent_events.c.status, sub.consent_events.c.method)
                                .where(sub.consent_events.c.origin.like("sendgrid%"))).all()
     assert sorted(consent) == [("bounced", "provider"), ("complained", "provider"), ("unsubscribed", "provider")]
+    assert rows == {a[0]: "sent", a[1]: "sent", a[2]: "failed", a[3]: "sent", a[4]: "sent"}
+    assert bounced == "sendgrid bounce: 550 no such user"
 
 
 def test_unsigned_or_badly_signed_posts_get_403_and_change_nothing(sent, web):

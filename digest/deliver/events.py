@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from digest import config
-from digest.store.editions import delivery_of, record_event
+from digest.store.editions import delivery_of, fail_delivery, record_event
 from subscribers import tables as sub
 from subscribers.addresses import address_hash, identity
 from subscribers.service import set_status
@@ -110,6 +110,8 @@ def _apply(conn: Connection, event: dict) -> bool:
     if effect is None or not email:
         return True
     status, suppression = effect
+    if delivery and kind in ("bounce", "dropped"):
+        fail_delivery(conn, delivery.id, f"sendgrid {kind}: {reason or 'no reason given'}")
     if suppression:
         _suppress(conn, email, suppression)
     subscriber_id = delivery.subscriber_id if delivery else _subscriber_id(conn, email)

@@ -224,6 +224,15 @@ def finish_deliveries(conn: Connection, outcomes: list[dict]) -> None:
     )
 
 
+def fail_delivery(conn: Connection, delivery_id: int, reason: str) -> None:
+    """The provider reported after the fact that this message will never arrive (bounce, dropped)."""
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id, deliveries.c.status.in_(("sent", "failed")))
+        .values(status="failed", error=reason[:1000], updated_at=now())
+    )
+
+
 def release_deliveries(conn: Connection, ids: list[int]) -> None:
     """Rows claimed but certainly not handed to any provider go back to pending."""
     if ids:
