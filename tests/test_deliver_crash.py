@@ -16,19 +16,21 @@ import yaml
 
 from digest.store.db import open_store
 from digest.store.editions import interrupted_deliveries
+from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import ROOT, add_edition, add_subscribers, address, make_settings
 
+database_url = store.database_url  # pytest fixture: SQLite, and PostgreSQL when configured
 KEY = "SG.crash-test"
 N = 20_000
 BATCH = 1000
 DIGEST = str(Path(sys.executable).with_name("digest"))
 
 
-def _instance(tmp_path: Path, api_host: str) -> tuple[dict, int, object]:
+def _instance(tmp_path: Path, api_host: str, database_url: str | None = None) -> tuple[dict, int, object]:
     config = {
         "public_url": "https://digest.example.org",
-        "database_url": f"sqlite:///{tmp_path / 'digest.db'}",
+        "database_url": database_url or f"sqlite:///{tmp_path / 'digest.db'}",
         "templates": str(ROOT / "templates"),
         "lists": [make_settings().lists[0].model_dump(mode="json")],
         "delivery": {"backend": "sendgrid", "batch_size": BATCH, "sendgrid": {"api_host": api_host, "timeout": 10},
@@ -60,10 +62,10 @@ def _check(stand_in: StandIn, engine, edition_id: int) -> tuple[int, int]:
     return len(duplicated), len(reported)
 
 
-def test_kill_while_a_batch_is_in_flight(tmp_path):
+def test_kill_while_a_batch_is_in_flight(tmp_path, database_url):
     """The worst moment: the provider has taken batch 5, the sender is killed before it records that."""
     with Server(StandIn(KEY, stall_at=5)) as server:
-        env, edition_id, engine = _instance(tmp_path, server.url)
+        env, edition_id, engine = _instance(tmp_path, server.url, database_url)
         proc = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
         assert server.stand_in.stalled.wait(60), proc.communicate(timeout=5)

@@ -1,5 +1,5 @@
 """Store fixtures for the delivery tests: a fresh migrated SQLite file, or a fresh PostgreSQL schema
-(DIGEST_TEST_POSTGRES_URL). Test modules import them: `from tests.servers.store import engine`."""
+(DIGEST_TEST_POSTGRES_URL). Test modules bind them: `engine = store.engine`."""
 
 import os
 import uuid
@@ -13,13 +13,10 @@ POSTGRES_ENV = "DIGEST_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def engine(request, tmp_path):
-    """A fresh, migrated store: SQLite in a temporary folder, or a fresh PostgreSQL schema."""
+def database_url(request, tmp_path):
+    """The URL of an empty store: SQLite in a temporary folder, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'digest.db'}")
-        upgrade(eng)
-        yield eng
-        eng.dispose()
+        yield f"sqlite:///{tmp_path / 'digest.db'}"
         return
     url = os.environ.get(POSTGRES_ENV)
     if not url:
@@ -29,13 +26,19 @@ def engine(request, tmp_path):
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in url else "?"
-    eng = make_engine(f"{url}{sep}options=-csearch_path%3D{schema}")
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+    yield f"{url}{sep}options=-csearch_path%3D{schema}"
     with admin.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url):
+    """A fresh, migrated store on SQLite and on PostgreSQL."""
+    eng = make_engine(database_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture
