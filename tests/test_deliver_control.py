@@ -21,7 +21,8 @@ from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import add_edition, add_subscribers, make_links, make_settings
 
-engine = store.engine  # pytest fixture
+database_url = store.database_url  # pytest fixtures
+engine = store.engine
 sqlite_engine = store.sqlite_engine  # pytest fixture
 
 def _setup(engine, n=300, **delivery):

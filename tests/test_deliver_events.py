@@ -25,7 +25,8 @@ from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import add_edition, add_subscribers, address, make_links, make_settings
 from tests.servers.web import Uvicorn
 
-engine = store.engine  # pytest fixture
+database_url = store.database_url  # pytest fixtures
+engine = store.engine
 # The known-good vector from the sendgrid library's own unit test (test/unit/test_eventwebhook.py).
 LIBRARY_KEY = (
     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g=="
