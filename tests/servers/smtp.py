@@ -39,6 +39,7 @@ class Sink:
         self.sessions = 0
         self.open_sessions = 0
         self.most_open = 0
+        self.most_per_session = 0  # messages taken in one session, at most
 
     async def handle_HELO(self, server, session, envelope, hostname):  # noqa: N802 (aiosmtpd's hook names)
         return await self.handle_EHLO(server, session, envelope, hostname, [])
@@ -75,6 +76,8 @@ class Sink:
                 self.busy[to] -= 1
                 return "451 4.3.0 try again later"
             self.received[to] += 1
+            session.messages = getattr(session, "messages", 0) + 1
+            self.most_per_session = max(self.most_per_session, session.messages)
             if self.keep:
                 self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 OK queued"
