@@ -123,7 +123,7 @@ def test_tls_and_authentication(sqlite_engine, tmp_path, security):
     controller = serve(sink, authenticator=_authenticator, auth_required=True, **tls)
     try:
         wrong = SmtpBackend(Relay("127.0.0.1", controller.port, security, "digest", "nope", 5, client_tls))
-        with pytest.raises(BackendError, match="refused the login"):
+        with pytest.raises(BackendError, match="login refused: .*535"):
             send_edition(sqlite_engine, settings, edition_id, wrong, make_links())
         assert not sink.received
         right = SmtpBackend(Relay("127.0.0.1", controller.port, security, "digest", "s3cret", 5, client_tls), pool_size=2)
@@ -150,3 +150,27 @@ def test_a_recipient_still_refused_for_now_after_the_retries_is_deferred_then_se
         controller.stop()
     assert second.status == "sent" and second.counts == {"sent": 8}
     assert set(sink.received.values()) == {1} and len(sink.received) == 8
+
+
+def test_an_untrusted_certificate_or_a_relay_without_starttls_stops_the_send(sqlite_engine, tmp_path):
+    server_tls, _ = _certificate(tmp_path)
+    settings = make_settings()
+    add_subscribers(sqlite_engine, 3)
+    edition_id = add_edition(sqlite_engine, settings)
+    untrusting = ssl.create_default_context()  # the relay's self-signed certificate is not in it
+    for options, security, expected in [
+        ({"ssl_context": server_tls}, "tls", "TLS failed"),
+        ({"tls_context": server_tls}, "starttls", "TLS failed"),
+        ({}, "starttls", "STARTTLS extension not supported"),
+    ]:
+        sink = Sink()
+        controller = serve(sink, **options)
+        try:
+            smtp = SmtpBackend(Relay("127.0.0.1", controller.port, security, timeout=5, tls_context=untrusting))
+            with pytest.raises(BackendError, match=expected):
+                send_edition(sqlite_engine, settings, edition_id, smtp, make_links())
+        finally:
+            controller.stop()
+        assert not sink.received
+    with sqlite_engine.connect() as conn:  # nothing was lost or marked: the rows wait for a fixed setup
+        assert set(conn.execute(select(deliveries.c.status)).scalars()) == {"pending"}

@@ -23,8 +23,8 @@ from digest.deliver.retry import Retrying, Transient
 from . import BackendError, Result
 
 
-class LoginRefused(Exception):
-    pass
+class SetupRefused(Exception):
+    """Only the configuration can fix it: a refused login, an untrusted certificate, no STARTTLS."""
 
 
 class Permanent(Exception):
@@ -83,8 +83,8 @@ class SmtpBackend:
             return []
         try:  # the first connection proves the setup before anything is sent
             first = await self._connect()
-        except LoginRefused as exc:
-            raise BackendError(f"smtp: {self.relay.host}:{self.relay.port} refused the login: {exc}") from None
+        except SetupRefused as exc:
+            raise BackendError(f"smtp: {self.relay.host}:{self.relay.port}: {exc}") from None
         except Transient as exc:  # the relay is down: defer, try later
             return [Result(m.delivery_id, "retry", exc.reason) for m in batch]
         queue = deque(batch)
@@ -106,7 +106,7 @@ class SmtpBackend:
         try:
             await client.connect()
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise Transient(f"smtp: cannot connect to {relay.host}:{relay.port}: {exc}") from None
+            raise _connect_failure(exc, f"{relay.host}:{relay.port}") from None
         self.connections += 1
         if relay.username:
             try:
@@ -115,7 +115,7 @@ class SmtpBackend:
                 raise Transient(f"smtp: login: {exc}") from None
             except aiosmtplib.SMTPException as exc:  # refused, or AUTH not offered: no retry will help
                 client.close()
-                raise LoginRefused(str(exc)) from None
+                raise SetupRefused(f"login refused: {exc}") from None
         return client
 
     async def _worker(self, queue: deque, results: dict[int, Result], client: aiosmtplib.SMTP | None) -> None:
@@ -138,9 +138,9 @@ class SmtpBackend:
                     except Permanent as exc:
                         results[message.delivery_id] = Result(message.delivery_id, "failed", exc.reason)
                         break
-                    except (Transient, LoginRefused) as exc:
-                        # a login refused after the first one worked is the relay's hiccup, not the setup's
-                        failure = exc if isinstance(exc, Transient) else Transient(f"smtp: login refused: {exc}")
+                    except (Transient, SetupRefused) as exc:
+                        # refused after the first connection worked: the relay's hiccup, not the setup's
+                        failure = exc if isinstance(exc, Transient) else Transient(f"smtp: {exc}")
                         await _close(client)
                         client = None
                         wait = retrying.next_wait(failure)
@@ -162,6 +162,24 @@ async def _deliver(client: aiosmtplib.SMTP, message: Outgoing, raw: bytes) -> No
         raise _by_code(exc.code, f"smtp {exc.code}: {exc.message}") from None
     except (aiosmtplib.SMTPException, OSError) as exc:  # dropped connection, timeout
         raise Transient(f"smtp: {type(exc).__name__}: {exc}") from None
+
+
+def _connect_failure(exc: Exception, where: str) -> Exception:
+    """A relay that cannot be reached now is retried later; one we cannot talk to safely is a setup error."""
+    if isinstance(exc, ssl.SSLError) or isinstance(exc.__cause__, ssl.SSLError):
+        return SetupRefused(f"TLS failed: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500:
+        return SetupRefused(f"the relay refused the session ({exc.code} {exc.message})")
+    transient = (
+        aiosmtplib.SMTPResponseException,
+        aiosmtplib.SMTPConnectError,
+        aiosmtplib.SMTPTimeoutError,
+        aiosmtplib.SMTPServerDisconnected,
+        OSError,
+    )
+    if isinstance(exc, transient):
+        return Transient(f"smtp: cannot connect to {where}: {exc}")
+    return SetupRefused(str(exc))  # e.g. STARTTLS not offered: sending in clear text is not an option
 
 
 def _by_code(code: int, reason: str) -> Exception:
