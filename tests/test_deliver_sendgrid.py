@@ -20,6 +20,7 @@ from subscribers import tables as sub
 from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import add_edition, add_subscribers, address, make_links, make_settings
+from tests.servers.tls import self_signed
 
 database_url = store.database_url  # pytest fixtures
 engine = store.engine
@@ -245,3 +246,16 @@ def test_an_exhausted_rate_limit_is_waited_out_before_the_next_request(sqlite_en
     assert report.counts == {"sent": 500}
     assert stats["answers"] == {"202": 5}  # no 429: the backend waited for the reset instead
     assert elapsed >= 1.0  # 5 requests at 2 a second span at least two clock seconds
+
+
+def test_an_api_host_with_an_untrusted_certificate_stops_the_send(sqlite_engine, tmp_path):
+    server_tls, _ = self_signed(tmp_path)
+    settings = make_settings(retry=FAST_RETRY)
+    add_subscribers(sqlite_engine, 3)
+    edition_id = add_edition(sqlite_engine, settings)
+    with Server(StandIn(KEY), tls=server_tls) as server:
+        with pytest.raises(BackendError, match="TLS failed"):
+            send_edition(sqlite_engine, settings, edition_id, backend(server.url), make_links())
+        assert server.stand_in.stats()["accepted"] == 0
+    with sqlite_engine.connect() as conn:
+        assert delivery_counts(conn, edition_id) == {"pending": 3}

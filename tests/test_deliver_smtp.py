@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import ssl
 from collections import Counter
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.smtp import AuthResult
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from sqlalchemy import select, update
 
 from digest.config import RetrySettings
@@ -24,6 +18,7 @@ from digest.store.tables import deliveries
 from tests.servers import store
 from tests.servers.smtp import Sink, free_port, serve
 from tests.servers.support import add_edition, add_subscribers, address, make_links, make_settings
+from tests.servers.tls import self_signed
 
 sqlite_engine = store.sqlite_engine  # pytest fixture
 FAST_RETRY = RetrySettings(attempts=4, base_delay=0.01, max_delay=0.05, defer_seconds=60)
@@ -82,29 +77,6 @@ def test_a_relay_that_is_down_defers_the_rows(sqlite_engine):
     assert report.status == "sending" and report.counts == {"deferred": 5} and report.next_retry
 
 
-def _certificate(tmp_path):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=1)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server.load_cert_chain(cert_file, key_file)
-    client = ssl.create_default_context(cafile=str(cert_file))
-    return server, client
-
-
 def _authenticator(server, session, envelope, mechanism, auth_data):
     ok = (auth_data.login, auth_data.password) == (b"digest", b"s3cret")
     return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
@@ -113,7 +85,7 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # implicit TLS: it is TLS
 @pytest.mark.parametrize("security", ["starttls", "tls"])
 def test_tls_and_authentication(sqlite_engine, tmp_path, security):
-    server_tls, client_tls = _certificate(tmp_path)
+    server_tls, client_tls = self_signed(tmp_path)
     settings = make_settings()
     add_subscribers(sqlite_engine, 6)
     edition_id = add_edition(sqlite_engine, settings)
@@ -153,7 +125,7 @@ def test_a_recipient_still_refused_for_now_after_the_retries_is_deferred_then_se
 
 
 def test_an_untrusted_certificate_or_a_relay_without_starttls_stops_the_send(sqlite_engine, tmp_path):
-    server_tls, _ = _certificate(tmp_path)
+    server_tls, _ = self_signed(tmp_path)
     settings = make_settings()
     add_subscribers(sqlite_engine, 3)
     edition_id = add_edition(sqlite_engine, settings)

@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 import re
+import ssl
 import threading
 import time
 from collections import Counter, deque
@@ -257,11 +258,13 @@ def _handler(stand_in: StandIn):
 class Server:
     """`with Server(StandIn(key)) as server:` serves on 127.0.0.1 at server.url."""
 
-    def __init__(self, stand_in: StandIn, port: int = 0):
+    def __init__(self, stand_in: StandIn, port: int = 0, tls: ssl.SSLContext | None = None):
         self.stand_in = stand_in
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(stand_in))
         self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.httpd.server_address[1]}"
 
     def __enter__(self) -> Server:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -12,6 +12,7 @@ import http.client
 import json
 import logging
 import re
+import ssl
 import time
 import urllib.error
 from collections.abc import Callable
@@ -117,7 +118,11 @@ class SendGridBackend:
             response = self.client.client.mail.send.post(request_body=body, timeout=self.timeout)
         except http_errors.HTTPError as exc:
             raise _classify(exc) from None
-        except (TimeoutError, urllib.error.URLError, http.client.HTTPException, ConnectionError) as exc:
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, ssl.SSLError):  # a certificate we cannot trust: no retry will help
+                raise BackendError(f"sendgrid: TLS failed: {exc.reason}") from None
+            raise Transient(f"sendgrid: {type(exc).__name__}: {exc.reason}") from None
+        except (TimeoutError, http.client.HTTPException, ConnectionError) as exc:
             raise Transient(f"sendgrid: {type(exc).__name__}: {getattr(exc, 'reason', exc)}") from None
         remaining, reset = (_header(response.headers, f"X-RateLimit-{k}") for k in ("Remaining", "Reset"))
         self.not_before = float(reset) if remaining is not None and reset is not None and float(remaining) <= 0 else 0.0
