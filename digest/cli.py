@@ -289,8 +289,12 @@ def editions_schedule(
 
 @editions_app.command("cancel")
 def editions_cancel(ctx: typer.Context, edition_id: int) -> None:
-    """Cancel an edition; its articles become available to the next one."""
-    _transition(ctx, edition_id, "canceled")
+    """Cancel an edition; a send under way stops after the batch in flight. Its articles go to the next one."""
+    from digest.editions import service
+
+    edition, unsent = service.cancel(store_of(settings_of(ctx)), edition_id, actor())
+    note = f"; {unsent} message(s) will not be sent" if unsent else ""
+    out.print(f"edition #{edition.id} is {edition.status}{note}")
 
 
 @editions_app.command("list")
@@ -337,7 +341,9 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
         for q in item.quotes:
             out.print(f"   “{q.text}” — {q.speaker or 'unattributed'}", highlight=False)
     if counts:
-        out.print("\ndeliveries: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        from digest.deliver.control import send_report_lines
+
+        out.print("\n" + "\n".join(send_report_lines(engine, edition_id)), highlight=False, markup=False)
     out.print("\nchanges:")
     for row in log:
         args = ", ".join(f"{k}={v}" for k, v in row.args.items())
@@ -365,25 +371,55 @@ def preview(
 @app.command()
 def send(ctx: typer.Context, edition_id: int) -> None:
     """Send an edition to its list's confirmed subscribers; a rerun resumes where it stopped."""
+    from rich.progress import BarColumn, TextColumn
+
     from digest.deliver.backends import make_backend
+    from digest.deliver.control import progress_text
     from digest.deliver.send import send_edition
 
     settings = settings_of(ctx)
     engine = store_of(settings)
-    with Progress(console=err, transient=True) as bar:
-        task = bar.add_task(f"sending #{edition_id}", total=None)
-        report = send_edition(
-            engine,
-            settings,
-            edition_id,
-            make_backend(settings),
-            links_of(settings),
-            lambda n: bar.advance(task, n),
-        )
+    backend, links = make_backend(settings), links_of(settings)
+    columns = (TextColumn(f"sending #{edition_id}"), BarColumn(), TextColumn("{task.fields[line]}"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("send", total=None, line="starting")
+
+        def show(state) -> None:
+            bar.update(task, total=state.total, completed=state.done, line=progress_text(state.counts, state.rate))
+
+        report = send_edition(engine, settings, edition_id, backend, links, show)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "no recipients"
-    out.print(f"edition #{edition_id}: {report.status}; sent now {report.sent_now}; rows: {counts}")
+    out.print(
+        f"edition #{edition_id}: {report.status} ({report.state}); sent now {report.sent_now}"
+        f"{f' at {report.rate:.0f}/s' if report.rate else ''}; rows: {counts}"
+    )
+    for note in report.notes:
+        err.print(f"[yellow]note[/] {note}", highlight=False)
+    if report.state == "paused":
+        out.print(f"paused: `digest editions resume {edition_id}` goes on")
+    elif report.next_retry:
+        out.print(f"deferred rows are due from {report.next_retry:%Y-%m-%d %H:%M:%S} UTC: run `digest send {edition_id}` again")
     if report.counts.get("failed") or report.counts.get("deferred"):
         raise typer.Exit(1)
+
+
+@editions_app.command("pause")
+def editions_pause(ctx: typer.Context, edition_id: int) -> None:
+    """Pause a send after the batch in flight; nothing is lost."""
+    from digest.deliver.control import pause
+
+    pause(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: paused")
+
+
+@editions_app.command("resume")
+def editions_resume(ctx: typer.Context, edition_id: int) -> None:
+    """Resume a paused send and carry it on from this process."""
+    from digest.deliver.control import resume
+
+    resume(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: resumed")
+    send(ctx, edition_id)
 
 
 @app.command()

@@ -161,6 +161,8 @@ class SmtpSettings(Strict):
     username: str | None = None
     security: Literal["none", "starttls", "tls"] = "starttls"
     timeout: float = 30.0
+    pool_size: int = Field(4, ge=1, le=64, description="connections used in parallel")
+    messages_per_connection: int = Field(100, ge=1, description="reconnect after this many messages")
 
 
 class SendGridSettings(Strict):
@@ -169,12 +171,39 @@ class SendGridSettings(Strict):
     timeout: float = 30.0
 
 
+class ThrottleSettings(Strict):
+    """Limits a provider or relay imposes: a rate and a sliding window (e.g. 10,000 an hour)."""
+
+    per_second: float | None = Field(None, gt=0)
+    window_limit: int | None = Field(None, ge=1)
+    window_seconds: float = Field(3600, gt=0)
+
+
+class RetrySettings(Strict):
+    """Transient errors (5xx, timeouts, dropped connections) are retried this many times, with
+    exponential back-off and jitter, before the rows are deferred for `defer_seconds`."""
+
+    attempts: int = Field(4, ge=1, le=20)
+    base_delay: float = Field(1.0, ge=0)
+    max_delay: float = Field(60.0, ge=0)
+    defer_seconds: float = Field(600, ge=0)
+    max_rate_limit_wait: float = Field(300, ge=0, description="longest wait for X-RateLimit-Reset")
+
+
 class DeliverySettings(Strict):
     backend: Literal["file", "smtp", "sendgrid", "console"] = "file"
     outbox: str = "outbox"
     batch_size: int = Field(500, ge=1, le=1000)
     smtp: SmtpSettings = SmtpSettings()
     sendgrid: SendGridSettings = SendGridSettings()
+    throttle: ThrottleSettings = ThrottleSettings()
+    retry: RetrySettings = RetrySettings()
+    resume_cutoff_hours: float = Field(
+        24, gt=0, description="refuse to resume a send started longer ago than this"
+    )
+    wait_for_deferred: float = Field(
+        120, ge=0, description="seconds `digest send` waits for deferred rows before it stops"
+    )
 
 
 class SchedulerSettings(Strict):

@@ -70,7 +70,7 @@ class Brief:
 
 
 EDITION_STATUSES = ("draft", "approved", "scheduled", "sending", "sent", "canceled")
-DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "deferred")
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "deferred", "canceled")
 
 
 @dataclass

@@ -122,6 +122,7 @@ def install_jobs(scheduler: BackgroundScheduler, config_path: str, lists: list[L
         name="dispatch",
         args=[config_path],
         replace_existing=True,
+        next_run_time=datetime.now(UTC),  # at once: resume what a stopped process left unfinished
     )
     for job in scheduler.get_jobs():
         if job.id.startswith("list:") and job.id not in wanted:
@@ -172,7 +173,11 @@ class SchedulerService:
         return self.scheduler is not None
 
     def stop(self) -> None:
-        """Finish the running job, then give the lease back so another process can take over at once."""
+        """Let a running send finish its batch in flight, then give the lease back so another
+        process can take over at once."""
+        from digest.deliver.send import SHUTTING_DOWN
+
+        SHUTTING_DOWN.set()
         self._stop.set()
         self._thread.join(timeout=10)
         if self.scheduler is not None:

@@ -9,6 +9,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from digest.config import Settings
+from digest.deliver import events
 from digest.lists import sync_lists
 from digest.schedule import SchedulerService
 from digest.store.db import open_store
@@ -26,10 +27,13 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
     app = create_app(
         engine,
         WebConfig(
-            base_url=settings.base_url, secret_key=secret_key, send_confirmation=outbox_sender(settings, engine)
+            base_url=settings.base_url,
+            secret_key=secret_key,
+            send_confirmation=outbox_sender(settings, engine),
         ),
     )
     app.include_router(archive.router)
+    app.include_router(events.router)  # POST /webhooks/sendgrid, signed
     app.state.settings, app.state.engine, app.state.secret_key = settings, engine, secret_key
 
     @asynccontextmanager
@@ -49,7 +53,9 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
     return app
 
 
-def serve(settings: Settings, config_path: str, secret_key: str, host: str, port: int, scheduler: bool) -> None:
+def serve(
+    settings: Settings, config_path: str, secret_key: str, host: str, port: int, scheduler: bool
+) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # tokens in URLs are keys
     app = build_app(settings, config_path, secret_key, scheduler)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 import lxml.html
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from digest import config
 from digest.editions import service
@@ -39,6 +43,23 @@ def test_the_review_link_shows_the_draft_and_nothing_else_does(instance, web_ser
         assert httpx.get(f"{url}/review/{other_purpose}").status_code == 400
         foreign = Tokens("another-secret").sign("review", edition.id, "world")
         assert httpx.get(f"{url}/review/{foreign}").status_code == 400
+    finally:
+        switch.app = None
+        app.state.engine.dispose()
+
+
+def test_the_served_app_takes_signed_provider_events_only(instance, web_server, monkeypatch):  # noqa: F811
+    url, switch = web_server
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    monkeypatch.setenv("SENDGRID_WEBHOOK_PUBLIC_KEY", base64.b64encode(public).decode())
+    settings = config.load(write_config(instance))
+    app = build_app(settings, str(instance / "config.yaml"), SECRET, scheduler=False)
+    switch.app = app
+    try:
+        body = b'[{"email":"ada@example.org","event":"bounce","sg_event_id":"e1","timestamp":1}]'
+        unsigned = httpx.post(f"{url}/webhooks/sendgrid", content=body, headers={"content-type": "application/json"})
+        assert unsigned.status_code == 403
     finally:
         switch.app = None
         app.state.engine.dispose()

@@ -1,19 +1,29 @@
-"""One recipient's RFC 5322 message: multipart/alternative with the list headers of RFC 2369 and RFC 8058."""
+"""One recipient's message: the edition's shared content plus this recipient's values.
+
+The body is personalized lazily: SMTP and the outbox need each full message, while SendGrid takes
+the shared content once per request and only the per-recipient values (as substitutions).
+"""
 
 from __future__ import annotations
 
+import binascii
+import html as html_escape
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from functools import cached_property
+
+from digest.render import MessageTemplate, personalize
 
 # Long header values such as List-Unsubscribe URLs must stay plain ASCII on one line, not be
 # folded into RFC 2047 encoded words (which no mail client would read as a URL).
 POLICY = policy.default.clone(max_line_length=998)
 
 
-def _one_line(value: str) -> str:
+def one_line(value: str) -> str:
     """Header values never carry CR or LF."""
     return " ".join(value.replace("\r", " ").replace("\n", " ").split())
 
@@ -21,42 +31,117 @@ def _one_line(value: str) -> str:
 @dataclass(frozen=True)
 class Outgoing:
     delivery_id: int
+    edition_id: int
     to_email: str
     to_name: str | None
     from_email: str
     from_name: str
     reply_to: str | None
-    subject: str
-    html: str
-    text: str
+    content: MessageTemplate  # shared by every recipient of the edition
+    values: dict[str, str]  # this recipient's fields, unescaped
     unsubscribe_url: str
     list_id: str
     message_id: str
 
+    @property
+    def subject(self) -> str:
+        return one_line(self.content.subject)
+
+    @cached_property
+    def _body(self) -> tuple[str, str]:
+        return personalize(self.content, self.values)
+
+    @property
+    def html(self) -> str:
+        return self._body[0]
+
+    @property
+    def text(self) -> str:
+        return self._body[1]
+
     def headers(self) -> dict[str, str]:
         """Headers beyond From/To/Subject, as a provider API takes them."""
         return {
-            "List-Unsubscribe": f"<{self.unsubscribe_url}>",
+            "List-Unsubscribe": f"<{one_line(self.unsubscribe_url)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"<{self.list_id}.{self.from_email.rsplit('@', 1)[-1]}>",
         }
 
+    def to_bytes(self) -> bytes:
+        """The whole RFC 5322 message: multipart/alternative, text then HTML, quoted-printable.
+
+        This is the hot path of an SMTP send, so it avoids the email package's header objects and
+        its pure-Python body encoder (milliseconds a message): plain ASCII headers are written as
+        they are, anything else goes through the email package; bodies are encoded by binascii.
+        """
+        # "=" never appears unencoded in a quoted-printable body, so the boundary cannot either
+        boundary = f"=_digest_{secrets.token_hex(12)}"
+        fields = [
+            ("From", formataddr((one_line(self.from_name), self.from_email))),
+            ("To", formataddr((one_line(self.to_name or ""), self.to_email))),
+            *([("Reply-To", self.reply_to)] if self.reply_to else []),
+            ("Subject", self.subject),
+            ("Date", format_datetime(datetime.now(UTC))),
+            ("Message-ID", self.message_id),
+            *self.headers().items(),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+        ]
+        head = "".join(_header(name, value) for name, value in fields).encode("ascii") + b"\n"
+        parts = b"".join(
+            f"--{boundary}\n".encode() + _part(subtype, body) for subtype, body in (("plain", self.text), ("html", self.html))
+        )
+        return head + parts + f"--{boundary}--\n".encode()
+
     def to_email_message(self) -> EmailMessage:
-        msg = EmailMessage(policy=POLICY)
-        msg["From"] = formataddr((_one_line(self.from_name), self.from_email))
-        msg["To"] = formataddr((_one_line(self.to_name or ""), self.to_email))
-        if self.reply_to:
-            msg["Reply-To"] = self.reply_to
-        msg["Subject"] = _one_line(self.subject)
-        msg["Date"] = format_datetime(datetime.now(UTC))
-        msg["Message-ID"] = self.message_id
-        for name, value in self.headers().items():
-            msg[name] = value
-        msg.set_content(self.text)
-        msg.add_alternative(self.html, subtype="html")
-        return msg
+        return message_from_bytes(self.to_bytes(), policy=POLICY)
+
+
+def _header(name: str, value: str) -> str:
+    if value.isascii() and len(name) + len(value) < 990:
+        return f"{name}: {value}\n"
+    return POLICY.header_factory(name, value).fold(policy=POLICY)  # RFC 2047 encoded words, folded
+
+
+def _part(subtype: str, body: str) -> bytes:
+    encoded = binascii.b2a_qp(body.encode("utf-8"), istext=True)
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n\n'.encode()
+        + encoded
+        + b"\n"  # this line break belongs to the boundary line that follows (RFC 2046)
+    )
+
+
+def substitution_keys(content: MessageTemplate) -> tuple[str, str, dict[str, tuple[str, str]]]:
+    """(html, text, field -> (html key, text key)) for providers that substitute per recipient.
+
+    HTML takes escaped values and text raw ones, so the text part gets its own keys; each text key
+    ends differently from every html key, so neither is found inside the other.
+    """
+    keys = {}
+    text = content.text
+    for field, marker in content.markers.items():
+        text_key = marker.removesuffix("@@") + ".text@@"
+        text = text.replace(marker, text_key)
+        keys[field] = (marker, text_key)
+    return content.html, text, keys
+
+
+def substitutions(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dict[str, str]:
+    out = {}
+    for field, (html_key, text_key) in keys.items():
+        value = message.values.get(field, "")
+        out[html_key] = html_escape.escape(value, quote=True)
+        out[text_key] = value
+    return out
+
+
+def message_id_parts(edition_id: int, from_email: str) -> tuple[str, str]:
+    """What goes before and after the delivery id (the store builds many at once from these)."""
+    return f"<digest.{edition_id}.", f"@{from_email.rsplit('@', 1)[-1]}>"
 
 
 def message_id(edition_id: int, delivery_id: int, from_email: str) -> str:
     """Stable per delivery, so a resent message is recognisably the same one."""
-    return f"<digest.{edition_id}.{delivery_id}@{from_email.rsplit('@', 1)[-1]}>"
+    prefix, suffix = message_id_parts(edition_id, from_email)
+    return f"{prefix}{delivery_id}{suffix}"

@@ -3,50 +3,76 @@
 The rows are created, one per recipient, in the same transaction that moves the edition to
 `sending`; after that the send only ever works from the rows: a batch is claimed (pending ->
 sending), handed to the backend, and each row becomes `sent` only when the backend accepted it.
-A rerun picks up whatever is still pending or was in flight, so nothing is skipped.
+One process sends an edition at a time (a lease); only one batch is ever in flight, so after a
+kill -9 the rows found still `sending` -- the only ones that may go out twice -- are one batch at
+most. They are sent again, flagged `interrupted`, and reported.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from digest.config import Settings
-from digest.deliver.backends import Backend
-from digest.deliver.message import Outgoing, message_id
+from digest.deliver.backends import Backend, BackendError, Result
+from digest.deliver.lease import Lease
+from digest.deliver.message import Outgoing, message_id, message_id_parts
+from digest.deliver.throttle import Throttle
 from digest.domain import Delivery
 from digest.errors import DigestError
-from digest.lease import Lease
 from digest.links import Links
-from digest.render import personalize, render_edition
+from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
-    claim_batch,
+    begin_sending,
+    claim,
     delivery_counts,
-    finish_delivery,
+    finish_deliveries,
     insert_deliveries,
     load_edition,
+    load_send,
+    mark_sent,
+    next_batch,
+    next_deferred,
+    recover_in_flight,
+    release_deliveries,
     set_edition_status,
+    set_send_state,
+    start_send,
 )
 from subscribers.service import recipients
-from subscribers.tables import subscribers as subscriber_rows
 
-SENDABLE = ("approved", "scheduled", "sending")  # a draft must be approved first
+SENDABLE = ("approved", "scheduled")  # a draft must be approved first
 OUTCOME = {"accepted": "sent", "retry": "deferred", "failed": "failed"}  # backend result -> row status
+UNFINISHED = ("pending", "sending", "deferred")
+# Set when the process stops (SIGTERM to `digest serve`): a send finishes its batch in flight and
+# stops there, still 'running', so the next process to start resumes it.
+SHUTTING_DOWN = threading.Event()
+ROWS_CHUNK = 10_000  # recipients read and rows written at a time: memory stays bounded
 
 
 class SendError(DigestError):
     pass
 
 
-class SendBusy(SendError):
-    """Another process is sending this edition right now."""
+@dataclass
+class Progress:
+    """Where a send stands; `rate` is messages handed over per second in this run."""
 
+    total: int
+    counts: dict[str, int]
+    rate: float = 0.0
 
-SEND_LEASE_SECONDS = 120  # renewed at every batch; a crashed sender's lease lapses after this
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(s, 0) for s in ("sent", "failed", "canceled"))
 
 
 @dataclass
@@ -56,43 +82,39 @@ class SendReport:
     sent_now: int
     counts: dict[str, int]
     status: str
+    state: str = "running"  # the send's state: running, paused, canceled, done
+    interrupted_now: int = 0  # rows found in flight from a killed run, sent again (possible duplicates)
+    next_retry: datetime | None = None
+    rate: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
 
 def _create_rows(conn, edition_id: int, list_id: str) -> int:
     """One pending row per confirmed, non-suppressed member at this moment, in chunks."""
     total = 0
-    stream = recipients(conn, list_id)
-    while chunk := list(islice(stream, 1000)):
+    stream = recipients(conn, list_id, batch=ROWS_CHUNK)
+    while chunk := list(islice(stream, ROWS_CHUNK)):
         insert_deliveries(conn, edition_id, [Delivery(edition_id, r.subscriber_id, r.email) for r in chunk])
         total += len(chunk)
     return total
 
 
-def send_edition(
-    engine: Engine,
-    settings: Settings,
-    edition_id: int,
-    backend: Backend,
-    links: Links,
-    progress: Callable[[int], None] | None = None,
-) -> SendReport:
-    """Send (or resume) an edition. One process at a time sends a given edition: it holds the
-    edition's send lease, so rows another sender has in flight are never claimed twice."""
-    lease = Lease(engine, name=f"send:{edition_id}", ttl=SEND_LEASE_SECONDS)
-    if not lease.acquire():
-        raise SendBusy(f"edition #{edition_id} is being sent by another process")
-    try:
-        return _send(engine, settings, edition_id, backend, links, progress, lease)
-    finally:
-        lease.release()
-
-
-def _send(engine, settings, edition_id, backend, links, progress, lease) -> SendReport:
+def _begin(engine: Engine, settings: Settings, edition_id: int):
+    """Create the rows on the first run; on a later run check the send may go on."""
     with engine.begin() as conn:
         edition = load_edition(conn, edition_id)
         if edition is None:
             raise SendError(f"no edition #{edition_id}")
-        if edition.status not in SENDABLE + ("sent",):
+        if edition.status in SENDABLE and begin_sending(conn, edition_id, SENDABLE):
+            # only the caller whose update moved the edition to 'sending' creates the rows
+            _create_rows(conn, edition_id, edition.list_id)
+            start_send(conn, edition_id)
+            edition.status = "sending"
+            return edition
+        edition = load_edition(conn, edition_id)  # another process may have started it meanwhile
+        if edition.status == "sent":
+            return edition
+        if edition.status != "sending":
             hint = (
                 f": approve it first (digest editions approve {edition_id})"
                 if edition.status == "draft"
@@ -101,85 +123,199 @@ def _send(engine, settings, edition_id, backend, links, progress, lease) -> Send
             raise SendError(
                 f"edition #{edition_id} is {edition.status}; only {', '.join(SENDABLE)} can be sent{hint}"
             )
-        if edition.status != "sending" and edition.status != "sent":
-            _create_rows(conn, edition_id, edition.list_id)
-            set_edition_status(conn, edition_id, "sending")
-            edition.status = "sending"
-    lst = settings.get_list(edition.list_id)
-    sent_now = 0
+        send = load_send(conn, edition_id)
+        if send is None:
+            start_send(conn, edition_id)
+            return edition
+        if send.state == "paused":
+            raise SendError(
+                f"the send of edition #{edition_id} is paused: `digest editions resume {edition_id}`"
+            )
+        cutoff = timedelta(hours=settings.delivery.resume_cutoff_hours)
+        if datetime.now(UTC) - send.started_at > cutoff:
+            raise SendError(
+                f"edition #{edition_id} started sending at {send.started_at:%Y-%m-%d %H:%M} UTC, more than "
+                f"{settings.delivery.resume_cutoff_hours:g} h ago: it is not resumed, so no stale digest goes out. "
+                f"Cancel it with `digest editions cancel {edition_id}`, or raise delivery.resume_cutoff_hours."
+            )
+    return edition
+
+
+def send_edition(
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    backend: Backend,
+    links: Links,
+    progress: Callable[[Progress], None] | None = None,
+) -> SendReport:
+    edition = _begin(engine, settings, edition_id)
+    report = SendReport(
+        edition_id, 0, 0, {}, edition.status, state="done" if edition.status == "sent" else "running"
+    )
     if edition.status == "sending":
-        template = render_edition(edition, lst, settings.template_folders(lst))
+        with Lease(engine, edition_id) as lease:
+            _run(engine, settings, edition, backend, links, lease, report, progress)
+    with engine.begin() as conn:
+        report.counts = delivery_counts(conn, edition_id)
+        report.recipients = sum(report.counts.values())
+        if report.counts.get("deferred"):
+            report.next_retry = next_deferred(conn, edition_id)
+    return report
+
+
+def _run(engine, settings, edition, backend, links, lease, report: SendReport, progress) -> None:
+    """Claim a batch, hand it to the backend, record the outcome; repeat.
+
+    While a batch is with the backend (in a worker thread), the next one is read and personalized,
+    but it is claimed only once the previous outcome is recorded: one batch in flight at most.
+    """
+    delivery = settings.delivery
+    edition_id = edition.id
+    lst = settings.get_list(edition.list_id)
+    with engine.begin() as conn:
+        report.interrupted_now = recover_in_flight(conn, edition_id)
+        counts = delivery_counts(conn, edition_id)
+    if report.interrupted_now:
+        report.notes.append(
+            f"{report.interrupted_now} message(s) were in flight when an earlier run stopped; they are sent "
+            "again and may arrive twice (see `digest editions show`)"
+        )
+    content = render_edition(edition, lst, settings.template_folders(lst))
+    throttle = Throttle(delivery.throttle)
+    size = throttle.largest_batch(delivery.batch_size)
+    state = Progress(sum(counts.values()), counts)
+
+    def prepare() -> list[Outgoing]:
+        with engine.connect() as conn:
+            rows = next_batch(conn, edition_id, size)
+        return [_outgoing(content, d, name, lst, links) for d, name in rows]
+
+    started, handed, waited = time.monotonic(), 0, 0.0
+    upcoming = prepare()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-send") as worker:
         while True:
-            if not lease.acquire():  # renewed before each batch
-                raise SendBusy(f"edition #{edition_id}: the send lease was lost; another process resumes it")
+            if SHUTTING_DOWN.is_set():
+                report.notes.append(
+                    "stopped after the batch in flight: the process is shutting down; it resumes on start"
+                )
+                return
             with engine.begin() as conn:
-                batch = claim_batch(conn, edition_id, settings.delivery.batch_size)
-                names = _names(conn, [d.subscriber_id for d in batch])
-            if not batch:
-                break
-            outgoing = [
-                _outgoing(template, d, names.get(d.subscriber_id), lst, edition_id, links) for d in batch
-            ]
-            message_ids = {o.delivery_id: o.message_id for o in outgoing}
-            results = backend.send(outgoing)
+                lease.renew(conn)
+                report.state = load_send(conn, edition_id).state
+                if report.state != "running":
+                    return
+                claimed = claim(conn, [o.delivery_id for o in upcoming])
+            batch = [o for o in upcoming if o.delivery_id in claimed]
+            if not upcoming:
+                wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited)
+                if wait is None:
+                    break
+                wait = min(wait, 5.0)  # short naps: a pause or cancel is noticed at the next look
+                time.sleep(wait)
+                waited += wait
+                upcoming = prepare()
+                continue
+            _count_claimed(engine, edition_id, state, len(batch))
+            throttle.acquire(len(batch))
+            in_flight = worker.submit(backend.send, batch)
+            upcoming = prepare()  # while the batch is with the backend
+            try:
+                results = in_flight.result()
+            except BackendError:
+                with engine.begin() as conn:
+                    release_deliveries(conn, [o.delivery_id for o in batch])
+                raise
+            accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
             with engine.begin() as conn:
-                for result in results:
-                    status = OUTCOME[result.status]
-                    finish_delivery(
-                        conn,
-                        result.delivery_id,
-                        status,
-                        error=result.reason,
-                        message_id=message_ids[result.delivery_id],
-                    )
-                    sent_now += status == "sent"
+                mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
+                finish_deliveries(conn, outcomes)
+            _move(state.counts, "sending", "sent", len(accepted))
+            for o in outcomes:
+                _move(state.counts, "sending", o["status"], 1)
+            report.sent_now += len(accepted)
+            handed += len(batch)
+            state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
             if progress:
-                progress(len(batch))
-        with engine.begin() as conn:
-            counts = delivery_counts(conn, edition_id)
-            if not counts.get("pending") and not counts.get("sending") and not counts.get("deferred"):
-                set_edition_status(conn, edition_id, "sent")
-                edition.status = "sent"
+                progress(state)
     with engine.begin() as conn:
         counts = delivery_counts(conn, edition_id)
-    return SendReport(edition_id, sum(counts.values()), sent_now, counts, edition.status)
+        if not any(counts.get(s) for s in UNFINISHED):
+            set_edition_status(conn, edition_id, "sent")
+            set_send_state(conn, edition_id, "done")
+            report.status, report.state = "sent", "done"
 
 
-def _names(conn, ids: list[int]) -> dict[int, str | None]:
-    from sqlalchemy import select
-
-    if not ids:
-        return {}
-    rows = conn.execute(
-        select(subscriber_rows.c.id, subscriber_rows.c.name).where(subscriber_rows.c.id.in_(ids))
-    )
-    return {r.id: r.name for r in rows}
+def _count_claimed(engine: Engine, edition_id: int, state: Progress, n: int) -> None:
+    if state.counts.get("deferred"):  # some of the batch may have come from the deferred rows
+        with engine.connect() as conn:
+            state.counts = delivery_counts(conn, edition_id)
+    else:
+        _move(state.counts, "pending", "sending", n)
 
 
-def _outgoing(template, delivery: Delivery, name: str | None, lst, edition_id: int, links: Links) -> Outgoing:
+def _move(counts: dict[str, int], source: str, target: str, n: int) -> None:
+    counts[source] = counts.get(source, 0) - n
+    counts[target] = counts.get(target, 0) + n
+
+
+def _deferred_wait(engine: Engine, edition_id: int, budget: float) -> float | None:
+    """Seconds until the next deferred row is due, if that is within this run's patience."""
+    with engine.connect() as conn:
+        due = next_deferred(conn, edition_id)
+    if due is None:
+        return None
+    wait = max(0.0, (due - datetime.now(UTC)).total_seconds()) + 0.01
+    return wait if wait <= budget else None
+
+
+def _outcomes(
+    outgoing: list[Outgoing], results: list[Result], defer_seconds: float
+) -> tuple[list[int], list[dict]]:
+    """(accepted ids, the other outcomes); a row the backend said nothing about is deferred, never lost."""
+    by_id = {r.delivery_id: r for r in results}
+    default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)
+    accepted, others = [], []
+    for message in outgoing:
+        result = by_id.get(message.delivery_id) or Result(
+            message.delivery_id, "retry", "no result from the backend"
+        )
+        if result.status == "accepted":
+            accepted.append(message.delivery_id)
+            continue
+        status = OUTCOME[result.status]
+        others.append(
+            {
+                "id": message.delivery_id,
+                "status": status,
+                "error": result.reason,
+                "message_id": message.message_id,
+                "deferred_until": (result.retry_at or default_retry) if status == "deferred" else None,
+            }
+        )
+    return accepted, others
+
+
+def _outgoing(content: MessageTemplate, delivery: Delivery, name: str | None, lst, links: Links) -> Outgoing:
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id)
-    html, text = personalize(
-        template,
-        {
-            "name": name or delivery.email.split("@")[0],
-            "unsubscribe_url": unsubscribe,
-            "preferences_url": links.preferences(delivery.subscriber_id),
-            "archive_url": links.archive(edition_id),
-        },
-    )
     return Outgoing(
         delivery_id=delivery.id,
+        edition_id=delivery.edition_id,
         to_email=delivery.email,
         to_name=name,
         from_email=lst.from_address,
         from_name=lst.from_name,
         reply_to=lst.reply_to,
-        subject=template.subject,
-        html=html,
-        text=text,
+        content=content,
+        values={
+            "name": name or delivery.email.split("@")[0],
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": links.preferences(delivery.subscriber_id),
+            "archive_url": links.archive(delivery.edition_id),
+        },
         unsubscribe_url=unsubscribe,
         list_id=lst.id,
-        message_id=message_id(edition_id, delivery.id, lst.from_address),
+        message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
+from digest.deliver.control import resume_sends
 from digest.deliver.send import send_edition
 from digest.errors import DigestError
 from digest.links import Links
@@ -27,8 +28,9 @@ def _aware(value: datetime) -> datetime:
 
 
 def _due(settings: Settings, row, now: datetime) -> str | None:
-    """What to do with an open edition now: 'send', 'approve', 'cancel', or nothing."""
-    if row.status in ("sending", "approved"):
+    """What to do with an open edition now: 'send', 'approve', 'cancel', or nothing. Sends under
+    way are resumed separately (paused ones and those past the cut-off are left alone)."""
+    if row.status == "approved":
         return "send"
     if row.status == "scheduled":
         return "send" if row.scheduled_for is None or _aware(row.scheduled_for) <= now else None
@@ -61,10 +63,12 @@ def dispatch(
         ).all()
         open_editions = conn.execute(
             select(editions)
-            .where(editions.c.status.in_(("draft", "approved", "scheduled", "sending")))
+            .where(editions.c.status.in_(("draft", "approved", "scheduled")))
             .where(editions.c.list_id.in_(list_ids))
             .order_by(editions.c.id)
         ).all()
+    for report in resume_sends(engine, settings, backend, links):
+        yield f"edition #{report.edition_id} resumed: {report.status}: {report.counts}"
     for run in unfinished:
         yield (
             f"resumed run {run.list_id} {run.slot}: "

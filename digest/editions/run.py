@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
-from digest.deliver.send import SendBusy, SendReport, send_edition
+from digest.deliver.lease import Busy
+from digest.deliver.send import SendReport, send_edition
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
@@ -95,7 +96,7 @@ def run_slot(
         try:
             report = send_edition(engine, settings, edition.id, backend, links)
             outcome = f"edition #{edition.id} {report.status}: {report.counts}"
-        except SendBusy as busy:
+        except Busy as busy:
             outcome = str(busy)
     with engine.begin() as conn:
         conn.execute(

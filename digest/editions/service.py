@@ -140,3 +140,18 @@ def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **
         update_edition(conn, edition_id, **values)
     record_change(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
     return load_edition(conn, edition_id)
+
+
+def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
+    """Cancel an edition. A send under way stops after the batch in flight: the messages not yet
+    handed over are not sent (returned as a count); those already sent stay sent."""
+    from digest.deliver import control
+
+    with engine.connect() as conn:
+        edition = load_edition(conn, edition_id)
+    if edition is None or edition.status != "sending":
+        return transition(engine, edition_id, "canceled", actor), 0
+    unsent = control.cancel(engine, edition_id)
+    with engine.begin() as conn:
+        record_change(conn, edition_id, actor, "canceled", {"unsent": str(unsent)})
+        return load_edition(conn, edition_id), unsent

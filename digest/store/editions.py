@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, String, bindparam, cast, delete, func, insert, literal, or_, select, update
 
 from digest.domain import Brief, Coverage, Delivery, Edition, Quote
+from subscribers.tables import subscribers
 
-from .tables import deliveries, edition_changes, edition_items, editions
+from .tables import deliveries, delivery_events, edition_changes, edition_items, edition_sends, editions
 
 
 def now() -> datetime:
@@ -59,6 +61,17 @@ def write_items(conn: Connection, edition_id: int, items: list[Brief]) -> None:
 def update_edition(conn: Connection, edition_id: int, **values) -> None:
     """Set an edition's subject, intro or scheduled_for."""
     conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
+
+
+def begin_sending(conn: Connection, edition_id: int, from_statuses: tuple[str, ...]) -> bool:
+    """Move the edition to 'sending' if it is in one of `from_statuses`; True for the one caller that did.
+    A single conditional UPDATE: of two processes starting one send, the second finds it done."""
+    moved = conn.execute(
+        update(editions)
+        .where(editions.c.id == edition_id, editions.c.status.in_(from_statuses))
+        .values(status="sending")
+    ).rowcount
+    return moved == 1
 
 
 def set_edition_status(conn: Connection, edition_id: int, status: str) -> None:
@@ -184,44 +197,251 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
         )
 
 
-def claim_batch(conn: Connection, edition_id: int, size: int) -> list[Delivery]:
-    """Move up to `size` pending (or stranded in-flight) rows to 'sending' and return them."""
-    query = (
-        select(deliveries)
-        .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(("pending", "sending")))
+def next_batch(
+    conn: Connection, edition_id: int, size: int, at: datetime | None = None
+) -> list[tuple[Delivery, str | None]]:
+    """Up to `size` rows that may be sent now, with the subscriber's name: pending first, then
+    deferred rows that are due.
+
+    Rows already 'sending' are never picked: they belong to the live sender, or, after a crash,
+    to `recover_in_flight`, which decides about them once under the send's lease.
+    """
+    at = at or now()
+    query = select(
+        deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts, subscribers.c.name
+    ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
+    rows = conn.execute(
+        query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
         .order_by(deliveries.c.id)
         .limit(size)
+    ).all()
+    if len(rows) < size:
+        rows += conn.execute(
+            query.where(
+                deliveries.c.edition_id == edition_id,
+                deliveries.c.status == "deferred",
+                deliveries.c.deferred_until <= at,
+            )
+            .order_by(deliveries.c.id)
+            .limit(size - len(rows))
+        ).all()
+    return [(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name) for r in rows]
+
+
+def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
+    """Move these rows to 'sending' if they still may be sent; returns the ids that were claimed."""
+    if not ids:
+        return set()
+    at = at or now()
+    may_send = or_(
+        deliveries.c.status == "pending",
+        (deliveries.c.status == "deferred") & (deliveries.c.deferred_until <= at),
     )
-    rows = conn.execute(query).all()
-    if rows:
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), may_send)
+        .values(status="sending", attempts=deliveries.c.attempts + 1, updated_at=at)
+    ).rowcount
+    if n == len(ids):
+        return set(ids)
+    return set(
+        conn.execute(select(deliveries.c.id).where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")).scalars()
+    )
+
+
+def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> None:
+    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id."""
+    if ids:
+        prefix, suffix = message_id
         conn.execute(
             update(deliveries)
-            .where(deliveries.c.id.in_([r.id for r in rows]))
-            .values(status="sending", attempts=deliveries.c.attempts + 1, updated_at=now())
+            .where(deliveries.c.id.in_(ids))
+            .values(
+                status="sent",
+                error=None,
+                deferred_until=None,
+                message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
+                updated_at=now(),
+            )
         )
-    return [
-        Delivery(
-            id=r.id,
-            edition_id=r.edition_id,
-            subscriber_id=r.subscriber_id,
-            email=r.email,
-            status="sending",
-            attempts=r.attempts + 1,
-        )
-        for r in rows
-    ]
 
 
-def finish_delivery(
-    conn: Connection,
-    delivery_id: int,
-    status: str,
-    *,
-    error: str | None = None,
-    message_id: str | None = None,
-) -> None:
+def finish_deliveries(conn: Connection, outcomes: list[dict]) -> None:
+    """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}."""
+    if not outcomes:
+        return
+    at = now()
     conn.execute(
         update(deliveries)
-        .where(deliveries.c.id == delivery_id)
-        .values(status=status, error=error, message_id=message_id, updated_at=now())
+        .where(deliveries.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"),
+            error=bindparam("b_error"),
+            message_id=bindparam("b_message_id"),
+            deferred_until=bindparam("b_deferred_until"),
+            updated_at=at,
+        ),
+        [{f"b_{k}": v for k, v in o.items()} for o in outcomes],
     )
+
+
+def fail_delivery(conn: Connection, delivery_id: int, reason: str) -> None:
+    """The provider reported after the fact that this message will never arrive (bounce, dropped)."""
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id, deliveries.c.status.in_(("sent", "failed")))
+        .values(status="failed", error=reason[:1000], updated_at=now())
+    )
+
+
+def release_deliveries(conn: Connection, ids: list[int]) -> None:
+    """Rows claimed but certainly not handed to any provider go back to pending."""
+    if ids:
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")
+            .values(status="pending", attempts=deliveries.c.attempts - 1, updated_at=now())
+        )
+
+
+def recover_in_flight(conn: Connection, edition_id: int) -> int:
+    """Rows left 'sending' by a sender that died: send them again, marked as possibly duplicated.
+
+    The provider may or may not have taken them before the crash; losing them is worse than a
+    second copy, and the set is at most one batch because only one batch is ever in flight.
+    """
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status == "sending")
+        .values(status="pending", interrupted=True, updated_at=now())
+    ).rowcount
+    if n:
+        conn.execute(
+            update(edition_sends)
+            .where(edition_sends.c.edition_id == edition_id)
+            .values(interrupted=edition_sends.c.interrupted + n)
+        )
+    return n
+
+
+def interrupted_deliveries(conn: Connection, edition_id: int) -> list[str]:
+    """Addresses that were in flight at an interruption (the possible duplicates)."""
+    return list(
+        conn.execute(
+            select(deliveries.c.email)
+            .where(deliveries.c.edition_id == edition_id, deliveries.c.interrupted.is_(True))
+            .order_by(deliveries.c.id)
+        ).scalars()
+    )
+
+
+def next_deferred(conn: Connection, edition_id: int) -> datetime | None:
+    at = conn.execute(
+        select(func.min(deliveries.c.deferred_until)).where(
+            deliveries.c.edition_id == edition_id, deliveries.c.status == "deferred"
+        )
+    ).scalar()
+    return _aware(at)
+
+
+def cancel_remaining(conn: Connection, edition_id: int) -> int:
+    """Rows not yet handed to a provider will never be: they become 'canceled'."""
+    return conn.execute(
+        update(deliveries)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(("pending", "deferred")))
+        .values(status="canceled", deferred_until=None, updated_at=now())
+    ).rowcount
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; every time here is UTC."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+# The send's own state: running, paused, canceled or done, with a lease so one process sends.
+
+
+@dataclass(frozen=True)
+class SendState:
+    edition_id: int
+    state: str
+    started_at: datetime
+    owner: str | None
+    lease_until: datetime | None
+    interrupted: int
+
+
+def load_send(conn: Connection, edition_id: int) -> SendState | None:
+    row = conn.execute(select(edition_sends).where(edition_sends.c.edition_id == edition_id)).first()
+    if row is None:
+        return None
+    return SendState(
+        row.edition_id, row.state, _aware(row.started_at), row.owner, _aware(row.lease_until), row.interrupted
+    )
+
+
+def start_send(conn: Connection, edition_id: int) -> None:
+    conn.execute(insert(edition_sends).values(edition_id=edition_id, state="running", started_at=now()))
+
+
+def set_send_state(conn: Connection, edition_id: int, state: str) -> None:
+    conn.execute(update(edition_sends).where(edition_sends.c.edition_id == edition_id).values(state=state))
+
+
+def take_lease(conn: Connection, edition_id: int, owner: str, until: datetime, *, expired_owner: str | None) -> bool:
+    """Hold the send's lease if it is free, ours, expired, or held by `expired_owner` (known dead)."""
+    free = or_(
+        edition_sends.c.owner.is_(None),
+        edition_sends.c.owner == owner,
+        edition_sends.c.lease_until < now(),
+    )
+    if expired_owner:
+        free = or_(free, edition_sends.c.owner == expired_owner)
+    return bool(
+        conn.execute(
+            update(edition_sends)
+            .where(edition_sends.c.edition_id == edition_id, free)
+            .values(owner=owner, lease_until=until)
+        ).rowcount
+    )
+
+
+def drop_lease(conn: Connection, edition_id: int, owner: str) -> None:
+    conn.execute(
+        update(edition_sends)
+        .where(edition_sends.c.edition_id == edition_id, edition_sends.c.owner == owner)
+        .values(owner=None, lease_until=None)
+    )
+
+
+def record_event(conn: Connection, event_id: str, provider: str, event: str, **values) -> bool:
+    """Store a provider event once. Returns False when it was already stored."""
+    seen = conn.execute(select(delivery_events.c.event_id).where(delivery_events.c.event_id == event_id)).first()
+    if seen:
+        return False
+    conn.execute(insert(delivery_events).values(event_id=event_id, provider=provider, event=event, at=now(), **values))
+    return True
+
+
+def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(delivery_events.c.event, func.count())
+        .where(delivery_events.c.edition_id == edition_id)
+        .group_by(delivery_events.c.event)
+    ).all()
+    return {event: n for event, n in rows}
+
+
+def delivery_of(conn: Connection, delivery_id: int):
+    """(id, edition_id, subscriber_id, email, list_id) of one delivery, or None."""
+    return conn.execute(
+        select(
+            deliveries.c.id,
+            deliveries.c.edition_id,
+            deliveries.c.subscriber_id,
+            deliveries.c.email,
+            editions.c.list_id,
+        )
+        .join(editions, editions.c.id == deliveries.c.edition_id)
+        .where(deliveries.c.id == delivery_id)
+    ).first()

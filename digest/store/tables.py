@@ -115,8 +115,40 @@ deliveries = Table(
     Column("error", Text),
     Column("message_id", String(300)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("deferred_until", DateTime(timezone=True)),  # added by 0003
+    Column("interrupted", Boolean, nullable=False, default=False),  # added by 0003
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
+    Index("ix_deliveries_claim", "edition_id", "status", "id"),  # added by 0003
+)
+
+# Delivery state beyond the rows themselves (migration 0003).
+# deliveries also gained: deferred_until (when a deferred row may be tried again) and
+# interrupted (the row was in flight when a send was killed: it may have gone out twice).
+
+edition_sends = Table(
+    "edition_sends",
+    metadata,
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True),
+    Column("state", String(16), nullable=False),  # running, paused, canceled, done
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("owner", String(200)),  # host:pid of the process holding the lease
+    Column("lease_until", DateTime(timezone=True)),
+    Column("interrupted", Integer, nullable=False, default=0),  # rows found in flight after a crash
+)
+
+delivery_events = Table(
+    "delivery_events",
+    metadata,
+    # SendGrid's sg_event_id: a repeated post of the same event changes nothing
+    Column("event_id", String(100), primary_key=True),
+    Column("provider", String(16), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE")),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="SET NULL")),
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_delivery_events_edition", "edition_id", "event"),
 )
 
 # Every editor's (and the scheduler's) action on an edition: who, when, what. Curation is replayed

@@ -1,4 +1,10 @@
-"""Delivery backends: one interface, a batch in and one result per message out."""
+"""Delivery backends: one interface, a batch in and one result per message out.
+
+As django-anymail's backends do, each backend turns its provider's errors into three outcomes:
+accepted, retry (later, with when) or failed (for good, with why). A misconfiguration that no
+retry can fix (a wrong API key, a refused login) raises BackendError instead: the send stops and
+the batch goes back to pending.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from digest.deliver.message import Outgoing
+from digest.errors import DigestError
 
 
 @dataclass(frozen=True)
@@ -15,6 +22,10 @@ class Result:
     status: Literal["accepted", "retry", "failed"]
     reason: str | None = None
     retry_at: datetime | None = None
+
+
+class BackendError(DigestError):
+    """Nothing in the batch was handed over, and retrying will not help until the setup is fixed."""
 
 
 class Backend(Protocol):
@@ -33,4 +44,12 @@ def make_backend(settings) -> Backend:
         from .console import ConsoleBackend
 
         return ConsoleBackend()
-    raise NotImplementedError(f"delivery.backend: the {kind!r} backend is not built yet; use file or console")
+    if kind == "sendgrid":
+        from .sendgrid import SendGridBackend
+
+        return SendGridBackend.from_settings(settings.delivery)
+    if kind == "smtp":
+        from .smtp import SmtpBackend
+
+        return SmtpBackend.from_settings(settings.delivery)
+    raise NotImplementedError(f"delivery.backend: no {kind!r} backend")

@@ -26,7 +26,7 @@ class FileBackend:
             target = self.path_for(message)
             tmp = target.with_suffix(".tmp")
             try:
-                tmp.write_bytes(message.to_email_message().as_bytes())
+                tmp.write_bytes(message.to_bytes())
                 os.replace(tmp, target)  # a rerun rewrites the same file: never two copies
                 results.append(Result(message.delivery_id, "accepted"))
             except OSError as exc:

@@ -1,0 +1,224 @@
+"""SendGrid v3 Mail Send through the official library.
+
+One request carries up to 1,000 recipients, one personalization each, over ONE shared content:
+the edition is rendered once with markers, and each personalization carries that recipient's
+values as `substitutions`, so the request stays small and nothing is rendered per recipient.
+`custom_args` carry the edition and delivery ids, which come back on every event.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import re
+import ssl
+import time
+import urllib.error
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from python_http_client import exceptions as http_errors
+from sendgrid import SendGridAPIClient
+
+from digest import config
+from digest.config import DeliverySettings, RetrySettings
+from digest.deliver.message import Outgoing, one_line, substitution_keys, substitutions
+from digest.deliver.retry import RateLimited, Retrying, Transient
+
+from . import BackendError, Result
+
+MAX_PERSONALIZATIONS = 1000
+# The HTTP client logs request headers, the API key among them, at DEBUG: never let it.
+logging.getLogger("python_http_client").setLevel(logging.INFO)
+
+
+class Rejected(Exception):
+    """A request-level 4xx: something in the request is wrong; `indexes` name the personalizations."""
+
+    def __init__(self, reason: str, indexes: set[int]):
+        super().__init__(reason)
+        self.reason = reason
+        self.indexes = indexes
+
+
+class SendGridBackend:
+    name = "sendgrid"
+
+    def __init__(
+        self,
+        api_key: str,
+        host: str = "https://api.sendgrid.com",
+        *,
+        retry: RetrySettings = RetrySettings(),
+        sandbox: bool = False,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.client = SendGridAPIClient(api_key=api_key, host=host.rstrip("/"))
+        self.retry = retry
+        self.sandbox = sandbox
+        self.timeout = timeout
+        self.sleep = sleep
+        self.requests = 0  # HTTP requests made, retries included
+        self.not_before = 0.0  # the last answer said no requests are left before this (epoch seconds)
+
+    @classmethod
+    def from_settings(cls, delivery: DeliverySettings) -> SendGridBackend:
+        key = config.secret(config.SENDGRID_KEY_ENV)
+        if not key:
+            raise BackendError(f"{config.SENDGRID_KEY_ENV} is not set: the sendgrid backend needs an API key")
+        sg = delivery.sendgrid
+        return cls(key, str(sg.api_host), retry=delivery.retry, sandbox=sg.sandbox, timeout=sg.timeout)
+
+    def send(self, batch: list[Outgoing]) -> list[Result]:
+        results: list[Result] = []
+        for request in _requests(batch):
+            results += self._deliver(request)
+        return results
+
+    def _deliver(self, messages: list[Outgoing]) -> list[Result]:
+        """Send one request; on a request-level 4xx, set the named or isolated recipients aside."""
+        try:
+            self._post(self._body(messages))
+        except Rejected as exc:
+            named = [m for i, m in enumerate(messages) if i in exc.indexes]
+            if named:
+                rest = [m for i, m in enumerate(messages) if i not in exc.indexes]
+                return [Result(m.delivery_id, "failed", exc.reason) for m in named] + (
+                    self._deliver(rest) if rest else []
+                )
+            if len(messages) == 1:
+                return [Result(messages[0].delivery_id, "failed", exc.reason)]
+            half = len(messages) // 2  # nothing named: halve until the bad recipient is alone
+            return self._deliver(messages[:half]) + self._deliver(messages[half:])
+        except Transient as exc:
+            wait = exc.wait if isinstance(exc, RateLimited) else self.retry.defer_seconds
+            retry_at = datetime.now(UTC) + timedelta(seconds=wait)
+            return [Result(m.delivery_id, "retry", exc.reason, retry_at) for m in messages]
+        return [Result(m.delivery_id, "accepted") for m in messages]
+
+    def _post(self, body: dict) -> None:
+        retrying = Retrying(self.retry)
+        while True:
+            try:
+                return self._post_once(body)
+            except Transient as exc:
+                wait = retrying.next_wait(exc)
+                if wait is None:
+                    raise
+                self.sleep(wait)
+
+    def _post_once(self, body: dict) -> None:
+        early = self.not_before - time.time()
+        if early > 0:  # the previous answer used up the window: wait for its reset, not for a 429
+            self.sleep(min(early, self.retry.max_rate_limit_wait))
+        self.requests += 1
+        try:
+            response = self.client.client.mail.send.post(request_body=body, timeout=self.timeout)
+        except http_errors.HTTPError as exc:
+            raise _classify(exc) from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, ssl.SSLError):  # a certificate we cannot trust: no retry will help
+                raise BackendError(f"sendgrid: TLS failed: {exc.reason}") from None
+            raise Transient(f"sendgrid: {type(exc).__name__}: {exc.reason}") from None
+        except (TimeoutError, http.client.HTTPException, ConnectionError) as exc:
+            raise Transient(f"sendgrid: {type(exc).__name__}: {getattr(exc, 'reason', exc)}") from None
+        remaining, reset = (_header(response.headers, f"X-RateLimit-{k}") for k in ("Remaining", "Reset"))
+        self.not_before = float(reset) if remaining is not None and reset is not None and float(remaining) <= 0 else 0.0
+
+    def _body(self, messages: list[Outgoing]) -> dict:
+        first = messages[0]
+        html, text, keys = substitution_keys(first.content)
+        body = {
+            "personalizations": [_personalization(m, keys) for m in messages],
+            "from": {"email": first.from_email, "name": first.from_name},
+            "subject": first.subject,
+            "content": [{"type": "text/plain", "value": text}, {"type": "text/html", "value": html}],
+            "categories": ["digest", f"list-{first.list_id}"],
+            "headers": {"List-Id": first.headers()["List-Id"]},
+        }
+        if first.reply_to:
+            body["reply_to"] = {"email": first.reply_to}
+        if self.sandbox:
+            body["mail_settings"] = {"sandbox_mode": {"enable": True}}
+        return body
+
+
+def _personalization(message: Outgoing, keys: dict) -> dict:
+    to = {"email": message.to_email}
+    if message.to_name:
+        to["name"] = one_line(message.to_name)
+    headers = message.headers()
+    return {
+        "to": [to],
+        "substitutions": substitutions(message, keys),
+        "custom_args": {"edition_id": str(message.edition_id), "delivery_id": str(message.delivery_id)},
+        "headers": {k: headers[k] for k in ("List-Unsubscribe", "List-Unsubscribe-Post")},
+    }
+
+
+def _requests(batch: list[Outgoing]) -> list[list[Outgoing]]:
+    """Requests of at most 1,000 recipients sharing one content, each address once per request."""
+    out: list[list[Outgoing]] = []
+    open_requests: dict[int, list[tuple[set[str], list[Outgoing]]]] = {}
+    for message in batch:
+        address = message.to_email.casefold()
+        slots = open_requests.setdefault(id(message.content), [])
+        for seen, messages in slots:
+            if address not in seen and len(messages) < MAX_PERSONALIZATIONS:
+                break
+        else:
+            seen, messages = set(), []
+            slots.append((seen, messages))
+            out.append(messages)
+        seen.add(address)
+        messages.append(message)
+    return out
+
+
+PERSONALIZATION_FIELD = re.compile(r"personalizations\.(\d+)")
+
+
+def _classify(exc: http_errors.HTTPError) -> Exception:
+    status = exc.status_code
+    reason = f"sendgrid {status}: {_error_text(exc.body)}"
+    if status == 429:
+        reset = _header(exc.headers, "X-RateLimit-Reset")
+        if reset is not None:
+            return RateLimited(reason, float(reset) - time.time())
+        return Transient(reason)
+    if status >= 500 or status == 408:
+        return Transient(reason)
+    if status in (400, 413):
+        return Rejected(reason, _named_personalizations(exc.body))
+    return BackendError(reason)  # 401, 403, 404...: the key or the host is wrong; retrying won't help
+
+
+def _header(headers, name: str) -> str | None:
+    value = headers.get(name) if headers is not None else None
+    return value.strip() if value and value.strip().lstrip("-").replace(".", "", 1).isdigit() else None
+
+
+def _errors(body) -> list[dict]:
+    try:
+        errors = json.loads(body or b"{}").get("errors") or []
+    except (ValueError, AttributeError):
+        return []
+    return [e for e in errors if isinstance(e, dict)]
+
+
+def _error_text(body) -> str:
+    errors = _errors(body)
+    if not errors:
+        return "no detail"
+    return "; ".join(str(e.get("message", "")) + (f" ({e['field']})" if e.get("field") else "") for e in errors)[:500]
+
+
+def _named_personalizations(body) -> set[int]:
+    found = set()
+    for error in _errors(body):
+        match = PERSONALIZATION_FIELD.match(str(error.get("field") or ""))
+        if match:
+            found.add(int(match.group(1)))
+    return found

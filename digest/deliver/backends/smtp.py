@@ -1,0 +1,195 @@
+"""SMTP through aiosmtplib: a pool of connections working through one batch together.
+
+Each connection sends up to `messages_per_connection` messages, then reconnects (relays often cap
+a session). STARTTLS or implicit TLS, and AUTH when a username is set (the password comes from
+DIGEST_SMTP_PASSWORD). A 5xx reply is a permanent failure for that recipient; a 4xx reply, a
+timeout or a dropped connection is retried on a fresh connection with back-off, then deferred.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections import deque
+from dataclasses import dataclass
+
+import aiosmtplib
+
+from digest import config
+from digest.config import DeliverySettings, RetrySettings
+from digest.deliver.message import Outgoing
+from digest.deliver.retry import Retrying, Transient
+
+from . import BackendError, Result
+
+
+class SetupRefused(Exception):
+    """Only the configuration can fix it: a refused login, an untrusted certificate, no STARTTLS."""
+
+
+class Permanent(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Relay:
+    host: str
+    port: int
+    security: str = "starttls"  # none, starttls, tls
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+    tls_context: ssl.SSLContext | None = None
+
+
+class SmtpBackend:
+    name = "smtp"
+
+    def __init__(
+        self,
+        relay: Relay,
+        *,
+        pool_size: int = 4,
+        messages_per_connection: int = 100,
+        retry: RetrySettings = RetrySettings(),
+    ):
+        self.relay = relay
+        self.pool_size = pool_size
+        self.messages_per_connection = messages_per_connection
+        self.retry = retry
+        self.connections = 0  # opened so far
+
+    @classmethod
+    def from_settings(cls, delivery: DeliverySettings) -> SmtpBackend:
+        smtp = delivery.smtp
+        password = config.secret(config.SMTP_PASSWORD_ENV)
+        if smtp.username and not password:
+            raise BackendError(f"delivery.smtp.username is set but {config.SMTP_PASSWORD_ENV} is not")
+        relay = Relay(smtp.host, smtp.port, smtp.security, smtp.username, password, smtp.timeout)
+        return cls(
+            relay,
+            pool_size=smtp.pool_size,
+            messages_per_connection=smtp.messages_per_connection,
+            retry=delivery.retry,
+        )
+
+    def send(self, batch: list[Outgoing]) -> list[Result]:
+        return asyncio.run(self._send(batch))
+
+    async def _send(self, batch: list[Outgoing]) -> list[Result]:
+        if not batch:
+            return []
+        try:  # the first connection proves the setup before anything is sent
+            first = await self._connect()
+        except SetupRefused as exc:
+            raise BackendError(f"smtp: {self.relay.host}:{self.relay.port}: {exc}") from None
+        except Transient as exc:  # the relay is down: defer, try later
+            return [Result(m.delivery_id, "retry", exc.reason) for m in batch]
+        queue = deque(batch)
+        results: dict[int, Result] = {}
+        workers = [self._worker(queue, results, first if i == 0 else None) for i in range(min(self.pool_size, len(batch)))]
+        await asyncio.gather(*workers)
+        return [results[m.delivery_id] for m in batch]
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        relay = self.relay
+        client = aiosmtplib.SMTP(
+            hostname=relay.host,
+            port=relay.port,
+            timeout=relay.timeout,
+            use_tls=relay.security == "tls",
+            start_tls=relay.security == "starttls",
+            tls_context=relay.tls_context,
+        )
+        try:
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise _connect_failure(exc, f"{relay.host}:{relay.port}") from None
+        self.connections += 1
+        if relay.username:
+            try:
+                await client.login(relay.username, relay.password or "")
+            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as exc:
+                raise Transient(f"smtp: login: {exc}") from None
+            except aiosmtplib.SMTPException as exc:  # refused, or AUTH not offered: no retry will help
+                client.close()
+                raise SetupRefused(f"login refused: {exc}") from None
+        return client
+
+    async def _worker(self, queue: deque, results: dict[int, Result], client: aiosmtplib.SMTP | None) -> None:
+        used = 0
+        try:
+            while queue:
+                message = queue.popleft()
+                retrying = Retrying(self.retry)
+                raw = message.to_bytes()
+                while True:
+                    try:
+                        if client is None or used >= self.messages_per_connection:
+                            await _close(client)
+                            client, used = None, 0
+                            client = await self._connect()
+                        used += 1
+                        await _deliver(client, message, raw)
+                        results[message.delivery_id] = Result(message.delivery_id, "accepted")
+                        break
+                    except Permanent as exc:
+                        results[message.delivery_id] = Result(message.delivery_id, "failed", exc.reason)
+                        break
+                    except (Transient, SetupRefused) as exc:
+                        # refused after the first connection worked: the relay's hiccup, not the setup's
+                        failure = exc if isinstance(exc, Transient) else Transient(f"smtp: {exc}")
+                        await _close(client)
+                        client = None
+                        wait = retrying.next_wait(failure)
+                        if wait is None:
+                            results[message.delivery_id] = Result(message.delivery_id, "retry", failure.reason)
+                            break
+                        await asyncio.sleep(wait)
+        finally:
+            await _close(client)
+
+
+async def _deliver(client: aiosmtplib.SMTP, message: Outgoing, raw: bytes) -> None:
+    try:
+        await client.sendmail(message.from_email, [message.to_email], raw)
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        refused = exc.recipients[0]
+        raise _by_code(refused.code, f"smtp {refused.code}: {refused.message}") from None
+    except aiosmtplib.SMTPResponseException as exc:
+        raise _by_code(exc.code, f"smtp {exc.code}: {exc.message}") from None
+    except (aiosmtplib.SMTPException, OSError) as exc:  # dropped connection, timeout
+        raise Transient(f"smtp: {type(exc).__name__}: {exc}") from None
+
+
+def _connect_failure(exc: Exception, where: str) -> Exception:
+    """A relay that cannot be reached now is retried later; one we cannot talk to safely is a setup error."""
+    if isinstance(exc, ssl.SSLError) or isinstance(exc.__cause__, ssl.SSLError):
+        return SetupRefused(f"TLS failed: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500:
+        return SetupRefused(f"the relay refused the session ({exc.code} {exc.message})")
+    transient = (
+        aiosmtplib.SMTPResponseException,
+        aiosmtplib.SMTPConnectError,
+        aiosmtplib.SMTPTimeoutError,
+        aiosmtplib.SMTPServerDisconnected,
+        OSError,
+    )
+    if isinstance(exc, transient):
+        return Transient(f"smtp: cannot connect to {where}: {exc}")
+    return SetupRefused(str(exc))  # e.g. STARTTLS not offered: sending in clear text is not an option
+
+
+def _by_code(code: int, reason: str) -> Exception:
+    return Permanent(reason) if 500 <= code < 600 else Transient(reason)
+
+
+async def _close(client: aiosmtplib.SMTP | None) -> None:
+    if client is None or not client.is_connected:
+        return
+    try:
+        await client.quit()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()

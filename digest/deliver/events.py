@@ -1,0 +1,160 @@
+"""SendGrid's signed Event Webhook: bounces, complaints and unsubscribes update the subscriber;
+delivered, open and click are counted per edition. Each event is applied once, by sg_event_id.
+
+The signature (ECDSA P-256 over timestamp + raw body) is checked on the raw bytes with the
+library's EventWebhook helper: a request that is unsigned or badly signed gets 403 and changes
+nothing. The verification key comes from SENDGRID_WEBHOOK_PUBLIC_KEY.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import logging
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sendgrid.helpers.eventwebhook import EventWebhook
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from digest import config
+from digest.store.editions import delivery_of, fail_delivery, record_event
+from subscribers import tables as sub
+from subscribers.addresses import address_hash, identity
+from subscribers.service import set_status
+
+PUBLIC_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
+SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature"
+TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp"
+MAX_BODY = 5 * 1024 * 1024  # SendGrid batches events; its posts stay well under this
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def verified(raw: bytes, signature: str | None, timestamp: str | None, public_key: str | None) -> bool:
+    if not (signature and timestamp and public_key):
+        return False
+    try:
+        helper = EventWebhook(public_key)
+        return helper.verify_signature(raw.decode("utf-8"), signature, timestamp)
+    except (ValueError, UnicodeDecodeError, binascii.Error, TypeError):
+        return False
+
+
+@router.post("/webhooks/sendgrid")
+async def sendgrid_events(request: Request):
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return JSONResponse({"detail": "too large"}, status_code=413)
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        return JSONResponse({"detail": "too large"}, status_code=413)
+    public_key = config.secret(PUBLIC_KEY_ENV)
+    if not public_key:
+        log.warning("%s is not set: SendGrid events are refused", PUBLIC_KEY_ENV)
+    if not verified(raw, request.headers.get(SIGNATURE_HEADER), request.headers.get(TIMESTAMP_HEADER), public_key):
+        return JSONResponse({"detail": "signature missing or not valid"}, status_code=403)
+    try:
+        events = json.loads(raw)
+    except ValueError:
+        return JSONResponse({"detail": "not JSON"}, status_code=400)
+    if not isinstance(events, list):
+        return JSONResponse({"detail": "expected a JSON array of events"}, status_code=400)
+    applied = await run_in_threadpool(apply_events, request.app.state.engine, events)
+    return {"received": len(events), "applied": applied}
+
+
+def apply_events(engine: Engine, events: list) -> int:
+    """Apply each new event in its own transaction; returns how many were new."""
+    applied = 0
+    for event in events:
+        if not isinstance(event, dict) or not event.get("sg_event_id") or not event.get("event"):
+            continue
+        try:
+            with engine.begin() as conn:
+                applied += _apply(conn, event)
+        except IntegrityError:  # the same event posted twice at once: the other post applied it
+            continue
+    return applied
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _apply(conn: Connection, event: dict) -> bool:
+    kind = str(event["event"])[:32]
+    delivery = delivery_of(conn, d) if (d := _number(event.get("delivery_id"))) else None
+    email = str(event.get("email") or "")
+    if delivery is not None and identity(delivery.email) != identity(email or delivery.email):
+        delivery = None  # the ids do not belong to this address: trust neither
+    reason = str(event.get("reason") or event.get("type") or "")[:500] or None
+    new = record_event(
+        conn,
+        str(event["sg_event_id"])[:100],
+        "sendgrid",
+        kind,
+        edition_id=delivery.edition_id if delivery else None,
+        delivery_id=delivery.id if delivery else None,
+        reason=reason,
+    )
+    if not new:
+        return False
+    effect = _effect(kind, event)
+    if effect is None or not email:
+        return True
+    status, suppression = effect
+    if delivery and kind in ("bounce", "dropped"):
+        fail_delivery(conn, delivery.id, f"sendgrid {kind}: {reason or 'no reason given'}")
+    if suppression:
+        _suppress(conn, email, suppression)
+    subscriber_id = delivery.subscriber_id if delivery else _subscriber_id(conn, email)
+    if subscriber_id is not None:
+        lists = [delivery.list_id] if delivery else _lists_of(conn, subscriber_id)
+        for list_id in lists:
+            set_status(conn, subscriber_id, list_id, status, method="provider", origin=f"sendgrid {kind}")
+    return True
+
+
+def _effect(kind: str, event: dict) -> tuple[str, str | None] | None:
+    """(membership status, suppression reason or None) for the events that change a subscriber."""
+    if kind == "bounce":
+        if event.get("type") == "blocked":  # the receiving server refused for now, not the address
+            return None
+        return "bounced", "bounce"
+    if kind == "spamreport":
+        return "complained", "complaint"
+    if kind in ("unsubscribe", "group_unsubscribe"):
+        return "unsubscribed", None
+    if kind == "dropped":
+        reason = str(event.get("reason") or "").lower()
+        if "spam" in reason:
+            return "complained", "complaint"
+        if "unsubscribe" in reason:
+            return "unsubscribed", None
+        if "bounce" in reason or "invalid" in reason:
+            return "bounced", "bounce"
+    return None
+
+
+def _suppress(conn: Connection, email: str, reason: str) -> None:
+    """Add the address to the suppression list (the subscribers package has no helper for it yet)."""
+    key = address_hash(email)
+    if conn.execute(select(sub.suppressions.c.id).where(sub.suppressions.c.email_hash == key)).first() is None:
+        conn.execute(insert(sub.suppressions).values(email_hash=key, reason=reason, created_at=datetime.now(UTC)))
+
+
+def _subscriber_id(conn: Connection, email: str) -> int | None:
+    return conn.execute(select(sub.subscribers.c.id).where(sub.subscribers.c.email_key == identity(email))).scalar()
+
+
+def _lists_of(conn: Connection, subscriber_id: int) -> list[str]:
+    return list(
+        conn.execute(select(sub.memberships.c.list_id).where(sub.memberships.c.subscriber_id == subscriber_id)).scalars()
+    )

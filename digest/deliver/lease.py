@@ -1,0 +1,65 @@
+"""One process sends an edition at a time: it holds the send's lease and renews it every batch.
+
+A lease left by a process that died on this host is taken over at once (its pid is gone);
+one left by another host is taken over when it expires.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, Engine
+
+from digest.errors import DigestError
+from digest.store.editions import drop_lease, load_send, take_lease
+
+LEASE = timedelta(minutes=15)
+
+
+class Busy(DigestError):
+    pass
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _dead_here(owner: str | None) -> bool:
+    """True when `owner` is a process on this host that no longer exists."""
+    if not owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Lease:
+    def __init__(self, engine: Engine, edition_id: int):
+        self.engine = engine
+        self.edition_id = edition_id
+        self.owner = _owner()
+
+    def renew(self, conn: Connection) -> None:
+        current = load_send(conn, self.edition_id)
+        holder = current.owner if current else None
+        stale = holder if holder != self.owner and _dead_here(holder) else None
+        if not take_lease(conn, self.edition_id, self.owner, datetime.now(UTC) + LEASE, expired_owner=stale):
+            raise Busy(f"edition #{self.edition_id} is being sent by another process ({holder})")
+
+    def __enter__(self) -> Lease:
+        with self.engine.begin() as conn:
+            self.renew(conn)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.engine.begin() as conn:
+            drop_lease(conn, self.edition_id, self.owner)

@@ -1,0 +1,93 @@
+"""Shared set-up for the delivery tests and the bench: a store with a list, N subscribers, an edition."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from digest.config import DeliverySettings, ListSettings, Settings
+from digest.domain import Brief, Edition, Quote
+from digest.links import Links
+from digest.lists import sync_lists
+from digest.store.editions import insert_edition
+from subscribers import tables as sub
+from subscribers.addresses import identity
+from subscribers.tokens import Tokens
+
+ROOT = Path(__file__).resolve().parents[2]
+LIST_ID = "world"
+
+
+def make_settings(**delivery) -> Settings:
+    return Settings(
+        public_url="https://digest.example.org",
+        templates=str(ROOT / "templates"),
+        lists=[
+            ListSettings(
+                id=LIST_ID,
+                name="The World This Week",
+                from_address="digest@example.org",
+                from_name="Digest Newsroom",
+                reply_to="editors@example.org",
+                postal_address="1 Example Street, Paris",
+            )
+        ],
+        delivery=DeliverySettings(**delivery),
+        base_dir=ROOT,
+    )
+
+
+def make_links() -> Links:
+    return Links("https://digest.example.org", Tokens("test-signing-key"))
+
+
+def address(i: int) -> str:
+    return f"reader{i:06d}@example.net"
+
+
+def add_subscribers(engine: Engine, n: int, start: int = 0, status: str = "confirmed") -> None:
+    """n confirmed members, inserted in bulk (the subscriber service's own checks are tested elsewhere)."""
+    sync_lists(engine, make_settings())
+    at = datetime.now(UTC)
+    with engine.begin() as conn:
+        for lo in range(start, start + n, 5000):
+            keys = [identity(address(i)) for i in range(lo, min(lo + 5000, start + n))]
+            conn.execute(
+                insert(sub.subscribers),
+                [
+                    {"email": k, "email_key": k, "name": f"Reader {k[6:12]}", "attributes": {}, "created_at": at}
+                    for k in keys
+                ],
+            )
+            ids = conn.execute(select(sub.subscribers.c.id).where(sub.subscribers.c.email_key.in_(keys))).scalars()
+            conn.execute(
+                insert(sub.memberships),
+                [
+                    {"subscriber_id": i, "list_id": LIST_ID, "status": status, "status_changed_at": at, "created_at": at}
+                    for i in ids
+                ],
+            )
+
+
+def add_edition(engine: Engine, settings: Settings) -> int:
+    sync_lists(engine, settings)
+    edition = Edition(
+        list_id=LIST_ID,
+        subject="The week: rivers, rockets & a vote",
+        intro="Three stories worth your time.",
+        items=[
+            Brief(
+                title=f"Story {i}",
+                lede=f"The lede of story {i}, cut to the word budget <with> some & characters.",
+                quotes=[Quote(f"A quotation from story {i}", "A. Speaker")],
+                url=f"https://news.example.org/{i}",
+                source="newsroom",
+            )
+            for i in range(1, 4)
+        ],
+        status="approved",
+    )
+    with engine.begin() as conn:
+        return insert_edition(conn, edition)
