@@ -28,11 +28,13 @@ class Tokens:
         if not secret_key:
             raise ValueError("a signing secret is required")
         self.secret_key = secret_key
+        # one serializer per purpose, made once: a send signs two links for every recipient
+        self._serializers = {p: URLSafeTimedSerializer(secret_key, salt=f"digest.{p}") for p in PURPOSES}
 
     def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
         if purpose not in PURPOSES:
             raise ValueError(f"unknown token purpose {purpose!r}")
-        return URLSafeTimedSerializer(self.secret_key, salt=f"digest.{purpose}")
+        return self._serializers[purpose]
 
     def sign(self, purpose: str, subscriber_id: int, list_id: str | None = None) -> str:
         return self._serializer(purpose).dumps([subscriber_id, list_id])

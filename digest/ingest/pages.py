@@ -17,7 +17,7 @@ _SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–�
 
 def _extract(html: str, url: str | None) -> dict:
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False, fast=True
     )
     if doc is None:
         return {}
