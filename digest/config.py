@@ -26,6 +26,7 @@ DEFAULT_CONFIG = "config.yaml"
 SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
 SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
+LOCAL_TIME_SPAN_HOURS = 27  # time zones span 26 hours (UTC-12 to UTC+14), plus an hour of margin
 
 
 class ConfigError(DigestError):
@@ -142,6 +143,7 @@ class ListSettings(Strict):
     tags: list[str] = Field(default_factory=list, description="only articles with one of these tags; empty: all")
     languages: list[Language] = Field(default_factory=list, description="only articles in these; empty: all")
     review: ReviewSettings | None = None
+    local_time: bool = Field(False, description="send at the list's hour in each subscriber's own time zone")
 
     @field_validator("subject")
     @classmethod
@@ -238,6 +240,12 @@ class Settings(Strict):
         ids = [lst.id for lst in self.lists]
         if len(set(ids)) != len(ids):
             raise ValueError("list ids must be unique")
+        local = [lst.id for lst in self.lists if lst.local_time]
+        if local and self.delivery.resume_cutoff_hours < LOCAL_TIME_SPAN_HOURS:
+            raise ValueError(
+                f"delivery.resume_cutoff_hours: list(s) {', '.join(local)} send at each subscriber's local hour, "
+                f"which spreads a send over up to 26 h; set it to at least {LOCAL_TIME_SPAN_HOURS}"
+            )
         for i, lst in enumerate(self.lists):
             for name in lst.sources:
                 if name not in names:

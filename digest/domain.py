@@ -95,4 +95,5 @@ class Delivery:
     error: str | None = None
     attempts: int = 0
     message_id: str | None = None
+    deferred_until: datetime | None = None  # not before then (a retry, or the subscriber's local hour)
     id: int | None = None

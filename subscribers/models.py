@@ -29,6 +29,7 @@ class Subscriber:
     name: str | None = None
     language: str | None = None
     timezone: str | None = None
+    timezone: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
@@ -42,6 +43,7 @@ class Recipient:
     list_id: str
     name: str | None = None
     language: str | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,7 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
     """The list's confirmed, non-suppressed members, streamed in id order, one batch in memory."""
     s, m = t.subscribers, t.memberships
     query = (
-        select(s.c.id, s.c.email, s.c.name, s.c.language)
+        select(s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone)
         .join(m, m.c.subscriber_id == s.c.id)
         .where(m.c.list_id == list_id, m.c.status == "confirmed")
         .order_by(s.c.id)
@@ -233,7 +233,7 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
         )
         for row in rows:
             if hashes[row.id] not in suppressed:
-                yield Recipient(row.id, row.email, list_id, row.name, row.language)
+                yield Recipient(row.id, row.email, list_id, row.name, row.language, row.timezone)
         if len(rows) < batch:
             return
         last = rows[-1].id

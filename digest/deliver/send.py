@@ -21,9 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from digest.config import Settings
+from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend, BackendError, Result
 from digest.deliver.lease import Lease
+from digest.deliver.localtime import local_hour
 from digest.deliver.message import Outgoing, message_id, message_id_parts
 from digest.deliver.throttle import Throttle
 from digest.domain import Delivery
@@ -89,12 +90,20 @@ class SendReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _create_rows(conn, edition_id: int, list_id: str) -> int:
-    """One pending row per confirmed, non-suppressed member at this moment, in chunks."""
-    total = 0
-    stream = recipients(conn, list_id, batch=ROWS_CHUNK)
+def _create_rows(conn, edition_id: int, lst: ListSettings) -> int:
+    """One row per confirmed, non-suppressed member at this moment, in chunks: pending, or, for a
+    list sent at each subscriber's local hour, deferred until that hour where it is still ahead."""
+    total, now = 0, datetime.now(UTC)
+    stream = recipients(conn, lst.id, batch=ROWS_CHUNK)
     while chunk := list(islice(stream, ROWS_CHUNK)):
-        insert_deliveries(conn, edition_id, [Delivery(edition_id, r.subscriber_id, r.email) for r in chunk])
+        rows = [
+            Delivery(
+                edition_id, r.subscriber_id, r.email,
+                deferred_until=local_hour(now, lst.timezone, r.timezone) if lst.local_time else None,
+            )
+            for r in chunk
+        ]  # fmt: skip
+        insert_deliveries(conn, edition_id, rows)
         total += len(chunk)
     return total
 
@@ -107,7 +116,7 @@ def _begin(engine: Engine, settings: Settings, edition_id: int):
             raise SendError(f"no edition #{edition_id}")
         if edition.status in SENDABLE and begin_sending(conn, edition_id, SENDABLE):
             # only the caller whose update moved the edition to 'sending' creates the rows
-            _create_rows(conn, edition_id, edition.list_id)
+            _create_rows(conn, edition_id, settings.get_list(edition.list_id))
             start_send(conn, edition_id)
             edition.status = "sending"
             return edition

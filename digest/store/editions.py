@@ -188,7 +188,8 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
                     "edition_id": edition_id,
                     "subscriber_id": d.subscriber_id,
                     "email": d.email,
-                    "status": "pending",
+                    "status": "deferred" if d.deferred_until else "pending",
+                    "deferred_until": d.deferred_until,
                     "attempts": 0,
                     "updated_at": at,
                 }
