@@ -11,6 +11,7 @@ from rich.console import Console
 from digest import config
 from digest.config import Settings
 from digest.deliver.backends import make_backend
+from digest.deliver.notices import notice_sender
 from digest.editions.run import run_slot
 from digest.errors import DigestError
 from digest.ingest.run import ingest
@@ -19,7 +20,6 @@ from digest.lists import sync_lists
 from digest.preview import write_preview
 from digest.schedule import due_slot
 from digest.store.db import open_store
-from digest.web.confirmation import outbox_sender
 from subscribers.importer import import_csv
 from subscribers.service import member_counts
 from subscribers.tokens import Tokens
@@ -84,7 +84,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             make_backend(settings),
             links,
             now,
-            outbox_sender(settings, engine),
+            notice_sender(settings, engine),
         )
         if run.sent is None:
             out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {run.outcome}")

@@ -63,9 +63,9 @@ def due_slot(lst: ListSettings, now: datetime) -> str:
 def _context(config_path: str):
     """Settings, engine, backend and links for jobs, made once per process."""
     from digest.deliver.backends import make_backend
+    from digest.deliver.notices import notice_sender
     from digest.links import Links
     from digest.store.db import open_store
-    from digest.web.confirmation import outbox_sender
     from subscribers.tokens import Tokens
 
     settings = config.load(config_path)
@@ -78,7 +78,7 @@ def _context(config_path: str):
         engine,
         make_backend(settings),
         Links(settings.base_url, Tokens(key)),
-        outbox_sender(settings, engine),
+        notice_sender(settings, engine),
     )
 
 

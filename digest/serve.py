@@ -10,12 +10,12 @@ from fastapi import FastAPI
 
 from digest.config import Settings
 from digest.deliver import events
+from digest.deliver.notices import notice_sender
 from digest.lists import sync_lists
 from digest.schedule import SchedulerService
 from digest.store.db import open_store
 from digest.web import archive
 from digest.web.app import RedactTokens, WebConfig, create_app
-from digest.web.confirmation import outbox_sender
 
 
 def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: bool = True) -> FastAPI:
@@ -29,7 +29,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
         WebConfig(
             base_url=settings.base_url,
             secret_key=secret_key,
-            send_confirmation=outbox_sender(settings, engine),
+            send_confirmation=notice_sender(settings, engine),
         ),
     )
     app.include_router(archive.router)

@@ -269,8 +269,9 @@ def _send_confirmation(
 ) -> None:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    from digest.deliver.notices import notice_sender
     from digest.links import Links
-    from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail, outbox_sender
+    from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
@@ -278,7 +279,7 @@ def _send_confirmation(
         loader=PackageLoader("digest.web", "templates"), autoescape=select_autoescape(default=True)
     )
     mail = confirmation_mail(env, lst, email, links.confirm(sid, lst.id), days=CONFIRM_DAYS)
-    outbox_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
+    notice_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
 
 def _secret() -> str:

@@ -60,7 +60,10 @@ class Outgoing:
         return self._body[1]
 
     def headers(self) -> dict[str, str]:
-        """Headers beyond From/To/Subject, as a provider API takes them."""
+        """Headers beyond From/To/Subject, as a provider API takes them. A message without an
+        unsubscribe URL is a one-off notice (a confirmation): transactional, not list mail."""
+        if not self.unsubscribe_url:
+            return {"Auto-Submitted": "auto-generated"}
         return {
             "List-Unsubscribe": f"<{one_line(self.unsubscribe_url)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

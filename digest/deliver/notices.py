@@ -1,0 +1,55 @@
+"""One-off notices (a subscription's confirmation, an editor's review request) through the
+configured backend, as transactional mail: no List-Unsubscribe headers, no delivery row."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from sqlalchemy import Engine
+
+from digest.deliver.backends import Backend, make_backend
+from digest.deliver.message import Outgoing, message_id
+from digest.errors import DigestError
+from digest.render import MessageTemplate
+from digest.web.confirmation import SendConfirmation
+from subscribers.service import get_list
+
+log = logging.getLogger("digest.notices")
+
+
+class NoticeError(DigestError):
+    pass
+
+
+def notice_sender(settings, engine: Engine, backend: Backend | None = None) -> SendConfirmation:
+    """A SendConfirmation that mails from the list's own identity through `backend` (default: the
+    configured one). A notice the backend does not take raises NoticeError with its reason."""
+    backend = backend or make_backend(settings)
+
+    def send(recipient_email: str, subject: str, text: str, html: str, *, list_id: str) -> None:
+        with engine.connect() as conn:
+            lst = get_list(conn, list_id)
+        if lst is None:
+            raise NoticeError(f"no list with id {list_id!r}")
+        notice_id = secrets.randbits(40)  # names the outbox file; matches no delivery row
+        message = Outgoing(
+            delivery_id=notice_id,
+            edition_id=0,
+            to_email=recipient_email,
+            to_name=None,
+            from_email=lst.from_address,
+            from_name=lst.from_name,
+            reply_to=lst.reply_to,
+            content=MessageTemplate(subject=subject, html=html, text=text, markers={}),
+            values={},
+            unsubscribe_url="",
+            list_id=list_id,
+            message_id=message_id(0, notice_id, lst.from_address),
+        )
+        [result] = backend.send([message])
+        if result.status != "accepted":
+            log.warning("notice to list %s not sent: %s", list_id, result.reason)
+            raise NoticeError(f"the {backend.name} backend did not take the message: {result.reason}")
+
+    return send
