@@ -33,7 +33,7 @@ class Lease:
         with self.engine.begin() as conn:
             current = conn.execute(select(leases.c.holder).where(leases.c.name == self.name)).scalar()
             free = leases.c.expires_at < now
-            if current and current != self.holder and _dead_local(current):
+            if current and current != self.holder and dead_local(current):
                 free = leases.c.holder == current
             renewed = conn.execute(
                 update(leases)
@@ -59,8 +59,11 @@ class Lease:
             conn.execute(delete(leases).where(leases.c.name == self.name, leases.c.holder == self.holder))
 
 
-def _dead_local(holder: str) -> bool:
-    """True when the holder names a process of this host that has ended (a kill -9, a crash)."""
+def dead_local(holder: str | None) -> bool:
+    """True when the holder ("host:pid" or "host:pid:tag") names a process of this host that has
+    ended (a kill -9, a crash): its lease can be taken over at once."""
+    if not holder:
+        return False
     host, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname() or not pid.isdigit():

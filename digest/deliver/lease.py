@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine
 
 from digest.errors import DigestError
+from digest.lease import dead_local
 from digest.store.editions import drop_lease, load_send, take_lease
 
 LEASE = timedelta(minutes=15)
@@ -26,22 +27,6 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _dead_here(owner: str | None) -> bool:
-    """True when `owner` is a process on this host that no longer exists."""
-    if not owner:
-        return False
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 class Lease:
     def __init__(self, engine: Engine, edition_id: int):
         self.engine = engine
@@ -51,7 +36,7 @@ class Lease:
     def renew(self, conn: Connection) -> None:
         current = load_send(conn, self.edition_id)
         holder = current.owner if current else None
-        stale = holder if holder != self.owner and _dead_here(holder) else None
+        stale = holder if holder != self.owner and dead_local(holder) else None
         if not take_lease(conn, self.edition_id, self.owner, datetime.now(UTC) + LEASE, expired_owner=stale):
             raise Busy(f"edition #{self.edition_id} is being sent by another process ({holder})")
 
