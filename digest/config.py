@@ -23,6 +23,7 @@ from pydantic import (
 from digest.errors import DigestError
 
 DEFAULT_CONFIG = "config.yaml"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # they ship beside the code
 SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
 SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
@@ -218,7 +219,7 @@ class Settings(Strict):
     database_url: str | None = None
     public_url: HttpUrl
     data_dir: str = "var"
-    templates: str = "templates"
+    templates: str | None = None  # a folder of your own; the templates that ship with digest otherwise
     sources: list[Source] = Field(default_factory=list)
     lists: list[ListSettings] = Field(default_factory=list)
     delivery: DeliverySettings = DeliverySettings()
@@ -270,7 +271,7 @@ class Settings(Strict):
     def template_folders(self, lst: ListSettings) -> list[Path]:
         """Where a list's templates are looked up: its own folder first, then the default one."""
         own = [self.path(lst.templates)] if lst.templates else []
-        return own + [self.path(self.templates)]
+        return own + [self.path(self.templates) if self.templates else BUILTIN_TEMPLATES]
 
     def get_list(self, list_id: str) -> ListSettings:
         for lst in self.lists:

@@ -16,6 +16,7 @@ from digest.schedule import SchedulerService
 from digest.store.db import open_store
 from digest.web import archive
 from digest.web.app import RedactTokens, WebConfig, create_app
+from digest.web.confirmation import confirmation_for
 
 
 def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: bool = True) -> FastAPI:
@@ -30,6 +31,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
             base_url=settings.base_url,
             secret_key=secret_key,
             send_confirmation=notice_sender(settings, engine),
+            confirmation_mail=confirmation_for(settings),
         ),
     )
     app.include_router(archive.router)

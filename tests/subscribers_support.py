@@ -19,9 +19,11 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine, text
 
+from digest.config import Settings
 from digest.store import tables as digest_tables
 from digest.store.db import make_engine, open_store
 from digest.web.app import WebConfig, create_app
+from digest.web.confirmation import confirmation_for
 from subscribers import tables as subscriber_tables
 from subscribers.models import MailingList
 from subscribers.optin import SubscribeLimits
@@ -30,6 +32,7 @@ from subscribers.service import sync_lists
 from subscribers.tokens import Tokens
 
 POSTGRES_ENV = "DIGEST_TEST_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-key"
 LISTS = [
     MailingList("world", "The World", "en", from_address="world@example.org", from_name="World"),
@@ -179,8 +182,14 @@ def site(engine, web_server):
     limits = SubscribeLimits(
         per_address=Limit(3, timedelta(hours=1)), per_client=Limit(6, timedelta(hours=1))
     )
-    switch.app = create_app(
-        engine, WebConfig(base_url=url, secret_key=SECRET, send_confirmation=capture, limits=limits)
+    settings = Settings(public_url=url, base_dir=ROOT)  # the project's templates; lists come from the database
+    config = WebConfig(
+        base_url=url,
+        secret_key=SECRET,
+        send_confirmation=capture,
+        confirmation_mail=confirmation_for(settings),
+        limits=limits,
     )
+    switch.app = create_app(engine, config)
     yield site
     switch.app = None

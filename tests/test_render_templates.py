@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digest.config import ConfigError, Settings, load
+from digest.config import BUILTIN_TEMPLATES, ConfigError, Settings, load
 from digest.render import RenderError, personalize, render_edition
 from digest.render.specimen import specimen_edition
 
@@ -39,9 +39,12 @@ def test_a_lists_own_folder_overrides_one_partial_and_keeps_the_rest(own: Path):
 
 def test_settings_put_the_lists_own_folder_first(tmp_path: Path):
     settings = Settings(public_url="https://digest.example.org", base_dir=tmp_path, lists=[a_list(templates="brand")])
-    assert settings.template_folders(settings.lists[0]) == [tmp_path / "brand", tmp_path / "templates"]
+    assert settings.template_folders(settings.lists[0]) == [tmp_path / "brand", BUILTIN_TEMPLATES]
     plain = Settings(public_url="https://digest.example.org", base_dir=tmp_path, lists=[a_list()])
-    assert plain.template_folders(plain.lists[0]) == [tmp_path / "templates"]
+    assert plain.template_folders(plain.lists[0]) == [BUILTIN_TEMPLATES]
+    own = Settings(public_url="https://digest.example.org", base_dir=tmp_path, templates="house", lists=[a_list()])
+    assert own.template_folders(own.lists[0]) == [tmp_path / "house"]
+    assert (BUILTIN_TEMPLATES / "digest.mjml.j2").is_file()
 
 
 def test_a_syntax_error_names_the_template_and_line(own: Path):

@@ -267,18 +267,13 @@ def _add_with_consent(
 def _send_confirmation(
     settings: config.Settings, engine: Engine, secret: str, lst: MailingList, sid: int, email: str
 ) -> None:
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
     from digest.deliver.notices import notice_sender
     from digest.links import Links
-    from digest.web.confirmation import CONFIRM_DAYS, confirmation_mail
+    from digest.web.confirmation import confirmation_for
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
-    env = Environment(
-        loader=PackageLoader("digest.web", "templates"), autoescape=select_autoescape(default=True)
-    )
-    mail = confirmation_mail(env, lst, email, links.confirm(sid, lst.id), days=CONFIRM_DAYS)
+    mail = confirmation_for(settings)(lst, links.confirm(sid, lst.id))
     notice_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
 

@@ -33,7 +33,7 @@ from subscribers.service import (
 )
 from subscribers.tokens import InvalidToken, Tokens
 
-from .confirmation import CONFIRM_DAYS, SendConfirmation, confirmation_mail
+from .confirmation import CONFIRM_DAYS, ConfirmationFor, SendConfirmation
 from .csrf import Csrf
 from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
 
@@ -86,6 +86,7 @@ class WebConfig:
     base_url: str
     secret_key: str
     send_confirmation: SendConfirmation
+    confirmation_mail: ConfirmationFor
     confirm_days: int = CONFIRM_DAYS
     limits: optin.SubscribeLimits = optin.SubscribeLimits()
 
@@ -152,7 +153,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         )
 
     def send_confirmation(lst: MailingList, subscriber_id: int, email: str) -> None:
-        mail = confirmation_mail(env, lst, email, links.confirm(subscriber_id, lst.id), config.confirm_days)
+        mail = config.confirmation_mail(lst, links.confirm(subscriber_id, lst.id))
         config.send_confirmation(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
     # --- subscribe -------------------------------------------------------------------------------

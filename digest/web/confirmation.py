@@ -5,14 +5,14 @@ Anything that sends mail can stand in, as long as it is a `SendConfirmation`; te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from jinja2 import Environment
-
+from digest.config import ListSettings, Settings
+from digest.render import personalize
+from digest.render.notices import render_notice
 from subscribers.models import MailingList
-
-from .i18n import language_of, translator
 
 CONFIRM_DAYS = 7  # how long a confirmation link stays valid
 
@@ -28,16 +28,20 @@ class ConfirmationMail:
     html: str
 
 
-def confirmation_mail(
-    env: Environment, lst: MailingList, email: str, link: str, days: int
-) -> ConfirmationMail:
-    lang = language_of(lst.language)
-    t = translator(lang)
-    html = env.get_template("confirmation_email.html").render(
-        t=t, lang=lang, list=lst, email=email, link=link, days=days
-    )
-    return ConfirmationMail(
-        subject=t("mail_subject", list=lst.name),
-        text=t("mail_text", list=lst.name, link=link, days=days),
-        html=html,
-    )
+ConfirmationFor = Callable[[MailingList, str], ConfirmationMail]
+
+
+def confirmation_for(settings: Settings) -> ConfirmationFor:
+    """The confirmation mail of a list, from its templates (templates/confirm.*), with the link in it.
+    A list made at the command line rather than in config.yaml gets the default look."""
+
+    def mail(lst: MailingList, link: str) -> ConfirmationMail:
+        configured = {x.id: x for x in settings.lists}
+        look = configured.get(lst.id) or ListSettings(
+            id=lst.id, name=lst.name, language=lst.language, from_address=lst.from_address, from_name=lst.from_name
+        )
+        template = render_notice("confirm", look, settings.template_folders(look))
+        html, text = personalize(template, {"confirm_url": link})
+        return ConfirmationMail(template.subject, text, html)
+
+    return mail

@@ -53,10 +53,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Language",
         "save_button": "Save",
         "saved_text": "Your preferences are saved.",
-        "mail_subject": "Confirm your subscription to {list}",
-        "mail_text": "Hello,\n\nPlease confirm that you want to receive {list} at this address:\n\n{link}\n\n"
-        "The link is valid for {days} days. If you did not ask for this, ignore this message: "
-        "nothing more will be sent to you.\n",
     },
     "fr": {
         "subscribe_title": "S'abonner à {list}",
@@ -105,10 +101,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Langue",
         "save_button": "Enregistrer",
         "saved_text": "Vos préférences sont enregistrées.",
-        "mail_subject": "Confirmez votre abonnement à {list}",
-        "mail_text": "Bonjour,\n\nVeuillez confirmer que vous souhaitez recevoir {list} à cette adresse :\n\n"
-        "{link}\n\nLe lien est valable {days} jours. Si vous n'avez rien demandé, ignorez ce message : "
-        "rien d'autre ne vous sera envoyé.\n",
     },
     "de": {
         "subscribe_title": "{list} abonnieren",
@@ -158,10 +150,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Sprache",
         "save_button": "Speichern",
         "saved_text": "Ihre Einstellungen sind gespeichert.",
-        "mail_subject": "Bestätigen Sie Ihr Abonnement von {list}",
-        "mail_text": "Hallo,\n\nbitte bestätigen Sie, dass Sie {list} an diese Adresse erhalten möchten:\n\n"
-        "{link}\n\nDer Link ist {days} Tage gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie "
-        "diese Nachricht: Sie erhalten dann nichts weiter.\n",
     },
     "es": {
         "subscribe_title": "Suscribirse a {list}",
@@ -210,10 +198,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Idioma",
         "save_button": "Guardar",
         "saved_text": "Sus preferencias se han guardado.",
-        "mail_subject": "Confirme su suscripción a {list}",
-        "mail_text": "Hola:\n\nConfirme que desea recibir {list} en esta dirección:\n\n{link}\n\n"
-        "El enlace es válido durante {days} días. Si no lo ha solicitado, ignore este mensaje: "
-        "no recibirá nada más.\n",
     },
     "it": {
         "subscribe_title": "Iscriviti a {list}",
@@ -260,10 +244,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Lingua",
         "save_button": "Salva",
         "saved_text": "Le tue preferenze sono state salvate.",
-        "mail_subject": "Conferma la tua iscrizione a {list}",
-        "mail_text": "Ciao,\n\nconferma che vuoi ricevere {list} a questo indirizzo:\n\n{link}\n\n"
-        "Il link vale {days} giorni. Se non l'hai richiesto, ignora questo messaggio: "
-        "non riceverai altro.\n",
     },
 }
 
