@@ -72,10 +72,8 @@ DST = [
 
 
 @pytest.mark.parametrize(("tz", "cron", "starts"), DST, ids=[f"{t}-{c}" for t, c, _ in DST])
-def test_each_due_day_runs_exactly_once_across_both_dst_changes(instance, tz, cron, starts):
-    settings, engine = setup_instance(
-        instance, f"sqlite:///{instance / 'db.sqlite'}", schedule=cron, timezone=tz
-    )
+def test_each_due_day_runs_exactly_once_across_both_dst_changes(instance, db_url, tz, cron, starts):
+    settings, engine = setup_instance(instance, db_url, schedule=cron, timezone=tz)
     lst = settings.get_list("world")
     links, outbox = Links(settings.base_url, Tokens(SECRET)), instance / "outbox"
     n = 0
