@@ -205,6 +205,8 @@ def test_a_source_that_keeps_failing_is_left_alone_for_a_while(tmp_path, server,
 
     third = ingest(engine, settings, limits=FAST)
     assert list(third.deferred) == ["down"] and server.hits["/down"] == 2
+    scheduled = ingest(engine, settings, ["down"], force=False, limits=FAST)  # a list's scheduled run
+    assert list(scheduled.deferred) == ["down"] and server.hits["/down"] == 2
     forced = ingest(engine, settings, ["down"], limits=FAST)  # named explicitly: tried anyway
     assert "HTTP 500" in forced.failed["down"] and server.hits["/down"] == 3  # a 500 is not retried at once
 

@@ -78,7 +78,7 @@ def run_slot(
         ).first()
     if done:
         return RunResult(list_id, slot, done.edition_id, f"already ran: {done.outcome}")
-    ingest(engine, settings, [s.name for s in settings.sources_of(lst)])
+    ingest(engine, settings, [s.name for s in settings.sources_of(lst)], force=False)  # back-off holds
     run = _claim(engine, settings, list_id, slot, now)
     if run.finished_at is not None or run.edition_id is None:
         return RunResult(list_id, slot, None, run.outcome or "nothing to do")

@@ -70,11 +70,14 @@ def ingest(
     names: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
     *,
+    force: bool | None = None,
     workers: int = WORKERS,
     limits: Limits = Limits(),
 ) -> IngestReport:
-    """Ingest the named sources (all when None). Sources named explicitly are read even in back-off.
+    """Ingest the named sources (all when None). A source in back-off is skipped unless `force`,
+    which defaults to whether sources were named (someone asked for them by name).
     `progress` is called with each source's name as it is done."""
+    force = bool(names) if force is None else force
     report = IngestReport()
     chosen = [s for s in settings.sources if not names or s.name in names]
     now = store.now()
@@ -83,7 +86,7 @@ def ingest(
         for source in chosen:
             source_id = store.ensure_source(conn, source.name, source.kind, source.url or source.path or "")
             state = store.source_state(conn, source_id)
-            if not names and state.next_attempt_at and state.next_attempt_at > now:
+            if not force and state.next_attempt_at and state.next_attempt_at > now:
                 report.deferred[source.name] = state.next_attempt_at
                 continue
             jobs.append(
