@@ -70,10 +70,11 @@ def dispatch(
     for report in resume_sends(engine, settings, backend, links):
         yield f"edition #{report.edition_id} resumed: {report.status}: {report.counts}"
     for run in unfinished:
-        yield (
-            f"resumed run {run.list_id} {run.slot}: "
-            + run_slot(engine, settings, run.list_id, run.slot, backend, links, now, notify).outcome
-        )
+        try:
+            result = run_slot(engine, settings, run.list_id, run.slot, backend, links, now, notify)
+            yield f"resumed run {run.list_id} {run.slot}: {result.outcome}"
+        except DigestError as exc:  # one run's trouble must not keep the others waiting
+            yield f"run {run.list_id} {run.slot}: {exc}"
     for row in open_editions:
         action = _due(settings, row, now)
         try:
