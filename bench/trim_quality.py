@@ -121,7 +121,7 @@ def german(split: str, errors: bool) -> bool:
                     print(f"  extra   {doc['id']}: {q.text[:90]!r} ({q.speaker})")
             for j, q in enumerate(gold):
                 if j not in hit_g:
-                    print(f"  missed  {doc['id']}: {q['text'][:90]!r} ({q['speaker']})")
+                    print(f"  missed  {doc['id']}: {q['text'][:90]!r} ({q['speakers']})")
     precision = n_match / n_found if n_found else 0.0
     recall = n_match / n_gold if n_gold else 0.0
     accuracy = named_right / named if named else 0.0
