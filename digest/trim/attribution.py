@@ -154,6 +154,16 @@ class Attributor:
             return Attribution(speaker=self._span(j, run.last), role=True)
         return None
 
+    def _subject_after(self, j: int, hi: int) -> int:
+        """Where a subject written after its verb starts: past a reflexive and a nominative article
+        (Ähnlich äußerte sich der Präsident George W. Bush)."""
+        toks, lang = self.tokens, self.lang
+        while j < hi and toks[j].lower in lang.reflexives:
+            j += 1
+        if j + 1 < hi and toks[j].lower in lang.articles and toks[j].lower not in lang.oblique_articles:
+            j += 1
+        return j
+
     def _weak_name(self, found: Attribution) -> bool:
         """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
         return found.speaker is not None and " " not in found.speaker and found.speaker not in self.people
@@ -241,9 +251,16 @@ class Attributor:
         if not roles:
             return None
         start = i  # a lowercase role: "the prosecutor said", "le ministre a déclaré"
-        while start - 1 >= lo and start > i - 3 and toks[start - 1].is_word:
+        while (
+            start - 1 >= lo
+            and start > i - 3
+            and toks[start - 1].is_word
+            and toks[start - 1].lower not in lang.clause_words
+        ):
             start -= 1
             if toks[start].lower in lang.articles:
+                if toks[start].lower in lang.oblique_articles:
+                    return None  # nach dem Spielende und sagte: an object, not a subject
                 return Attribution(speaker=self._span(start, i))
         return None
 
@@ -346,7 +363,7 @@ class Attributor:
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
                 left = self._name_left(aux, lo, roles=False)
-                right = run_at(self.text, toks, k + 1, lang, i) if lang.code != "en" else None
+                right = run_at(self.text, toks, self._subject_after(k + 1, i), lang, i) if lang.code != "en" else None
                 if right is not None and not is_person(right, toks, lang, self.people, next_to_cue=True):
                     right = None
                 if left is not None and not (
@@ -355,11 +372,13 @@ class Attributor:
                     return Attribution(left.speaker, cue, left.pronoun)
                 if right is not None:  # inversion: Der Zeitung sagte Filep Karma: „…“
                     return Attribution(right.name, cue, None)
-                for found in (
-                    self._name_left(aux, lo),
-                    self._name_right(k + 1, i),
-                    self.subject(lo, aux, cued=True),
-                ):
+                right_role = self._name_right(k + 1, i)
+                if right_role is not None and right_role.role:
+                    # erläutert die Arbeitshypothese so: the object; a person opening the clause speaks
+                    person = self._first_person(lo, min(aux, lo + SUBJECT_REACH))
+                    if person is not None:
+                        right_role = Attribution(speaker=person)
+                for found in (self._name_left(aux, lo), right_role, self.subject(lo, aux, cued=True)):
                     if found is not None:
                         return Attribution(found.speaker, cue, found.pronoun, role=found.role)
                 person = self._first_person(lo, aux)

@@ -16,6 +16,8 @@ from .lang import Language
 
 # words that continue a name after a first particle, whatever the article's language (von der Leyen)
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
+# "zu" joins a name only to the surname itself (zu Guttenberg); "von den Grünen" is a party, not a name
+_SECOND_AFTER = {"zu": frozenset(), "von": _SECOND_PARTICLES - {"den"}}
 # an elided article or preposition is a token of its own: l’actrice, d’État, dell’acqua, qu’on
 _WORD = r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
 TOKEN = re.compile(_WORD)
@@ -120,7 +122,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
         elif tok.lower in lang.particles:
             # particles belong to a name when one capitalised word after them ends it (Ursula von der Leyen)
             k = j + 1
-            while k < n and tokens[k].lower in _SECOND_PARTICLES:
+            second = _SECOND_AFTER.get(tok.lower, _SECOND_PARTICLES)
+            while k < n and tokens[k].lower in second:
                 k += 1
             ends_name = k < n and tokens[k].is_cap and tokens[k].is_word
             if ends_name and not (k + 1 < n and tokens[k + 1].is_cap and tokens[k + 1].is_word):
