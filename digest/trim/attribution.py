@@ -83,8 +83,10 @@ class Attributor:
 
     # -- names ---------------------------------------------------------------------------------
 
-    def _name_right(self, j: int, hi: int) -> Attribution | None:
-        """The speaker that starts at token j, after a cue (sagte Müller, said the minister)."""
+    def _name_right(self, j: int, hi: int, governed: bool = False) -> Attribution | None:
+        """The speaker that starts at token j, after a cue (sagte Müller, said the minister); governed by
+        a cue preposition (laut einem Jury-Mitglied, nach Angaben einer Gewerkschaft), a role may take
+        the article of any case."""
         toks, lang = self.tokens, self.lang
         if j >= hi:
             return None
@@ -122,7 +124,7 @@ class Attributor:
         ):
             k += 1  # articles and adjectives before a name or a capitalised noun
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-        article = toks[j].lower in lang.articles and toks[j].lower not in lang.oblique_articles
+        article = toks[j].lower in lang.articles and (governed or toks[j].lower not in lang.oblique_articles)
         if run is None:
             if k + 1 < hi and toks[k].text == ",":  # la vicepresidenta segunda, Yolanda Díaz
                 other = run_at(self.text, toks, k + 1, lang, hi)
@@ -291,11 +293,11 @@ class Attributor:
                 j += 1  # „…“, so charakterisierte ihn der Funktionär …
                 while j < hi and toks[j].lower in lang.object_pronouns:
                     j += 1
-            found = self._name_right(j, hi)
+            found = self._name_right(j, hi, governed=tok.lower in lang.cue_preps)
             return Attribution(found.speaker, tok.text, found.pronoun, role=found.role) if found else None
         phrase_end = self._cue_phrase(i, hi)
         if phrase_end is not None:
-            found = self._name_right(phrase_end, hi)
+            found = self._name_right(phrase_end, hi, governed=True)
             cue = self._span(i, phrase_end - 1)
             return Attribution(found.speaker, cue, found.pronoun, role=found.role) if found else None
         for k in range(i, min(hi, i + MAX_GAP)):
@@ -327,6 +329,10 @@ class Attributor:
             found = self._name_left(aux, lo)
             if found is not None:
                 return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+            if self.tokens[lo].lower in self.lang.auxiliaries:
+                found = self._name_right(lo + 1, k)  # „…“, hatte VW-Chef Winterkorn in einem Interview erklärt
+                if found is not None:
+                    return Attribution(found.speaker, cue, found.pronoun, role=found.role)
         found = self._name_right(k + 1, hi)
         if found is not None:
             return Attribution(found.speaker, cue, found.pronoun, role=found.role)
@@ -347,13 +353,13 @@ class Attributor:
             tok = toks[k]
             phrase_end = self._cue_phrase(k, i) if tok.is_word else None
             if phrase_end is not None:
-                found = self._name_right(phrase_end, i)
+                found = self._name_right(phrase_end, i, governed=True)
                 if found is not None:
                     return Attribution(
                         found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role
                     )
             if tok.lower in lang.cue_preps and tok.lower != "zufolge":
-                found = self._name_right(k + 1, i)
+                found = self._name_right(k + 1, i, governed=True)
                 if found is not None:
                     return Attribution(found.speaker, tok.text, found.pronoun, role=found.role)
             if tok.is_word and self._is_cue(k):
