@@ -135,6 +135,11 @@ class Attributor:
             return None
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
+        if toks[run.last].lower in lang.speech_nouns and run.last + 1 < hi:
+            # so das Fazit der Betreiber, nach den Vorwürfen der Anwältin: whose words they are
+            speaker = self._name_right(run.last + 1, hi, governed=True)
+            if speaker is not None and speaker.speaker:
+                return speaker
         # a role: a name may follow in a genitive chain or an apposition (der Trainer der Frankfurter,
         # Michael Skibbe; die Geschäftsführerin der Organisation, Manuela Roßbach)
         nxt = run.last + 1

@@ -240,12 +240,22 @@ def people_in(text: str, lang: Language) -> set[str]:
     skip = lang.determiners | lang.stopwords
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
+        before = _LAST_WORD.search(text, max(0, m.start() - 14), m.start())
+        after_article = (
+            before is not None
+            and before.group(2).lower() in lang.determiners
+            and before.group(1) != ","  # a relative pronoun: die Marke, die Gerhard Schröder erklärt hatte
+        )
+        titled = False
         while words and (words[0].lower() in skip or is_role(words[0], lang)):
+            after_article = after_article or words[0].lower() in lang.determiners
+            titled = titled or is_role(words[0], lang)
             words.pop(0)
-        if len(words) >= 2 and (
-            lang.code != "de"
-            or m.start() == 0
-            or text[m.start() - 2 : m.start()].strip() not in lang.determiners
-        ):
+        if lang.capitalises_nouns and after_article and not titled:
+            words = words[1:]  # die Bochumer Polizei, der Deutsche Bundestag: a noun, not a first name
+        if len(words) >= 2:
             found.add(words[-1].rstrip(".,"))
     return found
+
+
+_LAST_WORD = re.compile(r"(,?)\s*(\w+)\s*$")

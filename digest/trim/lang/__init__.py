@@ -35,6 +35,8 @@ class Language:
     """Articles and article-preposition contractions: before a quoted term they mark a name."""
     name_nouns: frozenset[str] = frozenset()
     """Nouns and participles that introduce a title or a name ("book", "Motto", "intitulé")."""
+    speech_nouns: frozenset[str] = frozenset()
+    """Nouns for what someone said, whose genitive names the speaker (das Fazit der Betreiber)."""
     particles: frozenset[str] = frozenset()
     """Lowercase words inside personal names ("von", "de", "di")."""
     honorifics: frozenset[str] = frozenset()

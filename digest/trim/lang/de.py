@@ -70,6 +70,10 @@ LANGUAGE = Language(
         "festival veranstaltung tagung kongress konferenz operation mission tageszeitung sender "
         "fernsehsender wochenzeitung nachrichtenmagazin theaterstück oper musical thema".split()
     ),
+    speech_nouns=frozenset(
+        "fazit meinung ansicht auffassung einschätzung worte worten aussage aussagen angaben vorwurf "
+        "vorwürfe vorwürfen kritik forderung forderungen erklärung darstellung urteil antwort".split()
+    ),
     particles=frozenset("von van de da di del zu".split()),
     honorifics=frozenset("herr frau dr prof".split()),
     role_words=frozenset(
