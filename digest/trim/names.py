@@ -240,12 +240,7 @@ def people_in(text: str, lang: Language) -> set[str]:
     skip = lang.determiners | lang.stopwords
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
-        before = _LAST_WORD.search(text, max(0, m.start() - 14), m.start())
-        after_article = (
-            before is not None
-            and before.group(2).lower() in lang.determiners
-            and before.group(1) != ","  # a relative pronoun: die Marke, die Gerhard Schröder erklärt hatte
-        )
+        after_article = lang.capitalises_nouns and _after_article(text, m.start(), lang)
         titled = False
         while words and (words[0].lower() in skip or is_role(words[0], lang)):
             after_article = after_article or words[0].lower() in lang.determiners
@@ -258,4 +253,11 @@ def people_in(text: str, lang: Language) -> set[str]:
     return found
 
 
-_LAST_WORD = re.compile(r"(,?)\s*(\w+)\s*$")
+
+def _after_article(text: str, start: int, lang: Language) -> bool:
+    """Whether the word before offset start is an article, not a relative pronoun after a comma
+    (die Marke, die Gerhard Schröder erklärt hatte)."""
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1].lower() in lang.determiners and (
+        len(before) == 1 or not before[-2].endswith(",")
+    )
