@@ -335,7 +335,9 @@ class Attributor:
             if found is not None:
                 return Attribution(found.speaker, cue, found.pronoun, role=found.role)
             if self.tokens[lo].lower in self.lang.auxiliaries:
-                found = self._name_right(lo + 1, k)  # „…“, hatte VW-Chef Winterkorn in einem Interview erklärt
+                found = self._name_right(
+                    lo + 1, k
+                )  # „…“, hatte VW-Chef Winterkorn in einem Interview erklärt
                 if found is not None:
                     return Attribution(found.speaker, cue, found.pronoun, role=found.role)
         found = self._name_right(k + 1, hi)
@@ -374,7 +376,11 @@ class Attributor:
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
                 left = self._name_left(aux, lo, roles=False)
-                right = run_at(self.text, toks, self._subject_after(k + 1, i), lang, i) if lang.code != "en" else None
+                right = (
+                    run_at(self.text, toks, self._subject_after(k + 1, i), lang, i)
+                    if lang.code != "en"
+                    else None
+                )
                 if right is not None and not is_person(right, toks, lang, self.people, next_to_cue=True):
                     right = None
                 if left is not None and not (

@@ -253,11 +253,12 @@ def people_in(text: str, lang: Language) -> set[str]:
     return found
 
 
-
 def _after_article(text: str, start: int, lang: Language) -> bool:
     """Whether the word before offset start is an article, not a relative pronoun after a comma
     (die Marke, die Gerhard Schröder erklärt hatte)."""
     before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in lang.determiners and (
-        len(before) == 1 or not before[-2].endswith(",")
+    return (
+        bool(before)
+        and before[-1].lower() in lang.determiners
+        and (len(before) == 1 or not before[-2].endswith(","))
     )

@@ -241,6 +241,14 @@ class _Finder:
         first = tokenize(role, 0, None, self.lang.elides)
         return bool(first) and first[0].lower in self.lang.definite_articles
 
+    def _reported(self, pi: int, pos: int) -> bool:
+        """Whether the sentence before position pos of paragraph pi is reported speech: its verb is in
+        a mood for what someone said (German Konjunktiv: Er sei „…“, Sie hätten „…“)."""
+        start, _ = self.paras.sentence_at(pi, pos)
+        return any(
+            w in self.lang.reporting_moods for w in _LETTERS.findall(self.paras.texts[pi][start:pos].lower())
+        )
+
     def resolve(self, pi: int, pos: int, sentences: int | None = None, gender: str = "") -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences), looking at
@@ -288,6 +296,8 @@ class _Finder:
         if _is_name_or_title(inner, text[max(0, span.start - 80) : span.start], after, self.lang, self.code):
             return
         found = self.attribute(first, last, prev_end, next_start)
+        if found.weak and found.cue is None and inherit and self._reported(pi, span.start):
+            found = Attribution()  # Der Niederländer sei „…“: reported speech goes on in the subjunctive
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)

@@ -35,6 +35,9 @@ class Language:
     """Articles and article-preposition contractions: before a quoted term they mark a name."""
     name_nouns: frozenset[str] = frozenset()
     """Nouns and participles that introduce a title or a name ("book", "Motto", "intitulé")."""
+    reporting_moods: frozenset[str] = frozenset()
+    """Verb forms that mark reported speech (German Konjunktiv: sei, habe, hätten): a quotation in such
+    a sentence without a cue continues the speaker quoted just before."""
     speech_nouns: frozenset[str] = frozenset()
     """Nouns for what someone said, whose genitive names the speaker (das Fazit der Betreiber)."""
     particles: frozenset[str] = frozenset()

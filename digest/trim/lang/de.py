@@ -70,6 +70,10 @@ LANGUAGE = Language(
         "festival veranstaltung tagung kongress konferenz operation mission tageszeitung sender "
         "fernsehsender wochenzeitung nachrichtenmagazin theaterstück oper musical thema".split()
     ),
+    reporting_moods=frozenset(
+        "sei seien seist habe hätte hätten würde würden könne könnten müsse müssten solle sollten werde "
+        "wolle wollten dürfe dürften gebe gäbe stehe stünden".split()
+    ),
     speech_nouns=frozenset(
         "fazit meinung ansicht auffassung einschätzung worte worten aussage aussagen angaben vorwurf "
         "vorwürfe vorwürfen kritik forderung forderungen erklärung darstellung urteil antwort".split()

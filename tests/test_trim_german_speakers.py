@@ -1,0 +1,92 @@
+"""German attribution: verb-final cues, subjects after the verb, cue prepositions with roles, speech
+nouns, reported speech in the subjunctive, and what is not a name."""
+
+from digest.domain import Article
+from digest.trim.lang import get
+from digest.trim.names import people_in
+from digest.trim.quotes import find_quotes
+
+
+def speakers(*paragraphs: str) -> list[str | None]:
+    article = Article(title="T", paragraphs=list(paragraphs), language="de")
+    return [q.speaker for q in find_quotes(article)]
+
+
+def test_subject_between_auxiliary_and_a_verb_final_cue():
+    assert speakers(
+        "Der Hafen wird ausgebaut. „Wir wollen die Umschlagzahlen bis 2030 verdoppeln“, hatte "
+        "Hafenchefin Petra Lange in einem Interview erklärt."
+    ) == ["Petra Lange"]
+
+
+def test_subject_after_the_cue_verb_and_sich_beats_a_sentence_adverb():
+    assert speakers(
+        "Ähnlich äußerte sich der Verkehrsminister Jonas Albrecht: „Die Strecke wird im Mai wieder befahrbar sein.“"
+    ) == ["Jonas Albrecht"]
+
+
+def test_a_person_opening_the_clause_beats_the_object_of_the_cue():
+    assert speakers(
+        "Maria Brenner von der Universität Kiel erläutert die neue Theorie so: „Das Eis schmilzt von "
+        "unten, nicht von oben.“"
+    ) == ["Maria Brenner"]
+
+
+def test_an_object_after_und_is_not_the_speaker():
+    assert speakers(
+        "Jonas Albrecht bedankte sich bei seinem Team nach dem Rennen und sagte: „Das war der "
+        "schönste Tag meiner Laufbahn.“"
+    ) == ["Jonas Albrecht"]
+
+
+def test_cue_prepositions_take_roles_in_the_dative_and_genitive():
+    assert speakers(
+        "Der Roman ist laut einem Jury-Mitglied eine „kluge Geschichte über das Scheitern im Kleinen“."
+    ) == ["einem Jury-Mitglied"]
+    assert speakers(
+        "Nach Angaben einer Bauerngewerkschaft sollen „fünf bis sechs Höfe“ geräumt worden sein."
+    ) == ["einer Bauerngewerkschaft"]
+
+
+def test_the_genitive_of_a_speech_noun_is_the_speaker():
+    assert speakers(
+        "„Die Anfragen sind ihnen zu lästig geworden.“ so das Fazit der Betreiber des Portals."
+    ) == ["der Betreiber"]
+
+
+def test_reported_speech_in_the_subjunctive_continues_the_speaker_before():
+    got = speakers(
+        "„Wir haben alles richtig gemacht“, so Anwältin Petra Lange. Der Angeklagte sei „nicht "
+        "gefährlich oder gewalttätig“."
+    )
+    assert got == ["Petra Lange", "Petra Lange"]
+
+
+def test_an_indicative_sentence_keeps_its_own_subject():
+    got = speakers(
+        "„Wir haben alles richtig gemacht“, so Anwältin Petra Lange. Der Richter Jonas Albrecht hofft, "
+        "„dass der Fall bald abgeschlossen wird“."
+    )
+    assert got == ["Petra Lange", "Jonas Albrecht"]
+
+
+def test_a_noun_phrase_or_a_party_is_not_a_name():
+    got = speakers(
+        "Der Bund widersprach der Ansicht, dass ein Aufruf zu Straftaten vorliege. „Hier wird zwar "
+        "niemand direkt angegriffen, aber der Ton ist rau“, hieß es.",
+        "„Wir bleiben bei unserer Linie in dieser Frage“, so Anna Lehmann von den Grünen.",
+    )
+    assert got[-1] == "Anna Lehmann"
+    assert "Aufruf zu Straftaten" not in got
+
+
+def test_an_article_and_a_noun_do_not_make_a_known_surname():
+    german = get("de")
+    assert german is not None
+    found = people_in(
+        "Die Bochumer Polizei wertet den Brief aus. Der Abgeordnete Hans Weber kam auch. Die Grenze, "
+        "die Gerhard Schröder gezogen hatte, hält.",
+        german,
+    )
+    assert "Polizei" not in found
+    assert {"Weber", "Schröder"} <= found
