@@ -90,3 +90,10 @@ def test_an_article_and_a_noun_do_not_make_a_known_surname():
     )
     assert "Polizei" not in found
     assert {"Weber", "Schröder"} <= found
+
+
+def test_a_party_in_parentheses_between_name_and_cue():
+    assert speakers(
+        "Auch die Familienministerin Renate Lang (SPD) äußerte Vorbehalte und wagte eine Prognose: "
+        "„Nicht alle Stimmen der Fraktion werden auf sie entfallen.“"
+    ) == ["Renate Lang"]

@@ -21,6 +21,7 @@ from .names import Run, Token, is_person, is_role, run_at
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
+ASIDE = 5  # a parenthesis between a name and its verb, (SPD) or (42), is this many tokens at most
 
 
 @cache
@@ -171,6 +172,14 @@ class Attributor:
             j += 1
         return j
 
+    def _before_aside(self, i: int, lo: int) -> int:
+        """The token before a short parenthesis that ends at token i (Renate Schmidt (SPD) sagte), else i."""
+        toks = self.tokens
+        if i <= lo or toks[i].text != ")":
+            return i
+        opening = next((n for n in range(i - 1, max(lo, i - ASIDE) - 1, -1) if toks[n].text == "("), None)
+        return opening - 1 if opening is not None else i
+
     def _weak_name(self, found: Attribution) -> bool:
         """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
         return found.speaker is not None and " " not in found.speaker and found.speaker not in self.people
@@ -207,7 +216,7 @@ class Attributor:
         """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré);
         with roles=False only a person or a pronoun."""
         toks, lang = self.tokens, self.lang
-        i = k - 1
+        i = self._before_aside(k - 1, lo)
         if i < lo:
             return None
         if (
