@@ -64,6 +64,7 @@ def _is_preposition(word: str, lang: Language) -> bool:
         (word in lang.determiners or word in lang.stopwords)
         and word not in lang.articles
         and word not in lang.pronouns
+        and word not in lang.auxiliaries  # adverbs: Auch die Ministerin sagte
     )
 
 
