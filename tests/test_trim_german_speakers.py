@@ -97,3 +97,21 @@ def test_a_party_in_parentheses_between_name_and_cue():
         "Auch die Familienministerin Renate Lang (SPD) äußerte Vorbehalte und wagte eine Prognose: "
         "„Nicht alle Stimmen der Fraktion werden auf sie entfallen.“"
     ) == ["Renate Lang"]
+
+
+def test_the_subject_after_a_finite_auxiliary_when_something_else_opens_the_clause():
+    assert speakers(
+        "Bei der Debatte über den Haushalt hatte sich Petra Lange zu einem Zwischenruf hinreißen lassen: "
+        "„Das ist doch alles nur Theater hier.“"
+    ) == ["Petra Lange"]
+    assert speakers(
+        "Bereits im Dezember hatte Ministerin Petra Lange in einer Rede verkündet: „Wir werden uns um "
+        "die Spiele bewerben.“"
+    ) == ["Petra Lange"]
+
+
+def test_a_verb_after_und_shares_the_subject_of_its_sentence():
+    assert speakers(
+        "In seiner Stellungnahme lobte der Premierminister Jonas Albrecht den Einsatz und nannte "
+        "Müllers Auftrag „schnell, kraftvoll und entschieden“."
+    ) == ["Jonas Albrecht"]

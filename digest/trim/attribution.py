@@ -385,6 +385,14 @@ class Attributor:
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
                 left = self._name_left(aux, lo, roles=False)
+                if left is None and aux > lo and toks[aux - 1].lower in lang.list_words:
+                    person = self._first_person(lo, aux - 1)  # X befand … und nannte es „…“
+                    if person is not None:
+                        return Attribution(person, cue, None)
+                if left is None and not self._opens_with_subject(lo):
+                    found = self._after_finite(lo, aux)  # Im Dezember hatte Kanzlerin X verkündet: „…“
+                    if found is not None:
+                        return Attribution(found.speaker, cue, found.pronoun, role=found.role)
                 right = (
                     run_at(self.text, toks, self._subject_after(k + 1, i), lang, i)
                     if lang.code != "en"
@@ -412,8 +420,36 @@ class Attributor:
                     return Attribution(person, cue, None)
                 return Attribution(cue=cue, pronoun="") if lang.drops_subject else None
         if toks[i - 1].text == ":":  # a colon is a cue: its clause's subject is the speaker
-            found = self.subject(lo, i - 1, cued=True) or self._first_role(lo, i - 1)
+            found = (
+                (None if self._opens_with_subject(lo) else self._after_finite(lo, i - 1))
+                or self.subject(lo, i - 1, cued=True)
+                or self._first_role(lo, i - 1)
+            )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
+        return None
+
+    def _opens_with_subject(self, lo: int) -> bool:
+        """Whether the clause at token lo opens with a pronoun or a person: its subject, in German."""
+        if lo >= len(self.tokens) or self._pronoun(lo) is not None:
+            return lo < len(self.tokens)
+        run = run_at(self.text, self.tokens, lo, self.lang)
+        return (
+            run is not None and not run.governed and is_person(run, self.tokens, self.lang, self.people, True)
+        )
+
+    def _after_finite(self, lo: int, hi: int) -> Attribution | None:
+        """The subject right after a clause's finite auxiliary when something else opens the clause
+        (Bereits im Dezember hatte Kanzlerin X in einer Rede verkündet; Dabei hatte sich X … lassen)."""
+        toks, lang = self.tokens, self.lang
+        for t in range(lo + 1, hi - 1):
+            if toks[t].lower in lang.finite_auxiliaries:
+                j = self._subject_after(t + 1, hi)
+                if toks[j].lower in lang.oblique_articles or (
+                    j > t + 1 and toks[j - 1].lower in lang.oblique_articles
+                ):
+                    return None  # hatte dem Minister X geschrieben: an object
+                found = self._name_right(t + 1, hi)
+                return found if found is not None and found.speaker else None
         return None
 
     def _governs(self, k: int) -> bool:

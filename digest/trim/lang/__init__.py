@@ -58,6 +58,9 @@ class Language:
     """Articles of cases that never open a speaker (German dative and genitive: in einem Interview)."""
     auxiliaries: frozenset[str] = frozenset()
     """Auxiliaries and adverbs that stand between a speaker and a cue verb (a déclaré, hat … gesagt)."""
+    finite_auxiliaries: frozenset[str] = frozenset()
+    """Finite auxiliaries that stand second in a clause, its subject right after them when something
+    else opens it (German: Im Mai hatte Müller erklärt)."""
     clause_words: frozenset[str] = frozenset()
     """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
     object_pronouns: frozenset[str] = frozenset()

@@ -123,6 +123,7 @@ LANGUAGE = Language(
     definite_articles=frozenset("der die das".split()),
     oblique_articles=frozenset("einem einer dem den des eines einen".split()),
     auxiliaries=frozenset("hat hatte hatten haben wird wurde auch noch dann weiter zudem".split()),
+    finite_auxiliaries=frozenset("hat hatte hatten haben habe hätte wird wurde wurden".split()),
     clause_words=frozenset("und aber oder dass weil während wenn als denn mit".split()),
     object_pronouns=frozenset("ihn ihm ihr es uns sie".split()),
     reflexives=frozenset("sich man".split()),
