@@ -115,3 +115,30 @@ def test_a_verb_after_und_shares_the_subject_of_its_sentence():
         "In seiner Stellungnahme lobte der Premierminister Jonas Albrecht den Einsatz und nannte "
         "Müllers Auftrag „schnell, kraftvoll und entschieden“."
     ) == ["Jonas Albrecht"]
+
+
+def test_a_quotation_in_parentheses_after_a_name():
+    got = speakers(
+        "Auch andere gratulierten, so der Leiter der Behörde, Jonas Albrecht („Niemand hat diese Ehre "
+        "mehr verdient als sie.“), und die Ministerin Petra Lange."
+    )
+    assert got == ["Jonas Albrecht"]
+
+
+def test_a_relative_clause_cue_refers_to_its_antecedent():
+    assert speakers(
+        "An jedem Gerät musste ein Zettel kleben, auf dem geschrieben stand: „Das Abhören fremder "
+        "Sender ist streng verboten.“"
+    )[0] in ("ein Zettel", "ein Zettel kleben")
+
+
+def test_heisst_es_von_names_the_source_and_bare_plural_roles_follow_a_cue():
+    assert speakers(
+        "„Alle Anzeichen deuten auf einen Anschlag hin“, hieß es vom Abgeordneten Jonas Albrecht."
+    ) == ["Jonas Albrecht"]
+    assert speakers("„Wozu braucht man diese Organisation überhaupt noch?“, fragen sich Experten.") == [
+        "Experten"
+    ]
+    assert speakers(
+        "So warnten Vertreter der Bauverbände vor einem „drohenden Abfluss von Wissen ins Ausland“."
+    ) == ["Vertreter"]

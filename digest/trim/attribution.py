@@ -102,7 +102,11 @@ class Attributor:
             while k < hi and toks[k].is_word and (toks[k].lower in lang.articles or not toks[k].is_cap):
                 k += 1
             run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-            return Attribution(speaker=self._span(j + 2, run.last)) if run is not None else None
+            if run is None:
+                return None
+            if is_person(run, toks, lang, self.people):
+                return Attribution(speaker=run.name)  # hieß es vom Abgeordneten X
+            return Attribution(speaker=self._span(j + 2, run.last))
         if j >= hi:
             return None
         outlet = j + 1 if toks[j].lower in lang.articles else j
@@ -160,6 +164,8 @@ class Attributor:
                 break
         if article:
             return Attribution(speaker=self._span(j, run.last), role=True)
+        if k == j and run.name is None and is_role(toks[run.first].text, lang):
+            return Attribution(speaker=self._span(j, run.first), role=True)  # warnten Vertreter der Verbände
         return None
 
     def _subject_after(self, j: int, hi: int) -> int:
@@ -361,10 +367,11 @@ class Attributor:
         toks, lang = self.tokens, self.lang
         if i <= lo:
             return None
-        if i - 2 >= lo and toks[i - 1].text == ":" and toks[i - 2].is_cap:
+        if i - 2 >= lo and toks[i - 1].text in ":(" and toks[i - 2].is_cap:
             run = run_at(self.text, toks, self._run_ending_at(i - 2, lo), lang, i - 1)
             if run is not None and not run.governed and is_person(run, toks, lang, self.people):
-                return Attribution(speaker=run.name)  # …, und der Ministerpräsident Jens Stoltenberg: „…“
+                # …, und der Ministerpräsident Jens Stoltenberg: „…“; der Leiter, Mohammed ElBaradei („…“)
+                return Attribution(speaker=run.name)
         for k in range(i - 1, lo - 1, -1):
             tok = toks[k]
             phrase_end = self._cue_phrase(k, i) if tok.is_word else None
@@ -385,6 +392,8 @@ class Attributor:
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
                 left = self._name_left(aux, lo, roles=False)
+                if left is None:
+                    left = self._antecedent(aux, lo)  # ein Zettel, auf dem geschrieben stand: „…“
                 if left is None and aux > lo and toks[aux - 1].lower in lang.list_words:
                     person = self._first_person(lo, aux - 1)  # X befand … und nannte es „…“
                     if person is not None:
@@ -427,6 +436,17 @@ class Attributor:
             )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
+
+    def _antecedent(self, k: int, lo: int) -> Attribution | None:
+        """The noun a relative clause ending at token k refers to (…, der sagte; …, auf dem stand)."""
+        toks, lang = self.tokens, self.lang
+        r = k - 1
+        if r - 1 < lo or toks[r].lower not in lang.articles:
+            return None
+        comma = r - 1 if toks[r - 1].text == "," else r - 2
+        if comma - 1 < lo or toks[comma].text != ",":
+            return None
+        return self._name_left(comma, lo)
 
     def _opens_with_subject(self, lo: int) -> bool:
         """Whether the clause at token lo opens with a pronoun or a person: its subject, in German."""

@@ -40,7 +40,9 @@ LANGUAGE = Language(
         "äußert verwies verweist hieß heißt argumentierte argumentiert entgegnete entgegnet widersprach "
         "beschrieb beschreibt rief ruft fragte fragt beteuerte beteuert resümierte versprach verspricht "
         "erinnerte erinnert lobte lobt wertete wertet charakterisierte begründete unterstrich "
-        "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah".split()
+        "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah "
+        "fragen warnen warnten betonen erklären fordern forderten kritisieren kritisierten meinen "
+        "geschrieben gewarnt betonte gefordert kritisiert erklärt bestätigten berichteten".split()
     ),
     cue_phrases=(
         "nach angaben",
@@ -128,7 +130,7 @@ LANGUAGE = Language(
     object_pronouns=frozenset("ihn ihm ihr es uns sie".split()),
     reflexives=frozenset("sich man".split()),
     impersonal=frozenset("es".split()),
-    source_prepositions=frozenset("in im auf dazu".split()),
+    source_prepositions=frozenset("in im auf dazu von vom aus".split()),
     list_words=frozenset("und oder sowie".split()),
     adjective_endings=("e", "en", "er", "es", "em"),
     self_naming=(("sich", "selbst"), ("sich", "als")),
