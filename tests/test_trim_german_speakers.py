@@ -142,3 +142,9 @@ def test_heisst_es_von_names_the_source_and_bare_plural_roles_follow_a_cue():
     assert speakers(
         "So warnten Vertreter der Bauverbände vor einem „drohenden Abfluss von Wissen ins Ausland“."
     ) == ["Vertreter"]
+
+
+def test_nach_darstellung_names_the_source():
+    assert speakers(
+        "Nach Darstellung des Verlages bietet das Buch eine „differenzierte Betrachtung der alten Fälle“."
+    ) == ["des Verlages"]
