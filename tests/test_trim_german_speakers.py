@@ -148,3 +148,10 @@ def test_nach_darstellung_names_the_source():
     assert speakers(
         "Nach Darstellung des Verlages bietet das Buch eine „differenzierte Betrachtung der alten Fälle“."
     ) == ["des Verlages"]
+
+
+def test_a_role_after_sich_introduces_a_colon_quotation():
+    assert speakers(
+        "Timo Lang traf sechsmal. In der ARD zeigt sich der Bundestrainer zufrieden: „Wir haben uns in "
+        "allen Teilen deutlich gesteigert.“"
+    ) == ["der Bundestrainer"]

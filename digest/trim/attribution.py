@@ -476,7 +476,10 @@ class Attributor:
         """Whether token k is a preposition (or contraction) whose object follows: in der ARD."""
         low = self.tokens[k].lower
         return low in self.lang.determiners or (
-            low in self.lang.stopwords and low not in self.lang.articles and low not in self.lang.pronouns
+            low in self.lang.stopwords
+            and low not in self.lang.articles
+            and low not in self.lang.pronouns
+            and low not in self.lang.reflexives  # zeigt sich der Bundestrainer zufrieden:
         )
 
     def _first_role(self, lo: int, i: int) -> Attribution | None:
