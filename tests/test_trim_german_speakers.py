@@ -155,3 +155,11 @@ def test_a_role_after_sich_introduces_a_colon_quotation():
         "Timo Lang traf sechsmal. In der ARD zeigt sich der Bundestrainer zufrieden: „Wir haben uns in "
         "allen Teilen deutlich gesteigert.“"
     ) == ["der Bundestrainer"]
+
+
+def test_the_first_constituent_before_the_cue_is_the_subject():
+    got = speakers(
+        "Der Feuerwehrchef Juan Ortega bestätigte den Vorfall. Einer der 13 beteiligten Feuerwehrmänner "
+        "sagte: „So einen Brand habe ich noch nie gesehen.“"
+    )
+    assert got == ["Einer der 13 beteiligten Feuerwehrmänner"]

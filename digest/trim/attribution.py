@@ -525,7 +525,17 @@ class Attributor:
             if head and (cued or head[:1].isupper() or is_role(head, self.lang)):  # not "The sign read"
                 return Attribution(speaker=role.speaker, weak=not cued)
         if cued and self.tokens[lo].is_cap:
-            role = self._name_right(lo, i)  # Einer der 13 beteiligten Feuerwehrmänner sagte: „…“
+            role = self._name_right(lo, i)
             if role is not None and role.speaker:
                 return role
+            if (
+                self.lang.capitalises_nouns
+                and i - lo <= SUBJECT_REACH
+                and self.tokens[i - 1].is_cap
+                and self.tokens[i - 1].is_word
+                and i - lo >= 2
+                and (self.tokens[lo].lower in self.lang.articles or not self._governs(lo))
+            ):
+                # the whole first constituent before the verb: Einer der 13 beteiligten Feuerwehrmänner sagte
+                return Attribution(speaker=self._span(lo, i - 1), role=True)
         return None
