@@ -163,3 +163,7 @@ def test_the_first_constituent_before_the_cue_is_the_subject():
         "sagte: „So einen Brand habe ich noch nie gesehen.“"
     )
     assert got == ["Einer der 13 beteiligten Feuerwehrmänner"]
+
+
+def test_wie_before_a_name_does_not_govern_it():
+    assert speakers("„Wir wollten uns nur gut amüsieren“, wie Jonas Müller zitiert wird.") == ["Jonas Müller"]

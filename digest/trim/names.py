@@ -65,6 +65,7 @@ def _is_preposition(word: str, lang: Language) -> bool:
         and word not in lang.articles
         and word not in lang.pronouns
         and word not in lang.auxiliaries  # adverbs: Auch die Ministerin sagte
+        and word not in lang.conjunctions  # „…“, wie Müller zitiert wird
     )
 
 

@@ -61,6 +61,8 @@ class Language:
     finite_auxiliaries: frozenset[str] = frozenset()
     """Finite auxiliaries that stand second in a clause, its subject right after them when something
     else opens it (German: Im Mai hatte Müller erklärt)."""
+    conjunctions: frozenset[str] = frozenset()
+    """Function words before a name that do not govern it, unlike prepositions (wie Müller, und Müller)."""
     clause_words: frozenset[str] = frozenset()
     """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
     object_pronouns: frozenset[str] = frozenset()

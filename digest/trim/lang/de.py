@@ -131,6 +131,7 @@ LANGUAGE = Language(
     oblique_articles=frozenset("einem einer dem den des eines einen".split()),
     auxiliaries=frozenset("hat hatte hatten haben wird wurde auch noch dann weiter zudem".split()),
     finite_auxiliaries=frozenset("hat hatte hatten haben habe hätte wird wurde wurden".split()),
+    conjunctions=frozenset("wie und oder aber sowie denn".split()),
     clause_words=frozenset("und aber oder dass weil während wenn als denn mit".split()),
     object_pronouns=frozenset("ihn ihm ihr es uns sie".split()),
     reflexives=frozenset("sich man".split()),
