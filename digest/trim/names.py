@@ -73,9 +73,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None, elides: bool = T
     """Tokens of text[start:end], with offsets into text."""
     pattern = ELIDING_TOKEN if elides else TOKEN
     return [
-        Token(m.group(), m.start(), m.end())
-        for m in pattern.finditer(text, start, len(text) if end is None else end)
+        Token(text[a:b], a, b)
+        for a, b in map(_SPAN, pattern.finditer(text, start, len(text) if end is None else end))
     ]
+
+
+_SPAN = re.Match.span
 
 
 def is_role(word: str, lang: Language) -> bool:
@@ -242,15 +245,16 @@ def people_in(text: str, lang: Language) -> set[str]:
     skip = lang.determiners | lang.stopwords
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
-        after_article = lang.capitalises_nouns and _after_article(text, m.start(), lang)
-        titled = False
-        while words and (words[0].lower() in skip or is_role(words[0], lang)):
-            after_article = after_article or words[0].lower() in lang.determiners
-            titled = titled or is_role(words[0], lang)
-            words.pop(0)
-        if lang.capitalises_nouns and after_article and not titled:
-            words = words[1:]  # die Bochumer Polizei, der Deutsche Bundestag: a noun, not a first name
-        if len(words) >= 2:
+        n = 0
+        while n < len(words) and (words[n].lower() in skip or is_role(words[n], lang)):
+            n += 1
+        if len(words) - n < 2:
+            continue
+        if lang.capitalises_nouns and not any(is_role(w, lang) for w in words[:n]):
+            # die Bochumer Polizei, der Deutsche Bundestag: after an article, a noun, not a first name
+            if _after_article(text, m.start(), lang) or any(w.lower() in lang.determiners for w in words[:n]):
+                n += 1
+        if len(words) - n >= 2:
             found.add(words[-1].rstrip(".,"))
     return found
 
