@@ -167,3 +167,11 @@ def test_the_first_constituent_before_the_cue_is_the_subject():
 
 def test_wie_before_a_name_does_not_govern_it():
     assert speakers("„Wir wollten uns nur gut amüsieren“, wie Jonas Müller zitiert wird.") == ["Jonas Müller"]
+
+
+def test_reported_speech_without_a_quotation_before_goes_to_the_person_named_before():
+    got = speakers(
+        "Innenminister Jonas Albrecht weist selbst auf die neuen Risiken hin. Die so gewonnenen Daten "
+        "seien „in besonderem Maße schutzwürdig und heikel“."
+    )
+    assert got == ["Jonas Albrecht"]

@@ -296,8 +296,10 @@ class _Finder:
         if _is_name_or_title(inner, text[max(0, span.start - 80) : span.start], after, self.lang, self.code):
             return
         found = self.attribute(first, last, prev_end, next_start)
-        if found.weak and found.cue is None and inherit and self._reported(pi, span.start):
-            found = Attribution()  # Der Niederländer sei „…“: reported speech goes on in the subjunctive
+        if found.weak and found.cue is None and self._reported(pi, span.start):
+            # Der Niederländer sei „…“: reported speech goes on in the subjunctive; its speaker is the one
+            # quoted or named just before, not the sentence's subject
+            found = Attribution()
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)

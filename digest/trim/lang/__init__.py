@@ -37,7 +37,7 @@ class Language:
     """Nouns and participles that introduce a title or a name ("book", "Motto", "intitulé")."""
     reporting_moods: frozenset[str] = frozenset()
     """Verb forms that mark reported speech (German Konjunktiv: sei, habe, hätten): a quotation in such
-    a sentence without a cue continues the speaker quoted just before."""
+    a sentence without a cue is the speaker's quoted or named just before, not the subject's."""
     speech_nouns: frozenset[str] = frozenset()
     """Nouns for what someone said, whose genitive names the speaker (das Fazit der Betreiber)."""
     particles: frozenset[str] = frozenset()
