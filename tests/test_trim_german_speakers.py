@@ -171,7 +171,7 @@ def test_wie_before_a_name_does_not_govern_it():
 
 def test_reported_speech_without_a_quotation_before_goes_to_the_person_named_before():
     got = speakers(
-        "Innenminister Jonas Albrecht weist selbst auf die neuen Risiken hin. Die so gewonnenen Daten "
+        "Innenminister Jonas Albrecht weist selbst auf die neuen Risiken hin. Die gewonnenen Daten "
         "seien „in besonderem Maße schutzwürdig und heikel“."
     )
     assert got == ["Jonas Albrecht"]
