@@ -175,3 +175,11 @@ def test_reported_speech_without_a_quotation_before_goes_to_the_person_named_bef
         "seien „in besonderem Maße schutzwürdig und heikel“."
     )
     assert got == ["Jonas Albrecht"]
+
+
+def test_a_genitive_attribute_is_not_the_role_that_speaks():
+    got = speakers(
+        "Den Unmut der Partei über die Äußerungen brachte die Sprecherin der Fraktion im Landtag, "
+        "Petra Lange, zum Ausdruck: „Es gibt keinen Grund, unsere Positionen jetzt aufzugeben.“"
+    )
+    assert got == ["Petra Lange"]

@@ -482,6 +482,18 @@ class Attributor:
             and low not in self.lang.reflexives  # zeigt sich der Bundestrainer zufrieden:
         )
 
+    def _genitive_after(self, k: int) -> bool:
+        """Whether an article after token k opens a genitive attribute: a noun before it (den Unmut der
+        CDU), where every noun is capitalised, other than one for what was said (in einer Erklärung der
+        Minister, whose genitive speaks)."""
+        tok = self.tokens[k]
+        return (
+            self.lang.capitalises_nouns
+            and tok.is_cap
+            and tok.is_word
+            and tok.lower not in self.lang.speech_nouns
+        )
+
     def _first_role(self, lo: int, i: int) -> Attribution | None:
         """The first role named with a nominative article in tokens [lo, i): Hier sparte der
         Bundespräsident nicht mit Kritik: „…“"""
@@ -489,7 +501,7 @@ class Attributor:
             if (
                 self.tokens[k].lower in self.lang.articles
                 and self.tokens[k].lower not in self.lang.oblique_articles
-                and (k == lo or not self._governs(k - 1))
+                and (k == lo or not (self._governs(k - 1) or self._genitive_after(k - 1)))
             ):
                 found = self._name_right(k, i)
                 if found is not None and found.speaker:
