@@ -183,3 +183,20 @@ def test_a_genitive_attribute_is_not_the_role_that_speaks():
         "Petra Lange, zum Ausdruck: „Es gibt keinen Grund, unsere Positionen jetzt aufzugeben.“"
     )
     assert got == ["Petra Lange"]
+
+
+def test_a_cue_phrase_reaches_its_source_after_von():
+    got = speakers(
+        "Die Nachrichten geben nach Bewertung von Polizei und Staatsanwaltschaft „keinen Anlass für "
+        "strafrechtliche Schritte“ her."
+    )
+    assert got == ["Polizei"]
+
+
+def test_a_subject_far_before_a_long_colon_introduction():
+    got = speakers(
+        "Der Generalanwalt kritisierte das Gesetz ebenso wie die Haltung der deutschen Bundesregierung "
+        "in seinem ausführlichen Gutachten in scharfer Form: Das Gesetz beschränke den freien Verkehr "
+        "von Kapital und die Bundesregierung betreibe eine „zu weite und wirklichkeitsferne Argumentation“."
+    )
+    assert got == ["Der Generalanwalt"]

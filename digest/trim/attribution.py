@@ -89,6 +89,8 @@ class Attributor:
         a cue preposition (laut einem Jury-Mitglied, nach Angaben einer Gewerkschaft), a role may take
         the article of any case."""
         toks, lang = self.tokens, self.lang
+        if governed and j + 1 < hi and toks[j].lower in lang.source_prepositions:
+            j += 1  # nach Bewertung von Polizei und Staatsanwaltschaft, nach Angaben aus Regierungskreisen
         if j >= hi:
             return None
         gender = self._pronoun(j)
