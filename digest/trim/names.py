@@ -31,12 +31,13 @@ class Token:
     """A word or a punctuation mark, with what the rules ask of it computed once."""
 
     __slots__ = ("text", "start", "end", "lower", "is_word", "is_cap")
-
-    def __init__(self, text: str, start: int, end: int):
-        self.text, self.start, self.end = text, start, end
-        self.lower = text.lower()
-        self.is_word = text[0].isalnum()
-        self.is_cap = text[0].isupper()
+    text: str
+    start: int
+    end: int
+    lower: str
+    is_word: bool
+    is_cap: bool
+    # made only by tokenize(), which sets the fields without an __init__ call (the hottest loop of trim)
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,19 @@ def _is_preposition(word: str, lang: Language) -> bool:
 def tokenize(text: str, start: int = 0, end: int | None = None, elides: bool = True) -> list[Token]:
     """Tokens of text[start:end], with offsets into text."""
     pattern = ELIDING_TOKEN if elides else TOKEN
-    return [
-        Token(text[a:b], a, b)
-        for a, b in map(_SPAN, pattern.finditer(text, start, len(text) if end is None else end))
-    ]
+    found = []
+    for m in pattern.finditer(text, start, len(text) if end is None else end):
+        tok = _new_token(Token)
+        tok.text = word = m.group()
+        tok.start, tok.end = m.span()
+        tok.lower = word.lower()
+        first = word[0]
+        tok.is_word, tok.is_cap = first.isalnum(), first.isupper()
+        found.append(tok)
+    return found
 
 
-_SPAN = re.Match.span
+_new_token = object.__new__
 
 
 def is_role(word: str, lang: Language) -> bool:
