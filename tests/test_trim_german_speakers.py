@@ -200,3 +200,11 @@ def test_a_subject_far_before_a_long_colon_introduction():
         "von Kapital und die Bundesregierung betreibe eine „zu weite und wirklichkeitsferne Argumentation“."
     )
     assert got == ["Der Generalanwalt"]
+
+
+def test_so_x_closing_the_sentence_past_a_clause_of_its_own():
+    got = speakers(
+        "Die Summe sei „mit großer Vorsicht zu genießen“, da ähnliche Arbeiten bei der letzten WM in "
+        "Deutschland etwa das Doppelte gekostet hätten, so die FIFA."
+    )
+    assert got == ["die FIFA"]

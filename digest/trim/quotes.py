@@ -221,6 +221,8 @@ class _Finder:
         _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
+        if found is None or (found.speaker is None and found.pronoun is None):
+            found = self._closing(pi, span.end, min(sentence_end, next_start)) or found
         if found is not None and (found.speaker is not None or found.pronoun is not None):
             return found
         pi, span = first
@@ -229,6 +231,17 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, start, span.start)
         attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
+
+    def _closing(self, pi: int, a: int, b: int) -> Attribution | None:
+        """An attribution that closes the sentence after a quotation, past a clause of its own:
+        „…“, da … gekostet hätten, so die FIFA."""
+        text = self.paras.texts[pi]
+        for word in self.lang.inverted_cues:
+            k = text.rfind(f", {word} ", a, b)
+            if k >= 0:
+                toks, _ = self.paras.tokens(pi, k + 2, b)
+                return Attributor(text, toks, self.lang, self.people()).after(0, len(toks))
+        return None
 
     def people(self) -> set[str]:
         """Surnames the article gives in full, and the speakers found so far."""
