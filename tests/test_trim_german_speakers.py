@@ -208,3 +208,11 @@ def test_so_x_closing_the_sentence_past_a_clause_of_its_own():
         "Deutschland etwa das Doppelte gekostet hätten, so die FIFA."
     )
     assert got == ["die FIFA"]
+
+
+def test_a_participle_phrase_between_article_and_name():
+    got = speakers(
+        "Die Show bestreiten Maria Lopez und Ana Ruiz.",
+        "„Jetzt ist es noch außergewöhnlicher als beim ersten Mal“, schrieb die in New York geborene Lopez.",
+    )
+    assert got == ["Lopez"]

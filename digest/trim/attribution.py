@@ -130,6 +130,8 @@ class Attributor:
             )
         ):
             k += 1  # articles and adjectives before a name or a capitalised noun
+        if k == j + 1 and toks[j].lower in lang.articles and lang.capitalises_nouns:
+            k = self._past_attribute(k, hi)  # die in New York City geborene Lopez
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
         article = toks[j].lower in lang.articles and (governed or toks[j].lower not in lang.oblique_articles)
         if run is None:
@@ -187,6 +189,22 @@ class Attributor:
             return i
         opening = next((n for n in range(i - 1, max(lo, i - ASIDE) - 1, -1) if toks[n].text == "("), None)
         return opening - 1 if opening is not None else i
+
+    def _past_attribute(self, k: int, hi: int) -> int:
+        """Past a participle phrase between an article and its noun, opened by a preposition and closed
+        by an inflected participle (die in New York geborene Lopez, der seit 1991 amtierende Vorsitzende),
+        else k."""
+        toks, lang = self.tokens, self.lang
+        if k >= hi or toks[k].is_cap or toks[k].lower not in lang.stopwords:
+            return k
+        for n in range(k + 1, min(hi - 1, k + CHAIN)):
+            tok = toks[n]
+            if not tok.is_word:
+                return k
+            if not tok.is_cap and tok.lower.endswith(lang.adjective_endings) and toks[n + 1].is_cap:
+                if tok.lower not in lang.stopwords and tok.lower not in lang.determiners:
+                    return n + 1
+        return k
 
     def _weak_name(self, found: Attribution) -> bool:
         """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
