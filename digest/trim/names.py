@@ -249,18 +249,27 @@ def people_in(text: str, lang: Language) -> set[str]:
     """Surnames of the people an article names in full (two capitalised words or more, after cutting
     articles and role words), so that a lone surname elsewhere is known to be a person."""
     found: set[str] = set()
-    skip = lang.determiners | lang.stopwords
+    skip, roles, compounds = lang.determiners | lang.stopwords, lang.role_words, lang.capitalises_nouns
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
         n = 0
-        while n < len(words) and (words[n].lower() in skip or is_role(words[n], lang)):
+        titled = article = False
+        while n < len(words):
+            low = words[n].lower()
+            if low in skip:
+                article = article or low in lang.determiners
+            elif _is_role(low, roles, compounds):
+                titled = True
+            else:
+                break
             n += 1
-        if len(words) - n < 2:
-            continue
-        if lang.capitalises_nouns and not any(is_role(w, lang) for w in words[:n]):
-            # die Bochumer Polizei, der Deutsche Bundestag: after an article, a noun, not a first name
-            if _after_article(text, m.start(), lang) or any(w.lower() in lang.determiners for w in words[:n]):
-                n += 1
+        if (
+            compounds
+            and not titled
+            and len(words) - n >= 2
+            and (article or _after_article(text, m.start(), lang))
+        ):
+            n += 1  # die Bochumer Polizei, der Deutsche Bundestag: after an article, a noun, not a first name
         if len(words) - n >= 2:
             found.add(words[-1].rstrip(".,"))
     return found
