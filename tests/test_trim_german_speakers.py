@@ -216,3 +216,11 @@ def test_a_participle_phrase_between_article_and_name():
         "„Jetzt ist es noch außergewöhnlicher als beim ersten Mal“, schrieb die in New York geborene Lopez.",
     )
     assert got == ["Lopez"]
+
+
+def test_a_possessive_before_a_role_opens_the_speaker():
+    got = speakers(
+        "Der Chef befindet sich im Ausland. Dazu teilte dessen Stellvertreter mit: „Er ruft uns an, "
+        "sobald er zurückkommt.“"
+    )
+    assert got == ["dessen Stellvertreter"]

@@ -118,7 +118,8 @@ class Attributor:
             )
             if close is not None and close > outlet + 1:  # schrieb „Die Zeit“, schreibt die „Computerwoche“
                 return Attribution(speaker=self._span(outlet + 1, close - 1))
-        k = j + 1 if toks[j].lower in lang.articles else j  # Der 23-jährige Sportler
+        possessive = toks[j].lower in lang.possessives and j + 1 < hi and is_role(toks[j + 1].text, lang)
+        k = j + 1 if possessive or toks[j].lower in lang.articles else j  # Der 23-jährige Sportler
         while (
             k < hi
             and k - j < 4
@@ -133,7 +134,9 @@ class Attributor:
         if k == j + 1 and toks[j].lower in lang.articles and lang.capitalises_nouns:
             k = self._past_attribute(k, hi)  # die in New York City geborene Lopez
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-        article = toks[j].lower in lang.articles and (governed or toks[j].lower not in lang.oblique_articles)
+        article = possessive or (  # dessen Stellvertreter, ihr Anwalt
+            toks[j].lower in lang.articles and (governed or toks[j].lower not in lang.oblique_articles)
+        )
         if run is None:
             if k + 1 < hi and toks[k].text == ",":  # la vicepresidenta segunda, Yolanda Díaz
                 other = run_at(self.text, toks, k + 1, lang, hi)

@@ -54,6 +54,9 @@ class Language:
     articles: frozenset[str] = frozenset()
     """Articles, definite and indefinite, with their elided forms (l’)."""
     definite_articles: frozenset[str] = frozenset()
+    possessives: frozenset[str] = frozenset()
+    """Possessive determiners of the nominative that open a speaker's role (dessen Stellvertreter,
+    ihr Anwalt)."""
     oblique_articles: frozenset[str] = frozenset()
     """Articles of cases that never open a speaker (German dative and genitive: in einem Interview)."""
     auxiliaries: frozenset[str] = frozenset()

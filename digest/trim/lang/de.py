@@ -128,6 +128,7 @@ LANGUAGE = Language(
     ),
     articles=frozenset("der die das des dem den ein eine einer eines einem einen".split()),
     definite_articles=frozenset("der die das".split()),
+    possessives=frozenset("dessen deren sein seine ihr ihre".split()),
     oblique_articles=frozenset("einem einer dem den des eines einen".split()),
     auxiliaries=frozenset("hat hatte hatten haben wird wurde auch noch dann weiter zudem".split()),
     finite_auxiliaries=frozenset("hat hatte hatten haben habe hätte wird wurde wurden".split()),
