@@ -224,3 +224,11 @@ def test_a_possessive_before_a_role_opens_the_speaker():
         "sobald er zurückkommt.“"
     )
     assert got == ["dessen Stellvertreter"]
+
+
+def test_a_pronominal_adverb_is_not_a_speaker():
+    got = speakers(
+        "Die Staatsanwaltschaft gab eine Stellungnahme ab. Darin steht unter anderem: „Wir sind "
+        "besonders betroffen von diesem Fall.“"
+    )
+    assert "Darin" not in got

@@ -18,7 +18,8 @@ LANGUAGE = Language(
         "immer weiter ebenso gleichzeitig zugleich darauf daraufhin darüber dafür damit davon deswegen "
         "stattdessen vielmehr insbesondere inzwischen mittlerweile bisher künftig offenbar wörtlich zunächst "
         "schließlich letztlich ursprünglich vor allem unter gegen seit bis durch ohne um wie wo was wer "
-        "man wir ich diese dieser dieses".split()
+        "man wir ich diese dieser dieses "
+        "darin daraus darunter dadurch darum daneben dagegen hierzu hierbei wonach".split()
     ),
     quote_pairs=(
         ("„", "“"),
