@@ -232,3 +232,16 @@ def test_a_pronominal_adverb_is_not_a_speaker():
         "besonders betroffen von diesem Fall.“"
     )
     assert "Darin" not in got
+
+
+def test_heisst_es_quotes_the_document_opening_the_clause():
+    got = speakers(
+        "Die Partei brachte einen Antrag ein. In dem Antrag heißt es wörtlich: „Die Aufhebung des "
+        "Verbots wäre ein Beitrag zum Frieden.“"
+    )
+    assert got == ["dem Antrag"]
+    got = speakers(
+        "Im letzten Satz der Anordnung, die am Montag zugestellt wurde, heißt es: „Die Firma darf "
+        "niemandem davon erzählen.“"
+    )
+    assert got == ["letzten Satz der Anordnung"]

@@ -414,6 +414,9 @@ class Attributor:
                 inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
+                source = self._document(lo, aux, k, i)
+                if source is not None:
+                    return Attribution(source, cue)
                 left = self._name_left(aux, lo, roles=False)
                 if left is None:
                     left = self._antecedent(aux, lo)  # ein Zettel, auf dem geschrieben stand: „…“
@@ -459,6 +462,16 @@ class Attributor:
             )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
+
+    def _document(self, lo: int, aux: int, k: int, i: int) -> str | None:
+        """The document an impersonal cue quotes from, opening its clause: In dem Antrag heißt es: „…“"""
+        toks, lang = self.tokens, self.lang
+        if not (
+            k + 1 < i and toks[k + 1].lower in lang.impersonal and toks[lo].lower in lang.source_prepositions
+        ):
+            return None
+        end = next((n for n in range(lo + 1, aux) if toks[n].text == ","), aux)
+        return self._span(lo + 1, end - 1) if end > lo + 1 else None
 
     def _antecedent(self, k: int, lo: int) -> Attribution | None:
         """The noun a relative clause ending at token k refers to (…, der sagte; …, auf dem stand)."""
