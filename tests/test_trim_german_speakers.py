@@ -245,3 +245,12 @@ def test_heisst_es_quotes_the_document_opening_the_clause():
         "niemandem davon erzählen.“"
     )
     assert got == ["letzten Satz der Anordnung"]
+
+
+def test_a_quotation_without_cue_goes_to_the_role_that_opened_a_sentence_before():
+    got = speakers(
+        "Es geht um Dienste wie Google Street View.",
+        "Der Minister weist selbst auf die neuen Risiken hin. So gewonnene Daten seien „in "
+        "besonderem Maße heikel und schutzwürdig“.",
+    )
+    assert got == ["Der Minister"]

@@ -24,7 +24,7 @@ from .attribution import Attribution, Attributor
 from .lang import Language, get
 from .language import detect, scores
 from .marks import Span, opens_with_quote, scan
-from .names import CAP_RUN, Run, Token, is_name_noun, is_person, people_in, runs, tokenize
+from .names import CAP_RUN, Run, Token, is_name_noun, is_person, is_role, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
@@ -262,7 +262,21 @@ class _Finder:
             w in self.lang.reporting_moods for w in _LETTERS.findall(self.paras.texts[pi][start:pos].lower())
         )
 
-    def resolve(self, pi: int, pos: int, sentences: int | None = None, gender: str = "") -> str | None:
+    def _opening_role(self, toks: list[Token], end: int) -> str | None:
+        """A role that opens a sentence with a definite article, its subject (Der Minister weist darauf
+        hin), where roles are not epithets for the person just named (German)."""
+        if not self.lang.capitalises_nouns or len(toks) < 3 or toks[1].end > end:
+            return None
+        first, head = toks[0], toks[1]
+        if first.lower in self.lang.definite_articles and head.is_cap and is_role(head.text, self.lang):
+            nxt = toks[2]
+            if not (nxt.is_cap and nxt.is_word):  # not Der Minister Hans Weber: the person is found below
+                return f"{first.text} {head.text}"
+        return None
+
+    def resolve(
+        self, pi: int, pos: int, sentences: int | None = None, gender: str = "", roles: bool = False
+    ) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences), looking at
         most `sentences` sentences back (the one holding pos counts) and RESOLVE_PARAGRAPHS paragraphs."""
@@ -278,6 +292,8 @@ class _Finder:
                 if not CAP_RUN.search(text, a, end) and not any(p in text[a:end] for p in people):
                     continue  # no full name and no known surname: nothing to tokenise
                 toks, _ = self.paras.tokens(i, a, b)  # the whole sentence: shared by its quotations
+                if roles and (role := self._opening_role(toks, end)) is not None:
+                    return role
                 for run in self.paras.runs(i, a, b):
                     if toks[run.last].end > end:
                         break
@@ -323,7 +339,7 @@ class _Finder:
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
             # text was last about (news rarely quotes without saying whom, a sentence or two before)
-            speaker = inherit or self.resolve(pi, span.start)
+            speaker = inherit or self.resolve(pi, span.start, roles=True)
         sentence_like = _sentence_like(inner)
         if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return
