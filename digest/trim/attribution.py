@@ -5,6 +5,8 @@ Patterns, in the order tried:
           „…“, so Müller.   « … », selon Borrell.   „…“, stellte Celebi fest.
   before  Müller sagte: „…“   Il a ajouté : « … »   Der Zeitung sagte Karma: „…“   Laut X „…“
           Smith told reporters: "…"   X erklärte, man habe „…“ (a cue earlier in the sentence)
+          Im Mai hatte X erklärt: „…“ (German: the subject after the finite verb)   X („…“)
+          In dem Antrag heißt es: „…“ (the document)   ein Zettel, auf dem stand: „…“ (the antecedent)
   subject a quoted fragment in a sentence about someone: Osterloh sieht darin einen „…“
 A pronoun is returned as such (with its gender) for the caller to resolve against the article.
 """
@@ -373,9 +375,8 @@ class Attributor:
             if found is not None:
                 return Attribution(found.speaker, cue, found.pronoun, role=found.role)
             if self.tokens[lo].lower in self.lang.auxiliaries:
-                found = self._name_right(
-                    lo + 1, k
-                )  # „…“, hatte VW-Chef Winterkorn in einem Interview erklärt
+                # „…“, hatte VW-Chef Winterkorn in einem Interview erklärt: the subject after the auxiliary
+                found = self._name_right(lo + 1, k)
                 if found is not None:
                     return Attribution(found.speaker, cue, found.pronoun, role=found.role)
         found = self._name_right(k + 1, hi)
@@ -486,8 +487,10 @@ class Attributor:
 
     def _opens_with_subject(self, lo: int) -> bool:
         """Whether the clause at token lo opens with a pronoun or a person: its subject, in German."""
-        if lo >= len(self.tokens) or self._pronoun(lo) is not None:
-            return lo < len(self.tokens)
+        if lo >= len(self.tokens):
+            return False
+        if self._pronoun(lo) is not None:
+            return True
         run = run_at(self.text, self.tokens, lo, self.lang)
         return (
             run is not None and not run.governed and is_person(run, self.tokens, self.lang, self.people, True)
