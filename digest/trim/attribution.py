@@ -364,6 +364,11 @@ class Attributor(Clause):
         comma = r - 1 if toks[r - 1].text == "," else r - 2
         if comma - 1 < lo or toks[comma].text != ",":
             return None
+        noun = comma - 1
+        while noun > lo and noun > comma - 3 and not toks[noun].is_cap and toks[noun].is_word:
+            noun -= 1  # past the verb of the clause the noun ends: ein Zettel kleben, auf dem
+        if lo < noun < comma - 1 and toks[noun].is_cap and toks[noun - 1].lower in lang.articles:
+            return Attribution(speaker=self._span(noun - 1, noun), role=True)
         return self._name_left(comma, lo)
 
     def _after_finite(self, lo: int, hi: int) -> Attribution | None:
