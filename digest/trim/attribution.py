@@ -378,8 +378,10 @@ class Attributor(Clause):
         for t in range(lo + 1, hi - 1):
             if toks[t].lower in lang.finite_auxiliaries:
                 j = self._subject_after(t + 1, hi)
-                if toks[j].lower in lang.oblique_articles or (
-                    j > t + 1 and toks[j - 1].lower in lang.oblique_articles
+                if (
+                    j >= hi
+                    or toks[j].lower in lang.oblique_articles
+                    or (j > t + 1 and toks[j - 1].lower in lang.oblique_articles)
                 ):
                     return None  # hatte dem Minister X geschrieben: an object
                 found = self._name_right(t + 1, hi)
