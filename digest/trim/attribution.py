@@ -5,6 +5,8 @@ Patterns, in the order tried:
           „…“, so Müller.   « … », selon Borrell.   „…“, stellte Celebi fest.
   before  Müller sagte: „…“   Il a ajouté : « … »   Der Zeitung sagte Karma: „…“   Laut X „…“
           Smith told reporters: "…"   X erklärte, man habe „…“ (a cue earlier in the sentence)
+          Im Mai hatte X erklärt: „…“ (German: the subject after the finite verb)   X („…“)
+          In dem Antrag heißt es: „…“ (the document)   ein Zettel, auf dem stand: „…“ (the antecedent)
   subject a quoted fragment in a sentence about someone: Osterloh sieht darin einen „…“
 A pronoun is returned as such (with its gender) for the caller to resolve against the article.
 """
@@ -12,20 +14,12 @@ A pronoun is returned as such (with its gender) for the caller to resolve agains
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-from .lang import Language
+from .clause import CHAIN, SUBJECT_REACH, Clause
 from .marks import closing_marks, opening_marks
-from .names import Run, Token, is_person, is_role, run_at
+from .names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
-CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
-SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
-
-
-@cache
-def _first_words(phrases: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(p.split()[0] for p in phrases)
 
 
 @dataclass(frozen=True)
@@ -41,51 +35,18 @@ class Attribution:
     replace it with the name the article gave that person."""
 
 
-class Attributor:
+class Attributor(Clause):
     """Finds attributions in one paragraph, given its tokens and the people the article names."""
-
-    def __init__(self, text: str, tokens: list[Token], lang: Language, people: set[str]):
-        self.text, self.tokens, self.lang, self.people = text, tokens, lang, people
-
-    # -- words ---------------------------------------------------------------------------------
-
-    def _pronoun(self, i: int) -> str | None:
-        """The gender marker of a pronoun token, including French inversions (a-t-il, dit-elle)."""
-        low = self.tokens[i].lower
-        if low in self.lang.pronouns:
-            return self.lang.pronouns[low] or ""
-        return self._inverted(i)
-
-    def _inverted(self, i: int) -> str | None:
-        low = self.tokens[i].lower
-        if "-" in low:
-            tail = low.rsplit("-", 1)[-1]
-            if tail in self.lang.pronouns:
-                return self.lang.pronouns[tail] or ""
-        return None
-
-    def _is_cue(self, i: int) -> bool:
-        low = self.tokens[i].lower
-        return low in self.lang.cue_verbs or ("-" in low and low.split("-", 1)[0] in self.lang.cue_verbs)
-
-    def _span(self, a: int, b: int) -> str:
-        return self.text[self.tokens[a].start : self.tokens[b].end]
-
-    def _aux_start(self, k: int, lo: int) -> int:
-        """The first token of the verb group ending at the cue verb k (a déclaré, a-t-il ajouté)."""
-        aux = k
-        while aux > lo and (
-            self._inverted(aux - 1) is not None
-            or (self.tokens[aux - 1].lower in self.lang.auxiliaries and self._pronoun(aux - 1) is None)
-        ):
-            aux -= 1
-        return aux
 
     # -- names ---------------------------------------------------------------------------------
 
-    def _name_right(self, j: int, hi: int) -> Attribution | None:
-        """The speaker that starts at token j, after a cue (sagte Müller, said the minister)."""
+    def _name_right(self, j: int, hi: int, governed: bool = False) -> Attribution | None:
+        """The speaker that starts at token j, after a cue (sagte Müller, said the minister); governed by
+        a cue preposition (laut einem Jury-Mitglied, nach Angaben einer Gewerkschaft), a role may take
+        the article of any case."""
         toks, lang = self.tokens, self.lang
+        if governed and j + 1 < hi and toks[j].lower in lang.source_prepositions:
+            j += 1  # nach Bewertung von Polizei und Staatsanwaltschaft, nach Angaben aus Regierungskreisen
         if j >= hi:
             return None
         gender = self._pronoun(j)
@@ -99,7 +60,11 @@ class Attributor:
             while k < hi and toks[k].is_word and (toks[k].lower in lang.articles or not toks[k].is_cap):
                 k += 1
             run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-            return Attribution(speaker=self._span(j + 2, run.last)) if run is not None else None
+            if run is None:
+                return None
+            if is_person(run, toks, lang, self.people):
+                return Attribution(speaker=run.name)  # hieß es vom Abgeordneten X
+            return Attribution(speaker=self._span(j + 2, run.last))
         if j >= hi:
             return None
         outlet = j + 1 if toks[j].lower in lang.articles else j
@@ -109,7 +74,8 @@ class Attributor:
             )
             if close is not None and close > outlet + 1:  # schrieb „Die Zeit“, schreibt die „Computerwoche“
                 return Attribution(speaker=self._span(outlet + 1, close - 1))
-        k = j + 1 if toks[j].lower in lang.articles else j  # Der 23-jährige Sportler
+        possessive = toks[j].lower in lang.possessives and j + 1 < hi and is_role(toks[j + 1].text, lang)
+        k = j + 1 if possessive or toks[j].lower in lang.articles else j  # Der 23-jährige Sportler
         while (
             k < hi
             and k - j < 4
@@ -121,8 +87,12 @@ class Attributor:
             )
         ):
             k += 1  # articles and adjectives before a name or a capitalised noun
+        if k == j + 1 and toks[j].lower in lang.articles and lang.capitalises_nouns:
+            k = self._past_attribute(k, hi)  # die in New York City geborene Lopez
         run = run_at(self.text, toks, k, lang, hi) if k < hi else None
-        article = toks[j].lower in lang.articles and toks[j].lower not in lang.oblique_articles
+        article = possessive or (  # dessen Stellvertreter, ihr Anwalt
+            toks[j].lower in lang.articles and (governed or toks[j].lower not in lang.oblique_articles)
+        )
         if run is None:
             if k + 1 < hi and toks[k].text == ",":  # la vicepresidenta segunda, Yolanda Díaz
                 other = run_at(self.text, toks, k + 1, lang, hi)
@@ -133,6 +103,11 @@ class Attributor:
             return None
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
+        if toks[run.last].lower in lang.speech_nouns and run.last + 1 < hi:
+            # so das Fazit der Betreiber, nach den Vorwürfen der Anwältin: whose words they are
+            speaker = self._name_right(run.last + 1, hi, governed=True)
+            if speaker is not None and speaker.speaker:
+                return speaker
         # a role: a name may follow in a genitive chain or an apposition (der Trainer der Frankfurter,
         # Michael Skibbe; die Geschäftsführerin der Organisation, Manuela Roßbach)
         nxt = run.last + 1
@@ -152,45 +127,19 @@ class Attributor:
                 break
         if article:
             return Attribution(speaker=self._span(j, run.last), role=True)
+        if k == j and run.name is None and is_role(toks[run.first].text, lang):
+            return Attribution(speaker=self._span(j, run.first), role=True)  # warnten Vertreter der Verbände
         return None
 
     def _weak_name(self, found: Attribution) -> bool:
         """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
         return found.speaker is not None and " " not in found.speaker and found.speaker not in self.people
 
-    def _strong(self, run: Run) -> bool:
-        return run.name is not None and (" " in run.name or run.titled or run.name in self.people)
-
-    def _run_ending_at(self, i: int, lo: int) -> int:
-        start = i
-        while start - 1 >= lo and (
-            self.tokens[start - 1].is_cap
-            or self.tokens[start - 1].text == "."
-            or self.tokens[start - 1].lower in self.lang.particles
-        ):
-            start -= 1
-        while start < i and not self.tokens[start].is_word:
-            start += 1
-        return start
-
-    def _first_person(self, lo: int, hi: int) -> str | None:
-        """The first person named in tokens [lo, hi): the subject, in most sentences."""
-        i = lo
-        while i < hi:
-            run = run_at(self.text, self.tokens, i, self.lang, hi)
-            if run is None:
-                i += 1
-                continue
-            if is_person(run, self.tokens, self.lang, self.people) and not run.governed:
-                return run.name
-            i = run.last + 1
-        return None
-
     def _name_left(self, k: int, lo: int, roles: bool = True) -> Attribution | None:
         """The subject written before the verb group starting at token k (Müller sagte, Blinken a déclaré);
         with roles=False only a person or a pronoun."""
         toks, lang = self.tokens, self.lang
-        i = k - 1
+        i = self._before_aside(k - 1, lo)
         if i < lo:
             return None
         if (
@@ -241,24 +190,20 @@ class Attributor:
         if not roles:
             return None
         start = i  # a lowercase role: "the prosecutor said", "le ministre a déclaré"
-        while start - 1 >= lo and start > i - 3 and toks[start - 1].is_word:
+        while (
+            start - 1 >= lo
+            and start > i - 3
+            and toks[start - 1].is_word
+            and toks[start - 1].lower not in lang.clause_words
+        ):
             start -= 1
             if toks[start].lower in lang.articles:
+                if toks[start].lower in lang.oblique_articles:
+                    return None  # nach dem Spielende und sagte: an object, not a subject
                 return Attribution(speaker=self._span(start, i))
         return None
 
     # -- patterns ------------------------------------------------------------------------------
-
-    def _cue_phrase(self, i: int, hi: int) -> int | None:
-        """If a multi-word cue ("according to") starts at token i, the token after it."""
-        if self.tokens[i].lower not in _first_words(self.lang.cue_phrases):
-            return None
-        rest = self.text[self.tokens[i].start : self.tokens[min(hi, i + 6) - 1].end].lower()
-        for phrase in self.lang.cue_phrases:
-            if rest.startswith(phrase):
-                end = self.tokens[i].start + len(phrase)
-                return next((n for n in range(i, hi) if self.tokens[n].start >= end), hi)
-        return None
 
     def after(self, i: int, hi: int) -> Attribution | None:
         """The attribution that follows a quotation whose closing mark is just before token i."""
@@ -274,11 +219,11 @@ class Attributor:
                 j += 1  # „…“, so charakterisierte ihn der Funktionär …
                 while j < hi and toks[j].lower in lang.object_pronouns:
                     j += 1
-            found = self._name_right(j, hi)
+            found = self._name_right(j, hi, governed=tok.lower in lang.cue_preps)
             return Attribution(found.speaker, tok.text, found.pronoun, role=found.role) if found else None
         phrase_end = self._cue_phrase(i, hi)
         if phrase_end is not None:
-            found = self._name_right(phrase_end, hi)
+            found = self._name_right(phrase_end, hi, governed=True)
             cue = self._span(i, phrase_end - 1)
             return Attribution(found.speaker, cue, found.pronoun, role=found.role) if found else None
         for k in range(i, min(hi, i + MAX_GAP)):
@@ -310,6 +255,11 @@ class Attributor:
             found = self._name_left(aux, lo)
             if found is not None:
                 return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+            if self.tokens[lo].lower in self.lang.auxiliaries:
+                # „…“, hatte VW-Chef Winterkorn in einem Interview erklärt: the subject after the auxiliary
+                found = self._name_right(lo + 1, k)
+                if found is not None:
+                    return Attribution(found.speaker, cue, found.pronoun, role=found.role)
         found = self._name_right(k + 1, hi)
         if found is not None:
             return Attribution(found.speaker, cue, found.pronoun, role=found.role)
@@ -322,21 +272,22 @@ class Attributor:
         toks, lang = self.tokens, self.lang
         if i <= lo:
             return None
-        if i - 2 >= lo and toks[i - 1].text == ":" and toks[i - 2].is_cap:
+        if i - 2 >= lo and toks[i - 1].text in ":(" and toks[i - 2].is_cap:
             run = run_at(self.text, toks, self._run_ending_at(i - 2, lo), lang, i - 1)
             if run is not None and not run.governed and is_person(run, toks, lang, self.people):
-                return Attribution(speaker=run.name)  # …, und der Ministerpräsident Jens Stoltenberg: „…“
+                # …, und der Ministerpräsident Jens Stoltenberg: „…“; der Leiter, Mohammed ElBaradei („…“)
+                return Attribution(speaker=run.name)
         for k in range(i - 1, lo - 1, -1):
             tok = toks[k]
             phrase_end = self._cue_phrase(k, i) if tok.is_word else None
             if phrase_end is not None:
-                found = self._name_right(phrase_end, i)
+                found = self._name_right(phrase_end, i, governed=True)
                 if found is not None:
                     return Attribution(
                         found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role
                     )
             if tok.lower in lang.cue_preps and tok.lower != "zufolge":
-                found = self._name_right(k + 1, i)
+                found = self._name_right(k + 1, i, governed=True)
                 if found is not None:
                     return Attribution(found.speaker, tok.text, found.pronoun, role=found.role)
             if tok.is_word and self._is_cue(k):
@@ -345,8 +296,25 @@ class Attributor:
                 inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
+                source = self._document(lo, aux, k, i)
+                if source is not None:
+                    return Attribution(source, cue)
                 left = self._name_left(aux, lo, roles=False)
-                right = run_at(self.text, toks, k + 1, lang, i) if lang.code != "en" else None
+                if left is None:
+                    left = self._antecedent(aux, lo)  # ein Zettel, auf dem geschrieben stand: „…“
+                if left is None and aux > lo and toks[aux - 1].lower in lang.list_words:
+                    person = self._first_person(lo, aux - 1)  # X befand … und nannte es „…“
+                    if person is not None:
+                        return Attribution(person, cue, None)
+                if left is None and not self._opens_with_subject(lo):
+                    found = self._after_finite(lo, aux)  # Im Dezember hatte Kanzlerin X verkündet: „…“
+                    if found is not None:
+                        return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+                right = (
+                    run_at(self.text, toks, self._subject_after(k + 1, i), lang, i)
+                    if lang.code != "en"
+                    else None
+                )
                 if right is not None and not is_person(right, toks, lang, self.people, next_to_cue=True):
                     right = None
                 if left is not None and not (
@@ -355,11 +323,13 @@ class Attributor:
                     return Attribution(left.speaker, cue, left.pronoun)
                 if right is not None:  # inversion: Der Zeitung sagte Filep Karma: „…“
                     return Attribution(right.name, cue, None)
-                for found in (
-                    self._name_left(aux, lo),
-                    self._name_right(k + 1, i),
-                    self.subject(lo, aux, cued=True),
-                ):
+                right_role = self._name_right(k + 1, i)
+                if right_role is not None and right_role.role:
+                    # erläutert die Arbeitshypothese so: the object; a person opening the clause speaks
+                    person = self._first_person(lo, min(aux, lo + SUBJECT_REACH))
+                    if person is not None:
+                        right_role = Attribution(speaker=person)
+                for found in (self._name_left(aux, lo), right_role, self.subject(lo, aux, cued=True)):
                     if found is not None:
                         return Attribution(found.speaker, cue, found.pronoun, role=found.role)
                 person = self._first_person(lo, aux)
@@ -367,16 +337,56 @@ class Attributor:
                     return Attribution(person, cue, None)
                 return Attribution(cue=cue, pronoun="") if lang.drops_subject else None
         if toks[i - 1].text == ":":  # a colon is a cue: its clause's subject is the speaker
-            found = self.subject(lo, i - 1, cued=True) or self._first_role(lo, i - 1)
+            found = (
+                (None if self._opens_with_subject(lo) else self._after_finite(lo, i - 1))
+                or self.subject(lo, i - 1, cued=True)
+                or self._first_role(lo, i - 1)
+            )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
 
-    def _governs(self, k: int) -> bool:
-        """Whether token k is a preposition (or contraction) whose object follows: in der ARD."""
-        low = self.tokens[k].lower
-        return low in self.lang.determiners or (
-            low in self.lang.stopwords and low not in self.lang.articles and low not in self.lang.pronouns
-        )
+    def _document(self, lo: int, aux: int, k: int, i: int) -> str | None:
+        """The document an impersonal cue quotes from, opening its clause: In dem Antrag heißt es: „…“"""
+        toks, lang = self.tokens, self.lang
+        if not (
+            k + 1 < i and toks[k + 1].lower in lang.impersonal and toks[lo].lower in lang.source_prepositions
+        ):
+            return None
+        end = next((n for n in range(lo + 1, aux) if toks[n].text == ","), aux)
+        return self._span(lo + 1, end - 1) if end > lo + 1 else None
+
+    def _antecedent(self, k: int, lo: int) -> Attribution | None:
+        """The noun a relative clause ending at token k refers to (…, der sagte; …, auf dem stand)."""
+        toks, lang = self.tokens, self.lang
+        r = k - 1
+        if r - 1 < lo or toks[r].lower not in lang.articles:
+            return None
+        comma = r - 1 if toks[r - 1].text == "," else r - 2
+        if comma - 1 < lo or toks[comma].text != ",":
+            return None
+        noun = comma - 1
+        while noun > lo and noun > comma - 3 and not toks[noun].is_cap and toks[noun].is_word:
+            noun -= 1  # past the verb of the clause the noun ends: ein Zettel kleben, auf dem
+        if lo < noun < comma - 1 and toks[noun].is_cap and toks[noun - 1].lower in lang.articles:
+            return Attribution(speaker=self._span(noun - 1, noun), role=True)
+        return self._name_left(comma, lo)
+
+    def _after_finite(self, lo: int, hi: int) -> Attribution | None:
+        """The subject right after a clause's finite auxiliary when something else opens the clause
+        (Bereits im Dezember hatte Kanzlerin X in einer Rede verkündet; Dabei hatte sich X … lassen)."""
+        toks, lang = self.tokens, self.lang
+        for t in range(lo + 1, hi - 1):
+            if toks[t].lower in lang.finite_auxiliaries:
+                j = self._subject_after(t + 1, hi)
+                if (
+                    j >= hi
+                    or toks[j].lower in lang.oblique_articles
+                    or (j > t + 1 and toks[j - 1].lower in lang.oblique_articles)
+                ):
+                    return None  # hatte dem Minister X geschrieben: an object
+                found = self._name_right(t + 1, hi)
+                return found if found is not None and found.speaker else None
+        return None
 
     def _first_role(self, lo: int, i: int) -> Attribution | None:
         """The first role named with a nominative article in tokens [lo, i): Hier sparte der
@@ -385,7 +395,7 @@ class Attributor:
             if (
                 self.tokens[k].lower in self.lang.articles
                 and self.tokens[k].lower not in self.lang.oblique_articles
-                and (k == lo or not self._governs(k - 1))
+                and (k == lo or not (self._governs(k - 1) or self._genitive_after(k - 1)))
             ):
                 found = self._name_right(k, i)
                 if found is not None and found.speaker:
@@ -421,7 +431,17 @@ class Attributor:
             if head and (cued or head[:1].isupper() or is_role(head, self.lang)):  # not "The sign read"
                 return Attribution(speaker=role.speaker, weak=not cued)
         if cued and self.tokens[lo].is_cap:
-            role = self._name_right(lo, i)  # Einer der 13 beteiligten Feuerwehrmänner sagte: „…“
+            role = self._name_right(lo, i)
             if role is not None and role.speaker:
                 return role
+            if (
+                self.lang.capitalises_nouns
+                and i - lo <= SUBJECT_REACH
+                and self.tokens[i - 1].is_cap
+                and self.tokens[i - 1].is_word
+                and i - lo >= 2
+                and (self.tokens[lo].lower in self.lang.articles or not self._governs(lo))
+            ):
+                # the whole first constituent before the verb: Einer der 13 beteiligten Feuerwehrmänner sagte
+                return Attribution(speaker=self._span(lo, i - 1), role=True)
         return None

@@ -16,6 +16,8 @@ from .lang import Language
 
 # words that continue a name after a first particle, whatever the article's language (von der Leyen)
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
+# "zu" joins a name only to the surname itself (zu Guttenberg); "von den Grünen" is a party, not a name
+_SECOND_AFTER = {"zu": frozenset(), "von": _SECOND_PARTICLES - {"den"}}
 # an elided article or preposition is a token of its own: l’actrice, d’État, dell’acqua, qu’on
 _WORD = r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
 TOKEN = re.compile(_WORD)
@@ -29,12 +31,13 @@ class Token:
     """A word or a punctuation mark, with what the rules ask of it computed once."""
 
     __slots__ = ("text", "start", "end", "lower", "is_word", "is_cap")
-
-    def __init__(self, text: str, start: int, end: int):
-        self.text, self.start, self.end = text, start, end
-        self.lower = text.lower()
-        self.is_word = text[0].isalnum()
-        self.is_cap = text[0].isupper()
+    text: str
+    start: int
+    end: int
+    lower: str
+    is_word: bool
+    is_cap: bool
+    # made only by tokenize(), which sets the fields without an __init__ call (the hottest loop of trim)
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,27 @@ def _is_preposition(word: str, lang: Language) -> bool:
         (word in lang.determiners or word in lang.stopwords)
         and word not in lang.articles
         and word not in lang.pronouns
+        and word not in lang.auxiliaries  # adverbs: Auch die Ministerin sagte
+        and word not in lang.conjunctions  # „…“, wie Müller zitiert wird
     )
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None, elides: bool = True) -> list[Token]:
     """Tokens of text[start:end], with offsets into text."""
     pattern = ELIDING_TOKEN if elides else TOKEN
-    return [
-        Token(m.group(), m.start(), m.end())
-        for m in pattern.finditer(text, start, len(text) if end is None else end)
-    ]
+    found = []
+    for m in pattern.finditer(text, start, len(text) if end is None else end):
+        tok = _new_token(Token)
+        tok.text = word = m.group()
+        tok.start, tok.end = m.span()
+        tok.lower = word.lower()
+        first = word[0]
+        tok.is_word, tok.is_cap = first.isalnum(), first.isupper()
+        found.append(tok)
+    return found
+
+
+_new_token = object.__new__
 
 
 def is_role(word: str, lang: Language) -> bool:
@@ -120,7 +134,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
         elif tok.lower in lang.particles:
             # particles belong to a name when one capitalised word after them ends it (Ursula von der Leyen)
             k = j + 1
-            while k < n and tokens[k].lower in _SECOND_PARTICLES:
+            second = _SECOND_AFTER.get(tok.lower, _SECOND_PARTICLES)
+            while k < n and tokens[k].lower in second:
                 k += 1
             ends_name = k < n and tokens[k].is_cap and tokens[k].is_word
             if ends_name and not (k + 1 < n and tokens[k + 1].is_cap and tokens[k + 1].is_word):
@@ -234,15 +249,38 @@ def people_in(text: str, lang: Language) -> set[str]:
     """Surnames of the people an article names in full (two capitalised words or more, after cutting
     articles and role words), so that a lone surname elsewhere is known to be a person."""
     found: set[str] = set()
-    skip = lang.determiners | lang.stopwords
+    skip, roles, compounds = lang.determiners | lang.stopwords, lang.role_words, lang.capitalises_nouns
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
-        while words and (words[0].lower() in skip or is_role(words[0], lang)):
-            words.pop(0)
-        if len(words) >= 2 and (
-            lang.code != "de"
-            or m.start() == 0
-            or text[m.start() - 2 : m.start()].strip() not in lang.determiners
+        n = 0
+        titled = article = False
+        while n < len(words):
+            low = words[n].lower()
+            if low in skip:
+                article = article or low in lang.determiners
+            elif _is_role(low, roles, compounds):
+                titled = True
+            else:
+                break
+            n += 1
+        if (
+            compounds
+            and not titled
+            and len(words) - n >= 2
+            and (article or _after_article(text, m.start(), lang))
         ):
+            n += 1  # die Bochumer Polizei, der Deutsche Bundestag: after an article, a noun, not a first name
+        if len(words) - n >= 2:
             found.add(words[-1].rstrip(".,"))
     return found
+
+
+def _after_article(text: str, start: int, lang: Language) -> bool:
+    """Whether the word before offset start is an article, not a relative pronoun after a comma
+    (die Marke, die Gerhard Schröder erklärt hatte)."""
+    before = text[max(0, start - 12) : start].split()
+    return (
+        bool(before)
+        and before[-1].lower() in lang.determiners
+        and (len(before) == 1 or not before[-2].endswith(","))
+    )

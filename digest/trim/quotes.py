@@ -24,7 +24,7 @@ from .attribution import Attribution, Attributor
 from .lang import Language, get
 from .language import detect, scores
 from .marks import Span, opens_with_quote, scan
-from .names import CAP_RUN, Run, Token, is_name_noun, is_person, people_in, runs, tokenize
+from .names import CAP_RUN, Run, Token, is_name_noun, is_person, is_role, people_in, runs, tokenize
 from .sentences import sentence_spans
 
 MIN_WORDS = 4
@@ -43,7 +43,7 @@ FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none 
 RESOLVE_PARAGRAPHS = 4
 INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
-BEFORE_CHARS = 200  # and one before it, within this many
+BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
@@ -221,6 +221,8 @@ class _Finder:
         _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
+        if found is None or (found.speaker is None and found.pronoun is None):
+            found = self._closing(pi, span.end, min(sentence_end, next_start)) or found
         if found is not None and (found.speaker is not None or found.pronoun is not None):
             return found
         pi, span = first
@@ -229,6 +231,17 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, start, span.start)
         attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
+
+    def _closing(self, pi: int, a: int, b: int) -> Attribution | None:
+        """An attribution that closes the sentence after a quotation, past a clause of its own:
+        „…“, da … gekostet hätten, so die FIFA."""
+        text = self.paras.texts[pi]
+        for word in self.lang.inverted_cues:
+            k = text.rfind(f", {word} ", a, b)
+            if k >= 0:
+                toks, _ = self.paras.tokens(pi, k + 2, b)
+                return Attributor(text, toks, self.lang, self.people()).after(0, len(toks))
+        return None
 
     def people(self) -> set[str]:
         """Surnames the article gives in full, and the speakers found so far."""
@@ -241,7 +254,29 @@ class _Finder:
         first = tokenize(role, 0, None, self.lang.elides)
         return bool(first) and first[0].lower in self.lang.definite_articles
 
-    def resolve(self, pi: int, pos: int, sentences: int | None = None, gender: str = "") -> str | None:
+    def _reported(self, pi: int, pos: int) -> bool:
+        """Whether the sentence before position pos of paragraph pi is reported speech: its verb is in
+        a mood for what someone said (German Konjunktiv: Er sei „…“, Sie hätten „…“)."""
+        start, _ = self.paras.sentence_at(pi, pos)
+        return any(
+            w in self.lang.reporting_moods for w in _LETTERS.findall(self.paras.texts[pi][start:pos].lower())
+        )
+
+    def _opening_role(self, toks: list[Token], end: int) -> str | None:
+        """A role that opens a sentence with a definite article, its subject (Der Minister weist darauf
+        hin), where roles are not epithets for the person just named (German)."""
+        if not self.lang.capitalises_nouns or len(toks) < 3 or toks[1].end > end:
+            return None
+        first, head = toks[0], toks[1]
+        if first.lower in self.lang.definite_articles and head.is_cap and is_role(head.text, self.lang):
+            nxt = toks[2]
+            if not (nxt.is_cap and nxt.is_word):  # not Der Minister Hans Weber: the person is found below
+                return f"{first.text} {head.text}"
+        return None
+
+    def resolve(
+        self, pi: int, pos: int, sentences: int | None = None, gender: str = "", roles: bool = False
+    ) -> str | None:
         """The person a pronoun before position pos of paragraph pi stands for: the first person named
         in the nearest sentence before it that names one (the subject, in most sentences), looking at
         most `sentences` sentences back (the one holding pos counts) and RESOLVE_PARAGRAPHS paragraphs."""
@@ -257,6 +292,8 @@ class _Finder:
                 if not CAP_RUN.search(text, a, end) and not any(p in text[a:end] for p in people):
                     continue  # no full name and no known surname: nothing to tokenise
                 toks, _ = self.paras.tokens(i, a, b)  # the whole sentence: shared by its quotations
+                if roles and (role := self._opening_role(toks, end)) is not None:
+                    return role
                 for run in self.paras.runs(i, a, b):
                     if toks[run.last].end > end:
                         break
@@ -288,6 +325,10 @@ class _Finder:
         if _is_name_or_title(inner, text[max(0, span.start - 80) : span.start], after, self.lang, self.code):
             return
         found = self.attribute(first, last, prev_end, next_start)
+        if found.weak and found.cue is None and self._reported(pi, span.start):
+            # Der Niederländer sei „…“: reported speech goes on in the subjunctive; its speaker is the one
+            # quoted or named just before, not the sentence's subject
+            found = Attribution()
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)
@@ -298,7 +339,7 @@ class _Finder:
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
             # text was last about (news rarely quotes without saying whom, a sentence or two before)
-            speaker = inherit or self.resolve(pi, span.start)
+            speaker = inherit or self.resolve(pi, span.start, roles=True)
         sentence_like = _sentence_like(inner)
         if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return

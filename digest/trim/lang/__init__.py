@@ -35,6 +35,11 @@ class Language:
     """Articles and article-preposition contractions: before a quoted term they mark a name."""
     name_nouns: frozenset[str] = frozenset()
     """Nouns and participles that introduce a title or a name ("book", "Motto", "intitulé")."""
+    reporting_moods: frozenset[str] = frozenset()
+    """Verb forms that mark reported speech (German Konjunktiv: sei, habe, hätten): a quotation in such
+    a sentence without a cue is the speaker's quoted or named just before, not the subject's."""
+    speech_nouns: frozenset[str] = frozenset()
+    """Nouns for what someone said, whose genitive names the speaker (das Fazit der Betreiber)."""
     particles: frozenset[str] = frozenset()
     """Lowercase words inside personal names ("von", "de", "di")."""
     honorifics: frozenset[str] = frozenset()
@@ -49,10 +54,18 @@ class Language:
     articles: frozenset[str] = frozenset()
     """Articles, definite and indefinite, with their elided forms (l’)."""
     definite_articles: frozenset[str] = frozenset()
+    possessives: frozenset[str] = frozenset()
+    """Possessive determiners of the nominative that open a speaker's role (dessen Stellvertreter,
+    ihr Anwalt)."""
     oblique_articles: frozenset[str] = frozenset()
     """Articles of cases that never open a speaker (German dative and genitive: in einem Interview)."""
     auxiliaries: frozenset[str] = frozenset()
     """Auxiliaries and adverbs that stand between a speaker and a cue verb (a déclaré, hat … gesagt)."""
+    finite_auxiliaries: frozenset[str] = frozenset()
+    """Finite auxiliaries that stand second in a clause, its subject right after them when something
+    else opens it (German: Im Mai hatte Müller erklärt)."""
+    conjunctions: frozenset[str] = frozenset()
+    """Function words before a name that do not govern it, unlike prepositions (wie Müller, und Müller)."""
     clause_words: frozenset[str] = frozenset()
     """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
     object_pronouns: frozenset[str] = frozenset()

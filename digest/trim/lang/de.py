@@ -18,7 +18,8 @@ LANGUAGE = Language(
         "immer weiter ebenso gleichzeitig zugleich darauf daraufhin darüber dafür damit davon deswegen "
         "stattdessen vielmehr insbesondere inzwischen mittlerweile bisher künftig offenbar wörtlich zunächst "
         "schließlich letztlich ursprünglich vor allem unter gegen seit bis durch ohne um wie wo was wer "
-        "man wir ich diese dieser dieses".split()
+        "man wir ich diese dieser dieses "
+        "darin daraus darunter dadurch darum daneben dagegen hierzu hierbei wonach".split()
     ),
     quote_pairs=(
         ("„", "“"),
@@ -40,7 +41,9 @@ LANGUAGE = Language(
         "äußert verwies verweist hieß heißt argumentierte argumentiert entgegnete entgegnet widersprach "
         "beschrieb beschreibt rief ruft fragte fragt beteuerte beteuert resümierte versprach verspricht "
         "erinnerte erinnert lobte lobt wertete wertet charakterisierte begründete unterstrich "
-        "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah".split()
+        "aufforderte warf wies fuhr behauptete behauptet glaubt glaubte sieht sah "
+        "fragen warnen warnten betonen erklären fordern forderten kritisieren kritisierten meinen "
+        "geschrieben gewarnt betonte gefordert kritisiert erklärt bestätigten berichteten".split()
     ),
     cue_phrases=(
         "nach angaben",
@@ -51,6 +54,11 @@ LANGUAGE = Language(
         "nach einschätzung",
         "nach aussage",
         "nach aussagen",
+        "nach darstellung",
+        "nach darstellungen",
+        "nach informationen",
+        "nach bewertung",
+        "nach überzeugung",
         "den worten",
         "wie folgt zitiert",
     ),
@@ -69,6 +77,14 @@ LANGUAGE = Language(
         "projekts schlagzeile rubrik kolumne verband vereinigung stiftung preis auszeichnung wettbewerb "
         "festival veranstaltung tagung kongress konferenz operation mission tageszeitung sender "
         "fernsehsender wochenzeitung nachrichtenmagazin theaterstück oper musical thema".split()
+    ),
+    reporting_moods=frozenset(
+        "sei seien seist habe hätte hätten würde würden könne könnten müsse müssten solle sollten werde "
+        "wolle wollten dürfe dürften gebe gäbe stehe stünden".split()
+    ),
+    speech_nouns=frozenset(
+        "fazit meinung ansicht auffassung einschätzung worte worten aussage aussagen angaben vorwurf "
+        "vorwürfe vorwürfen kritik forderung forderungen erklärung darstellung urteil antwort".split()
     ),
     particles=frozenset("von van de da di del zu".split()),
     honorifics=frozenset("herr frau dr prof".split()),
@@ -113,13 +129,16 @@ LANGUAGE = Language(
     ),
     articles=frozenset("der die das des dem den ein eine einer eines einem einen".split()),
     definite_articles=frozenset("der die das".split()),
+    possessives=frozenset("dessen deren sein seine ihr ihre".split()),
     oblique_articles=frozenset("einem einer dem den des eines einen".split()),
     auxiliaries=frozenset("hat hatte hatten haben wird wurde auch noch dann weiter zudem".split()),
+    finite_auxiliaries=frozenset("hat hatte hatten haben habe hätte wird wurde wurden".split()),
+    conjunctions=frozenset("wie und oder aber sowie denn".split()),
     clause_words=frozenset("und aber oder dass weil während wenn als denn mit".split()),
     object_pronouns=frozenset("ihn ihm ihr es uns sie".split()),
     reflexives=frozenset("sich man".split()),
     impersonal=frozenset("es".split()),
-    source_prepositions=frozenset("in im auf dazu".split()),
+    source_prepositions=frozenset("in im auf dazu von vom aus".split()),
     list_words=frozenset("und oder sowie".split()),
     adjective_endings=("e", "en", "er", "es", "em"),
     self_naming=(("sich", "selbst"), ("sich", "als")),
