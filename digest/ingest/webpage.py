@@ -18,11 +18,11 @@ class PageError(ValueError):
     """A page that holds no readable article."""
 
 
-def read_page(fetched: Fetched) -> tuple[Article, PageMeta]:
+def read_page(fetched: Fetched, title: str | None = None) -> tuple[Article, PageMeta]:
     if fetched.content_type not in HTML_TYPES:
         raise PageError(f"{fetched.url}: not an HTML page ({fetched.content_type})")
     html = decode_html(fetched.content, fetched.charset)
-    article, meta = parse_html(html, fetched.url), page_meta(html, fetched.url)
+    article, meta = parse_html(html, fetched.url, title=title), page_meta(html, fetched.url)
     if article.paragraphs and _same(article.paragraphs[0], article.title):
         article.paragraphs = article.paragraphs[1:]  # the headline, repeated as the first block
     if not article.paragraphs:
@@ -55,7 +55,7 @@ def page_item(fetched: Fetched, language: str | None) -> Item:
 
 def add_full_text(item: Item, fetched: Fetched) -> None:
     """Replace a feed item's summary by the article on its page; the summary becomes the standfirst."""
-    article, meta = read_page(fetched)
+    article, meta = read_page(fetched, title=item.article.title or None)
     ours = item.article
     if len(article.text.split()) <= len(ours.text.split()):
         raise PageError(f"{fetched.url}: the page holds no more text than the feed's summary (a paywall?)")
