@@ -37,6 +37,8 @@ from .confirmation import CONFIRM_DAYS, ConfirmationFor, SendConfirmation
 from .csrf import Csrf
 from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
 
+log = logging.getLogger("digest.web")
+
 MAX_BODY = 64 * 1024
 _TOKEN_PATH = re.compile(r"^/(u|p|confirm)/[^/?\s]+")
 
@@ -220,6 +222,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             try:
                 send_confirmation(lst, result.subscriber_id, email.strip())
             except Exception:  # the membership stays pending; the person may ask again
+                log.warning("confirmation for list %s not sent", lst.id, exc_info=True)
                 return pages.message(
                     request, lst.language, "check_inbox_title", tr("send_failed"), status=503
                 )
@@ -333,6 +336,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         try:
             send_confirmation(lst, sid, sub.email)
         except Exception:
+            log.warning("renewed confirmation for list %s not sent", lst.id, exc_info=True)
             return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
         return pages.message(
             request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name)
