@@ -12,11 +12,11 @@ from digest.config import Settings
 from digest.deliver import events
 from digest.deliver.notices import notice_sender
 from digest.lists import sync_lists
+from digest.render.notices import notices_for
 from digest.schedule import SchedulerService
 from digest.store.db import open_store
 from digest.web import archive
 from digest.web.app import RedactTokens, WebConfig, create_app
-from digest.web.confirmation import confirmation_for
 
 
 def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: bool = True) -> FastAPI:
@@ -30,8 +30,8 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
         WebConfig(
             base_url=settings.base_url,
             secret_key=secret_key,
-            send_confirmation=notice_sender(settings, engine),
-            confirmation_mail=confirmation_for(settings),
+            send_notice=notice_sender(settings, engine),
+            notice_mail=notices_for(settings),
         ),
     )
     app.include_router(archive.router)

@@ -20,10 +20,10 @@ import uvicorn
 from sqlalchemy import Engine, text
 
 from digest.config import Settings
+from digest.render.notices import notices_for
 from digest.store import tables as digest_tables
 from digest.store.db import make_engine, open_store
 from digest.web.app import WebConfig, create_app
-from digest.web.confirmation import confirmation_for
 from subscribers import tables as subscriber_tables
 from subscribers.models import MailingList
 from subscribers.optin import SubscribeLimits
@@ -186,8 +186,8 @@ def site(engine, web_server):
     config = WebConfig(
         base_url=url,
         secret_key=SECRET,
-        send_confirmation=capture,
-        confirmation_mail=confirmation_for(settings),
+        send_notice=capture,
+        notice_mail=notices_for(settings),
         limits=limits,
     )
     switch.app = create_app(engine, config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from email import policy
 
 import httpx
@@ -16,7 +17,7 @@ from tests.subscribers_support import csrf_of, web_server  # noqa: F401 (a pytes
 SECRET = "notice-test-secret"
 
 
-def test_a_subscription_confirmation_goes_through_the_smtp_backend(instance, web_server):  # noqa: F811
+def test_confirmation_and_welcome_go_through_the_smtp_backend(instance, web_server):  # noqa: F811
     url, switch = web_server
     sink = Sink()
     relay = serve(sink)
@@ -36,8 +37,17 @@ def test_a_subscription_confirmation_goes_through_the_smtp_backend(instance, web
         message = email.message_from_bytes(raw, policy=policy.default)
         assert message["Auto-Submitted"] == "auto-generated"
         assert message["List-Unsubscribe"] is None  # a confirmation is not list mail
-        assert "/confirm/" in message.get_body(("plain",)).get_content()
+        text = message.get_body(("plain",)).get_content()
         assert not (instance / "outbox").exists()  # nothing left in a folder nobody reads
+
+        link = re.search(r"https?://\S+/confirm/\S+", text).group(0)
+        with httpx.Client(timeout=10) as http:
+            page = http.get(link)
+            confirmed = http.post(link, data={"csrf": csrf_of(page.text)})
+        assert confirmed.status_code == 200
+        welcome = email.message_from_bytes(sink.messages[1][2], policy=policy.default)
+        assert welcome["To"] == "new@example.org" and "Welcome" in welcome["Subject"]
+        assert f"{url}/u/" in welcome.get_body(("plain",)).get_content()  # the way out, from the start
     finally:
         switch.app = None
         relay.stop()

@@ -269,11 +269,11 @@ def _send_confirmation(
 ) -> None:
     from digest.deliver.notices import notice_sender
     from digest.links import Links
-    from digest.web.confirmation import confirmation_for
+    from digest.render.notices import notices_for
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
-    mail = confirmation_for(settings)(lst, links.confirm(sid, lst.id))
+    mail = notices_for(settings)("confirm", lst, {"confirm_url": links.confirm(sid, lst.id)})
     notice_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -12,7 +13,6 @@ from digest.deliver.backends import Backend, make_backend
 from digest.deliver.message import Outgoing, message_id
 from digest.errors import DigestError
 from digest.render import MessageTemplate
-from digest.web.confirmation import SendConfirmation
 from subscribers.service import get_list
 
 log = logging.getLogger("digest.notices")
@@ -22,8 +22,14 @@ class NoticeError(DigestError):
     pass
 
 
-def notice_sender(settings, engine: Engine, backend: Backend | None = None) -> SendConfirmation:
-    """A SendConfirmation that mails from the list's own identity through `backend` (default: the
+class SendNotice(Protocol):
+    """Sends one notice; tests stand in with a function that captures the calls."""
+
+    def __call__(self, recipient_email: str, subject: str, text: str, html: str, *, list_id: str) -> None: ...
+
+
+def notice_sender(settings, engine: Engine, backend: Backend | None = None) -> SendNotice:
+    """A SendNotice that mails from the list's own identity through `backend` (default: the
     configured one). A notice the backend does not take raises NoticeError with its reason."""
     backend = backend or make_backend(settings)
 

@@ -11,11 +11,11 @@ from sqlalchemy import Engine, select
 from digest.config import Settings
 from digest.deliver.backends import Backend
 from digest.deliver.control import resume_sends
+from digest.deliver.notices import SendNotice
 from digest.deliver.send import send_edition
 from digest.errors import DigestError
 from digest.links import Links
 from digest.store.tables import editions, runs
-from digest.web.confirmation import SendConfirmation
 
 from . import service
 from .run import run_slot
@@ -50,7 +50,7 @@ def dispatch(
     backend: Backend,
     links: Links,
     now: datetime,
-    notify: SendConfirmation | None = None,
+    notify: SendNotice | None = None,
 ) -> Iterator[str]:
     list_ids = [lst.id for lst in settings.lists]
     with engine.connect() as conn:

@@ -8,14 +8,14 @@ from datetime import timedelta
 from sqlalchemy import Connection
 
 from digest.config import ListSettings
+from digest.deliver.notices import SendNotice
 from digest.domain import Edition
 from digest.links import Links
 from digest.store.editions import changes, record_change
-from digest.web.confirmation import SendConfirmation
 
 
 def request_review(
-    conn: Connection, lst: ListSettings, edition: Edition, links: Links, send: SendConfirmation
+    conn: Connection, lst: ListSettings, edition: Edition, links: Links, send: SendNotice
 ) -> bool:
     """Mail the editors once per edition. Returns False when they were already asked."""
     if any(row.op == "review requested" for row in changes(conn, edition.id)):

@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from digest.config import Settings
 from digest.deliver.backends import Backend
 from digest.deliver.lease import Busy
+from digest.deliver.notices import SendNotice
 from digest.deliver.send import SendReport, send_edition
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
 from digest.store.tables import runs
-from digest.web.confirmation import SendConfirmation
 
 from . import service
 from .review import request_review
@@ -65,7 +65,7 @@ def run_slot(
     backend: Backend,
     links: Links,
     now: datetime | None = None,
-    notify: SendConfirmation | None = None,
+    notify: SendNotice | None = None,
 ) -> RunResult:
     """Run the list's slot, or finish it. `notify` mails a reviewed list's editors."""
     now = now or datetime.now(UTC)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from digest.config import ListSettings
+from digest.config import ListSettings, Settings
+from subscribers.models import MailingList
 
 from .catalog import Catalog
 from .environment import Templates
-from .message import MessageTemplate, frame, make_markers, render_pair
+from .message import MessageTemplate, frame, make_markers, personalize, render_pair
 
 Notice = Literal["confirm", "welcome"]
 NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -26,3 +28,33 @@ def render_notice(kind: Notice, lst: ListSettings, templates: Path | Sequence[Pa
     body = catalog(f"{kind}_body", list=lst.name)
     context = frame(lst, catalog, subject, body, make_markers(NOTICE_FIELDS[kind]))
     return render_pair(Templates(templates), kind, context)
+
+
+@dataclass(frozen=True)
+class NoticeMail:
+    subject: str
+    text: str
+    html: str
+
+
+NoticeFor = Callable[[Notice, MailingList, dict[str, str]], NoticeMail]
+
+
+def notices_for(settings: Settings) -> NoticeFor:
+    """A list's notice mail of a kind, its fields (NOTICE_FIELDS) filled in. A list made at the
+    command line rather than in config.yaml gets the default look."""
+
+    def mail(kind: Notice, lst: MailingList, values: dict[str, str]) -> NoticeMail:
+        configured = {x.id: x for x in settings.lists}
+        look = configured.get(lst.id) or ListSettings(
+            id=lst.id,
+            name=lst.name,
+            language=lst.language,
+            from_address=lst.from_address,
+            from_name=lst.from_name,
+        )
+        template = render_notice(kind, look, settings.template_folders(look))
+        html, text = personalize(template, values)
+        return NoticeMail(template.subject, text, html)
+
+    return mail

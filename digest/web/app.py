@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine, update
 
+from digest.deliver.notices import SendNotice
 from digest.links import Links
+from digest.render.notices import Notice, NoticeFor
 from subscribers import optin
 from subscribers import tables as t
 from subscribers.addresses import InvalidAddress
@@ -33,11 +35,11 @@ from subscribers.service import (
 )
 from subscribers.tokens import InvalidToken, Tokens
 
-from .confirmation import CONFIRM_DAYS, ConfirmationFor, SendConfirmation
 from .csrf import Csrf
 from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
 
 log = logging.getLogger("digest.web")
+CONFIRM_DAYS = 7  # how long a confirmation link stays valid
 
 MAX_BODY = 64 * 1024
 _TOKEN_PATH = re.compile(r"^/(u|p|confirm)/[^/?\s]+")
@@ -87,8 +89,8 @@ ONE_CLICK = "One-Click"
 class WebConfig:
     base_url: str
     secret_key: str
-    send_confirmation: SendConfirmation
-    confirmation_mail: ConfirmationFor
+    send_notice: SendNotice
+    notice_mail: NoticeFor
     confirm_days: int = CONFIRM_DAYS
     limits: optin.SubscribeLimits = optin.SubscribeLimits()
 
@@ -154,9 +156,12 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             request, lang, "form_expired_title", translator(lang)("form_expired"), status=403
         )
 
+    def send_notice(kind: Notice, lst: MailingList, email: str, values: dict[str, str]) -> None:
+        mail = config.notice_mail(kind, lst, values)
+        config.send_notice(email, mail.subject, mail.text, mail.html, list_id=lst.id)
+
     def send_confirmation(lst: MailingList, subscriber_id: int, email: str) -> None:
-        mail = config.confirmation_mail(lst, links.confirm(subscriber_id, lst.id))
-        config.send_confirmation(email, mail.subject, mail.text, mail.html, list_id=lst.id)
+        send_notice("confirm", lst, email, {"confirm_url": links.confirm(subscriber_id, lst.id)})
 
     # --- subscribe -------------------------------------------------------------------------------
 
@@ -305,6 +310,14 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             return pages.message(request, lst.language, "confirm_title", tr("not_pending_text"), status=409)
         if result is optin.ConfirmResult.ALREADY_CONFIRMED:
             return pages.message(request, lst.language, "confirmed_title", tr("already_confirmed_text"))
+        welcome = {
+            "unsubscribe_url": links.unsubscribe(sid, lst.id),
+            "preferences_url": links.preferences(sid),
+        }
+        try:
+            send_notice("welcome", lst, sub.email, welcome)
+        except Exception:  # the subscription holds; only the welcome is missing
+            log.warning("welcome for list %s not sent", lst.id, exc_info=True)
         return pages.message(
             request,
             lst.language,
