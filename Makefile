@@ -23,9 +23,10 @@ demo: $(VENV)/.installed
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf var outbox test-artifacts .pytest_cache
+	rm -rf var outbox test-artifacts .pytest_cache .mypy_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,12 @@ from rich.table import Table
 from digest import config
 from digest.commands.subscribers import lists_app, subscribers_app
 from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from digest.deliver.send import Progress as SendProgress
+    from digest.links import Links
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="digest: newsletter digests with ledes and quotes."
@@ -45,13 +51,13 @@ def settings_of(ctx: typer.Context) -> config.Settings:
     return config.load((ctx.obj or {}).get("config_path"))
 
 
-def store_of(settings: config.Settings):
+def store_of(settings: config.Settings) -> Engine:
     from digest.store.db import open_store
 
     return open_store(settings.db_url)
 
 
-def links_of(settings: config.Settings):
+def links_of(settings: config.Settings) -> Links:
     from digest.links import Links
     from subscribers.tokens import Tokens
 
@@ -188,7 +194,7 @@ def actor() -> str:
     return os.environ.get("DIGEST_EDITOR") or getpass.getuser()
 
 
-def _change(ctx: typer.Context, edition_id: int, op: str, **args) -> None:
+def _change(ctx: typer.Context, edition_id: int, op: str, **args: Any) -> None:
     from digest.editions import service
 
     settings = settings_of(ctx)
@@ -252,11 +258,11 @@ def editions_edit(
         _change(
             ctx, edition_id, "quote", article_id=quote[0], index=None if quote[1] == "none" else int(quote[1])
         )
-    if subject is intro is lede is quote is None:
+    if all(value is None for value in (subject, intro, lede, quote)):
         raise DigestError("nothing to edit: give --subject, --intro, --lede or --quote")
 
 
-def _transition(ctx: typer.Context, edition_id: int, target: str, **values) -> None:
+def _transition(ctx: typer.Context, edition_id: int, target: str, **values: object) -> None:
     from digest.editions import service
 
     edition = service.transition(store_of(settings_of(ctx)), edition_id, target, actor(), **values)
@@ -384,7 +390,7 @@ def send(ctx: typer.Context, edition_id: int) -> None:
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("send", total=None, line="starting")
 
-        def show(state) -> None:
+        def show(state: SendProgress) -> None:
             bar.update(task, total=state.total, completed=state.done, line=progress_text(state.counts, state.rate))
 
         report = send_edition(engine, settings, edition_id, backend, links, show)
@@ -458,8 +464,7 @@ def status(ctx: typer.Context) -> None:
             )
         failing = conn.execute(
             select(sources.c.name, sources.c.last_error).where(sources.c.last_error.is_not(None))
-        )
-        failing = failing.all()
+        ).all()
     out.print(table)
     for name, error in failing:
         out.print(f"[red]source {name} failing[/]: {error}", highlight=False)

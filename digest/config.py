@@ -289,7 +289,7 @@ class Settings(Strict):
         return [s for s in self.sources if not lst.sources or s.name in lst.sources]
 
 
-def _key_path(loc: tuple) -> str:
+def _key_path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -299,11 +299,11 @@ def _key_path(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def config_path(explicit: str | os.PathLike | None = None) -> Path:
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit or os.environ.get("DIGEST_CONFIG") or DEFAULT_CONFIG)
 
 
-def load(path: str | os.PathLike | None = None) -> Settings:
+def load(path: str | os.PathLike[str] | None = None) -> Settings:
     """Read and validate a config file; every mistake is named by its key path."""
     file = config_path(path)
     try:

@@ -86,7 +86,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             now,
             notice_sender(settings, engine),
         )
-        if run.sent is None:
+        if run.sent is None or run.edition_id is None:
             out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {run.outcome}")
             continue
         out.print(

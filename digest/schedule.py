@@ -17,6 +17,7 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -24,7 +25,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from digest import config
-from digest.config import ListSettings
+from digest.config import ListSettings, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from digest.deliver.backends import Backend
+    from digest.deliver.notices import SendNotice
+    from digest.links import Links
 
 log = logging.getLogger("digest.schedule")
 
@@ -60,7 +68,7 @@ def due_slot(lst: ListSettings, now: datetime) -> str:
 
 
 @lru_cache(maxsize=4)
-def _context(config_path: str):
+def _context(config_path: str) -> tuple[Settings, Engine, Backend, Links, SendNotice]:
     """Settings, engine, backend and links for jobs, made once per process."""
     from digest.deliver.backends import make_backend
     from digest.deliver.notices import notice_sender
@@ -86,10 +94,10 @@ def run_list_job(config_path: str, list_id: str) -> None:
     """The job APScheduler fires for a list (module-level, plain arguments: it is pickled)."""
     from digest.editions.run import run_slot
 
-    settings, engine, backend, links = _context(config_path)
+    settings, engine, backend, links, notify = _context(config_path)
     now = datetime.now(UTC)
     result = run_slot(
-        engine, settings, list_id, due_slot(settings.get_list(list_id), now), backend, links, now
+        engine, settings, list_id, due_slot(settings.get_list(list_id), now), backend, links, now, notify
     )
     log.info("list %s slot %s: %s", result.list_id, result.slot, result.outcome)
 
@@ -132,7 +140,7 @@ def install_jobs(scheduler: BackgroundScheduler, config_path: str, lists: list[L
 class SchedulerService:
     """Runs the scheduler in this process only while it holds the database's scheduler lease."""
 
-    def __init__(self, config_path: str, engine, lists: list[ListSettings], ttl: float = 30.0):
+    def __init__(self, config_path: str, engine: Engine, lists: list[ListSettings], ttl: float = 30.0) -> None:
         from digest.lease import Lease
 
         self.config_path, self.engine, self.lists = config_path, engine, lists

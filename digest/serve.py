@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
@@ -39,7 +40,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
     app.state.settings, app.state.engine, app.state.secret_key = settings, engine, secret_key
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if service:
             service.start()
         yield
@@ -49,7 +50,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
     app.router.lifespan_context = lifespan
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict:
+    def healthz() -> dict[str, bool]:
         return {"ok": True, "scheduler": bool(service and service.active)}
 
     return app

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row, select
 
 from . import tables as t
 from .csvsafe import neutralize
@@ -15,7 +15,7 @@ from .service import as_utc
 COLUMNS = ("email", "name", "language", "timezone", "status", "status_changed_at")
 
 
-def _members(conn: Connection, list_id: str, statuses: Iterable[str] | None, batch: int):
+def _members(conn: Connection, list_id: str, statuses: Iterable[str] | None, batch: int) -> Iterator[Row[*tuple[Any, ...]]]:
     s, m = t.subscribers, t.memberships
     query = (
         select(

@@ -179,7 +179,6 @@ def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -
     if _CONTROL.search(joined):
         bad = next(name for name, i in _all_fields(cols) if _CONTROL.search(cells[i]))
         return RowError(number, bad, "contains control characters")
-    get = cols.index.get
     raw_email = restore(cells[cols.index["email"]].strip())
     if not raw_email:
         return RowError(number, "email", "is empty")
@@ -187,19 +186,19 @@ def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -
         email = normalize(raw_email)
     except InvalidAddress as exc:
         return RowError(number, "email", str(exc), raw_email)
-    name = restore(cells[get("name")].strip()) if "name" in cols.index else ""
+    name = restore(cells[cols.index["name"]].strip()) if "name" in cols.index else ""
     if len(name) > MAX_NAME:
         return RowError(number, "name", f"is longer than {MAX_NAME} characters")
-    language = cells[get("language")].strip().lower() if "language" in cols.index else ""
+    language = cells[cols.index["language"]].strip().lower() if "language" in cols.index else ""
     if language:
         match = _LANGUAGE.match(language)
         if not match:
             return RowError(number, "language", "is not a two-letter language code (en, fr, de...)", language)
         language = match.group(1)
-    timezone = cells[get("timezone")].strip() if "timezone" in cols.index else ""
+    timezone = cells[cols.index["timezone"]].strip() if "timezone" in cols.index else ""
     if timezone and not _known_zone(timezone):
         return RowError(number, "timezone", "is not a known time zone (e.g. Europe/Paris)", timezone)
-    status = cells[get("status")].strip().lower() if "status" in cols.index else ""
+    status = cells[cols.index["status"]].strip().lower() if "status" in cols.index else ""
     status = status or ("confirmed" if consent else "pending")
     if status not in MEMBERSHIP_STATUSES:
         return RowError(number, "status", f"is not one of {', '.join(MEMBERSHIP_STATUSES)}", status)
@@ -383,7 +382,7 @@ def _upsert_subscribers(
         if after != before:
             changes.append({"sid": row.id, **after})
     if changes:
-        values = {k: bindparam(k) for k in ("name", "language", "timezone", "attributes")}
+        values: dict[str, Any] = {k: bindparam(k) for k in ("name", "language", "timezone", "attributes")}
         conn.execute(update(s).where(s.c.id == bindparam("sid")).values(**values), changes)
     return ids, [row.id for row in existing.values()]
 
@@ -441,23 +440,23 @@ def _apply_memberships(
 # with the columns' own bind processors, so what is stored is exactly what a Core insert would store.
 
 
-def _binder(conn: Connection, column: Column) -> Callable[[Any], Any]:
+def _binder(conn: Connection, column: Column[Any]) -> Callable[[Any], Any]:
     processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     return processor or (lambda value: value)
 
 
-def _bind(conn: Connection, column: Column, value: Any) -> Any:
+def _bind(conn: Connection, column: Column[Any], value: Any) -> Any:
     return _binder(conn, column)(value)
 
 
-def _lookup(conn: Connection, head: str, values: list, *before: Any) -> list[tuple]:
+def _lookup(conn: Connection, head: str, values: list[Any], *before: Any) -> list[tuple[Any, ...]]:
     """Run `head IN (values)`; `head` may hold {mark} placeholders for the `before` parameters."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"{head.format(mark=mark)} IN ({', '.join([mark] * len(values))})"
     return [tuple(row) for row in conn.exec_driver_sql(sql, (*before, *values))]
 
 
-def _insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def _insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     quote = conn.dialect.identifier_preparer
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (

@@ -29,7 +29,6 @@ class Subscriber:
     name: str | None = None
     language: str | None = None
     timezone: str | None = None
-    timezone: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 

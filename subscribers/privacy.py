@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
@@ -16,12 +17,12 @@ def _iso(value: datetime | None) -> str | None:
     return as_utc(value).isoformat() if value else None
 
 
-def export_address(conn: Connection, email: str) -> dict:
+def export_address(conn: Connection, email: str) -> dict[str, Any]:
     """Everything held about the address: the subscriber, memberships, consent records, suppression."""
     email = normalize(email)
     sub = find_subscriber(conn, email)
     suppression = suppression_of(conn, email)
-    data: dict = {
+    data: dict[str, Any] = {
         "email": email,
         "subscriber": None,
         "memberships": [],

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from . import tables as t
 from .addresses import address_hash, identity, normalize
@@ -21,7 +22,7 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _list_values(lst: MailingList) -> dict:
+def _list_values(lst: MailingList) -> dict[str, object]:
     return {
         "name": lst.name,
         "description": lst.description,
@@ -52,7 +53,7 @@ def create_list(conn: Connection, lst: MailingList) -> None:
     conn.execute(insert(t.lists).values(id=lst.id, **_list_values(lst)))
 
 
-def _mailing_list(row) -> MailingList:
+def _mailing_list(row: Row[*tuple[Any, ...]]) -> MailingList:
     return MailingList(
         id=row.id,
         name=row.name,
@@ -83,7 +84,7 @@ def is_suppressed(conn: Connection, email: str) -> bool:
     )
 
 
-def _subscriber(row) -> Subscriber:
+def _subscriber(row: Row[*tuple[Any, ...]]) -> Subscriber:
     return Subscriber(
         email=row.email,
         name=row.name,
@@ -125,10 +126,11 @@ def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
                 attributes=sub.attributes,
                 created_at=now(),
             )
-        ).inserted_primary_key[0]
+            .returning(t.subscribers.c.id)
+        ).scalar_one()
         return new_id, True
     given = (("name", sub.name), ("language", sub.language), ("timezone", sub.timezone))
-    merged: dict = {k: v for k, v in given if v}
+    merged: dict[str, object] = {k: v for k, v in given if v}
     if sub.attributes:
         merged["attributes"] = {**(row.attributes or {}), **sub.attributes}
     if merged:

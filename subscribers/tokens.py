@@ -44,6 +44,8 @@ class Tokens:
         try:
             payload = serializer.loads(token, max_age=max_age)
         except SignatureExpired as exc:
+            if exc.payload is None:  # a timed serializer always sets it; never trust a token without one
+                raise InvalidToken("this link is not valid") from None
             subscriber_id, list_id = _unpack(serializer.load_payload(exc.payload))
             raise InvalidToken("this link has expired", True, subscriber_id, list_id) from None
         except (BadSignature, ValueError, TypeError):
@@ -52,8 +54,10 @@ class Tokens:
 
 
 def _unpack(payload: object) -> tuple[int, str | None]:
+    if not isinstance(payload, list) or len(payload) != 2:
+        raise InvalidToken("this link is not valid")
     try:
-        subscriber_id, list_id = payload  # type: ignore[misc]
+        subscriber_id, list_id = payload
         return int(subscriber_id), (None if list_id is None else str(list_id))
     except (TypeError, ValueError):
         raise InvalidToken("this link is not valid") from None

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -43,6 +43,12 @@ from subscribers.service import (
 )
 from subscribers.suppression import suppress as suppress_address
 
+if TYPE_CHECKING:
+    import _csv
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
 lists_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Mailing lists: create, list, show.")
 subscribers_app = typer.Typer(
     no_args_is_help=True,
@@ -55,11 +61,11 @@ class CommandError(Exception):
     """A mistake to report in one line, without a traceback."""
 
 
-def _errors(fn: Callable) -> Callable:
+def _errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Known failures end the command with a message and a non-zero exit status, never a traceback."""
 
     @functools.wraps(fn)
-    def run(*args, **kwargs):
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except (CommandError, config.ConfigError, ImportFileError, ListExists) as exc:
@@ -355,8 +361,8 @@ class _ErrorReport:
 
     def __init__(self, path: Path):
         self.path = path
-        self._file = None
-        self._writer = None
+        self._file: TextIO | None = None
+        self._writer: _csv.Writer | None = None
 
     def __enter__(self) -> _ErrorReport:
         if self.path.exists():
@@ -376,7 +382,7 @@ class _ErrorReport:
             [error.row, neutralize(error.field), neutralize(error.reason), neutralize(error.value)]
         )
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._file:
             self._file.close()
 
@@ -444,7 +450,7 @@ def subscribers_show(
         typer.echo(f"suppressed: {data['suppression']['reason']} since {data['suppression']['since']}")
 
 
-def _deliveries(conn: Connection, data: dict) -> list[dict]:
+def _deliveries(conn: Connection, data: dict[str, Any]) -> list[dict[str, Any]]:
     d = store_tables.deliveries
     sub = data["subscriber"]
     match = func.lower(d.c.email) == identity(data["email"])

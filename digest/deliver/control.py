@@ -6,11 +6,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
+from digest.config import Settings
+from digest.deliver.backends import Backend
 from digest.deliver.lease import Busy
 from digest.deliver.send import SendError, SendReport, send_edition
+from digest.links import Links
 from digest.store.editions import (
+    SendState,
     cancel_remaining,
     delivery_counts,
     event_counts,
@@ -44,7 +48,7 @@ class SendStatus:
         return sum(self.counts.get(s, 0) for s in ("pending", "sending", "deferred"))
 
 
-def _sending(conn, edition_id: int):
+def _sending(conn: Connection, edition_id: int) -> SendState:
     edition = load_edition(conn, edition_id)
     if edition is None:
         raise SendError(f"no edition #{edition_id}")
@@ -92,7 +96,7 @@ def status(engine: Engine, edition_id: int) -> SendStatus:
                 select(func.max(deliveries.c.updated_at)).where(
                     deliveries.c.edition_id == edition_id, deliveries.c.status == "sent"
                 )
-            ).scalar()
+            ).scalar_one()
             last = last.replace(tzinfo=send.started_at.tzinfo) if last.tzinfo is None else last
             rate = counts["sent"] / max((last - send.started_at).total_seconds(), 1e-3)
         return SendStatus(
@@ -141,7 +145,7 @@ def send_report_lines(engine: Engine, edition_id: int) -> list[str]:
     return lines
 
 
-def resume_sends(engine: Engine, settings, backend, links) -> list[SendReport]:
+def resume_sends(engine: Engine, settings: Settings, backend: Backend, links: Links) -> list[SendReport]:
     """Carry on every send that was running when the process stopped (for `digest serve` at start-up
     and the scheduler). A send another live process holds, one paused, or one past the resume
     cut-off is left alone."""

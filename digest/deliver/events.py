@@ -12,6 +12,7 @@ import binascii
 import json
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -40,13 +41,13 @@ def verified(raw: bytes, signature: str | None, timestamp: str | None, public_ke
         return False
     try:
         helper = EventWebhook(public_key)
-        return helper.verify_signature(raw.decode("utf-8"), signature, timestamp)
+        return bool(helper.verify_signature(raw.decode("utf-8"), signature, timestamp))
     except (ValueError, UnicodeDecodeError, binascii.Error, TypeError):
         return False
 
 
-@router.post("/webhooks/sendgrid")
-async def sendgrid_events(request: Request):
+@router.post("/webhooks/sendgrid", response_model=None)
+async def sendgrid_events(request: Request) -> JSONResponse | dict[str, int]:
     if int(request.headers.get("content-length") or 0) > MAX_BODY:
         return JSONResponse({"detail": "too large"}, status_code=413)
     raw = await request.body()
@@ -67,7 +68,7 @@ async def sendgrid_events(request: Request):
     return {"received": len(events), "applied": applied}
 
 
-def apply_events(engine: Engine, events: list) -> int:
+def apply_events(engine: Engine, events: list[Any]) -> int:
     """Apply each new event in its own transaction; returns how many were new."""
     applied = 0
     for event in events:
@@ -81,14 +82,14 @@ def apply_events(engine: Engine, events: list) -> int:
     return applied
 
 
-def _number(value) -> int | None:
+def _number(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _apply(conn: Connection, event: dict) -> bool:
+def _apply(conn: Connection, event: dict[str, Any]) -> bool:
     kind = str(event["event"])[:32]
     delivery = delivery_of(conn, d) if (d := _number(event.get("delivery_id"))) else None
     email = str(event.get("email") or "")
@@ -122,7 +123,7 @@ def _apply(conn: Connection, event: dict) -> bool:
     return True
 
 
-def _effect(kind: str, event: dict) -> tuple[str, str | None] | None:
+def _effect(kind: str, event: dict[str, Any]) -> tuple[str, str | None] | None:
     """(membership status, suppression reason or None) for the events that change a subscriber."""
     if kind == "bounce":
         if event.get("type") == "blocked":  # the receiving server refused for now, not the address

@@ -45,6 +45,6 @@ class Lease:
             self.renew(conn)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         with self.engine.begin() as conn:
             drop_lease(conn, self.edition_id, self.owner)

@@ -103,7 +103,8 @@ class Outgoing:
 def _header(name: str, value: str) -> str:
     if value.isascii() and len(name) + len(value) < 990:
         return f"{name}: {value}\n"
-    return POLICY.header_factory(name, value).fold(policy=POLICY)  # RFC 2047 encoded words, folded
+    folded: str = POLICY.header_factory(name, value).fold(policy=POLICY)  # RFC 2047 encoded words, folded
+    return folded
 
 
 def _part(subtype: str, body: str) -> bytes:

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
+from digest.config import Settings
 from digest.deliver.backends import Backend, make_backend
 from digest.deliver.message import Outgoing, message_id
 from digest.errors import DigestError
@@ -28,7 +29,7 @@ class SendNotice(Protocol):
     def __call__(self, recipient_email: str, subject: str, text: str, html: str, *, list_id: str) -> None: ...
 
 
-def notice_sender(settings, engine: Engine, backend: Backend | None = None) -> SendNotice:
+def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = None) -> SendNotice:
     """A SendNotice that mails from the list's own identity through `backend` (default: the
     configured one). A notice the backend does not take raises NoticeError with its reason."""
     backend = backend or make_backend(settings)

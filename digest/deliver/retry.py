@@ -42,5 +42,5 @@ class Retrying:
         self.failures += 1
         if self.failures >= self.policy.attempts:
             return None
-        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (self.failures - 1))
+        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2.0 ** (self.failures - 1))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend, BackendError, Result
@@ -27,7 +28,7 @@ from digest.deliver.lease import Lease
 from digest.deliver.localtime import local_hour
 from digest.deliver.message import Outgoing, message_id, message_id_parts
 from digest.deliver.throttle import Throttle
-from digest.domain import Delivery
+from digest.domain import Delivery, Edition
 from digest.errors import DigestError
 from digest.links import Links
 from digest.render import MessageTemplate, render_edition
@@ -90,7 +91,7 @@ class SendReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _create_rows(conn, edition_id: int, lst: ListSettings) -> int:
+def _create_rows(conn: Connection, edition_id: int, lst: ListSettings) -> int:
     """One row per confirmed, non-suppressed member at this moment, in chunks: pending, or, for a
     list sent at each subscriber's local hour, deferred until that hour where it is still ahead."""
     total, now = 0, datetime.now(UTC)
@@ -108,7 +109,7 @@ def _create_rows(conn, edition_id: int, lst: ListSettings) -> int:
     return total
 
 
-def _begin(engine: Engine, settings: Settings, edition_id: int):
+def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
     """Create the rows on the first run; on a later run check the send may go on."""
     with engine.begin() as conn:
         edition = load_edition(conn, edition_id)
@@ -121,6 +122,7 @@ def _begin(engine: Engine, settings: Settings, edition_id: int):
             edition.status = "sending"
             return edition
         edition = load_edition(conn, edition_id)  # another process may have started it meanwhile
+        assert edition is not None  # it was there a moment ago, in this transaction
         if edition.status == "sent":
             return edition
         if edition.status != "sending":
@@ -173,7 +175,16 @@ def send_edition(
     return report
 
 
-def _run(engine, settings, edition, backend, links, lease, report: SendReport, progress) -> None:
+def _run(
+    engine: Engine,
+    settings: Settings,
+    edition: Edition,
+    backend: Backend,
+    links: Links,
+    lease: Lease,
+    report: SendReport,
+    progress: Callable[[Progress], None] | None,
+) -> None:
     """Claim a batch, hand it to the backend, record the outcome; repeat.
 
     While a batch is with the backend (in a worker thread), the next one is read and personalized,
@@ -181,6 +192,7 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
     """
     delivery = settings.delivery
     edition_id = edition.id
+    assert edition_id is not None  # a stored edition
     lst = settings.get_list(edition.list_id)
     with engine.begin() as conn:
         report.interrupted_now = recover_in_flight(conn, edition_id)
@@ -211,7 +223,9 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
                 return
             with engine.begin() as conn:
                 lease.renew(conn)
-                report.state = load_send(conn, edition_id).state
+                send = load_send(conn, edition_id)
+                assert send is not None  # _begin made sure the send has its row
+                report.state = send.state
                 if report.state != "running":
                     return
                 claimed = claim(conn, [o.delivery_id for o in upcoming])
@@ -280,11 +294,12 @@ def _deferred_wait(engine: Engine, edition_id: int, budget: float) -> float | No
 
 def _outcomes(
     outgoing: list[Outgoing], results: list[Result], defer_seconds: float
-) -> tuple[list[int], list[dict]]:
+) -> tuple[list[int], list[dict[str, Any]]]:
     """(accepted ids, the other outcomes); a row the backend said nothing about is deferred, never lost."""
     by_id = {r.delivery_id: r for r in results}
     default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)
-    accepted, others = [], []
+    accepted: list[int] = []
+    others: list[dict[str, Any]] = []
     for message in outgoing:
         result = by_id.get(message.delivery_id) or Result(
             message.delivery_id, "retry", "no result from the backend"
@@ -305,7 +320,10 @@ def _outcomes(
     return accepted, others
 
 
-def _outgoing(content: MessageTemplate, delivery: Delivery, name: str | None, lst, links: Links) -> Outgoing:
+def _outgoing(
+    content: MessageTemplate, delivery: Delivery, name: str | None, lst: ListSettings, links: Links
+) -> Outgoing:
+    assert delivery.id is not None  # a stored row
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id)
     return Outgoing(
         delivery_id=delivery.id,

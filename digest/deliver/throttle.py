@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 from digest.config import ThrottleSettings
 
 
 class Throttle:
-    def __init__(self, limits: ThrottleSettings, clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self,
+        limits: ThrottleSettings,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.limits = limits
         self.clock = clock
         self.sleep = sleep

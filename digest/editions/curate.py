@@ -7,7 +7,9 @@ every pin, exclusion, move and rewrite the editors made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from digest.config import ListSettings
 from digest.domain import Article, Brief, Coverage
 from digest.errors import DigestError
 from digest.trim import trim
@@ -33,7 +35,7 @@ class Plan:
     intro: str | None = None
 
 
-def fold(log: list[tuple[str, dict]]) -> Plan:
+def fold(log: list[tuple[str, dict[str, Any]]]) -> Plan:
     plan = Plan()
     for op, args in log:
         if op in ("pin", "add"):
@@ -58,7 +60,11 @@ def fold(log: list[tuple[str, dict]]) -> Plan:
 
 
 def compose(
-    picks: list[Article], pinned: dict[int, Article], plan: Plan, lst, coverage: dict[int, list[Coverage]]
+    picks: list[Article],
+    pinned: dict[int, Article],
+    plan: Plan,
+    lst: ListSettings,
+    coverage: dict[int, list[Coverage]],
 ) -> list[Brief]:
     """The edition's items: pinned first, then the best picks, moved and rewritten as the editors said."""
     chosen = [pinned[a] for a in plan.pinned if a in pinned and a not in plan.excluded]
@@ -72,10 +78,10 @@ def compose(
         at = next((i for i, a in enumerate(chosen) if a.id == aid), None)
         if at is not None:
             chosen.insert(min(max(position, 1), len(chosen)) - 1, chosen.pop(at))
-    return [_brief(a, plan, lst, coverage.get(a.id, [])) for a in chosen]
+    return [_brief(a, plan, lst, coverage.get(a.id, []) if a.id is not None else []) for a in chosen]
 
 
-def _brief(article: Article, plan: Plan, lst, also: list[Coverage]) -> Brief:
+def _brief(article: Article, plan: Plan, lst: ListSettings, also: list[Coverage]) -> Brief:
     brief = replace(trim(article, lede_words=lst.lede_words, max_quotes=lst.quotes_per_item), also=also)
     if article.id in plan.ledes:
         brief = replace(brief, lede=plan.ledes[article.id])
@@ -86,7 +92,7 @@ def _brief(article: Article, plan: Plan, lst, also: list[Coverage]) -> Brief:
     return brief
 
 
-def check_args(op: str, args: dict, items: list[Brief]) -> None:
+def check_args(op: str, args: dict[str, Any], items: list[Brief]) -> None:
     """Refuse a change that names no item of the edition, before it is recorded."""
     if op not in CURATION_OPS:
         raise CurationError(f"unknown change {op!r}; one of {', '.join(CURATION_OPS)}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
@@ -27,7 +28,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
-def _due(settings: Settings, row, now: datetime) -> str | None:
+def _due(settings: Settings, row: Row[*tuple[Any, ...]], now: datetime) -> str | None:
     """What to do with an open edition now: 'send', 'approve', 'cancel', or nothing. Sends under
     way are resumed separately (paused ones and those past the cut-off are left alone)."""
     if row.status == "approved":

@@ -18,9 +18,12 @@ def request_review(
     conn: Connection, lst: ListSettings, edition: Edition, links: Links, send: SendNotice
 ) -> bool:
     """Mail the editors once per edition. Returns False when they were already asked."""
+    review = lst.review
+    if review is None:
+        raise ValueError(f"list {lst.id!r} is not reviewed: it has no editors to ask")
+    assert edition.id is not None and edition.created_at is not None  # a stored edition
     if any(row.op == "review requested" for row in changes(conn, edition.id)):
         return False
-    review = lst.review
     url = links.review(edition.id, lst.id)
     deadline = edition.created_at + timedelta(hours=review.deadline_hours)  # UTC
     then = "sent as it is" if review.at_deadline == "send" else "skipped"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from digest.config import Settings
@@ -19,6 +20,7 @@ from digest.deliver.backends import Backend
 from digest.deliver.lease import Busy
 from digest.deliver.notices import SendNotice
 from digest.deliver.send import SendReport, send_edition
+from digest.errors import DigestError
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
@@ -37,7 +39,7 @@ class RunResult:
     sent: SendReport | None = None  # what this call delivered, when it sent
 
 
-def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime):
+def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime) -> Row[*tuple[Any, ...]]:
     """The run's row and its edition, building the edition if this is the run's first caller."""
     key = (runs.c.list_id == list_id) & (runs.c.slot == slot)
     try:
@@ -47,7 +49,7 @@ def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: dat
             edition_id = built.edition.id if built.edition else None
             if edition_id is not None and settings.get_list(list_id).review is None:
                 service.transition_in(conn, edition_id, "approved", actor="scheduler")  # an automatic list
-            values = {"edition_id": edition_id}
+            values: dict[str, object] = {"edition_id": edition_id}
             if edition_id is None:
                 values |= {"finished_at": now, "outcome": built.reason}
             conn.execute(update(runs).where(key).values(**values))
@@ -84,6 +86,8 @@ def run_slot(
         return RunResult(list_id, slot, None, run.outcome or "nothing to do")
     with engine.connect() as conn:
         edition = load_edition(conn, run.edition_id)
+    if edition is None:
+        raise DigestError(f"edition #{run.edition_id} of run {list_id} {slot} no longer exists")
     report = None
     if lst.review is not None:
         if edition.status == "draft":
@@ -94,7 +98,7 @@ def run_slot(
         outcome = f"edition #{edition.id} is {edition.status}, waiting for an editor's approval"
     else:
         try:
-            report = send_edition(engine, settings, edition.id, backend, links)
+            report = send_edition(engine, settings, run.edition_id, backend, links)
             outcome = f"edition #{edition.id} {report.status}: {report.counts}"
         except Busy as busy:
             outcome = str(busy)

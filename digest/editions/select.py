@@ -54,7 +54,8 @@ def _score(article: Article, weight: float, now: datetime) -> float:
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     age = max(now - published, timedelta(0))
-    return weight * 0.5 ** (age / HALF_LIFE)
+    decay: float = 0.5 ** (age / HALF_LIFE)  # typeshed types a float power as Any
+    return weight * decay
 
 
 def candidates(
@@ -90,6 +91,6 @@ def candidates(
             picked.append(article)
     coverage = {
         aid: [Coverage(source, url) for source, url in others]
-        for aid, others in other_coverage(conn, [a.id for a in picked]).items()
+        for aid, others in other_coverage(conn, [a.id for a in picked if a.id is not None]).items()
     }
     return Picks(picked, coverage)

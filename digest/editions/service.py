@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
-from digest.domain import Coverage, Edition
+from digest.domain import Article, Coverage, Edition
 from digest.errors import DigestError
 from digest.store.articles import article_by_url, articles_by_ids, other_coverage
 from digest.store.editions import (
@@ -45,6 +46,7 @@ def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str
 def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> Edition:
     """Items = the list's current picks with the editors' changes replayed over them."""
     lst = settings.get_list(edition.list_id)
+    assert edition.id is not None  # a stored edition
     plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
     picks = candidates(conn, settings, lst, now, draft=edition.id)
     pinned = articles_by_ids(conn, plan.pinned)
@@ -73,7 +75,7 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now
     lst = settings.get_list(list_id)
     draft_id = open_draft(conn, list_id)
     if draft_id is not None:
-        edition = _recompose(conn, settings, load_edition(conn, draft_id), now)
+        edition = _recompose(conn, settings, _load(conn, draft_id), now)
         record_change(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
         return BuildResult(
             edition, f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept"
@@ -82,16 +84,21 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now
         names = ", ".join(s.name for s in settings.sources_of(lst))
         return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})")
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
-    insert_edition(conn, edition)
-    record_change(conn, edition.id, actor, "build", {})
+    edition_id = insert_edition(conn, edition)
+    record_change(conn, edition_id, actor, "build", {})
     _recompose(conn, settings, edition, now)
-    return BuildResult(edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)")
+    return BuildResult(edition, f"edition #{edition_id} for {list_id!r} with {len(edition.items)} item(s)")
 
 
-def _editable(conn: Connection, edition_id: int) -> Edition:
+def _load(conn: Connection, edition_id: int) -> Edition:
     edition = load_edition(conn, edition_id)
     if edition is None:
         raise DigestError(f"no edition #{edition_id}")
+    return edition
+
+
+def _editable(conn: Connection, edition_id: int) -> Edition:
+    edition = _load(conn, edition_id)
     if edition.status not in lifecycle.EDITABLE:
         raise lifecycle.LifecycleError(
             f"edition #{edition_id} is {edition.status}: it can no longer be edited"
@@ -99,7 +106,7 @@ def _editable(conn: Connection, edition_id: int) -> Edition:
     return edition
 
 
-def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: str, **args) -> Edition:
+def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: str, **args: Any) -> Edition:
     """Apply one curation change. An approved or scheduled edition goes back to draft."""
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
@@ -114,24 +121,22 @@ def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: 
         return _recompose(conn, settings, edition, datetime.now(UTC))
 
 
-def _article_for_url(conn: Connection, url: str):
+def _article_for_url(conn: Connection, url: str) -> Article:
     article = article_by_url(conn, url)
     if article is None:
         raise DigestError(f"no article with the URL {url}: ingest its source first")
     return article
 
 
-def transition(engine: Engine, edition_id: int, target: str, actor: str, **values) -> Edition:
+def transition(engine: Engine, edition_id: int, target: str, actor: str, **values: object) -> Edition:
     """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
     with engine.begin() as conn:
         return transition_in(conn, edition_id, target, actor, **values)
 
 
-def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **values) -> Edition:
+def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **values: object) -> Edition:
     """`transition` inside the caller's transaction."""
-    edition = load_edition(conn, edition_id)
-    if edition is None:
-        raise DigestError(f"no edition #{edition_id}")
+    edition = _load(conn, edition_id)
     lifecycle.check(edition_id, edition.status, target)
     if target == "approved" and not edition.items:
         raise lifecycle.LifecycleError(f"edition #{edition_id} has no items: nothing to approve")
@@ -139,7 +144,7 @@ def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **
     if values:
         update_edition(conn, edition_id, **values)
     record_change(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
-    return load_edition(conn, edition_id)
+    return _load(conn, edition_id)
 
 
 def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
@@ -154,4 +159,4 @@ def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
     unsent = control.cancel(engine, edition_id)
     with engine.begin() as conn:
         record_change(conn, edition_id, actor, "canceled", {"unsent": str(unsent)})
-        return load_edition(conn, edition_id), unsent
+        return _load(conn, edition_id), unsent

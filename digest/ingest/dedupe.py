@@ -26,7 +26,8 @@ def sketch(title: str, text: str) -> bytes | None:
         return None
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_PERMUTATIONS)
     minhash.update_batch({" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)})
-    return minhash.hashvalues.astype(np.uint32).tobytes()
+    signature: bytes = minhash.hashvalues.astype(np.uint32).tobytes()
+    return signature
 
 
 def _minhash(signature: bytes) -> MinHash:

@@ -106,7 +106,7 @@ def _bozo_reason(exc: Exception | None) -> str:
     return f"malformed XML ({exc}); the items that could be read were kept"
 
 
-def _when(entry) -> datetime | None:
+def _when(entry: feedparser.FeedParserDict) -> datetime | None:
     parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")  # no feedparser aliasing
     try:
         return datetime.fromtimestamp(timegm(parsed), UTC) if parsed else None
@@ -114,7 +114,7 @@ def _when(entry) -> datetime | None:
         return None
 
 
-def _image(entry, content: str) -> tuple[str | None, str | None]:
+def _image(entry: feedparser.FeedParserDict, content: str) -> tuple[str | None, str | None]:
     for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
         if media.get("url") and (media.get("medium") == "image" or "image" in media.get("type", "image")):
             return media["url"], entry.get("media_description") or None
@@ -124,7 +124,7 @@ def _image(entry, content: str) -> tuple[str | None, str | None]:
     return first_image(content)
 
 
-def _item(entry, where: str, base: str, language: str | None) -> Item:
+def _item(entry: feedparser.FeedParserDict, where: str, base: str, language: str | None) -> Item:
     link = canonical_url(entry.get("link"), base)
     title = plain_text(entry.get("title"))
     raw_content = (entry.get("content") or [{}])[0].get("value") or ""

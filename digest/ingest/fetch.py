@@ -74,7 +74,7 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -102,7 +102,7 @@ class Fetcher:
                 time.sleep(wait)
                 attempt += 1
 
-    def _get_once(self, url: str, headers: dict, etag: str | None, last_modified: str | None) -> Fetched:
+    def _get_once(self, url: str, headers: dict[str, str], etag: str | None, last_modified: str | None) -> Fetched:
         started = time.monotonic()
         try:
             with self.client.stream("GET", url, headers=headers) as response:
@@ -139,9 +139,9 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(f"{url}: not a valid URL ({exc})") from None
         except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
-            raise FetchError(f"{url}: {type(exc).__name__} ({exc or 'no detail'})", retry_after=0.0) from None
+            raise FetchError(f"{url}: {type(exc).__name__} ({str(exc) or 'no detail'})", retry_after=0.0) from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: {type(exc).__name__} ({exc or 'no detail'})") from None
+            raise FetchError(f"{url}: {type(exc).__name__} ({str(exc) or 'no detail'})") from None
 
     @property
     def _cap(self) -> str:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -20,7 +21,7 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_BYTES = 5_000_000
 
 
-def _front_matter(text: str) -> tuple[dict, str]:
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
         if end != -1:

@@ -60,8 +60,9 @@ def gather(job: Job, fetcher: Fetcher) -> Gathered:
 
 def _fetch(job: Job, fetcher: Fetcher, out: Gathered, accept: str = ACCEPT_FEED) -> Fetched | None:
     """The source's document, or None when the server says it has not changed since the last run."""
-    state = job.state
-    fetched = fetcher.get(job.source.url, etag=state.etag, last_modified=state.last_modified, accept=accept)
+    state, url = job.state, job.source.url
+    assert url is not None  # pages and feeds fetched over HTTP: config requires their url
+    fetched = fetcher.get(url, etag=state.etag, last_modified=state.last_modified, accept=accept)
     out.etag, out.last_modified = fetched.etag, fetched.last_modified
     if fetched.not_modified:
         out.not_modified = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from digest.domain import Article
 
@@ -40,17 +41,17 @@ def parse_json_feed(data: bytes, *, url: str = "", language: str | None = None) 
             yield position, None, str(exc)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _author(entry: dict) -> str | None:
+def _author(entry: dict[str, Any]) -> str | None:
     authors = entry.get("authors") or ([entry["author"]] if isinstance(entry.get("author"), dict) else [])
-    names = [a.get("name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    names = [a["name"] for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
     return ", ".join(names) or None
 
 
-def _item(entry: dict, where: str, base: str, language: str | None) -> Item:
+def _item(entry: dict[str, Any], where: str, base: str, language: str | None) -> Item:
     html = sanitize(_text(entry.get("content_html"))) or ""
     text, summary = _text(entry.get("content_text")), _text(entry.get("summary"))
     title = plain_text(_text(entry.get("title")))
@@ -59,7 +60,7 @@ def _item(entry: dict, where: str, base: str, language: str | None) -> Item:
         raise ValueError("item has neither a title nor any text")
     link = canonical_url(_text(entry.get("url")) or _text(entry.get("external_url")), base)
     guid = str(entry.get("id") or "") or link or "sha256:" + fingerprint(title, "\n".join(body))
-    image = _text(entry.get("image")) or _text(entry.get("banner_image"))
+    image: str | None = _text(entry.get("image")) or _text(entry.get("banner_image"))
     alt = None
     if not image and html:
         image, alt = first_image(html)

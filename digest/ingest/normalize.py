@@ -152,8 +152,8 @@ def page_meta(page: str, url: str | None) -> PageMeta:
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip()
-        if key and el.get("content") and key.lower() not in meta:
-            meta[key.lower()] = el.get("content").strip()
+        if key and (content := el.get("content")) and key.lower() not in meta:
+            meta[key.lower()] = content.strip()
     canonical = next((el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split()), None)
     figure = next(iter(root.iter("figure")), None)
     image = meta.get("og:image") or meta.get("twitter:image")

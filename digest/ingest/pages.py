@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import trafilatura
 
@@ -15,7 +16,7 @@ from .structure import is_boilerplate
 _SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 
 
-def _extract(html: str, url: str | None, metadata: bool) -> dict:
+def _extract(html: str, url: str | None, metadata: bool) -> dict[str, Any]:
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=metadata, include_comments=False, include_tables=False, fast=True
     )

@@ -60,7 +60,7 @@ def retry_time(failures: int, at: datetime) -> datetime | None:
     """When to try a source again after its `failures`-th failure in a row; None means next run."""
     if failures < BACKOFF_AFTER:
         return None
-    delay = min(BACKOFF_BASE * 2 ** (failures - BACKOFF_AFTER), BACKOFF_MAX)
+    delay = min(BACKOFF_BASE * 2.0 ** (failures - BACKOFF_AFTER), BACKOFF_MAX)
     return at + delay * random.uniform(0.8, 1.2)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -38,7 +39,7 @@ class RenderError(DigestError):
 def _environment(folders: tuple[Path, ...]) -> Environment:
     return Environment(
         loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
-        autoescape=lambda name: bool(name) and name.endswith(HTML_SUFFIXES),
+        autoescape=lambda name: name is not None and name.endswith(HTML_SUFFIXES),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -54,13 +55,13 @@ class Templates:
         self.folders = tuple(Path(f).resolve() for f in folders)
         self.env = _environment(self.folders)
 
-    def text(self, name: str, context: dict) -> str:
+    def text(self, name: str, context: dict[str, Any]) -> str:
         try:
             return self.env.get_template(name).render(context)
         except TemplateError as exc:
             raise RenderError(f"{self._where(exc, name)}: {exc}") from None
 
-    def html(self, name: str, context: dict, fonts: dict[str, str] | None = None) -> str:
+    def html(self, name: str, context: dict[str, Any], fonts: dict[str, str] | None = None) -> str:
         """Jinja2 then MJML. `fonts` maps web font names to CSS URLs; none by default (no external CSS)."""
         source = self.text(name, context)
         try:
@@ -69,6 +70,7 @@ class Templates:
             raise RenderError(f"{name}: MJML error{_mjml_line(source, str(exc))}: {exc}") from None
 
     def _include(self, path: str) -> str:
+        assert self.env.loader is not None  # _environment always gives one
         source, _, _ = self.env.loader.get_source(self.env, path)
         return source
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from digest.config import ListSettings
 from digest.domain import Edition
@@ -111,7 +112,7 @@ def edition_context(
     *,
     today: date | None = None,
     personal: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
     catalog = Catalog(lst.language)
     items = [item_view(brief, catalog) for brief in edition.items]
@@ -137,7 +138,7 @@ def frame(
     preview: str,
     fields: dict[str, str],
     personal: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """What every mail's layout reads: language, theme, list, preheader and the recipient's fields."""
     return {
         "t": catalog,
@@ -156,7 +157,7 @@ def frame(
     }
 
 
-def render_pair(folders: Templates, stem: str, context: dict, held_back: int = 0) -> MessageTemplate:
+def render_pair(folders: Templates, stem: str, context: dict[str, Any], held_back: int = 0) -> MessageTemplate:
     """`{stem}.mjml.j2` and its plain-text twin `{stem}.txt.j2`, rendered with one context."""
     return MessageTemplate(
         subject=context["subject"],

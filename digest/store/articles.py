@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, String, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from digest.domain import Article
 
 from .tables import articles, sources
+
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -34,14 +37,16 @@ def ensure_source(conn: Connection, name: str, kind: str, location: str) -> int:
         conn.execute(
             update(sources).where(sources.c.id == row.id).values(kind=kind, location=location, **fresh)
         )
-        return row.id
+        return int(row.id)
     try:
         with conn.begin_nested():
-            return conn.execute(
-                insert(sources).values(name=name, kind=kind, location=location)
-            ).inserted_primary_key[0]
+            return int(
+                conn.execute(
+                    insert(sources).values(name=name, kind=kind, location=location).returning(sources.c.id)
+                ).scalar_one()
+            )
     except IntegrityError:  # another process added it at the same moment
-        return conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar_one()
+        return int(conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ def record_source_run(
     """A run's outcome. A success keeps the validators for the next conditional GET (a 304 keeps the
     item count of the run that read the items); a failure counts up and says when to try again."""
     at = now()
+    values: dict[str, object]
     if error:
         values = {"last_error": error, "failures": sources.c.failures + 1, "next_attempt_at": retry_at}
     else:
@@ -85,7 +91,7 @@ def record_source_run(
     conn.execute(update(sources).where(sources.c.id == source_id).values(last_attempt_at=at, **values))
 
 
-def source_overview(conn: Connection):
+def source_overview(conn: Connection) -> Sequence[Row[*tuple[Any, ...]]]:
     """Every source with its last success, last error and counts, for `digest sources`."""
     stored = (
         select(articles.c.source_id, func.count().label("articles")).group_by(articles.c.source_id).subquery()
@@ -105,7 +111,9 @@ def _hash(article: Article, image_url: str | None) -> str:
     return h.hexdigest()
 
 
-GUID_MAX = articles.c.guid.type.length
+_GUID_TYPE = articles.c.guid.type
+assert isinstance(_GUID_TYPE, String) and _GUID_TYPE.length is not None  # String(1000) in tables.py
+GUID_MAX = _GUID_TYPE.length
 
 
 @dataclass
@@ -128,9 +136,9 @@ class Incoming:
             raise ValueError("an article needs a guid or a url")
         return guid if len(guid) <= GUID_MAX else "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         a = self.article
-        values = {
+        values: dict[str, Any] = {
             "url": a.url,
             "title": a.title,
             "language": a.language,
@@ -185,7 +193,8 @@ def save_articles(
     if not batch:
         return []
     guids, urls = [i.guid for i in batch], [i.canonical_url for i in batch if i.canonical_url]
-    by_guid, by_url = {}, {}
+    by_guid: dict[str, Row[*tuple[Any, ...]]] = {}
+    by_url: dict[str, Row[*tuple[Any, ...]]] = {}
     for chunk in _chunks(list(zip(guids, [i.canonical_url for i in batch], strict=True))):
         rows = conn.execute(
             select(*_EXISTING).where(
@@ -194,18 +203,18 @@ def save_articles(
                 | articles.c.canonical_url.in_([u for _, u in chunk if u]),
             )
         )
-        for row in rows:
-            by_guid[row.guid] = row
-            if row.canonical_url:
-                by_url.setdefault(row.canonical_url, row)
+        for found in rows:
+            by_guid[found.guid] = found
+            if found.canonical_url:
+                by_url.setdefault(found.canonical_url, found)
     url_stories = _stories_of_urls(conn, urls, source_id)
     results: list[Stored | None] = []
-    fresh: list[tuple[int, dict]] = []  # (position in batch, row values)
+    fresh: list[tuple[int, dict[str, Any]]] = []  # (position in batch, row values)
     for position, (incoming, guid) in enumerate(zip(batch, guids, strict=True)):
         values = incoming.values()
         row = by_guid.get(guid) or (by_url.get(incoming.canonical_url) if incoming.canonical_url else None)
         if row is None:
-            story = url_stories.get(incoming.canonical_url) or find_story(incoming)
+            story = url_stories.get(incoming.canonical_url or "") or find_story(incoming)
             fresh.append(
                 (
                     position,
@@ -241,10 +250,10 @@ def save_articles(
             results[position] = Stored(
                 "new", new_id, v["story_id"] or new_id, linked=v["story_id"] is not None
             )
-    return results  # type: ignore[return-value]
+    return [r for r in results if r is not None]  # every position is filled by now
 
 
-def _chunks(values: list, size: int = 500) -> Iterator[list]:
+def _chunks(values: list[T], size: int = 500) -> Iterator[list[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -277,7 +286,7 @@ def known_entries(conn: Connection, source_id: int, limit: int = 5000) -> dict[s
     return {r.guid: r.entry_hash for r in rows}
 
 
-def recent_sketches(conn: Connection, since: datetime, limit: int):
+def recent_sketches(conn: Connection, since: datetime, limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
     """(id, story_id, source_id, sketch) of the newest sketched articles fetched since a time."""
     return conn.execute(
         select(articles.c.id, articles.c.story_id, articles.c.source_id, articles.c.sketch)
@@ -307,7 +316,7 @@ def other_coverage(conn: Connection, article_ids: Iterable[int]) -> dict[int, li
     return coverage
 
 
-def to_article(row, source_name: str) -> Article:
+def to_article(row: Row[*tuple[Any, ...]], source_name: str) -> Article:
     return Article(
         id=row.id,
         source=source_name,
@@ -327,7 +336,7 @@ def to_article(row, source_name: str) -> Article:
     )
 
 
-def _with_source():
+def _with_source() -> Select[*tuple[Any, ...]]:
     return select(articles, sources.c.name.label("source_name")).join(
         sources, sources.c.id == articles.c.source_id
     )

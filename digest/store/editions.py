@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, overload
 
-from sqlalchemy import Connection, String, bindparam, cast, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from digest.domain import Brief, Coverage, Delivery, Edition, Quote
 from subscribers.tables import subscribers
@@ -19,17 +33,20 @@ def now() -> datetime:
 
 
 def insert_edition(conn: Connection, edition: Edition) -> int:
-    edition.id = conn.execute(
-        insert(editions).values(
+    edition_id: int = conn.execute(
+        insert(editions)
+        .values(
             list_id=edition.list_id,
             status=edition.status,
             subject=edition.subject,
             intro=edition.intro,
             created_at=now(),
         )
-    ).inserted_primary_key[0]
-    write_items(conn, edition.id, edition.items)
-    return edition.id
+        .returning(editions.c.id)
+    ).scalar_one()
+    edition.id = edition_id
+    write_items(conn, edition_id, edition.items)
+    return edition_id
 
 
 def write_items(conn: Connection, edition_id: int, items: list[Brief]) -> None:
@@ -58,7 +75,7 @@ def write_items(conn: Connection, edition_id: int, items: list[Brief]) -> None:
         )
 
 
-def update_edition(conn: Connection, edition_id: int, **values) -> None:
+def update_edition(conn: Connection, edition_id: int, **values: object) -> None:
     """Set an edition's subject, intro or scheduled_for."""
     conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
 
@@ -75,13 +92,13 @@ def begin_sending(conn: Connection, edition_id: int, from_statuses: tuple[str, .
 
 
 def set_edition_status(conn: Connection, edition_id: int, status: str) -> None:
-    values = {"status": status}
+    values: dict[str, object] = {"status": status}
     if status == "sent":
         values["sent_at"] = now()
     conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
 
 
-def _brief(row) -> Brief:
+def _brief(row: Row[*tuple[Any, ...]]) -> Brief:
     return Brief(
         title=row.title,
         lede=row.lede,
@@ -118,7 +135,9 @@ def load_edition(conn: Connection, edition_id: int) -> Edition | None:
     )
 
 
-def list_editions(conn: Connection, list_id: str | None = None, statuses: Iterable[str] | None = None):
+def list_editions(
+    conn: Connection, list_id: str | None = None, statuses: Iterable[str] | None = None
+) -> Sequence[Row[*tuple[Any, ...]]]:
     query = select(editions).order_by(editions.c.id)
     if list_id:
         query = query.where(editions.c.list_id == list_id)
@@ -143,13 +162,13 @@ def last_sent_at(conn: Connection, list_id: str) -> datetime | None:
     ).scalar()
 
 
-def record_change(conn: Connection, edition_id: int, actor: str, op: str, args: dict) -> None:
+def record_change(conn: Connection, edition_id: int, actor: str, op: str, args: dict[str, Any]) -> None:
     conn.execute(
         insert(edition_changes).values(edition_id=edition_id, actor=actor, at=now(), op=op, args=args)
     )
 
 
-def changes(conn: Connection, edition_id: int) -> list:
+def changes(conn: Connection, edition_id: int) -> Sequence[Row[*tuple[Any, ...]]]:
     """The edition's change log, oldest first: rows with actor, at, op, args."""
     return conn.execute(
         select(edition_changes)
@@ -211,11 +230,13 @@ def next_batch(
     query = select(
         deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts, subscribers.c.name
     ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
-    rows = conn.execute(
-        query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
-        .order_by(deliveries.c.id)
-        .limit(size)
-    ).all()
+    rows = list(
+        conn.execute(
+            query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
+            .order_by(deliveries.c.id)
+            .limit(size)
+        )
+    )
     if len(rows) < size:
         rows += conn.execute(
             query.where(
@@ -267,7 +288,7 @@ def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> 
         )
 
 
-def finish_deliveries(conn: Connection, outcomes: list[dict]) -> None:
+def finish_deliveries(conn: Connection, outcomes: list[dict[str, Any]]) -> None:
     """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}."""
     if not outcomes:
         return
@@ -354,6 +375,10 @@ def cancel_remaining(conn: Connection, edition_id: int) -> int:
     ).rowcount
 
 
+@overload
+def _aware(at: datetime) -> datetime: ...
+@overload
+def _aware(at: None) -> None: ...
 def _aware(at: datetime | None) -> datetime | None:
     """SQLite gives naive datetimes back; every time here is UTC."""
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
@@ -415,7 +440,7 @@ def drop_lease(conn: Connection, edition_id: int, owner: str) -> None:
     )
 
 
-def record_event(conn: Connection, event_id: str, provider: str, event: str, **values) -> bool:
+def record_event(conn: Connection, event_id: str, provider: str, event: str, **values: object) -> bool:
     """Store a provider event once. Returns False when it was already stored."""
     seen = conn.execute(select(delivery_events.c.event_id).where(delivery_events.c.event_id == event_id)).first()
     if seen:
@@ -433,7 +458,7 @@ def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:
     return {event: n for event, n in rows}
 
 
-def delivery_of(conn: Connection, delivery_id: int):
+def delivery_of(conn: Connection, delivery_id: int) -> Row[*tuple[Any, ...]] | None:
     """(id, edition_id, subscriber_id, email, list_id) of one delivery, or None."""
     return conn.execute(
         select(

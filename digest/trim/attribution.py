@@ -427,9 +427,10 @@ class Attributor(Clause):
             and self.tokens[lo].lower not in self.lang.oblique_articles
         ):
             role = self._name_right(lo, i)  # Der italienische Innenminister zeigte sich besorgt: „…“
-            head = role.speaker.split()[-1] if role is not None and role.speaker else ""
+            speaker = role.speaker if role is not None else None
+            head = speaker.split()[-1] if speaker else ""
             if head and (cued or head[:1].isupper() or is_role(head, self.lang)):  # not "The sign read"
-                return Attribution(speaker=role.speaker, weak=not cued)
+                return Attribution(speaker=speaker, weak=not cued)
         if cued and self.tokens[lo].is_cap:
             role = self._name_right(lo, i)
             if role is not None and role.speaker:

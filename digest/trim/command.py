@@ -15,6 +15,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,7 +38,7 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _record(path: Path, brief: Brief, quotes: list[Quote]) -> dict:
+def _record(path: Path, brief: Brief, quotes: list[Quote]) -> dict[str, Any]:
     return {
         "source": str(path),
         "title": brief.title,

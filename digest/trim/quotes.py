@@ -301,7 +301,7 @@ class _Finder:
                         continue
                     if gender and run.gender and run.gender != gender:
                         continue  # "sie" is not the "Herr Müller" named before
-                    if is_person(run, toks, self.lang, people) and (
+                    if run.name and is_person(run, toks, self.lang, people) and (
                         " " in run.name or run.titled or run.name.split()[-1] in people
                     ):
                         return run.name
@@ -332,7 +332,7 @@ class _Finder:
         speaker = found.speaker
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)
-        elif found.role and self._definite(found.speaker) and not self.lang.capitalises_nouns:
+        elif found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns:
             # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
             # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)
             speaker = self.resolve(pi, span.start, ROLE_SENTENCES) or speaker
@@ -437,7 +437,8 @@ def key_quotes(
     ranked = sorted(candidates, key=substance, reverse=True)
     first_by_speaker: dict[str, int] = {}
     for n, f in enumerate(ranked):
-        first_by_speaker.setdefault(f.quote.speaker.split()[-1], n)  # "Ann Lee" and "Lee" are one speaker
+        if f.quote.speaker:  # always: candidates are the attributed quotations
+            first_by_speaker.setdefault(f.quote.speaker.split()[-1], n)  # "Ann Lee" and "Lee" are one speaker
     firsts = set(first_by_speaker.values())
     order = [ranked[n] for n in sorted(firsts)] + [f for n, f in enumerate(ranked) if n not in firsts]
     lede_words = _words(lede)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, update
+from starlette.middleware.base import RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from digest.deliver.notices import SendNotice
 from digest.links import Links
@@ -48,11 +50,11 @@ _TOKEN_PATH = re.compile(r"^/(u|p|confirm)/[^/?\s]+")
 class BodyLimit:
     """Refuses request bodies over `limit` bytes with 413, whether announced by Content-Length or chunked."""
 
-    def __init__(self, app, limit: int):
+    def __init__(self, app: ASGIApp, limit: int):
         self.app = app
         self.limit = limit
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
@@ -60,7 +62,7 @@ class BodyLimit:
             return await PlainTextResponse("request body too large", status_code=413)(scope, receive, send)
         seen = 0
 
-        async def counted():
+        async def counted() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
@@ -77,7 +79,7 @@ class RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
             args = list(record.args)
-            args[2] = _TOKEN_PATH.sub(r"/\1/[token]", args[2])
+            args[2] = _TOKEN_PATH.sub(r"/\1/[token]", record.args[2])
             record.args = tuple(args)
         return True
 
@@ -103,7 +105,7 @@ class _Pages:
         self.csrf = csrf
 
     def render(
-        self, request: Request, template: str, lang: str, title_key: str, *, status: int = 200, **context
+        self, request: Request, template: str, lang: str, title_key: str, *, status: int = 200, **context: Any
     ) -> HTMLResponse:
         lang = language_of(lang)
         tr = translator(lang)
@@ -116,7 +118,9 @@ class _Pages:
             self.csrf.set_cookie(response, fresh)
         return response
 
-    def message(self, request: Request, lang: str, title_key: str, *lines: str, status: int = 200, **ctx):
+    def message(
+        self, request: Request, lang: str, title_key: str, *lines: str, status: int = 200, **ctx: Any
+    ) -> HTMLResponse:
         return self.render(request, "message.html", lang, title_key, status=status, lines=list(lines), **ctx)
 
 
@@ -133,7 +137,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
     app.add_middleware(BodyLimit, limit=MAX_BODY)
 
     @app.middleware("http")
-    async def protective_headers(request: Request, call_next):
+    async def protective_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"  # the URL holds a token
@@ -167,7 +171,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
 
     def subscribe_form(
         request: Request, lst: MailingList, *, error: str = "", email: str = "", name: str = ""
-    ):
+    ) -> HTMLResponse:
         return pages.render(
             request,
             "subscribe.html",
@@ -183,7 +187,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         )
 
     @app.get("/subscribe/{list_id}", response_class=HTMLResponse)
-    def subscribe_page(request: Request, list_id: str):
+    def subscribe_page(request: Request, list_id: str) -> HTMLResponse:
         with engine.connect() as conn:
             lst = get_list(conn, list_id)
         if lst is None:
@@ -197,7 +201,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         email: Annotated[str, Form(max_length=320)] = "",
         name: Annotated[str, Form(max_length=200)] = "",
         csrf: Annotated[str | None, Form()] = None,
-    ):
+    ) -> HTMLResponse:
         with engine.connect() as conn:
             lst = get_list(conn, list_id)
         if lst is None:
@@ -254,6 +258,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
 
     def confirm_target(token: str) -> tuple[int, MailingList, bool] | None:
         """(subscriber id, list, expired) for a genuine confirm token, else None."""
+        sid: int | None
         try:
             sid, list_id = tokens.verify("confirm", token, max_age=max_age)
             expired = False
@@ -268,7 +273,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         return (sid, lst, expired) if lst else None
 
     @app.get("/confirm/{token}", response_class=HTMLResponse)
-    def confirm_page(request: Request, token: str):
+    def confirm_page(request: Request, token: str) -> HTMLResponse:
         target = confirm_target(token)
         if target is None:
             return invalid_link(request)
@@ -293,7 +298,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         )
 
     @app.post("/confirm/{token}", response_class=HTMLResponse)
-    def confirm(request: Request, token: str, csrf: Annotated[str | None, Form()] = None):
+    def confirm(request: Request, token: str, csrf: Annotated[str | None, Form()] = None) -> HTMLResponse:
         target = confirm_target(token)
         if target is None:
             return invalid_link(request)
@@ -327,7 +332,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         )
 
     @app.post("/confirm/{token}/renew", response_class=HTMLResponse)
-    def renew(request: Request, token: str, csrf: Annotated[str | None, Form()] = None):
+    def renew(request: Request, token: str, csrf: Annotated[str | None, Form()] = None) -> HTMLResponse:
         target = confirm_target(token)
         if target is None:
             return invalid_link(request)
@@ -369,7 +374,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         return (sid, lst) if lst else None
 
     @app.get("/u/{token}", response_class=HTMLResponse)
-    def unsubscribe_page(request: Request, token: str):
+    def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
         """One button, nothing else: a scanner fetching the link unsubscribes nobody."""
         target = unsubscribe_target(token)
         if target is None:
@@ -398,7 +403,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         one_click: Annotated[str | None, Form(alias="List-Unsubscribe")] = None,
         action: Annotated[str | None, Form()] = None,
         csrf: Annotated[str | None, Form()] = None,
-    ):
+    ) -> Response:
         """RFC 8058: `List-Unsubscribe=One-Click` unsubscribes at once: 200, no redirect, no cookie needed.
 
         Anything else is the page's own form, which needs its CSRF field.
@@ -435,7 +440,9 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             return None
         return sid
 
-    def preferences_page(request: Request, token: str, sid: int, *, saved: bool = False):
+    def preferences_page(
+        request: Request, token: str, sid: int, *, saved: bool = False
+    ) -> HTMLResponse | None:
         with engine.connect() as conn:
             sub = get_subscriber(conn, sid)
             if sub is None:
@@ -458,7 +465,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         )
 
     @app.get("/p/{token}", response_class=HTMLResponse)
-    def preferences(request: Request, token: str):
+    def preferences(request: Request, token: str) -> HTMLResponse:
         sid = preferences_target(token)
         page = preferences_page(request, token, sid) if sid is not None else None
         return page or invalid_link(request)
@@ -471,7 +478,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         language: Annotated[str | None, Form()] = None,
         action: Annotated[str | None, Form()] = None,
         csrf: Annotated[str | None, Form()] = None,
-    ):
+    ) -> HTMLResponse:
         sid = preferences_target(token)
         if sid is None:
             return invalid_link(request)
@@ -492,7 +499,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
 
 
 def _apply_preferences(
-    conn, sub: Subscriber, wanted: set[str], language: str | None, origin: str | None
+    conn: Connection, sub: Subscriber, wanted: set[str], language: str | None, origin: str | None
 ) -> None:
     """Join the ticked lists, leave the others. The link was mailed to the address, so ticking is consent."""
     assert sub.id is not None

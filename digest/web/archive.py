@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
 from digest.config import ConfigError, Settings
+from digest.domain import Edition
 from digest.links import ARCHIVE_PATH, REVIEW_DAYS
 from digest.render import render_archive
 from digest.store.editions import load_edition
@@ -67,7 +68,7 @@ def review_page(token: str, request: Request, store: Store = Depends(get_store))
     return _page(store, edition, edition_id, headers={**HEADERS, "Cache-Control": "no-store"})
 
 
-def _page(store: Store, edition, edition_id: int, headers: dict = HEADERS) -> HTMLResponse:
+def _page(store: Store, edition: Edition, edition_id: int, headers: dict[str, str] = HEADERS) -> HTMLResponse:
     settings = store.settings
     try:
         lst = settings.get_list(edition.list_id)

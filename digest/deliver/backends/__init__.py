@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from digest.deliver.message import Outgoing
 from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.config import Settings
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Backend(Protocol):
     def send(self, batch: list[Outgoing]) -> list[Result]: ...
 
 
-def make_backend(settings) -> Backend:
+def make_backend(settings: Settings) -> Backend:
     kind = settings.delivery.backend
     if kind == "file":
         from .file import FileBackend

@@ -17,6 +17,8 @@ import time
 import urllib.error
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email.message import Message
+from typing import Any
 
 from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
@@ -98,7 +100,7 @@ class SendGridBackend:
             return [Result(m.delivery_id, "retry", exc.reason, retry_at) for m in messages]
         return [Result(m.delivery_id, "accepted") for m in messages]
 
-    def _post(self, body: dict) -> None:
+    def _post(self, body: dict[str, Any]) -> None:
         retrying = Retrying(self.retry)
         while True:
             try:
@@ -109,7 +111,7 @@ class SendGridBackend:
                     raise
                 self.sleep(wait)
 
-    def _post_once(self, body: dict) -> None:
+    def _post_once(self, body: dict[str, Any]) -> None:
         early = self.not_before - time.time()
         if early > 0:  # the previous answer used up the window: wait for its reset, not for a 429
             self.sleep(min(early, self.retry.max_rate_limit_wait))
@@ -127,10 +129,10 @@ class SendGridBackend:
         remaining, reset = (_header(response.headers, f"X-RateLimit-{k}") for k in ("Remaining", "Reset"))
         self.not_before = float(reset) if remaining is not None and reset is not None and float(remaining) <= 0 else 0.0
 
-    def _body(self, messages: list[Outgoing]) -> dict:
+    def _body(self, messages: list[Outgoing]) -> dict[str, Any]:
         first = messages[0]
         html, text, keys = substitution_keys(first.content)
-        body = {
+        body: dict[str, Any] = {
             "personalizations": [_personalization(m, keys) for m in messages],
             "from": {"email": first.from_email, "name": first.from_name},
             "subject": first.subject,
@@ -145,7 +147,7 @@ class SendGridBackend:
         return body
 
 
-def _personalization(message: Outgoing, keys: dict) -> dict:
+def _personalization(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dict[str, Any]:
     to = {"email": message.to_email}
     if message.to_name:
         to["name"] = one_line(message.to_name)
@@ -195,12 +197,12 @@ def _classify(exc: http_errors.HTTPError) -> Exception:
     return BackendError(reason)  # 401, 403, 404...: the key or the host is wrong; retrying won't help
 
 
-def _header(headers, name: str) -> str | None:
+def _header(headers: Message | None, name: str) -> str | None:
     value = headers.get(name) if headers is not None else None
     return value.strip() if value and value.strip().lstrip("-").replace(".", "", 1).isdigit() else None
 
 
-def _errors(body) -> list[dict]:
+def _errors(body: bytes | None) -> list[dict[str, Any]]:
     try:
         errors = json.loads(body or b"{}").get("errors") or []
     except (ValueError, AttributeError):
@@ -208,15 +210,15 @@ def _errors(body) -> list[dict]:
     return [e for e in errors if isinstance(e, dict)]
 
 
-def _error_text(body) -> str:
+def _error_text(body: bytes | None) -> str:
     errors = _errors(body)
     if not errors:
         return "no detail"
     return "; ".join(str(e.get("message", "")) + (f" ({e['field']})" if e.get("field") else "") for e in errors)[:500]
 
 
-def _named_personalizations(body) -> set[int]:
-    found = set()
+def _named_personalizations(body: bytes | None) -> set[int]:
+    found: set[int] = set()
     for error in _errors(body):
         match = PERSONALIZATION_FIELD.match(str(error.get("field") or ""))
         if match:

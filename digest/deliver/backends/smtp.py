@@ -118,7 +118,7 @@ class SmtpBackend:
                 raise SetupRefused(f"login refused: {exc}") from None
         return client
 
-    async def _worker(self, queue: deque, results: dict[int, Result], client: aiosmtplib.SMTP | None) -> None:
+    async def _worker(self, queue: deque[Outgoing], results: dict[int, Result], client: aiosmtplib.SMTP | None) -> None:
         used = 0
         try:
             while queue:

@@ -8,7 +8,10 @@ connection = context.config.attributes.get("connection")
 if connection is None:  # `alembic revision --autogenerate` from a developer's shell
     from digest.store.db import make_engine
 
-    connection = make_engine(context.config.get_main_option("sqlalchemy.url")).connect()
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("alembic: set sqlalchemy.url to the database to compare the tables with")
+    connection = make_engine(url).connect()
 
 context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
 with context.begin_transaction():
