@@ -43,6 +43,21 @@ def _domain(domain: str) -> tuple[str, str] | None:
     return probe.domain, probe.ascii_domain
 
 
+def needs_smtputf8(normalized: str) -> bool:
+    """True when the part before the @ is not ASCII: such mail needs SMTPUTF8 (RFC 6531) all the way."""
+    return not normalized.rpartition("@")[0].isascii()
+
+
+def wire_form(normalized: str) -> str:
+    """The address as it goes out: the domain IDNA-encoded (user@exämple.com -> user@xn--exmple-cua.com),
+    the part before the @ as it is. Stored addresses keep the Unicode form, which identifies the person."""
+    if normalized.isascii():
+        return normalized
+    local, _, domain = normalized.rpartition("@")
+    names = _domain(domain)
+    return f"{local}@{names[1]}" if names else normalized
+
+
 def identity(normalized: str) -> str:
     """The key that makes Ann@Example.org and ann@example.org one subscriber."""
     return normalized.casefold()

@@ -6,6 +6,11 @@ sending), handed to the backend, and each row becomes `sent` only when the backe
 One process sends an edition at a time (a lease); only one batch is ever in flight, so after a
 kill -9 the rows found still `sending` -- the only ones that may go out twice -- are one batch at
 most. They are sent again, flagged `interrupted`, and reported.
+
+No row stays `sending` when a send returns or raises: a recipient whose message cannot be built or
+is refused fails alone, with its reason (the backends see to it); a batch that ends in an error no
+backend should raise is deferred, flagged `interrupted` (some of it may have gone out), and the
+error goes on up. Only a killed process leaves rows `sending`, for the next run to recover.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
     begin_sending,
     claim,
+    defer_unsettled,
     delivery_counts,
     finish_deliveries,
     insert_deliveries,
@@ -234,6 +240,12 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
             except BackendError:
                 with engine.begin() as conn:
                     release_deliveries(conn, [o.delivery_id for o in batch])
+                raise
+            except Exception as exc:
+                reason = f"{backend.name}: unexpected {type(exc).__name__}: {exc}"
+                retry_at = datetime.now(UTC) + timedelta(seconds=delivery.retry.defer_seconds)
+                with engine.begin() as conn:
+                    defer_unsettled(conn, edition_id, [o.delivery_id for o in batch], reason, retry_at)
                 raise
             accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
             with engine.begin() as conn:

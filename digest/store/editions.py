@@ -316,13 +316,28 @@ def recover_in_flight(conn: Connection, edition_id: int) -> int:
         .where(deliveries.c.edition_id == edition_id, deliveries.c.status == "sending")
         .values(status="pending", interrupted=True, updated_at=now())
     ).rowcount
+    _count_interrupted(conn, edition_id, n)
+    return n
+
+
+def defer_unsettled(conn: Connection, edition_id: int, ids: list[int], reason: str, until: datetime) -> None:
+    """A batch whose send ended in an unexpected error: the backend may have handed part of it over,
+    so its rows are tried again at `until`, flagged as possibly duplicated, as after a kill."""
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")
+        .values(status="deferred", deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now())
+    ).rowcount
+    _count_interrupted(conn, edition_id, n)
+
+
+def _count_interrupted(conn: Connection, edition_id: int, n: int) -> None:
     if n:
         conn.execute(
             update(edition_sends)
             .where(edition_sends.c.edition_id == edition_id)
             .values(interrupted=edition_sends.c.interrupted + n)
         )
-    return n
 
 
 def interrupted_deliveries(conn: Connection, edition_id: int) -> list[str]:
