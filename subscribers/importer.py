@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
 from . import tables as t
-from .addresses import InvalidAddress, address_hash, identity, normalize
+from .addresses import InvalidAddress, Utf8Refusal, address_hash, check_deliverable, identity, normalize
 from .csvsafe import restore
 from .models import LEFT_STATUSES, MEMBERSHIP_STATUSES
 from .service import get_list, now
@@ -168,7 +168,9 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
             yield number, cells
 
 
-def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -> _Entry | RowError:
+def _parse(
+    number: int, cells: list[str], cols: _Columns, consent: str | None, utf8_refusal: Utf8Refusal | None
+) -> _Entry | RowError:
     if len(cells) != cols.width:
         return RowError(number, "(row)", f"has {len(cells)} fields but the header has {cols.width}")
     joined = "".join(cells)
@@ -185,6 +187,7 @@ def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -
         return RowError(number, "email", "is empty")
     try:
         email = normalize(raw_email)
+        check_deliverable(email, utf8_refusal)
     except InvalidAddress as exc:
         return RowError(number, "email", str(exc), raw_email)
     name = restore(cells[get("name")].strip()) if "name" in cols.index else ""
@@ -251,10 +254,12 @@ def import_csv(
     errors: Callable[[RowError], None] | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = 5000,
+    utf8_refusal: Utf8Refusal | None = None,
 ) -> ImportReport:
     """Import subscribers into a list.
 
     Columns: email (required), name, language, timezone, status; any other column becomes an attribute.
+    A row whose address the delivery cannot carry (see `utf8_refusal`) is rejected with that reason.
     `mapping` maps a file's column name to one of those fields. Without a status column rows are
     confirmed when a consent source is stated, else pending; confirmed rows need a stated consent source.
     """
@@ -281,7 +286,7 @@ def import_csv(
         parsed = (
             RowError(number, "(row)", cells)
             if isinstance(cells, str)
-            else _parse(number, cells, cols, consent)
+            else _parse(number, cells, cols, consent, utf8_refusal)
         )
         if isinstance(parsed, RowError):
             report.rejected += 1

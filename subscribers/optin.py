@@ -8,7 +8,7 @@ from enum import Enum
 
 from sqlalchemy import Connection
 
-from .addresses import normalize
+from .addresses import Utf8Refusal, check_deliverable, normalize
 from .models import MailingList, Subscriber
 from .ratelimit import Limit, allow
 from .service import (
@@ -53,13 +53,16 @@ def request_subscription(
     origin: str | None,
     wording: str | None,
     limits: SubscribeLimits = SubscribeLimits(),
+    utf8_refusal: Utf8Refusal | None = None,
 ) -> Subscription:
-    """Handle a request to join `lst`. Raises InvalidAddress for a malformed address.
+    """Handle a request to join `lst`. Raises InvalidAddress for a malformed address, and NotDeliverable,
+    before anything is stored, for one the delivery cannot carry (see `utf8_refusal`).
 
     The caller sends the confirmation mail when the outcome asks for it; the public page should say the
     same thing for every outcome but RATE_LIMITED, so it reveals nothing about who is subscribed.
     """
     email = normalize(sub.email)
+    check_deliverable(email, utf8_refusal)
     if is_suppressed(conn, email):
         return Subscription(Outcome.SUPPRESSED)
     checks = [("address", email.casefold(), limits.per_address)]

@@ -17,11 +17,19 @@ from sqlalchemy import Connection, Engine, String, cast, func, literal, or_, sel
 from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
+from digest.deliver.backends import utf8_refusal
 from digest.lists import sync_lists
 from digest.store import tables as store_tables
 from digest.store.db import open_store
 from subscribers import optin
-from subscribers.addresses import InvalidAddress, identity, normalize
+from subscribers.addresses import (
+    InvalidAddress,
+    NotDeliverable,
+    Utf8Refusal,
+    check_deliverable,
+    identity,
+    normalize,
+)
 from subscribers.exporter import export_csv
 from subscribers.importer import ImportFileError, RowError, import_csv
 from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES, MailingList, Subscriber
@@ -62,7 +70,7 @@ def _errors(fn: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CommandError, config.ConfigError, ImportFileError, ListExists) as exc:
+        except (CommandError, config.ConfigError, ImportFileError, ListExists, NotDeliverable) as exc:
             typer.echo(f"error: {exc}", err=True)
         except InvalidAddress as exc:
             typer.echo(f"error: not a valid email address: {exc}", err=True)
@@ -218,20 +226,23 @@ def subscribers_add(
     settings = load_settings(ctx)
     secret = None if consent else _secret()  # checked before anything is stored: the link is signed with it
     sub = Subscriber(email=normalize(email), name=name, language=language, timezone=timezone)
+    refusal = utf8_refusal(settings)
     with _store(settings) as engine:
         with engine.begin() as conn:
             lst = _require_list(conn, list_id)
             if consent:
                 if len(consent) > 64:
                     raise CommandError("--consent: at most 64 characters")
-                result = _add_with_consent(conn, lst, sub, consent)
+                result = _add_with_consent(conn, lst, sub, consent, refusal)
             elif not lst.double_opt_in:
                 raise CommandError(
                     f"list {lst.id} has no double opt-in: state the consent source with --consent"
                 )
             else:
                 # No client address: the per-client limit guards the public form, not the admins.
-                result = optin.request_subscription(conn, lst, sub, method="admin", origin=None, wording=None)
+                result = optin.request_subscription(
+                    conn, lst, sub, method="admin", origin=None, wording=None, utf8_refusal=refusal
+                )
         if result.outcome is optin.Outcome.SUPPRESSED:
             raise CommandError(f"{sub.email} is on the suppression list: it will not be added")
         if result.outcome is optin.Outcome.RATE_LIMITED:
@@ -253,8 +264,9 @@ def _check_timezone(name: str) -> None:
 
 
 def _add_with_consent(
-    conn: Connection, lst: MailingList, sub: Subscriber, consent: str
+    conn: Connection, lst: MailingList, sub: Subscriber, consent: str, refusal: Utf8Refusal
 ) -> optin.Subscription:
+    check_deliverable(sub.email, refusal)
     if is_suppressed(conn, sub.email):
         return optin.Subscription(optin.Outcome.SUPPRESSED)
     sid, _ = upsert_subscriber(conn, sub)
@@ -317,7 +329,9 @@ def subscribers_import(
     report_path = report or file.with_name(file.name + ".errors.csv")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with _store(load_settings(ctx)) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
+    settings = load_settings(ctx)
+    refusal = functools.cache(utf8_refusal(settings))  # one answer for the whole file
+    with _store(settings) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
         shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*shown, transient=True) as bar:
             task = bar.add_task("importing", total=_data_lines(file))
@@ -329,6 +343,7 @@ def subscribers_import(
                 mapping=columns,
                 errors=errors.write,
                 progress=lambda rows: bar.update(task, completed=rows),
+                utf8_refusal=refusal,
             )
     typer.echo(f"rows read:            {result.rows:,}")
     typer.echo(f"imported (new):       {result.imported:,}")

@@ -16,12 +16,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import Engine, update
 
-from digest.deliver.notices import SendNotice
+from digest.deliver.notices import NoticeError, SendNotice
 from digest.links import Links
 from digest.render.notices import Notice, NoticeFor
 from subscribers import optin
 from subscribers import tables as t
-from subscribers.addresses import InvalidAddress
+from subscribers.addresses import InvalidAddress, NotDeliverable, Utf8Refusal
 from subscribers.models import MailingList, Subscriber
 from subscribers.service import (
     all_lists,
@@ -93,6 +93,7 @@ class WebConfig:
     notice_mail: NoticeFor
     confirm_days: int = CONFIRM_DAYS
     limits: optin.SubscribeLimits = optin.SubscribeLimits()
+    utf8_refusal: Utf8Refusal | None = None  # why the delivery cannot carry a non-ASCII local part
 
 
 class _Pages:
@@ -216,7 +217,11 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
                     origin=client(request),
                     wording=f"{CONSENT_WORDING}/{language_of(lst.language)}",
                     limits=config.limits,
+                    utf8_refusal=config.utf8_refusal,
                 )
+        except NotDeliverable:
+            error = tr("address_not_deliverable", email=email.strip())
+            return subscribe_form(request, lst, error=error, email=email, name=name)
         except InvalidAddress as exc:
             return subscribe_form(request, lst, error=tr("invalid_email", reason=exc), email=email, name=name)
         if result.outcome is optin.Outcome.RATE_LIMITED:
@@ -226,7 +231,11 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         if result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
             try:
                 send_confirmation(lst, result.subscriber_id, email.strip())
-            except Exception:  # the membership stays pending; the person may ask again
+            except Exception as exc:  # the membership stays pending; the person may ask again
+                if isinstance(exc, NoticeError) and exc.refused:  # ...but not at this address
+                    log.warning("confirmation for list %s refused: %s", lst.id, exc)
+                    error = tr("address_refused", email=email.strip())
+                    return subscribe_form(request, lst, error=error, email=email, name=name)
                 log.warning("confirmation for list %s not sent", lst.id, exc_info=True)
                 return pages.message(
                     request, lst.language, "check_inbox_title", tr("send_failed"), status=503
@@ -348,7 +357,11 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             return pages.message(request, lst.language, "confirm_title", tr("not_pending_text"), status=409)
         try:
             send_confirmation(lst, sid, sub.email)
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, NoticeError) and exc.refused:  # asking again will not help
+                log.warning("renewed confirmation for list %s refused: %s", lst.id, exc)
+                text = tr("address_refused", email=sub.email)
+                return pages.message(request, lst.language, "check_inbox_title", text, status=422)
             log.warning("renewed confirmation for list %s not sent", lst.id, exc_info=True)
             return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
         return pages.message(

@@ -35,6 +35,9 @@ from subscribers.addresses import wire_form
 from . import BackendError, Result
 
 MAX_PERSONALIZATIONS = 1000
+# Headers the same for every recipient go once in the request; the others (List-Unsubscribe, its
+# -Post twin, or a notice's Auto-Submitted) in each personalization.
+REQUEST_HEADERS = ("List-Id",)
 NO_UTF8 = "sendgrid: {}: the part before the @ is not ASCII, and SendGrid does not deliver to such addresses"
 # The HTTP client logs request headers, the API key among them, at DEBUG: never let it.
 logging.getLogger("python_http_client").setLevel(logging.INFO)
@@ -143,7 +146,7 @@ class SendGridBackend:
             "subject": first.subject,
             "content": [{"type": "text/plain", "value": text}, {"type": "text/html", "value": html}],
             "categories": ["digest", f"list-{first.list_id}"],
-            "headers": {"List-Id": first.headers()["List-Id"]},
+            "headers": {k: v for k, v in first.headers().items() if k in REQUEST_HEADERS},
         }
         if first.reply_to:
             body["reply_to"] = {"email": wire_form(first.reply_to)}
@@ -161,7 +164,7 @@ def _personalization(message: Outgoing, keys: dict) -> dict:
         "to": [to],
         "substitutions": substitutions(message, keys),
         "custom_args": {"edition_id": str(message.edition_id), "delivery_id": str(message.delivery_id)},
-        "headers": {k: headers[k] for k in ("List-Unsubscribe", "List-Unsubscribe-Post")},
+        "headers": {k: v for k, v in headers.items() if k not in REQUEST_HEADERS},
     }
 
 

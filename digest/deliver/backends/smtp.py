@@ -22,8 +22,8 @@ import aiosmtplib
 from digest import config
 from digest.config import DeliverySettings, RetrySettings
 from digest.deliver.message import Outgoing
-from subscribers.addresses import wire_form
 from digest.deliver.retry import Retrying, Transient
+from subscribers.addresses import wire_form
 
 from . import BackendError, Result
 
@@ -82,6 +82,25 @@ class SmtpBackend:
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
         return asyncio.run(self._send(batch))
+
+    def offers_smtputf8(self) -> bool:
+        """Whether the relay offers SMTPUTF8 (after STARTTLS and login, as a send would see it); True
+        when it cannot be asked now."""
+        return asyncio.run(self._offers_smtputf8())
+
+    async def _offers_smtputf8(self) -> bool:
+        try:
+            client = await self._connect()
+        except (Transient, SetupRefused):
+            return True
+        try:
+            if client.is_ehlo_or_helo_needed:
+                await client.ehlo()
+            return client.supports_extension("smtputf8")
+        except (aiosmtplib.SMTPException, OSError):
+            return True
+        finally:
+            await _close(client)
 
     async def _send(self, batch: list[Outgoing]) -> list[Result]:
         if not batch:
