@@ -25,6 +25,7 @@ from .addresses import InvalidAddress, Utf8Refusal, address_hash, check_delivera
 from .csvsafe import restore
 from .models import LEFT_STATUSES, MEMBERSHIP_STATUSES
 from .service import get_list, now
+from .tokens import new_nonce
 
 FIELDS = ("email", "name", "language", "timezone", "status")
 # Header names recognised without a mapping, compared lower-cased.
@@ -358,8 +359,11 @@ def _upsert_subscribers(
         _insert_rows(
             conn,
             s,
-            ("email", "email_key", "name", "language", "timezone", "attributes", "created_at"),
-            [(e.email, e.key, e.name, e.language, e.timezone, to_json(e.attributes), stamp) for e in fresh],
+            ("email", "email_key", "name", "language", "timezone", "attributes", "created_at", "token_nonce"),
+            [
+                (e.email, e.key, e.name, e.language, e.timezone, to_json(e.attributes), stamp, new_nonce())
+                for e in fresh
+            ],
         )
         ids.update(
             _lookup(conn, "SELECT email_key, id FROM subscribers WHERE email_key", [e.key for e in fresh])

@@ -29,9 +29,9 @@ class Subscriber:
     name: str | None = None
     language: str | None = None
     timezone: str | None = None
-    timezone: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     id: int | None = None
+    nonce: str | None = None  # carried by their links (subscribers.tokens); set by the store
 
 
 @dataclass(frozen=True)

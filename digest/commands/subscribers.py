@@ -250,7 +250,7 @@ def subscribers_add(
         if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
             typer.echo(f"{sub.email} is already a confirmed member of {lst.id}")
         elif result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
-            _send_confirmation(settings, engine, secret or "", lst, result.subscriber_id, sub.email)
+            _send_confirmation(settings, engine, secret or "", lst, result, sub.email)
             typer.echo(f"{sub.email} is pending on {lst.id}: a confirmation link was sent")
         else:
             typer.echo(f"{sub.email} is a confirmed member of {lst.id}")
@@ -277,7 +277,7 @@ def _add_with_consent(
 
 
 def _send_confirmation(
-    settings: config.Settings, engine: Engine, secret: str, lst: MailingList, sid: int, email: str
+    settings: config.Settings, engine: Engine, secret: str, lst: MailingList, request: optin.Subscription, email: str
 ) -> None:
     from digest.deliver.notices import notice_sender
     from digest.links import Links
@@ -285,7 +285,9 @@ def _send_confirmation(
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
-    mail = notices_for(settings)("confirm", lst, {"confirm_url": links.confirm(sid, lst.id)})
+    assert request.subscriber_id is not None
+    url = links.confirm(request.subscriber_id, lst.id, request.nonce)
+    mail = notices_for(settings)("confirm", lst, {"confirm_url": url})
     notice_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
 

@@ -37,6 +37,7 @@ from digest.errors import DigestError
 from digest.links import Links
 from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
+    BatchRow,
     begin_sending,
     claim,
     defer_unsettled,
@@ -204,7 +205,7 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
     def prepare() -> list[Outgoing]:
         with engine.connect() as conn:
             rows = next_batch(conn, edition_id, size)
-        return [_outgoing(content, d, name, lst, links) for d, name in rows]
+        return [_outgoing(content, row, lst, links) for row in rows]
 
     started, handed, waited = time.monotonic(), 0, 0.0
     upcoming = prepare()
@@ -317,8 +318,9 @@ def _outcomes(
     return accepted, others
 
 
-def _outgoing(content: MessageTemplate, delivery: Delivery, name: str | None, lst, links: Links) -> Outgoing:
-    unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id)
+def _outgoing(content: MessageTemplate, row: BatchRow, lst, links: Links) -> Outgoing:
+    delivery, name = row.delivery, row.name
+    unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
     return Outgoing(
         delivery_id=delivery.id,
         edition_id=delivery.edition_id,
@@ -331,7 +333,7 @@ def _outgoing(content: MessageTemplate, delivery: Delivery, name: str | None, ls
         values={
             "name": name or delivery.email.split("@")[0],
             "unsubscribe_url": unsubscribe,
-            "preferences_url": links.preferences(delivery.subscriber_id),
+            "preferences_url": links.preferences(delivery.subscriber_id, row.nonce),
             "archive_url": links.archive(delivery.edition_id),
         },
         unsubscribe_url=unsubscribe,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Connection, String, bindparam, cast, delete, func, insert, literal, or_, select, update
 
@@ -198,18 +199,29 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
         )
 
 
-def next_batch(
-    conn: Connection, edition_id: int, size: int, at: datetime | None = None
-) -> list[tuple[Delivery, str | None]]:
-    """Up to `size` rows that may be sent now, with the subscriber's name: pending first, then
-    deferred rows that are due.
+class BatchRow(NamedTuple):
+    """A row to send, with what its message needs of the subscriber: the name, the links' nonce."""
+
+    delivery: Delivery
+    name: str | None
+    nonce: str | None
+
+
+def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[BatchRow]:
+    """Up to `size` rows that may be sent now, with the subscriber's name and nonce (in the same
+    query: the send signs every recipient's links): pending first, then deferred rows that are due.
 
     Rows already 'sending' are never picked: they belong to the live sender, or, after a crash,
     to `recover_in_flight`, which decides about them once under the send's lease.
     """
     at = at or now()
     query = select(
-        deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts, subscribers.c.name
+        deliveries.c.id,
+        deliveries.c.subscriber_id,
+        deliveries.c.email,
+        deliveries.c.attempts,
+        subscribers.c.name,
+        subscribers.c.token_nonce,
     ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
     rows = conn.execute(
         query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == "pending")
@@ -226,7 +238,10 @@ def next_batch(
             .order_by(deliveries.c.id)
             .limit(size - len(rows))
         ).all()
-    return [(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name) for r in rows]
+    return [
+        BatchRow(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name, r.token_nonce)
+        for r in rows
+    ]
 
 
 def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
