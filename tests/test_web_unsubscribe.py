@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from digest.privacy import erase
 from subscribers import tables as t
 from subscribers.models import Subscriber
-from subscribers.privacy import erase
 from subscribers.service import membership_status, set_status, upsert_subscriber
 from subscribers.tokens import Tokens
 from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)

@@ -13,12 +13,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from sqlalchemy import Connection, Engine, String, cast, func, literal, or_, select, update
+from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
 from digest.deliver.backends import utf8_refusal
 from digest.lists import sync_lists
+from digest.privacy import erase
 from digest.store import tables as store_tables
 from digest.store.db import open_store
 from subscribers import optin
@@ -33,7 +34,6 @@ from subscribers.addresses import (
 from subscribers.exporter import export_csv
 from subscribers.importer import ImportFileError, RowError, import_csv
 from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES, MailingList, Subscriber
-from subscribers.privacy import erase as erase_address
 from subscribers.privacy import export_address
 from subscribers.service import (
     ListExists,
@@ -522,19 +522,10 @@ def subscribers_erase(
     if not yes and not typer.confirm(f"Erase {address} for good?"):
         raise CommandError("nothing erased")
     with _store(load_settings(ctx)) as engine, engine.begin() as conn:
-        sub = find_subscriber(conn, address)
-        scrubbed = _scrub_deliveries(conn, address, sub.id if sub else None)
-        erased = erase_address(conn, address)
-    what = "subscriber erased" if erased is not None else "no subscriber held"
+        erased = erase(conn, address)
+    what = "subscriber erased" if erased.subscriber_id is not None else "no subscriber held"
+    canceled = f"{erased.canceled} pending deliver{'y' if erased.canceled == 1 else 'ies'} canceled"
     typer.echo(
-        f"{address}: {what}; {scrubbed} delivery record(s) scrubbed; the address hash stays suppressed"
+        f"{address}: {what}; {canceled}; {erased.scrubbed} delivery record(s) scrubbed; "
+        "the address hash stays suppressed"
     )
-
-
-def _scrub_deliveries(conn: Connection, address: str, subscriber_id: int | None) -> int:
-    """Delivery records keep their status, but no longer the address."""
-    d = store_tables.deliveries
-    match = func.lower(d.c.email) == identity(address)
-    where = or_(d.c.subscriber_id == subscriber_id, match) if subscriber_id else match
-    placeholder = literal("erased:") + cast(d.c.id, String)
-    return conn.execute(update(d).where(where).values(email=placeholder, subscriber_id=None)).rowcount

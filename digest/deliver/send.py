@@ -216,6 +216,8 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
                     "stopped after the batch in flight: the process is shutting down; it resumes on start"
                 )
                 return
+            if upcoming:  # wait for the throttle before claiming: a claimed row is on its way out at once
+                throttle.acquire(len(upcoming))
             with engine.begin() as conn:
                 lease.renew(conn)
                 report.state = load_send(conn, edition_id).state
@@ -233,7 +235,6 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
                 upcoming = prepare()
                 continue
             _count_claimed(engine, edition_id, state, len(batch))
-            throttle.acquire(len(batch))
             in_flight = worker.submit(backend.send, batch)
             upcoming = prepare()  # while the batch is with the backend
             try:
@@ -250,12 +251,13 @@ def _run(engine, settings, edition, backend, links, lease, report: SendReport, p
                 raise
             accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
             with engine.begin() as conn:
-                mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
+                marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
                 finish_deliveries(conn, outcomes)
-            _move(state.counts, "sending", "sent", len(accepted))
+            _move(state.counts, "sending", "sent", marked)
+            _move(state.counts, "sending", "canceled", len(accepted) - marked)  # erased while in flight
             for o in outcomes:
                 _move(state.counts, "sending", o["status"], 1)
-            report.sent_now += len(accepted)
+            report.sent_now += marked
             handed += len(batch)
             state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
             if progress:

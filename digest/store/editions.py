@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, String, bindparam, cast, delete, func, insert, literal, or_, select, update
 
 from digest.domain import Brief, Coverage, Delivery, Edition, Quote
+from subscribers.addresses import wire_form
 from subscribers.tables import subscribers
 
 from .tables import deliveries, delivery_events, edition_changes, edition_items, edition_sends, editions
@@ -265,31 +266,35 @@ def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[i
     )
 
 
-def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> None:
-    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id."""
-    if ids:
-        prefix, suffix = message_id
-        conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_(ids))
-            .values(
-                status="sent",
-                error=None,
-                deferred_until=None,
-                message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
-                updated_at=now(),
-            )
+def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> int:
+    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id.
+    Only rows still 'sending' are marked (one canceled meanwhile, by an erasure, stays canceled):
+    returns how many."""
+    if not ids:
+        return 0
+    prefix, suffix = message_id
+    return conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")
+        .values(
+            status="sent",
+            error=None,
+            deferred_until=None,
+            message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
+            updated_at=now(),
         )
+    ).rowcount
 
 
 def finish_deliveries(conn: Connection, outcomes: list[dict]) -> None:
-    """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}."""
+    """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}, on the
+    rows still 'sending' (as mark_sent)."""
     if not outcomes:
         return
     at = now()
     conn.execute(
         update(deliveries)
-        .where(deliveries.c.id == bindparam("b_id"))
+        .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == "sending")
         .values(
             status=bindparam("b_status"),
             error=bindparam("b_error"),
@@ -382,6 +387,46 @@ def cancel_remaining(conn: Connection, edition_id: int) -> int:
         .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(("pending", "deferred")))
         .values(status="canceled", deferred_until=None, updated_at=now())
     ).rowcount
+
+
+def forget_recipient(conn: Connection, subscriber_id: int | None, addresses: tuple[str, ...]) -> tuple[int, int]:
+    """An erased person's delivery rows (by subscriber, or by address for rows that lost theirs):
+    those not handed over yet are canceled, a row in flight too (the send records no outcome on a
+    row it no longer holds as 'sending'), and every row keeps its status but not the address, the
+    subscriber, or the address quoted in an error or a provider's event. Returns (canceled, scrubbed)."""
+    by_address = deliveries.c.email.in_(addresses) & deliveries.c.edition_id.in_(select(editions.c.id))
+    theirs = or_(by_address, deliveries.c.subscriber_id == subscriber_id) if subscriber_id else by_address
+    at = now()
+    canceled = conn.execute(
+        update(deliveries)
+        .where(theirs, deliveries.c.status.in_(("pending", "deferred", "sending")))
+        .values(status="canceled", deferred_until=None, updated_at=at)
+    ).rowcount
+    forms = {wire for a in addresses for wire in (a, wire_form(a))}
+    conn.execute(
+        update(delivery_events)
+        .where(delivery_events.c.delivery_id.in_(select(deliveries.c.id).where(theirs)))
+        .values(reason=_without(delivery_events.c.reason, forms))
+    )
+    scrubbed = conn.execute(
+        update(deliveries)
+        .where(theirs)
+        .values(
+            email=literal("erased:") + cast(deliveries.c.id, String),
+            subscriber_id=None,
+            error=_without(deliveries.c.error, forms),
+            updated_at=at,
+        )
+    ).rowcount
+    return canceled, scrubbed
+
+
+def _without(column, addresses: set[str]):
+    """The column's text with each address replaced (SQL REPLACE is case-sensitive: every stored form)."""
+    expression = column
+    for address in sorted(addresses):
+        expression = func.replace(expression, address, "[erased]")
+    return expression
 
 
 def _aware(at: datetime | None) -> datetime | None:

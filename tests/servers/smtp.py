@@ -65,7 +65,7 @@ class Sink:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
+            return f"550 5.1.1 <{address}>: no such mailbox"  # as Postfix words it, address and all
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
