@@ -3,7 +3,8 @@
 As django-anymail's backends do, each backend turns its provider's errors into three outcomes:
 accepted, retry (later, with when) or failed (for good, with why). A misconfiguration that no
 retry can fix (a wrong API key, a refused login) raises BackendError instead: the send stops and
-the batch goes back to pending.
+the batch goes back to pending. A message that cannot be built for one recipient (message.Unbuildable,
+or any ValueError of its building) is that recipient's failure, never the batch's.
 """
 
 from __future__ import annotations
