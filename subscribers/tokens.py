@@ -68,6 +68,8 @@ class Tokens:
         try:
             payload, signed_at = serializer.loads(token, max_age=max_age, return_timestamp=True)
         except SignatureExpired as exc:
+            if exc.payload is None:
+                raise InvalidToken("this link is not valid") from None
             claim = _unpack(serializer.load_payload(exc.payload), exc.date_signed)
             raise InvalidToken("this link has expired", True, claim) from None
         except (BadSignature, ValueError, TypeError):

@@ -132,3 +132,20 @@ def test_cli_add_takes_a_utf8_address_where_the_relay_offers_smtputf8(instance, 
     _configure(instance, {"backend": "smtp", "smtp": {"host": "127.0.0.1", "port": port, "security": "none"}})
     refused = _cli(instance, "subscribers", "add", "öle@example.org", "--list", "world", "--consent", "test")
     assert refused.returncode == 1 and "SMTPUTF8" in refused.stderr
+
+
+def test_a_confirmation_the_relay_refuses_for_good_is_not_a_try_again_later(instance, web_server):  # noqa: F811
+    url, switch = web_server
+    sink = Sink(refuse={"gone@example.org"})
+    controller = serve(sink)
+    settings = _configure(instance, {"backend": "smtp", "smtp": {"host": "127.0.0.1", "port": controller.port,
+                                                                  "security": "none"}}, url)
+    app = build_app(settings, str(instance / "config.yaml"), SECRET, scheduler=False)
+    switch.app = app
+    try:
+        answer = _subscribe(url, "gone@example.org")
+    finally:
+        switch.app = None
+        app.state.engine.dispose()
+        controller.stop()
+    assert answer.status_code == 422 and "refused our mail" in answer.text and "try again later" not in answer.text
