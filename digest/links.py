@@ -17,15 +17,18 @@ class Links:
         self.base = base_url.rstrip("/")
         self.tokens = tokens
 
-    def unsubscribe(self, subscriber_id: int, list_id: str) -> str:
-        token = self.tokens.sign("unsubscribe", subscriber_id, list_id)
+    # A subscriber's links carry their nonce: they act on that person only (subscribers.tokens).
+
+    def unsubscribe(self, subscriber_id: int, list_id: str, nonce: str | None) -> str:
+        token = self.tokens.sign("unsubscribe", subscriber_id, list_id, nonce)
         return self.base + UNSUBSCRIBE_PATH.format(token=token)
 
-    def preferences(self, subscriber_id: int) -> str:
-        return self.base + PREFERENCES_PATH.format(token=self.tokens.sign("preferences", subscriber_id))
+    def preferences(self, subscriber_id: int, nonce: str | None) -> str:
+        token = self.tokens.sign("preferences", subscriber_id, None, nonce)
+        return self.base + PREFERENCES_PATH.format(token=token)
 
-    def confirm(self, subscriber_id: int, list_id: str) -> str:
-        return self.base + CONFIRM_PATH.format(token=self.tokens.sign("confirm", subscriber_id, list_id))
+    def confirm(self, subscriber_id: int, list_id: str, nonce: str | None) -> str:
+        return self.base + CONFIRM_PATH.format(token=self.tokens.sign("confirm", subscriber_id, list_id, nonce))
 
     def archive(self, edition_id: int) -> str:
         return self.base + ARCHIVE_PATH.format(edition_id=edition_id)

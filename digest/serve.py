@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from digest.config import Settings
 from digest.deliver import events
+from digest.deliver.backends import utf8_refusal
 from digest.deliver.notices import notice_sender
 from digest.lists import sync_lists
 from digest.render.notices import notices_for
@@ -33,6 +34,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
             secret_key=secret_key,
             send_notice=notice_sender(settings, engine),
             notice_mail=notices_for(settings),
+            utf8_refusal=utf8_refusal(settings),
         ),
     )
     app.include_router(archive.router)

@@ -1,6 +1,7 @@
 """Email address normalization and identity."""
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
@@ -9,6 +10,16 @@ from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES, DOT_AT
 
 class InvalidAddress(ValueError):
     pass
+
+
+class NotDeliverable(InvalidAddress):
+    """A valid address that the configured delivery cannot carry mail to."""
+
+
+# Why mail to an address whose part before the @ is not ASCII (it needs SMTPUTF8) cannot be delivered
+# now, or None when it can: the delivery side knows, so the caller passes it in; it is asked only when
+# such an address comes.
+Utf8Refusal = Callable[[], str | None]
 
 
 def normalize(address: str) -> str:
@@ -41,6 +52,29 @@ def _domain(domain: str) -> tuple[str, str] | None:
     except EmailNotValidError:
         return None
     return probe.domain, probe.ascii_domain
+
+
+def needs_smtputf8(normalized: str) -> bool:
+    """True when the part before the @ is not ASCII: such mail needs SMTPUTF8 (RFC 6531) all the way."""
+    return not normalized.rpartition("@")[0].isascii()
+
+
+def wire_form(normalized: str) -> str:
+    """The address as it goes out: the domain IDNA-encoded (user@exämple.com -> user@xn--exmple-cua.com),
+    the part before the @ as it is. Stored addresses keep the Unicode form, which identifies the person."""
+    if normalized.isascii():
+        return normalized
+    local, _, domain = normalized.rpartition("@")
+    names = _domain(domain)
+    return f"{local}@{names[1]}" if names else normalized
+
+
+def check_deliverable(normalized: str, utf8_refusal: Utf8Refusal | None) -> None:
+    """Raise NotDeliverable for an address that needs SMTPUTF8 where the delivery cannot carry it."""
+    if utf8_refusal is not None and needs_smtputf8(normalized):
+        reason = utf8_refusal()
+        if reason:
+            raise NotDeliverable(f"{normalized}: the part before the @ is not ASCII, and {reason}")
 
 
 def identity(normalized: str) -> str:

@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
 from . import tables as t
-from .addresses import InvalidAddress, address_hash, identity, normalize
+from .addresses import InvalidAddress, Utf8Refusal, address_hash, check_deliverable, identity, normalize
 from .csvsafe import restore
 from .models import LEFT_STATUSES, MEMBERSHIP_STATUSES
 from .service import get_list, now
+from .tokens import new_nonce
 
 FIELDS = ("email", "name", "language", "timezone", "status")
 # Header names recognised without a mapping, compared lower-cased.
@@ -168,7 +169,9 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
             yield number, cells
 
 
-def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -> _Entry | RowError:
+def _parse(
+    number: int, cells: list[str], cols: _Columns, consent: str | None, utf8_refusal: Utf8Refusal | None
+) -> _Entry | RowError:
     if len(cells) != cols.width:
         return RowError(number, "(row)", f"has {len(cells)} fields but the header has {cols.width}")
     joined = "".join(cells)
@@ -184,6 +187,7 @@ def _parse(number: int, cells: list[str], cols: _Columns, consent: str | None) -
         return RowError(number, "email", "is empty")
     try:
         email = normalize(raw_email)
+        check_deliverable(email, utf8_refusal)
     except InvalidAddress as exc:
         return RowError(number, "email", str(exc), raw_email)
     name = restore(cells[cols.index["name"]].strip()) if "name" in cols.index else ""
@@ -250,10 +254,12 @@ def import_csv(
     errors: Callable[[RowError], None] | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = 5000,
+    utf8_refusal: Utf8Refusal | None = None,
 ) -> ImportReport:
     """Import subscribers into a list.
 
     Columns: email (required), name, language, timezone, status; any other column becomes an attribute.
+    A row whose address the delivery cannot carry (see `utf8_refusal`) is rejected with that reason.
     `mapping` maps a file's column name to one of those fields. Without a status column rows are
     confirmed when a consent source is stated, else pending; confirmed rows need a stated consent source.
     """
@@ -280,7 +286,7 @@ def import_csv(
         parsed = (
             RowError(number, "(row)", cells)
             if isinstance(cells, str)
-            else _parse(number, cells, cols, consent)
+            else _parse(number, cells, cols, consent, utf8_refusal)
         )
         if isinstance(parsed, RowError):
             report.rejected += 1
@@ -352,8 +358,11 @@ def _upsert_subscribers(
         _insert_rows(
             conn,
             s,
-            ("email", "email_key", "name", "language", "timezone", "attributes", "created_at"),
-            [(e.email, e.key, e.name, e.language, e.timezone, to_json(e.attributes), stamp) for e in fresh],
+            ("email", "email_key", "name", "language", "timezone", "attributes", "created_at", "token_nonce"),
+            [
+                (e.email, e.key, e.name, e.language, e.timezone, to_json(e.attributes), stamp, new_nonce())
+                for e in fresh
+            ],
         )
         ids.update(
             _lookup(conn, "SELECT email_key, id FROM subscribers WHERE email_key", [e.key for e in fresh])

@@ -31,6 +31,7 @@ class Subscriber:
     timezone: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     id: int | None = None
+    nonce: str | None = None  # carried by their links (subscribers.tokens); set by the store
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from enum import Enum
 
 from sqlalchemy import Connection
 
-from .addresses import normalize
+from .addresses import Utf8Refusal, check_deliverable, normalize
 from .models import MailingList, Subscriber
 from .ratelimit import Limit, allow
 from .service import (
@@ -42,6 +42,7 @@ class Outcome(Enum):
 class Subscription:
     outcome: Outcome
     subscriber_id: int | None = None
+    nonce: str | None = None  # the subscriber's, for the links of the confirmation mail
 
 
 def request_subscription(
@@ -53,13 +54,16 @@ def request_subscription(
     origin: str | None,
     wording: str | None,
     limits: SubscribeLimits = SubscribeLimits(),
+    utf8_refusal: Utf8Refusal | None = None,
 ) -> Subscription:
-    """Handle a request to join `lst`. Raises InvalidAddress for a malformed address.
+    """Handle a request to join `lst`. Raises InvalidAddress for a malformed address, and NotDeliverable,
+    before anything is stored, for one the delivery cannot carry (see `utf8_refusal`).
 
     The caller sends the confirmation mail when the outcome asks for it; the public page should say the
     same thing for every outcome but RATE_LIMITED, so it reveals nothing about who is subscribed.
     """
     email = normalize(sub.email)
+    check_deliverable(email, utf8_refusal)
     if is_suppressed(conn, email):
         return Subscription(Outcome.SUPPRESSED)
     checks = [("address", email.casefold(), limits.per_address)]
@@ -68,19 +72,19 @@ def request_subscription(
     if not allow(conn, checks):
         return Subscription(Outcome.RATE_LIMITED)
     # Whoever fills in a public form must not be able to rewrite an existing subscriber's details.
-    existing = find_subscriber(conn, email)
-    if existing is not None and existing.id is not None:
-        sub_id = existing.id
-    else:
+    holder = find_subscriber(conn, email)
+    if holder is None or holder.id is None:
         fresh = Subscriber(email, sub.name, sub.language, sub.timezone, sub.attributes)
-        sub_id, _ = upsert_subscriber(conn, fresh)
+        holder = get_subscriber(conn, upsert_subscriber(conn, fresh)[0])
+        assert holder is not None and holder.id is not None  # just inserted
+    sub_id = holder.id
     current = membership_status(conn, sub_id, lst.id)
     if current == "confirmed":
-        return Subscription(Outcome.ALREADY_CONFIRMED, sub_id)
+        return Subscription(Outcome.ALREADY_CONFIRMED, sub_id, holder.nonce)
     status = "pending" if lst.double_opt_in else "confirmed"
     set_status(conn, sub_id, lst.id, status, method=method, origin=origin, wording=wording)
     outcome = Outcome.CONFIRMATION_NEEDED if lst.double_opt_in else Outcome.CONFIRMED
-    return Subscription(outcome, sub_id)
+    return Subscription(outcome, sub_id, holder.nonce)
 
 
 class ConfirmResult(Enum):
@@ -121,4 +125,4 @@ def renew(
         checks.append(("client", origin, limits.per_client))
     if not allow(conn, checks):
         return Subscription(Outcome.RATE_LIMITED)
-    return Subscription(Outcome.CONFIRMATION_NEEDED, subscriber_id)
+    return Subscription(Outcome.CONFIRMATION_NEEDED, subscriber_id, sub.nonce)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, delete, select
 
@@ -11,6 +11,9 @@ from . import tables as t
 from .addresses import normalize
 from .service import as_utc, find_subscriber, memberships
 from .suppression import suppress, suppression_of
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -67,18 +70,34 @@ def export_address(conn: Connection, email: str) -> dict[str, Any]:
     return data
 
 
-def erase(conn: Connection, email: str) -> int | None:
+class OnErase(Protocol[T_co]):
+    """What another package does about an erased person, in the erasure's transaction, before the
+    subscriber row goes: given their id (None when there was no subscriber) and their addresses
+    (as stored and as asked for)."""
+
+    def __call__(self, conn: Connection, subscriber_id: int | None, addresses: tuple[str, ...]) -> T_co: ...
+
+
+def erase(conn: Connection, email: str, *, on_erase: OnErase[T] | None) -> tuple[int | None, T | None]:
     """Delete everything held about the address, keeping only its hash on the suppression list.
 
-    Returns the erased subscriber's id (None when there was none; the hash is kept all the same, so a
-    later import or subscribe request cannot bring the address back).
+    This package never imports `digest`, yet the person's delivery rows must go with them: the
+    caller hands that in as `on_erase` (digest.privacy.erase is the one call every path makes);
+    None says explicitly that nothing else holds the person. Erasure deletes the subscriber and
+    with them their token nonce, so no link mailed to them acts on anyone again.
+
+    Returns (the erased subscriber's id, what `on_erase` returned). The id is None when there was no
+    subscriber; the hash is kept all the same, so a later import or subscribe request cannot bring
+    the address back.
     """
     email = normalize(email)
     sub = find_subscriber(conn, email)
     suppress(conn, email, "erased")
+    addresses = tuple(dict.fromkeys([sub.email, email] if sub else [email]))
+    held = on_erase(conn, sub.id if sub else None, addresses) if on_erase else None
     if sub is None or sub.id is None:
-        return None
+        return None, held
     conn.execute(delete(t.consent_events).where(t.consent_events.c.subscriber_id == sub.id))
     conn.execute(delete(t.memberships).where(t.memberships.c.subscriber_id == sub.id))
     conn.execute(delete(t.subscribers).where(t.subscribers.c.id == sub.id))
-    return sub.id
+    return sub.id, held

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 from . import tables as t
 from .addresses import address_hash, identity, normalize
 from .models import MEMBERSHIP_STATUSES, MailingList, Membership, Recipient, Subscriber
+from .tokens import Claim
 
 
 def now() -> datetime:
@@ -92,12 +93,35 @@ def _subscriber(row: Row[*tuple[Any, ...]]) -> Subscriber:
         timezone=row.timezone,
         attributes=dict(row.attributes or {}),
         id=row.id,
+        nonce=row.token_nonce,
     )
 
 
 def get_subscriber(conn: Connection, subscriber_id: int) -> Subscriber | None:
     row = conn.execute(select(t.subscribers).where(t.subscribers.c.id == subscriber_id)).first()
     return _subscriber(row) if row else None
+
+
+# A token signed this long before its subscriber's row was made is still theirs: the row's time is
+# taken in microseconds, the token's in whole seconds, on clocks of one deployment.
+CLOCK_SLACK = timedelta(seconds=2)
+
+
+def token_holder(conn: Connection, claim: Claim) -> Subscriber | None:
+    """The subscriber a link was made for, or None when that person is no longer here.
+
+    A token acts only on the subscriber holding its id *and* its nonce. Ids are never handed out
+    again, and erasure deletes the person with their nonce, so a link of someone erased acts on
+    nobody. Links made before nonces (migration 0006) carry none: they act only on a subscriber
+    from that time (whose nonce is NULL) and only if signed after that subscriber's row was made,
+    so not on someone who got an erased person's id before ids stopped being reused.
+    """
+    row = conn.execute(select(t.subscribers).where(t.subscribers.c.id == claim.subject_id)).first()
+    if row is None or row.token_nonce != claim.nonce:
+        return None
+    if claim.nonce is None and claim.signed_at < as_utc(row.created_at) - CLOCK_SLACK:
+        return None
+    return _subscriber(row)
 
 
 def find_subscriber(conn: Connection, email: str) -> Subscriber | None:

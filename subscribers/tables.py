@@ -1,4 +1,8 @@
-"""The subscriber package's own tables. Migrations live with the project's single Alembic chain."""
+"""The subscriber package's own tables. Migrations live with the project's single Alembic chain.
+
+A subscriber's id goes into every link mailed to them, so it is never handed out again
+(`sqlite_autoincrement`; PostgreSQL's sequences never reuse one either).
+"""
 
 from sqlalchemy import (
     JSON,
@@ -13,6 +17,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from .tokens import new_nonce
 
 metadata = MetaData()
 
@@ -41,6 +47,10 @@ subscribers = Table(
     Column("timezone", String(64)),
     Column("attributes", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # carried by every token made for this subscriber (subscribers.tokens); NULL for subscribers from
+    # before migration 0006, whose links carry none
+    Column("token_nonce", String(32), default=new_nonce),
+    sqlite_autoincrement=True,
 )
 
 memberships = Table(

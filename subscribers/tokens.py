@@ -1,26 +1,49 @@
-"""Signed, purpose-scoped tokens for links in mail (unsubscribe, confirm, preferences)."""
+"""Signed, purpose-scoped tokens for links in mail (unsubscribe, confirm, preferences).
+
+A subscriber's token carries their id, the list, and their nonce (a random value stored on the
+subscriber): it acts only while the subscriber holding that id has that nonce, so a link never
+acts on anyone but the person it was mailed to (see subscribers.service.token_holder). Links made
+before nonces existed carry none; their payload is [id, list].
+"""
 
 from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 PURPOSES = ("unsubscribe", "confirm", "preferences", "review")  # review: an edition id, for its editors
 
 
+def new_nonce() -> str:
+    """A subscriber's token nonce: 72 random bits, 12 URL-safe characters."""
+    return secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a genuine token says: whom (a subscriber id, or an edition id for review), which list,
+    the subscriber's nonce (None in links made before nonces), and when it was signed."""
+
+    subject_id: int
+    list_id: str | None
+    nonce: str | None
+    signed_at: datetime
+
+
 class InvalidToken(Exception):
     """A token that is forged, damaged, meant for another purpose, or expired.
 
     An expired token's signature was good, so its payload can still be trusted to say whom it was for:
-    `subscriber_id` and `list_id` are set then, so the page can offer a new link.
+    `claim` is set then, so the page can offer a new link.
     """
 
-    def __init__(
-        self, reason: str, expired: bool = False, subscriber_id: int | None = None, list_id: str | None = None
-    ):
+    def __init__(self, reason: str, expired: bool = False, claim: Claim | None = None):
         super().__init__(reason)
         self.expired = expired
-        self.subscriber_id = subscriber_id
-        self.list_id = list_id
+        self.claim = claim
 
 
 class Tokens:
@@ -36,28 +59,36 @@ class Tokens:
             raise ValueError(f"unknown token purpose {purpose!r}")
         return self._serializers[purpose]
 
-    def sign(self, purpose: str, subscriber_id: int, list_id: str | None = None) -> str:
-        return self._serializer(purpose).dumps([subscriber_id, list_id])
+    def sign(self, purpose: str, subject_id: int, list_id: str | None = None, nonce: str | None = None) -> str:
+        payload = [subject_id, list_id] if nonce is None else [subject_id, list_id, nonce]
+        return self._serializer(purpose).dumps(payload)
 
-    def verify(self, purpose: str, token: str, max_age: int | None = None) -> tuple[int, str | None]:
+    def verify(self, purpose: str, token: str, max_age: int | None = None) -> Claim:
         serializer = self._serializer(purpose)
         try:
-            payload = serializer.loads(token, max_age=max_age)
+            payload, signed_at = serializer.loads(token, max_age=max_age, return_timestamp=True)
         except SignatureExpired as exc:
-            if exc.payload is None:  # a timed serializer always sets it; never trust a token without one
+            if exc.payload is None:
                 raise InvalidToken("this link is not valid") from None
-            subscriber_id, list_id = _unpack(serializer.load_payload(exc.payload))
-            raise InvalidToken("this link has expired", True, subscriber_id, list_id) from None
+            claim = _unpack(serializer.load_payload(exc.payload), exc.date_signed)
+            raise InvalidToken("this link has expired", True, claim) from None
         except (BadSignature, ValueError, TypeError):
             raise InvalidToken("this link is not valid") from None
-        return _unpack(payload)
+        return _unpack(payload, signed_at)
 
 
-def _unpack(payload: object) -> tuple[int, str | None]:
-    if not isinstance(payload, list) or len(payload) != 2:
-        raise InvalidToken("this link is not valid")
+def _unpack(payload: object, signed_at: datetime | None) -> Claim:
     try:
-        subscriber_id, list_id = payload
-        return int(subscriber_id), (None if list_id is None else str(list_id))
+        if not isinstance(payload, list) or len(payload) not in (2, 3):
+            raise ValueError("not a token payload")
+        subject_id, list_id, nonce = (payload + [None])[:3]
+        if not (nonce is None or isinstance(nonce, str)):
+            raise ValueError("not a token payload")
+        return Claim(
+            int(subject_id),
+            None if list_id is None else str(list_id),
+            nonce,
+            signed_at or datetime.now(UTC),
+        )
     except (TypeError, ValueError):
         raise InvalidToken("this link is not valid") from None

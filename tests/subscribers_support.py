@@ -129,6 +129,14 @@ class Site:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
 
+    def sign(self, purpose: str, subscriber_id: int, list_id: str | None = None, tokens: Tokens | None = None) -> str:
+        """A token as a mail to this subscriber carries it: with their nonce (signed by `tokens`, else ours)."""
+        from subscribers.service import get_subscriber
+
+        with self.engine.connect() as conn:
+            sub = get_subscriber(conn, subscriber_id)
+        return (tokens or self.tokens).sign(purpose, subscriber_id, list_id, sub.nonce if sub else None)
+
     def link_in(self, mail: Sent) -> str:
         match = re.search(r"(/confirm/[A-Za-z0-9_.\-]+)", mail.text.replace("=\n", ""))
         assert match, mail.text

@@ -183,3 +183,29 @@ def test_the_librarys_known_good_vector_is_accepted_and_applied(sent, web, monke
         assert _suppressed(conn, "hello@world.com") == "bounce"
     reformatted = json.dumps(json.loads(LIBRARY_PAYLOAD)).encode()  # same JSON, other bytes: refused
     assert httpx.post(f"{url}/webhooks/sendgrid", content=reformatted, headers=headers).status_code == 403
+
+
+def test_an_event_for_an_idn_address_reaches_its_row_and_its_suppression(engine, monkeypatch):
+    """The address went out as user@xn--exmple-cua.com; the event names it so; we keep user@exämple.com."""
+    from tests.servers.support import add_members
+
+    settings = make_settings()
+    add_members(engine, ["user@exämple.com"])
+    edition_id = add_edition(engine, settings)
+    with Server(StandIn("k")) as server:
+        send_edition(engine, settings, edition_id, SendGridBackend("k", server.url), make_links())
+        [accepted] = server.stand_in.accepted
+    signer = Signer()
+    monkeypatch.setenv(PUBLIC_KEY_ENV, signer.public)
+    app = FastAPI()
+    app.include_router(router)
+    app.state.engine = engine
+    event = {"email": accepted.email, "event": "bounce", "type": "bounce", "reason": "550 unknown",
+             "sg_event_id": "ev-idn", **accepted.custom_args}
+    raw = json.dumps([event]).encode()
+    with Uvicorn(app) as server:
+        assert httpx.post(f"{server.url}/webhooks/sendgrid", content=raw, headers=signer.headers(raw)).status_code == 200
+    with engine.connect() as conn:
+        assert accepted.email == "user@xn--exmple-cua.com"
+        assert _status(conn, "user@exämple.com") == "bounced" and _suppressed(conn, "user@exämple.com") == "bounce"
+        assert conn.execute(select(deliveries.c.status)).scalar() == "failed"

@@ -48,3 +48,25 @@ def test_substitutions_give_html_escaped_and_text_raw_values():
         html, text = html.replace(key, value), text.replace(key, value)
     assert "Hello A &amp; B" in html and text.startswith("Hello A & B\n")
     assert html == outgoing("A & B").html and text == outgoing("A & B").text
+
+
+def test_idn_domains_are_idna_encoded_and_a_utf8_local_part_needs_utf8():
+    from dataclasses import replace
+
+    from digest.deliver.message import Unbuildable, message_id
+
+    idn = replace(outgoing("Zoë"), to_email="user@exämple.com", from_email="digest@bücher.de",
+                  message_id=message_id(3, 7, "digest@bücher.de"))
+    raw = idn.to_bytes()
+    assert raw.isascii()  # nothing here needs more than RFC 2047 and IDNA
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["To"].addresses[0].addr_spec == "user@xn--exmple-cua.com"
+    assert parsed["To"].addresses[0].display_name == "Zoë"
+    assert parsed["From"].addresses[0].addr_spec == "digest@xn--bcher-kva.de"
+    assert parsed["List-Id"] == "<world.xn--bcher-kva.de>" and parsed["Message-ID"] == "<digest.3.7@xn--bcher-kva.de>"
+    utf8 = replace(idn, to_email="ünï@exämple.com")
+    with pytest.raises(Unbuildable, match="needs SMTPUTF8"):
+        utf8.to_bytes()
+    head = utf8.to_bytes(utf8=True).split(b"\n\n", 1)[0].decode("utf-8")
+    assert "\nTo: =?utf-8?q?Zo=C3=AB?= <ünï@xn--exmple-cua.com>\n" in head  # RFC 6532 address, RFC 2047 name
+    assert "\nSubject: Rivers =?utf-8?q?=C2=B7?= rockets\n" in head  # encoded words, as before

@@ -51,7 +51,10 @@ def test_one_request_per_thousand_with_personal_substitutions(engine):
     with engine.connect() as conn:
         row = conn.execute(select(deliveries).where(deliveries.c.email == first.email)).one()
     unsubscribe = first.headers["List-Unsubscribe"].strip("<>")
-    assert make_links().tokens.verify("unsubscribe", unsubscribe.rsplit("/", 1)[1]) == (row.subscriber_id, "world")
+    claim = make_links().tokens.verify("unsubscribe", unsubscribe.rsplit("/", 1)[1])
+    with engine.connect() as conn:
+        nonce = conn.execute(select(sub.subscribers.c.token_nonce).where(sub.subscribers.c.id == row.subscriber_id)).scalar()
+    assert (claim.subject_id, claim.list_id, claim.nonce) == (row.subscriber_id, "world", nonce) and nonce
     assert unsubscribe in text and unsubscribe in html
     assert f"Hello Reader {first.email[6:12]}," in text
     assert "@@" not in html and "@@" not in text

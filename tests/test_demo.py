@@ -62,8 +62,8 @@ def test_demo_delivers_one_message_per_confirmed_subscriber_then_nothing_more(in
         unsubscribe = message["List-Unsubscribe"]
         assert unsubscribe.startswith("<https://digest.example.org/u/") and unsubscribe.endswith(">")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        subscriber_id, list_id = tokens.verify("unsubscribe", unsubscribe[1:-1].rsplit("/", 1)[1])
-        assert list_id == "world" and subscriber_id in {sid for _, sid in deliveries}
+        claim = tokens.verify("unsubscribe", unsubscribe[1:-1].rsplit("/", 1)[1])
+        assert claim.list_id == "world" and claim.subject_id in {sid for _, sid in deliveries} and claim.nonce
         for header in ("From", "To", "Subject", "Date", "Message-ID"):
             assert message[header]
 

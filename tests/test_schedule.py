@@ -112,8 +112,8 @@ def test_apscheduler_repeats_the_autumn_hour_and_the_slot_key_absorbs_it():
     assert {due_slot(lst, f) for f in firings} == {"2026-10-25T02:30"}
 
 
-class Crash(Exception):
-    pass
+class Crash(BaseException):
+    """The process dying mid-send (a kill): nothing in it gets to record anything."""
 
 
 class CrashOnce(FileBackend):

@@ -23,8 +23,9 @@ from tests.conftest import write_config
 MEMBERS = 25
 
 
-class Crash(Exception):
-    pass
+class Crash(BaseException):
+    """The process dying (a kill, a power cut): nothing in it gets to record anything. An Exception
+    from a backend is another matter: the send defers that batch rather than leave it in flight."""
 
 
 class CrashingBackend(FileBackend):

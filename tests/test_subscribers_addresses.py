@@ -61,15 +61,20 @@ def test_identity_ignores_case():
 
 def test_tokens_are_scoped_and_expire_with_their_payload(monkeypatch):
     tokens = Tokens("k")
-    token = tokens.sign("unsubscribe", 7, "world")
-    assert tokens.verify("unsubscribe", token) == (7, "world")
+    token = tokens.sign("unsubscribe", 7, "world", "n0nce")
+    claim = tokens.verify("unsubscribe", token)
+    assert (claim.subject_id, claim.list_id, claim.nonce) == (7, "world", "n0nce")
+    assert abs(claim.signed_at.timestamp() - time.time()) < 5
     with pytest.raises(InvalidToken):
         tokens.verify("preferences", token)
     with pytest.raises(InvalidToken):
         Tokens("other").verify("unsubscribe", token)
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 100)
-    old = tokens.sign("confirm", 7, "world")
+    old = tokens.sign("confirm", 7, "world", "n0nce")
     monkeypatch.undo()
     with pytest.raises(InvalidToken) as raised:
         tokens.verify("confirm", old, max_age=10)
-    assert (raised.value.expired, raised.value.subscriber_id, raised.value.list_id) == (True, 7, "world")
+    claim = raised.value.claim
+    assert (raised.value.expired, claim.subject_id, claim.list_id, claim.nonce) == (True, 7, "world", "n0nce")
+    legacy = tokens.verify("unsubscribe", tokens.sign("unsubscribe", 7, "world"))  # as links before nonces
+    assert (legacy.subject_id, legacy.list_id, legacy.nonce) == (7, "world", None)

@@ -27,7 +27,7 @@ def statuses(engine, sid: int) -> dict[str, str | None]:
 def test_page_lists_what_is_received_in_the_subscribers_language(site):
     sid = member(site.engine, "ann@example.org", "world", language="fr")
     with site.client() as http:
-        page = http.get(f"/p/{site.tokens.sign('preferences', sid)}")
+        page = http.get(f"/p/{site.sign('preferences', sid)}")
     assert page.status_code == 200 and 'lang="fr"' in page.text
     text = html.unescape(page.text)
     assert 'value="world" checked' in text and 'value="monde">' in text
@@ -36,7 +36,7 @@ def test_page_lists_what_is_received_in_the_subscribers_language(site):
 
 def test_saving_joins_and_leaves_lists_and_sets_the_language(site):
     sid = member(site.engine, "ann@example.org", "world", "monde")
-    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    path = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:
         field = csrf_of(http.get(path).text)
         saved = http.post(
@@ -50,7 +50,7 @@ def test_saving_joins_and_leaves_lists_and_sets_the_language(site):
 
 def test_leave_all(site):
     sid = member(site.engine, "ann@example.org", "world", "monde")
-    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    path = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:
         field = csrf_of(http.get(path).text)
         http.post(path, data={"lists": ["world"], "action": "leave_all", "csrf": field})
@@ -61,7 +61,7 @@ def test_a_suppressed_address_cannot_join_from_the_page(site):
     sid = member(site.engine, "ann@example.org", "world")
     with site.engine.begin() as conn:
         suppress(conn, "ann@example.org", "bounce")
-    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    path = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:
         field = csrf_of(http.get(path).text)
         http.post(path, data={"lists": ["world", "monde"], "action": "save", "csrf": field})
@@ -70,11 +70,11 @@ def test_a_suppressed_address_cannot_join_from_the_page(site):
 
 def test_changes_need_the_csrf_field_and_a_genuine_token(site):
     sid = member(site.engine, "ann@example.org", "world")
-    good = f"/p/{site.tokens.sign('preferences', sid)}"
+    good = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:
         assert http.post(good, data={"action": "leave_all"}).status_code == 403
         field = csrf_of(http.get(good).text)
-        other = f"/p/{site.tokens.sign('unsubscribe', sid, 'world')}"
+        other = f"/p/{site.sign('unsubscribe', sid, 'world')}"
         assert http.get(other).status_code == 400
         assert http.post(other, data={"action": "leave_all", "csrf": field}).status_code == 400
     assert statuses(site.engine, sid)["world"] == "confirmed"

@@ -73,7 +73,7 @@ def test_expired_confirmation_link_explains_itself_and_offers_a_new_one(site, mo
         sid = find_sid(site.engine, "late@example.org")
         eight_days_ago = int(time.time()) - 8 * 86400
         monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: eight_days_ago)
-        old = "/confirm/" + site.tokens.sign("confirm", sid, "world")
+        old = "/confirm/" + site.sign("confirm", sid, "world")
         monkeypatch.undo()
         page = http.get(old)
         assert page.status_code == 410

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from digest.privacy import erase
 from subscribers import tables as t
 from subscribers.models import Subscriber
-from subscribers.privacy import erase
 from subscribers.service import membership_status, set_status, upsert_subscriber
 from subscribers.tokens import Tokens
 from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
@@ -30,7 +30,7 @@ def status(engine, sid: int, list_id: str) -> str | None:
 @pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
 def test_one_click_post_unsubscribes_at_once_without_redirect_or_cookie(site, encoding):
     sid = member(site.engine, "ann@example.org", "world", "monde")
-    token = site.tokens.sign("unsubscribe", sid, "world")
+    token = site.sign("unsubscribe", sid, "world")
     with site.client() as http:
         if encoding == "urlencoded":
             response = http.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"})
@@ -51,7 +51,7 @@ def test_one_click_post_unsubscribes_at_once_without_redirect_or_cookie(site, en
 
 def test_one_click_twice_is_harmless(site):
     sid = member(site.engine, "ann@example.org", "world")
-    token = site.tokens.sign("unsubscribe", sid, "world")
+    token = site.sign("unsubscribe", sid, "world")
     with site.client() as http:
         first = http.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"})
         second = http.post(f"/u/{token}", data={"List-Unsubscribe": "One-Click"})
@@ -63,7 +63,7 @@ def test_one_click_twice_is_harmless(site):
 
 def test_get_shows_one_button_and_unsubscribes_nobody(site):
     sid = member(site.engine, "ann@example.org", "monde")
-    token = site.tokens.sign("unsubscribe", sid, "monde")
+    token = site.sign("unsubscribe", sid, "monde")
     with site.client() as http:
         for _ in range(3):  # a scanner may fetch it several times, HEAD too
             page = http.get(f"/u/{token}")
@@ -77,7 +77,7 @@ def test_get_shows_one_button_and_unsubscribes_nobody(site):
 
 def test_page_button_unsubscribes_with_its_csrf_field_only(site):
     sid = member(site.engine, "ann@example.org", "world")
-    token = site.tokens.sign("unsubscribe", sid, "world")
+    token = site.sign("unsubscribe", sid, "world")
     with site.client() as http:
         forged = http.post(f"/u/{token}", data={"action": "list"})
         assert forged.status_code == 403
@@ -91,7 +91,7 @@ def test_page_button_unsubscribes_with_its_csrf_field_only(site):
 
 def test_unsubscribe_from_everything(site):
     sid = member(site.engine, "ann@example.org", "world", "monde", "offen")
-    token = site.tokens.sign("unsubscribe", sid, "world")
+    token = site.sign("unsubscribe", sid, "world")
     with site.client() as http:
         field = csrf_of(http.get(f"/u/{token}").text)
         done = http.post(f"/u/{token}", data={"action": "all", "csrf": field})
@@ -108,12 +108,12 @@ def _tampered(token: str) -> str:
 @pytest.mark.parametrize(
     "forge",
     [
-        lambda site, sid: _tampered(site.tokens.sign("unsubscribe", sid, "world")),
-        lambda site, sid: Tokens("another-instance").sign("unsubscribe", sid, "world"),
-        lambda site, sid: site.tokens.sign("preferences", sid, "world"),  # meant for another page
-        lambda site, sid: site.tokens.sign("confirm", sid, "world"),
-        lambda site, sid: site.tokens.sign("unsubscribe", sid, "no-such-list"),
-        lambda site, sid: site.tokens.sign("unsubscribe", sid, None),
+        lambda site, sid: _tampered(site.sign("unsubscribe", sid, "world")),
+        lambda site, sid: site.sign("unsubscribe", sid, "world", Tokens("another-instance")),
+        lambda site, sid: site.sign("preferences", sid, "world"),  # meant for another page
+        lambda site, sid: site.sign("confirm", sid, "world"),
+        lambda site, sid: site.sign("unsubscribe", sid, "no-such-list"),
+        lambda site, sid: site.sign("unsubscribe", sid, None),
         lambda site, sid: "not-a-token",
     ],
     ids=[
@@ -140,7 +140,7 @@ def test_bad_tokens_get_400_and_change_nothing(site, forge):
 
 def test_link_of_an_erased_subscriber_answers_without_error(site):
     sid = member(site.engine, "ann@example.org", "world")
-    token = site.tokens.sign("unsubscribe", sid, "world")
+    token = site.sign("unsubscribe", sid, "world")
     with site.engine.begin() as conn:
         erase(conn, "ann@example.org")
     with site.client() as http:
@@ -151,7 +151,7 @@ def test_link_of_an_erased_subscriber_answers_without_error(site):
 def test_pages_send_protective_headers(site):
     sid = member(site.engine, "ann@example.org", "world")
     with site.client() as http:
-        page = http.get(f"/u/{site.tokens.sign('unsubscribe', sid, 'world')}")
+        page = http.get(f"/u/{site.sign('unsubscribe', sid, 'world')}")
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
@@ -185,7 +185,7 @@ def test_oversized_bodies_are_refused(site, chunked):
     headers = {"content-type": "application/x-www-form-urlencoded"}
     with site.client() as http:
         answer = http.post(
-            f"/u/{site.tokens.sign('unsubscribe', sid, 'world')}", content=content, headers=headers
+            f"/u/{site.sign('unsubscribe', sid, 'world')}", content=content, headers=headers
         )
     assert answer.status_code == 413
     assert status(site.engine, sid, "world") == "confirmed"

@@ -13,19 +13,27 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from sqlalchemy import Connection, Engine, String, cast, func, literal, or_, select, update
+from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
+from digest.deliver.backends import utf8_refusal
 from digest.lists import sync_lists
+from digest.privacy import erase
 from digest.store import tables as store_tables
 from digest.store.db import open_store
 from subscribers import optin
-from subscribers.addresses import InvalidAddress, identity, normalize
+from subscribers.addresses import (
+    InvalidAddress,
+    NotDeliverable,
+    Utf8Refusal,
+    check_deliverable,
+    identity,
+    normalize,
+)
 from subscribers.exporter import export_csv
 from subscribers.importer import ImportFileError, RowError, import_csv
 from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES, MailingList, Subscriber
-from subscribers.privacy import erase as erase_address
 from subscribers.privacy import export_address
 from subscribers.service import (
     ListExists,
@@ -68,7 +76,7 @@ def _errors(fn: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (CommandError, config.ConfigError, ImportFileError, ListExists) as exc:
+        except (CommandError, config.ConfigError, ImportFileError, ListExists, NotDeliverable) as exc:
             typer.echo(f"error: {exc}", err=True)
         except InvalidAddress as exc:
             typer.echo(f"error: not a valid email address: {exc}", err=True)
@@ -224,20 +232,23 @@ def subscribers_add(
     settings = load_settings(ctx)
     secret = None if consent else _secret()  # checked before anything is stored: the link is signed with it
     sub = Subscriber(email=normalize(email), name=name, language=language, timezone=timezone)
+    refusal = utf8_refusal(settings)
     with _store(settings) as engine:
         with engine.begin() as conn:
             lst = _require_list(conn, list_id)
             if consent:
                 if len(consent) > 64:
                     raise CommandError("--consent: at most 64 characters")
-                result = _add_with_consent(conn, lst, sub, consent)
+                result = _add_with_consent(conn, lst, sub, consent, refusal)
             elif not lst.double_opt_in:
                 raise CommandError(
                     f"list {lst.id} has no double opt-in: state the consent source with --consent"
                 )
             else:
                 # No client address: the per-client limit guards the public form, not the admins.
-                result = optin.request_subscription(conn, lst, sub, method="admin", origin=None, wording=None)
+                result = optin.request_subscription(
+                    conn, lst, sub, method="admin", origin=None, wording=None, utf8_refusal=refusal
+                )
         if result.outcome is optin.Outcome.SUPPRESSED:
             raise CommandError(f"{sub.email} is on the suppression list: it will not be added")
         if result.outcome is optin.Outcome.RATE_LIMITED:
@@ -245,7 +256,7 @@ def subscribers_add(
         if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
             typer.echo(f"{sub.email} is already a confirmed member of {lst.id}")
         elif result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
-            _send_confirmation(settings, engine, secret or "", lst, result.subscriber_id, sub.email)
+            _send_confirmation(settings, engine, secret or "", lst, result, sub.email)
             typer.echo(f"{sub.email} is pending on {lst.id}: a confirmation link was sent")
         else:
             typer.echo(f"{sub.email} is a confirmed member of {lst.id}")
@@ -259,8 +270,9 @@ def _check_timezone(name: str) -> None:
 
 
 def _add_with_consent(
-    conn: Connection, lst: MailingList, sub: Subscriber, consent: str
+    conn: Connection, lst: MailingList, sub: Subscriber, consent: str, refusal: Utf8Refusal
 ) -> optin.Subscription:
+    check_deliverable(sub.email, refusal)
     if is_suppressed(conn, sub.email):
         return optin.Subscription(optin.Outcome.SUPPRESSED)
     sid, _ = upsert_subscriber(conn, sub)
@@ -271,7 +283,7 @@ def _add_with_consent(
 
 
 def _send_confirmation(
-    settings: config.Settings, engine: Engine, secret: str, lst: MailingList, sid: int, email: str
+    settings: config.Settings, engine: Engine, secret: str, lst: MailingList, request: optin.Subscription, email: str
 ) -> None:
     from digest.deliver.notices import notice_sender
     from digest.links import Links
@@ -279,7 +291,9 @@ def _send_confirmation(
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
-    mail = notices_for(settings)("confirm", lst, {"confirm_url": links.confirm(sid, lst.id)})
+    assert request.subscriber_id is not None
+    url = links.confirm(request.subscriber_id, lst.id, request.nonce)
+    mail = notices_for(settings)("confirm", lst, {"confirm_url": url})
     notice_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
 
@@ -323,7 +337,9 @@ def subscribers_import(
     report_path = report or file.with_name(file.name + ".errors.csv")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with _store(load_settings(ctx)) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
+    settings = load_settings(ctx)
+    refusal = functools.cache(utf8_refusal(settings))  # one answer for the whole file
+    with _store(settings) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
         shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*shown, transient=True) as bar:
             task = bar.add_task("importing", total=_data_lines(file))
@@ -335,6 +351,7 @@ def subscribers_import(
                 mapping=columns,
                 errors=errors.write,
                 progress=lambda rows: bar.update(task, completed=rows),
+                utf8_refusal=refusal,
             )
     typer.echo(f"rows read:            {result.rows:,}")
     typer.echo(f"imported (new):       {result.imported:,}")
@@ -511,19 +528,10 @@ def subscribers_erase(
     if not yes and not typer.confirm(f"Erase {address} for good?"):
         raise CommandError("nothing erased")
     with _store(load_settings(ctx)) as engine, engine.begin() as conn:
-        sub = find_subscriber(conn, address)
-        scrubbed = _scrub_deliveries(conn, address, sub.id if sub else None)
-        erased = erase_address(conn, address)
-    what = "subscriber erased" if erased is not None else "no subscriber held"
+        erased = erase(conn, address)
+    what = "subscriber erased" if erased.subscriber_id is not None else "no subscriber held"
+    canceled = f"{erased.canceled} pending deliver{'y' if erased.canceled == 1 else 'ies'} canceled"
     typer.echo(
-        f"{address}: {what}; {scrubbed} delivery record(s) scrubbed; the address hash stays suppressed"
+        f"{address}: {what}; {canceled}; {erased.scrubbed} delivery record(s) scrubbed; "
+        "the address hash stays suppressed"
     )
-
-
-def _scrub_deliveries(conn: Connection, address: str, subscriber_id: int | None) -> int:
-    """Delivery records keep their status, but no longer the address."""
-    d = store_tables.deliveries
-    match = func.lower(d.c.email) == identity(address)
-    where = or_(d.c.subscriber_id == subscriber_id, match) if subscriber_id else match
-    placeholder = literal("erased:") + cast(d.c.id, String)
-    return conn.execute(update(d).where(where).values(email=placeholder, subscriber_id=None)).rowcount

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from digest import config
 from digest.store.editions import delivery_of, fail_delivery, record_event
 from subscribers import tables as sub
-from subscribers.addresses import address_hash, identity
+from subscribers.addresses import InvalidAddress, address_hash, identity, normalize
 from subscribers.service import set_status
 
 PUBLIC_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
@@ -92,7 +92,7 @@ def _number(value: Any) -> int | None:
 def _apply(conn: Connection, event: dict[str, Any]) -> bool:
     kind = str(event["event"])[:32]
     delivery = delivery_of(conn, d) if (d := _number(event.get("delivery_id"))) else None
-    email = str(event.get("email") or "")
+    email = _address(event.get("email"))
     if delivery is not None and identity(delivery.email) != identity(email or delivery.email):
         delivery = None  # the ids do not belong to this address: trust neither
     reason = str(event.get("reason") or event.get("type") or "")[:500] or None
@@ -121,6 +121,16 @@ def _apply(conn: Connection, event: dict[str, Any]) -> bool:
         for list_id in lists:
             set_status(conn, subscriber_id, list_id, status, method="provider", origin=f"sendgrid {kind}")
     return True
+
+
+def _address(value: object) -> str:
+    """The event's address as we store it: it went out with an IDNA domain (xn--), which is kept in
+    Unicode here, so it matches its subscriber, its delivery row and its suppression hash."""
+    text = str(value or "")[:320]
+    try:
+        return normalize(text) if text else ""
+    except InvalidAddress:
+        return text
 
 
 def _effect(kind: str, event: dict[str, Any]) -> tuple[str, str | None] | None:

@@ -11,16 +11,21 @@ import html as html_escape
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email import policy
 from email.utils import format_datetime, formataddr
 from functools import cached_property
 
 from digest.render import MessageTemplate, personalize
+from subscribers.addresses import needs_smtputf8, wire_form
 
 # Long header values such as List-Unsubscribe URLs must stay plain ASCII on one line, not be
 # folded into RFC 2047 encoded words (which no mail client would read as a URL).
 POLICY = policy.default.clone(max_line_length=998)
+
+
+class Unbuildable(ValueError):
+    """This recipient's message cannot be built as it would have to go out; the reason says why.
+    Backends record it as that recipient's failure: the rest of the batch goes on."""
 
 
 def one_line(value: str) -> str:
@@ -42,6 +47,11 @@ class Outgoing:
     unsubscribe_url: str
     list_id: str
     message_id: str
+
+    @property
+    def needs_smtputf8(self) -> bool:
+        """An address in it has a part before the @ that is not ASCII: only SMTPUTF8 can carry it."""
+        return any(needs_smtputf8(a) for a in (self.to_email, self.from_email, self.reply_to or ""))
 
     @property
     def subject(self) -> str:
@@ -67,22 +77,33 @@ class Outgoing:
         return {
             "List-Unsubscribe": f"<{one_line(self.unsubscribe_url)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"<{self.list_id}.{self.from_email.rsplit('@', 1)[-1]}>",
+            "List-Id": f"<{self.list_id}.{_domain(self.from_email)}>",
         }
 
-    def to_bytes(self) -> bytes:
+    def to_bytes(self, utf8: bool = False) -> bytes:
         """The whole RFC 5322 message: multipart/alternative, text then HTML, quoted-printable.
+
+        Domains are IDNA-encoded. An address whose part before the @ is not ASCII can only be
+        written with `utf8` (the relay took SMTPUTF8, or the outbox): it then stands in its header
+        in UTF-8 (RFC 6532); names and the subject are RFC 2047 encoded words either way.
+        Raises Unbuildable for such an address without `utf8`.
 
         This is the hot path of an SMTP send, so it avoids the email package's header objects and
         its pure-Python body encoder (milliseconds a message): plain ASCII headers are written as
         they are, anything else goes through the email package; bodies are encoded by binascii.
         """
+        if self.needs_smtputf8 and not utf8:
+            raise Unbuildable(
+                f"{self.to_email}: the part before the @ is not ASCII: the message needs SMTPUTF8"
+            )
         # "=" never appears unencoded in a quoted-printable body, so the boundary cannot either
         boundary = f"=_digest_{secrets.token_hex(12)}"
+        mailboxes = [
+            ("From", _mailbox(self.from_name, self.from_email)),
+            ("To", _mailbox(self.to_name, self.to_email)),
+            *([("Reply-To", _mailbox(None, self.reply_to))] if self.reply_to else []),
+        ]
         fields = [
-            ("From", formataddr((one_line(self.from_name), self.from_email))),
-            ("To", formataddr((one_line(self.to_name or ""), self.to_email))),
-            *([("Reply-To", self.reply_to)] if self.reply_to else []),
             ("Subject", self.subject),
             ("Date", format_datetime(datetime.now(UTC))),
             ("Message-ID", self.message_id),
@@ -90,14 +111,31 @@ class Outgoing:
             ("MIME-Version", "1.0"),
             ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
         ]
-        head = "".join(_header(name, value) for name, value in fields).encode("ascii") + b"\n"
+        head = "".join(_mailbox_header(n, v) for n, v in mailboxes) + "".join(_header(n, v) for n, v in fields)
         parts = b"".join(
             f"--{boundary}\n".encode() + _part(subtype, body) for subtype, body in (("plain", self.text), ("html", self.html))
         )
-        return head + parts + f"--{boundary}--\n".encode()
+        return head.encode("utf-8" if utf8 else "ascii") + b"\n" + parts + f"--{boundary}--\n".encode()
 
-    def to_email_message(self) -> EmailMessage:
-        return message_from_bytes(self.to_bytes(), policy=POLICY)
+
+def _domain(address: str) -> str:
+    return wire_form(address).rpartition("@")[2]
+
+
+def _mailbox(name: str | None, address: str) -> str:
+    """`name <address>`: the name quoted or RFC 2047-encoded as formataddr does it, the address in its
+    wire form (IDNA domain; a non-ASCII part before the @ as it is, which formataddr would refuse)."""
+    name, address = one_line(name or ""), wire_form(address)
+    if address.isascii():
+        return formataddr((name, address))
+    return f"{formataddr((name, 'x@x')).removesuffix(' <x@x>')} <{address}>" if name else address
+
+
+def _mailbox_header(name: str, value: str) -> str:
+    if value.isascii():
+        return _header(name, value)
+    line = f"{name}: {value}\n"  # RFC 6532: a UTF-8 address stands as it is
+    return line if len(line.encode()) <= 998 else line.replace(" <", "\n <", 1)  # fold before the address
 
 
 def _header(name: str, value: str) -> str:
@@ -142,7 +180,7 @@ def substitutions(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dict[s
 
 def message_id_parts(edition_id: int, from_email: str) -> tuple[str, str]:
     """What goes before and after the delivery id (the store builds many at once from these)."""
-    return f"<digest.{edition_id}.", f"@{from_email.rsplit('@', 1)[-1]}>"
+    return f"<digest.{edition_id}.", f"@{_domain(from_email)}>"
 
 
 def message_id(edition_id: int, delivery_id: int, from_email: str) -> str:

@@ -20,7 +20,12 @@ log = logging.getLogger("digest.notices")
 
 
 class NoticeError(DigestError):
-    pass
+    """The notice did not go out; `refused` when the backend failed it for good (the address cannot get
+    our mail: asking again will not help), as opposed to a setup or a provider that may recover."""
+
+    def __init__(self, reason: str, refused: bool = False):
+        super().__init__(reason)
+        self.refused = refused
 
 
 class SendNotice(Protocol):
@@ -57,6 +62,8 @@ def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = 
         [result] = backend.send([message])
         if result.status != "accepted":
             log.warning("notice to list %s not sent: %s", list_id, result.reason)
-            raise NoticeError(f"the {backend.name} backend did not take the message: {result.reason}")
+            raise NoticeError(
+                f"the {backend.name} backend did not take the message: {result.reason}", result.status == "failed"
+            )
 
     return send

@@ -6,6 +6,11 @@ sending), handed to the backend, and each row becomes `sent` only when the backe
 One process sends an edition at a time (a lease); only one batch is ever in flight, so after a
 kill -9 the rows found still `sending` -- the only ones that may go out twice -- are one batch at
 most. They are sent again, flagged `interrupted`, and reported.
+
+No row stays `sending` when a send returns or raises: a recipient whose message cannot be built or
+is refused fails alone, with its reason (the backends see to it); a batch that ends in an error no
+backend should raise is deferred, flagged `interrupted` (some of it may have gone out), and the
+error goes on up. Only a killed process leaves rows `sending`, for the next run to recover.
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ from digest.errors import DigestError
 from digest.links import Links
 from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
+    BatchRow,
     begin_sending,
     claim,
+    defer_unsettled,
     delivery_counts,
     finish_deliveries,
     insert_deliveries,
@@ -210,7 +217,7 @@ def _run(
     def prepare() -> list[Outgoing]:
         with engine.connect() as conn:
             rows = next_batch(conn, edition_id, size)
-        return [_outgoing(content, d, name, lst, links) for d, name in rows]
+        return [_outgoing(content, row, lst, links) for row in rows]
 
     started, handed, waited = time.monotonic(), 0, 0.0
     upcoming = prepare()
@@ -221,6 +228,8 @@ def _run(
                     "stopped after the batch in flight: the process is shutting down; it resumes on start"
                 )
                 return
+            if upcoming:  # wait for the throttle before claiming: a claimed row is on its way out at once
+                throttle.acquire(len(upcoming))
             with engine.begin() as conn:
                 lease.renew(conn)
                 send = load_send(conn, edition_id)
@@ -240,7 +249,6 @@ def _run(
                 upcoming = prepare()
                 continue
             _count_claimed(engine, edition_id, state, len(batch))
-            throttle.acquire(len(batch))
             in_flight = worker.submit(backend.send, batch)
             upcoming = prepare()  # while the batch is with the backend
             try:
@@ -249,14 +257,21 @@ def _run(
                 with engine.begin() as conn:
                     release_deliveries(conn, [o.delivery_id for o in batch])
                 raise
+            except Exception as exc:
+                reason = f"{backend.name}: unexpected {type(exc).__name__}: {exc}"
+                retry_at = datetime.now(UTC) + timedelta(seconds=delivery.retry.defer_seconds)
+                with engine.begin() as conn:
+                    defer_unsettled(conn, edition_id, [o.delivery_id for o in batch], reason, retry_at)
+                raise
             accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
             with engine.begin() as conn:
-                mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
+                marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
                 finish_deliveries(conn, outcomes)
-            _move(state.counts, "sending", "sent", len(accepted))
+            _move(state.counts, "sending", "sent", marked)
+            _move(state.counts, "sending", "canceled", len(accepted) - marked)  # erased while in flight
             for o in outcomes:
                 _move(state.counts, "sending", o["status"], 1)
-            report.sent_now += len(accepted)
+            report.sent_now += marked
             handed += len(batch)
             state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
             if progress:
@@ -320,11 +335,10 @@ def _outcomes(
     return accepted, others
 
 
-def _outgoing(
-    content: MessageTemplate, delivery: Delivery, name: str | None, lst: ListSettings, links: Links
-) -> Outgoing:
+def _outgoing(content: MessageTemplate, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:
+    delivery, name = row.delivery, row.name
     assert delivery.id is not None  # a stored row
-    unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id)
+    unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
     return Outgoing(
         delivery_id=delivery.id,
         edition_id=delivery.edition_id,
@@ -337,7 +351,7 @@ def _outgoing(
         values={
             "name": name or delivery.email.split("@")[0],
             "unsubscribe_url": unsubscribe,
-            "preferences_url": links.preferences(delivery.subscriber_id),
+            "preferences_url": links.preferences(delivery.subscriber_id, row.nonce),
             "archive_url": links.archive(delivery.edition_id),
         },
         unsubscribe_url=unsubscribe,

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -78,12 +78,38 @@ def upgrade(engine: Engine) -> bool:
     with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() == head:
             return False
-    with _migration_lock(engine), engine.begin() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
-            return False  # another process migrated while we waited
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with _migration_lock(engine), engine.connect() as conn, _foreign_keys_off(conn):
+        with conn.begin():
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return False  # another process migrated while we waited
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            _check_foreign_keys(conn)
     return True
+
+
+@contextmanager
+def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite rebuilds a table (copy, drop, rename) to change it; with foreign keys on, dropping the
+    old copy would cascade into the rows that point at it. SQLite's own advice: turn them off for
+    the change (it can only be done outside a transaction), check them after, turn them back on."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"the migration left rows whose foreign key points nowhere: {broken[:5]}")
 
 
 def open_store(url: str) -> Engine:

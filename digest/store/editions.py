@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Row,
     String,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 
 from digest.domain import Brief, Coverage, Delivery, Edition, Quote
+from subscribers.addresses import wire_form
 from subscribers.tables import subscribers
 
 from .tables import deliveries, delivery_events, edition_changes, edition_items, edition_sends, editions
@@ -217,18 +219,29 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
         )
 
 
-def next_batch(
-    conn: Connection, edition_id: int, size: int, at: datetime | None = None
-) -> list[tuple[Delivery, str | None]]:
-    """Up to `size` rows that may be sent now, with the subscriber's name: pending first, then
-    deferred rows that are due.
+class BatchRow(NamedTuple):
+    """A row to send, with what its message needs of the subscriber: the name, the links' nonce."""
+
+    delivery: Delivery
+    name: str | None
+    nonce: str | None
+
+
+def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[BatchRow]:
+    """Up to `size` rows that may be sent now, with the subscriber's name and nonce (in the same
+    query: the send signs every recipient's links): pending first, then deferred rows that are due.
 
     Rows already 'sending' are never picked: they belong to the live sender, or, after a crash,
     to `recover_in_flight`, which decides about them once under the send's lease.
     """
     at = at or now()
     query = select(
-        deliveries.c.id, deliveries.c.subscriber_id, deliveries.c.email, deliveries.c.attempts, subscribers.c.name
+        deliveries.c.id,
+        deliveries.c.subscriber_id,
+        deliveries.c.email,
+        deliveries.c.attempts,
+        subscribers.c.name,
+        subscribers.c.token_nonce,
     ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
     rows = list(
         conn.execute(
@@ -247,7 +260,10 @@ def next_batch(
             .order_by(deliveries.c.id)
             .limit(size - len(rows))
         ).all()
-    return [(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name) for r in rows]
+    return [
+        BatchRow(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name, r.token_nonce)
+        for r in rows
+    ]
 
 
 def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
@@ -271,31 +287,35 @@ def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[i
     )
 
 
-def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> None:
-    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id."""
-    if ids:
-        prefix, suffix = message_id
-        conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_(ids))
-            .values(
-                status="sent",
-                error=None,
-                deferred_until=None,
-                message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
-                updated_at=now(),
-            )
+def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> int:
+    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id.
+    Only rows still 'sending' are marked (one canceled meanwhile, by an erasure, stays canceled):
+    returns how many."""
+    if not ids:
+        return 0
+    prefix, suffix = message_id
+    return conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")
+        .values(
+            status="sent",
+            error=None,
+            deferred_until=None,
+            message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
+            updated_at=now(),
         )
+    ).rowcount
 
 
 def finish_deliveries(conn: Connection, outcomes: list[dict[str, Any]]) -> None:
-    """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}."""
+    """Record outcomes row by row: {"id", "status", "error", "message_id", "deferred_until"}, on the
+    rows still 'sending' (as mark_sent)."""
     if not outcomes:
         return
     at = now()
     conn.execute(
         update(deliveries)
-        .where(deliveries.c.id == bindparam("b_id"))
+        .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == "sending")
         .values(
             status=bindparam("b_status"),
             error=bindparam("b_error"),
@@ -337,13 +357,28 @@ def recover_in_flight(conn: Connection, edition_id: int) -> int:
         .where(deliveries.c.edition_id == edition_id, deliveries.c.status == "sending")
         .values(status="pending", interrupted=True, updated_at=now())
     ).rowcount
+    _count_interrupted(conn, edition_id, n)
+    return n
+
+
+def defer_unsettled(conn: Connection, edition_id: int, ids: list[int], reason: str, until: datetime) -> None:
+    """A batch whose send ended in an unexpected error: the backend may have handed part of it over,
+    so its rows are tried again at `until`, flagged as possibly duplicated, as after a kill."""
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == "sending")
+        .values(status="deferred", deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now())
+    ).rowcount
+    _count_interrupted(conn, edition_id, n)
+
+
+def _count_interrupted(conn: Connection, edition_id: int, n: int) -> None:
     if n:
         conn.execute(
             update(edition_sends)
             .where(edition_sends.c.edition_id == edition_id)
             .values(interrupted=edition_sends.c.interrupted + n)
         )
-    return n
 
 
 def interrupted_deliveries(conn: Connection, edition_id: int) -> list[str]:
@@ -373,6 +408,46 @@ def cancel_remaining(conn: Connection, edition_id: int) -> int:
         .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(("pending", "deferred")))
         .values(status="canceled", deferred_until=None, updated_at=now())
     ).rowcount
+
+
+def forget_recipient(conn: Connection, subscriber_id: int | None, addresses: tuple[str, ...]) -> tuple[int, int]:
+    """An erased person's delivery rows (by subscriber, or by address for rows that lost theirs):
+    those not handed over yet are canceled, a row in flight too (the send records no outcome on a
+    row it no longer holds as 'sending'), and every row keeps its status but not the address, the
+    subscriber, or the address quoted in an error or a provider's event. Returns (canceled, scrubbed)."""
+    by_address = deliveries.c.email.in_(addresses) & deliveries.c.edition_id.in_(select(editions.c.id))
+    theirs = or_(by_address, deliveries.c.subscriber_id == subscriber_id) if subscriber_id else by_address
+    at = now()
+    canceled = conn.execute(
+        update(deliveries)
+        .where(theirs, deliveries.c.status.in_(("pending", "deferred", "sending")))
+        .values(status="canceled", deferred_until=None, updated_at=at)
+    ).rowcount
+    forms = {wire for a in addresses for wire in (a, wire_form(a))}
+    conn.execute(
+        update(delivery_events)
+        .where(delivery_events.c.delivery_id.in_(select(deliveries.c.id).where(theirs)))
+        .values(reason=_without(delivery_events.c.reason, forms))
+    )
+    scrubbed = conn.execute(
+        update(deliveries)
+        .where(theirs)
+        .values(
+            email=literal("erased:") + cast(deliveries.c.id, String),
+            subscriber_id=None,
+            error=_without(deliveries.c.error, forms),
+            updated_at=at,
+        )
+    ).rowcount
+    return canceled, scrubbed
+
+
+def _without(column: ColumnElement[str], addresses: set[str]) -> ColumnElement[str]:
+    """The column's text with each address replaced (SQL REPLACE is case-sensitive: every stored form)."""
+    expression = column
+    for address in sorted(addresses):
+        expression = func.replace(expression, address, "[erased]")
+    return expression
 
 
 @overload

@@ -1,4 +1,10 @@
-"""The pipeline's tables. The subscriber tables belong to the `subscribers` package."""
+"""The pipeline's tables. The subscriber tables belong to the `subscribers` package.
+
+Ids that leave the database are never handed out again (`sqlite_autoincrement`; PostgreSQL's
+sequences never reuse one): editions (review links, archive URLs), deliveries (SendGrid's
+custom_args, by which events come back; Message-IDs; outbox file names) and articles (the
+editors' change log, replayed on every rebuild, names them).
+"""
 
 from sqlalchemy import (
     JSON,
@@ -68,6 +74,7 @@ articles = Table(
     Index("ix_articles_canonical_url", "canonical_url"),
     Index("ix_articles_story", "story_id"),
     Index("ix_articles_fetched", "fetched_at"),
+    sqlite_autoincrement=True,
 )
 
 editions = Table(
@@ -82,6 +89,7 @@ editions = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("scheduled_for", DateTime(timezone=True)),  # when a scheduled edition goes out
     Index("ix_editions_list_status", "list_id", "status"),
+    sqlite_autoincrement=True,
 )
 
 edition_items = Table(
@@ -120,6 +128,8 @@ deliveries = Table(
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
     Index("ix_deliveries_claim", "edition_id", "status", "id"),  # added by 0003
+    Index("ix_deliveries_subscriber", "subscriber_id"),  # added by 0006: erasure finds a person's rows
+    sqlite_autoincrement=True,
 )
 
 # Delivery state beyond the rows themselves (migration 0003).

@@ -18,24 +18,24 @@ from sqlalchemy import Connection, Engine, update
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from digest.deliver.notices import SendNotice
+from digest.deliver.notices import NoticeError, SendNotice
 from digest.links import Links
 from digest.render.notices import Notice, NoticeFor
 from subscribers import optin
 from subscribers import tables as t
-from subscribers.addresses import InvalidAddress
+from subscribers.addresses import InvalidAddress, NotDeliverable, Utf8Refusal
 from subscribers.models import MailingList, Subscriber
 from subscribers.service import (
     all_lists,
     get_list,
-    get_subscriber,
     is_suppressed,
     membership_status,
     memberships,
     set_status,
+    token_holder,
     unsubscribe_all,
 )
-from subscribers.tokens import InvalidToken, Tokens
+from subscribers.tokens import Claim, InvalidToken, Tokens
 
 from .csrf import Csrf
 from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
@@ -95,6 +95,7 @@ class WebConfig:
     notice_mail: NoticeFor
     confirm_days: int = CONFIRM_DAYS
     limits: optin.SubscribeLimits = optin.SubscribeLimits()
+    utf8_refusal: Utf8Refusal | None = None  # why the delivery cannot carry a non-ASCII local part
 
 
 class _Pages:
@@ -164,8 +165,8 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         mail = config.notice_mail(kind, lst, values)
         config.send_notice(email, mail.subject, mail.text, mail.html, list_id=lst.id)
 
-    def send_confirmation(lst: MailingList, subscriber_id: int, email: str) -> None:
-        send_notice("confirm", lst, email, {"confirm_url": links.confirm(subscriber_id, lst.id)})
+    def send_confirmation(lst: MailingList, subscriber_id: int, nonce: str | None, email: str) -> None:
+        send_notice("confirm", lst, email, {"confirm_url": links.confirm(subscriber_id, lst.id, nonce)})
 
     # --- subscribe -------------------------------------------------------------------------------
 
@@ -220,7 +221,11 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
                     origin=client(request),
                     wording=f"{CONSENT_WORDING}/{language_of(lst.language)}",
                     limits=config.limits,
+                    utf8_refusal=config.utf8_refusal,
                 )
+        except NotDeliverable:
+            error = tr("address_not_deliverable", email=email.strip())
+            return subscribe_form(request, lst, error=error, email=email, name=name)
         except InvalidAddress as exc:
             return subscribe_form(request, lst, error=tr("invalid_email", reason=exc), email=email, name=name)
         if result.outcome is optin.Outcome.RATE_LIMITED:
@@ -229,8 +234,12 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             )
         if result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
             try:
-                send_confirmation(lst, result.subscriber_id, email.strip())
-            except Exception:  # the membership stays pending; the person may ask again
+                send_confirmation(lst, result.subscriber_id, result.nonce, email.strip())
+            except Exception as exc:  # the membership stays pending; the person may ask again
+                if isinstance(exc, NoticeError) and exc.refused:  # ...but not at this address
+                    log.warning("confirmation for list %s refused: %s", lst.id, exc)
+                    error = tr("address_refused", email=email.strip())
+                    return subscribe_form(request, lst, error=error, email=email, name=name)
                 log.warning("confirmation for list %s not sent", lst.id, exc_info=True)
                 return pages.message(
                     request, lst.language, "check_inbox_title", tr("send_failed"), status=503
@@ -256,32 +265,31 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             button=tr("resend_button"),
         )
 
-    def confirm_target(token: str) -> tuple[int, MailingList, bool] | None:
-        """(subscriber id, list, expired) for a genuine confirm token, else None."""
-        sid: int | None
+    def confirm_target(token: str) -> tuple[Claim, MailingList, bool] | None:
+        """(what the token says, its list, expired) for a genuine confirm token, else None."""
         try:
-            sid, list_id = tokens.verify("confirm", token, max_age=max_age)
+            claim = tokens.verify("confirm", token, max_age=max_age)
             expired = False
         except InvalidToken as exc:
-            if not exc.expired:
+            if not exc.expired or exc.claim is None:
                 return None
-            sid, list_id, expired = exc.subscriber_id, exc.list_id, True
-        if sid is None or list_id is None:
+            claim, expired = exc.claim, True
+        if claim.list_id is None:
             return None
         with engine.connect() as conn:
-            lst = get_list(conn, list_id)
-        return (sid, lst, expired) if lst else None
+            lst = get_list(conn, claim.list_id)
+        return (claim, lst, expired) if lst else None
 
     @app.get("/confirm/{token}", response_class=HTMLResponse)
     def confirm_page(request: Request, token: str) -> HTMLResponse:
         target = confirm_target(token)
         if target is None:
             return invalid_link(request)
-        sid, lst, expired = target
+        claim, lst, expired = target
         tr = translator(lst.language)
         with engine.connect() as conn:
-            status = membership_status(conn, sid, lst.id)
-            sub = get_subscriber(conn, sid)
+            sub = token_holder(conn, claim)
+            status = membership_status(conn, sub.id, lst.id) if sub and sub.id else None
         if status == "confirmed":
             return pages.message(request, lst.language, "confirmed_title", tr("already_confirmed_text"))
         if status != "pending" or sub is None:
@@ -302,22 +310,27 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         target = confirm_target(token)
         if target is None:
             return invalid_link(request)
-        sid, lst, expired = target
+        claim, lst, expired = target
         tr = translator(lst.language)
         if not pages.csrf.valid(request, csrf):
             return form_expired(request, lst.language)
         if expired:
             return expired_page(request, token, lst)
         with engine.begin() as conn:
-            result = optin.confirm(conn, sid, lst.id, origin=client(request))
-            sub = get_subscriber(conn, sid)
-        if result is optin.ConfirmResult.NOT_PENDING or sub is None:
+            sub = token_holder(conn, claim)
+            result = (
+                optin.confirm(conn, sub.id, lst.id, origin=client(request))
+                if sub and sub.id
+                else optin.ConfirmResult.NOT_PENDING
+            )
+        if result is optin.ConfirmResult.NOT_PENDING or sub is None or sub.id is None:
             return pages.message(request, lst.language, "confirm_title", tr("not_pending_text"), status=409)
         if result is optin.ConfirmResult.ALREADY_CONFIRMED:
             return pages.message(request, lst.language, "confirmed_title", tr("already_confirmed_text"))
+        sid = sub.id
         welcome = {
-            "unsubscribe_url": links.unsubscribe(sid, lst.id),
-            "preferences_url": links.preferences(sid),
+            "unsubscribe_url": links.unsubscribe(sid, lst.id, sub.nonce),
+            "preferences_url": links.preferences(sid, sub.nonce),
         }
         try:
             send_notice("welcome", lst, sub.email, welcome)
@@ -328,7 +341,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             lst.language,
             "confirmed_title",
             tr("confirmed_text", list=lst.name, email=sub.email),
-            preferences=links.preferences(sid),
+            preferences=links.preferences(sid, sub.nonce),
         )
 
     @app.post("/confirm/{token}/renew", response_class=HTMLResponse)
@@ -336,24 +349,32 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         target = confirm_target(token)
         if target is None:
             return invalid_link(request)
-        sid, lst, _ = target
+        claim, lst, _ = target
         tr = translator(lst.language)
         if not pages.csrf.valid(request, csrf):
             return form_expired(request, lst.language)
         with engine.begin() as conn:
-            result = optin.renew(conn, sid, lst.id, origin=client(request), limits=config.limits)
-            sub = get_subscriber(conn, sid)
+            sub = token_holder(conn, claim)
+            result = (
+                optin.renew(conn, sub.id, lst.id, origin=client(request), limits=config.limits)
+                if sub and sub.id
+                else optin.Subscription(optin.Outcome.NOT_PENDING)
+            )
         if result.outcome is optin.Outcome.RATE_LIMITED:
             return pages.message(
                 request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429
             )
         if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
             return pages.message(request, lst.language, "confirmed_title", tr("already_confirmed_text"))
-        if result.outcome is not optin.Outcome.CONFIRMATION_NEEDED or sub is None:
+        if result.outcome is not optin.Outcome.CONFIRMATION_NEEDED or sub is None or sub.id is None:
             return pages.message(request, lst.language, "confirm_title", tr("not_pending_text"), status=409)
         try:
-            send_confirmation(lst, sid, sub.email)
-        except Exception:
+            send_confirmation(lst, sub.id, sub.nonce, sub.email)
+        except Exception as exc:
+            if isinstance(exc, NoticeError) and exc.refused:  # asking again will not help
+                log.warning("renewed confirmation for list %s refused: %s", lst.id, exc)
+                text = tr("address_refused", email=sub.email)
+                return pages.message(request, lst.language, "check_inbox_title", text, status=422)
             log.warning("renewed confirmation for list %s not sent", lst.id, exc_info=True)
             return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
         return pages.message(
@@ -362,16 +383,16 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
 
     # --- unsubscribe -----------------------------------------------------------------------------
 
-    def unsubscribe_target(token: str) -> tuple[int, MailingList] | None:
+    def unsubscribe_target(token: str) -> tuple[Claim, MailingList] | None:
         try:
-            sid, list_id = tokens.verify("unsubscribe", token)
+            claim = tokens.verify("unsubscribe", token)
         except InvalidToken:
             return None
-        if list_id is None:
+        if claim.list_id is None:
             return None
         with engine.connect() as conn:
-            lst = get_list(conn, list_id)
-        return (sid, lst) if lst else None
+            lst = get_list(conn, claim.list_id)
+        return (claim, lst) if lst else None
 
     @app.get("/u/{token}", response_class=HTMLResponse)
     def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
@@ -379,10 +400,10 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         target = unsubscribe_target(token)
         if target is None:
             return invalid_link(request)
-        sid, lst = target
+        claim, lst = target
         with engine.connect() as conn:
-            sub = get_subscriber(conn, sid)
-        if sub is None:  # erased since: there is nothing left to stop
+            sub = token_holder(conn, claim)
+        if sub is None or sub.id is None:  # erased since: there is nothing left to stop
             tr = translator(lst.language)
             return pages.message(request, lst.language, "unsubscribed_title", tr("unsubscribed_all_text"))
         return pages.render(
@@ -393,7 +414,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             list=lst,
             email=sub.email,
             action=f"/u/{token}",
-            preferences=links.preferences(sid),
+            preferences=links.preferences(sub.id, sub.nonce),
         )
 
     @app.post("/u/{token}")
@@ -411,14 +432,16 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         target = unsubscribe_target(token)
         if target is None:
             return invalid_link(request)
-        sid, lst = target
+        claim, lst = target
         tr = translator(lst.language)
         rfc8058 = one_click == ONE_CLICK
         if not rfc8058 and not pages.csrf.valid(request, csrf):
             return form_expired(request, lst.language)
         everything = not rfc8058 and action == "all"
         with engine.begin() as conn:
-            if get_subscriber(conn, sid) is not None:
+            sub = token_holder(conn, claim)
+            if sub is not None and sub.id is not None:
+                sid = sub.id
                 if everything:
                     unsubscribe_all(conn, sid, method="link", origin=client(request))
                 elif membership_status(conn, sid, lst.id) in ("pending", "confirmed"):
@@ -427,26 +450,25 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         if rfc8058:
             return PlainTextResponse(tr("unsubscribed_text", list=lst.name))
         text = tr("unsubscribed_all_text") if everything else tr("unsubscribed_text", list=lst.name)
-        return pages.message(
-            request, lst.language, "unsubscribed_title", text, preferences=links.preferences(sid)
-        )
+        preferences = links.preferences(sub.id, sub.nonce) if sub and sub.id else None
+        return pages.message(request, lst.language, "unsubscribed_title", text, preferences=preferences)
 
     # --- preferences -----------------------------------------------------------------------------
 
-    def preferences_target(token: str) -> int | None:
+    def preferences_target(token: str) -> Claim | None:
         try:
-            sid, _ = tokens.verify("preferences", token)
+            return tokens.verify("preferences", token)
         except InvalidToken:
             return None
-        return sid
 
     def preferences_page(
-        request: Request, token: str, sid: int, *, saved: bool = False
+        request: Request, token: str, claim: Claim, *, saved: bool = False
     ) -> HTMLResponse | None:
         with engine.connect() as conn:
-            sub = get_subscriber(conn, sid)
-            if sub is None:
+            sub = token_holder(conn, claim)
+            if sub is None or sub.id is None:
                 return None
+            sid = sub.id
             lists = all_lists(conn)
             held = memberships(conn, sid)
         receiving = {ms.list_id for ms in held if ms.status in ("pending", "confirmed")}
@@ -466,8 +488,8 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
 
     @app.get("/p/{token}", response_class=HTMLResponse)
     def preferences(request: Request, token: str) -> HTMLResponse:
-        sid = preferences_target(token)
-        page = preferences_page(request, token, sid) if sid is not None else None
+        claim = preferences_target(token)
+        page = preferences_page(request, token, claim) if claim is not None else None
         return page or invalid_link(request)
 
     @app.post("/p/{token}", response_class=HTMLResponse)
@@ -479,21 +501,21 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         action: Annotated[str | None, Form()] = None,
         csrf: Annotated[str | None, Form()] = None,
     ) -> HTMLResponse:
-        sid = preferences_target(token)
-        if sid is None:
+        claim = preferences_target(token)
+        if claim is None:
             return invalid_link(request)
         if not pages.csrf.valid(request, csrf):
             return form_expired(request, language_of(language))
         origin = client(request)
         with engine.begin() as conn:
-            sub = get_subscriber(conn, sid)
-            if sub is None:
+            sub = token_holder(conn, claim)
+            if sub is None or sub.id is None:
                 return invalid_link(request)
             if action == "leave_all":
-                unsubscribe_all(conn, sid, method="preferences", origin=origin)
+                unsubscribe_all(conn, sub.id, method="preferences", origin=origin)
             else:
                 _apply_preferences(conn, sub, set(lists), language, origin)
-        return preferences_page(request, token, sid, saved=True) or invalid_link(request)
+        return preferences_page(request, token, claim, saved=True) or invalid_link(request)
 
     return app
 

@@ -56,9 +56,9 @@ def archive_page(edition_id: int, store: Store = Depends(get_store)) -> HTMLResp
 def review_page(token: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
     """A draft as its readers would get it, for the editors the review mail went to."""
     try:
-        edition_id, _ = Tokens(request.app.state.secret_key).verify(
+        edition_id = Tokens(request.app.state.secret_key).verify(
             "review", token, max_age=REVIEW_DAYS * 86400
-        )
+        ).subject_id
     except InvalidToken as exc:
         raise HTTPException(status_code=410 if exc.expired else 400, detail=str(exc)) from None
     with store.engine.connect() as conn:

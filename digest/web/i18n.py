@@ -17,6 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribe_button": "Subscribe",
         "consent": "By subscribing you agree to receive {list} by email. Every email has a link to unsubscribe.",
         "invalid_email": "This email address is not valid: {reason}",
+        "address_not_deliverable": "We cannot deliver mail to {email}: the part before the @ has characters outside plain ASCII, which our mail service does not carry. Please use another address.",
+        "address_refused": "This address refused our mail, so no confirmation could be sent to {email}. Please check the address, or use another one.",
         "check_inbox_title": "Check your inbox",
         "check_inbox_text": "If this address can receive {list}, a message with a confirmation link is on its way. "
         "Your subscription starts when you click it.",
@@ -62,6 +64,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consent": "En vous abonnant, vous acceptez de recevoir {list} par e-mail. "
         "Chaque e-mail contient un lien de désabonnement.",
         "invalid_email": "Cette adresse e-mail n'est pas valide : {reason}",
+        "address_not_deliverable": "Nous ne pouvons pas envoyer de courrier à {email} : la partie avant le @ contient des caractères hors de l'ASCII, que notre service d'envoi ne prend pas en charge. Veuillez utiliser une autre adresse.",
+        "address_refused": "Cette adresse a refusé notre message : aucune confirmation n'a pu être envoyée à {email}. Vérifiez l'adresse ou utilisez-en une autre.",
         "check_inbox_title": "Consultez votre boîte de réception",
         "check_inbox_text": "Si cette adresse peut recevoir {list}, un message avec un lien de confirmation "
         "est en route. Votre abonnement commence quand vous cliquez dessus.",
@@ -110,6 +114,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consent": "Mit dem Abonnement willigen Sie ein, {list} per E-Mail zu erhalten. "
         "Jede E-Mail enthält einen Link zum Abbestellen.",
         "invalid_email": "Diese E-Mail-Adresse ist ungültig: {reason}",
+        "address_not_deliverable": "An {email} können wir keine Mail zustellen: Der Teil vor dem @ enthält Zeichen außerhalb von ASCII, die unser Mailversand nicht transportiert. Bitte verwenden Sie eine andere Adresse.",
+        "address_refused": "Diese Adresse hat unsere Nachricht abgelehnt, daher konnte keine Bestätigung an {email} gesendet werden. Bitte prüfen Sie die Adresse oder verwenden Sie eine andere.",
         "check_inbox_title": "Sehen Sie in Ihrem Posteingang nach",
         "check_inbox_text": "Wenn diese Adresse {list} erhalten kann, ist eine Nachricht mit einem "
         "Bestätigungslink unterwegs. Ihr Abonnement beginnt, sobald Sie ihn anklicken.",
@@ -159,6 +165,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consent": "Al suscribirse acepta recibir {list} por correo electrónico. "
         "Cada correo incluye un enlace para darse de baja.",
         "invalid_email": "Esta dirección de correo no es válida: {reason}",
+        "address_not_deliverable": "No podemos entregar correo a {email}: la parte anterior a la @ tiene caracteres fuera del ASCII, que nuestro servicio de envío no admite. Utilice otra dirección.",
+        "address_refused": "Esta dirección rechazó nuestro mensaje, así que no pudimos enviar la confirmación a {email}. Compruebe la dirección o utilice otra.",
         "check_inbox_title": "Revise su bandeja de entrada",
         "check_inbox_text": "Si esta dirección puede recibir {list}, le hemos enviado un mensaje con un enlace "
         "de confirmación. Su suscripción empieza cuando haga clic en él.",
@@ -207,6 +215,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consent": "Iscrivendoti accetti di ricevere {list} via e-mail. "
         "Ogni e-mail contiene un link per annullare l'iscrizione.",
         "invalid_email": "Questo indirizzo e-mail non è valido: {reason}",
+        "address_not_deliverable": "Non possiamo recapitare posta a {email}: la parte prima della @ contiene caratteri non ASCII, che il nostro servizio di invio non gestisce. Usa un altro indirizzo.",
+        "address_refused": "Questo indirizzo ha rifiutato il nostro messaggio, quindi non è stato possibile inviare la conferma a {email}. Controlla l'indirizzo o usane un altro.",
         "check_inbox_title": "Controlla la tua casella di posta",
         "check_inbox_text": "Se questo indirizzo può ricevere {list}, ti abbiamo inviato un messaggio con un "
         "link di conferma. L'iscrizione inizia quando lo clicchi.",

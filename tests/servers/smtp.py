@@ -1,7 +1,8 @@
 """An SMTP sink on 127.0.0.1 (aiosmtpd) for tests and the bench.
 
 It keeps what it receives, can refuse addresses for good (550) or for now (451), can take a
-while per message as a real relay does (`latency`), and counts concurrent sessions.
+while per message as a real relay does (`latency`), and counts concurrent sessions. It offers
+SMTPUTF8 unless started with `serve(sink, enable_SMTPUTF8=False)`.
 
     python -m tests.servers.smtp --port 8026 [--latency 0.005]   # prints "received N" on SIGTERM
 """
@@ -35,6 +36,7 @@ class Sink:
     def __post_init__(self):
         self.lock = threading.Lock()
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.smtputf8: set[str] = set()  # recipients of the messages that came with MAIL FROM ... SMTPUTF8
         self.received: Counter[str] = Counter()
         self.sessions = 0
         self.open_sessions = 0
@@ -63,7 +65,7 @@ class Sink:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
+            return f"550 5.1.1 <{address}>: no such mailbox"  # as Postfix words it, address and all
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -76,6 +78,8 @@ class Sink:
                 self.busy[to] -= 1
                 return "451 4.3.0 try again later"
             self.received[to] += 1
+            if envelope.smtp_utf8:
+                self.smtputf8.add(to)
             session.messages = getattr(session, "messages", 0) + 1
             self.most_per_session = max(self.most_per_session, session.messages)
             if self.keep:

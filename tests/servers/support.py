@@ -91,3 +91,18 @@ def add_edition(engine: Engine, settings: Settings) -> int:
     )
     with engine.begin() as conn:
         return insert_edition(conn, edition)
+
+
+def add_members(engine: Engine, emails: list[str], list_id: str = LIST_ID) -> list[int]:
+    """Confirmed members with these addresses, added the way the subscriber service adds them."""
+    from subscribers.models import Subscriber
+    from subscribers.service import set_status, upsert_subscriber
+
+    sync_lists(engine, make_settings())
+    ids = []
+    with engine.begin() as conn:
+        for email in emails:
+            sid, _ = upsert_subscriber(conn, Subscriber(email, name=None))
+            set_status(conn, sid, list_id, "confirmed", method="admin", wording="test")
+            ids.append(sid)
+    return ids

@@ -9,6 +9,12 @@ class ConsoleBackend:
     name = "console"
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
+        results = []
         for message in batch:
-            print(f"To: {message.to_email}\nSubject: {message.subject}\n\n{message.text}\n{'=' * 72}")
-        return [Result(m.delivery_id, "accepted") for m in batch]
+            try:  # a terminal that cannot show a character fails that message, not the batch
+                print(f"To: {message.to_email}\nSubject: {message.subject}\n\n{message.text}\n{'=' * 72}")
+            except ValueError as exc:
+                results.append(Result(message.delivery_id, "failed", f"console: {exc}"))
+                continue
+            results.append(Result(message.delivery_id, "accepted"))
+        return results

@@ -1,4 +1,7 @@
-"""The outbox: one .eml file per message, written atomically under a name fixed by the delivery row."""
+"""The outbox: one .eml file per message, written atomically under a name fixed by the delivery row.
+
+A file carries any address: one whose part before the @ is not ASCII stands in UTF-8 (RFC 6532).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,12 @@ class FileBackend:
             target = self.path_for(message)
             tmp = target.with_suffix(".tmp")
             try:
-                tmp.write_bytes(message.to_bytes())
+                raw = message.to_bytes(utf8=True)
+            except ValueError as exc:
+                results.append(Result(message.delivery_id, "failed", f"file: {exc}"))
+                continue
+            try:
+                tmp.write_bytes(raw)
                 os.replace(tmp, target)  # a rerun rewrites the same file: never two copies
                 results.append(Result(message.delivery_id, "accepted"))
             except OSError as exc:

@@ -4,6 +4,11 @@ One request carries up to 1,000 recipients, one personalization each, over ONE s
 the edition is rendered once with markers, and each personalization carries that recipient's
 values as `substitutions`, so the request stays small and nothing is rendered per recipient.
 `custom_args` carry the edition and delivery ids, which come back on every event.
+
+Domains go out IDNA-encoded. An address whose part before the @ is not ASCII is never handed over:
+for years the v3 API answered 202 to such a recipient and then dropped it as "Invalid" (issues
+sendgrid-csharp#656 and sendgrid-ruby#91; support called it "a hard limitation"), so the row would
+read `sent` for mail that never left. Such a recipient fails at once, with that reason.
 """
 
 from __future__ import annotations
@@ -27,10 +32,15 @@ from digest import config
 from digest.config import DeliverySettings, RetrySettings
 from digest.deliver.message import Outgoing, one_line, substitution_keys, substitutions
 from digest.deliver.retry import RateLimited, Retrying, Transient
+from subscribers.addresses import wire_form
 
 from . import BackendError, Result
 
 MAX_PERSONALIZATIONS = 1000
+# Headers the same for every recipient go once in the request; the others (List-Unsubscribe, its
+# -Post twin, or a notice's Auto-Submitted) in each personalization.
+REQUEST_HEADERS = ("List-Id",)
+NO_UTF8 = "sendgrid: {}: the part before the @ is not ASCII, and SendGrid does not deliver to such addresses"
 # The HTTP client logs request headers, the API key among them, at DEBUG: never let it.
 logging.getLogger("python_http_client").setLevel(logging.INFO)
 
@@ -74,8 +84,8 @@ class SendGridBackend:
         return cls(key, str(sg.api_host), retry=delivery.retry, sandbox=sg.sandbox, timeout=sg.timeout)
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
-        results: list[Result] = []
-        for request in _requests(batch):
+        results = [Result(m.delivery_id, "failed", NO_UTF8.format(m.to_email)) for m in batch if m.needs_smtputf8]
+        for request in _requests([m for m in batch if not m.needs_smtputf8]):
             results += self._deliver(request)
         return results
 
@@ -134,21 +144,21 @@ class SendGridBackend:
         html, text, keys = substitution_keys(first.content)
         body: dict[str, Any] = {
             "personalizations": [_personalization(m, keys) for m in messages],
-            "from": {"email": first.from_email, "name": first.from_name},
+            "from": {"email": wire_form(first.from_email), "name": first.from_name},
             "subject": first.subject,
             "content": [{"type": "text/plain", "value": text}, {"type": "text/html", "value": html}],
             "categories": ["digest", f"list-{first.list_id}"],
-            "headers": {"List-Id": first.headers()["List-Id"]},
+            "headers": {k: v for k, v in first.headers().items() if k in REQUEST_HEADERS},
         }
         if first.reply_to:
-            body["reply_to"] = {"email": first.reply_to}
+            body["reply_to"] = {"email": wire_form(first.reply_to)}
         if self.sandbox:
             body["mail_settings"] = {"sandbox_mode": {"enable": True}}
         return body
 
 
 def _personalization(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    to = {"email": message.to_email}
+    to = {"email": wire_form(message.to_email)}
     if message.to_name:
         to["name"] = one_line(message.to_name)
     headers = message.headers()
@@ -156,7 +166,7 @@ def _personalization(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dic
         "to": [to],
         "substitutions": substitutions(message, keys),
         "custom_args": {"edition_id": str(message.edition_id), "delivery_id": str(message.delivery_id)},
-        "headers": {k: headers[k] for k in ("List-Unsubscribe", "List-Unsubscribe-Post")},
+        "headers": {k: v for k, v in headers.items() if k not in REQUEST_HEADERS},
     }
 
 

@@ -4,6 +4,10 @@ Each connection sends up to `messages_per_connection` messages, then reconnects 
 a session). STARTTLS or implicit TLS, and AUTH when a username is set (the password comes from
 DIGEST_SMTP_PASSWORD). A 5xx reply is a permanent failure for that recipient; a 4xx reply, a
 timeout or a dropped connection is retried on a fresh connection with back-off, then deferred.
+
+Envelope addresses carry IDNA domains. A message to or from an address whose part before the @ is
+not ASCII goes with `MAIL FROM:<...> SMTPUTF8 BODY=8BITMIME` (RFC 6531) and its address in UTF-8
+(RFC 6532); a relay that does not offer SMTPUTF8 cannot take it, which fails that recipient alone.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from digest import config
 from digest.config import DeliverySettings, RetrySettings
 from digest.deliver.message import Outgoing
 from digest.deliver.retry import Retrying, Transient
+from subscribers.addresses import wire_form
 
 from . import BackendError, Result
 
@@ -78,6 +83,25 @@ class SmtpBackend:
     def send(self, batch: list[Outgoing]) -> list[Result]:
         return asyncio.run(self._send(batch))
 
+    def offers_smtputf8(self) -> bool:
+        """Whether the relay offers SMTPUTF8 (after STARTTLS and login, as a send would see it); True
+        when it cannot be asked now."""
+        return asyncio.run(self._offers_smtputf8())
+
+    async def _offers_smtputf8(self) -> bool:
+        try:
+            client = await self._connect()
+        except (Transient, SetupRefused):
+            return True
+        try:
+            if client.is_ehlo_or_helo_needed:
+                await client.ehlo()
+            return client.supports_extension("smtputf8")
+        except (aiosmtplib.SMTPException, OSError):
+            return True
+        finally:
+            await _close(client)
+
     async def _send(self, batch: list[Outgoing]) -> list[Result]:
         if not batch:
             return []
@@ -124,7 +148,12 @@ class SmtpBackend:
             while queue:
                 message = queue.popleft()
                 retrying = Retrying(self.retry)
-                raw = message.to_bytes()
+                utf8 = message.needs_smtputf8
+                try:
+                    raw = message.to_bytes(utf8=utf8)
+                except ValueError as exc:
+                    results[message.delivery_id] = Result(message.delivery_id, "failed", f"smtp: {exc}")
+                    continue
                 while True:
                     try:
                         if client is None or used >= self.messages_per_connection:
@@ -132,7 +161,7 @@ class SmtpBackend:
                             client, used = None, 0
                             client = await self._connect()
                         used += 1
-                        await _deliver(client, message, raw)
+                        await _deliver(client, message, raw, utf8)
                         results[message.delivery_id] = Result(message.delivery_id, "accepted")
                         break
                     except Permanent as exc:
@@ -152,9 +181,21 @@ class SmtpBackend:
             await _close(client)
 
 
-async def _deliver(client: aiosmtplib.SMTP, message: Outgoing, raw: bytes) -> None:
+SMTPUTF8 = ["SMTPUTF8", "BODY=8BITMIME"]  # as smtplib sends them: UTF-8 headers are 8-bit data
+
+
+async def _deliver(client: aiosmtplib.SMTP, message: Outgoing, raw: bytes, utf8: bool) -> None:
     try:
-        await client.sendmail(message.from_email, [message.to_email], raw)
+        await client.sendmail(
+            wire_form(message.from_email), [wire_form(message.to_email)], raw, mail_options=SMTPUTF8 if utf8 else None
+        )
+    except aiosmtplib.SMTPNotSupported:  # asked before MAIL FROM: nothing was started
+        raise Permanent(
+            f"smtp: {message.to_email}: the part before the @ is not ASCII and the relay does not offer "
+            "SMTPUTF8, which such an address needs"
+        ) from None
+    except ValueError as exc:  # an address aiosmtplib will not put on the wire
+        raise Permanent(f"smtp: {exc}") from None
     except aiosmtplib.SMTPRecipientsRefused as exc:
         refused = exc.recipients[0]
         raise _by_code(refused.code, f"smtp {refused.code}: {refused.message}") from None
