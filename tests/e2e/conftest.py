@@ -250,7 +250,9 @@ class Mail:
 
     @property
     def to(self) -> str:
-        return self.message["To"].addresses[0].addr_spec
+        """The To address; the header as written when it holds none (`To: erased:40`)."""
+        header = self.message["To"]
+        return header.addresses[0].addr_spec if header.addresses else str(header)
 
     @property
     def list_id(self) -> str | None:
