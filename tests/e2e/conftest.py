@@ -18,7 +18,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -356,3 +356,82 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.5):
         if time.monotonic() > deadline:
             pytest.fail(f"after {timeout:.0f} s: {what}")
         time.sleep(interval)
+
+
+# -- scheduled runs on the real clock ---------------------------------------------------------
+
+EDITORS = ["desk@example.org", "chief@example.org"]
+DEADLINE_HOURS = 0.01  # the reviewed list's deadline: 36 s
+
+
+@dataclass
+class Scheduled:
+    """One instance of the `scheduled` fixture: the program, its relay, its serve processes."""
+
+    program: Program
+    mailbox: Mailbox
+    served: list[Served]
+
+    def log_files(self) -> list[Path]:
+        return self.program.log_files()
+
+    def finished_runs(self, list_id: str) -> list:
+        return self.program.query(
+            "SELECT slot, outcome, edition_id FROM runs WHERE list_id = :l AND finished_at IS NOT NULL"
+            " ORDER BY id",
+            l=list_id,
+        )
+
+
+def every_minute_lists(program: Program) -> list[dict]:
+    world = {**program.config()["lists"][0], "schedule": "* * * * *", "timezone": "UTC"}
+    desk = {
+        **world,
+        "id": "desk",
+        "name": "The Desk",
+        "from_address": "desk-digest@example.org",
+        "review": {"editors": EDITORS, "deadline_hours": DEADLINE_HOURS, "at_deadline": "send"},
+    }
+    return [world, desk]
+
+
+@pytest.fixture(scope="session")
+def scheduled(tmp_path_factory) -> Iterator[dict[str, Scheduled]]:
+    """Per database kind: an instance with an automatic list (`world`) and a reviewed one (`desk`),
+    both every minute, delivering to a relay on loopback, and two `digest serve` processes on its
+    database. Started at once for every database, so the cron minute is waited for once."""
+    with ExitStack() as stack:
+        instances = {}
+        for kind in database_kinds():
+            folder = tmp_path_factory.mktemp(f"scheduled-{kind}")
+            program = make_program(folder / "instance", stack.enter_context(database(kind, folder)))
+            stack.callback(program.stop_all)
+            mailbox = stack.enter_context(running_mailbox())
+            program.use_smtp(mailbox)
+            program.configure(lists=every_minute_lists(program), scheduler={"lease_seconds": 6})
+            for list_id in ("world", "desk"):
+                program.run("subscribers", "import", "samples/subscribers.csv", "--list", list_id,
+                            "--consent", "e2e test")  # fmt: skip
+            instances[kind] = Scheduled(program, mailbox, [])
+        for scheduled in instances.values():  # both databases' servers at once: one wait for the minute
+            for name in ("serve-a", "serve-b"):
+                scheduled.served.append(stack.enter_context(scheduled.program.serve(name=name)))
+        yield instances
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests that watch the scheduler run last: its minutes pass while the others run."""
+    watching = [item for item in items if "scheduled" in getattr(item, "fixturenames", ())]
+    if watching:
+        items[:] = [item for item in items if item not in watching] + watching
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_the_clock_early(request):
+    """Set `scheduled` up with the first end-to-end test, when any test of this run uses it. A
+    set-up that fails is reported by the tests that use it (pytest keeps the error), not here."""
+    if any("scheduled" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        try:
+            request.getfixturevalue("scheduled")
+        except (Exception, pytest.fail.Exception, pytest.skip.Exception):
+            pass
