@@ -419,19 +419,116 @@ def scheduled(tmp_path_factory) -> Iterator[dict[str, Scheduled]]:
         yield instances
 
 
+# -- the quick start, in a fresh copy of the repository ---------------------------------------
+
+
+def fresh_copy(target: Path) -> Path:
+    """The files git tracks, and those untracked but not ignored: what a clone plus one's own
+    uncommitted work holds. Never .venv, var/ or outbox/."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("the quick start test copies the repository with git")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():  # a tracked file deleted in the working tree is not copied
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def newcomer_env() -> dict[str, str]:
+    """A shell as a newcomer has it: no virtualenv active (least of all this project's), no digest
+    variables, no enclosing make, so `make` finds python3 on the PATH and makes the copy's .venv."""
+    own_venv = str(ROOT / ".venv")
+    path = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not d.startswith(own_venv)]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DIGEST_", "VIRTUAL_ENV", "PYTHON", "MAKE")) and k != "MFLAGS"
+    }
+    return {**env, "PATH": os.pathsep.join(path), "NO_COLOR": "1"}
+
+
+def imported_from(python: Path | str) -> Path:
+    """Where that interpreter imports digest from (-I: never from the current folder)."""
+    done = subprocess.run(
+        [str(python), "-I", "-c", "import digest; print(digest.__file__)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return Path(done.stdout.strip())
+
+
+@dataclass
+class Demo:
+    """`make demo` run in a fresh copy of the repository, in the background."""
+
+    copy: Path
+    process: subprocess.Popen
+    log_path: Path
+    project_digest: Path  # where this project's own environment imported digest from, before
+
+    def log_files(self) -> list[Path]:
+        return [self.log_path]
+
+    def wait(self, timeout: float) -> str:
+        """Its output, once it has exited 0."""
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"make demo did not finish in {timeout:.0f} s:\n{self.log_path.read_text()}")
+        output = self.log_path.read_text(errors="replace")
+        assert self.process.returncode == 0, f"make demo exited {self.process.returncode}:\n{output}"
+        return output
+
+
+@pytest.fixture(scope="session")
+def first_demo(tmp_path_factory) -> Iterator[Demo]:
+    """The README's `make demo`, run once in a fresh copy as a newcomer would: it makes the copy's
+    own .venv (pip's cache keeps that quick), then runs the demo."""
+    before = imported_from(sys.executable)
+    copy = fresh_copy(tmp_path_factory.mktemp("quick-start") / "digest")
+    assert not (copy / ".venv").exists()
+    log_path = copy.parent / "make-demo.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            ["make", "demo"], cwd=copy, env=newcomer_env(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: make, pip and the demo stop together
+        )  # fmt: skip
+    try:
+        yield Demo(copy, process, log_path, before)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+
+# -- what runs on its own clock: started with the first e2e test, watched by tests that run last --
+
+STARTED_EARLY = ("first_demo", "scheduled")  # session fixtures that take minutes of wall-clock time
+
+
+def _waits_for(item) -> set[str]:
+    return set(STARTED_EARLY) & set(getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """The tests that watch the scheduler run last: its minutes pass while the others run."""
-    watching = [item for item in items if "scheduled" in getattr(item, "fixturenames", ())]
-    if watching:
-        items[:] = [item for item in items if item not in watching] + watching
+    """The tests that watch something started early run last: its minutes pass while others run."""
+    late = [item for item in items if _waits_for(item)]
+    if late:
+        items[:] = [item for item in items if not _waits_for(item)] + late
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _start_the_clock_early(request):
-    """Set `scheduled` up with the first end-to-end test, when any test of this run uses it. A
-    set-up that fails is reported by the tests that use it (pytest keeps the error), not here."""
-    if any("scheduled" in getattr(item, "fixturenames", ()) for item in request.session.items):
-        try:
-            request.getfixturevalue("scheduled")
-        except (Exception, pytest.fail.Exception, pytest.skip.Exception):
-            pass
+def _start_early(request):
+    """Set the STARTED_EARLY fixtures up with the first end-to-end test, those any test of this
+    run uses. A set-up that fails is reported by the tests that use it (pytest keeps the error)."""
+    wanted = set().union(*(_waits_for(item) for item in request.session.items))
+    for name in STARTED_EARLY:
+        if name in wanted:
+            try:
+                request.getfixturevalue(name)
+            except (Exception, pytest.fail.Exception, pytest.skip.Exception):
+                pass
