@@ -80,6 +80,7 @@ class JobContext:
 
 @lru_cache(maxsize=4)
 def _context(config_path: str) -> JobContext:
+    """The jobs' context for this config.yaml; the first job of the process makes it."""
     from digest.deliver.backends import make_backend
     from digest.deliver.notices import notice_sender
     from digest.store.db import open_store

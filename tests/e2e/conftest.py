@@ -503,6 +503,7 @@ def first_demo(tmp_path_factory) -> Iterator[Demo]:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(10)
+        shutil.rmtree(copy / ".venv", ignore_errors=True)  # 400 MB; pytest keeps three runs' folders
 
 
 # -- what runs on its own clock: started with the first e2e test, watched by tests that run last --
