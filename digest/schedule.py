@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -23,16 +24,15 @@ from zoneinfo import ZoneInfo
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
 
 from digest import config
 from digest.config import ListSettings, Settings
+from digest.links import Links
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
+if TYPE_CHECKING:  # the job modules are imported when a job first runs, not by `digest status`
     from digest.deliver.backends import Backend
     from digest.deliver.notices import SendNotice
-    from digest.links import Links
 
 log = logging.getLogger("digest.schedule")
 
@@ -67,12 +67,22 @@ def due_slot(lst: ListSettings, now: datetime) -> str:
     return slot.astimezone(ZoneInfo(lst.timezone)).strftime("%Y-%m-%dT%H:%M")
 
 
+@dataclass(frozen=True)
+class JobContext:
+    """What a job needs besides its arguments, made once per process from config.yaml."""
+
+    settings: Settings
+    engine: Engine
+    backend: Backend
+    links: Links
+    notify: SendNotice  # mails a reviewed list's editors
+
+
 @lru_cache(maxsize=4)
-def _context(config_path: str) -> tuple[Settings, Engine, Backend, Links, SendNotice]:
-    """Settings, engine, backend and links for jobs, made once per process."""
+def _context(config_path: str) -> JobContext:
+    """The jobs' context for this config.yaml; the first job of the process makes it."""
     from digest.deliver.backends import make_backend
     from digest.deliver.notices import notice_sender
-    from digest.links import Links
     from digest.store.db import open_store
     from subscribers.tokens import Tokens
 
@@ -81,12 +91,12 @@ def _context(config_path: str) -> tuple[Settings, Engine, Backend, Links, SendNo
     key = config.secret(config.SECRET_KEY_ENV)
     if not key:
         raise config.ConfigError(f"{config.SECRET_KEY_ENV} is not set: the scheduler cannot sign links")
-    return (
-        settings,
-        engine,
-        make_backend(settings),
-        Links(settings.base_url, Tokens(key)),
-        notice_sender(settings, engine),
+    return JobContext(
+        settings=settings,
+        engine=engine,
+        backend=make_backend(settings),
+        links=Links(settings.base_url, Tokens(key)),
+        notify=notice_sender(settings, engine),
     )
 
 
@@ -94,20 +104,21 @@ def run_list_job(config_path: str, list_id: str) -> None:
     """The job APScheduler fires for a list (module-level, plain arguments: it is pickled)."""
     from digest.editions.run import run_slot
 
-    settings, engine, backend, links, notify = _context(config_path)
+    ctx = _context(config_path)
     now = datetime.now(UTC)
-    result = run_slot(
-        engine, settings, list_id, due_slot(settings.get_list(list_id), now), backend, links, now, notify
-    )
+    slot = due_slot(ctx.settings.get_list(list_id), now)
+    with _SENDING:
+        result = run_slot(ctx.engine, ctx.settings, list_id, slot, ctx.backend, ctx.links, now, ctx.notify)
     log.info("list %s slot %s: %s", result.list_id, result.slot, result.outcome)
 
 
 def dispatch_job(config_path: str) -> None:
+    """The job APScheduler fires every DISPATCH_SECONDS."""
     from digest.editions.dispatch import dispatch
 
-    settings, engine, backend, links, notify = _context(config_path)
+    ctx = _context(config_path)
     with _SENDING:
-        for line in dispatch(engine, settings, backend, links, datetime.now(UTC), notify):
+        for line in dispatch(ctx.engine, ctx.settings, ctx.backend, ctx.links, datetime.now(UTC), ctx.notify):
             log.info("dispatch: %s", line)
 
 

@@ -17,6 +17,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 import time_machine
+from apscheduler.executors.base import BaseExecutor
+from apscheduler.job import Job
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
 from digest import config
@@ -27,7 +31,7 @@ from digest.editions.run import run_slot
 from digest.lease import Lease
 from digest.links import Links
 from digest.lists import sync_lists
-from digest.schedule import due_slot, fire_times
+from digest.schedule import JOB_DEFAULTS, JOBS_TABLE, _context, due_slot, fire_times, install_jobs
 from digest.store.db import open_store
 from digest.store.tables import editions, runs
 from subscribers.importer import import_csv
@@ -55,11 +59,19 @@ def add_article(instance, n: int, when: datetime) -> None:
     )
 
 
+CONFIRMED = ["ada@example.org", "grace@example.org", "jean@example.fr", "greta@example.de"]  # in the CSV
+
+
+def read_mail(path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def recipient(message: email.message.EmailMessage) -> str:
+    return message["To"].addresses[0].addr_spec
+
+
 def recipients_per_message(outbox) -> Counter:
-    return Counter(
-        email.message_from_bytes(p.read_bytes(), policy=policy.default)["To"].addresses[0].addr_spec
-        for p in outbox.glob("*.eml")
-    )
+    return Counter(recipient(read_mail(p)) for p in outbox.glob("*.eml"))
 
 
 DST = [
@@ -289,32 +301,102 @@ def test_two_serve_processes_share_one_scheduler_and_hand_it_over(instance):
                 p.wait(timeout=20)
 
 
+class RunNothing(BaseExecutor):
+    """An executor that runs no job: the tests fire the stored jobs themselves, one at a time."""
+
+    def _do_submit_job(self, job, run_times):
+        pass
+
+
+def stored_jobs(engine, config_path, lists) -> dict[str, Job]:
+    """The jobs as APScheduler keeps them: installed in the SQL job store, then read back from it."""
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        executors={"default": RunNothing()},
+        job_defaults=JOB_DEFAULTS,
+        timezone=UTC,
+    )
+    scheduler.start(paused=True)
+    install_jobs(scheduler, str(config_path), lists)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    scheduler.shutdown(wait=False)
+    return jobs
+
+
+def fire(job: Job) -> None:
+    """What APScheduler's executor does with a due job: call its function with its stored arguments."""
+    job.func(*job.args, **job.kwargs)
+
+
 def test_restarts_keep_one_job_per_list_in_the_job_store(instance, db_url):
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    from digest.schedule import JOB_DEFAULTS, JOBS_TABLE, install_jobs
-
     settings, engine = setup_instance(instance, db_url)
     other = settings.get_list("world").model_copy(update={"id": "other"})
+    config_path = instance / "config.yaml"
 
-    def start(lists):
-        scheduler = BackgroundScheduler(
-            jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
-            job_defaults=JOB_DEFAULTS,
-            timezone=UTC,
-        )
-        scheduler.start(paused=True)
-        install_jobs(scheduler, str(instance / "config.yaml"), lists)
-        jobs = {job.id: job for job in scheduler.get_jobs()}
-        scheduler.shutdown(wait=False)
-        return jobs
-
-    first = start([settings.get_list("world"), other])
+    first = stored_jobs(engine, config_path, [settings.get_list("world"), other])
     assert set(first) == {"list:world", "list:other", "dispatch"}
     assert str(first["list:world"].trigger.timezone) == "Europe/Paris"
-    again = start([settings.get_list("world")])  # a restart after `other` left config.yaml
+    again = stored_jobs(engine, config_path, [settings.get_list("world")])  # `other` left config.yaml
     assert set(again) == {"list:world", "dispatch"}
+
+
+@pytest.fixture
+def job_env(monkeypatch):
+    """The environment `digest serve` gives its jobs; their per-process context is dropped afterwards."""
+    monkeypatch.setenv(config.SECRET_KEY_ENV, SECRET)
+    yield
+    _context.cache_clear()
+
+
+def test_the_job_apscheduler_fires_runs_an_automatic_list_and_the_dispatch_job_resumes_it(
+    instance, db_url, job_env
+):
+    settings, engine = setup_instance(instance, db_url)
+    jobs = stored_jobs(engine, instance / "config.yaml", settings.lists)
+    outbox = instance / "outbox"
+    outbox.write_text("")  # the disk fails under the first run: a file where the outbox folder goes
+    with pytest.raises(FileExistsError):
+        fire(jobs["list:world"])
+    with engine.connect() as conn:
+        run = conn.execute(select(runs)).one()
+        assert run.finished_at is None and run.edition_id is not None  # built, interrupted mid-send
+    outbox.unlink()
+    fire(jobs["dispatch"])  # the next dispatch resumes the send and finishes the run
+    assert recipients_per_message(outbox) == Counter(CONFIRMED)
+    with engine.connect() as conn:
+        run = conn.execute(select(runs)).one()
+        assert run.finished_at is not None and "sent" in run.outcome
+        assert conn.execute(select(editions.c.status)).scalars().all() == ["sent"]
+    fire(jobs["list:world"])  # the same slot fired again: nothing more
+    fire(jobs["dispatch"])
+    assert recipients_per_message(outbox) == Counter(CONFIRMED)
+
+
+def test_the_job_apscheduler_fires_mails_a_reviewed_lists_editors_and_sends_at_the_deadline(
+    instance, db_url, job_env
+):
+    editors = ["desk@example.org", "chief@example.org"]
+    review = {"editors": editors, "deadline_hours": 1, "at_deadline": "send"}
+    settings, engine = setup_instance(instance, db_url, review=review)
+    jobs = stored_jobs(engine, instance / "config.yaml", settings.lists)
+    outbox = instance / "outbox"
+    fire(jobs["list:world"])
+    mails = {recipient(m): m for m in map(read_mail, outbox.glob("*.eml"))}
+    assert set(mails) == set(editors)  # the editors, and nobody else yet
+    text = mails["desk@example.org"].get_body(("plain",)).get_content()
+    assert "Preview: https://digest.example.org/review/" in text
+    with engine.connect() as conn:
+        [(edition_id, status)] = conn.execute(select(editions.c.id, editions.c.status)).all()
+        assert status == "draft"
+        assert "waiting for an editor's approval" in conn.execute(select(runs.c.outcome)).scalar()
+    fire(jobs["list:world"])  # fired again: the editors are not asked twice
+    fire(jobs["dispatch"])  # before the deadline: the draft waits
+    assert len(list(outbox.glob("*.eml"))) == 2
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=1, minutes=1)):
+        fire(jobs["dispatch"])  # past the deadline: sent as it is
+    with engine.connect() as conn:
+        assert conn.execute(select(editions.c.status).where(editions.c.id == edition_id)).scalar() == "sent"
+    assert recipients_per_message(outbox) == Counter(CONFIRMED + editors)
 
 
 def test_a_lease_held_by_a_killed_process_is_taken_over_at_once(tmp_path):
