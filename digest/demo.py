@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime
 
 from rich.console import Console
+from rich.markup import escape
 
 from digest import config
 from digest.config import Settings
@@ -68,9 +69,9 @@ def run_demo(settings: Settings, out: Console) -> None:
         f"{found.unchanged} already known article(s)"
     )
     for name, reason in found.failed.items():
-        out.print(f"  [red]source {name} failed[/]: {reason}", highlight=False)
+        out.print(f"  [red]source {escape(name)} failed[/]: {escape(reason)}", highlight=False)
     for line in found.skipped:
-        out.print(f"  [yellow]skipped[/] {line}", highlight=False)
+        out.print(f"  [yellow]skipped[/] {escape(line)}", highlight=False)
 
     now = datetime.now(UTC)
     for lst in settings.lists:
@@ -87,7 +88,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             notice_sender(settings, engine),
         )
         if run.sent is None:
-            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {run.outcome}")
+            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {escape(run.outcome)}")
             continue
         out.print(
             f"[bold]deliver[/] edition #{run.edition_id} {run.sent.status}: {run.sent.sent_now} message(s) sent "

@@ -112,6 +112,23 @@ def test_lifecycle_refuses_what_it_must(newsroom):
     assert set(ids(service.build(engine, settings, "world", actor="ana").edition)) == set(ids(edited))
 
 
+
+def test_changes_naming_what_does_not_exist_are_refused_and_none_is_recorded(newsroom):
+    settings, engine, _ = newsroom
+    edition = service.build(engine, settings, "world", actor="ana").edition
+    first = ids(edition)[0]
+    with pytest.raises(DigestError, match="no article #99999"):
+        service.change(engine, settings, edition.id, "ana", "pin", article_id=99999)
+    with pytest.raises(DigestError, match=f"article #{first} has no quotation 40"):
+        service.change(engine, settings, edition.id, "ana", "quote", article_id=first, index=40)
+    with pytest.raises(DigestError, match="has no quotation"):  # all or none: the subject is not kept
+        service.apply(engine, settings, edition.id, "ana", [("subject", {"text": "New"}), ("quote", {"article_id": first, "index": 40})])
+    with engine.connect() as conn:
+        assert [c.op for c in changes(conn, edition.id)] == ["build"]
+        assert load_edition(conn, edition.id).subject == edition.subject
+    kept = service.change(engine, settings, edition.id, "ana", "quote", article_id=first, index=0)
+    assert kept.items[0].quotes  # the first quotation exists
+
 STORY = (
     "The regional parliament voted on Thursday to double the budget for night trains, after a year in "
     "which passenger numbers on the sleeper lines rose by more than half and several routes sold out "

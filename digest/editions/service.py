@@ -10,7 +10,7 @@ from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
-from digest.domain import Coverage, Edition
+from digest.domain import Article, Coverage, Edition
 from digest.errors import DigestError
 from digest.store.articles import article_by_url, articles_by_ids, other_coverage
 from digest.store.editions import (
@@ -25,7 +25,7 @@ from digest.store.editions import (
 )
 
 from . import lifecycle
-from .curate import CURATION_OPS, check_args, compose, fold
+from .curate import CURATION_OPS, CurationError, check_args, check_quote, compose, fold
 from .select import candidates
 
 
@@ -101,17 +101,44 @@ def _editable(conn: Connection, edition_id: int) -> Edition:
 
 def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: str, **args) -> Edition:
     """Apply one curation change. An approved or scheduled edition goes back to draft."""
+    return apply(engine, settings, edition_id, actor, [(op, args)])
+
+
+def apply(
+    engine: Engine, settings: Settings, edition_id: int, actor: str, edits: list[tuple[str, dict]]
+) -> Edition:
+    """Apply curation changes in order, all or none: one that names no article, quotation or item of
+    the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft."""
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
-        if op == "add":
-            args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
-        check_args(op, args, edition.items)
-        record_change(conn, edition_id, actor, op, args)
-        if edition.status != "draft":
-            set_edition_status(conn, edition_id, "draft")
-            record_change(conn, edition_id, actor, "unapprove", {"because": op})
-            edition.status = "draft"
-        return _recompose(conn, settings, edition, datetime.now(UTC))
+        for op, args in edits:
+            args = _checked(conn, edition, op, args)
+            record_change(conn, edition_id, actor, op, args)
+            if edition.status != "draft":
+                set_edition_status(conn, edition_id, "draft")
+                record_change(conn, edition_id, actor, "unapprove", {"because": op})
+                edition.status = "draft"
+            edition = _recompose(conn, settings, edition, datetime.now(UTC))
+        return edition
+
+
+def _checked(conn: Connection, edition: Edition, op: str, args: dict) -> dict:
+    """The change's arguments as they are recorded, once everything they name is known to exist."""
+    if op == "add":
+        args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
+    elif op == "pin":
+        _article(conn, args["article_id"])
+    check_args(op, args, edition.items)
+    if op == "quote" and args["index"] is not None:
+        check_quote(_article(conn, args["article_id"]), args["index"])
+    return args
+
+
+def _article(conn: Connection, article_id: int) -> Article:
+    found = articles_by_ids(conn, [article_id]).get(article_id)
+    if found is None:
+        raise CurationError(f"no article #{article_id}: `digest editions show` prints the ids of the items")
+    return found
 
 
 def _article_for_url(conn: Connection, url: str):
