@@ -68,10 +68,10 @@ def links_of(settings: config.Settings):
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the database migrations (they also run on every start)."""
-    from digest.store.db import make_engine, upgrade
+    from digest.store.db import make_engine, reachable, upgrade
 
     settings = settings_of(ctx)
-    applied = upgrade(make_engine(settings.db_url))
+    applied = upgrade(reachable(make_engine(settings.db_url)))
     out.print("schema upgraded to the newest revision" if applied else "schema already up to date")
 
 

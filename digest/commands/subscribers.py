@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, String, cast, func, literal, or_, sel
 from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
+from digest.errors import DigestError
 from digest.lists import sync_lists
 from digest.store import tables as store_tables
 from digest.store.db import open_store
@@ -62,7 +63,7 @@ def _errors(fn: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (CommandError, config.ConfigError, ImportFileError, ListExists) as exc:
+        except (CommandError, DigestError, ImportFileError, ListExists) as exc:
             typer.echo(f"error: {exc}", err=True)
         except InvalidAddress as exc:
             typer.echo(f"error: not a valid email address: {exc}", err=True)
