@@ -23,7 +23,7 @@ from sqlalchemy import Column, Connection, Table, bindparam, select, update
 from . import tables as t
 from .addresses import InvalidAddress, address_hash, identity, normalize
 from .csvsafe import restore
-from .models import LEFT_STATUSES, MEMBERSHIP_STATUSES
+from .models import LEFT_STATUSES, MAX_NAME, MEMBERSHIP_STATUSES
 from .service import get_list, now
 
 FIELDS = ("email", "name", "language", "timezone", "status")
@@ -37,7 +37,6 @@ ALIASES = {
 }
 # Columns our own export writes that are not the subscriber's data: ignored on the way back in.
 EXPORT_ONLY = ("status_changed_at", "created_at")
-MAX_NAME = 200
 MAX_ATTRIBUTE = 1000
 MAX_ATTRIBUTES = 50
 MAX_CONSENT = 64  # consent_events.wording

@@ -9,6 +9,7 @@ MEMBERSHIP_STATUSES = ("pending", "confirmed", "unsubscribed", "bounced", "compl
 # Statuses a member reaches by leaving or by the mail failing: nothing but the member may undo them.
 LEFT_STATUSES = ("unsubscribed", "bounced", "complained")
 SUPPORTED_LANGUAGES = ("en", "fr", "de", "es", "it")
+MAX_NAME = 200  # subscribers.name
 
 
 @dataclass
