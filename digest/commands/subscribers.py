@@ -24,8 +24,14 @@ from digest.store.db import open_store
 from subscribers import optin
 from subscribers.addresses import InvalidAddress, identity, normalize
 from subscribers.exporter import export_csv
-from subscribers.importer import ImportFileError, RowError, import_csv
-from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES, MailingList, Subscriber
+from subscribers.importer import ImportFileError, RowError, csv_format, import_csv
+from subscribers.models import (
+    MEMBERSHIP_STATUSES,
+    SUPPORTED_LANGUAGES,
+    MailingList,
+    Subscriber,
+    language_code,
+)
 from subscribers.privacy import erase as erase_address
 from subscribers.privacy import export_address
 from subscribers.service import (
@@ -210,8 +216,11 @@ def subscribers_add(
     consent: Consent = None,
 ) -> None:
     """Add one subscriber. Without --consent, a double opt-in list mails them a confirmation link."""
-    if language is not None and language not in SUPPORTED_LANGUAGES:
-        raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if language is not None:
+        try:
+            language = language_code(language)
+        except ValueError as exc:
+            raise CommandError(f"--language {language!r}: {exc}") from None
     if timezone is not None:
         _check_timezone(timezone)
     if name is not None and len(name) > 200:
@@ -290,10 +299,17 @@ def _secret() -> str:
 def subscribers_import(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="A CSV file with a header row (UTF-8).", exists=True, dir_okay=False)
+        Path, typer.Argument(help="A CSV file with a header row.", exists=True, dir_okay=False)
     ],
     list_id: ListOption,
     consent: Consent = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="The file's encoding, e.g. utf-8, utf-16, cp1252, latin-1 (default: detected)."),
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="The character between fields, or 'tab' (default: detected).")
+    ] = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option(
@@ -315,6 +331,8 @@ def subscribers_import(
         if not sep or not column.strip() or not target.strip():
             raise CommandError(f"--map {item!r}: write COLUMN=FIELD, e.g. --map 'E-Mail=email'")
         columns[column.strip()] = target.strip().lower()
+    fmt = csv_format(file, _encoding_option(encoding), _delimiter_option(delimiter))
+    typer.echo(f"{file.name}: read as {fmt.describe()}")
     report_path = report or file.with_name(file.name + ".errors.csv")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -330,6 +348,7 @@ def subscribers_import(
                 mapping=columns,
                 errors=errors.write,
                 progress=lambda rows: bar.update(task, completed=rows),
+                fmt=fmt,
             )
     typer.echo(f"rows read:            {result.rows:,}")
     typer.echo(f"imported (new):       {result.imported:,}")
@@ -342,6 +361,26 @@ def subscribers_import(
     typer.echo(
         f"rejected:             {result.rejected:,}" + (f" (see {report_path})" if result.rejected else "")
     )
+
+
+def _encoding_option(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            "".encode(value)  # also refuses codecs that are not text encodings (base64...)
+        except LookupError:
+            raise CommandError(
+                f"--encoding {value!r}: not an encoding Python knows (e.g. utf-8, utf-16, cp1252, latin-1)"
+            ) from None
+    return value
+
+
+def _delimiter_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = "\t" if value in ("tab", "\\t") else value
+    if len(value) != 1 or value in "\r\n\"":
+        raise CommandError(f"--delimiter {value!r}: give one character (or 'tab'), not a quote or line break")
+    return value
 
 
 def _data_lines(path: Path) -> int:
