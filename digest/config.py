@@ -147,6 +147,9 @@ class ListSettings(Strict):
     lede_words: int = Field(60, ge=10, le=400)
     quotes_per_item: int = Field(1, ge=0, le=5)
     double_opt_in: bool = True
+    public: bool = Field(
+        True, description="offered on every subscriber's preferences page (false: only to its members)"
+    )
     sources: list[str] = Field(default_factory=list, description="source names; empty means all")
     templates: str | None = Field(
         None, description="a template folder of its own, searched before the default"

@@ -33,6 +33,7 @@ class MailingList:
     from_address: str = ""
     from_name: str = ""
     reply_to: str | None = None
+    public: bool = False  # offered on everyone's preferences page; private lists only to their members
 
 
 @dataclass

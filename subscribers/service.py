@@ -30,6 +30,7 @@ def _list_values(lst: MailingList) -> dict:
         "from_address": lst.from_address,
         "from_name": lst.from_name,
         "reply_to": lst.reply_to,
+        "public": lst.public,
     }
 
 
@@ -62,6 +63,7 @@ def _mailing_list(row) -> MailingList:
         from_address=row.from_address,
         from_name=row.from_name,
         reply_to=row.reply_to,
+        public=row.public,
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -27,6 +28,8 @@ lists = Table(
     Column("from_address", String(320), nullable=False, default=""),
     Column("from_name", String(200), nullable=False, default=""),
     Column("reply_to", String(320)),
+    # offered on every subscriber's preferences page; a private list only to its own members
+    Column("public", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 subscribers = Table(

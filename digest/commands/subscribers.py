@@ -126,6 +126,14 @@ def lists_create(
     description: Annotated[str, typer.Option(help="One or two sentences for the subscribe page.")] = "",
     reply_to: Annotated[str | None, typer.Option(help="A Reply-To address.")] = None,
     double_opt_in: Annotated[bool, typer.Option(help="Ask new subscribers to confirm by email.")] = True,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public/--private",
+            help="Offer it on every subscriber's preferences page; a private list (the default, e.g. "
+            "one made for an import) is shown only to its members.",
+        ),
+    ] = False,
 ) -> None:
     """Create a list (lists in config.yaml are created on their own)."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", list_id):
@@ -147,10 +155,11 @@ def lists_create(
         from_address=normalize(from_address),
         from_name=from_name,
         reply_to=normalize(reply_to) if reply_to else None,
+        public=public,
     )
     with _store(load_settings(ctx)) as engine, engine.begin() as conn:
         create_list(conn, lst)
-    typer.echo(f"created list {list_id}")
+    typer.echo(f"created list {list_id} ({'public' if public else 'private'})")
 
 
 @lists_app.command("list")
@@ -185,6 +194,8 @@ def lists_show(ctx: typer.Context, list_id: ListId) -> None:
     typer.echo(f"description:    {lst.description}")
     typer.echo(f"language:       {lst.language}")
     typer.echo(f"double opt-in:  {'yes' if lst.double_opt_in else 'no'}")
+    offered = "yes (offered on every preferences page)" if lst.public else "no (shown to its members only)"
+    typer.echo(f"public:         {offered}")
     typer.echo(f"from:           {lst.from_name} <{lst.from_address}>")
     typer.echo(f"reply-to:       {lst.reply_to or '-'}")
     typer.echo(f"subscribe page: {settings.base_url}/subscribe/{lst.id}")

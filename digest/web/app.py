@@ -16,21 +16,18 @@ from fastapi.exception_handlers import http_exception_handler, request_validatio
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digest.deliver.notices import SendNotice
 from digest.links import Links
 from digest.render.notices import Notice, NoticeFor
-from subscribers import optin
-from subscribers import tables as t
+from subscribers import optin, preferences
 from subscribers.addresses import InvalidAddress
 from subscribers.models import MAX_NAME, MailingList, Subscriber
 from subscribers.service import (
-    all_lists,
     get_list,
     get_subscriber,
-    is_suppressed,
     membership_status,
     memberships,
     set_status,
@@ -508,14 +505,16 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             return None
         return sid
 
-    def preferences_page(request: Request, token: str, sid: int, *, saved: bool = False):
+    def preferences_page(
+        request: Request, token: str, sid: int, *, saved: bool = False, notes: tuple[str, ...] = ()
+    ):
         with engine.connect() as conn:
             sub = get_subscriber(conn, sid)
             if sub is None:
                 return None
-            lists = all_lists(conn)
-            held = memberships(conn, sid)
-        receiving = {ms.list_id for ms in held if ms.status in ("pending", "confirmed")}
+            lists = preferences.choosable(conn, sid)
+            held = {ms.list_id: ms.status for ms in memberships(conn, sid)}
+        receiving = {list_id for list_id, status in held.items() if status in preferences.RECEIVING}
         first_list = next((lst.language for lst in lists if lst.id in receiving), None)
         return pages.render(
             request,
@@ -525,13 +524,15 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             email=sub.email,
             lists=lists,
             receiving=receiving,
+            pending={list_id for list_id, status in held.items() if status == "pending"},
             languages=LANGUAGE_NAMES,
             action=f"/p/{token}",
             saved=saved,
+            notes=notes,
         )
 
     @app.get("/p/{token}", response_class=HTMLResponse)
-    def preferences(request: Request, token: str):
+    def show_preferences(request: Request, token: str):
         sid = preferences_target(token)
         page = preferences_page(request, token, sid) if sid is not None else None
         return page or invalid_link(request)
@@ -551,6 +552,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         if not pages.csrf.valid(request, csrf):
             return form_expired(request, language_of(language))
         origin = client(request)
+        to_confirm: list[MailingList] = []
         with engine.begin() as conn:
             sub = get_subscriber(conn, sid)
             if sub is None:
@@ -558,31 +560,18 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             if action == "leave_all":
                 unsubscribe_all(conn, sid, method="preferences", origin=origin)
             else:
-                _apply_preferences(conn, sub, set(lists), language, origin)
-        return preferences_page(request, token, sid, saved=True) or invalid_link(request)
+                to_confirm = preferences.save(
+                    conn, sub, set(lists), language, origin=origin, wording=CONSENT_WORDING
+                )
+        notes = []
+        for lst in to_confirm:  # pending until the link is used: ticking a box confirms nothing
+            try:
+                send_confirmation(lst, sid, sub.email)
+            except Exception:
+                log.warning("confirmation for list %s not sent", lst.id, exc_info=True)
+                notes.append(translator(language_of(language, sub.language))("send_failed"))
+        page = preferences_page(request, token, sid, saved=True, notes=tuple(notes))
+        return page or invalid_link(request)
 
     return app
 
-
-def _apply_preferences(
-    conn, sub: Subscriber, wanted: set[str], language: str | None, origin: str | None
-) -> None:
-    """Join the ticked lists, leave the others. The link was mailed to the address, so ticking is consent."""
-    assert sub.id is not None
-    if language in LANGUAGE_NAMES and language != sub.language:
-        conn.execute(update(t.subscribers).where(t.subscribers.c.id == sub.id).values(language=language))
-    suppressed = is_suppressed(conn, sub.email)
-    for lst in all_lists(conn):
-        status = membership_status(conn, sub.id, lst.id)
-        if lst.id in wanted and status != "confirmed" and not suppressed:
-            set_status(
-                conn,
-                sub.id,
-                lst.id,
-                "confirmed",
-                method="preferences",
-                origin=origin,
-                wording=CONSENT_WORDING,
-            )
-        elif lst.id not in wanted and status in ("pending", "confirmed"):
-            set_status(conn, sub.id, lst.id, "unsubscribed", method="preferences", origin=origin)
