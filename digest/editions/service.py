@@ -26,7 +26,7 @@ from digest.store.editions import (
 
 from . import lifecycle
 from .curate import CURATION_OPS, CurationError, check_args, check_quote, compose, fold
-from .select import candidates
+from .select import Picks, candidates
 
 
 @dataclass
@@ -42,8 +42,9 @@ def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str
     return " ".join(subject.split()).strip(" :—-") or lst.name
 
 
-def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> Edition:
-    """Items = the list's current picks with the editors' changes replayed over them."""
+def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> tuple[Edition, Picks]:
+    """Items = the list's current picks with the editors' changes replayed over them. Returns the
+    edition and the picks, whose `skipped` also counts the picks the items left out."""
     lst = settings.get_list(edition.list_id)
     plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
     picks = candidates(conn, settings, lst, now, draft=edition.id)
@@ -57,7 +58,12 @@ def _recompose(conn: Connection, settings: Settings, edition: Edition, now: date
     edition.subject = plan.subject or default_subject(lst, edition, now)
     write_items(conn, edition.id, edition.items)
     update_edition(conn, edition.id, subject=edition.subject, intro=edition.intro)
-    return edition
+    placed = {item.article_id for item in edition.items}
+    excluded = sum(1 for a in picks.articles if a.id in plan.excluded)
+    beyond = sum(1 for a in picks.articles if a.id not in placed and a.id not in plan.excluded)
+    picks.skipped += [f"{excluded} excluded by an editor"] * bool(excluded)
+    picks.skipped += [f"{beyond} beyond the list's {lst.max_items} items"] * bool(beyond)
+    return edition, picks
 
 
 def build(
@@ -69,23 +75,32 @@ def build(
 
 
 def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now: datetime) -> BuildResult:
-    """`build` inside the caller's transaction."""
+    """`build` inside the caller's transaction. The reason says what was built and which of the
+    sources' articles were left out, and why."""
     lst = settings.get_list(list_id)
     draft_id = open_draft(conn, list_id)
     if draft_id is not None:
-        edition = _recompose(conn, settings, load_edition(conn, draft_id), now)
+        edition, picks = _recompose(conn, settings, load_edition(conn, draft_id), now)
         record_change(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
         return BuildResult(
-            edition, f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept"
+            edition,
+            f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept" + _skipped(picks),
         )
-    if not candidates(conn, settings, lst, now).articles:
+    picks = candidates(conn, settings, lst, now)
+    if not picks.articles:
         names = ", ".join(s.name for s in settings.sources_of(lst))
-        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})")
+        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks))
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
     insert_edition(conn, edition)
     record_change(conn, edition.id, actor, "build", {})
-    _recompose(conn, settings, edition, now)
-    return BuildResult(edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)")
+    edition, picks = _recompose(conn, settings, edition, now)
+    return BuildResult(
+        edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)" + _skipped(picks)
+    )
+
+
+def _skipped(picks: Picks) -> str:
+    return f"; left out: {', '.join(picks.skipped)}" if picks.skipped else ""
 
 
 def _editable(conn: Connection, edition_id: int) -> Edition:
@@ -118,7 +133,7 @@ def apply(
                 set_edition_status(conn, edition_id, "draft")
                 record_change(conn, edition_id, actor, "unapprove", {"because": op})
                 edition.status = "draft"
-            edition = _recompose(conn, settings, edition, datetime.now(UTC))
+            edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
         return edition
 
 
