@@ -443,6 +443,7 @@ def editions_resume(ctx: typer.Context, edition_id: int) -> None:
     """Resume a paused send and carry it on from this process."""
     from digest.deliver.control import resume
 
+    links_of(settings_of(ctx))  # the send goes on from here: refuse before anything changes without the key
     resume(store_of(settings_of(ctx)), edition_id)
     out.print(f"edition #{edition_id}: resumed")
     send(ctx, edition_id)
