@@ -15,6 +15,7 @@ from rich.table import Table
 
 from digest import config
 from digest.commands.subscribers import lists_app, subscribers_app
+from digest.domain import Edition
 from digest.errors import DigestError
 
 app = typer.Typer(
@@ -93,7 +94,7 @@ def ingest(
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=chosen)
         report = run_ingest(
-            engine, settings, source, progress=lambda name: bar.update(task, advance=1, description=f"done {name}")
+            engine, settings, source, progress=lambda name: bar.update(task, advance=1, description=f"done {escape(name)}")
         )
     for line in report.skipped:
         err.print(f"[yellow]skipped[/] {escape(line)}", highlight=False)
@@ -363,7 +364,7 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
         out.print(f"  {row.at:%Y-%m-%d %H:%M} {escape(row.actor)}: {row.op} {escape(args)}", highlight=False)
 
 
-def _review_link(settings: config.Settings, edition) -> str | None:
+def _review_link(settings: config.Settings, edition: Edition) -> str | None:
     """The editors' preview link of a reviewed list's edition (it is signed, so it needs the key)."""
     try:
         reviewed = settings.get_list(edition.list_id).review is not None

@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from digest.errors import DigestError
 
@@ -366,7 +367,7 @@ def load(path: str | os.PathLike | None = None) -> Settings:
 _CREDENTIALS = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 
-def _mistake(err) -> list[str]:
+def _mistake(err: ErrorDetails) -> list[str]:
     """One validation error as lines `key.path: what is wrong (got VALUE)`. The value is left out when
     the message already names it, and a password in a URL is never shown."""
     msg = err["msg"].removeprefix("Value error, ")

@@ -48,7 +48,8 @@ def run_demo(settings: Settings, out: Console) -> None:
     if not settings.lists:
         raise DigestError("the configuration declares no list: add one under `lists:`")
     engine = open_store(settings.db_url)
-    out.print(f"[bold]database[/] {settings.db_url} (migrations applied)")
+    shown = engine.url.render_as_string(hide_password=True)
+    out.print(f"[bold]database[/] {escape(shown)} (migrations applied)")
     sync_lists(engine, settings)
     lst = settings.lists[0]
     links = Links(settings.base_url, Tokens(_demo_secret(settings, out)))

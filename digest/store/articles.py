@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from digest.domain import Article
@@ -350,7 +350,7 @@ def candidate_articles(
 
 
 def count_late_articles(
-    conn: Connection, names: Iterable[str], before: datetime, fetched_since: datetime | None, exclude
+    conn: Connection, names: Iterable[str], before: datetime, fetched_since: datetime | None, exclude: Select
 ) -> int:
     """Articles of the named sources published before a moment but fetched since another (all of
     them when `fetched_since` is None), leaving out the ids the `exclude` query gives."""

@@ -6,7 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, String, bindparam, cast, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from digest.domain import Brief, Coverage, Delivery, Edition, Quote
 from subscribers.tables import subscribers
@@ -158,7 +171,7 @@ def changes(conn: Connection, edition_id: int) -> list:
     ).all()
 
 
-def used_articles(list_id: str, but: int | None = None):
+def used_articles(list_id: str, but: int | None = None) -> Select:
     """The query of the articles already placed in an edition of the list that was not canceled
     (other than `but`)."""
     return (
