@@ -7,10 +7,19 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.e2e.conftest import Program, make_program
 
 HARBOUR = "samples/articles/en-harbour-wind-farm.md"
 HARBOUR_TITLE = "Harbour town votes to host the country's largest offshore wind base"
+
+
+@pytest.fixture
+def program(tmp_path) -> Program:
+    """On SQLite; the storage of dates and the count of late articles on both databases: test_ingest_sources
+    and test_editions."""
+    return make_program(tmp_path / "instance", f"sqlite:///{tmp_path / 'digest.db'}")
 
 
 def counts(done) -> dict[str, int]:
@@ -58,8 +67,7 @@ def test_build_says_what_it_left_out_and_why(program: Program):
     assert "already in an edition of the list" in built
 
 
-def test_a_photo_credit_is_never_a_byline(tmp_path):
-    program = make_program(tmp_path / "instance", f"sqlite:///{tmp_path / 'digest.db'}")  # no database matter
+def test_a_photo_credit_is_never_a_byline(program: Program):
     sample = "samples/articles/de-bahn-nachtzug.txt"  # a caption, then "Foto: Lena Hofer", then the title
     trimmed = json.loads(program.run("trim", sample, "--json").stdout)
     assert trimmed["title"] == "Neuer Nachtzug verbindet Berlin und Rom ab Dezember"

@@ -29,7 +29,8 @@ def built(program: Program) -> list[int]:
     return [int(n) for n in re.findall(r"article #(\d+)", program.run("editions", "show", "1").stdout)]
 
 
-def test_pin_and_quote_of_what_does_not_exist_fail_and_record_nothing(program: Program):
+def test_pin_and_quote_of_what_does_not_exist_fail_and_record_nothing(sqlite_program: Program):
+    program = sqlite_program  # all or nothing on both databases: test_editions
     items = built(program)
     before = program.run("editions", "show", "1").stdout
 
