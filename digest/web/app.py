@@ -114,10 +114,10 @@ ERROR_PAGES = {
 }
 
 
-def reader_language(request: Request, *known: str | None) -> str:
-    """The first known language we have words for (the list's, the subscriber's), else the one the
-    browser asks for, else English."""
-    return language_of(*known, accepted(request.headers.get("accept-language")))
+def reader_language(request: Request) -> str:
+    """The language of a page that belongs to no list or subscriber (a missing page, a damaged link):
+    the one the browser asks for, if we have words for it, else English. Pages of a list use its own."""
+    return language_of(accepted(request.headers.get("accept-language")))
 
 
 @dataclass(frozen=True)
