@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from digest import config
 from digest.commands.subscribers import lists_app, subscribers_app
+from digest.domain import Edition
 from digest.errors import DigestError
 
 if TYPE_CHECKING:
@@ -73,10 +75,10 @@ def links_of(settings: config.Settings) -> Links:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the database migrations (they also run on every start)."""
-    from digest.store.db import make_engine, upgrade
+    from digest.store.db import make_engine, reachable, upgrade
 
     settings = settings_of(ctx)
-    applied = upgrade(make_engine(settings.db_url))
+    applied = upgrade(reachable(make_engine(settings.db_url)))
     out.print("schema upgraded to the newest revision" if applied else "schema already up to date")
 
 
@@ -98,12 +100,12 @@ def ingest(
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=chosen)
         report = run_ingest(
-            engine, settings, source, progress=lambda name: bar.update(task, advance=1, description=f"done {name}")
+            engine, settings, source, progress=lambda name: bar.update(task, advance=1, description=f"done {escape(name)}")
         )
     for line in report.skipped:
-        err.print(f"[yellow]skipped[/] {line}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(line)}", highlight=False)
     for name, until in report.deferred.items():
-        err.print(f"[yellow]backing off[/] source {name}: it keeps failing; next try after {until:%Y-%m-%d %H:%M} UTC "
+        err.print(f"[yellow]backing off[/] source {escape(name)}: it keeps failing; next try after {until:%Y-%m-%d %H:%M} UTC "
                   f"(or name it with --source)", highlight=False)  # fmt: skip
     tried = chosen - len(report.deferred)
     out.print(
@@ -115,7 +117,7 @@ def ingest(
     if report.failed:
         out.print("failed sources:")
         for name, reason in report.failed.items():
-            out.print(f"  [red]{name}[/]: {reason}", highlight=False)
+            out.print(f"  [red]{escape(name)}[/]: {escape(reason)}", highlight=False)
     if tried and len(report.failed) == tried:
         raise typer.Exit(1)
 
@@ -132,15 +134,16 @@ def sources_list(ctx: typer.Context) -> None:
     for src in settings.sources:
         row = rows.pop(src.name, None)
         if row is None:
-            table.add_row(src.name, src.kind, "never read", "", "0", "-", "0")
+            table.add_row(escape(src.name), src.kind, "never read", "", "0", "-", "0")
             continue
         error = row.last_error or ""
         if row.next_attempt_at:
             error += f" (next try after {row.next_attempt_at:%Y-%m-%d %H:%M})"
         success = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
-        table.add_row(src.name, src.kind, success, error, str(row.failures), str(row.item_count), str(row.articles))
+        table.add_row(escape(src.name), src.kind, success, escape(error), str(row.failures), str(row.item_count),
+                      str(row.articles))  # fmt: skip
     for name, row in rows.items():
-        table.add_row(name, row.kind, "no longer configured", row.last_error or "", str(row.failures),
+        table.add_row(escape(name), row.kind, "no longer configured", escape(row.last_error or ""), str(row.failures),
                       str(row.item_count), str(row.articles))  # fmt: skip
     out.print(table)
 
@@ -184,7 +187,7 @@ def editions_build(
     settings.get_list(list_id)
     engine = store_of(settings)
     sync_lists(engine, settings)
-    out.print(service.build(engine, settings, list_id, actor=actor()).reason)
+    out.print(service.build(engine, settings, list_id, actor=actor()).reason, markup=False, highlight=False)
 
 
 def actor() -> str:
@@ -194,14 +197,16 @@ def actor() -> str:
     return os.environ.get("DIGEST_EDITOR") or getpass.getuser()
 
 
-def _change(ctx: typer.Context, edition_id: int, op: str, **args: Any) -> None:
+def _change(ctx: typer.Context, edition_id: int, *edits: tuple[str, dict[str, Any]]) -> None:
+    """Apply the edits in one go (all or none) and show the edition's items."""
     from digest.editions import service
 
     settings = settings_of(ctx)
-    edition = service.change(store_of(settings), settings, edition_id, actor(), op, **args)
-    out.print(f"edition #{edition.id} ({edition.status}): {op} recorded; {len(edition.items)} item(s)")
+    edition = service.apply(store_of(settings), settings, edition_id, actor(), list(edits))
+    done = ", ".join(op for op, _ in edits)
+    out.print(f"edition #{edition.id} ({edition.status}): {done} recorded; {len(edition.items)} item(s)")
     for i, item in enumerate(edition.items, 1):
-        out.print(f"  {i}. [dim]#{item.article_id}[/] {item.title}", highlight=False)
+        out.print(f"  {i}. [dim]#{item.article_id}[/] {escape(item.title)}", highlight=False)
 
 
 ArticleId = Annotated[int, typer.Argument(help="The article's id, as `editions show` prints it.")]
@@ -210,25 +215,25 @@ ArticleId = Annotated[int, typer.Argument(help="The article's id, as `editions s
 @editions_app.command("pin")
 def editions_pin(ctx: typer.Context, edition_id: int, article_id: ArticleId) -> None:
     """Keep an article in the edition, ahead of the automatic picks."""
-    _change(ctx, edition_id, "pin", article_id=article_id)
+    _change(ctx, edition_id, ("pin", {"article_id": article_id}))
 
 
 @editions_app.command("exclude")
 def editions_exclude(ctx: typer.Context, edition_id: int, article_id: ArticleId) -> None:
     """Leave an article out of the edition, also when it is rebuilt."""
-    _change(ctx, edition_id, "exclude", article_id=article_id)
+    _change(ctx, edition_id, ("exclude", {"article_id": article_id}))
 
 
 @editions_app.command("move")
 def editions_move(ctx: typer.Context, edition_id: int, article_id: ArticleId, position: int) -> None:
     """Move an item to a position (1 is the top story)."""
-    _change(ctx, edition_id, "move", article_id=article_id, position=position)
+    _change(ctx, edition_id, ("move", {"article_id": article_id, "position": position}))
 
 
 @editions_app.command("add")
 def editions_add(ctx: typer.Context, edition_id: int, url: str) -> None:
     """Add an article by its URL (it must have been ingested)."""
-    _change(ctx, edition_id, "add", url=url)
+    _change(ctx, edition_id, ("add", {"url": url}))
 
 
 @editions_app.command("edit")
@@ -245,21 +250,22 @@ def editions_edit(
         typer.Option(help="ARTICLE N|none: show the article's Nth quotation (from 0), or none."),
     ] = None,
 ) -> None:
-    """Edit the subject, the intro, an item's lede or its quote."""
+    """Edit the subject, the intro, an item's lede or its quote: all that is given, or nothing if one is wrong."""
+    edits: list[tuple[str, dict[str, Any]]] = []
     if subject is not None:
-        _change(ctx, edition_id, "subject", text=subject)
+        edits.append(("subject", {"text": subject}))
     if intro is not None:
-        _change(ctx, edition_id, "intro", text=intro)
+        edits.append(("intro", {"text": intro}))
     if lede is not None:
-        _change(ctx, edition_id, "lede", article_id=lede[0], text=lede[1])
+        edits.append(("lede", {"article_id": lede[0], "text": lede[1]}))
     if quote is not None:
         if quote[1] != "none" and not quote[1].isdigit():
             raise DigestError(f"--quote {quote[0]} {quote[1]}: give a quotation number or 'none'")
-        _change(
-            ctx, edition_id, "quote", article_id=quote[0], index=None if quote[1] == "none" else int(quote[1])
-        )
-    if all(value is None for value in (subject, intro, lede, quote)):
+        index = None if quote[1] == "none" else int(quote[1])
+        edits.append(("quote", {"article_id": quote[0], "index": index}))
+    if not edits:
         raise DigestError("nothing to edit: give --subject, --intro, --lede or --quote")
+    _change(ctx, edition_id, *edits)
 
 
 def _transition(ctx: typer.Context, edition_id: int, target: str, **values: object) -> None:
@@ -315,9 +321,9 @@ def editions_list(ctx: typer.Context, list_id: Annotated[str | None, typer.Optio
             counts = delivery_counts(conn, row.id)
             table.add_row(
                 str(row.id),
-                row.list_id,
+                escape(row.list_id),
                 row.status,
-                row.subject,
+                escape(row.subject),
                 f"{row.created_at:%Y-%m-%d %H:%M}",
                 ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-",
             )
@@ -326,10 +332,11 @@ def editions_list(ctx: typer.Context, list_id: Annotated[str | None, typer.Optio
 
 @editions_app.command("show")
 def editions_show(ctx: typer.Context, edition_id: int) -> None:
-    """Show an edition's items, ledes and quotes."""
+    """Show an edition's intro, items, ledes and quotes, its review link, deliveries and change log."""
     from digest.store.editions import changes, delivery_counts, load_edition
 
-    engine = store_of(settings_of(ctx))
+    settings = settings_of(ctx)
+    engine = store_of(settings)
     with engine.connect() as conn:
         edition = load_edition(conn, edition_id)
         if edition is None:
@@ -337,15 +344,22 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
         counts = delivery_counts(conn, edition_id)
         log = changes(conn, edition_id)
     out.print(
-        f"[bold]#{edition.id}[/] {edition.subject}  ({edition.list_id}, {edition.status})", highlight=False
+        f"[bold]#{edition.id}[/] {escape(edition.subject)}  ({escape(edition.list_id)}, {edition.status})",
+        highlight=False,
     )
+    if edition.intro:
+        out.print(f"\nintro: {escape(edition.intro)}", highlight=False)
+    review = _review_link(settings, edition)
+    if review:
+        out.print(f"review link: {escape(review)}", highlight=False)
     for i, item in enumerate(edition.items, 1):
         out.print(
-            f"\n{i}. [bold]{item.title}[/]  [dim]article #{item.article_id}, {item.source}[/]\n   {item.lede}",
+            f"\n{i}. [bold]{escape(item.title)}[/]  [dim]article #{item.article_id}, {escape(item.source)}[/]"
+            f"\n   {escape(item.lede)}",
             highlight=False,
         )
         for q in item.quotes:
-            out.print(f"   “{q.text}” — {q.speaker or 'unattributed'}", highlight=False)
+            out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}", highlight=False)
     if counts:
         from digest.deliver.control import send_report_lines
 
@@ -353,7 +367,21 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
     out.print("\nchanges:")
     for row in log:
         args = ", ".join(f"{k}={v}" for k, v in row.args.items())
-        out.print(f"  {row.at:%Y-%m-%d %H:%M} {row.actor}: {row.op} {args}", highlight=False)
+        out.print(f"  {row.at:%Y-%m-%d %H:%M} {escape(row.actor)}: {row.op} {escape(args)}", highlight=False)
+
+
+def _review_link(settings: config.Settings, edition: Edition) -> str | None:
+    """The editors' preview link of a reviewed list's edition (it is signed, so it needs the key)."""
+    try:
+        reviewed = settings.get_list(edition.list_id).review is not None
+    except config.ConfigError:  # a list no longer in config.yaml
+        return None
+    if not reviewed:
+        return None
+    if not config.secret(config.SECRET_KEY_ENV):
+        return f"needs {config.SECRET_KEY_ENV} (the link is signed with it)"
+    assert edition.id is not None  # a stored edition
+    return links_of(settings).review(edition.id, edition.list_id)
 
 
 @app.command()
@@ -371,7 +399,7 @@ def preview(
 
     settings = settings_of(ctx)
     shown = write_preview(store_of(settings), settings, edition_id, out_file, width=width)
-    out.print(f"preview of edition #{edition_id}: {shown.path} ({describe(shown.size, shown.held_back)})")
+    out.print(f"preview of edition #{edition_id}: {escape(str(shown.path))} ({describe(shown.size, shown.held_back)})")
 
 
 @app.command()
@@ -400,7 +428,7 @@ def send(ctx: typer.Context, edition_id: int) -> None:
         f"{f' at {report.rate:.0f}/s' if report.rate else ''}; rows: {counts}"
     )
     for note in report.notes:
-        err.print(f"[yellow]note[/] {note}", highlight=False)
+        err.print(f"[yellow]note[/] {escape(note)}", highlight=False)
     if report.state == "paused":
         out.print(f"paused: `digest editions resume {edition_id}` goes on")
     elif report.next_retry:
@@ -423,6 +451,7 @@ def editions_resume(ctx: typer.Context, edition_id: int) -> None:
     """Resume a paused send and carry it on from this process."""
     from digest.deliver.control import resume
 
+    links_of(settings_of(ctx))  # the send goes on from here: refuse before anything changes without the key
     resume(store_of(settings_of(ctx)), edition_id)
     out.print(f"edition #{edition_id}: resumed")
     send(ctx, edition_id)
@@ -459,18 +488,18 @@ def status(ctx: typer.Context) -> None:
                 lst.id,
                 f"{lst.schedule} ({lst.timezone})",
                 f"{next_run:%Y-%m-%d %H:%M %Z}" if next_run else "-",
-                f"{last_run.slot}: {last_run.outcome or 'running'}" if last_run else "-",
-                f"#{last.id} {last.status}: {last.subject}" if last else "-",
+                escape(f"{last_run.slot}: {last_run.outcome or 'running'}") if last_run else "-",
+                f"#{last.id} {last.status}: {escape(last.subject)}" if last else "-",
             )
         failing = conn.execute(
             select(sources.c.name, sources.c.last_error).where(sources.c.last_error.is_not(None))
         ).all()
     out.print(table)
     for name, error in failing:
-        out.print(f"[red]source {name} failing[/]: {error}", highlight=False)
+        out.print(f"[red]source {escape(name)} failing[/]: {escape(error)}", highlight=False)
     lease = holder_of(engine)
     if lease and (lease[1].replace(tzinfo=UTC) if lease[1].tzinfo is None else lease[1]) > now:
-        out.print(f"scheduler: run by {lease[0]} (lease until {lease[1]:%H:%M:%S} UTC)")
+        out.print(f"scheduler: run by {escape(lease[0])} (lease until {lease[1]:%H:%M:%S} UTC)")
     else:
         out.print("scheduler: not running (start it with `digest serve`)")
 
@@ -505,5 +534,5 @@ def main() -> None:
     try:
         app()
     except DigestError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)

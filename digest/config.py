@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from digest.errors import DigestError
 
@@ -87,6 +89,21 @@ class Source(Strict):
         return self
 
 
+def _database_url(value: str | None) -> str | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if value is None:
+        return value
+    try:
+        backend = make_url(value).get_backend_name()
+    except (ArgumentError, ValueError):
+        raise ValueError("not a database URL; write e.g. postgresql+psycopg://user@host/db") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"{backend} is not supported: use PostgreSQL (postgresql+psycopg://...) or SQLite")
+    return value
+
+
 def _https_url(value: str | None) -> str | None:
     if value is not None and not value.startswith("https://"):
         raise ValueError("must be an absolute https URL (mail clients fetch it)")
@@ -131,6 +148,9 @@ class ListSettings(Strict):
     lede_words: int = Field(60, ge=10, le=400)
     quotes_per_item: int = Field(1, ge=0, le=5)
     double_opt_in: bool = True
+    public: bool = Field(
+        True, description="offered on every subscriber's preferences page (false: only to its members)"
+    )
     sources: list[str] = Field(default_factory=list, description="source names; empty means all")
     templates: str | None = Field(
         None, description="a template folder of its own, searched before the default"
@@ -216,7 +236,7 @@ class SchedulerSettings(Strict):
 
 
 class Settings(Strict):
-    database_url: str | None = None
+    database_url: Annotated[str | None, AfterValidator(_database_url)] = None
     public_url: HttpUrl
     data_dir: str = "var"
     templates: str | None = None  # a folder of your own; the templates that ship with digest otherwise
@@ -235,22 +255,28 @@ class Settings(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Settings:
+        """What no single key can check: names that must be unique or must exist. Each problem is a
+        line of its own that starts with its key path."""
         names = [s.name for s in self.sources]
-        if len(set(names)) != len(names):
-            raise ValueError("source names must be unique")
-        ids = [lst.id for lst in self.lists]
-        if len(set(ids)) != len(ids):
-            raise ValueError("list ids must be unique")
+        problems = [
+            f"sources[{i}].name: {names[i]!r} is already the name of sources[{first}]"
+            for first, i in _repeats(names)
+        ]
+        problems += [
+            f"lists[{i}].id: {self.lists[i].id!r} is already the id of lists[{first}]"
+            for first, i in _repeats([lst.id for lst in self.lists])
+        ]
         local = [lst.id for lst in self.lists if lst.local_time]
         if local and self.delivery.resume_cutoff_hours < LOCAL_TIME_SPAN_HOURS:
-            raise ValueError(
+            problems.append(
                 f"delivery.resume_cutoff_hours: list(s) {', '.join(local)} send at each subscriber's local hour, "
-                f"which spreads a send over up to 26 h; set it to at least {LOCAL_TIME_SPAN_HOURS}"
+                f"which spreads a send over up to 26 h; set it to at least {LOCAL_TIME_SPAN_HOURS} "
+                f"(got {self.delivery.resume_cutoff_hours:g})"
             )
         for i, lst in enumerate(self.lists):
-            for name in lst.sources:
-                if name not in names:
-                    raise ValueError(f"lists[{i}].sources: no source named {name!r}")
+            problems += [f"lists[{i}].sources: no source named {name!r}" for name in lst.sources if name not in names]
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     # Paths in the file are relative to the file's folder.
@@ -289,6 +315,18 @@ class Settings(Strict):
         return [s for s in self.sources if not lst.sources or s.name in lst.sources]
 
 
+def _repeats(values: list[str]) -> list[tuple[int, int]]:
+    """(first position, later position) of each value seen before."""
+    first: dict[str, int] = {}
+    found: list[tuple[int, int]] = []
+    for i, value in enumerate(values):
+        if value in first:
+            found.append((first[value], i))
+        else:
+            first.setdefault(value, i)
+    return found
+
+
 def _key_path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
@@ -322,11 +360,25 @@ def load(path: str | os.PathLike[str] | None = None) -> Settings:
     try:
         return Settings(**raw, base_dir=file.resolve().parent)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"  {_key_path(err['loc'])}: {msg}")
-        raise ConfigError(f"{file}: {len(lines)} mistake(s)\n" + "\n".join(lines)) from None
+        lines = [line for err in exc.errors() for line in _mistake(err)]
+        raise ConfigError(f"{file}: {len(lines)} mistake(s)\n" + "\n".join(f"  {line}" for line in lines)) from None
+
+
+_CREDENTIALS = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def _mistake(err: ErrorDetails) -> list[str]:
+    """One validation error as lines `key.path: what is wrong (got VALUE)`. The value is left out when
+    the message already names it, and a password in a URL is never shown."""
+    msg = err["msg"].removeprefix("Value error, ")
+    if not err["loc"]:  # a check across keys: each line names its own key path
+        return msg.splitlines()
+    value = err.get("input")
+    if err["type"] != "missing" and isinstance(value, str | int | float | bool) and str(value) not in msg:
+        shown = _CREDENTIALS.sub(r"\1***@", str(value)) if isinstance(value, str) else value
+        shown = repr(shown) if len(repr(shown)) <= 100 else repr(shown)[:96] + "...'"
+        msg += f" (got {shown})"
+    return [f"{_key_path(err['loc'])}: {msg}"]
 
 
 def secret(name: str) -> str | None:

@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime
 
 from rich.console import Console
+from rich.markup import escape
 
 from digest import config
 from digest.config import Settings
@@ -47,7 +48,8 @@ def run_demo(settings: Settings, out: Console) -> None:
     if not settings.lists:
         raise DigestError("the configuration declares no list: add one under `lists:`")
     engine = open_store(settings.db_url)
-    out.print(f"[bold]database[/] {settings.db_url} (migrations applied)")
+    shown = engine.url.render_as_string(hide_password=True)
+    out.print(f"[bold]database[/] {escape(shown)} (migrations applied)")
     sync_lists(engine, settings)
     lst = settings.lists[0]
     links = Links(settings.base_url, Tokens(_demo_secret(settings, out)))
@@ -68,9 +70,9 @@ def run_demo(settings: Settings, out: Console) -> None:
         f"{found.unchanged} already known article(s)"
     )
     for name, reason in found.failed.items():
-        out.print(f"  [red]source {name} failed[/]: {reason}", highlight=False)
+        out.print(f"  [red]source {escape(name)} failed[/]: {escape(reason)}", highlight=False)
     for line in found.skipped:
-        out.print(f"  [yellow]skipped[/] {line}", highlight=False)
+        out.print(f"  [yellow]skipped[/] {escape(line)}", highlight=False)
 
     now = datetime.now(UTC)
     for lst in settings.lists:
@@ -87,7 +89,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             notice_sender(settings, engine),
         )
         if run.sent is None or run.edition_id is None:
-            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {run.outcome}")
+            out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {escape(run.outcome)}")
             continue
         out.print(
             f"[bold]deliver[/] edition #{run.edition_id} {run.sent.status}: {run.sent.sent_now} message(s) sent "

@@ -18,6 +18,7 @@ def config_lists(settings: Settings) -> list[MailingList]:
             from_address=str(lst.from_address),
             from_name=lst.from_name,
             reply_to=str(lst.reply_to) if lst.reply_to else None,
+            public=lst.public,
         )
         for lst in settings.lists
     ]

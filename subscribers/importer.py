@@ -1,5 +1,8 @@
 """CSV import: streamed in chunks, so memory stays flat whatever the file's size.
 
+Files come as spreadsheets write them: the encoding (a BOM, UTF-16 without one, UTF-8, else
+Windows-1252 or Latin-1) and the delimiter (`csv.Sniffer` among , ; tab |) are detected unless given.
+
 Each chunk costs a handful of queries (suppressions, existing subscribers, memberships, then batched inserts
 and updates), never one per row. Bad rows are reported with their row number, field and reason and never
 stop the rest. The import commits after every chunk, so it never holds the database's write lock for long:
@@ -8,6 +11,7 @@ pass a connection from `engine.connect()`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Callable, Iterator
@@ -23,7 +27,7 @@ from sqlalchemy import Column, Connection, Table, bindparam, select, update
 from . import tables as t
 from .addresses import InvalidAddress, Utf8Refusal, address_hash, check_deliverable, identity, normalize
 from .csvsafe import restore
-from .models import LEFT_STATUSES, MEMBERSHIP_STATUSES
+from .models import LEFT_STATUSES, MAX_NAME, MEMBERSHIP_STATUSES, language_code
 from .service import get_list, now
 from .tokens import new_nonce
 
@@ -38,11 +42,9 @@ ALIASES = {
 }
 # Columns our own export writes that are not the subscriber's data: ignored on the way back in.
 EXPORT_ONLY = ("status_changed_at", "created_at")
-MAX_NAME = 200
 MAX_ATTRIBUTE = 1000
 MAX_ATTRIBUTES = 50
 MAX_CONSENT = 64  # consent_events.wording
-_LANGUAGE = re.compile(r"^([a-z]{2})(?:[-_][a-z]{2})?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -90,6 +92,108 @@ class _Columns:
     index: dict[str, int]  # field -> position
     attributes: list[tuple[str, int]]  # attribute name -> position
     width: int
+
+
+# --- the file's encoding and delimiter -----------------------------------------------------------
+
+BOMS = (  # UTF-32's little-endian BOM starts like UTF-16's: look for it first
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+DELIMITERS = ",;\t|"
+SAMPLE = 64 * 1024
+_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "Latin-1"}
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    encoding: str  # a Python codec name
+    delimiter: str
+
+    def describe(self) -> str:
+        """'UTF-16, fields separated by tabs'"""
+        codec = codecs.lookup(self.encoding).name
+        name = _NAMES.get(codec) or ("UTF-16" if codec.startswith("utf-16") else None)
+        name = name or ("UTF-32" if codec.startswith("utf-32") else self.encoding)
+        between = "tabs" if self.delimiter == "\t" else repr(self.delimiter)
+        return f"{name}, fields separated by {between}"
+
+
+def csv_format(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvFormat:
+    """How to read the file: what is given, the rest detected. UTF-8 as given also reads a BOM."""
+    if encoding is None:
+        encoding = detect_encoding(path)
+    elif codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
+    if delimiter is None:
+        with path.open(encoding=encoding, errors="replace", newline="") as fh:
+            delimiter = detect_delimiter(fh.read(SAMPLE))
+    return CsvFormat(encoding, delimiter)
+
+
+def detect_encoding(path: Path) -> str:
+    """A BOM's encoding; UTF-16 without a BOM (every other byte NUL); UTF-8 when the file holds UTF-8
+    letters (a few bad bytes among them are rows to reject, not another encoding); else, when bytes
+    are not ASCII, Windows-1252 (what Excel writes on Windows), else Latin-1, which reads any byte."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return name
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 4:
+        if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+            return "utf-16-le"
+        if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+            return "utf-16-be"
+    letters, bad = _utf8_census(path)
+    if letters or not bad:
+        return "utf-8"
+    return "cp1252" if _decodes(path, "cp1252") else "latin-1"
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+_UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _utf8_census(path: Path) -> tuple[bool, bool]:
+    """(whether the file has characters beyond ASCII in valid UTF-8, whether it has bytes that are not UTF-8)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    letters = bad = False
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            text = decoder.decode(block)
+            if not text.isascii():
+                letters = letters or _UTF8_LETTER.search(text) is not None
+                bad = bad or _NOT_UTF8.search(text) is not None
+            if letters and bad:
+                break
+    return letters, bad
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as fh:
+        try:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def detect_delimiter(sample: str) -> str:
+    """The delimiter csv.Sniffer finds in the first lines (whole lines only), else a comma."""
+    if len(sample) == SAMPLE and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:  # one column, or nothing to tell the delimiters apart
+        return ","
 
 
 def _next_status(current: str | None, wanted: str) -> str | None:
@@ -142,20 +246,25 @@ def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns
         if i not in used and name and name.lower() not in EXPORT_ONLY
     ]
     if len(attributes) > MAX_ATTRIBUTES:
-        raise ImportFileError(f"{where}: {len(attributes)} extra columns; at most {MAX_ATTRIBUTES} are kept")
+        raise ImportFileError(
+            f"{where}: the header has {len(attributes):,} columns besides {', '.join(FIELDS[:-1])} and "
+            f"{FIELDS[-1]}; at most {MAX_ATTRIBUTES} can be kept as attributes, so nothing was imported "
+            f"(remove the columns you do not need)"
+        )
     too_long = [name for name, _ in attributes if len(name) > 64]
     if too_long:
         raise ImportFileError(f"{where}: column name {too_long[0][:80]!r}... is longer than 64 characters")
     return _Columns(index, attributes, len(header))
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
+def _rows(path: Path, fmt: CsvFormat) -> Iterator[tuple[int, list[str] | str]]:
     """(row number, cells), or (row number, why) for a row the csv module cannot read (e.g. a huge cell).
 
-    Bytes that are not UTF-8 survive as surrogates, so their row can be rejected and the rest read on.
+    Bytes that are not in the file's encoding survive as surrogates, so their row can be rejected and
+    the rest read on.
     """
-    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as fh:
-        reader = csv.reader(fh)
+    with path.open(newline="", encoding=fmt.encoding, errors="surrogateescape") as fh:
+        reader = csv.reader(fh, delimiter=fmt.delimiter)
         number = 0
         while True:
             number += 1
@@ -170,7 +279,12 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
 
 
 def _parse(
-    number: int, cells: list[str], cols: _Columns, consent: str | None, utf8_refusal: Utf8Refusal | None
+    number: int,
+    cells: list[str],
+    cols: _Columns,
+    consent: str | None,
+    fmt: CsvFormat,
+    utf8_refusal: Utf8Refusal | None,
 ) -> _Entry | RowError:
     if len(cells) != cols.width:
         return RowError(number, "(row)", f"has {len(cells)} fields but the header has {cols.width}")
@@ -178,7 +292,8 @@ def _parse(
     try:
         joined.encode("utf-8")
     except UnicodeEncodeError:
-        return RowError(number, "(row)", "is not valid UTF-8")
+        encoding = fmt.describe().split(",")[0]
+        return RowError(number, "(row)", f"is not valid {encoding} (give the file's encoding with --encoding)")
     if _CONTROL.search(joined):
         bad = next(name for name, i in _all_fields(cols) if _CONTROL.search(cells[i]))
         return RowError(number, bad, "contains control characters")
@@ -193,12 +308,12 @@ def _parse(
     name = restore(cells[cols.index["name"]].strip()) if "name" in cols.index else ""
     if len(name) > MAX_NAME:
         return RowError(number, "name", f"is longer than {MAX_NAME} characters")
-    language = cells[cols.index["language"]].strip().lower() if "language" in cols.index else ""
+    language = cells[cols.index["language"]].strip() if "language" in cols.index else ""
     if language:
-        match = _LANGUAGE.match(language)
-        if not match:
-            return RowError(number, "language", "is not a two-letter language code (en, fr, de...)", language)
-        language = match.group(1)
+        try:
+            language = language_code(language)
+        except ValueError as exc:
+            return RowError(number, "language", str(exc), language)
     timezone = cells[cols.index["timezone"]].strip() if "timezone" in cols.index else ""
     if timezone and not _known_zone(timezone):
         return RowError(number, "timezone", "is not a known time zone (e.g. Europe/Paris)", timezone)
@@ -255,8 +370,9 @@ def import_csv(
     progress: Callable[[int], None] | None = None,
     chunk_size: int = 5000,
     utf8_refusal: Utf8Refusal | None = None,
+    fmt: CsvFormat | None = None,
 ) -> ImportReport:
-    """Import subscribers into a list.
+    """Import subscribers into a list, reading the file as `fmt` says (detected when not given).
 
     Columns: email (required), name, language, timezone, status; any other column becomes an attribute.
     A row whose address the delivery cannot carry (see `utf8_refusal`) is rejected with that reason.
@@ -268,7 +384,8 @@ def import_csv(
     if consent is not None and not (0 < len(consent.strip()) <= MAX_CONSENT):
         raise ImportFileError(f"--consent: say where the consent comes from in 1 to {MAX_CONSENT} characters")
     report = ImportReport()
-    rows = _rows(path)
+    fmt = fmt or csv_format(path)
+    rows = _rows(path, fmt)
     try:
         _, header = next(rows)
     except StopIteration:
@@ -286,7 +403,7 @@ def import_csv(
         parsed = (
             RowError(number, "(row)", cells)
             if isinstance(cells, str)
-            else _parse(number, cells, cols, consent, utf8_refusal)
+            else _parse(number, cells, cols, consent, fmt, utf8_refusal)
         )
         if isinstance(parsed, RowError):
             report.rejected += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -9,6 +10,17 @@ MEMBERSHIP_STATUSES = ("pending", "confirmed", "unsubscribed", "bounced", "compl
 # Statuses a member reaches by leaving or by the mail failing: nothing but the member may undo them.
 LEFT_STATUSES = ("unsubscribed", "bounced", "complained")
 SUPPORTED_LANGUAGES = ("en", "fr", "de", "es", "it")
+MAX_NAME = 200  # subscribers.name
+_LANGUAGE_TAG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{2,8})*$")
+
+
+def language_code(tag: str) -> str:
+    """A subscriber's language from a tag such as 'fr' or 'en-GB', if it is one digest writes in;
+    else ValueError saying which it writes in. Every way in (add, import) checks it so."""
+    match = _LANGUAGE_TAG.match(tag.strip().lower())
+    if not match or match.group(1) not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"is not one of {', '.join(SUPPORTED_LANGUAGES)}")
+    return match.group(1)
 
 
 @dataclass
@@ -21,6 +33,7 @@ class MailingList:
     from_address: str = ""
     from_name: str = ""
     reply_to: str | None = None
+    public: bool = False  # offered on everyone's preferences page; private lists only to their members
 
 
 @dataclass

@@ -32,6 +32,7 @@ def _list_values(lst: MailingList) -> dict[str, object]:
         "from_address": lst.from_address,
         "from_name": lst.from_name,
         "reply_to": lst.reply_to,
+        "public": lst.public,
     }
 
 
@@ -64,6 +65,7 @@ def _mailing_list(row: Row[*tuple[Any, ...]]) -> MailingList:
         from_address=row.from_address,
         from_name=row.from_name,
         reply_to=row.reply_to,
+        public=row.public,
     )
 
 

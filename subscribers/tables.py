@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from .tokens import new_nonce
@@ -33,6 +34,8 @@ lists = Table(
     Column("from_address", String(320), nullable=False, default=""),
     Column("from_name", String(200), nullable=False, default=""),
     Column("reply_to", String(320)),
+    # offered on every subscriber's preferences page; a private list only to its own members
+    Column("public", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 subscribers = Table(

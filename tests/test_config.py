@@ -80,3 +80,19 @@ def test_secrets_are_read_from_the_environment_only(tmp_path, monkeypatch):
     assert config.secret(config.SECRET_KEY_ENV) == "from-env"
     monkeypatch.setenv(config.SECRET_KEY_ENV, "")
     assert config.secret(config.SECRET_KEY_ENV) is None
+
+
+def test_a_database_url_is_checked_and_its_password_never_shown(tmp_path):
+    with pytest.raises(config.ConfigError, match=r"database_url: not a database URL.*\(got 'notaurl'\)"):
+        config.load(write(tmp_path, VALID + "database_url: notaurl\n"))
+    with pytest.raises(config.ConfigError) as err:
+        config.load(write(tmp_path, VALID + "database_url: 'postgresql://ann:hunter2@db:port/x'\n"))
+    assert "postgresql://ann:***@db:port/x" in str(err.value) and "hunter2" not in str(err.value)
+    with pytest.raises(config.ConfigError, match="database_url: mysql is not supported"):
+        config.load(write(tmp_path, VALID + "database_url: mysql://db/x\n"))
+
+
+def test_repeated_names_say_which_and_where(tmp_path):
+    text = VALID.replace("sources:\n", "sources:\n  - {name: desk, kind: folder, path: other}\n")
+    with pytest.raises(config.ConfigError, match=r"sources\[1\]\.name: 'desk' is already the name of sources\[0\]"):
+        config.load(write(tmp_path, text))

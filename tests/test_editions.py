@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from digest import config
@@ -12,7 +14,7 @@ from digest.ingest.run import ingest
 from digest.lists import sync_lists
 from digest.render import render_edition
 from digest.store.db import open_store
-from digest.store.editions import changes, load_edition
+from digest.store.editions import changes, load_edition, set_edition_status
 from tests.conftest import write_config
 
 
@@ -111,6 +113,41 @@ def test_lifecycle_refuses_what_it_must(newsroom):
     # a canceled edition gives its articles back to the next one
     assert set(ids(service.build(engine, settings, "world", actor="ana").edition)) == set(ids(edited))
 
+
+
+def test_changes_naming_what_does_not_exist_are_refused_and_none_is_recorded(newsroom):
+    settings, engine, _ = newsroom
+    edition = service.build(engine, settings, "world", actor="ana").edition
+    first = ids(edition)[0]
+    with pytest.raises(DigestError, match="no article #99999"):
+        service.change(engine, settings, edition.id, "ana", "pin", article_id=99999)
+    with pytest.raises(DigestError, match=f"article #{first} has no quotation 40"):
+        service.change(engine, settings, edition.id, "ana", "quote", article_id=first, index=40)
+    with pytest.raises(DigestError, match="has no quotation"):  # all or none: the subject is not kept
+        service.apply(engine, settings, edition.id, "ana", [("subject", {"text": "New"}), ("quote", {"article_id": first, "index": 40})])
+    with engine.connect() as conn:
+        assert [c.op for c in changes(conn, edition.id)] == ["build"]
+        assert load_edition(conn, edition.id).subject == edition.subject
+    kept = service.change(engine, settings, edition.id, "ana", "quote", article_id=first, index=0)
+    assert kept.items[0].quotes  # the first quotation exists
+
+
+def test_build_says_which_articles_it_left_out_and_why(newsroom):
+    settings, engine, instance = newsroom  # lists of at most 4 items
+    built = service.build(engine, settings, "world", actor="ana")
+    assert "beyond the list's 4 items" in built.reason
+    service.transition(engine, built.edition.id, "approved", actor="ana")
+    with engine.begin() as conn:
+        set_edition_status(conn, built.edition.id, "sent")
+    published = (datetime.now(UTC) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    (instance / "samples" / "articles" / "zz-found-late.md").write_text(
+        f"---\npublished: {published}\n---\n# A ferry line reopens\n\nThe ferry runs again from Monday.\n"
+    )
+    ingest(engine, settings)
+    again = service.build(engine, settings, "world", actor="ana")
+    assert again.edition is None
+    assert "1 ingested since the last send" in again.reason and "(a day before that send)" in again.reason
+    assert "already in an edition of the list" in again.reason
 
 STORY = (
     "The regional parliament voted on Thursday to double the budget for night trains, after a year in "

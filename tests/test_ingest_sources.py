@@ -269,3 +269,19 @@ def test_text_a_database_would_refuse_is_cleaned_and_a_failed_store_is_one_sourc
     assert report.failed == {"broken": "its articles could not be stored (value too long for type character varying(8))"}
     assert source_row(engine, "broken").last_error == report.failed["broken"]
     assert report.new == 4  # the rolled-back source's articles are not counted
+
+
+def test_a_changed_date_updates_a_folder_article_and_is_stored_in_utc(tmp_path, engine):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = folder / "a.md"
+    text = "---\npublished: {when}\n---\n# Harbour wall repaired after storm\n\nThe wall was repaired in a week.\n"
+    settings = settings_of(tmp_path, Source(name="desk", kind="folder", path="articles"))
+    article.write_text(text.format(when="2026-11-26T08:30:00Z"))
+    assert ingest(engine, settings, limits=FAST).new == 1
+    article.write_text(text.format(when="2026-11-20T09:30:00+01:00"))
+    assert ingest(engine, settings, limits=FAST).updated == 1
+    again = ingest(engine, settings, limits=FAST)
+    assert (again.updated, again.unchanged) == (0, 1)  # the same instant, in another zone, is no change
+    [row] = stored(engine, "desk")
+    assert row.published_at.replace(tzinfo=UTC) == datetime(2026, 11, 20, 8, 30, tzinfo=UTC)

@@ -93,3 +93,17 @@ def test_the_preview_shows_the_size_and_what_was_held_back(site, tmp_path: Path)
     assert framed.held_back > 0 and framed.size < BUDGET
     assert "width:375px" in page and "<iframe" in page
     assert f"{framed.size / 1024:.1f} KB of HTML, budget 90 KB; {framed.held_back} item(s) moved" in page
+
+
+@pytest.mark.parametrize("edition_id", ["2147483648", "9223372036854775808", "0", "-1", "one", "１"])
+def test_an_id_that_names_no_edition_is_not_found_on_every_database(db_url, tmp_path: Path, edition_id):
+    settings = Settings(
+        public_url="https://digest.example.org", base_dir=tmp_path, templates=str(TEMPLATES), lists=[a_list()]
+    )
+    engine = open_store(db_url)  # 2147483648 overflows PostgreSQL's integer ids; the largest below is fine
+    try:
+        web = client(settings, engine)
+        assert web.get(f"/archive/{edition_id}").status_code == 404
+        assert web.get("/archive/2147483647").status_code == 404
+    finally:
+        engine.dispose()

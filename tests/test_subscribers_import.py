@@ -25,7 +25,8 @@ BAD_ROWS = [  # (line, field the report must name, words of the reason)
     (b"bytes@example.org,Jos\xe9,,,,\n", "(row)", "not valid UTF-8"),
     (b"bell@example.org,Bell\x07,,,,\n", "name", "control characters"),
     (b"long@example.org," + b"n" * 201 + b",,,,\n", "name", "longer than 200"),
-    (b"lang@example.org,L,english,,,\n", "language", "two-letter"),
+    (b"lang@example.org,L,english,,,\n", "language", "is not one of en, fr, de, es, it"),
+    (b"pt@example.org,P,pt-BR,,,\n", "language", "is not one of en, fr, de, es, it"),
     (b"tz@example.org,T,,Mars/Olympus,,\n", "timezone", "time zone"),
     (b"maybe@example.org,M,,,maybe,\n", "status", "is not one of"),
     (b"conf@example.org,C,,,confirmed,\n", "status", "consent source"),
@@ -56,7 +57,7 @@ def test_every_kind_of_bad_row_is_reported_and_the_rest_imported(engine, tmp_pat
     body += b"OK@Example.org,Ok Again,,,,\n"  # the same person: merged
     body += b"\n"  # a blank line is no row
     body += b"Gone@example.org,Gone,,,,\n"  # suppressed: skipped
-    body += b"later@example.org,Later,,,,\n"
+    body += "later@example.org,Läter,,,,\n".encode()  # UTF-8 letters: the stray Latin-1 byte is a bad row
     report, errors = run(engine, write(tmp_path, body))
 
     assert [(e.row, e.field) for e in errors] == [(3 + i, f) for i, (_, f, _) in enumerate(BAD_ROWS)]
@@ -148,3 +149,39 @@ def test_report_rows_match_spreadsheet_rows(engine, tmp_path):
     _, errors = run(engine, path)
     rows = list(csv.reader(path.open()))
     assert [rows[e.row - 1][0] for e in errors] == ["broken"]
+
+
+@pytest.mark.parametrize(
+    "raw, encoding",
+    [
+        ("email,name\nzoe@example.org,Zoë\n".encode("utf-16"), "utf-16"),
+        ("email,name\nzoe@example.org,Zoë\n".encode("utf-16-be"), "utf-16-be"),
+        ("email,name\nzoe@example.org,Zoë\n".encode("utf-32"), "utf-32"),
+        ("email,name\nzoe@example.org,Zoë\n".encode("utf-8-sig"), "utf-8-sig"),
+        ("email,name\nzoe@example.org,Zoë\n".encode(), "utf-8"),
+        (b"email,name\nann@example.org,Ann\n", "utf-8"),
+        ("email,name\nzoe@example.org,Zoë\n".encode() + b"bad@example.org,Jos\xe9\n", "utf-8"),  # a bad row in UTF-8
+        ("email,name\neuro@example.org,Café €\n".encode("cp1252"), "cp1252"),
+        (b"email,name\nx@example.org,\x81\xe9\n", "latin-1"),  # 0x81 is no Windows-1252 letter
+    ],
+)
+def test_the_encoding_is_detected(tmp_path, raw, encoding):
+    from subscribers.importer import detect_encoding
+
+    assert detect_encoding(write(tmp_path, raw)) == encoding
+
+
+@pytest.mark.parametrize(
+    "sample, delimiter",
+    [
+        ("email;name\na@example.org;A\n", ";"),
+        ('email,name\na@example.org,"Doe; Jane"\n', ","),
+        ("email\ta\tb\nx@example.org\t1\t2\n", "\t"),
+        ("email\na@example.org\n", ","),  # one column: nothing to tell
+        ("email|name|city\na@example.org|A|Lyon, France\n", "|"),
+    ],
+)
+def test_the_delimiter_is_sniffed(sample, delimiter):
+    from subscribers.importer import detect_delimiter
+
+    assert detect_delimiter(sample) == delimiter

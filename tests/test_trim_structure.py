@@ -111,3 +111,39 @@ def test_html_title_without_site_name_and_description_as_standfirst():
     assert article.standfirst == "Shift workers will get buses home after midnight from March."
     assert article.paragraphs[0] == BODY
     assert article.language == "en"
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photo: Tom Ellery",
+        "Photo by Tom Ellery",
+        "Image: Tom Ellery/Reuters",
+        "Credit: Tom Ellery",
+        "Foto: Lena Hofer",
+        "Bild: Lena Hofer",
+        "Photo : Thomas Samson / AFP",
+        "Crédit photo Thomas Samson",
+        "Fotografía: Ana Ruiz",
+        "Immagine: Paolo Neri",
+    ],
+)
+@pytest.mark.parametrize("where", ["before the title", "after the title", "after a caption"])
+def test_a_photo_or_image_credit_is_never_the_byline(credit, where):
+    title = "Council approves late-night buses"
+    text = {
+        "before the title": f"A bus waits at the depot.\n\n{credit}\n\n{title}\n\n{BODY}",
+        "after the title": f"{title}\n\n{credit}\n\n{BODY}",
+        "after a caption": f"{title}\n\nA bus waits at the depot.\n\n{credit}\n\n{BODY}",
+    }[where]
+    article = parse_plain_text(text)
+    assert article.title == title
+    assert article.byline is None
+    assert article.paragraphs == [BODY]  # nor is it the story's text
+
+
+def test_the_byline_is_found_beside_a_credit():
+    article = parse_plain_text(
+        f"Council approves late-night buses\n\nPhoto: Tom Ellery\n\nBy Martin Hale\n\n{BODY}"
+    )
+    assert article.byline == "By Martin Hale" and article.paragraphs == [BODY]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from subscribers.models import Subscriber
-from subscribers.service import get_subscriber, membership_status, set_status, upsert_subscriber
+from subscribers.models import MailingList, Subscriber
+from subscribers.service import create_list, get_subscriber, membership_status, set_status, upsert_subscriber
 from subscribers.suppression import suppress
 from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
@@ -78,3 +78,20 @@ def test_changes_need_the_csrf_field_and_a_genuine_token(site):
         assert http.get(other).status_code == 400
         assert http.post(other, data={"action": "leave_all", "csrf": field}).status_code == 400
     assert statuses(site.engine, sid)["world"] == "confirmed"
+
+
+def test_only_public_and_own_lists_are_offered_and_ticking_double_opt_in_waits_for_the_link(site):
+    with site.engine.begin() as conn:  # private, as lists made for an import are
+        create_list(conn, MailingList("crm", "CRM Import", "en", from_address="c@example.org", from_name="C"))
+    sid = member(site.engine, "ann@example.org", "world")
+    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    with site.client() as http:
+        page = http.get(path)
+        assert 'value="monde"' in page.text and 'value="crm"' not in page.text
+        saved = http.post(path, data={"lists": ["world", "monde", "crm"], "action": "save", "csrf": csrf_of(page.text)})
+    assert saved.status_code == 200
+    assert statuses(site.engine, sid) == {"world": "confirmed", "monde": "pending", "offen": None}
+    with site.engine.connect() as conn:
+        assert membership_status(conn, sid, "crm") is None  # posted, but not offered: not joined
+    [mail] = site.sent
+    assert (mail.to, mail.list_id) == ("ann@example.org", "monde") and "/confirm/" in mail.text

@@ -163,7 +163,7 @@ def test_access_log_hides_the_tokens():
     from digest.web.app import RedactTokens
 
     token = Tokens("k").sign("unsubscribe", 1, "world")
-    for path in (f"/u/{token}", f"/p/{token}", f"/confirm/{token}/renew"):
+    for path in (f"/u/{token}", f"/p/{token}", f"/confirm/{token}/renew", f"/review/{token}"):
         record = logging.LogRecord(
             "uvicorn.access",
             logging.INFO,
@@ -175,6 +175,16 @@ def test_access_log_hides_the_tokens():
         )
         RedactTokens().filter(record)
         assert token not in record.getMessage() and "[token]" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "header, language",
+    [("fr-CH, fr;q=0.9, en;q=0.8", "fr"), ("pt-BR,de;q=0.7,it;q=0.8", "it"), ("*", None), ("", None), ("es;q=x", None)],
+)
+def test_the_browsers_language_is_the_first_we_have_words_for(header, language):
+    from digest.web.i18n import accepted
+
+    assert accepted(header) == language
 
 
 @pytest.mark.parametrize("chunked", [False, True])

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
 from digest.deliver.backends import utf8_refusal
+from digest.errors import DigestError
 from digest.lists import sync_lists
 from digest.privacy import erase
 from digest.store import tables as store_tables
@@ -32,8 +33,14 @@ from subscribers.addresses import (
     normalize,
 )
 from subscribers.exporter import export_csv
-from subscribers.importer import ImportFileError, RowError, import_csv
-from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES, MailingList, Subscriber
+from subscribers.importer import ImportFileError, RowError, csv_format, import_csv
+from subscribers.models import (
+    MEMBERSHIP_STATUSES,
+    SUPPORTED_LANGUAGES,
+    MailingList,
+    Subscriber,
+    language_code,
+)
 from subscribers.privacy import export_address
 from subscribers.service import (
     ListExists,
@@ -76,7 +83,7 @@ def _errors(fn: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
-        except (CommandError, config.ConfigError, ImportFileError, ListExists, NotDeliverable) as exc:
+        except (CommandError, DigestError, ImportFileError, ListExists, NotDeliverable) as exc:
             typer.echo(f"error: {exc}", err=True)
         except InvalidAddress as exc:
             typer.echo(f"error: not a valid email address: {exc}", err=True)
@@ -133,6 +140,14 @@ def lists_create(
     description: Annotated[str, typer.Option(help="One or two sentences for the subscribe page.")] = "",
     reply_to: Annotated[str | None, typer.Option(help="A Reply-To address.")] = None,
     double_opt_in: Annotated[bool, typer.Option(help="Ask new subscribers to confirm by email.")] = True,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public/--private",
+            help="Offer it on every subscriber's preferences page; a private list (the default, e.g. "
+            "one made for an import) is shown only to its members.",
+        ),
+    ] = False,
 ) -> None:
     """Create a list (lists in config.yaml are created on their own)."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", list_id):
@@ -154,10 +169,11 @@ def lists_create(
         from_address=normalize(from_address),
         from_name=from_name,
         reply_to=normalize(reply_to) if reply_to else None,
+        public=public,
     )
     with _store(load_settings(ctx)) as engine, engine.begin() as conn:
         create_list(conn, lst)
-    typer.echo(f"created list {list_id}")
+    typer.echo(f"created list {list_id} ({'public' if public else 'private'})")
 
 
 @lists_app.command("list")
@@ -192,6 +208,8 @@ def lists_show(ctx: typer.Context, list_id: ListId) -> None:
     typer.echo(f"description:    {lst.description}")
     typer.echo(f"language:       {lst.language}")
     typer.echo(f"double opt-in:  {'yes' if lst.double_opt_in else 'no'}")
+    offered = "yes (offered on every preferences page)" if lst.public else "no (shown to its members only)"
+    typer.echo(f"public:         {offered}")
     typer.echo(f"from:           {lst.from_name} <{lst.from_address}>")
     typer.echo(f"reply-to:       {lst.reply_to or '-'}")
     typer.echo(f"subscribe page: {settings.base_url}/subscribe/{lst.id}")
@@ -223,8 +241,11 @@ def subscribers_add(
     consent: Consent = None,
 ) -> None:
     """Add one subscriber. Without --consent, a double opt-in list mails them a confirmation link."""
-    if language is not None and language not in SUPPORTED_LANGUAGES:
-        raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if language is not None:
+        try:
+            language = language_code(language)
+        except ValueError as exc:
+            raise CommandError(f"--language {language!r}: {exc}") from None
     if timezone is not None:
         _check_timezone(timezone)
     if name is not None and len(name) > 200:
@@ -309,10 +330,17 @@ def _secret() -> str:
 def subscribers_import(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="A CSV file with a header row (UTF-8).", exists=True, dir_okay=False)
+        Path, typer.Argument(help="A CSV file with a header row.", exists=True, dir_okay=False)
     ],
     list_id: ListOption,
     consent: Consent = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="The file's encoding, e.g. utf-8, utf-16, cp1252, latin-1 (default: detected)."),
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option(help="The character between fields, or 'tab' (default: detected).")
+    ] = None,
     mapping: Annotated[
         list[str] | None,
         typer.Option(
@@ -334,6 +362,8 @@ def subscribers_import(
         if not sep or not column.strip() or not target.strip():
             raise CommandError(f"--map {item!r}: write COLUMN=FIELD, e.g. --map 'E-Mail=email'")
         columns[column.strip()] = target.strip().lower()
+    fmt = csv_format(file, _encoding_option(encoding), _delimiter_option(delimiter))
+    typer.echo(f"{file.name}: read as {fmt.describe()}")
     report_path = report or file.with_name(file.name + ".errors.csv")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -352,6 +382,7 @@ def subscribers_import(
                 errors=errors.write,
                 progress=lambda rows: bar.update(task, completed=rows),
                 utf8_refusal=refusal,
+                fmt=fmt,
             )
     typer.echo(f"rows read:            {result.rows:,}")
     typer.echo(f"imported (new):       {result.imported:,}")
@@ -364,6 +395,26 @@ def subscribers_import(
     typer.echo(
         f"rejected:             {result.rejected:,}" + (f" (see {report_path})" if result.rejected else "")
     )
+
+
+def _encoding_option(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            "".encode(value)  # also refuses codecs that are not text encodings (base64...)
+        except LookupError:
+            raise CommandError(
+                f"--encoding {value!r}: not an encoding Python knows (e.g. utf-8, utf-16, cp1252, latin-1)"
+            ) from None
+    return value
+
+
+def _delimiter_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = "\t" if value in ("tab", "\\t") else value
+    if len(value) != 1 or value in "\r\n\"":
+        raise CommandError(f"--delimiter {value!r}: give one character (or 'tab'), not a quote or line break")
+    return value
 
 
 def _data_lines(path: Path) -> int:

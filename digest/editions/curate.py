@@ -105,3 +105,11 @@ def check_args(op: str, args: dict[str, Any], items: list[Brief]) -> None:
         raise CurationError("a lede cannot be empty")
     if op == "subject" and not args["text"].strip():
         raise CurationError("a subject cannot be empty")
+
+
+def check_quote(article: Article, index: int) -> None:
+    """Refuse a quotation number the article does not have (they count from 0)."""
+    found = len(find_quotes(article))
+    if not 0 <= index < found:
+        has = f"its quotations are 0 to {found - 1}" if found else "it has none"
+        raise CurationError(f"article #{article.id} has no quotation {index}: {has}")

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, select
 
 from digest.config import ListSettings, Settings
 from digest.domain import Article, Coverage
-from digest.store.articles import candidate_articles, other_coverage
-from digest.store.editions import last_sent_at, used_article_ids
+from digest.store.articles import candidate_articles, count_late_articles, other_coverage
+from digest.store.editions import last_sent_at, used_article_ids, used_articles
 from digest.store.tables import articles
 
 HALF_LIFE = timedelta(hours=24)  # an article a day older counts half as much
@@ -29,18 +29,31 @@ HALF_LIFE = timedelta(hours=24)  # an article a day older counts half as much
 class Picks:
     articles: list[Article]
     coverage: dict[int, list[Coverage]] = field(default_factory=dict)  # article id -> its story's others
+    skipped: list[str] = field(default_factory=list)  # "3 already in an edition of the list", ...
 
 
-def since(conn: Connection, lst: ListSettings, now: datetime) -> datetime:
+@dataclass(frozen=True)
+class Window:
+    """Where a list's next edition starts: `start`, and why there (its window, or its last send)."""
+
+    start: datetime
+    last_sent: datetime | None
+    why: str
+
+
+def window(conn: Connection, lst: ListSettings, now: datetime) -> Window:
     """Articles count from a day before the list's last send (articles already sent are left out
     anyway, and late-ingested ones are caught), and never from before the list's window."""
-    window = now - timedelta(days=lst.window_days)
+    start = now - timedelta(days=lst.window_days)
     last = last_sent_at(conn, lst.id)
+    looks_back = f"the list looks back {lst.window_days} day(s)"
     if last is None:
-        return window
+        return Window(start, None, looks_back)
     if last.tzinfo is None:  # SQLite hands datetimes back naive, in UTC
         last = last.replace(tzinfo=UTC)
-    return max(window, last - timedelta(days=1))
+    if last - timedelta(days=1) > start:
+        return Window(last - timedelta(days=1), last, "a day before that send")
+    return Window(start, last, looks_back)
 
 
 def _wanted(article: Article, lst: ListSettings, source_tags: dict[str, list[str]]) -> bool:
@@ -61,7 +74,8 @@ def _score(article: Article, weight: float, now: datetime) -> float:
 def candidates(
     conn: Connection, settings: Settings, lst: ListSettings, now: datetime, draft: int | None = None
 ) -> Picks:
-    """The list's candidates, best first, one per story, at most `per_source` from each source."""
+    """The list's candidates, best first, one per story, at most `per_source` from each source; and
+    what was left out of them, counted by reason."""
     sources = settings.sources_of(lst)
     weights = {s.name: s.weight for s in sources}
     used = used_article_ids(conn, lst.id, but=draft)
@@ -74,23 +88,39 @@ def candidates(
         if used
         else set()
     )
-    found = candidate_articles(conn, list(weights), since(conn, lst, now), used)
-    found = [a for a in found if _wanted(a, lst, {s.name: s.tags for s in sources})]
-    found.sort(key=lambda a: _score(a, weights[a.source], now), reverse=True)
+    starts = window(conn, lst, now)
+    recent = candidate_articles(conn, list(weights), starts.start, set())
+    found = [a for a in recent if a.id not in used]
+    skipped = Counter[str]()
+    late = count_late_articles(conn, list(weights), starts.start, starts.last_sent, used_articles(lst.id, draft))
+    if late:
+        before = f"published before {starts.start:%Y-%m-%d %H:%M} UTC ({starts.why})"
+        if starts.last_sent:
+            before = f"ingested since the last send ({starts.last_sent:%Y-%m-%d %H:%M} UTC) but {before}"
+        skipped[before] = late
+    skipped["already in an edition of the list"] = len(recent) - len(found)
+    wanted = [a for a in found if _wanted(a, lst, {s.name: s.tags for s in sources})]
+    skipped["outside the list's tags or languages"] = len(found) - len(wanted)
+    wanted.sort(key=lambda a: _score(a, weights[a.source], now), reverse=True)
 
     per_source: Counter[str] = Counter()
     seen_stories: set[int] = set(used_stories)
     picked: list[Article] = []
-    for article in found:
+    for article in wanted:
         if article.story_id is not None:
-            if article.story_id in seen_stories:
+            if article.story_id in used_stories:
+                skipped["of a story an earlier edition carried"] += 1
                 continue
+            if article.story_id in seen_stories:
+                continue  # another source's copy of a pick: shown as "also covered by"
             seen_stories.add(article.story_id)
         if per_source[article.source] < lst.per_source:
             per_source[article.source] += 1
             picked.append(article)
+        else:
+            skipped[f"over the limit of {lst.per_source} per source"] += 1
     coverage = {
         aid: [Coverage(source, url) for source, url in others]
         for aid, others in other_coverage(conn, [a.id for a in picked if a.id is not None]).items()
     }
-    return Picks(picked, coverage)
+    return Picks(picked, coverage, [f"{n} {why}" for why, n in skipped.items() if n])

@@ -26,8 +26,8 @@ from digest.store.editions import (
 )
 
 from . import lifecycle
-from .curate import CURATION_OPS, check_args, compose, fold
-from .select import candidates
+from .curate import CURATION_OPS, CurationError, check_args, check_quote, compose, fold
+from .select import Picks, candidates
 
 
 @dataclass
@@ -43,8 +43,9 @@ def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str
     return " ".join(subject.split()).strip(" :—-") or lst.name
 
 
-def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> Edition:
-    """Items = the list's current picks with the editors' changes replayed over them."""
+def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> tuple[Edition, Picks]:
+    """Items = the list's current picks with the editors' changes replayed over them. Returns the
+    edition and the picks, whose `skipped` also counts the picks the items left out."""
     lst = settings.get_list(edition.list_id)
     assert edition.id is not None  # a stored edition
     plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
@@ -59,7 +60,12 @@ def _recompose(conn: Connection, settings: Settings, edition: Edition, now: date
     edition.subject = plan.subject or default_subject(lst, edition, now)
     write_items(conn, edition.id, edition.items)
     update_edition(conn, edition.id, subject=edition.subject, intro=edition.intro)
-    return edition
+    placed = {item.article_id for item in edition.items}
+    excluded = sum(1 for a in picks.articles if a.id in plan.excluded)
+    beyond = sum(1 for a in picks.articles if a.id not in placed and a.id not in plan.excluded)
+    picks.skipped += [f"{excluded} excluded by an editor"] * bool(excluded)
+    picks.skipped += [f"{beyond} beyond the list's {lst.max_items} items"] * bool(beyond)
+    return edition, picks
 
 
 def build(
@@ -71,23 +77,32 @@ def build(
 
 
 def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now: datetime) -> BuildResult:
-    """`build` inside the caller's transaction."""
+    """`build` inside the caller's transaction. The reason says what was built and which of the
+    sources' articles were left out, and why."""
     lst = settings.get_list(list_id)
     draft_id = open_draft(conn, list_id)
     if draft_id is not None:
-        edition = _recompose(conn, settings, _load(conn, draft_id), now)
+        edition, picks = _recompose(conn, settings, _load(conn, draft_id), now)
         record_change(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
         return BuildResult(
-            edition, f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept"
+            edition,
+            f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept" + _skipped(picks),
         )
-    if not candidates(conn, settings, lst, now).articles:
+    picks = candidates(conn, settings, lst, now)
+    if not picks.articles:
         names = ", ".join(s.name for s in settings.sources_of(lst))
-        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})")
+        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks))
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
     edition_id = insert_edition(conn, edition)
     record_change(conn, edition_id, actor, "build", {})
-    _recompose(conn, settings, edition, now)
-    return BuildResult(edition, f"edition #{edition_id} for {list_id!r} with {len(edition.items)} item(s)")
+    edition, picks = _recompose(conn, settings, edition, now)
+    return BuildResult(
+        edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)" + _skipped(picks)
+    )
+
+
+def _skipped(picks: Picks) -> str:
+    return f"; left out: {', '.join(picks.skipped)}" if picks.skipped else ""
 
 
 def _load(conn: Connection, edition_id: int) -> Edition:
@@ -108,17 +123,44 @@ def _editable(conn: Connection, edition_id: int) -> Edition:
 
 def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: str, **args: Any) -> Edition:
     """Apply one curation change. An approved or scheduled edition goes back to draft."""
+    return apply(engine, settings, edition_id, actor, [(op, args)])
+
+
+def apply(
+    engine: Engine, settings: Settings, edition_id: int, actor: str, edits: list[tuple[str, dict[str, Any]]]
+) -> Edition:
+    """Apply curation changes in order, all or none: one that names no article, quotation or item of
+    the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft."""
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
-        if op == "add":
-            args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
-        check_args(op, args, edition.items)
-        record_change(conn, edition_id, actor, op, args)
-        if edition.status != "draft":
-            set_edition_status(conn, edition_id, "draft")
-            record_change(conn, edition_id, actor, "unapprove", {"because": op})
-            edition.status = "draft"
-        return _recompose(conn, settings, edition, datetime.now(UTC))
+        for op, args in edits:
+            args = _checked(conn, edition, op, args)
+            record_change(conn, edition_id, actor, op, args)
+            if edition.status != "draft":
+                set_edition_status(conn, edition_id, "draft")
+                record_change(conn, edition_id, actor, "unapprove", {"because": op})
+                edition.status = "draft"
+            edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
+        return edition
+
+
+def _checked(conn: Connection, edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The change's arguments as they are recorded, once everything they name is known to exist."""
+    if op == "add":
+        args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
+    elif op == "pin":
+        _article(conn, args["article_id"])
+    check_args(op, args, edition.items)
+    if op == "quote" and args["index"] is not None:
+        check_quote(_article(conn, args["article_id"]), args["index"])
+    return args
+
+
+def _article(conn: Connection, article_id: int) -> Article:
+    found = articles_by_ids(conn, [article_id]).get(article_id)
+    if found is None:
+        raise CurationError(f"no article #{article_id}: `digest editions show` prints the ids of the items")
+    return found
 
 
 def _article_for_url(conn: Connection, url: str) -> Article:

@@ -63,19 +63,36 @@ def is_boilerplate(paragraph: str) -> bool:
     return len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None
 
 
-@cache
-def _byline_pattern() -> re.Pattern[str]:
-    """ "By Jane Doe", "Par Jean Dupont", "Foto: dpa": every language's byline and credit openings."""
-    prefixes = sorted(
-        {p for lang in languages().values() for p in lang.byline_prefixes}, key=len, reverse=True
-    )
-    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r"\s") for p in prefixes)
+def _prefixes(prefixes: set[str]) -> re.Pattern[str]:
+    """A line opening with one of the prefixes (the longest first); a word must end where it does."""
+    ordered = sorted(prefixes, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r"\s") for p in ordered)
     return re.compile(rf"^(?:{alternatives})", re.I)
 
 
+@cache
+def _byline_pattern() -> re.Pattern[str]:
+    """ "By Jane Doe", "Par Jean Dupont", "Von Anna Berg": every language's byline openings."""
+    return _prefixes({p for lang in languages().values() for p in lang.byline_prefixes})
+
+
+@cache
+def _credit_pattern() -> re.Pattern[str]:
+    """ "Photo: Tom Ellery", "Foto: dpa", "Crédit photo …": every language's credit openings."""
+    return _prefixes({p for lang in languages().values() for p in lang.credit_prefixes})
+
+
+def _is_credit(p: str) -> bool:
+    """A photo or image credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP". It names
+    who took the picture, not who wrote the article: never the byline, never the story's text."""
+    return len(p.split()) <= 10 and _credit_pattern().match(p) is not None
+
+
 def _is_byline(p: str) -> bool:
-    """A byline or credit line, or a short run of capitalised words (a photographer's name)."""
+    """A byline, or a short run of capitalised words (a name standing alone); never a credit."""
     words = p.split()
+    if _is_credit(p):
+        return False
     if _byline_pattern().match(p):
         return len(words) <= 12
     return (
@@ -83,12 +100,6 @@ def _is_byline(p: str) -> bool:
         and not _END.search(p)
         and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
     )
-
-
-def _is_credit(p: str) -> bool:
-    """A photo credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP"."""
-    match = _byline_pattern().match(p)
-    return len(p.split()) <= 10 and match is not None and ":" in match.group()
 
 
 def _is_title(p: str) -> bool:
@@ -126,14 +137,19 @@ def parse_plain_text(text: str) -> Article:
         (
             i
             for i, p in enumerate(head)
-            if _is_title(p) and not _is_byline(p) and (i == len(head) - 1 or not _is_caption(p, language))
+            if _is_title(p)
+            and not _is_byline(p)
+            and not _is_credit(p)
+            and (i == len(head) - 1 or not _is_caption(p, language))
         ),
         None,
     )
     if title_at is None:
-        title_at = next((i for i, p in enumerate(head) if _is_title(p)), 0)
+        title_at = next((i for i, p in enumerate(head) if _is_title(p) and not _is_credit(p)), 0)
     caption = byline = None
     for p in paras[:title_at]:
+        if _is_credit(p):
+            continue
         if _is_byline(p):
             byline = byline or p
         else:
@@ -142,18 +158,20 @@ def parse_plain_text(text: str) -> Article:
     while body:
         if _DATELINE_PARAGRAPH.match(body[0]):
             break
-        if _is_byline(body[0]):
+        if _is_credit(body[0]):
+            body = body[1:]
+        elif _is_byline(body[0]):
             byline = byline or body[0]
             body = body[1:]
         elif len(body) > 1 and _is_credit(body[1]) and not _is_title(body[0]):
             caption = f"{caption} {body[0]}" if caption else body[0]  # a photo caption, then its credit
-            byline = byline or body[1]
             body = body[2:]
         else:
             break
     dateline, body = _dateline(body)
-    while body and _is_byline(body[0]):
-        byline = byline or body[0]
+    while body and (_is_byline(body[0]) or _is_credit(body[0])):
+        if not _is_credit(body[0]):
+            byline = byline or body[0]
         body = body[1:]
     return Article(
         title=paras[title_at],

@@ -148,7 +148,7 @@ class Incoming:
             "dateline": a.dateline,
             "body": a.text,
             "html": a.html,
-            "published_at": a.published_at,
+            "published_at": a.published_at.astimezone(UTC) if a.published_at else None,  # stored as UTC
             "content_hash": _hash(a, self.image_url),
             "canonical_url": self.canonical_url,
             "published_guessed": self.published_guessed,
@@ -177,6 +177,7 @@ _EXISTING = (
     articles.c.content_hash,
     articles.c.story_id,
     articles.c.published_guessed,
+    articles.c.published_at,
 )
 
 
@@ -222,7 +223,9 @@ def save_articles(
                 )
             )
             results.append(None)
-        elif row.content_hash == values["content_hash"]:
+        elif row.content_hash == values["content_hash"] and (
+            incoming.published_guessed or utc(row.published_at) == values["published_at"]
+        ):  # the same text, and the same date unless the date is only the fetch time
             if incoming.entry_hash:
                 conn.execute(
                     update(articles).where(articles.c.id == row.id).values(entry_hash=incoming.entry_hash)
@@ -353,6 +356,22 @@ def candidate_articles(
         .order_by(when.desc(), articles.c.id)
     )
     return [to_article(r, r.source_name) for r in conn.execute(query) if r.id not in exclude_ids]
+
+
+def count_late_articles(
+    conn: Connection, names: Iterable[str], before: datetime, fetched_since: datetime | None, exclude: Select[int]
+) -> int:
+    """Articles of the named sources published before a moment but fetched since another (all of
+    them when `fetched_since` is None), leaving out the ids the `exclude` query gives."""
+    when = func.coalesce(articles.c.published_at, articles.c.fetched_at)
+    query = (
+        select(func.count())
+        .select_from(articles.join(sources, sources.c.id == articles.c.source_id))
+        .where(sources.c.name.in_(list(names)), when < before, articles.c.id.not_in(exclude))
+    )
+    if fetched_since is not None:
+        query = query.where(articles.c.fetched_at >= fetched_since)
+    return conn.execute(query).scalar_one()
 
 
 def articles_by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Article]:

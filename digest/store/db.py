@@ -14,7 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from digest.errors import DigestError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -110,10 +113,25 @@ def _check_foreign_keys(conn: Connection) -> None:
         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
         if broken:
             raise RuntimeError(f"the migration left rows whose foreign key points nowhere: {broken[:5]}")
+class StoreUnavailable(DigestError):
+    """The database cannot be reached (down, wrong host or port, refused credentials, no such file)."""
+
+
+def reachable(engine: Engine) -> Engine:
+    """The engine, once a connection to it works; else StoreUnavailable naming the URL (never its password)."""
+    try:
+        with engine.connect():
+            pass
+    except (OperationalError, InterfaceError) as exc:
+        engine.dispose()
+        shown = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise StoreUnavailable(f"database_url: cannot connect to {shown} ({reason})") from None
+    return engine
 
 
 def open_store(url: str) -> Engine:
     """An engine on an up-to-date schema: migrations are applied on start."""
-    engine = make_engine(url)
+    engine = reachable(make_engine(url))
     upgrade(engine)
     return engine

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Row,
+    Select,
     String,
     bindparam,
     cast,
@@ -179,15 +180,19 @@ def changes(conn: Connection, edition_id: int) -> Sequence[Row[*tuple[Any, ...]]
     ).all()
 
 
-def used_article_ids(conn: Connection, list_id: str, but: int | None = None) -> set[int]:
-    """Articles already placed in an edition of the list that was not canceled (other than `but`)."""
-    query = (
+def used_articles(list_id: str, but: int | None = None) -> Select[int]:
+    """The query of the articles already placed in an edition of the list that was not canceled
+    (other than `but`)."""
+    return (
         select(edition_items.c.article_id)
         .join(editions, editions.c.id == edition_items.c.edition_id)
         .where(editions.c.list_id == list_id, editions.c.status != "canceled")
         .where(edition_items.c.article_id.is_not(None), editions.c.id != (but or 0))
     )
-    return set(conn.execute(query).scalars())
+
+
+def used_article_ids(conn: Connection, list_id: str, but: int | None = None) -> set[int]:
+    return set(conn.execute(used_articles(list_id, but)).scalars())
 
 
 def delivery_counts(conn: Connection, edition_id: int) -> dict[str, int]:

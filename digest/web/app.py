@@ -12,23 +12,23 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from digest.deliver.notices import NoticeError, SendNotice
 from digest.links import Links
 from digest.render.notices import Notice, NoticeFor
-from subscribers import optin
-from subscribers import tables as t
+from subscribers import optin, preferences
 from subscribers.addresses import InvalidAddress, NotDeliverable, Utf8Refusal
-from subscribers.models import MailingList, Subscriber
+from subscribers.models import MAX_NAME, MailingList, Subscriber
 from subscribers.service import (
-    all_lists,
     get_list,
-    is_suppressed,
     membership_status,
     memberships,
     set_status,
@@ -38,13 +38,15 @@ from subscribers.service import (
 from subscribers.tokens import Claim, InvalidToken, Tokens
 
 from .csrf import Csrf
-from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
+from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, accepted, language_of, translator
 
 log = logging.getLogger("digest.web")
 CONFIRM_DAYS = 7  # how long a confirmation link stays valid
 
 MAX_BODY = 64 * 1024
-_TOKEN_PATH = re.compile(r"^/(u|p|confirm)/[^/?\s]+")
+_TOKEN_PATH = re.compile(r"^/(u|p|confirm|review)/[^/?\s]+")
+# Paths answered to programs, not to readers: their errors stay JSON.
+MACHINE_PATHS = ("/webhooks/", "/healthz")
 
 
 class BodyLimit:
@@ -73,8 +75,29 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+class HeadAsGet:
+    """HEAD is answered as GET is, headers and status alike, without the body (RFC 9110): uptime
+    monitors and link checkers ask with HEAD, and FastAPI's routes only answer the methods they name."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class RedactTokens(logging.Filter):
-    """Keeps the signed tokens of /u/, /p/ and /confirm/ out of uvicorn's access log: each one is a key."""
+    """Keeps the signed tokens of /u/, /p/, /confirm/ and /review/ out of uvicorn's access log: each one is a key."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
@@ -85,6 +108,18 @@ class RedactTokens(logging.Filter):
 
 
 ONE_CLICK = "One-Click"
+# The page a reader gets for an error status: (title, text) in their language.
+ERROR_PAGES = {
+    400: ("invalid_link_title", "invalid_link_text"),
+    404: ("not_found_title", "not_found_text"),
+    410: ("expired_title", "link_expired_text"),
+}
+
+
+def reader_language(request: Request) -> str:
+    """The language of a page that belongs to no list or subscriber (a missing page, a damaged link):
+    the one the browser asks for, if we have words for it, else English. Pages of a list use its own."""
+    return language_of(accepted(request.headers.get("accept-language")))
 
 
 @dataclass(frozen=True)
@@ -136,6 +171,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(HeadAsGet)
 
     @app.middleware("http")
     async def protective_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -149,17 +185,49 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         )
         return response
 
+    def error_page(request: Request, status: int, title_key: str, text_key: str) -> HTMLResponse:
+        lang = reader_language(request)
+        return pages.message(request, lang, title_key, translator(lang)(text_key), status=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """A reader gets a page in their language, whatever the error (404, 405, 410...)."""
+        if request.url.path.startswith(MACHINE_PATHS):
+            return await http_exception_handler(request, exc)
+        default = ("error_title", "server_error_text" if exc.status_code >= 500 else "error_text")
+        page = error_page(request, exc.status_code, *ERROR_PAGES.get(exc.status_code, default))
+        page.headers.update(exc.headers or {})  # Allow, on a 405
+        return page
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith(MACHINE_PATHS):
+            return await request_validation_exception_handler(request, exc)
+        return error_page(request, 400, "error_title", "error_text")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """An unexpected failure: the reader gets a page; the traceback still goes to the log."""
+        return error_page(request, 500, "error_title", "server_error_text")
+
     def client(request: Request) -> str | None:
         return request.client.host if request.client else None
 
-    def invalid_link(request: Request, lang: str = "en") -> HTMLResponse:
-        tr = translator(lang)
-        return pages.message(request, lang, "invalid_link_title", tr("invalid_link_text"), status=400)
+    def invalid_link(request: Request) -> HTMLResponse:
+        return error_page(request, 400, "invalid_link_title", "invalid_link_text")
+
+    def no_list(request: Request) -> HTMLResponse:
+        lang = reader_language(request)
+        return pages.message(request, lang, "not_found_title", translator(lang)("no_list"), status=404)
 
     def form_expired(request: Request, lang: str) -> HTMLResponse:
-        return pages.message(
-            request, lang, "form_expired_title", translator(lang)("form_expired"), status=403
-        )
+        """A form whose CSRF check failed: without the cookie (blocked, or dropped since), say that it
+        is needed; with it, the form is older than its signature allows."""
+        if not pages.csrf.has_cookie(request):
+            title, text = "cookies_needed_title", "cookies_needed"
+        else:
+            title, text = "form_expired_title", "form_expired"
+        return pages.message(request, lang, title, translator(lang)(text), status=403)
 
     def send_notice(kind: Notice, lst: MailingList, email: str, values: dict[str, str]) -> None:
         mail = config.notice_mail(kind, lst, values)
@@ -192,24 +260,26 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         with engine.connect() as conn:
             lst = get_list(conn, list_id)
         if lst is None:
-            return pages.message(request, "en", "invalid_link_title", translator("en")("no_list"), status=404)
+            return no_list(request)
         return subscribe_form(request, lst)
 
     @app.post("/subscribe/{list_id}", response_class=HTMLResponse)
     def subscribe(
         request: Request,
         list_id: str,
-        email: Annotated[str, Form(max_length=320)] = "",
-        name: Annotated[str, Form(max_length=200)] = "",
+        email: Annotated[str, Form()] = "",
+        name: Annotated[str, Form()] = "",
         csrf: Annotated[str | None, Form()] = None,
     ) -> HTMLResponse:
         with engine.connect() as conn:
             lst = get_list(conn, list_id)
         if lst is None:
-            return pages.message(request, "en", "invalid_link_title", translator("en")("no_list"), status=404)
+            return no_list(request)
         tr = translator(lst.language)
         if not pages.csrf.valid(request, csrf):
             return form_expired(request, lst.language)
+        if len(name.strip()) > MAX_NAME:
+            return subscribe_form(request, lst, error=tr("name_too_long", max=MAX_NAME), email=email, name=name)
         sub = Subscriber(email=email, name=name.strip() or None, language=language_of(lst.language))
         try:
             with engine.begin() as conn:
@@ -462,16 +532,16 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             return None
 
     def preferences_page(
-        request: Request, token: str, claim: Claim, *, saved: bool = False
+        request: Request, token: str, claim: Claim, *, saved: bool = False, notes: tuple[str, ...] = ()
     ) -> HTMLResponse | None:
         with engine.connect() as conn:
             sub = token_holder(conn, claim)
             if sub is None or sub.id is None:
                 return None
             sid = sub.id
-            lists = all_lists(conn)
-            held = memberships(conn, sid)
-        receiving = {ms.list_id for ms in held if ms.status in ("pending", "confirmed")}
+            lists = preferences.choosable(conn, sid)
+            held = {ms.list_id: ms.status for ms in memberships(conn, sid)}
+        receiving = {list_id for list_id, status in held.items() if status in preferences.RECEIVING}
         first_list = next((lst.language for lst in lists if lst.id in receiving), None)
         return pages.render(
             request,
@@ -481,13 +551,15 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             email=sub.email,
             lists=lists,
             receiving=receiving,
+            pending={list_id for list_id, status in held.items() if status == "pending"},
             languages=LANGUAGE_NAMES,
             action=f"/p/{token}",
             saved=saved,
+            notes=notes,
         )
 
     @app.get("/p/{token}", response_class=HTMLResponse)
-    def preferences(request: Request, token: str) -> HTMLResponse:
+    def show_preferences(request: Request, token: str) -> HTMLResponse:
         claim = preferences_target(token)
         page = preferences_page(request, token, claim) if claim is not None else None
         return page or invalid_link(request)
@@ -507,6 +579,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
         if not pages.csrf.valid(request, csrf):
             return form_expired(request, language_of(language))
         origin = client(request)
+        to_confirm: list[MailingList] = []
         with engine.begin() as conn:
             sub = token_holder(conn, claim)
             if sub is None or sub.id is None:
@@ -514,31 +587,17 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             if action == "leave_all":
                 unsubscribe_all(conn, sub.id, method="preferences", origin=origin)
             else:
-                _apply_preferences(conn, sub, set(lists), language, origin)
-        return preferences_page(request, token, claim, saved=True) or invalid_link(request)
+                to_confirm = preferences.save(
+                    conn, sub, set(lists), language, origin=origin, wording=CONSENT_WORDING
+                )
+        notes = []
+        for lst in to_confirm:  # pending until the link is used: ticking a box confirms nothing
+            try:
+                send_confirmation(lst, sub.id, sub.nonce, sub.email)
+            except Exception:
+                log.warning("confirmation for list %s not sent", lst.id, exc_info=True)
+                notes.append(translator(language_of(language, sub.language))("send_failed"))
+        page = preferences_page(request, token, claim, saved=True, notes=tuple(notes))
+        return page or invalid_link(request)
 
     return app
-
-
-def _apply_preferences(
-    conn: Connection, sub: Subscriber, wanted: set[str], language: str | None, origin: str | None
-) -> None:
-    """Join the ticked lists, leave the others. The link was mailed to the address, so ticking is consent."""
-    assert sub.id is not None
-    if language in LANGUAGE_NAMES and language != sub.language:
-        conn.execute(update(t.subscribers).where(t.subscribers.c.id == sub.id).values(language=language))
-    suppressed = is_suppressed(conn, sub.email)
-    for lst in all_lists(conn):
-        status = membership_status(conn, sub.id, lst.id)
-        if lst.id in wanted and status != "confirmed" and not suppressed:
-            set_status(
-                conn,
-                sub.id,
-                lst.id,
-                "confirmed",
-                method="preferences",
-                origin=origin,
-                wording=CONSENT_WORDING,
-            )
-        elif lst.id not in wanted and status in ("pending", "confirmed"):
-            set_status(conn, sub.id, lst.id, "unsubscribed", method="preferences", origin=origin)

@@ -43,13 +43,25 @@ def get_store(request: Request) -> Store:
     return Store(request.app.state.engine, request.app.state.settings)
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def _edition_id(text: str) -> int:
+    """The edition id in the path; anything that can name no edition is not found (404), not an error."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        raise HTTPException(status_code=404)
+    return int(text)
+
+
 @router.get("/archive/{edition_id}", response_class=HTMLResponse)
-def archive_page(edition_id: int, store: Store = Depends(get_store)) -> HTMLResponse:
+def archive_page(edition_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+    """Errors are raised as HTTPException: the app answers them with a page in the reader's language."""
+    number = _edition_id(edition_id)
     with store.engine.connect() as conn:
-        edition = load_edition(conn, edition_id)
+        edition = load_edition(conn, number)
     if edition is None or edition.status not in PUBLIC_STATUSES:
-        raise HTTPException(status_code=404, detail="No such edition in the archive.")
-    return _page(store, edition, edition_id)
+        raise HTTPException(status_code=404)
+    return _page(store, edition, number)
 
 
 @router.get("/review/{token}", response_class=HTMLResponse)
@@ -60,11 +72,11 @@ def review_page(token: str, request: Request, store: Store = Depends(get_store))
             "review", token, max_age=REVIEW_DAYS * 86400
         ).subject_id
     except InvalidToken as exc:
-        raise HTTPException(status_code=410 if exc.expired else 400, detail=str(exc)) from None
+        raise HTTPException(status_code=410 if exc.expired else 400) from None
     with store.engine.connect() as conn:
         edition = load_edition(conn, edition_id)
     if edition is None:
-        raise HTTPException(status_code=404, detail="No such edition.")
+        raise HTTPException(status_code=404)
     return _page(store, edition, edition_id, headers={**HEADERS, "Cache-Control": "no-store"})
 
 
@@ -73,7 +85,7 @@ def _page(store: Store, edition: Edition, edition_id: int, headers: dict[str, st
     try:
         lst = settings.get_list(edition.list_id)
     except ConfigError:
-        raise HTTPException(status_code=404, detail="No such edition in the archive.") from None
+        raise HTTPException(status_code=404) from None
     url = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
     page = render_archive(edition, lst, settings.template_folders(lst), url)
     return HTMLResponse(page, headers=headers)

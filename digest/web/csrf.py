@@ -39,6 +39,10 @@ class Csrf:
             COOKIE, nonce, max_age=MAX_AGE, httponly=True, samesite="strict", secure=self._secure, path="/"
         )
 
+    def has_cookie(self, request: Request) -> bool:
+        """Whether the browser sent the cookie back (it does not when cookies are blocked)."""
+        return self._nonce(request) is not None
+
     def valid(self, request: Request, field: str | None) -> bool:
         nonce = self._nonce(request)
         if not field or nonce is None:

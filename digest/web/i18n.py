@@ -42,6 +42,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_expired_title": "This form has expired",
         "form_expired": "This form has expired. Please go back, reload the page and try again.",
         "no_list": "There is no such list.",
+        "not_found_title": "Page not found",
+        "not_found_text": "There is nothing at this address. The link may be incomplete or out of date.",
+        "link_expired_text": "Please use the link from the most recent email.",
+        "error_title": "This did not work",
+        "error_text": "This page cannot be used this way. Please go back and try again.",
+        "server_error_text": "Something went wrong on our side. Please try again later.",
+        "cookies_needed_title": "Cookies are needed",
+        "cookies_needed": "Your browser did not send back the cookie that protects this form. Please allow cookies for this site, reload the page and try again.",
+        "name_too_long": "The name is too long: at most {max} characters.",
         "unsubscribe_title": "Unsubscribe",
         "unsubscribe_text": "Stop sending {list} to {email}?",
         "unsubscribe_button": "Unsubscribe",
@@ -52,6 +61,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preferences_link": "Manage your preferences",
         "preferences_title": "Your preferences",
         "lists_legend": "Lists you receive",
+        "pending_note": "waiting for your confirmation: check your inbox",
         "language_label": "Language",
         "save_button": "Save",
         "saved_text": "Your preferences are saved.",
@@ -92,6 +102,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_expired_title": "Ce formulaire a expiré",
         "form_expired": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
         "no_list": "Cette liste n'existe pas.",
+        "not_found_title": "Page introuvable",
+        "not_found_text": "Il n'y a rien à cette adresse. Le lien est peut-être incomplet ou périmé.",
+        "link_expired_text": "Veuillez utiliser le lien du message le plus récent.",
+        "error_title": "Cela n'a pas fonctionné",
+        "error_text": "Cette page ne peut pas être utilisée ainsi. Revenez en arrière et réessayez.",
+        "server_error_text": "Un problème est survenu de notre côté. Veuillez réessayer plus tard.",
+        "cookies_needed_title": "Les cookies sont nécessaires",
+        "cookies_needed": "Votre navigateur n'a pas renvoyé le cookie qui protège ce formulaire. Autorisez les cookies pour ce site, rechargez la page et réessayez.",
+        "name_too_long": "Le nom est trop long : {max} caractères au plus.",
         "unsubscribe_title": "Se désabonner",
         "unsubscribe_text": "Ne plus envoyer {list} à {email} ?",
         "unsubscribe_button": "Me désabonner",
@@ -102,6 +121,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preferences_link": "Gérer vos préférences",
         "preferences_title": "Vos préférences",
         "lists_legend": "Listes que vous recevez",
+        "pending_note": "en attente de votre confirmation : consultez votre boîte de réception",
         "language_label": "Langue",
         "save_button": "Enregistrer",
         "saved_text": "Vos préférences sont enregistrées.",
@@ -143,6 +163,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_expired": "Dieses Formular ist abgelaufen. Bitte gehen Sie zurück, laden Sie die Seite neu "
         "und versuchen Sie es erneut.",
         "no_list": "Diese Liste gibt es nicht.",
+        "not_found_title": "Seite nicht gefunden",
+        "not_found_text": "Unter dieser Adresse gibt es nichts. Der Link ist vielleicht unvollständig oder veraltet.",
+        "link_expired_text": "Bitte verwenden Sie den Link aus der neuesten E-Mail.",
+        "error_title": "Das hat nicht funktioniert",
+        "error_text": "Diese Seite kann so nicht verwendet werden. Bitte gehen Sie zurück und versuchen Sie es erneut.",
+        "server_error_text": "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später erneut.",
+        "cookies_needed_title": "Cookies werden benötigt",
+        "cookies_needed": "Ihr Browser hat das Cookie, das dieses Formular schützt, nicht zurückgeschickt. Bitte erlauben Sie Cookies für diese Website, laden Sie die Seite neu und versuchen Sie es erneut.",
+        "name_too_long": "Der Name ist zu lang: höchstens {max} Zeichen.",
         "unsubscribe_title": "Abbestellen",
         "unsubscribe_text": "{list} nicht mehr an {email} senden?",
         "unsubscribe_button": "Abbestellen",
@@ -153,6 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preferences_link": "Einstellungen verwalten",
         "preferences_title": "Ihre Einstellungen",
         "lists_legend": "Listen, die Sie erhalten",
+        "pending_note": "wartet auf Ihre Bestätigung: sehen Sie in Ihrem Posteingang nach",
         "language_label": "Sprache",
         "save_button": "Speichern",
         "saved_text": "Ihre Einstellungen sind gespeichert.",
@@ -193,6 +223,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_expired_title": "Este formulario ha caducado",
         "form_expired": "Este formulario ha caducado. Vuelva atrás, recargue la página e inténtelo de nuevo.",
         "no_list": "Esta lista no existe.",
+        "not_found_title": "Página no encontrada",
+        "not_found_text": "No hay nada en esta dirección. Puede que el enlace esté incompleto o caducado.",
+        "link_expired_text": "Use el enlace del correo más reciente.",
+        "error_title": "No ha funcionado",
+        "error_text": "Esta página no se puede usar así. Vuelva atrás e inténtelo de nuevo.",
+        "server_error_text": "Algo ha fallado por nuestra parte. Inténtelo de nuevo más tarde.",
+        "cookies_needed_title": "Se necesitan cookies",
+        "cookies_needed": "Su navegador no ha devuelto la cookie que protege este formulario. Permita las cookies para este sitio, recargue la página e inténtelo de nuevo.",
+        "name_too_long": "El nombre es demasiado largo: como máximo {max} caracteres.",
         "unsubscribe_title": "Darse de baja",
         "unsubscribe_text": "¿Dejar de enviar {list} a {email}?",
         "unsubscribe_button": "Darme de baja",
@@ -203,6 +242,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preferences_link": "Gestionar sus preferencias",
         "preferences_title": "Sus preferencias",
         "lists_legend": "Listas que recibe",
+        "pending_note": "pendiente de su confirmación: revise su bandeja de entrada",
         "language_label": "Idioma",
         "save_button": "Guardar",
         "saved_text": "Sus preferencias se han guardado.",
@@ -241,6 +281,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_expired_title": "Questo modulo è scaduto",
         "form_expired": "Questo modulo è scaduto. Torna indietro, ricarica la pagina e riprova.",
         "no_list": "Questa lista non esiste.",
+        "not_found_title": "Pagina non trovata",
+        "not_found_text": "A questo indirizzo non c'è nulla. Il link potrebbe essere incompleto o scaduto.",
+        "link_expired_text": "Usa il link dell'e-mail più recente.",
+        "error_title": "Non ha funzionato",
+        "error_text": "Questa pagina non può essere usata così. Torna indietro e riprova.",
+        "server_error_text": "Qualcosa è andato storto da parte nostra. Riprova più tardi.",
+        "cookies_needed_title": "Servono i cookie",
+        "cookies_needed": "Il tuo browser non ha rimandato il cookie che protegge questo modulo. Consenti i cookie per questo sito, ricarica la pagina e riprova.",
+        "name_too_long": "Il nome è troppo lungo: al massimo {max} caratteri.",
         "unsubscribe_title": "Annulla l'iscrizione",
         "unsubscribe_text": "Non inviare più {list} a {email}?",
         "unsubscribe_button": "Annulla l'iscrizione",
@@ -251,6 +300,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "preferences_link": "Gestisci le tue preferenze",
         "preferences_title": "Le tue preferenze",
         "lists_legend": "Liste che ricevi",
+        "pending_note": "in attesa della tua conferma: controlla la tua casella di posta",
         "language_label": "Lingua",
         "save_button": "Salva",
         "saved_text": "Le tue preferenze sono state salvate.",
@@ -263,6 +313,21 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Es
 def language_of(*candidates: str | None) -> str:
     """The first candidate we have words for, else English."""
     return next((c for c in candidates if c in MESSAGES), "en")
+
+
+def accepted(header: str | None) -> str | None:
+    """The language we have words for that an Accept-Language header prefers, if any."""
+    best, best_q = None, 0.0
+    for part in (header or "").split(","):
+        tag, _, params = part.partition(";")
+        code = tag.strip().lower().split("-")[0]
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        if code in MESSAGES and q > best_q:
+            best, best_q = code, q
+    return best
 
 
 def translator(language: str) -> Callable[..., str]:

@@ -88,7 +88,9 @@ class Language:
     roles_have_gender: bool = False
     """Every role word has a form for women, so one without a feminine ending names a man (Minister)."""
     byline_prefixes: tuple[str, ...] = ()
-    """Words that open a byline or a credit ("By", "Par", "Foto:")."""
+    """Words that open a byline ("By", "Par", "Von")."""
+    credit_prefixes: tuple[str, ...] = ()
+    """Words that open a photo or image credit ("Photo:", "Foto:"): never a byline."""
     elides: bool = False
     """Articles and prepositions elide before a vowel (l’actrice, dell’acqua): split them off."""
     drops_subject: bool = False

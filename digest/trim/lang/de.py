@@ -145,6 +145,7 @@ LANGUAGE = Language(
     honorific_genders={"herr": "m", "frau": "f"},
     feminine_endings=("in", "innen"),
     roles_have_gender=True,
-    byline_prefixes=("von", "foto:", "bild:", "quelle:"),
+    byline_prefixes=("von",),
+    credit_prefixes=("foto:", "fotos:", "bild:", "quelle:", "illustration:"),
     capitalises_nouns=True,
 )

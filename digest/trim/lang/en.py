@@ -90,5 +90,6 @@ LANGUAGE = Language(
         "lady": "f",
     },
     feminine_endings=("woman", "wife"),
-    byline_prefixes=("by", "photo:", "photo by", "image:", "credit:", "photograph:"),
+    byline_prefixes=("by",),
+    credit_prefixes=("photo:", "photo by", "photos:", "image:", "credit:", "photograph:", "picture:", "illustration:"),
 )

@@ -70,5 +70,6 @@ LANGUAGE = Language(
     self_naming=(("se", "llama"), ("se", "hace")),
     honorific_genders={"sr": "m", "sra": "f", "srta": "f", "don": "m", "doña": "f"},
     feminine_endings=("a", "as"),
-    byline_prefixes=("por", "foto:", "fotografía:", "imagen:"),
+    byline_prefixes=("por",),
+    credit_prefixes=("foto:", "fotos:", "fotografía:", "imagen:", "ilustración:"),
 )

@@ -79,5 +79,6 @@ LANGUAGE = Language(
     self_naming=(("se", "nomme"), ("se", "fait")),
     honorific_genders={"m": "m", "mme": "f", "mlle": "f"},
     feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
-    byline_prefixes=("par", "photo :", "photo:", "crédit :", "crédit:", "crédit photo"),
+    byline_prefixes=("par",),
+    credit_prefixes=("photo :", "photo:", "photos :", "photos:", "crédit :", "crédit:", "crédit photo", "illustration :"),
 )

@@ -76,5 +76,6 @@ LANGUAGE = Language(
     self_naming=(("si", "chiama"), ("si", "fa")),
     honorific_genders={"sig": "m", "sig.ra": "f", "dott.ssa": "f"},
     feminine_endings=("a", "essa", "trice"),
-    byline_prefixes=("di", "foto:", "immagine:"),
+    byline_prefixes=("di",),
+    credit_prefixes=("foto:", "immagine:", "illustrazione:"),
 )
