@@ -33,7 +33,7 @@ from digest.links import Links
 from digest.lists import sync_lists
 from digest.schedule import JOB_DEFAULTS, JOBS_TABLE, _context, due_slot, fire_times, install_jobs
 from digest.store.db import open_store
-from digest.store.tables import editions, runs
+from digest.store.tables import deliveries, editions, runs
 from subscribers.importer import import_csv
 from subscribers.tokens import Tokens
 from tests.conftest import write_config
@@ -361,7 +361,11 @@ def test_the_job_apscheduler_fires_runs_an_automatic_list_and_the_dispatch_job_r
         run = conn.execute(select(runs)).one()
         assert run.finished_at is None and run.edition_id is not None  # built, interrupted mid-send
     outbox.unlink()
-    fire(jobs["dispatch"])  # the next dispatch resumes the send and finishes the run
+    with engine.connect() as conn:  # the batch in flight is deferred, flagged as possibly sent
+        assert conn.execute(select(deliveries.c.status).distinct()).scalars().all() == ["deferred"]
+    later = datetime.now(UTC) + timedelta(seconds=settings.delivery.retry.defer_seconds + 60)
+    with time_machine.travel(later):
+        fire(jobs["dispatch"])  # a dispatch once the rows are due resumes the send and finishes the run
     assert recipients_per_message(outbox) == Counter(CONFIRMED)
     with engine.connect() as conn:
         run = conn.execute(select(runs)).one()

@@ -1,7 +1,7 @@
 """lists: public, whether a list is offered on every subscriber's preferences page
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from collections.abc import Sequence
