@@ -26,7 +26,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup  # one worker per core; the e2e tests stay together (tests/e2e/conftest.py)
 
 clean:
 	rm -rf var outbox test-artifacts .pytest_cache .mypy_cache

@@ -84,7 +84,7 @@ def test_only_public_and_own_lists_are_offered_and_ticking_double_opt_in_waits_f
     with site.engine.begin() as conn:  # private, as lists made for an import are
         create_list(conn, MailingList("crm", "CRM Import", "en", from_address="c@example.org", from_name="C"))
     sid = member(site.engine, "ann@example.org", "world")
-    path = f"/p/{site.tokens.sign('preferences', sid)}"
+    path = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:
         page = http.get(path)
         assert 'value="monde"' in page.text and 'value="crm"' not in page.text

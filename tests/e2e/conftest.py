@@ -508,6 +508,7 @@ def first_demo(tmp_path_factory) -> Iterator[Demo]:
 
 # -- what runs on its own clock: started with the first e2e test, watched by tests that run last --
 
+E2E = Path(__file__).parent
 STARTED_EARLY = ("first_demo", "scheduled")  # session fixtures that take minutes of wall-clock time
 
 
@@ -516,7 +517,12 @@ def _waits_for(item) -> set[str]:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """The tests that watch something started early run last: its minutes pass while others run."""
+    """The tests that watch something started early run last: its minutes pass while others run.
+    Under pytest-xdist the end-to-end tests form one group, run by one worker in this order, so the
+    early start happens once and its watchers find it (`make test` runs `-n 2 --dist loadgroup`)."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("e2e"))
     late = [item for item in items if _waits_for(item)]
     if late:
         items[:] = [item for item in items if not _waits_for(item)] + late
