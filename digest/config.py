@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from digest.errors import DigestError
+from digest.errors import ConfigError
 
 DEFAULT_CONFIG = "config.yaml"
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # they ship beside the code
@@ -30,10 +30,6 @@ SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
 SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
 LOCAL_TIME_SPAN_HOURS = 27  # time zones span 26 hours (UTC-12 to UTC+14), plus an hour of margin
-
-
-class ConfigError(DigestError):
-    """A configuration mistake, with the file and the key path that is wrong."""
 
 
 def _cron(value: str) -> str:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from subscribers.models import Recipient
 
-__all__ = ["Article", "Quote", "Coverage", "Brief", "Edition", "Delivery", "Recipient"]
+__all__ = [
+    "Article", "Brief", "Coverage", "Delivery", "DeliveryStatus", "Edition", "EditionStatus", "Quote",
+    "Recipient", "SendState",
+]  # fmt: skip
 
 
 @dataclass
@@ -69,8 +73,36 @@ class Brief:
     also: list[Coverage] = field(default_factory=list)
 
 
-EDITION_STATUSES = ("draft", "approved", "scheduled", "sending", "sent", "canceled")
-DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "deferred", "canceled")
+class EditionStatus(StrEnum):
+    """draft -> approved -> (scheduled) -> sending -> sent, or canceled (digest.editions.lifecycle)."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELED = "canceled"
+
+
+class DeliveryStatus(StrEnum):
+    """One recipient's message: pending -> sending -> sent, failed or deferred (then tried again), or
+    canceled. A row is `sent` only once the backend accepted it (digest.deliver.send)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEFERRED = "deferred"
+    CANCELED = "canceled"
+
+
+class SendState(StrEnum):
+    """An edition's send as a whole: running until done, or paused or canceled by an editor."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    CANCELED = "canceled"
+    DONE = "done"
 
 
 @dataclass
@@ -78,7 +110,7 @@ class Edition:
     list_id: str
     subject: str
     items: list[Brief]
-    status: str = "draft"
+    status: EditionStatus = EditionStatus.DRAFT
     intro: str | None = None
     created_at: datetime | None = None
     sent_at: datetime | None = None
@@ -91,7 +123,7 @@ class Delivery:
     edition_id: int
     subscriber_id: int
     email: str
-    status: str = "pending"
+    status: DeliveryStatus = DeliveryStatus.PENDING
     error: str | None = None
     attempts: int = 0
     message_id: str | None = None

@@ -7,13 +7,24 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES, DOT_ATOM_TEXT, EMAIL_MAX_LENGTH
 
+from subscribers.errors import Invalid
 
-class InvalidAddress(ValueError):
-    pass
+
+class InvalidAddress(Invalid):
+    """An address that is not one; `reason` says why in the validator's words (pages translate around it)."""
+
+    def __init__(self, address: str, reason: str):
+        super().__init__(f"{address}: not a valid email address ({reason})")
+        self.address, self.reason = address, reason
 
 
 class NotDeliverable(InvalidAddress):
     """A valid address that the configured delivery cannot carry mail to."""
+
+    def __init__(self, address: str, why: str):
+        reason = f"the part before the @ is not ASCII, and {why}"
+        Invalid.__init__(self, f"{address}: {reason}")
+        self.address, self.reason = address, reason
 
 
 # Why mail to an address whose part before the @ is not ASCII (it needs SMTPUTF8) cannot be delivered
@@ -41,7 +52,7 @@ def normalize(address: str) -> str:
     try:
         return validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise InvalidAddress(str(exc)) from None
+        raise InvalidAddress(address, str(exc)) from None
 
 
 @lru_cache(maxsize=4096)
@@ -74,7 +85,7 @@ def check_deliverable(normalized: str, utf8_refusal: Utf8Refusal | None) -> None
     if utf8_refusal is not None and needs_smtputf8(normalized):
         reason = utf8_refusal()
         if reason:
-            raise NotDeliverable(f"{normalized}: the part before the @ is not ASCII, and {reason}")
+            raise NotDeliverable(normalized, reason)
 
 
 def identity(normalized: str) -> str:

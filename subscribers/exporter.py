@@ -8,9 +8,9 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, Row, select
 
-from . import tables as t
-from .csvsafe import neutralize
-from .service import as_utc
+from subscribers import tables as t
+from subscribers.csvsafe import neutralize
+from subscribers.service import as_utc
 
 COLUMNS = ("email", "name", "language", "timezone", "status", "status_changed_at")
 

@@ -24,12 +24,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
-from . import tables as t
-from .addresses import InvalidAddress, Utf8Refusal, address_hash, check_deliverable, identity, normalize
-from .csvsafe import restore
-from .models import LEFT_STATUSES, MAX_NAME, MEMBERSHIP_STATUSES, language_code
-from .service import get_list, now
-from .tokens import new_nonce
+from subscribers import tables as t
+from subscribers.addresses import (
+    InvalidAddress,
+    Utf8Refusal,
+    address_hash,
+    check_deliverable,
+    identity,
+    normalize,
+)
+from subscribers.csvsafe import restore
+from subscribers.errors import Invalid
+from subscribers.models import LEFT_STATUSES, MAX_NAME, MEMBERSHIP_STATUSES, language_code
+from subscribers.service import get_list, now
+from subscribers.tokens import new_nonce
 
 FIELDS = ("email", "name", "language", "timezone", "status")
 # Header names recognised without a mapping, compared lower-cased.
@@ -48,7 +56,7 @@ MAX_CONSENT = 64  # consent_events.wording
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Invalid):
     """The file as a whole cannot be imported (no email column, unknown mapping, unknown list...)."""
 
 
@@ -304,7 +312,7 @@ def _parse(
         email = normalize(raw_email)
         check_deliverable(email, utf8_refusal)
     except InvalidAddress as exc:
-        return RowError(number, "email", str(exc), raw_email)
+        return RowError(number, "email", exc.reason, raw_email)
     name = restore(cells[cols.index["name"]].strip()) if "name" in cols.index else ""
     if len(name) > MAX_NAME:
         return RowError(number, "name", f"is longer than {MAX_NAME} characters")

@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-MEMBERSHIP_STATUSES = ("pending", "confirmed", "unsubscribed", "bounced", "complained")
+
+class MembershipStatus(StrEnum):
+    PENDING = "pending"  # asked to join a double opt-in list; waits for the confirmation link
+    CONFIRMED = "confirmed"  # receives the list's editions
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+
+
+MEMBERSHIP_STATUSES = tuple(MembershipStatus)
 # Statuses a member reaches by leaving or by the mail failing: nothing but the member may undo them.
-LEFT_STATUSES = ("unsubscribed", "bounced", "complained")
+LEFT_STATUSES = (MembershipStatus.UNSUBSCRIBED, MembershipStatus.BOUNCED, MembershipStatus.COMPLAINED)
 SUPPORTED_LANGUAGES = ("en", "fr", "de", "es", "it")
 MAX_NAME = 200  # subscribers.name
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]{2,8})*$")

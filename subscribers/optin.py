@@ -8,10 +8,10 @@ from enum import Enum
 
 from sqlalchemy import Connection
 
-from .addresses import Utf8Refusal, check_deliverable, normalize
-from .models import MailingList, Subscriber
-from .ratelimit import Limit, allow
-from .service import (
+from subscribers.addresses import Utf8Refusal, check_deliverable, normalize
+from subscribers.models import MailingList, Subscriber
+from subscribers.ratelimit import Limit, allow
+from subscribers.service import (
     find_subscriber,
     get_subscriber,
     is_suppressed,

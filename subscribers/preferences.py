@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, update
 
-from . import tables as t
-from .models import SUPPORTED_LANGUAGES, MailingList, Subscriber
-from .service import all_lists, is_suppressed, memberships, set_status
+from subscribers import tables as t
+from subscribers.models import SUPPORTED_LANGUAGES, MailingList, Subscriber
+from subscribers.service import all_lists, is_suppressed, memberships, set_status
 
 RECEIVING = ("pending", "confirmed")
 

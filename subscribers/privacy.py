@@ -7,10 +7,10 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, delete, select
 
-from . import tables as t
-from .addresses import normalize
-from .service import as_utc, find_subscriber, memberships
-from .suppression import suppress, suppression_of
+from subscribers import tables as t
+from subscribers.addresses import normalize
+from subscribers.service import as_utc, find_subscriber, memberships
+from subscribers.suppression import suppress, suppression_of
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -82,7 +82,7 @@ def erase(conn: Connection, email: str, *, on_erase: OnErase[T] | None) -> tuple
     """Delete everything held about the address, keeping only its hash on the suppression list.
 
     This package never imports `digest`, yet the person's delivery rows must go with them: the
-    caller hands that in as `on_erase` (digest.privacy.erase is the one call every path makes);
+    caller hands that in as `on_erase` (digest.audience.privacy.erase is the one call every path makes);
     None says explicitly that nothing else holds the person. Erasure deletes the subscriber and
     with them their token nonce, so no link mailed to them acts on anyone again.
 

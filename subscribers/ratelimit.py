@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import Connection, delete, func, insert, select
 
-from . import tables as t
-from .service import now
+from subscribers import tables as t
+from subscribers.service import now
 
 
 @dataclass(frozen=True)

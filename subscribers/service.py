@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
-from . import tables as t
-from .addresses import address_hash, identity, normalize
-from .models import MEMBERSHIP_STATUSES, MailingList, Membership, Recipient, Subscriber
-from .tokens import Claim
+from subscribers import tables as t
+from subscribers.addresses import address_hash, identity, normalize
+from subscribers.errors import Conflict
+from subscribers.models import MEMBERSHIP_STATUSES, MailingList, Membership, Recipient, Subscriber
+from subscribers.tokens import Claim
 
 
 def now() -> datetime:
@@ -45,7 +46,7 @@ def sync_lists(conn: Connection, lists: list[MailingList]) -> None:
             conn.execute(insert(t.lists).values(id=lst.id, **values))
 
 
-class ListExists(ValueError):
+class ListExists(Conflict):
     pass
 
 

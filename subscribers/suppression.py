@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
 
-from . import tables as t
-from .addresses import address_hash, normalize
-from .service import now
+from subscribers import tables as t
+from subscribers.addresses import address_hash, normalize
+from subscribers.service import now
 
 REASONS = ("bounce", "complaint", "manual", "erased")
 

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,8 @@ from sqlalchemy import (
     false,
 )
 
-from .tokens import new_nonce
+from subscribers.columns import UTCDateTime
+from subscribers.tokens import new_nonce
 
 metadata = MetaData()
 
@@ -49,7 +49,7 @@ subscribers = Table(
     Column("language", String(8)),
     Column("timezone", String(64)),
     Column("attributes", JSON, nullable=False, default=dict),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     # carried by every token made for this subscriber (subscribers.tokens); NULL for subscribers from
     # before migration 0006, whose links carry none
     Column("token_nonce", String(32), default=new_nonce),
@@ -62,8 +62,8 @@ memberships = Table(
     Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True),
     Column("list_id", String(64), ForeignKey("lists.id", ondelete="CASCADE"), primary_key=True),
     Column("status", String(16), nullable=False),
-    Column("status_changed_at", DateTime(timezone=True), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status_changed_at", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_memberships_list_status", "list_id", "status"),
 )
 
@@ -74,7 +74,7 @@ suppressions = Table(
     # sha256 of the normalized address: kept even after erasure so the address cannot come back
     Column("email_hash", String(64), nullable=False, unique=True),
     Column("reason", String(32), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 
 consent_events = Table(
@@ -87,7 +87,7 @@ consent_events = Table(
     Column("method", String(16), nullable=False),  # form, import, api, admin, link
     Column("origin", String(500)),  # IP address or file name
     Column("wording", String(64)),  # version of the consent wording shown
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Index("ix_consent_subscriber", "subscriber_id"),
 )
 
@@ -98,6 +98,6 @@ subscribe_requests = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("key", String(64), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Index("ix_subscribe_requests_key_at", "key", "at"),
 )

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from subscribers.errors import Invalid
+
 PURPOSES = ("unsubscribe", "confirm", "preferences", "review")  # review: an edition id, for its editors
 
 
@@ -33,7 +35,7 @@ class Claim:
     signed_at: datetime
 
 
-class InvalidToken(Exception):
+class InvalidToken(Invalid):
     """A token that is forged, damaged, meant for another purpose, or expired.
 
     An expired token's signature was good, so its payload can still be trusted to say whom it was for:

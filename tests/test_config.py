@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digest import config
+from digest.errors import ConfigError
 
 VALID = """
 public_url: https://digest.example.org
@@ -41,7 +42,7 @@ def test_every_mistake_is_named_by_its_key_path(tmp_path):
     timezone: Mars/Olympus
     max_items: 0
 """
-    with pytest.raises(config.ConfigError) as err:
+    with pytest.raises(ConfigError) as err:
         config.load(write(tmp_path, text))
     message = str(err.value)
     assert str(tmp_path / "config.yaml") in message
@@ -52,19 +53,19 @@ def test_every_mistake_is_named_by_its_key_path(tmp_path):
 
 
 def test_unknown_keys_and_dangling_source_names_are_refused(tmp_path):
-    with pytest.raises(config.ConfigError, match=r"delivery\.bakend: Extra inputs"):
+    with pytest.raises(ConfigError, match=r"delivery\.bakend: Extra inputs"):
         config.load(write(tmp_path, VALID + "delivery:\n  bakend: smtp\n"))
-    with pytest.raises(config.ConfigError, match="no source named 'nowhere'"):
+    with pytest.raises(ConfigError, match="no source named 'nowhere'"):
         config.load(write(tmp_path, VALID + "    sources: [nowhere]\n"))
 
 
 def test_yaml_syntax_errors_give_the_line(tmp_path):
-    with pytest.raises(config.ConfigError, match=r"line 3, column \d+"):
+    with pytest.raises(ConfigError, match=r"line 3, column \d+"):
         config.load(write(tmp_path, "public_url: https://x.org\nlists: []\nsources: a: b\n"))
 
 
 def test_links_must_be_https(tmp_path):
-    with pytest.raises(config.ConfigError, match="public_url: must be an https URL"):
+    with pytest.raises(ConfigError, match="public_url: must be an https URL"):
         config.load(write(tmp_path, VALID.replace("https://digest", "http://digest")))
 
 
@@ -74,7 +75,7 @@ def test_digest_config_variable_selects_the_file(tmp_path, monkeypatch):
 
 
 def test_secrets_are_read_from_the_environment_only(tmp_path, monkeypatch):
-    with pytest.raises(config.ConfigError, match="secret_key: Extra inputs"):
+    with pytest.raises(ConfigError, match="secret_key: Extra inputs"):
         config.load(write(tmp_path, VALID + "secret_key: hunter2\n"))
     monkeypatch.setenv(config.SECRET_KEY_ENV, "  from-env  ")
     assert config.secret(config.SECRET_KEY_ENV) == "from-env"
@@ -83,16 +84,16 @@ def test_secrets_are_read_from_the_environment_only(tmp_path, monkeypatch):
 
 
 def test_a_database_url_is_checked_and_its_password_never_shown(tmp_path):
-    with pytest.raises(config.ConfigError, match=r"database_url: not a database URL.*\(got 'notaurl'\)"):
+    with pytest.raises(ConfigError, match=r"database_url: not a database URL.*\(got 'notaurl'\)"):
         config.load(write(tmp_path, VALID + "database_url: notaurl\n"))
-    with pytest.raises(config.ConfigError) as err:
+    with pytest.raises(ConfigError) as err:
         config.load(write(tmp_path, VALID + "database_url: 'postgresql://ann:hunter2@db:port/x'\n"))
     assert "postgresql://ann:***@db:port/x" in str(err.value) and "hunter2" not in str(err.value)
-    with pytest.raises(config.ConfigError, match="database_url: mysql is not supported"):
+    with pytest.raises(ConfigError, match="database_url: mysql is not supported"):
         config.load(write(tmp_path, VALID + "database_url: mysql://db/x\n"))
 
 
 def test_repeated_names_say_which_and_where(tmp_path):
     text = VALID.replace("sources:\n", "sources:\n  - {name: desk, kind: folder, path: other}\n")
-    with pytest.raises(config.ConfigError, match=r"sources\[1\]\.name: 'desk' is already the name of sources\[0\]"):
+    with pytest.raises(ConfigError, match=r"sources\[1\]\.name: 'desk' is already the name of sources\[0\]"):
         config.load(write(tmp_path, text))

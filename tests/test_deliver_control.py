@@ -12,9 +12,10 @@ from digest.config import ThrottleSettings
 from digest.deliver import control
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.backends.sendgrid import SendGridBackend
-from digest.deliver.lease import Busy, Lease
-from digest.deliver.send import SendError, send_edition
+from digest.deliver.lease import Lease
+from digest.deliver.send import send_edition
 from digest.deliver.throttle import Throttle
+from digest.errors import Busy, Conflict
 from digest.store.editions import delivery_counts
 from digest.store.tables import edition_sends
 from tests.servers import store
@@ -38,7 +39,7 @@ def test_pause_stops_after_the_batch_in_flight_and_resume_finishes(engine):
         paused = send_edition(engine, settings, edition_id, sg, make_links(),
                               lambda state: control.pause(engine, edition_id) if state.done == 100 else None)
         assert paused.state == "paused" and paused.counts == {"sent": 100, "pending": 200}
-        with pytest.raises(SendError, match="paused"):
+        with pytest.raises(Conflict, match="paused"):
             send_edition(engine, settings, edition_id, sg, make_links())
         add_subscribers(engine, 50, start=300)  # they joined after the send began: not this edition
         control.resume(engine, edition_id)
@@ -56,7 +57,7 @@ def test_cancel_sends_nothing_more(engine):
         report = send_edition(engine, settings, edition_id, sg, make_links(),
                               lambda state: control.cancel(engine, edition_id) if state.done == 100 else None)
         assert report.state == "canceled"
-        with pytest.raises(SendError, match="canceled"):
+        with pytest.raises(Conflict, match="canceled"):
             send_edition(engine, settings, edition_id, sg, make_links())
         stats = server.stand_in.stats()
     assert report.counts == {"sent": 100, "canceled": 200}
@@ -74,7 +75,7 @@ def test_an_edition_older_than_the_cutoff_is_not_resumed(sqlite_engine):
         control.resume(sqlite_engine, edition_id)
         with sqlite_engine.begin() as conn:  # as if the outage lasted seven hours
             conn.execute(update(edition_sends).values(started_at=datetime.now(UTC) - timedelta(hours=7)))
-        with pytest.raises(SendError, match="more than 6 h ago"):
+        with pytest.raises(Conflict, match="more than 6 h ago"):
             send_edition(sqlite_engine, settings, edition_id, sg, make_links())
         assert server.stand_in.stats()["accepted"] == 100
     with sqlite_engine.connect() as conn:

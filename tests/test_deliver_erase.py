@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from digest.audience.privacy import erase
 from digest.deliver import control
 from digest.deliver.backends.smtp import Relay, SmtpBackend
 from digest.deliver.send import send_edition
-from digest.privacy import erase
 from digest.store.tables import deliveries
 from tests.servers import store
 from tests.servers.smtp import Sink, serve

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from sqlalchemy import insert, select
 
-from digest.deliver.backends import BackendError
 from digest.deliver.backends.sendgrid import SendGridBackend
 from digest.deliver.message import Outgoing, message_id
 from digest.deliver.send import send_edition
+from digest.errors import BackendError
 from digest.render import MessageTemplate
 from digest.store.editions import delivery_counts
 from digest.store.tables import deliveries

@@ -11,9 +11,9 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select, update
 
 from digest.config import RetrySettings
-from digest.deliver.backends import BackendError
 from digest.deliver.backends.smtp import Relay, SmtpBackend
 from digest.deliver.send import send_edition
+from digest.errors import BackendError
 from digest.store.tables import deliveries
 from tests.servers import store
 from tests.servers.smtp import Sink, free_port, serve

@@ -8,8 +8,7 @@ import pytest
 
 from digest import config
 from digest.editions import service
-from digest.editions.lifecycle import LifecycleError
-from digest.errors import DigestError
+from digest.errors import Conflict, DigestError
 from digest.ingest.run import ingest
 from digest.lists import sync_lists
 from digest.render import render_edition
@@ -96,7 +95,7 @@ def test_curation_is_recorded_and_survives_a_rebuild(newsroom):
 def test_lifecycle_refuses_what_it_must(newsroom):
     settings, engine, _ = newsroom
     edition = service.build(engine, settings, "world", actor="ana").edition
-    with pytest.raises(LifecycleError, match="it can become approved, canceled, not sent"):
+    with pytest.raises(Conflict, match="it can become approved, canceled, not sent"):
         service.transition(engine, edition.id, "sent", actor="ana")
     approved = service.transition(engine, edition.id, "approved", actor="ana")
     assert approved.status == "approved"
@@ -108,7 +107,7 @@ def test_lifecycle_refuses_what_it_must(newsroom):
     with pytest.raises(DigestError, match="position 9 is outside 1..4"):
         service.change(engine, settings, edition.id, "ben", "move", article_id=ids(edited)[0], position=9)
     service.transition(engine, edition.id, "canceled", actor="ana")
-    with pytest.raises(LifecycleError, match="can no longer be edited"):
+    with pytest.raises(Conflict, match="can no longer be edited"):
         service.change(engine, settings, edition.id, "ben", "subject", text="too late")
     # a canceled edition gives its articles back to the next one
     assert set(ids(service.build(engine, settings, "world", actor="ana").edition)) == set(ids(edited))

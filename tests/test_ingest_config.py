@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digest.config import ConfigError, load
+from digest.config import load
+from digest.errors import ConfigError
 from digest.ingest.normalize import canonical_url, plain_text
 
 

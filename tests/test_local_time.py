@@ -14,6 +14,7 @@ from digest.deliver.backends.file import FileBackend
 from digest.deliver.control import resume_sends
 from digest.deliver.send import send_edition
 from digest.editions import service
+from digest.errors import ConfigError
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.lists import sync_lists
@@ -75,5 +76,5 @@ def test_each_subscriber_gets_the_edition_at_the_lists_hour_in_their_own_zone(in
 def test_local_time_needs_a_resume_cut_off_longer_than_the_time_zones_span(instance):
     cfg = config.load(instance / "config.yaml")
     world = dict(cfg.get_list("world").model_dump(mode="json"), local_time=True)
-    with pytest.raises(config.ConfigError, match="resume_cutoff_hours: list.s. world send at each subscriber's local"):
+    with pytest.raises(ConfigError, match="resume_cutoff_hours: list.s. world send at each subscriber's local"):
         config.load(write_config(instance, lists=[world]))

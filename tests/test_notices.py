@@ -9,7 +9,7 @@ from email import policy
 import httpx
 
 from digest import config
-from digest.serve import build_app
+from digest.pipeline.serve import build_app
 from tests.conftest import write_config
 from tests.servers.smtp import Sink, serve
 from tests.subscribers_support import csrf_of, web_server  # noqa: F401 (a pytest fixture)

@@ -9,15 +9,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from digest.config import Settings
+from digest.editions.preview import write_preview
 from digest.lists import sync_lists
-from digest.preview import write_preview
 from digest.render import BUDGET, render_archive
 from digest.render.specimen import specimen_edition
 from digest.store.db import open_store
 from digest.store.editions import insert_edition, set_edition_status
-from digest.web.archive import router
-
-from .test_render_message import Tags, a_list, long_edition
+from digest.web.routes.archive import router
+from tests.test_render_message import Tags, a_list, long_edition
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ARCHIVE = "https://digest.example.org/archive/"

@@ -11,8 +11,7 @@ from digest.render import personalize, render_edition
 from digest.render.catalog import STRINGS
 from digest.render.notices import NOTICE_FIELDS, render_notice
 from digest.render.specimen import specimen_edition
-
-from .test_render_message import VALUES, Tags, a_list
+from tests.test_render_message import VALUES, Tags, a_list
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DAY = date(2026, 11, 23)

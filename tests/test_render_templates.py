@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digest.config import BUILTIN_TEMPLATES, ConfigError, Settings, load
+from digest.config import BUILTIN_TEMPLATES, Settings, load
+from digest.errors import ConfigError
 from digest.render import RenderError, personalize, render_edition
 from digest.render.specimen import specimen_edition
-
-from .test_render_message import VALUES, a_list
+from tests.test_render_message import VALUES, a_list
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

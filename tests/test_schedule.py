@@ -26,12 +26,12 @@ from sqlalchemy import func, select
 from digest import config
 from digest.deliver.backends.file import FileBackend
 from digest.editions import service
-from digest.editions.dispatch import dispatch
-from digest.editions.run import run_slot
 from digest.lease import Lease
 from digest.links import Links
 from digest.lists import sync_lists
-from digest.schedule import JOB_DEFAULTS, JOBS_TABLE, _context, due_slot, fire_times, install_jobs
+from digest.pipeline.dispatch import dispatch
+from digest.pipeline.run import run_slot
+from digest.pipeline.schedule import JOB_DEFAULTS, JOBS_TABLE, _context, due_slot, fire_times, install_jobs
 from digest.store.db import open_store
 from digest.store.tables import deliveries, editions, runs
 from subscribers.importer import import_csv
@@ -166,7 +166,7 @@ import sys
 from datetime import datetime, UTC
 from digest import config
 from digest.deliver.backends.file import FileBackend
-from digest.editions.run import run_slot
+from digest.pipeline.run import run_slot
 from digest.links import Links
 from digest.store.db import open_store
 from subscribers.tokens import Tokens

@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import func, select
 
 from digest import config
-from digest.serve import build_app
+from digest.pipeline.serve import build_app
 from subscribers import tables as t
 from tests.conftest import write_config
 from tests.servers.sendgrid import Server, StandIn

@@ -2,7 +2,7 @@
 nouns, reported speech in the subjunctive, and what is not a name."""
 
 from digest.domain import Article
-from digest.trim.lang import get
+from digest.text.lang import get
 from digest.trim.names import people_in
 from digest.trim.quotes import find_quotes
 

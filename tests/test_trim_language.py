@@ -4,11 +4,11 @@ import pkgutil
 
 import pytest
 
-import digest.trim.lang as lang_package
+import digest.text.lang as lang_package
 from digest.domain import Article
+from digest.text.lang import Language, languages
+from digest.text.language import detect
 from digest.trim import trim
-from digest.trim.lang import Language, languages
-from digest.trim.language import detect
 from digest.trim.lede import cut
 
 SENTENCES = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.trim.marks import scan
+from digest.text.marks import scan
 
 
 def quoted(text: str) -> list[str]:

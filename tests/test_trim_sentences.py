@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.trim.sentences import split_sentences
+from digest.text.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

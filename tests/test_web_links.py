@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from digest.privacy import erase
+from digest.audience.privacy import erase
 from subscribers import tables as t
 from subscribers.service import find_subscriber, membership_status
 from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)

@@ -13,7 +13,7 @@ from digest import config
 from digest.editions import service
 from digest.ingest.run import ingest
 from digest.links import Links
-from digest.serve import build_app
+from digest.pipeline.serve import build_app
 from subscribers.tokens import Tokens
 from tests.conftest import write_config
 from tests.subscribers_support import web_server  # noqa: F401 (a pytest fixture)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from digest.privacy import erase
+from digest.audience.privacy import erase
 from subscribers import tables as t
 from subscribers.models import Subscriber
 from subscribers.service import membership_status, set_status, upsert_subscriber

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Engine, func, select
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
-from digest.deliver.lease import Busy
-from digest.deliver.send import SendError, SendReport, send_edition
+from digest.deliver.send import SendReport, send_edition
+from digest.errors import Conflict, NotFound
 from digest.links import Links
 from digest.store.editions import (
     SendState,
@@ -51,10 +51,10 @@ class SendStatus:
 def _sending(conn: Connection, edition_id: int) -> SendState:
     edition = load_edition(conn, edition_id)
     if edition is None:
-        raise SendError(f"no edition #{edition_id}")
+        raise NotFound(f"no edition #{edition_id}")
     send = load_send(conn, edition_id)
     if edition.status != "sending" or send is None:
-        raise SendError(f"edition #{edition_id} is {edition.status}: only a send in progress can be paused, resumed or canceled")
+        raise Conflict(f"edition #{edition_id} is {edition.status}: only a send in progress can be paused, resumed or canceled")
     return send
 
 
@@ -62,14 +62,14 @@ def pause(engine: Engine, edition_id: int) -> None:
     """The sender stops after the batch in flight; nothing is lost, `resume` goes on."""
     with engine.begin() as conn:
         if _sending(conn, edition_id).state != "running":
-            raise SendError(f"the send of edition #{edition_id} is not running")
+            raise Conflict(f"the send of edition #{edition_id} is not running")
         set_send_state(conn, edition_id, "paused")
 
 
 def resume(engine: Engine, edition_id: int) -> None:
     with engine.begin() as conn:
         if _sending(conn, edition_id).state != "paused":
-            raise SendError(f"the send of edition #{edition_id} is not paused")
+            raise Conflict(f"the send of edition #{edition_id} is not paused")
         set_send_state(conn, edition_id, "running")
 
 
@@ -87,7 +87,7 @@ def status(engine: Engine, edition_id: int) -> SendStatus:
     with engine.connect() as conn:
         edition = load_edition(conn, edition_id)
         if edition is None:
-            raise SendError(f"no edition #{edition_id}")
+            raise NotFound(f"no edition #{edition_id}")
         send = load_send(conn, edition_id)
         counts = delivery_counts(conn, edition_id)
         rate = None
@@ -160,6 +160,6 @@ def resume_sends(engine: Engine, settings: Settings, backend: Backend, links: Li
     for edition_id in running:
         try:
             reports.append(send_edition(engine, settings, edition_id, backend, links))
-        except (SendError, Busy) as exc:
+        except Conflict as exc:
             log.warning("edition #%s not resumed: %s", edition_id, exc)
     return reports

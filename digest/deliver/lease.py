@@ -12,15 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
-from digest.errors import DigestError
+from digest.errors import Busy
 from digest.lease import dead_local
 from digest.store.editions import drop_lease, load_send, take_lease
 
 LEASE = timedelta(minutes=15)
-
-
-class Busy(DigestError):
-    pass
 
 
 def _owner() -> str:

@@ -12,14 +12,14 @@ from sqlalchemy import Engine
 from digest.config import Settings
 from digest.deliver.backends import Backend, make_backend
 from digest.deliver.message import Outgoing, message_id
-from digest.errors import DigestError
+from digest.errors import Unavailable
 from digest.render import MessageTemplate
 from subscribers.service import get_list
 
 log = logging.getLogger("digest.notices")
 
 
-class NoticeError(DigestError):
+class NoticeError(Unavailable):
     """The notice did not go out; `refused` when the backend failed it for good (the address cannot get
     our mail: asking again will not help), as opposed to a setup or a provider that may recover."""
 

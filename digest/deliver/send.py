@@ -28,13 +28,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
-from digest.deliver.backends import Backend, BackendError, Result
+from digest.deliver.backends import Backend, Result
 from digest.deliver.lease import Lease
 from digest.deliver.localtime import local_hour
 from digest.deliver.message import Outgoing, message_id, message_id_parts
 from digest.deliver.throttle import Throttle
-from digest.domain import Delivery, Edition
-from digest.errors import DigestError
+from digest.domain import Delivery, Edition, EditionStatus
+from digest.errors import BackendError, Conflict, NotFound
 from digest.links import Links
 from digest.render import MessageTemplate, render_edition
 from digest.store.editions import (
@@ -65,10 +65,6 @@ UNFINISHED = ("pending", "sending", "deferred")
 # stops there, still 'running', so the next process to start resumes it.
 SHUTTING_DOWN = threading.Event()
 ROWS_CHUNK = 10_000  # recipients read and rows written at a time: memory stays bounded
-
-
-class SendError(DigestError):
-    pass
 
 
 @dataclass
@@ -121,12 +117,12 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
     with engine.begin() as conn:
         edition = load_edition(conn, edition_id)
         if edition is None:
-            raise SendError(f"no edition #{edition_id}")
+            raise NotFound(f"no edition #{edition_id}")
         if edition.status in SENDABLE and begin_sending(conn, edition_id, SENDABLE):
             # only the caller whose update moved the edition to 'sending' creates the rows
             _create_rows(conn, edition_id, settings.get_list(edition.list_id))
             start_send(conn, edition_id)
-            edition.status = "sending"
+            edition.status = EditionStatus.SENDING
             return edition
         edition = load_edition(conn, edition_id)  # another process may have started it meanwhile
         assert edition is not None  # it was there a moment ago, in this transaction
@@ -138,7 +134,7 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
                 if edition.status == "draft"
                 else ""
             )
-            raise SendError(
+            raise Conflict(
                 f"edition #{edition_id} is {edition.status}; only {', '.join(SENDABLE)} can be sent{hint}"
             )
         send = load_send(conn, edition_id)
@@ -146,12 +142,12 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
             start_send(conn, edition_id)
             return edition
         if send.state == "paused":
-            raise SendError(
+            raise Conflict(
                 f"the send of edition #{edition_id} is paused: `digest editions resume {edition_id}`"
             )
         cutoff = timedelta(hours=settings.delivery.resume_cutoff_hours)
         if datetime.now(UTC) - send.started_at > cutoff:
-            raise SendError(
+            raise Conflict(
                 f"edition #{edition_id} started sending at {send.started_at:%Y-%m-%d %H:%M} UTC, more than "
                 f"{settings.delivery.resume_cutoff_hours:g} h ago: it is not resumed, so no stale digest goes out. "
                 f"Cancel it with `digest editions cancel {edition_id}`, or raise delivery.resume_cutoff_hours."

@@ -11,15 +11,11 @@ from typing import Any
 
 from digest.config import ListSettings
 from digest.domain import Article, Brief, Coverage
-from digest.errors import DigestError
+from digest.errors import Invalid, NotFound
 from digest.trim import trim
 from digest.trim.quotes import find_quotes
 
 CURATION_OPS = ("pin", "exclude", "move", "lede", "quote", "subject", "intro", "add")
-
-
-class CurationError(DigestError):
-    pass
 
 
 @dataclass
@@ -95,16 +91,16 @@ def _brief(article: Article, plan: Plan, lst: ListSettings, also: list[Coverage]
 def check_args(op: str, args: dict[str, Any], items: list[Brief]) -> None:
     """Refuse a change that names no item of the edition, before it is recorded."""
     if op not in CURATION_OPS:
-        raise CurationError(f"unknown change {op!r}; one of {', '.join(CURATION_OPS)}")
+        raise Invalid(f"unknown change {op!r}; one of {', '.join(CURATION_OPS)}")
     in_edition = {b.article_id for b in items}
     if op in ("exclude", "move", "lede", "quote") and args["article_id"] not in in_edition:
-        raise CurationError(f"article {args['article_id']} is not in this edition")
+        raise NotFound(f"article {args['article_id']} is not in this edition")
     if op == "move" and not 1 <= args["position"] <= max(len(items), 1):
-        raise CurationError(f"position {args['position']} is outside 1..{len(items)}")
+        raise Invalid(f"position {args['position']} is outside 1..{len(items)}")
     if op == "lede" and not args["text"].strip():
-        raise CurationError("a lede cannot be empty")
+        raise Invalid("a lede cannot be empty")
     if op == "subject" and not args["text"].strip():
-        raise CurationError("a subject cannot be empty")
+        raise Invalid("a subject cannot be empty")
 
 
 def check_quote(article: Article, index: int) -> None:
@@ -112,4 +108,4 @@ def check_quote(article: Article, index: int) -> None:
     found = len(find_quotes(article))
     if not 0 <= index < found:
         has = f"its quotations are 0 to {found - 1}" if found else "it has none"
-        raise CurationError(f"article #{article.id} has no quotation {index}: {has}")
+        raise NotFound(f"article #{article.id} has no quotation {index}: {has}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.errors import DigestError
+from digest.errors import Conflict
 
 NEXT = {
     "draft": {"approved", "canceled"},
@@ -15,11 +15,7 @@ NEXT = {
 EDITABLE = ("draft", "approved", "scheduled")  # an edit sends an approved edition back to draft
 
 
-class LifecycleError(DigestError):
-    pass
-
-
 def check(edition_id: int, current: str, target: str) -> None:
     if target not in NEXT[current]:
         allowed = ", ".join(sorted(NEXT[current])) or "nothing: it is final"
-        raise LifecycleError(f"edition #{edition_id} is {current}; it can become {allowed}, not {target}")
+        raise Conflict(f"edition #{edition_id} is {current}; it can become {allowed}, not {target}")

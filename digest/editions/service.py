@@ -11,8 +11,11 @@ from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
-from digest.domain import Article, Coverage, Edition
-from digest.errors import DigestError
+from digest.domain import Article, Coverage, Edition, EditionStatus
+from digest.editions import lifecycle
+from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
+from digest.editions.select import Picks, candidates
+from digest.errors import Conflict, NotFound
 from digest.store.articles import article_by_url, articles_by_ids, other_coverage
 from digest.store.editions import (
     changes,
@@ -24,10 +27,6 @@ from digest.store.editions import (
     update_edition,
     write_items,
 )
-
-from . import lifecycle
-from .curate import CURATION_OPS, CurationError, check_args, check_quote, compose, fold
-from .select import Picks, candidates
 
 
 @dataclass
@@ -108,14 +107,14 @@ def _skipped(picks: Picks) -> str:
 def _load(conn: Connection, edition_id: int) -> Edition:
     edition = load_edition(conn, edition_id)
     if edition is None:
-        raise DigestError(f"no edition #{edition_id}")
+        raise NotFound(f"no edition #{edition_id}")
     return edition
 
 
 def _editable(conn: Connection, edition_id: int) -> Edition:
     edition = _load(conn, edition_id)
     if edition.status not in lifecycle.EDITABLE:
-        raise lifecycle.LifecycleError(
+        raise Conflict(
             f"edition #{edition_id} is {edition.status}: it can no longer be edited"
         )
     return edition
@@ -139,7 +138,7 @@ def apply(
             if edition.status != "draft":
                 set_edition_status(conn, edition_id, "draft")
                 record_change(conn, edition_id, actor, "unapprove", {"because": op})
-                edition.status = "draft"
+                edition.status = EditionStatus.DRAFT
             edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
         return edition
 
@@ -159,14 +158,14 @@ def _checked(conn: Connection, edition: Edition, op: str, args: dict[str, Any]) 
 def _article(conn: Connection, article_id: int) -> Article:
     found = articles_by_ids(conn, [article_id]).get(article_id)
     if found is None:
-        raise CurationError(f"no article #{article_id}: `digest editions show` prints the ids of the items")
+        raise NotFound(f"no article #{article_id}: `digest editions show` prints the ids of the items")
     return found
 
 
 def _article_for_url(conn: Connection, url: str) -> Article:
     article = article_by_url(conn, url)
     if article is None:
-        raise DigestError(f"no article with the URL {url}: ingest its source first")
+        raise NotFound(f"no article with the URL {url}: ingest its source first")
     return article
 
 
@@ -181,7 +180,7 @@ def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **
     edition = _load(conn, edition_id)
     lifecycle.check(edition_id, edition.status, target)
     if target == "approved" and not edition.items:
-        raise lifecycle.LifecycleError(f"edition #{edition_id} has no items: nothing to approve")
+        raise Conflict(f"edition #{edition_id} has no items: nothing to approve")
     set_edition_status(conn, edition_id, target)
     if values:
         update_edition(conn, edition_id, **values)

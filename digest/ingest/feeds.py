@@ -11,10 +11,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from digest.domain import Article
-
-from .item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
-from .normalize import absolute_url, canonical_url, language_code, plain_text, sanitize
-from .structure import is_boilerplate
+from digest.ingest.item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
+from digest.ingest.normalize import absolute_url, canonical_url, language_code, plain_text, sanitize
+from digest.ingest.structure import is_boilerplate
 
 Parsed = tuple[int, Item | None, str | None]  # (position, item, None) or (position, None, reason)
 
@@ -71,7 +70,7 @@ def _parse(data: bytes, url: str, content_type: str, charset: str | None, langua
     if not data.strip():
         raise FeedError("empty response: no feed document")
     if looks_like_json(data, content_type):
-        from .jsonfeed import parse_json_feed
+        from digest.ingest.jsonfeed import parse_json_feed
 
         yield from parse_json_feed(data, url=url, language=language)
         return

@@ -12,10 +12,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from digest.domain import Article
-
-from .normalize import parse_date, sanitize
-from .pages import parse_html
-from .structure import is_boilerplate, paragraphs_of, parse_plain_text
+from digest.ingest.normalize import parse_date, sanitize
+from digest.ingest.pages import parse_html
+from digest.ingest.structure import is_boilerplate, paragraphs_of, parse_plain_text
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_BYTES = 5_000_000
@@ -66,7 +65,7 @@ def _markdown(text: str) -> Article:
 def _json(text: str) -> Article:
     """One article as a JSON object: title, then paragraphs (a list) or text or content_html; optional
     url, id, language, author, standfirst, published (ISO 8601)."""
-    from .feeds import html_paragraphs
+    from digest.ingest.feeds import html_paragraphs
 
     doc = json.loads(text)
     if not isinstance(doc, dict):

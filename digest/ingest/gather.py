@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from digest.config import Source
+from digest.ingest.feeds import FeedError, parse_feed
+from digest.ingest.fetch import ACCEPT_FEED, ACCEPT_PAGE, MAX_BYTES, Fetched, Fetcher, FetchError
+from digest.ingest.folder import read_folder
+from digest.ingest.item import Item
+from digest.ingest.normalize import canonical_url
+from digest.ingest.webpage import PageError, add_full_text, page_item
 from digest.store.articles import SourceState
-
-from .feeds import FeedError, parse_feed
-from .fetch import ACCEPT_FEED, ACCEPT_PAGE, MAX_BYTES, Fetched, Fetcher, FetchError
-from .folder import read_folder
-from .item import Item
-from .normalize import canonical_url
-from .webpage import PageError, add_full_text, page_item
 
 
 @dataclass

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from digest.domain import Article
-
-from .normalize import is_article_url
+from digest.ingest.normalize import is_article_url
 
 MAX_ITEMS = 1000  # per feed; the rest of a larger feed is reported, not read
 SUMMARY_WORDS = 100  # a body shorter than this is taken for a summary when full text is wanted

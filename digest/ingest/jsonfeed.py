@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from digest.domain import Article
-
-from .feeds import FeedError, Parsed, first_image, html_paragraphs
-from .item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
-from .normalize import absolute_url, canonical_url, language_code, parse_date, plain_text, sanitize
-from .structure import paragraphs_of
+from digest.ingest.feeds import FeedError, Parsed, first_image, html_paragraphs
+from digest.ingest.item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
+from digest.ingest.normalize import (
+    absolute_url,
+    canonical_url,
+    language_code,
+    parse_date,
+    plain_text,
+    sanitize,
+)
+from digest.ingest.structure import paragraphs_of
 
 
 def parse_json_feed(data: bytes, *, url: str = "", language: str | None = None) -> Iterator[Parsed]:

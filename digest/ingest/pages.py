@@ -8,9 +8,8 @@ from typing import Any
 import trafilatura
 
 from digest.domain import Article
-from digest.trim.language import detect
-
-from .structure import is_boilerplate
+from digest.ingest.structure import is_boilerplate
+from digest.text.language import detect
 
 # "Headline | Site name", "Headline - Site name": the site's part is short and comes last
 _SITE_SUFFIX = re.compile(r"^(?P<title>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")

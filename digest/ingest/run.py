@@ -16,13 +16,12 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from digest.config import Settings, Source
+from digest.ingest.dedupe import StoryIndex, sketch
+from digest.ingest.fetch import Fetcher, Limits
+from digest.ingest.gather import Gathered, Job, gather
+from digest.ingest.item import Item
+from digest.ingest.normalize import language_code
 from digest.store import articles as store
-
-from .dedupe import StoryIndex, sketch
-from .fetch import Fetcher, Limits
-from .gather import Gathered, Job, gather
-from .item import Item
-from .normalize import language_code
 
 WORKERS = 8
 BACKOFF_AFTER = 2  # failures in a row before a source is left alone for a while

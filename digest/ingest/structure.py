@@ -3,7 +3,7 @@
 Scraped text often opens with a photo caption and its credit before the title (the caption is
 sometimes in another language than the article), and ends with share prompts, comment forms and
 captchas. The rules here are positional and lexical, with each language's boilerplate phrases and
-byline words taken from its data module in digest.trim.lang.
+byline words taken from its data module in digest.text.lang.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from functools import cache
 
 from digest.domain import Article
-from digest.trim.lang import boilerplate_phrases, languages
-from digest.trim.language import detect
+from digest.text.lang import boilerplate_phrases, languages
+from digest.text.language import detect
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 HEAD = 6  # the title is looked for among the first paragraphs

@@ -5,11 +5,10 @@ URL, the lead image and the publication time."""
 from __future__ import annotations
 
 from digest.domain import Article
-
-from .fetch import Fetched
-from .item import Item, fingerprint
-from .normalize import PageMeta, canonical_url, decode_html, page_meta
-from .pages import parse_html
+from digest.ingest.fetch import Fetched
+from digest.ingest.item import Item, fingerprint
+from digest.ingest.normalize import PageMeta, canonical_url, decode_html, page_meta
+from digest.ingest.pages import parse_html
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 

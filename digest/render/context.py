@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from digest.domain import Brief, Quote
-
-from .catalog import Catalog
+from digest.render.catalog import Catalog
 
 PREHEADER_CHARS = 140
 

@@ -25,13 +25,13 @@ from jinja2 import (
 )
 from mjml import mjml2html
 
-from digest.errors import DigestError
+from digest.errors import Invalid
 
 HTML_SUFFIXES = (".mjml.j2", ".html.j2")
 _POSITION = re.compile(r"position (\d+):(\d+)")
 
 
-class RenderError(DigestError):
+class RenderError(Invalid):
     """A template or MJML mistake, named by template and line."""
 
 

@@ -20,11 +20,10 @@ from typing import Any
 
 from digest.config import ListSettings
 from digest.domain import Edition
-
-from .catalog import Catalog
-from .context import item_view, preheader
-from .environment import RenderError, Templates
-from .fill import Holes
+from digest.render.catalog import Catalog
+from digest.render.context import item_view, preheader
+from digest.render.environment import RenderError, Templates
+from digest.render.fill import Holes
 
 FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url")
 BUDGET = 90 * 1024  # bytes of HTML after personalization; Gmail clips at about 102 KB

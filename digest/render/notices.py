@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 from digest.config import ListSettings, Settings
+from digest.render.catalog import Catalog
+from digest.render.environment import Templates
+from digest.render.message import MessageTemplate, frame, make_markers, personalize, render_pair
 from subscribers.models import MailingList
-
-from .catalog import Catalog
-from .environment import Templates
-from .message import MessageTemplate, frame, make_markers, personalize, render_pair
 
 Notice = Literal["confirm", "welcome"]
 NOTICE_FIELDS: dict[str, tuple[str, ...]] = {

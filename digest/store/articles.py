@@ -12,8 +12,7 @@ from sqlalchemy import Connection, Row, Select, String, func, insert, select, up
 from sqlalchemy.exc import IntegrityError
 
 from digest.domain import Article
-
-from .tables import articles, sources
+from digest.store.tables import articles, sources
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from digest.errors import DigestError
+from digest.errors import Unavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -113,12 +113,8 @@ def _check_foreign_keys(conn: Connection) -> None:
         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
         if broken:
             raise RuntimeError(f"the migration left rows whose foreign key points nowhere: {broken[:5]}")
-class StoreUnavailable(DigestError):
-    """The database cannot be reached (down, wrong host or port, refused credentials, no such file)."""
-
-
 def reachable(engine: Engine) -> Engine:
-    """The engine, once a connection to it works; else StoreUnavailable naming the URL (never its password)."""
+    """The engine, once a connection to it works; else Unavailable naming the URL (never its password)."""
     try:
         with engine.connect():
             pass
@@ -126,7 +122,7 @@ def reachable(engine: Engine) -> Engine:
         engine.dispose()
         shown = engine.url.render_as_string(hide_password=True)
         reason = str(exc.orig or exc).strip().splitlines()[0]
-        raise StoreUnavailable(f"database_url: cannot connect to {shown} ({reason})") from None
+        raise Unavailable(f"database_url: cannot connect to {shown} ({reason})") from None
     return engine
 
 

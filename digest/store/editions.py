@@ -24,11 +24,17 @@ from sqlalchemy import (
     update,
 )
 
-from digest.domain import Brief, Coverage, Delivery, Edition, Quote
+from digest.domain import Brief, Coverage, Delivery, Edition, EditionStatus, Quote
+from digest.store.tables import (
+    deliveries,
+    delivery_events,
+    edition_changes,
+    edition_items,
+    edition_sends,
+    editions,
+)
 from subscribers.addresses import wire_form
 from subscribers.tables import subscribers
-
-from .tables import deliveries, delivery_events, edition_changes, edition_items, edition_sends, editions
 
 
 def now() -> datetime:
@@ -128,7 +134,7 @@ def load_edition(conn: Connection, edition_id: int) -> Edition | None:
     return Edition(
         id=row.id,
         list_id=row.list_id,
-        status=row.status,
+        status=EditionStatus(row.status),
         subject=row.subject,
         intro=row.intro,
         created_at=row.created_at,

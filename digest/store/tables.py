@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from digest.store.types import UTCDateTime
 from subscribers import tables as sub
 
 metadata = MetaData()
@@ -35,12 +35,12 @@ sources = Table(
     Column("location", Text, nullable=False),
     Column("etag", String(500)),
     Column("last_modified", String(100)),
-    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_success_at", UTCDateTime()),
     Column("last_error", Text),
     Column("failures", Integer, nullable=False, default=0),
     Column("item_count", Integer, nullable=False, default=0),
-    Column("last_attempt_at", DateTime(timezone=True)),
-    Column("next_attempt_at", DateTime(timezone=True)),  # back-off after repeated failures
+    Column("last_attempt_at", UTCDateTime()),
+    Column("next_attempt_at", UTCDateTime()),  # back-off after repeated failures
 )
 
 articles = Table(
@@ -58,8 +58,8 @@ articles = Table(
     Column("dateline", Text),
     Column("body", Text, nullable=False),  # paragraphs separated by a blank line
     Column("html", Text),  # sanitized
-    Column("published_at", DateTime(timezone=True)),
-    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", UTCDateTime()),
+    Column("fetched_at", UTCDateTime(), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("canonical_url", Text),  # tracking parameters and fragment dropped; rel=canonical honoured
     Column("published_guessed", Boolean, nullable=False, default=False),  # published_at is the fetch time
@@ -85,9 +85,9 @@ editions = Table(
     Column("status", String(16), nullable=False),
     Column("subject", Text, nullable=False),
     Column("intro", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True)),
-    Column("scheduled_for", DateTime(timezone=True)),  # when a scheduled edition goes out
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime()),
+    Column("scheduled_for", UTCDateTime()),  # when a scheduled edition goes out
     Index("ix_editions_list_status", "list_id", "status"),
     sqlite_autoincrement=True,
 )
@@ -122,8 +122,8 @@ deliveries = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", Text),
     Column("message_id", String(300)),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("deferred_until", DateTime(timezone=True)),  # added by 0003
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("deferred_until", UTCDateTime()),  # added by 0003
     Column("interrupted", Boolean, nullable=False, default=False),  # added by 0003
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
@@ -141,9 +141,9 @@ edition_sends = Table(
     metadata,
     Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True),
     Column("state", String(16), nullable=False),  # running, paused, canceled, done
-    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
     Column("owner", String(200)),  # host:pid of the process holding the lease
-    Column("lease_until", DateTime(timezone=True)),
+    Column("lease_until", UTCDateTime()),
     Column("interrupted", Integer, nullable=False, default=0),  # rows found in flight after a crash
 )
 
@@ -157,7 +157,7 @@ delivery_events = Table(
     Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE")),
     Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="SET NULL")),
     Column("reason", Text),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Index("ix_delivery_events_edition", "edition_id", "event"),
 )
 
@@ -169,7 +169,7 @@ edition_changes = Table(
     Column("id", Integer, primary_key=True),
     Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), nullable=False),
     Column("actor", String(320), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
     Column("op", String(32), nullable=False),
     Column("args", JSON, nullable=False),
     Index("ix_edition_changes_edition", "edition_id"),
@@ -183,8 +183,8 @@ runs = Table(
     Column("id", Integer, primary_key=True),
     Column("list_id", String(64), ForeignKey(sub.lists.c.id, ondelete="CASCADE"), nullable=False),
     Column("slot", String(32), nullable=False),  # the slot's local wall-clock time, YYYY-MM-DDTHH:MM
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
     Column("edition_id", Integer, ForeignKey("editions.id", ondelete="SET NULL")),
     Column("outcome", Text),
     UniqueConstraint("list_id", "slot", name="uq_runs_list_slot"),
@@ -196,5 +196,5 @@ leases = Table(
     metadata,
     Column("name", String(64), primary_key=True),
     Column("holder", String(200), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
 )

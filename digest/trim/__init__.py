@@ -1,10 +1,9 @@
 """Trim an article into a brief: a lede within a word budget and its key quotes."""
 
 from digest.domain import Article, Brief
-
-from .language import detect
-from .lede import lede_of
-from .quotes import key_quotes, quotations
+from digest.text.language import detect
+from digest.trim.lede import lede_of
+from digest.trim.quotes import key_quotes, quotations
 
 
 def article_language(article: Article) -> str | None:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clause import CHAIN, SUBJECT_REACH, Clause
-from .marks import closing_marks, opening_marks
-from .names import is_person, is_role, run_at
+from digest.text.marks import closing_marks, opening_marks
+from digest.trim.clause import CHAIN, SUBJECT_REACH, Clause
+from digest.trim.names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from .lang import Language
-from .names import Run, Token, is_person, run_at
+from digest.text.lang import Language
+from digest.trim.names import Run, Token, is_person, run_at
 
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens

@@ -21,9 +21,8 @@ import yaml
 
 from digest.domain import Article, Brief, Quote
 from digest.ingest.folder import ARTICLE_SUFFIXES, read_article
-
-from . import trim
-from .quotes import quotations
+from digest.trim import trim
+from digest.trim.quotes import quotations
 
 
 def expand(paths: list[Path]) -> list[Path]:

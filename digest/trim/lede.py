@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from digest.domain import Article
-
-from .language import detect
-from .sentences import sentence_spans
+from digest.text.language import detect
+from digest.text.sentences import sentence_spans
 
 CHARS_PER_WORD = 40
 MIN_WORDS = 12  # shorter paragraphs are bylines, datelines, subheads or teasers, not the story's start

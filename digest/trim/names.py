@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .lang import Language
+from digest.text.lang import Language
 
 # words that continue a name after a first particle, whatever the article's language (von der Leyen)
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())

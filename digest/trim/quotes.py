@@ -19,13 +19,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from digest.domain import Article, Quote
-
-from .attribution import Attribution, Attributor
-from .lang import Language, get
-from .language import detect, scores
-from .marks import Span, opens_with_quote, scan
-from .names import CAP_RUN, Run, Token, is_name_noun, is_person, is_role, people_in, runs, tokenize
-from .sentences import sentence_spans
+from digest.text.lang import Language, get
+from digest.text.language import detect, scores
+from digest.text.marks import Span, opens_with_quote, scan
+from digest.text.sentences import sentence_spans
+from digest.trim.attribution import Attribution, Attributor
+from digest.trim.names import CAP_RUN, Run, Token, is_name_noun, is_person, is_role, people_in, runs, tokenize
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000

@@ -24,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from digest.deliver.notices import NoticeError, SendNotice
 from digest.links import Links
 from digest.render.notices import Notice, NoticeFor
+from digest.web.csrf import Csrf
+from digest.web.i18n import CONSENT_WORDING, LANGUAGE_NAMES, accepted, language_of, translator
 from subscribers import optin, preferences
 from subscribers.addresses import InvalidAddress, NotDeliverable, Utf8Refusal
 from subscribers.models import MAX_NAME, MailingList, Subscriber
@@ -36,9 +38,6 @@ from subscribers.service import (
     unsubscribe_all,
 )
 from subscribers.tokens import Claim, InvalidToken, Tokens
-
-from .csrf import Csrf
-from .i18n import CONSENT_WORDING, LANGUAGE_NAMES, accepted, language_of, translator
 
 log = logging.getLogger("digest.web")
 CONFIRM_DAYS = 7  # how long a confirmation link stays valid
@@ -297,7 +296,7 @@ def create_app(engine: Engine, config: WebConfig) -> FastAPI:
             error = tr("address_not_deliverable", email=email.strip())
             return subscribe_form(request, lst, error=error, email=email, name=name)
         except InvalidAddress as exc:
-            return subscribe_form(request, lst, error=tr("invalid_email", reason=exc), email=email, name=name)
+            return subscribe_form(request, lst, error=tr("invalid_email", reason=exc.reason), email=email, name=name)
         if result.outcome is optin.Outcome.RATE_LIMITED:
             return pages.message(
                 request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429

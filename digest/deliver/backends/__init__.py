@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from digest.deliver.message import Outgoing
-from digest.errors import DigestError
+from digest.errors import BackendError
 
 if TYPE_CHECKING:
     from digest.config import Settings
@@ -27,10 +27,6 @@ class Result:
     status: Literal["accepted", "retry", "failed"]
     reason: str | None = None
     retry_at: datetime | None = None
-
-
-class BackendError(DigestError):
-    """Nothing in the batch was handed over, and retrying will not help until the setup is fixed."""
 
 
 class Backend(Protocol):
@@ -52,7 +48,7 @@ def utf8_refusal(settings: Settings) -> Callable[[], str | None]:
     if kind == "sendgrid":
         return lambda: "the sendgrid backend does not deliver to such addresses"
     if kind == "smtp":
-        from .smtp import SmtpBackend
+        from digest.deliver.backends.smtp import SmtpBackend
 
         def ask() -> str | None:
             try:
@@ -70,19 +66,19 @@ def utf8_refusal(settings: Settings) -> Callable[[], str | None]:
 def make_backend(settings: Settings) -> Backend:
     kind = settings.delivery.backend
     if kind == "file":
-        from .file import FileBackend
+        from digest.deliver.backends.file import FileBackend
 
         return FileBackend(settings.path(settings.delivery.outbox))
     if kind == "console":
-        from .console import ConsoleBackend
+        from digest.deliver.backends.console import ConsoleBackend
 
         return ConsoleBackend()
     if kind == "sendgrid":
-        from .sendgrid import SendGridBackend
+        from digest.deliver.backends.sendgrid import SendGridBackend
 
         return SendGridBackend.from_settings(settings.delivery)
     if kind == "smtp":
-        from .smtp import SmtpBackend
+        from digest.deliver.backends.smtp import SmtpBackend
 
         return SmtpBackend.from_settings(settings.delivery)
     raise NotImplementedError(f"delivery.backend: no {kind!r} backend")

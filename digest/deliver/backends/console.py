@@ -1,8 +1,7 @@
 """Print each message's envelope and text part; for trying a configuration out."""
 
+from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing
-
-from . import Result
 
 
 class ConsoleBackend:

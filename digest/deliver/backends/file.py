@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing
-
-from . import Result
 
 
 class FileBackend:

@@ -30,11 +30,11 @@ from sendgrid import SendGridAPIClient
 
 from digest import config
 from digest.config import DeliverySettings, RetrySettings
+from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing, one_line, substitution_keys, substitutions
 from digest.deliver.retry import RateLimited, Retrying, Transient
+from digest.errors import BackendError
 from subscribers.addresses import wire_form
-
-from . import BackendError, Result
 
 MAX_PERSONALIZATIONS = 1000
 # Headers the same for every recipient go once in the request; the others (List-Unsubscribe, its

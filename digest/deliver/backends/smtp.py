@@ -21,11 +21,11 @@ import aiosmtplib
 
 from digest import config
 from digest.config import DeliverySettings, RetrySettings
+from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing
 from digest.deliver.retry import Retrying, Transient
+from digest.errors import BackendError
 from subscribers.addresses import wire_form
-
-from . import BackendError, Result
 
 
 class SetupRefused(Exception):

@@ -14,11 +14,11 @@ from digest.deliver import events
 from digest.deliver.backends import utf8_refusal
 from digest.deliver.notices import notice_sender
 from digest.lists import sync_lists
+from digest.pipeline.schedule import SchedulerService
 from digest.render.notices import notices_for
-from digest.schedule import SchedulerService
 from digest.store.db import open_store
-from digest.web import archive
 from digest.web.app import RedactTokens, WebConfig, create_app
+from digest.web.routes import archive
 
 
 def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: bool = True) -> FastAPI:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .lang import Language, languages
-from .marks import scan
+from digest.text.lang import Language, languages
+from digest.text.marks import scan
 
 _BOUNDARY = re.compile(
     r"[.!?…]+(?:[\"'”“»«’‘)\]]|[\u00a0\u202f ][»”])*(\s+)(?=[\"'“„«»‘‚(\[¿¡]?[\u00a0\u202f ]?[^\W_])"

@@ -1,7 +1,7 @@
 """APScheduler wiring. Jobs only trigger: they call the same services the CLI calls.
 
 - one cron job per list (its schedule in its time zone), id `list:<id>`, replace_existing, so a
-  restart never adds a copy; a run is keyed by its slot (see digest.editions.run), so a firing
+  restart never adds a copy; a run is keyed by its slot (see digest.pipeline.run), so a firing
   that repeats (the autumn DST hour, a second process, a restart) sends nothing twice;
 - one `dispatch` job every 30 s: resumes interrupted sends and runs, sends approved or scheduled
   editions that are due, and applies review deadlines.
@@ -28,13 +28,14 @@ from sqlalchemy import Engine
 
 from digest import config
 from digest.config import ListSettings, Settings
+from digest.errors import ConfigError
 from digest.links import Links
 
 if TYPE_CHECKING:  # the job modules are imported when a job first runs, not by `digest status`
     from digest.deliver.backends import Backend
     from digest.deliver.notices import SendNotice
 
-log = logging.getLogger("digest.schedule")
+log = logging.getLogger("digest.pipeline.schedule")
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
 DISPATCH_SECONDS = 30
@@ -90,7 +91,7 @@ def _context(config_path: str) -> JobContext:
     engine = open_store(settings.db_url)
     key = config.secret(config.SECRET_KEY_ENV)
     if not key:
-        raise config.ConfigError(f"{config.SECRET_KEY_ENV} is not set: the scheduler cannot sign links")
+        raise ConfigError(f"{config.SECRET_KEY_ENV} is not set: the scheduler cannot sign links")
     return JobContext(
         settings=settings,
         engine=engine,
@@ -102,7 +103,7 @@ def _context(config_path: str) -> JobContext:
 
 def run_list_job(config_path: str, list_id: str) -> None:
     """The job APScheduler fires for a list (module-level, plain arguments: it is pickled)."""
-    from digest.editions.run import run_slot
+    from digest.pipeline.run import run_slot
 
     ctx = _context(config_path)
     now = datetime.now(UTC)
@@ -114,7 +115,7 @@ def run_list_job(config_path: str, list_id: str) -> None:
 
 def dispatch_job(config_path: str) -> None:
     """The job APScheduler fires every DISPATCH_SECONDS."""
-    from digest.editions.dispatch import dispatch
+    from digest.pipeline.dispatch import dispatch
 
     ctx = _context(config_path)
     with _SENDING:

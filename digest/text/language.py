@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .lang import languages
+from digest.text.lang import languages
 
 _WORD = re.compile(r"[^\W\d_]+")
 SAMPLE_CHARS = 1000  # a paragraph or two: plenty for news text, and the cost stays flat

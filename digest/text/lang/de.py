@@ -1,6 +1,6 @@
 """German."""
 
-from . import Language
+from digest.text.lang import Language
 
 LANGUAGE = Language(
     code="de",

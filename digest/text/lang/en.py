@@ -1,6 +1,6 @@
 """English."""
 
-from . import Language
+from digest.text.lang import Language
 
 LANGUAGE = Language(
     code="en",

@@ -1,56 +1,42 @@
-"""`digest lists ...` and `digest subscribers ...`, registered as sub-commands in digest/cli.py."""
+"""`digest subscribers`: add, import, export, show, unsubscribe, suppress, erase."""
 
 from __future__ import annotations
 
 import functools
 import json
-import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from sqlalchemy import Connection, Engine, func, or_, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from digest import config
+from digest.audience.privacy import erase
 from digest.deliver.backends import utf8_refusal
-from digest.errors import DigestError
-from digest.lists import sync_lists
-from digest.privacy import erase
+from digest.errors import ConfigError, Conflict, Invalid, NotFound
 from digest.store import tables as store_tables
-from digest.store.db import open_store
 from subscribers import optin
 from subscribers.addresses import (
-    InvalidAddress,
-    NotDeliverable,
     Utf8Refusal,
     check_deliverable,
     identity,
     normalize,
 )
 from subscribers.exporter import export_csv
-from subscribers.importer import ImportFileError, RowError, csv_format, import_csv
+from subscribers.importer import RowError, csv_format, import_csv
 from subscribers.models import (
     MEMBERSHIP_STATUSES,
-    SUPPORTED_LANGUAGES,
     MailingList,
     Subscriber,
     language_code,
 )
 from subscribers.privacy import export_address
 from subscribers.service import (
-    ListExists,
-    all_lists,
     as_utc,
-    create_list,
     find_subscriber,
-    get_list,
     is_suppressed,
-    member_counts,
     membership_status,
     set_status,
     unsubscribe_all,
@@ -60,167 +46,21 @@ from subscribers.suppression import suppress as suppress_address
 
 if TYPE_CHECKING:
     import _csv
+from digest.cli.context import require_list, settings_of, store_of
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-lists_app = typer.Typer(no_args_is_help=True, add_completion=False, help="Mailing lists: create, list, show.")
-subscribers_app = typer.Typer(
+app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     help="Subscribers: add, import, export, show, unsubscribe, suppress, erase.",
 )
 
 
-class CommandError(Exception):
-    """A mistake to report in one line, without a traceback."""
-
-
-def _errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Known failures end the command with a message and a non-zero exit status, never a traceback."""
-
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except (CommandError, DigestError, ImportFileError, ListExists, NotDeliverable) as exc:
-            typer.echo(f"error: {exc}", err=True)
-        except InvalidAddress as exc:
-            typer.echo(f"error: not a valid email address: {exc}", err=True)
-        except OSError as exc:
-            typer.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-        except SQLAlchemyError as exc:
-            typer.echo(f"error: database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", err=True)
-        raise typer.Exit(1)
-
-    return run
-
-
-def load_settings(ctx: typer.Context) -> config.Settings:
-    """The settings from --config (set on the main app's context) or else DIGEST_CONFIG / config.yaml."""
-    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-    return config.load(obj.get("config_path"))
-
-
-@contextmanager
-def _store(settings: config.Settings) -> Iterator[Engine]:
-    """The database, migrated, with the configuration's lists in it."""
-    engine = open_store(settings.db_url)
-    try:
-        sync_lists(engine, settings)
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _require_list(conn: Connection, list_id: str) -> MailingList:
-    lst = get_list(conn, list_id)
-    if lst is None:
-        known = ", ".join(x.id for x in all_lists(conn)) or "none yet"
-        raise CommandError(f"--list: no list with id {list_id!r} (known: {known})")
-    return lst
-
-
-# --- lists ---------------------------------------------------------------------------------------
-
-ListId = Annotated[str, typer.Argument(help="The list's id: lower-case letters, digits, - and _.")]
-
-
-@lists_app.command("create")
-@_errors
-def lists_create(
-    ctx: typer.Context,
-    list_id: ListId,
-    name: Annotated[str, typer.Option(help="The list's name, as subscribers see it.")],
-    from_address: Annotated[str, typer.Option(help="The sender address of its mail.")],
-    from_name: Annotated[str, typer.Option(help="The sender name of its mail.")],
-    language: Annotated[
-        str, typer.Option(help="Language of its pages and mail (en, fr, de, es, it).")
-    ] = "en",
-    description: Annotated[str, typer.Option(help="One or two sentences for the subscribe page.")] = "",
-    reply_to: Annotated[str | None, typer.Option(help="A Reply-To address.")] = None,
-    double_opt_in: Annotated[bool, typer.Option(help="Ask new subscribers to confirm by email.")] = True,
-    public: Annotated[
-        bool,
-        typer.Option(
-            "--public/--private",
-            help="Offer it on every subscriber's preferences page; a private list (the default, e.g. "
-            "one made for an import) is shown only to its members.",
-        ),
-    ] = False,
-) -> None:
-    """Create a list (lists in config.yaml are created on their own)."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", list_id):
-        raise CommandError(f"list id {list_id!r}: use lower-case letters, digits, - and _ (at most 64)")
-    if language not in SUPPORTED_LANGUAGES:
-        raise CommandError(f"--language {language!r}: one of {', '.join(SUPPORTED_LANGUAGES)}")
-    if not name.strip() or len(name) > 200:
-        raise CommandError("--name: give 1 to 200 characters")
-    if any(ord(c) < 32 for c in name + from_name):
-        raise CommandError(
-            "--name, --from-name: no line breaks or control characters (they go into mail headers)"
-        )
-    lst = MailingList(
-        id=list_id,
-        name=name.strip(),
-        language=language,
-        description=description,
-        double_opt_in=double_opt_in,
-        from_address=normalize(from_address),
-        from_name=from_name,
-        reply_to=normalize(reply_to) if reply_to else None,
-        public=public,
-    )
-    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
-        create_list(conn, lst)
-    typer.echo(f"created list {list_id} ({'public' if public else 'private'})")
-
-
-@lists_app.command("list")
-@_errors
-def lists_list(ctx: typer.Context) -> None:
-    """The lists, with their members by status."""
-    with _store(load_settings(ctx)) as engine, engine.connect() as conn:
-        lists = all_lists(conn)
-        if not lists:
-            typer.echo("no lists yet: add one to config.yaml or run `digest lists create`")
-            return
-        typer.echo(f"{'id':<20} {'lang':<5} {'confirmed':>10} {'pending':>8} {'left':>8}  name")
-        for lst in lists:
-            counts = member_counts(conn, lst.id)
-            left = sum(counts.get(s, 0) for s in ("unsubscribed", "bounced", "complained"))
-            typer.echo(
-                f"{lst.id:<20} {lst.language:<5} {counts.get('confirmed', 0):>10} "
-                f"{counts.get('pending', 0):>8} {left:>8}  {lst.name}"
-            )
-
-
-@lists_app.command("show")
-@_errors
-def lists_show(ctx: typer.Context, list_id: ListId) -> None:
-    """One list's settings, members by status, and subscribe page."""
-    settings = load_settings(ctx)
-    with _store(settings) as engine, engine.connect() as conn:
-        lst = _require_list(conn, list_id)
-        counts = member_counts(conn, list_id)
-    typer.echo(f"id:             {lst.id}")
-    typer.echo(f"name:           {lst.name}")
-    typer.echo(f"description:    {lst.description}")
-    typer.echo(f"language:       {lst.language}")
-    typer.echo(f"double opt-in:  {'yes' if lst.double_opt_in else 'no'}")
-    offered = "yes (offered on every preferences page)" if lst.public else "no (shown to its members only)"
-    typer.echo(f"public:         {offered}")
-    typer.echo(f"from:           {lst.from_name} <{lst.from_address}>")
-    typer.echo(f"reply-to:       {lst.reply_to or '-'}")
-    typer.echo(f"subscribe page: {settings.base_url}/subscribe/{lst.id}")
-    for status in MEMBERSHIP_STATUSES:
-        typer.echo(f"{status + ':':<15} {counts.get(status, 0)}")
-
-
-# --- subscribers ---------------------------------------------------------------------------------
-
 Email = Annotated[str, typer.Argument(help="The email address.")]
+
+
 ListOption = Annotated[str, typer.Option("--list", "-l", help="The list's id.")]
+
+
 Consent = Annotated[
     str | None,
     typer.Option(
@@ -229,8 +69,7 @@ Consent = Annotated[
 ]
 
 
-@subscribers_app.command("add")
-@_errors
+@app.command("add")
 def subscribers_add(
     ctx: typer.Context,
     email: Email,
@@ -245,49 +84,49 @@ def subscribers_add(
         try:
             language = language_code(language)
         except ValueError as exc:
-            raise CommandError(f"--language {language!r}: {exc}") from None
+            raise Invalid(f"--language {language!r}: {exc}") from None
     if timezone is not None:
         _check_timezone(timezone)
     if name is not None and len(name) > 200:
-        raise CommandError("--name: at most 200 characters")
-    settings = load_settings(ctx)
+        raise Invalid("--name: at most 200 characters")
+    settings = settings_of(ctx)
     secret = None if consent else _secret()  # checked before anything is stored: the link is signed with it
     sub = Subscriber(email=normalize(email), name=name, language=language, timezone=timezone)
     refusal = utf8_refusal(settings)
-    with _store(settings) as engine:
-        with engine.begin() as conn:
-            lst = _require_list(conn, list_id)
-            if consent:
-                if len(consent) > 64:
-                    raise CommandError("--consent: at most 64 characters")
-                result = _add_with_consent(conn, lst, sub, consent, refusal)
-            elif not lst.double_opt_in:
-                raise CommandError(
-                    f"list {lst.id} has no double opt-in: state the consent source with --consent"
-                )
-            else:
-                # No client address: the per-client limit guards the public form, not the admins.
-                result = optin.request_subscription(
-                    conn, lst, sub, method="admin", origin=None, wording=None, utf8_refusal=refusal
-                )
-        if result.outcome is optin.Outcome.SUPPRESSED:
-            raise CommandError(f"{sub.email} is on the suppression list: it will not be added")
-        if result.outcome is optin.Outcome.RATE_LIMITED:
-            raise CommandError(f"{sub.email} was sent several confirmation links within the hour; try later")
-        if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
-            typer.echo(f"{sub.email} is already a confirmed member of {lst.id}")
-        elif result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
-            _send_confirmation(settings, engine, secret or "", lst, result, sub.email)
-            typer.echo(f"{sub.email} is pending on {lst.id}: a confirmation link was sent")
+    engine = store_of(settings)
+    with engine.begin() as conn:
+        lst = require_list(conn, list_id)
+        if consent:
+            if len(consent) > 64:
+                raise Invalid("--consent: at most 64 characters")
+            result = _add_with_consent(conn, lst, sub, consent, refusal)
+        elif not lst.double_opt_in:
+            raise Invalid(
+                f"list {lst.id} has no double opt-in: state the consent source with --consent"
+            )
         else:
-            typer.echo(f"{sub.email} is a confirmed member of {lst.id}")
+            # No client address: the per-client limit guards the public form, not the admins.
+            result = optin.request_subscription(
+                conn, lst, sub, method="admin", origin=None, wording=None, utf8_refusal=refusal
+            )
+    if result.outcome is optin.Outcome.SUPPRESSED:
+        raise Conflict(f"{sub.email} is on the suppression list: it will not be added")
+    if result.outcome is optin.Outcome.RATE_LIMITED:
+        raise Conflict(f"{sub.email} was sent several confirmation links within the hour; try later")
+    if result.outcome is optin.Outcome.ALREADY_CONFIRMED:
+        typer.echo(f"{sub.email} is already a confirmed member of {lst.id}")
+    elif result.outcome is optin.Outcome.CONFIRMATION_NEEDED and result.subscriber_id is not None:
+        _send_confirmation(settings, engine, secret or "", lst, result, sub.email)
+        typer.echo(f"{sub.email} is pending on {lst.id}: a confirmation link was sent")
+    else:
+        typer.echo(f"{sub.email} is a confirmed member of {lst.id}")
 
 
 def _check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CommandError(f"--timezone: unknown time zone {name!r} (e.g. Europe/Paris)") from None
+        raise Invalid(f"--timezone: unknown time zone {name!r} (e.g. Europe/Paris)") from None
 
 
 def _add_with_consent(
@@ -321,12 +160,11 @@ def _send_confirmation(
 def _secret() -> str:
     key = config.secret(config.SECRET_KEY_ENV)
     if not key:
-        raise CommandError(f"set {config.SECRET_KEY_ENV}: links in mail are signed with it")
+        raise ConfigError(f"set {config.SECRET_KEY_ENV}: links in mail are signed with it")
     return key
 
 
-@subscribers_app.command("import")
-@_errors
+@app.command("import")
 def subscribers_import(
     ctx: typer.Context,
     file: Annotated[
@@ -360,16 +198,17 @@ def subscribers_import(
     for item in mapping or []:
         column, sep, target = item.partition("=")
         if not sep or not column.strip() or not target.strip():
-            raise CommandError(f"--map {item!r}: write COLUMN=FIELD, e.g. --map 'E-Mail=email'")
+            raise Invalid(f"--map {item!r}: write COLUMN=FIELD, e.g. --map 'E-Mail=email'")
         columns[column.strip()] = target.strip().lower()
     fmt = csv_format(file, _encoding_option(encoding), _delimiter_option(delimiter))
     typer.echo(f"{file.name}: read as {fmt.describe()}")
     report_path = report or file.with_name(file.name + ".errors.csv")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    settings = load_settings(ctx)
+    settings = settings_of(ctx)
     refusal = functools.cache(utf8_refusal(settings))  # one answer for the whole file
-    with _store(settings) as engine, _ErrorReport(report_path) as errors, engine.connect() as conn:
+    engine = store_of(settings)
+    with _ErrorReport(report_path) as errors, engine.connect() as conn:
         shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*shown, transient=True) as bar:
             task = bar.add_task("importing", total=_data_lines(file))
@@ -402,7 +241,7 @@ def _encoding_option(value: str | None) -> str | None:
         try:
             "".encode(value)  # also refuses codecs that are not text encodings (base64...)
         except LookupError:
-            raise CommandError(
+            raise Invalid(
                 f"--encoding {value!r}: not an encoding Python knows (e.g. utf-8, utf-16, cp1252, latin-1)"
             ) from None
     return value
@@ -413,7 +252,7 @@ def _delimiter_option(value: str | None) -> str | None:
         return None
     value = "\t" if value in ("tab", "\\t") else value
     if len(value) != 1 or value in "\r\n\"":
-        raise CommandError(f"--delimiter {value!r}: give one character (or 'tab'), not a quote or line break")
+        raise Invalid(f"--delimiter {value!r}: give one character (or 'tab'), not a quote or line break")
     return value
 
 
@@ -455,8 +294,7 @@ class _ErrorReport:
             self._file.close()
 
 
-@subscribers_app.command("export")
-@_errors
+@app.command("export")
 def subscribers_export(
     ctx: typer.Context,
     list_id: ListOption,
@@ -470,9 +308,9 @@ def subscribers_export(
     """Export a list's members as CSV, safe to open in a spreadsheet (no formula runs)."""
     for s in status or []:
         if s not in MEMBERSHIP_STATUSES:
-            raise CommandError(f"--status {s!r}: one of {', '.join(MEMBERSHIP_STATUSES)}")
-    with _store(load_settings(ctx)) as engine, engine.connect() as conn:
-        _require_list(conn, list_id)
+            raise Invalid(f"--status {s!r}: one of {', '.join(MEMBERSHIP_STATUSES)}")
+    with store_of(settings_of(ctx)).connect() as conn:
+        require_list(conn, list_id)
         if output is None:
             count = export_csv(conn, list_id, sys.stdout, statuses=status)
         else:
@@ -481,8 +319,7 @@ def subscribers_export(
     typer.echo(f"exported {count:,} members", err=True)
 
 
-@subscribers_app.command("show")
-@_errors
+@app.command("show")
 def subscribers_show(
     ctx: typer.Context,
     email: Email,
@@ -491,7 +328,7 @@ def subscribers_show(
     ] = False,
 ) -> None:
     """What is held about one address: details, memberships, consent records, suppression, deliveries."""
-    with _store(load_settings(ctx)) as engine, engine.connect() as conn:
+    with store_of(settings_of(ctx)).connect() as conn:
         data = export_address(conn, email)
         data["deliveries"] = _deliveries(conn, data)
     if as_json:
@@ -531,8 +368,7 @@ def _deliveries(conn: Connection, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@subscribers_app.command("unsubscribe")
-@_errors
+@app.command("unsubscribe")
 def subscribers_unsubscribe(
     ctx: typer.Context,
     email: Email,
@@ -541,15 +377,15 @@ def subscribers_unsubscribe(
 ) -> None:
     """Unsubscribe an address from one list (--list) or from all (--all)."""
     if bool(list_id) == everything:
-        raise CommandError("say which: --list LIST or --all")
-    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+        raise Invalid("say which: --list LIST or --all")
+    with store_of(settings_of(ctx)).begin() as conn:
         sub = find_subscriber(conn, email)
         if sub is None or sub.id is None:
-            raise CommandError(f"{normalize(email)}: no subscriber with this address")
+            raise NotFound(f"{normalize(email)}: no subscriber with this address")
         if everything:
             left = unsubscribe_all(conn, sub.id, method="admin", origin="cli")
         else:
-            lst = _require_list(conn, list_id or "")
+            lst = require_list(conn, list_id or "")
             status = membership_status(conn, sub.id, lst.id)
             left = []
             if status in ("pending", "confirmed"):
@@ -558,17 +394,15 @@ def subscribers_unsubscribe(
     typer.echo(f"{sub.email} left: {', '.join(left)}" if left else f"{sub.email} was on no such list")
 
 
-@subscribers_app.command("suppress")
-@_errors
+@app.command("suppress")
 def subscribers_suppress(ctx: typer.Context, email: Email) -> None:
     """Put an address on the suppression list: it is never mailed, imported or subscribed again."""
-    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+    with store_of(settings_of(ctx)).begin() as conn:
         added = suppress_address(conn, email, "manual")
     typer.echo(f"{normalize(email)} " + ("is now suppressed" if added else "was already suppressed"))
 
 
-@subscribers_app.command("erase")
-@_errors
+@app.command("erase")
 def subscribers_erase(
     ctx: typer.Context,
     email: Email,
@@ -577,8 +411,8 @@ def subscribers_erase(
     """Erase everything held about an address. Only a hash stays, so it cannot be imported back."""
     address = normalize(email)
     if not yes and not typer.confirm(f"Erase {address} for good?"):
-        raise CommandError("nothing erased")
-    with _store(load_settings(ctx)) as engine, engine.begin() as conn:
+        raise Conflict("nothing erased")
+    with store_of(settings_of(ctx)).begin() as conn:
         erased = erase(conn, address)
     what = "subscriber erased" if erased.subscriber_id is not None else "no subscriber held"
     canceled = f"{erased.canceled} pending deliver{'y' if erased.canceled == 1 else 'ies'} canceled"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .lang import languages
+from digest.text.lang import languages
 
 MAX_DEPTH = 6
 

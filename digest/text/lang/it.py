@@ -1,6 +1,6 @@
 """Italian."""
 
-from . import Language
+from digest.text.lang import Language
 
 LANGUAGE = Language(
     code="it",

@@ -17,17 +17,15 @@ from sqlalchemy.exc import IntegrityError
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
-from digest.deliver.lease import Busy
 from digest.deliver.notices import SendNotice
 from digest.deliver.send import SendReport, send_edition
-from digest.errors import DigestError
+from digest.editions import service
+from digest.editions.review import request_review
+from digest.errors import Busy, NotFound
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
 from digest.store.tables import runs
-
-from . import service
-from .review import request_review
 
 
 @dataclass
@@ -87,7 +85,7 @@ def run_slot(
     with engine.connect() as conn:
         edition = load_edition(conn, run.edition_id)
     if edition is None:
-        raise DigestError(f"edition #{run.edition_id} of run {list_id} {slot} no longer exists")
+        raise NotFound(f"edition #{run.edition_id} of run {list_id} {slot} no longer exists")
     report = None
     if lst.review is not None:
         if edition.status == "draft":

@@ -13,13 +13,13 @@ from digest import config
 from digest.config import Settings
 from digest.deliver.backends import make_backend
 from digest.deliver.notices import notice_sender
-from digest.editions.run import run_slot
-from digest.errors import DigestError
+from digest.editions.preview import write_preview
+from digest.errors import ConfigError
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.lists import sync_lists
-from digest.preview import write_preview
-from digest.schedule import due_slot
+from digest.pipeline.run import run_slot
+from digest.pipeline.schedule import due_slot
 from digest.store.db import open_store
 from subscribers.importer import import_csv
 from subscribers.service import member_counts
@@ -46,7 +46,7 @@ def _demo_secret(settings: Settings, out: Console) -> str:
 
 def run_demo(settings: Settings, out: Console) -> None:
     if not settings.lists:
-        raise DigestError("the configuration declares no list: add one under `lists:`")
+        raise ConfigError("the configuration declares no list: add one under `lists:`")
     engine = open_store(settings.db_url)
     shown = engine.url.render_as_string(hide_password=True)
     out.print(f"[bold]database[/] {escape(shown)} (migrations applied)")

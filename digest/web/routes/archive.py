@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
-from digest.config import ConfigError, Settings
+from digest.config import Settings
 from digest.domain import Edition
+from digest.errors import ConfigError
 from digest.links import ARCHIVE_PATH, REVIEW_DAYS
 from digest.render import render_archive
 from digest.store.editions import load_edition

@@ -1,6 +1,6 @@
 """French."""
 
-from . import Language
+from digest.text.lang import Language
 
 LANGUAGE = Language(
     code="fr",

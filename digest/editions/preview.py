@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 
 from digest.config import Settings
-from digest.errors import DigestError
+from digest.errors import Invalid, NotFound
 from digest.links import ARCHIVE_PATH
 from digest.render import BUDGET, personalize, render_edition
 from digest.store.editions import load_edition
@@ -36,11 +36,11 @@ def write_preview(
     width: int | None = None,
 ) -> Preview:
     if width is not None and width not in WIDTHS:
-        raise DigestError(f"--width must be one of {', '.join(map(str, WIDTHS))}, not {width}")
+        raise Invalid(f"--width must be one of {', '.join(map(str, WIDTHS))}, not {width}")
     with engine.connect() as conn:
         edition = load_edition(conn, edition_id)
     if edition is None:
-        raise DigestError(f"no edition #{edition_id}")
+        raise NotFound(f"no edition #{edition_id}")
     lst = settings.get_list(edition.list_id)
     template = render_edition(edition, lst, settings.template_folders(lst))
     archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)

@@ -1,6 +1,6 @@
 """Spanish."""
 
-from . import Language
+from digest.text.lang import Language
 
 LANGUAGE = Language(
     code="es",

@@ -14,12 +14,11 @@ from digest.deliver.backends import Backend
 from digest.deliver.control import resume_sends
 from digest.deliver.notices import SendNotice
 from digest.deliver.send import send_edition
+from digest.editions import service
 from digest.errors import DigestError
 from digest.links import Links
+from digest.pipeline.run import run_slot
 from digest.store.tables import editions, runs
-
-from . import service
-from .run import run_slot
 
 RUN_RESUME_WINDOW = timedelta(hours=6)
 

@@ -1,0 +1,256 @@
+"""`digest editions` and `digest preview`: build, curate, move along the lifecycle, inspect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from digest import config
+from digest.cli.context import actor, links_of, settings_of, store_of
+from digest.cli.output import out
+from digest.cli.send import send
+from digest.domain import Edition
+from digest.errors import ConfigError, Invalid, NotFound
+
+app = typer.Typer(no_args_is_help=True, help="Build, curate, approve and inspect editions.")
+
+
+@app.command("build")
+def editions_build(
+    ctx: typer.Context, list_id: Annotated[str, typer.Argument(help="The list's id.")]
+) -> None:
+    """Build the list's next edition, or rebuild its draft keeping the editors' changes."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    settings.get_list(list_id)
+    engine = store_of(settings)
+    out.print(service.build(engine, settings, list_id, actor=actor()).reason, markup=False, highlight=False)
+
+
+def _change(ctx: typer.Context, edition_id: int, *edits: tuple[str, dict[str, Any]]) -> None:
+    """Apply the edits in one go (all or none) and show the edition's items."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    edition = service.apply(store_of(settings), settings, edition_id, actor(), list(edits))
+    done = ", ".join(op for op, _ in edits)
+    out.print(f"edition #{edition.id} ({edition.status}): {done} recorded; {len(edition.items)} item(s)")
+    for i, item in enumerate(edition.items, 1):
+        out.print(f"  {i}. [dim]#{item.article_id}[/] {escape(item.title)}", highlight=False)
+
+
+ArticleId = Annotated[int, typer.Argument(help="The article's id, as `editions show` prints it.")]
+
+
+@app.command("pin")
+def editions_pin(ctx: typer.Context, edition_id: int, article_id: ArticleId) -> None:
+    """Keep an article in the edition, ahead of the automatic picks."""
+    _change(ctx, edition_id, ("pin", {"article_id": article_id}))
+
+
+@app.command("exclude")
+def editions_exclude(ctx: typer.Context, edition_id: int, article_id: ArticleId) -> None:
+    """Leave an article out of the edition, also when it is rebuilt."""
+    _change(ctx, edition_id, ("exclude", {"article_id": article_id}))
+
+
+@app.command("move")
+def editions_move(ctx: typer.Context, edition_id: int, article_id: ArticleId, position: int) -> None:
+    """Move an item to a position (1 is the top story)."""
+    _change(ctx, edition_id, ("move", {"article_id": article_id, "position": position}))
+
+
+@app.command("add")
+def editions_add(ctx: typer.Context, edition_id: int, url: str) -> None:
+    """Add an article by its URL (it must have been ingested)."""
+    _change(ctx, edition_id, ("add", {"url": url}))
+
+
+@app.command("edit")
+def editions_edit(
+    ctx: typer.Context,
+    edition_id: int,
+    subject: Annotated[str | None, typer.Option(help="A new subject line.")] = None,
+    intro: Annotated[str | None, typer.Option(help="The editor's intro ('' removes it).")] = None,
+    lede: Annotated[
+        tuple[int, str] | None, typer.Option(help="ARTICLE TEXT: replace an item's lede.")
+    ] = None,
+    quote: Annotated[
+        tuple[int, str] | None,
+        typer.Option(help="ARTICLE N|none: show the article's Nth quotation (from 0), or none."),
+    ] = None,
+) -> None:
+    """Edit the subject, the intro, an item's lede or its quote: all that is given, or nothing if one is wrong."""
+    edits: list[tuple[str, dict[str, Any]]] = []
+    if subject is not None:
+        edits.append(("subject", {"text": subject}))
+    if intro is not None:
+        edits.append(("intro", {"text": intro}))
+    if lede is not None:
+        edits.append(("lede", {"article_id": lede[0], "text": lede[1]}))
+    if quote is not None:
+        if quote[1] != "none" and not quote[1].isdigit():
+            raise Invalid(f"--quote {quote[0]} {quote[1]}: give a quotation number or 'none'")
+        index = None if quote[1] == "none" else int(quote[1])
+        edits.append(("quote", {"article_id": quote[0], "index": index}))
+    if not edits:
+        raise Invalid("nothing to edit: give --subject, --intro, --lede or --quote")
+    _change(ctx, edition_id, *edits)
+
+
+def _transition(ctx: typer.Context, edition_id: int, target: str, **values: object) -> None:
+    from digest.editions import service
+
+    edition = service.transition(store_of(settings_of(ctx)), edition_id, target, actor(), **values)
+    out.print(f"edition #{edition.id} is {edition.status}")
+
+
+@app.command("approve")
+def editions_approve(ctx: typer.Context, edition_id: int) -> None:
+    """Approve an edition: `digest serve` sends it, or send it now with `digest send`."""
+    _transition(ctx, edition_id, "approved")
+
+
+@app.command("schedule")
+def editions_schedule(
+    ctx: typer.Context,
+    edition_id: int,
+    at: Annotated[
+        str, typer.Option(help="When to send: ISO 8601, e.g. 2026-12-01T07:00+01:00 (no offset: UTC).")
+    ],
+) -> None:
+    """Schedule an approved edition for a given time; `digest serve` sends it then."""
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise Invalid(f"--at {at!r}: not an ISO 8601 date and time") from None
+    _transition(ctx, edition_id, "scheduled", scheduled_for=when if when.tzinfo else when.replace(tzinfo=UTC))
+
+
+@app.command("cancel")
+def editions_cancel(ctx: typer.Context, edition_id: int) -> None:
+    """Cancel an edition; a send under way stops after the batch in flight. Its articles go to the next one."""
+    from digest.editions import service
+
+    edition, unsent = service.cancel(store_of(settings_of(ctx)), edition_id, actor())
+    note = f"; {unsent} message(s) will not be sent" if unsent else ""
+    out.print(f"edition #{edition.id} is {edition.status}{note}")
+
+
+@app.command("list")
+def editions_list(ctx: typer.Context, list_id: Annotated[str | None, typer.Option("--list")] = None) -> None:
+    """List editions with their status and deliveries."""
+    from digest.store.editions import delivery_counts, list_editions
+
+    engine = store_of(settings_of(ctx))
+    table = Table("id", "list", "status", "subject", "created", "deliveries")
+    with engine.connect() as conn:
+        for row in list_editions(conn, list_id):
+            counts = delivery_counts(conn, row.id)
+            table.add_row(
+                str(row.id),
+                escape(row.list_id),
+                row.status,
+                escape(row.subject),
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-",
+            )
+    out.print(table)
+
+
+@app.command("show")
+def editions_show(ctx: typer.Context, edition_id: int) -> None:
+    """Show an edition's intro, items, ledes and quotes, its review link, deliveries and change log."""
+    from digest.store.editions import changes, delivery_counts, load_edition
+
+    settings = settings_of(ctx)
+    engine = store_of(settings)
+    with engine.connect() as conn:
+        edition = load_edition(conn, edition_id)
+        if edition is None:
+            raise NotFound(f"no edition #{edition_id}")
+        counts = delivery_counts(conn, edition_id)
+        log = changes(conn, edition_id)
+    out.print(
+        f"[bold]#{edition.id}[/] {escape(edition.subject)}  ({escape(edition.list_id)}, {edition.status})",
+        highlight=False,
+    )
+    if edition.intro:
+        out.print(f"\nintro: {escape(edition.intro)}", highlight=False)
+    review = _review_link(settings, edition)
+    if review:
+        out.print(f"review link: {escape(review)}", highlight=False)
+    for i, item in enumerate(edition.items, 1):
+        out.print(
+            f"\n{i}. [bold]{escape(item.title)}[/]  [dim]article #{item.article_id}, {escape(item.source)}[/]"
+            f"\n   {escape(item.lede)}",
+            highlight=False,
+        )
+        for q in item.quotes:
+            out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}", highlight=False)
+    if counts:
+        from digest.deliver.control import send_report_lines
+
+        out.print("\n" + "\n".join(send_report_lines(engine, edition_id)), highlight=False, markup=False)
+    out.print("\nchanges:")
+    for row in log:
+        args = ", ".join(f"{k}={v}" for k, v in row.args.items())
+        out.print(f"  {row.at:%Y-%m-%d %H:%M} {escape(row.actor)}: {row.op} {escape(args)}", highlight=False)
+
+
+def _review_link(settings: config.Settings, edition: Edition) -> str | None:
+    """The editors' preview link of a reviewed list's edition (it is signed, so it needs the key)."""
+    try:
+        reviewed = settings.get_list(edition.list_id).review is not None
+    except ConfigError:  # a list no longer in config.yaml
+        return None
+    if not reviewed:
+        return None
+    if not config.secret(config.SECRET_KEY_ENV):
+        return f"needs {config.SECRET_KEY_ENV} (the link is signed with it)"
+    assert edition.id is not None  # a stored edition
+    return links_of(settings).review(edition.id, edition.list_id)
+
+
+def preview(
+    ctx: typer.Context,
+    edition_id: int,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the HTML here.")] = None,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", help="Show the mail in a frame this wide: 375 (phone) or 600 (desktop)."),
+    ] = None,
+) -> None:
+    """Render an edition to an HTML file as a subscriber would see it, and show its size."""
+    from digest.editions.preview import describe, write_preview
+
+    settings = settings_of(ctx)
+    shown = write_preview(store_of(settings), settings, edition_id, out_file, width=width)
+    out.print(f"preview of edition #{edition_id}: {escape(str(shown.path))} ({describe(shown.size, shown.held_back)})")
+
+
+@app.command("pause")
+def editions_pause(ctx: typer.Context, edition_id: int) -> None:
+    """Pause a send after the batch in flight; nothing is lost."""
+    from digest.deliver.control import pause
+
+    pause(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: paused")
+
+
+@app.command("resume")
+def editions_resume(ctx: typer.Context, edition_id: int) -> None:
+    """Resume a paused send and carry it on from this process."""
+    from digest.deliver.control import resume
+
+    links_of(settings_of(ctx))  # the send goes on from here: refuse before anything changes without the key
+    resume(store_of(settings_of(ctx)), edition_id)
+    out.print(f"edition #{edition_id}: resumed")
+    send(ctx, edition_id)

@@ -1,1 +1,0 @@
-"""Typer sub-apps of the `digest` command, registered in digest/cli.py."""

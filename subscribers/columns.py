@@ -1,0 +1,31 @@
+"""Column types shared by every table (the subscriber tables and digest.store's, which import it)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment, aware and in UTC on the way in and on the way out, on SQLite and PostgreSQL alike.
+
+    PostgreSQL keeps `timestamptz`; SQLite keeps no zone and hands back naive values, which were
+    written as UTC. A naive datetime written to the store is a mistake (whose clock?), so it is refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a naive datetime ({value}) cannot be stored: give it a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
