@@ -20,10 +20,10 @@ import uvicorn
 from sqlalchemy import Engine, text
 
 from digest.config import Settings
-from digest.render.notices import notices_for
 from digest.store import tables as digest_tables
 from digest.store.db import make_engine, open_store
-from digest.web.app import WebConfig, create_app
+from digest.web.app import create_app
+from digest.web.deps import Site as WebSite
 from subscribers import tables as subscriber_tables
 from subscribers.models import MailingList
 from subscribers.optin import SubscribeLimits
@@ -194,13 +194,6 @@ def site(engine, web_server):
         per_address=Limit(3, timedelta(hours=1)), per_client=Limit(6, timedelta(hours=1))
     )
     settings = Settings(public_url=url, base_dir=ROOT)  # the project's templates; lists come from the database
-    config = WebConfig(
-        base_url=url,
-        secret_key=SECRET,
-        send_notice=capture,
-        notice_mail=notices_for(settings),
-        limits=limits,
-    )
-    switch.app = create_app(engine, config)
+    switch.app = create_app(WebSite(engine, settings, SECRET, send_notice=capture, limits=limits))
     yield site
     switch.app = None

@@ -10,14 +10,15 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from digest.deliver.backends.sendgrid import SendGridBackend
-from digest.deliver.events import PUBLIC_KEY_ENV, router
 from digest.deliver.send import send_edition
 from digest.store.editions import event_counts
 from digest.store.tables import deliveries
+from digest.web.app import create_app
+from digest.web.deps import Site
+from digest.web.routes.webhooks import PUBLIC_KEY_ENV
 from subscribers import tables as sub
 from subscribers.addresses import address_hash
 from tests.servers import store
@@ -87,9 +88,7 @@ def sent(engine):
 def web(sent, monkeypatch):
     signer = Signer()
     monkeypatch.setenv(PUBLIC_KEY_ENV, signer.public)
-    app = FastAPI()
-    app.include_router(router)
-    app.state.engine = sent[0]
+    app = create_app(Site(sent[0], make_settings(), "events-test-key"))
     with Uvicorn(app) as server:
         yield server.url, signer
 
@@ -197,9 +196,7 @@ def test_an_event_for_an_idn_address_reaches_its_row_and_its_suppression(engine,
         [accepted] = server.stand_in.accepted
     signer = Signer()
     monkeypatch.setenv(PUBLIC_KEY_ENV, signer.public)
-    app = FastAPI()
-    app.include_router(router)
-    app.state.engine = engine
+    app = create_app(Site(engine, settings, "events-test-key"))
     event = {"email": accepted.email, "event": "bounce", "type": "bounce", "reason": "550 unknown",
              "sg_event_id": "ev-idn", **accepted.custom_args}
     raw = json.dumps([event]).encode()

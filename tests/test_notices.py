@@ -51,4 +51,4 @@ def test_confirmation_and_welcome_go_through_the_smtp_backend(instance, web_serv
     finally:
         switch.app = None
         relay.stop()
-        app.state.engine.dispose()
+        app.state.site.engine.dispose()

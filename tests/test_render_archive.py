@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from digest.config import Settings
@@ -15,7 +14,8 @@ from digest.render import BUDGET, render_archive
 from digest.render.specimen import specimen_edition
 from digest.store.db import open_store
 from digest.store.editions import insert_edition, set_edition_status
-from digest.web.routes.archive import router
+from digest.web.app import create_app
+from digest.web.deps import Site
 from tests.test_render_message import Tags, a_list, long_edition
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -40,10 +40,7 @@ def store(engine, edition, status: str) -> int:
 
 
 def client(settings, engine) -> TestClient:
-    app = FastAPI()
-    app.include_router(router)
-    app.state.engine, app.state.settings = engine, settings
-    return TestClient(app)
+    return TestClient(create_app(Site(engine, settings, "archive-test-key")))
 
 
 def test_the_archive_page_has_every_item_and_no_personal_link():

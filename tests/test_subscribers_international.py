@@ -66,10 +66,10 @@ def test_the_subscribe_form_over_smtp(instance, web_server, relay, offers_smtput
     switch.app = app
     try:
         answer = _subscribe(url, UTF8)
-        held = _subscribers(app.state.engine)
+        held = _subscribers(app.state.site.engine)
     finally:
         switch.app = None
-        app.state.engine.dispose()
+        app.state.site.engine.dispose()
     if offers_smtputf8:  # the confirmation went out with SMTPUTF8, to the address in UTF-8
         assert answer.status_code == 200 and "Check your inbox" in answer.text
         assert sink.smtputf8 == {"ünï@xn--exmple-cua.com"} and held == 1
@@ -93,10 +93,10 @@ def test_the_subscribe_form_with_sendgrid_refuses_in_the_list_language(instance,
         try:
             refused = _subscribe(url, UTF8)
             taken = _subscribe(url, "user@exämple.com")
-            held = _subscribers(app.state.engine)
+            held = _subscribers(app.state.site.engine)
         finally:
             switch.app = None
-            app.state.engine.dispose()
+            app.state.site.engine.dispose()
         accepted = [a.email for a in server.stand_in.accepted]
     assert refused.status_code == 422 and "avant le @" in refused.text  # in the list's language
     assert taken.status_code == 200 and accepted == ["user@xn--exmple-cua.com"] and held == 1
@@ -146,6 +146,6 @@ def test_a_confirmation_the_relay_refuses_for_good_is_not_a_try_again_later(inst
         answer = _subscribe(url, "gone@example.org")
     finally:
         switch.app = None
-        app.state.engine.dispose()
+        app.state.site.engine.dispose()
         controller.stop()
     assert answer.status_code == 422 and "refused our mail" in answer.text and "try again later" not in answer.text

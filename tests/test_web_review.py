@@ -27,8 +27,8 @@ def test_the_review_link_shows_the_draft_and_nothing_else_does(instance, web_ser
     app = build_app(settings, str(instance / "config.yaml"), SECRET, scheduler=False)
     switch.app = app
     try:
-        ingest(app.state.engine, settings)
-        edition = service.build(app.state.engine, settings, "world", actor="test").edition
+        ingest(app.state.site.engine, settings)
+        edition = service.build(app.state.site.engine, settings, "world", actor="test").edition
         links = Links(url, Tokens(SECRET))
         page = httpx.get(links.review(edition.id, "world"))
         visible = " ".join(lxml.html.document_fromstring(page.text).text_content().split())
@@ -45,7 +45,7 @@ def test_the_review_link_shows_the_draft_and_nothing_else_does(instance, web_ser
         assert httpx.get(f"{url}/review/{foreign}").status_code == 400
     finally:
         switch.app = None
-        app.state.engine.dispose()
+        app.state.site.engine.dispose()
 
 
 def test_the_served_app_takes_signed_provider_events_only(instance, web_server, monkeypatch):  # noqa: F811
@@ -62,4 +62,4 @@ def test_the_served_app_takes_signed_provider_events_only(instance, web_server, 
         assert unsigned.status_code == 403
     finally:
         switch.app = None
-        app.state.engine.dispose()
+        app.state.site.engine.dispose()

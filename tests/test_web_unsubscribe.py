@@ -160,7 +160,7 @@ def test_pages_send_protective_headers(site):
 def test_access_log_hides_the_tokens():
     import logging
 
-    from digest.web.app import RedactTokens
+    from digest.web.middleware import RedactTokens
 
     token = Tokens("k").sign("unsubscribe", 1, "world")
     for path in (f"/u/{token}", f"/p/{token}", f"/confirm/{token}/renew", f"/review/{token}"):

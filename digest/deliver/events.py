@@ -1,73 +1,22 @@
-"""SendGrid's signed Event Webhook: bounces, complaints and unsubscribes update the subscriber;
+"""SendGrid's events, applied: bounces, complaints and unsubscribes update the subscriber;
 delivered, open and click are counted per edition. Each event is applied once, by sg_event_id.
-
-The signature (ECDSA P-256 over timestamp + raw body) is checked on the raw bytes with the
-library's EventWebhook helper: a request that is unsigned or badly signed gets 403 and changes
-nothing. The verification key comes from SENDGRID_WEBHOOK_PUBLIC_KEY.
-"""
+The signed webhook that receives them is digest.web.routes.webhooks."""
 
 from __future__ import annotations
 
-import binascii
-import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
-from sendgrid.helpers.eventwebhook import EventWebhook
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from digest import config
 from digest.store.editions import delivery_of, fail_delivery, record_event
 from subscribers import tables as sub
 from subscribers.addresses import InvalidAddress, address_hash, identity, normalize
 from subscribers.service import set_status
 
-PUBLIC_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
-SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature"
-TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp"
-MAX_BODY = 5 * 1024 * 1024  # SendGrid batches events; its posts stay well under this
-
 log = logging.getLogger(__name__)
-router = APIRouter()
-
-
-def verified(raw: bytes, signature: str | None, timestamp: str | None, public_key: str | None) -> bool:
-    if not (signature and timestamp and public_key):
-        return False
-    try:
-        helper = EventWebhook(public_key)
-        return bool(helper.verify_signature(raw.decode("utf-8"), signature, timestamp))
-    except (ValueError, UnicodeDecodeError, binascii.Error, TypeError):
-        return False
-
-
-@router.post("/webhooks/sendgrid", response_model=None)
-async def sendgrid_events(request: Request) -> JSONResponse | dict[str, int]:
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
-        return JSONResponse({"detail": "too large"}, status_code=413)
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        return JSONResponse({"detail": "too large"}, status_code=413)
-    public_key = config.secret(PUBLIC_KEY_ENV)
-    if not public_key:
-        log.warning("%s is not set: SendGrid events are refused", PUBLIC_KEY_ENV)
-    if not verified(raw, request.headers.get(SIGNATURE_HEADER), request.headers.get(TIMESTAMP_HEADER), public_key):
-        return JSONResponse({"detail": "signature missing or not valid"}, status_code=403)
-    try:
-        events = json.loads(raw)
-    except ValueError:
-        return JSONResponse({"detail": "not JSON"}, status_code=400)
-    if not isinstance(events, list):
-        return JSONResponse({"detail": "expected a JSON array of events"}, status_code=400)
-    applied = await run_in_threadpool(apply_events, request.app.state.engine, events)
-    return {"received": len(events), "applied": applied}
-
-
 def apply_events(engine: Engine, events: list[Any]) -> int:
     """Apply each new event in its own transaction; returns how many were new."""
     applied = 0

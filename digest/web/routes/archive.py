@@ -6,45 +6,26 @@ sending (the first recipients already hold the link), not only once every row is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine
 
-from digest.config import Settings
 from digest.domain import Edition
 from digest.errors import ConfigError
-from digest.links import ARCHIVE_PATH, REVIEW_DAYS
+from digest.links import ARCHIVE_PATH
 from digest.render import render_archive
 from digest.store.editions import load_edition
-from subscribers.tokens import InvalidToken, Tokens
+from digest.web.deps import Site, SiteDep
 
 PUBLIC_STATUSES = ("sending", "sent")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 HEADERS = {
     # The page is an email: no scripts, images and fonts over https only.
     "Content-Security-Policy": "default-src 'none'; img-src https: data:; style-src 'unsafe-inline' https:; "
     "font-src https:; frame-ancestors 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
     "Cache-Control": "public, max-age=300",
 }
 
 router = APIRouter()
-
-
-@dataclass(frozen=True)
-class Store:
-    engine: Engine
-    settings: Settings
-
-
-def get_store(request: Request) -> Store:
-    """The app's database engine and settings, which the app puts in `app.state`."""
-    return Store(request.app.state.engine, request.app.state.settings)
-
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def _edition_id(text: str) -> int:
@@ -55,34 +36,18 @@ def _edition_id(text: str) -> int:
 
 
 @router.get("/archive/{edition_id}", response_class=HTMLResponse)
-def archive_page(edition_id: str, store: Store = Depends(get_store)) -> HTMLResponse:
+def archive_page(site: SiteDep, edition_id: str) -> HTMLResponse:
     """Errors are raised as HTTPException: the app answers them with a page in the reader's language."""
     number = _edition_id(edition_id)
-    with store.engine.connect() as conn:
+    with site.engine.connect() as conn:
         edition = load_edition(conn, number)
     if edition is None or edition.status not in PUBLIC_STATUSES:
         raise HTTPException(status_code=404)
-    return _page(store, edition, number)
+    return edition_page(site, edition, number)
 
 
-@router.get("/review/{token}", response_class=HTMLResponse)
-def review_page(token: str, request: Request, store: Store = Depends(get_store)) -> HTMLResponse:
-    """A draft as its readers would get it, for the editors the review mail went to."""
-    try:
-        edition_id = Tokens(request.app.state.secret_key).verify(
-            "review", token, max_age=REVIEW_DAYS * 86400
-        ).subject_id
-    except InvalidToken as exc:
-        raise HTTPException(status_code=410 if exc.expired else 400) from None
-    with store.engine.connect() as conn:
-        edition = load_edition(conn, edition_id)
-    if edition is None:
-        raise HTTPException(status_code=404)
-    return _page(store, edition, edition_id, headers={**HEADERS, "Cache-Control": "no-store"})
-
-
-def _page(store: Store, edition: Edition, edition_id: int, headers: dict[str, str] = HEADERS) -> HTMLResponse:
-    settings = store.settings
+def edition_page(site: Site, edition: Edition, edition_id: int, headers: dict[str, str] = HEADERS) -> HTMLResponse:
+    settings = site.settings
     try:
         lst = settings.get_list(edition.list_id)
     except ConfigError:
