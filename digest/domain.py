@@ -9,9 +9,19 @@ from enum import StrEnum
 from subscribers.models import Recipient
 
 __all__ = [
-    "Article", "Brief", "Coverage", "Delivery", "DeliveryStatus", "Edition", "EditionStatus", "Quote",
+    "Article", "Brief", "Coverage", "Delivery", "DeliveryStatus", "Edition", "EditionStatus", "Image", "Quote",
     "Recipient", "SendState",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Image:
+    """An article's lead image as its page or feed names it; width and height when it says them."""
+
+    url: str
+    alt: str | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass
@@ -28,6 +38,7 @@ class Article:
     byline: str | None = None
     standfirst: str | None = None
     caption: str | None = None
+    image: Image | None = None
     dateline: str | None = None
     html: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -68,6 +79,7 @@ class Brief:
     language: str | None = None
     byline: str | None = None
     caption: str | None = None
+    image: Image | None = None
     article_id: int | None = None
     words: int | None = None  # the whole article's length, for its reading time
     also: list[Coverage] = field(default_factory=list)

@@ -145,16 +145,14 @@ def _add_with_consent(
 def _send_confirmation(
     settings: config.Settings, engine: Engine, secret: str, lst: MailingList, request: optin.Subscription, email: str
 ) -> None:
-    from digest.deliver.notices import notice_sender
+    from digest.deliver.notices import Notices
     from digest.links import Links
-    from digest.render.notices import notices_for
     from subscribers.tokens import Tokens
 
     links = Links(settings.base_url, Tokens(secret))
     assert request.subscriber_id is not None
     url = links.confirm(request.subscriber_id, lst.id, request.nonce)
-    mail = notices_for(settings)("confirm", lst, {"confirm_url": url})
-    notice_sender(settings, engine)(email, mail.subject, mail.text, mail.html, list_id=lst.id)
+    Notices(settings, engine).send("confirm", lst, email, {"confirm_url": url})
 
 
 def _secret() -> str:

@@ -14,6 +14,8 @@ from digest.deliver.backends import Backend, make_backend
 from digest.deliver.message import Outgoing, message_id
 from digest.errors import Unavailable
 from digest.render import MessageTemplate
+from digest.render.notices import Notice, notices_for
+from subscribers.models import MailingList
 from subscribers.service import get_list
 
 log = logging.getLogger("digest.notices")
@@ -67,3 +69,17 @@ def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = 
             )
 
     return send
+
+
+class Notices:
+    """Every notice a list sends (a confirmation, a welcome): rendered from the list's templates in its
+    language, its fields filled, and mailed through the backend. The one way the CLI and the web app
+    send them; `send` stands in for the backend in tests."""
+
+    def __init__(self, settings: Settings, engine: Engine, *, send: SendNotice | None = None):
+        self.render = notices_for(settings)
+        self.deliver = send or notice_sender(settings, engine)
+
+    def send(self, kind: Notice, lst: MailingList, email: str, values: dict[str, str]) -> None:
+        mail = self.render(kind, lst, values)
+        self.deliver(email, mail.subject, mail.text, mail.html, list_id=lst.id)

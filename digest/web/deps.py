@@ -11,9 +11,8 @@ from sqlalchemy import Engine
 
 from digest.config import Settings
 from digest.deliver.backends import utf8_refusal
-from digest.deliver.notices import SendNotice, notice_sender
+from digest.deliver.notices import Notices, SendNotice
 from digest.links import Links
-from digest.render.notices import Notice, notices_for
 from digest.web.csrf import Csrf
 from digest.web.pages import Pages
 from subscribers import optin
@@ -39,17 +38,13 @@ class Site:
         self.tokens = Tokens(secret_key)
         self.links = Links(settings.base_url, self.tokens)
         self.pages = Pages(Csrf(secret_key, secure=settings.base_url.startswith("https://")))
-        self.send_notice = send_notice or notice_sender(settings, engine)
-        self.notice_mail = notices_for(settings)
+        self.notices = Notices(settings, engine, send=send_notice)
         self.utf8_refusal = utf8_refusal(settings)  # why the delivery cannot carry a non-ASCII local part
         self.limits, self.confirm_days, self.scheduler_active = limits, confirm_days, scheduler_active
 
-    def notify(self, kind: Notice, lst: MailingList, email: str, values: dict[str, str]) -> None:
-        mail = self.notice_mail(kind, lst, values)
-        self.send_notice(email, mail.subject, mail.text, mail.html, list_id=lst.id)
-
     def send_confirmation(self, lst: MailingList, subscriber_id: int, nonce: str | None, email: str) -> None:
-        self.notify("confirm", lst, email, {"confirm_url": self.links.confirm(subscriber_id, lst.id, nonce)})
+        url = self.links.confirm(subscriber_id, lst.id, nonce)
+        self.notices.send("confirm", lst, email, {"confirm_url": url})
 
 
 def site(request: Request) -> Site:

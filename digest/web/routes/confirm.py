@@ -108,7 +108,7 @@ def confirm(
         "preferences_url": site.links.preferences(sid, sub.nonce),
     }
     try:
-        site.notify("welcome", lst, sub.email, welcome)
+        site.notices.send("welcome", lst, sub.email, welcome)
     except Exception:  # the subscription holds; only the welcome is missing
         log.warning("welcome for list %s not sent", lst.id, exc_info=True)
     return pages.message(
