@@ -11,6 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
+# Rich reads the terminal width once, when the CLI's consoles are made (at import, in whichever test
+# comes first): the tests read table rows whole, so every run gets the same wide terminal.
+os.environ.setdefault("COLUMNS", "250")
 POSTGRES_ENV = "DIGEST_TEST_POSTGRES_URL"
 
 
