@@ -63,6 +63,7 @@ LANGUAGE = Language(
         "wie folgt zitiert",
     ),
     cue_preps=frozenset({"laut", "zufolge"}),
+    cue_postpositions=frozenset({"zufolge"}),
     inverted_cues=frozenset({"so"}),
     pronouns={"er": "m", "sie": "f"},
     determiners=frozenset(
@@ -148,4 +149,5 @@ LANGUAGE = Language(
     byline_prefixes=("von",),
     credit_prefixes=("foto:", "fotos:", "bild:", "quelle:", "illustration:"),
     capitalises_nouns=True,
+    subject_after_verb=True,
 )

@@ -72,4 +72,5 @@ LANGUAGE = Language(
     feminine_endings=("a", "as"),
     byline_prefixes=("por",),
     credit_prefixes=("foto:", "fotos:", "fotografía:", "imagen:", "ilustración:"),
+    subject_after_verb=True,
 )

@@ -81,4 +81,5 @@ LANGUAGE = Language(
     feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
     byline_prefixes=("par",),
     credit_prefixes=("photo :", "photo:", "photos :", "photos:", "crédit :", "crédit:", "crédit photo", "illustration :"),
+    subject_after_verb=True,
 )

@@ -78,4 +78,5 @@ LANGUAGE = Language(
     feminine_endings=("a", "essa", "trice"),
     byline_prefixes=("di",),
     credit_prefixes=("foto:", "immagine:", "illustrazione:"),
+    subject_after_verb=True,
 )
