@@ -94,6 +94,13 @@ class Language:
     """Words that open a byline ("By", "Par", "Von")."""
     credit_prefixes: tuple[str, ...] = ()
     """Words that open a photo or image credit ("Photo:", "Foto:"): never a byline."""
+    credit_words: tuple[str, ...] = ()
+    """Words for a photo or its credit ("photo", "crédit", "foto"): a caption ending with one (or with
+    an agency's name) is a photo caption, not the article's text."""
+    date_joiners: tuple[str, ...] = ()
+    """Words between the parts of a written date ("de": 14 de marzo de 2024)."""
+    time_prepositions: tuple[str, ...] = ()
+    """Words between a date and its time in a dateline ("at", "à", "um", "a las")."""
     elides: bool = False
     """Articles and prepositions elide before a vowel (l’actrice, dell’acqua): split them off."""
     drops_subject: bool = False

@@ -148,6 +148,8 @@ LANGUAGE = Language(
     roles_have_gender=True,
     byline_prefixes=("von",),
     credit_prefixes=("foto:", "fotos:", "bild:", "quelle:", "illustration:"),
+    credit_words=("foto",),
+    time_prepositions=("um",),
     capitalises_nouns=True,
     subject_after_verb=True,
 )
