@@ -62,13 +62,11 @@ def sources_list(ctx: typer.Context) -> None:
         if not src.recorded:
             table.add_row(escape(src.name), src.kind, "never read", "", "0", "-", "0")
             continue
-        error = src.last_error or ""
-        if src.configured and src.next_attempt_at:
-            error += f" (next try after {src.next_attempt_at:%Y-%m-%d %H:%M})"
+        error, success = src.last_error or "", "no longer configured"
         if src.configured:
             success = f"{src.last_success_at:%Y-%m-%d %H:%M}" if src.last_success_at else "never"
-        else:
-            success = "no longer configured"
+            if src.next_attempt_at:
+                error += f" (next try after {src.next_attempt_at:%Y-%m-%d %H:%M})"
         table.add_row(escape(src.name), src.kind, success, escape(error), str(src.failures), str(src.item_count),
                       str(src.articles))  # fmt: skip
     out.print(table)
