@@ -23,8 +23,9 @@ def trim(
     ] = False,
     language: Annotated[str | None, typer.Option(help="Force the language (en, fr, de, es, it).")] = None,
 ) -> None:
-    """Trim articles into a lede and key quotes. A file that cannot be read is reported with its reason
-    and the others go on; the exit status is then 1."""
+    """Trim articles into a lede and key quotes.
+
+    A file that cannot be read is reported with its reason and the others go on; the exit code is then 1."""
     from digest.trim.files import Unreadable, trim_files
 
     failures = 0
