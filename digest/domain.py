@@ -26,22 +26,28 @@ class Image:
 
 @dataclass
 class Article:
-    """An article as ingested: its structure found, boilerplate dropped, paragraphs in reading order."""
+    """An article as ingested: its structure found, boilerplate dropped, paragraphs in reading order.
+    The one carrier from fetch to store and back: what ingest learns about an article is a field here."""
 
     title: str
     paragraphs: list[str]
     source: str = ""
     url: str | None = None
+    canonical_url: str | None = None
+    """The URL that names this one article (tracking parameters dropped, rel=canonical honoured), or None
+    when the source gives none or only a site root: the same one under another guid is the same article."""
     guid: str | None = None
     language: str | None = None
     published_at: datetime | None = None
+    published_guessed: bool = False  # published_at is the fetch time: the source gave no usable date
     byline: str | None = None
     standfirst: str | None = None
     caption: str | None = None
     image: Image | None = None
     dateline: str | None = None
-    html: str | None = None
+    html: str | None = None  # sanitized
     tags: list[str] = field(default_factory=list)
+    entry_hash: str | None = None  # the entry as the source sent it: unchanged means no second look
     story_id: int | None = None  # articles of one story (syndicated copies, the same news) share it
     id: int | None = None
 

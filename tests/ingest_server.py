@@ -186,7 +186,8 @@ def story_text(seed: int, paragraphs: int = 4, words: int = 45) -> list[str]:
 
 
 def rss(items: list[dict], *, title: str = "Test feed", language: str = "en", encoding: str = "utf-8") -> str:
-    """RSS 2.0. Item keys: title, link, guid, date (RFC 822), summary, content (HTML), image, tags."""
+    """RSS 2.0. Item keys: title, link, guid, date (RFC 822), summary, content (HTML), image (and
+    image_size, a (width, height) pair of attribute values), tags."""
     from xml.sax.saxutils import escape
 
     def item(i: dict) -> str:
@@ -202,7 +203,8 @@ def rss(items: list[dict], *, title: str = "Test feed", language: str = "en", en
         if i.get("content"):
             parts.append(f"<content:encoded><![CDATA[{i['content']}]]></content:encoded>")
         if i.get("image"):
-            parts.append(f'<media:content url="{escape(i["image"])}" medium="image"/>')
+            size = 'width="{}" height="{}" '.format(*i["image_size"]) if i.get("image_size") else ""
+            parts.append(f'<media:content url="{escape(i["image"])}" {size}medium="image"/>')
         parts += [f"<category>{escape(t)}</category>" for t in i.get("tags", [])]
         return "<item>" + "".join(parts) + "</item>"
 
@@ -269,11 +271,14 @@ def article_page(
     canonical: str | None = None,
     image: str | None = None,
     image_alt: str = "",
+    og_size: tuple[str, str] | None = None,
+    img_size: tuple[str, str] | None = None,
     caption: str | None = None,
     published: str | None = None,
     author: str | None = None,
 ) -> str:
-    """A newspaper-like page: navigation, the article with a figure, related links and a footer."""
+    """A newspaper-like page: navigation, the article with a figure, related links and a footer.
+    og_size: og:image:width and og:image:height; img_size: the figure's <img> width and height."""
     from xml.sax.saxutils import escape
 
     head = [f"<title>{escape(title)} | Example News</title>", '<meta charset="utf-8">']
@@ -281,13 +286,16 @@ def article_page(
         head.append(f'<link rel="canonical" href="{escape(canonical)}">')
     if image:
         head.append(f'<meta property="og:image" content="{escape(image)}">')
+    if og_size:
+        head.append('<meta property="og:image:width" content="{}"><meta property="og:image:height" content="{}">'.format(*og_size))
     if published:
         head.append(f'<meta property="article:published_time" content="{published}">')
     if author:
         head.append(f'<meta name="author" content="{escape(author)}">')
     figure = ""
     if image:
-        figure = f'<figure><img src="{escape(image)}" alt="{escape(image_alt)}">'
+        size = ' width="{}" height="{}"'.format(*img_size) if img_size else ""
+        figure = f'<figure><img src="{escape(image)}" alt="{escape(image_alt)}"{size}>'
         figure += f"<figcaption>{escape(caption)}</figcaption></figure>" if caption else "</figure>"
     nav = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(12))
     related = "".join(f'<li><a href="/related/{i}">Related story number {i}</a></li>' for i in range(8))

@@ -65,6 +65,21 @@ def test_ingest_summarises_and_exits_non_zero_only_when_every_source_failed(tmp_
     assert listing.exception is None and result.exception is None
 
 
+def test_sources_lists_the_configured_ones_in_order_then_those_no_longer_configured(tmp_path, server, db_url):
+    good = server.add("/good.xml", rss(good_items("good")))
+    config = write_config(tmp_path, db_url, [{"name": "old", "kind": "feed", "url": good}])
+    assert digest(config, "ingest").returncode == 0
+    write_config(tmp_path, db_url, [{"name": "zeta", "kind": "rss", "path": "feed.xml"},
+                                    {"name": "alpha", "kind": "feed", "url": good}])  # fmt: skip
+    listing = digest(config, "sources")
+    assert listing.returncode == 0, listing.stderr
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in listing.stdout.splitlines() if line.count("│") == 8]
+    assert [r[:3] for r in rows] == [
+        ["zeta", "rss", "never read"], ["alpha", "feed", "never read"], ["old", "feed", "no longer configured"]
+    ]  # fmt: skip
+    assert rows[2][-2:] == ["3", "3"]  # what it read last, and what is stored of it
+
+
 def test_unknown_source_is_named(tmp_path):
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'digest.db'}", [{"name": "wire", "kind": "rss", "path": "feed.xml"}])
     result = digest(config, "ingest", "--source", "nope")

@@ -6,7 +6,8 @@ import pytest
 
 from digest.config import load
 from digest.errors import ConfigError
-from digest.ingest.normalize import canonical_url, plain_text
+from digest.ingest.html import plain_text
+from digest.ingest.normalize import canonical_url
 
 
 def config_with(tmp_path, sources: str):

@@ -4,6 +4,7 @@ sources is linked as one story, so selection can show it once with its other sou
 from __future__ import annotations
 
 from digest.config import Source
+from digest.domain import Coverage
 from digest.ingest.dedupe import StoryIndex, sketch
 from digest.ingest.run import ingest
 from digest.store.articles import other_coverage
@@ -65,7 +66,7 @@ def test_syndicated_copies_from_other_sources_are_linked_as_one_story(tmp_path, 
     assert market.story_id == market.id
     with engine.connect() as conn:
         coverage = other_coverage(conn, [floods.id, market.id])
-    assert coverage == {floods.id: [("b", "https://b.example.org/wire/123")], market.id: []}
+    assert coverage == {floods.id: [Coverage("b", "https://b.example.org/wire/123")], market.id: []}
 
 
 def test_only_near_identical_text_from_another_source_joins_a_story():

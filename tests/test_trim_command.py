@@ -1,11 +1,14 @@
-"""`digest trim` as other tools call it: JSON lines in input order, the options, and files it cannot read."""
+"""`digest trim` as other tools call it (the installed console script, in a subprocess): JSON lines in
+input order, the options, and files it cannot read."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from digest.trim.command import run
+DIGEST = Path(sys.executable).with_name("digest")  # the console script the project installs
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "articles" / "000_587257c50a9a4e63.txt"
 EN = (
@@ -16,12 +19,15 @@ EN = (
 )
 
 
-def trim_json(capsys, paths, **options):
-    settings = {"as_json": True, "lede_words": 60, "max_quotes": 1, "all_quotes": False, "language": None}
-    settings.update(options)
-    status = run(paths, **settings)
-    out, err = capsys.readouterr()
-    return status, [json.loads(line) for line in out.splitlines()], err
+def digest_trim(paths, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(DIGEST), "trim", *map(str, paths), *options], capture_output=True, text=True, timeout=120
+    )
+
+
+def trim_json(paths, *options: str):
+    done = digest_trim(paths, "--json", "--max-quotes", "1", *options)
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()], done.stderr
 
 
 @pytest.fixture
@@ -36,8 +42,8 @@ def folder(tmp_path):
     return tmp_path
 
 
-def test_json_lines_have_the_contract_fields_in_input_order(capsys, folder):
-    status, records, _ = trim_json(capsys, [SAMPLE, folder])
+def test_json_lines_have_the_contract_fields_in_input_order(folder):
+    status, records, _ = trim_json([SAMPLE, folder])
     assert status == 0
     assert [Path(r["source"]).name for r in records] == [SAMPLE.name, "a.md", "b.txt"]
     assert all(
@@ -49,29 +55,29 @@ def test_json_lines_have_the_contract_fields_in_input_order(capsys, folder):
     assert not sample["quotes"][0]["text"].startswith("«")
 
 
-def test_max_quotes_all_quotes_and_lede_words(capsys):
-    _, [one], _ = trim_json(capsys, [SAMPLE], max_quotes=1)
-    _, [every], _ = trim_json(capsys, [SAMPLE], all_quotes=True)
-    _, [short], _ = trim_json(capsys, [SAMPLE], lede_words=10)
+def test_max_quotes_all_quotes_and_lede_words():
+    _, [one], _ = trim_json([SAMPLE], "--max-quotes", "1")
+    _, [every], _ = trim_json([SAMPLE], "--all-quotes")
+    _, [short], _ = trim_json([SAMPLE], "--lede-words", "10")
     assert len(one["quotes"]) == 1
     assert [q["speaker"] for q in every["quotes"]] == ["Borrell", "Blinken", "Blinken"]
     assert short["lede"].endswith("…") and len(short["lede"].split()) == 10
 
 
-def test_language_option_forces_the_language(capsys, tmp_path):
+def test_language_option_forces_the_language(tmp_path):
     (tmp_path / "x.txt").write_text(EN, encoding="utf-8")
-    _, [record], _ = trim_json(capsys, [tmp_path / "x.txt"], language="de")
+    _, [record], _ = trim_json([tmp_path / "x.txt"], "--language", "de")
     assert record["language"] == "de"
 
 
-def test_readable_summary(capsys):
-    status = run([SAMPLE], as_json=False, lede_words=60, max_quotes=2, all_quotes=False, language=None)
-    out = capsys.readouterr().out
-    assert status == 0
+def test_readable_summary():
+    done = digest_trim([SAMPLE])
+    out = done.stdout
+    assert done.returncode == 0
     assert "Blinken à Bruxelles" in out and "[fr]" in out and "— Borrell" in out
 
 
-def test_bad_files_are_reported_and_the_rest_goes_on(capsys, tmp_path):
+def test_bad_files_are_reported_and_the_rest_goes_on(tmp_path):
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 64)
     big = tmp_path / "big.txt"
@@ -79,7 +85,7 @@ def test_bad_files_are_reported_and_the_rest_goes_on(capsys, tmp_path):
         handle.truncate(20_000_000)  # 20 MB, written sparsely
     (tmp_path / "good.txt").write_text(EN, encoding="utf-8")
     (tmp_path / "front.md").write_text("---\ntitle: [unclosed\n---\n\nBody.\n", encoding="utf-8")
-    status, records, err = trim_json(capsys, [tmp_path, tmp_path / "missing.txt"])
+    status, records, err = trim_json([tmp_path, tmp_path / "missing.txt"])
     assert status == 1
     assert [Path(r["source"]).name for r in records] == ["good.txt"]
     assert "big.txt: larger than 5 MB" in err
@@ -87,3 +93,13 @@ def test_bad_files_are_reported_and_the_rest_goes_on(capsys, tmp_path):
     assert "empty.txt: no article text found" in err
     assert "missing.txt" in err
     assert "front.md: while parsing" in err
+
+
+def test_output_is_the_text_as_it_is_without_markup_or_emoji_codes_read_in_it(tmp_path):
+    title = "Council [bold]approves[/bold] :thumbs_up: late-night buses à Zürich"
+    (tmp_path / "odd.txt").write_text(EN.replace("Council approves late-night buses", title), encoding="utf-8")
+    done = digest_trim([tmp_path / "odd.txt"], "--json")
+    assert done.returncode == 0
+    assert done.stdout.count("\n") == 1 and json.loads(done.stdout)["title"] == title
+    assert f'"title": "{title}"' in done.stdout  # not ASCII-escaped
+    assert f"  {title} [en]\n" in digest_trim([tmp_path / "odd.txt"]).stdout

@@ -129,3 +129,19 @@ def test_a_pronoun_goes_to_the_nearest_person_of_its_gender():
         "Mrs Ann Lee met Mr Tom Hart on Monday. “The bridge will be ready by May,” he said.", language="en"
     )
     assert got == [("The bridge will be ready by May", "Mr Tom Hart")]
+
+
+def test_word_order_and_postpositions_come_from_the_language_data():
+    # English puts the subject before the verb: the person after "told" is its object
+    english = quotes(
+        "Jones told Mary Beth Smith in a letter that “we will not give up on this project, whatever the council "
+        "decides.”",
+        language="en",
+    )
+    assert english == [("we will not give up on this project, whatever the council decides.", "Jones")]
+    # German may put it after the verb: Ähnlich äußerte sich … (tests/fixtures/trim/de); and "zufolge"
+    # attributes to the name before it (der Polizei zufolge), never to the one after it
+    german = Article(title="T", language="de", paragraphs=[
+        "Der Polizei zufolge hatte Hans Weber „die Lage am Abend nicht mehr unter Kontrolle“."
+    ])  # fmt: skip
+    assert [(q.speaker, q.cue) for q in find_quotes(german)] == [("Hans Weber", None)]

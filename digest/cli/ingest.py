@@ -54,24 +54,19 @@ def ingest(
 
 def sources_list(ctx: typer.Context) -> None:
     """List every source with its last success, last error and item counts."""
-    from digest.store.articles import source_overview
+    from digest.ingest.health import sources_health
 
     settings = settings_of(ctx)
-    with store_of(settings).connect() as conn:
-        rows = {row.name: row for row in source_overview(conn)}
     table = Table("source", "kind", "last success", "last error", "failures", "items (last read)", "stored")
-    for src in settings.sources:
-        row = rows.pop(src.name, None)
-        if row is None:
+    for src in sources_health(store_of(settings), settings):
+        if not src.recorded:
             table.add_row(escape(src.name), src.kind, "never read", "", "0", "-", "0")
             continue
-        error = row.last_error or ""
-        if row.next_attempt_at:
-            error += f" (next try after {row.next_attempt_at:%Y-%m-%d %H:%M})"
-        success = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
-        table.add_row(escape(src.name), src.kind, success, escape(error), str(row.failures), str(row.item_count),
-                      str(row.articles))  # fmt: skip
-    for name, row in rows.items():
-        table.add_row(escape(name), row.kind, "no longer configured", escape(row.last_error or ""), str(row.failures),
-                      str(row.item_count), str(row.articles))  # fmt: skip
+        error, success = src.last_error or "", "no longer configured"
+        if src.configured:
+            success = f"{src.last_success_at:%Y-%m-%d %H:%M}" if src.last_success_at else "never"
+            if src.next_attempt_at:
+                error += f" (next try after {src.next_attempt_at:%Y-%m-%d %H:%M})"
+        table.add_row(escape(src.name), src.kind, success, escape(error), str(src.failures), str(src.item_count),
+                      str(src.articles))  # fmt: skip
     out.print(table)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from digest.cli.output import err, escape, out
 
 
 def trim(
@@ -20,15 +23,28 @@ def trim(
     ] = False,
     language: Annotated[str | None, typer.Option(help="Force the language (en, fr, de, es, it).")] = None,
 ) -> None:
-    """Trim articles into a lede and key quotes."""
-    from digest.trim.command import run
+    """Trim articles into a lede and key quotes.
 
-    code = run(
-        paths,
-        as_json=as_json,
-        lede_words=lede_words,
-        max_quotes=max_quotes,
-        all_quotes=all_quotes,
-        language=language,
-    )
-    raise typer.Exit(code)
+    A file that cannot be read is reported with its reason and the others go on; the exit code is then 1."""
+    from digest.trim.files import Unreadable, trim_files
+
+    failures = 0
+    for done in trim_files(
+        paths, lede_words=lede_words, max_quotes=max_quotes, all_quotes=all_quotes, language=language
+    ):
+        if isinstance(done, Unreadable):
+            err.print(f"{escape(str(done.path))}: {escape(done.reason)}", highlight=False)
+            failures += 1
+        elif as_json:
+            _plain(json.dumps(done.record(), ensure_ascii=False))
+        else:
+            brief = done.brief
+            lines = [str(done.path), f"  {brief.title} [{brief.language or '?'}]", f"  {brief.lede}"]
+            lines += [f"  « {q.text} » — {q.speaker or 'unattributed'}" for q in done.quotes]
+            _plain("\n".join(lines) + "\n")
+    raise typer.Exit(1 if failures else 0)
+
+
+def _plain(text: str) -> None:
+    """A result line exactly as given: no markup, highlighting or emoji codes read in it."""
+    out.print(text, markup=False, highlight=False, emoji=False)

@@ -119,8 +119,5 @@ def candidates(
             picked.append(article)
         else:
             skipped[f"over the limit of {lst.per_source} per source"] += 1
-    coverage = {
-        aid: [Coverage(source, url) for source, url in others]
-        for aid, others in other_coverage(conn, [a.id for a in picked if a.id is not None]).items()
-    }
+    coverage = other_coverage(conn, [a.id for a in picked if a.id is not None])
     return Picks(picked, coverage, [f"{n} {why}" for why, n in skipped.items() if n])

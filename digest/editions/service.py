@@ -11,7 +11,7 @@ from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
-from digest.domain import Article, Coverage, Edition, EditionStatus
+from digest.domain import Article, Edition, EditionStatus
 from digest.editions import lifecycle
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
 from digest.editions.select import Picks, candidates
@@ -50,10 +50,7 @@ def _recompose(conn: Connection, settings: Settings, edition: Edition, now: date
     plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
     picks = candidates(conn, settings, lst, now, draft=edition.id)
     pinned = articles_by_ids(conn, plan.pinned)
-    coverage = picks.coverage | {
-        aid: [Coverage(source, url) for source, url in others]
-        for aid, others in other_coverage(conn, pinned).items()
-    }
+    coverage = picks.coverage | other_coverage(conn, pinned)
     edition.items = compose(picks.articles, pinned, plan, lst, coverage)
     edition.intro = plan.intro
     edition.subject = plan.subject or default_subject(lst, edition, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 from digest.domain import Article
-from digest.ingest.normalize import parse_date, sanitize
+from digest.ingest.html import html_paragraphs, sanitize
+from digest.ingest.normalize import parse_date, utc
 from digest.ingest.pages import parse_html
 from digest.ingest.structure import is_boilerplate, paragraphs_of, parse_plain_text
 
@@ -48,9 +49,7 @@ def _markdown(text: str) -> Article:
             elif plain:
                 paragraphs.append(plain)
             inside = None
-    published = meta.get("published")
-    if isinstance(published, datetime) and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
+    published = meta.get("published")  # YAML reads a timestamp without an offset as naive: UTC
     return Article(
         title=title,
         paragraphs=paragraphs,
@@ -58,15 +57,13 @@ def _markdown(text: str) -> Article:
         language=meta.get("language"),
         byline=meta.get("author"),
         standfirst=meta.get("standfirst"),
-        published_at=published if isinstance(published, datetime) else None,
+        published_at=utc(published) if isinstance(published, datetime) else None,
     )
 
 
 def _json(text: str) -> Article:
     """One article as a JSON object: title, then paragraphs (a list) or text or content_html; optional
     url, id, language, author, standfirst, published (ISO 8601)."""
-    from digest.ingest.feeds import html_paragraphs
-
     doc = json.loads(text)
     if not isinstance(doc, dict):
         raise ValueError("a JSON article must be an object with a title and its text")

@@ -1,4 +1,4 @@
-"""JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) -> Items."""
+"""JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) -> Articles."""
 
 from __future__ import annotations
 
@@ -7,16 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from digest.domain import Article
-from digest.ingest.feeds import FeedError, Parsed, first_image, html_paragraphs
-from digest.ingest.item import MAX_ITEMS, SUMMARY_WORDS, Item, fingerprint, title_from
-from digest.ingest.normalize import (
-    absolute_url,
-    canonical_url,
-    language_code,
-    parse_date,
-    plain_text,
-    sanitize,
-)
+from digest.ingest.entries import MAX_ITEMS, FeedError, Parsed, fingerprint, title_from
+from digest.ingest.html import first_image, html_paragraphs, image, plain_text, sanitize
+from digest.ingest.normalize import canonical_url, is_article_url, language_code, parse_date
 from digest.ingest.structure import paragraphs_of
 
 
@@ -42,7 +35,7 @@ def parse_json_feed(data: bytes, *, url: str = "", language: str | None = None) 
             yield position, None, "item is not a JSON object"
             continue
         try:
-            yield position, _item(entry, f"{url} item {position}", base, feed_language), None
+            yield position, _article(entry, base, feed_language), None
         except ValueError as exc:
             yield position, None, str(exc)
 
@@ -57,7 +50,7 @@ def _author(entry: dict[str, Any]) -> str | None:
     return ", ".join(names) or None
 
 
-def _item(entry: dict[str, Any], where: str, base: str, language: str | None) -> Item:
+def _article(entry: dict[str, Any], base: str, language: str | None) -> Article:
     html = sanitize(_text(entry.get("content_html"))) or ""
     text, summary = _text(entry.get("content_text")), _text(entry.get("summary"))
     title = plain_text(_text(entry.get("title")))
@@ -66,28 +59,19 @@ def _item(entry: dict[str, Any], where: str, base: str, language: str | None) ->
         raise ValueError("item has neither a title nor any text")
     link = canonical_url(_text(entry.get("url")) or _text(entry.get("external_url")), base)
     guid = str(entry.get("id") or "") or link or "sha256:" + fingerprint(title, "\n".join(body))
-    image: str | None = _text(entry.get("image")) or _text(entry.get("banner_image"))
-    alt = None
-    if not image and html:
-        image, alt = first_image(html)
-    article = Article(
+    named = _text(entry.get("image")) or _text(entry.get("banner_image"))  # JSON Feed gives no size or alt
+    return Article(
         title=title or title_from(body),
         paragraphs=body,
         url=link,
+        canonical_url=link if is_article_url(link) else None,
         guid=guid,
         language=language or language_code(_text(entry.get("language"))),
         byline=_author(entry),
         standfirst=summary.strip() or None if (html or text) else None,
         published_at=parse_date(_text(entry.get("date_published")) or _text(entry.get("date_modified"))),
         html=html or None,
-    )
-    return Item(
-        article=article,
-        where=where,
-        canonical_url=link,
-        image_url=absolute_url(image, base),
-        image_alt=alt,
+        image=image(named, base) if named else first_image(html, base) if html else None,
         tags=[t for t in entry.get("tags") or [] if isinstance(t, str)],
-        summary_only=len(" ".join(body).split()) < SUMMARY_WORDS,
         entry_hash=fingerprint(json.dumps(entry, sort_keys=True, default=str)),
     )

@@ -10,18 +10,19 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from digest.config import Settings, Source
+from digest.domain import Article
 from digest.ingest.dedupe import StoryIndex, sketch
 from digest.ingest.fetch import Fetcher, Limits
 from digest.ingest.gather import Gathered, Job, gather
-from digest.ingest.item import Item
 from digest.ingest.normalize import language_code
 from digest.store import articles as store
+from digest.store import sources
 
 WORKERS = 8
 BACKOFF_AFTER = 2  # failures in a row before a source is left alone for a while
@@ -79,12 +80,12 @@ def ingest(
     force = bool(names) if force is None else force
     report = IngestReport()
     chosen = [s for s in settings.sources if not names or s.name in names]
-    now = store.now()
+    now = datetime.now(UTC)
     jobs: list[Job] = []
     with engine.begin() as conn:
         for source in chosen:
-            source_id = store.ensure_source(conn, source.name, source.kind, source.url or source.path or "")
-            state = store.source_state(conn, source_id)
+            source_id = sources.ensure_source(conn, source.name, source.kind, source.url or source.path or "")
+            state = sources.source_state(conn, source_id)
             if not force and state.next_attempt_at and state.next_attempt_at > now:
                 report.deferred[source.name] = state.next_attempt_at
                 continue
@@ -99,7 +100,7 @@ def ingest(
             try:
                 try:
                     with engine.begin() as conn:
-                        if stories is None and gathered.items:
+                        if stories is None and gathered.articles:
                             stories = _story_index(conn, now)
                         part, sketched = _store(conn, gathered, stories)
                 except IntegrityError:  # another process stored the same items just now: look again
@@ -124,8 +125,8 @@ def _db_reason(exc: SQLAlchemyError) -> str:
 
 def _story_index(conn: Connection, now: datetime) -> StoryIndex:
     index = StoryIndex()
-    for row in store.recent_sketches(conn, now - STORY_WINDOW, STORY_LIMIT):
-        index.add(row.id, row.story_id, row.source_id, row.sketch)
+    for known in store.recent_sketches(conn, now - STORY_WINDOW, STORY_LIMIT):
+        index.add(known.article_id, known.story_id, known.source_id, known.signature)
     return index
 
 
@@ -138,48 +139,41 @@ def _store(
     part.skipped += gathered.skipped
     if gathered.error:
         part.failed[source.name] = gathered.error
-        retry_at = retry_time(job.state.failures + 1, store.now())
-        store.record_source_run(conn, job.state.id, error=gathered.error, items=0, retry_at=retry_at)
+        retry_at = retry_time(job.state.failures + 1, datetime.now(UTC))
+        sources.record_source_run(conn, job.state.id, error=gathered.error, items=0, retry_at=retry_at)
         return part, []
     part.unchanged, part.duplicates = gathered.unchanged, gathered.duplicates
     if gathered.not_modified:
         part.not_modified.append(source.name)
-    for item in gathered.items:
-        part.skipped += item.notes
-    batch = [_incoming(source, item) for item in gathered.items]
+    part.skipped += gathered.notes
+    batch = [_finish(source, article) for article in gathered.articles]
+    sketches = [sketch(article.title, article.text) for article in batch]
     source_id = job.state.id
 
-    def find_story(incoming: store.Incoming) -> int | None:
-        return stories.story_of(incoming.sketch, source_id) if stories and incoming.sketch else None
+    def find_story(signature: bytes) -> int | None:
+        return stories.story_of(signature, source_id) if stories else None
 
     sketched = []
-    for incoming, saved in zip(batch, store.save_articles(conn, source_id, batch, find_story), strict=True):
+    saved_batch = store.save_articles(conn, source_id, batch, sketches, find_story)
+    for signature, saved in zip(sketches, saved_batch, strict=True):
         part.count(saved.outcome)
         part.linked += saved.linked
-        if incoming.sketch:
-            sketched.append((saved.id, saved.story_id, incoming.sketch))
-    store.record_source_run(
+        if signature:
+            sketched.append((saved.id, saved.story_id, signature))
+    sources.record_source_run(
         conn,
         source_id,
         error=None,
-        items=-1 if gathered.not_modified else len(gathered.items) + gathered.unchanged,
+        items=-1 if gathered.not_modified else len(gathered.articles) + gathered.unchanged,
         etag=gathered.etag,
         last_modified=gathered.last_modified,
     )
     return part, sketched
 
 
-def _incoming(source: Source, item: Item) -> store.Incoming:
-    article = item.article
+def _finish(source: Source, article: Article) -> Article:
+    """What the source adds to each of its articles: its name, its tags, its language as a fallback."""
     article.source = source.name
     article.language = language_code(article.language) or source.language
-    return store.Incoming(
-        article,
-        canonical_url=item.article_url,
-        image_url=item.image_url,
-        image_alt=item.image_alt,
-        tags=sorted({*item.tags, *source.tags}),
-        published_guessed=item.published_guessed,
-        entry_hash=item.entry_hash,
-        sketch=sketch(article.title, article.text),
-    )
+    article.tags = sorted({*article.tags, *source.tags})
+    return article

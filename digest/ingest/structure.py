@@ -2,13 +2,14 @@
 
 Scraped text often opens with a photo caption and its credit before the title (the caption is
 sometimes in another language than the article), and ends with share prompts, comment forms and
-captchas. The rules here are positional and lexical, with each language's boilerplate phrases and
-byline words taken from its data module in digest.text.lang.
+captchas. The rules here are positional and lexical, with each language's boilerplate phrases, byline
+and credit words, and date and time words taken from its data module in digest.text.lang.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 
 from digest.domain import Article
@@ -28,23 +29,39 @@ _GENERIC_BOILERPLATE = (
     r"https?://\S+$",
     r"[\W_]+$",
 )
-_DATE = (
-    # 12 août 2024, 14 de marzo de 2024
-    r"(?:\d{1,2}(?:er|\.|º)?\s+(?:de\s+)?[^\W\d_]{3,10}\.?,?\s+(?:de\s+)?\d{4}"
-    r"|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}"  # Nov. 13, 2024
-    r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"  # 13.11.2024
-)
-_DATELINE_PARAGRAPH = re.compile(
-    rf"^(?:[^\W\d_]+,?\s+){{0,4}}{_DATE}"
-    r"(?:\s*(?:[,à-]|at|um|alle|a las)?\s*\d{1,2}[:.h]\d{2}\s*\w*)?\.?$",
-    re.I,
-)
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
 )
-_CREDIT_MARKERS = re.compile(
-    r"(?:getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/|photo|foto|crédit|credit)", re.I
-)
+_AGENCIES = r"getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/"
+
+
+@cache
+def _dateline_paragraph() -> re.Pattern[str]:
+    """A paragraph that is only a date and maybe a time: "12 août 2024 à 14h30", "14 de marzo de 2024",
+    "Nov. 13, 2024 at 9:00 am", "13.11.2024 um 14:30"; each language's date and time words."""
+    joiners = _words(p for lang in languages().values() for p in lang.date_joiners)
+    times = _words(p for lang in languages().values() for p in lang.time_prepositions)
+    date = (
+        rf"(?:\d{{1,2}}(?:er|\.|º)?\s+(?:{joiners}\s+)?[^\W\d_]{{3,10}}\.?,?\s+(?:{joiners}\s+)?\d{{4}}"
+        r"|[^\W\d_]{3,10}\.?\s+\d{1,2},?\s+\d{4}"  # Nov. 13, 2024
+        r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})"  # 13.11.2024
+    )
+    return re.compile(
+        rf"^(?:[^\W\d_]+,?\s+){{0,4}}{date}(?:\s*(?:[,-]|{times})?\s*\d{{1,2}}[:.h]\d{{2}}\s*\w*)?\.?$", re.I
+    )
+
+
+def _words(phrases: Iterable[str]) -> str:
+    """An alternation of phrases, the longest first; one that matches nothing when there are none."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(map(re.escape, ordered)) or "(?!)"
+
+
+@cache
+def _credit_marker() -> re.Pattern[str]:
+    """What ends a photo caption's credit: an agency, a slash, or a language's word for a photo."""
+    words = _words(w for lang in languages().values() for w in lang.credit_words)
+    return re.compile(rf"(?:{_AGENCIES}|{words})", re.I)
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -109,7 +126,7 @@ def _is_title(p: str) -> bool:
 
 def _is_caption(p: str, language: str | None) -> bool:
     """A sentence before the title, or a sentence in another language than the article's."""
-    if _CREDIT_MARKERS.search(p[-40:]) and len(p.split()) <= 60:
+    if _credit_marker().search(p[-40:]) and len(p.split()) <= 60:
         return True
     other = detect(p)
     return other is not None and language is not None and other != language
@@ -117,7 +134,7 @@ def _is_caption(p: str, language: str | None) -> bool:
 
 def _dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     """A date paragraph at the top of the body, or a "CITY (Agency) —" opening of its first paragraph."""
-    if paragraphs and _DATELINE_PARAGRAPH.match(paragraphs[0]):
+    if paragraphs and _dateline_paragraph().match(paragraphs[0]):
         return paragraphs[0], paragraphs[1:]
     if paragraphs:
         m = _DATELINE_PREFIX.match(paragraphs[0])
@@ -156,7 +173,7 @@ def parse_plain_text(text: str) -> Article:
             caption = f"{caption} {p}" if caption else p
     body = paras[title_at + 1 :]
     while body:
-        if _DATELINE_PARAGRAPH.match(body[0]):
+        if _dateline_paragraph().match(body[0]):
             break
         if _is_credit(body[0]):
             body = body[1:]

@@ -5,9 +5,10 @@ URL, the lead image and the publication time."""
 from __future__ import annotations
 
 from digest.domain import Article
+from digest.ingest.entries import fingerprint
 from digest.ingest.fetch import Fetched
-from digest.ingest.item import Item, fingerprint
-from digest.ingest.normalize import PageMeta, canonical_url, decode_html, page_meta
+from digest.ingest.html import PageMeta, decode_html, fill_image, page_meta
+from digest.ingest.normalize import canonical_url, is_article_url
 from digest.ingest.pages import parse_html
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -33,29 +34,25 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def page_item(fetched: Fetched, language: str | None) -> Item:
+def page_article(fetched: Fetched, language: str | None) -> Article:
     """A `page` source: the article at one URL, keyed by its canonical URL."""
     article, meta = read_page(fetched)
     url = meta.canonical or canonical_url(fetched.url)
     article.url = article.guid = url
+    article.canonical_url = url if is_article_url(url) else None
     article.language = language or meta.language or article.language
     article.byline = article.byline or meta.author
     article.caption = article.caption or meta.caption
+    article.image = meta.image
     article.published_at = meta.published_at
-    return Item(
-        article=article,
-        where=fetched.url,
-        canonical_url=url,
-        image_url=meta.image_url,
-        image_alt=meta.image_alt,
-        entry_hash=fingerprint(fetched.etag, fetched.last_modified, article.title, article.text),
-    )
+    article.entry_hash = fingerprint(fetched.etag, fetched.last_modified, article.title, article.text)
+    return article
 
 
-def add_full_text(item: Item, fetched: Fetched) -> None:
-    """Replace a feed item's summary by the article on its page; the summary becomes the standfirst."""
-    article, meta = read_page(fetched, title=item.article.title or None)
-    ours = item.article
+def add_full_text(ours: Article, fetched: Fetched) -> None:
+    """Replace a feed item's summary by the article on its page; the summary becomes the standfirst.
+    What the feed said wins over what the page says, except the text."""
+    article, meta = read_page(fetched, title=ours.title or None)
     if len(article.text.split()) <= len(ours.text.split()):
         raise PageError(f"{fetched.url}: the page holds no more text than the feed's summary (a paywall?)")
     if ours.paragraphs and not ours.standfirst:
@@ -67,8 +64,6 @@ def add_full_text(item: Item, fetched: Fetched) -> None:
     ours.caption = ours.caption or meta.caption
     ours.language = ours.language or meta.language or article.language
     ours.published_at = ours.published_at or meta.published_at
-    item.canonical_url = meta.canonical or item.canonical_url
-    ours.url = item.canonical_url or ours.url
-    item.image_url = item.image_url or meta.image_url
-    item.image_alt = item.image_alt or meta.image_alt
-    item.summary_only = False
+    ours.canonical_url = meta.canonical or ours.canonical_url
+    ours.url = ours.canonical_url or ours.url
+    ours.image = fill_image(ours.image, meta.image) if ours.image else meta.image

@@ -1,4 +1,5 @@
-"""Sources and articles: rows <-> domain objects."""
+"""Articles: stored as ingest hands them over, handed back as the Articles editions select from (lead
+image and caption filled), never as rows. Sources are sources.py's."""
 
 from __future__ import annotations
 
@@ -9,102 +10,22 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Row, Select, String, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from digest.domain import Article
+from digest.domain import Article, Coverage, Image
 from digest.store.tables import articles, sources
 
 T = TypeVar("T")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-def ensure_source(conn: Connection, name: str, kind: str, location: str) -> int:
-    """The source's id. A source moved to another location starts afresh: no validators, no back-off."""
-    row = conn.execute(select(sources.c.id, sources.c.location).where(sources.c.name == name)).first()
-    if row:
-        fresh = (
-            {} if row.location == location else {"etag": None, "last_modified": None, "next_attempt_at": None}
-        )
-        conn.execute(
-            update(sources).where(sources.c.id == row.id).values(kind=kind, location=location, **fresh)
-        )
-        return int(row.id)
-    try:
-        with conn.begin_nested():
-            return int(
-                conn.execute(
-                    insert(sources).values(name=name, kind=kind, location=location).returning(sources.c.id)
-                ).scalar_one()
-            )
-    except IntegrityError:  # another process added it at the same moment
-        return int(conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar_one())
-
-
-@dataclass(frozen=True)
-class SourceState:
-    id: int
-    etag: str | None
-    last_modified: str | None
-    failures: int
-    next_attempt_at: datetime | None
-
-
-def source_state(conn: Connection, source_id: int) -> SourceState:
-    row = conn.execute(
-        select(sources.c.etag, sources.c.last_modified, sources.c.failures, sources.c.next_attempt_at).where(
-            sources.c.id == source_id
-        )
-    ).one()
-    return SourceState(source_id, row.etag, row.last_modified, row.failures or 0, utc(row.next_attempt_at))
-
-
-def record_source_run(
-    conn: Connection,
-    source_id: int,
-    *,
-    error: str | None,
-    items: int,
-    etag: str | None = None,
-    last_modified: str | None = None,
-    retry_at: datetime | None = None,
-) -> None:
-    """A run's outcome. A success keeps the validators for the next conditional GET (a 304 keeps the
-    item count of the run that read the items); a failure counts up and says when to try again."""
-    at = now()
-    values: dict[str, object]
-    if error:
-        values = {"last_error": error, "failures": sources.c.failures + 1, "next_attempt_at": retry_at}
-    else:
-        values = {"last_error": None, "failures": 0, "next_attempt_at": None, "last_success_at": at}
-        values |= {"etag": etag, "last_modified": last_modified}
-        if items >= 0:
-            values["item_count"] = items
-    conn.execute(update(sources).where(sources.c.id == source_id).values(last_attempt_at=at, **values))
-
-
-def source_overview(conn: Connection) -> Sequence[Row[*tuple[Any, ...]]]:
-    """Every source with its last success, last error and counts, for `digest sources`."""
-    stored = (
-        select(articles.c.source_id, func.count().label("articles")).group_by(articles.c.source_id).subquery()
-    )
-    return conn.execute(
-        select(sources, func.coalesce(stored.c.articles, 0).label("articles"))
-        .outerjoin(stored, stored.c.source_id == sources.c.id)
-        .order_by(sources.c.name)
-    ).all()
-
-
-def _hash(article: Article, image_url: str | None) -> str:
+def _hash(article: Article) -> str:
+    """The article's content: a change in any of these parts is an update. The image's size counts once
+    it is known (articles stored before sizes were kept keep their hash until the size shows up)."""
+    image = article.image
+    parts = [article.title, article.standfirst or "", article.text, article.url or "", image.url if image else ""]
+    if image and (image.width or image.height):
+        parts.append(f"{image.width or ''}x{image.height or ''}")
     h = hashlib.sha256()
-    for part in (article.title, article.standfirst or "", article.text, article.url or "", image_url or ""):
+    for part in parts:
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -115,50 +36,41 @@ assert isinstance(_GUID_TYPE, String) and _GUID_TYPE.length is not None  # Strin
 GUID_MAX = _GUID_TYPE.length
 
 
-@dataclass
-class Incoming:
-    """An article to store, with what ingest learned about it beyond the domain type."""
+def _guid(article: Article) -> str:
+    """The key of an article within its source: its guid, else its canonical URL, else its URL; hashed
+    when longer than the column holds."""
+    guid = (article.guid or article.canonical_url or article.url or "").replace("\x00", "")
+    if not guid:
+        raise ValueError("an article needs a guid or a url")
+    return guid if len(guid) <= GUID_MAX else "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
 
-    article: Article
-    canonical_url: str | None = None  # names one article: the same one under another guid is the same item
-    image_url: str | None = None
-    image_alt: str | None = None
-    tags: list[str] | None = None
-    published_guessed: bool = False
-    entry_hash: str | None = None
-    sketch: bytes | None = None
 
-    @property
-    def guid(self) -> str:
-        guid = (self.article.guid or self.canonical_url or self.article.url or "").replace("\x00", "")
-        if not guid:
-            raise ValueError("an article needs a guid or a url")
-        return guid if len(guid) <= GUID_MAX else "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
-
-    def values(self) -> dict[str, Any]:
-        a = self.article
-        values: dict[str, Any] = {
-            "url": a.url,
-            "title": a.title,
-            "language": a.language,
-            "byline": a.byline,
-            "standfirst": a.standfirst,
-            "caption": a.caption,
-            "dateline": a.dateline,
-            "body": a.text,
-            "html": a.html,
-            "published_at": a.published_at.astimezone(UTC) if a.published_at else None,  # stored as UTC
-            "content_hash": _hash(a, self.image_url),
-            "canonical_url": self.canonical_url,
-            "published_guessed": self.published_guessed,
-            "image_url": self.image_url,
-            "image_alt": self.image_alt,
-            "tags": self.tags or None,
-            "entry_hash": self.entry_hash,
-            "sketch": self.sketch,
-        }
-        # PostgreSQL refuses NUL in text, and no article needs one
-        return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
+def _values(article: Article, sketch: bytes | None) -> dict[str, Any]:
+    a, image = article, article.image
+    values: dict[str, Any] = {
+        "url": a.url,
+        "title": a.title,
+        "language": a.language,
+        "byline": a.byline,
+        "standfirst": a.standfirst,
+        "caption": a.caption,
+        "dateline": a.dateline,
+        "body": a.text,
+        "html": a.html,
+        "published_at": a.published_at,
+        "content_hash": _hash(a),
+        "canonical_url": a.canonical_url,
+        "published_guessed": a.published_guessed,
+        "image_url": image.url if image else None,
+        "image_alt": image.alt if image else None,
+        "image_width": image.width if image else None,
+        "image_height": image.height if image else None,
+        "tags": a.tags or None,
+        "entry_hash": a.entry_hash,
+        "sketch": sketch,
+    }
+    # PostgreSQL refuses NUL in text, and no article needs one
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -183,19 +95,23 @@ _EXISTING = (
 def save_articles(
     conn: Connection,
     source_id: int,
-    batch: list[Incoming],
-    find_story: Callable[[Incoming], int | None] = lambda _: None,
+    batch: Sequence[Article],
+    sketches: Sequence[bytes | None] | None = None,
+    find_story: Callable[[bytes], int | None] = lambda _: None,
 ) -> list[Stored]:
-    """Store a source's articles, one result per article in order. The same guid, or the same canonical
-    URL under another guid, updates the stored article: a source never holds the same item twice. A new
-    article joins the story of another source's article at the same canonical URL, or the story
-    `find_story` names, or starts a story of its own. New rows go in with one multi-row INSERT."""
+    """Store a source's articles, one result per article in order; `sketches` are their text signatures
+    for story linking (None: too short to compare). The same guid, or the same canonical URL under
+    another guid, updates the stored article: a source never holds the same item twice. A new article
+    joins the story of another source's article at the same canonical URL, or the story `find_story`
+    names for its sketch, or starts a story of its own. New rows go in with one multi-row INSERT."""
     if not batch:
         return []
-    guids, urls = [i.guid for i in batch], [i.canonical_url for i in batch if i.canonical_url]
+    signatures = list(sketches) if sketches is not None else [None] * len(batch)
+    guids = [_guid(a) for a in batch]
+    urls = [a.canonical_url for a in batch if a.canonical_url]
     by_guid: dict[str, Row[*tuple[Any, ...]]] = {}
     by_url: dict[str, Row[*tuple[Any, ...]]] = {}
-    for chunk in _chunks(list(zip(guids, [i.canonical_url for i in batch], strict=True))):
+    for chunk in _chunks(list(zip(guids, [a.canonical_url for a in batch], strict=True))):
         rows = conn.execute(
             select(*_EXISTING).where(
                 articles.c.source_id == source_id,
@@ -210,28 +126,29 @@ def save_articles(
     url_stories = _stories_of_urls(conn, urls, source_id)
     results: list[Stored | None] = []
     fresh: list[tuple[int, dict[str, Any]]] = []  # (position in batch, row values)
-    for position, (incoming, guid) in enumerate(zip(batch, guids, strict=True)):
-        values = incoming.values()
-        row = by_guid.get(guid) or (by_url.get(incoming.canonical_url) if incoming.canonical_url else None)
+    for position, (article, guid, signature) in enumerate(zip(batch, guids, signatures, strict=True)):
+        values = _values(article, signature)
+        row = by_guid.get(guid) or (by_url.get(article.canonical_url) if article.canonical_url else None)
         if row is None:
-            story = url_stories.get(incoming.canonical_url or "") or find_story(incoming)
+            story = url_stories.get(article.canonical_url or "") or (find_story(signature) if signature else None)
+            fetched_at = datetime.now(UTC)
             fresh.append(
                 (
                     position,
-                    {"source_id": source_id, "guid": guid, "fetched_at": now(), "story_id": story, **values},
+                    {"source_id": source_id, "guid": guid, "fetched_at": fetched_at, "story_id": story, **values},
                 )
             )
             results.append(None)
         elif row.content_hash == values["content_hash"] and (
-            incoming.published_guessed or utc(row.published_at) == values["published_at"]
+            article.published_guessed or row.published_at == article.published_at
         ):  # the same text, and the same date unless the date is only the fetch time
-            if incoming.entry_hash:
+            if article.entry_hash:
                 conn.execute(
-                    update(articles).where(articles.c.id == row.id).values(entry_hash=incoming.entry_hash)
+                    update(articles).where(articles.c.id == row.id).values(entry_hash=article.entry_hash)
                 )
             results.append(Stored("unchanged", row.id, row.story_id or row.id))
         else:
-            if incoming.published_guessed:  # a known date beats the fetch time; the first guess stays
+            if article.published_guessed:  # a known date beats the fetch time; the first guess stays
                 del values["published_at"]
                 if not row.published_guessed:
                     del values["published_guessed"]
@@ -288,20 +205,31 @@ def known_entries(conn: Connection, source_id: int, limit: int = 5000) -> dict[s
     return {r.guid: r.entry_hash for r in rows}
 
 
-def recent_sketches(conn: Connection, since: datetime, limit: int) -> Sequence[Row[*tuple[Any, ...]]]:
-    """(id, story_id, source_id, sketch) of the newest sketched articles fetched since a time."""
-    return conn.execute(
+@dataclass(frozen=True)
+class Sketch:
+    """A stored article's text signature, for finding the story a new article belongs to."""
+
+    article_id: int
+    story_id: int
+    source_id: int
+    signature: bytes
+
+
+def recent_sketches(conn: Connection, since: datetime, limit: int) -> list[Sketch]:
+    """The newest sketched articles fetched since a moment, newest first."""
+    rows = conn.execute(
         select(articles.c.id, articles.c.story_id, articles.c.source_id, articles.c.sketch)
         .where(
             articles.c.fetched_at >= since, articles.c.sketch.is_not(None), articles.c.story_id.is_not(None)
         )
         .order_by(articles.c.id.desc())
         .limit(limit)
-    ).all()
+    )
+    return [Sketch(r.id, r.story_id, r.source_id, r.sketch) for r in rows]
 
 
-def other_coverage(conn: Connection, article_ids: Iterable[int]) -> dict[int, list[tuple[str, str | None]]]:
-    """For each article, the (source name, url) of the other articles of its story: "also covered by"."""
+def other_coverage(conn: Connection, article_ids: Iterable[int]) -> dict[int, list[Coverage]]:
+    """For each article, the other articles of its story (source and url): "also covered by"."""
     ids = list(article_ids)
     if not ids:
         return {}
@@ -312,28 +240,35 @@ def other_coverage(conn: Connection, article_ids: Iterable[int]) -> dict[int, li
         .join(sources, sources.c.id == articles.c.source_id)
         .order_by(mine.c.id, articles.c.id)
     )
-    coverage: dict[int, list[tuple[str, str | None]]] = {i: [] for i in ids}
+    coverage: dict[int, list[Coverage]] = {i: [] for i in ids}
     for r in rows:
-        coverage[r.id].append((r.name, r.url))
+        coverage[r.id].append(Coverage(r.name, r.url))
     return coverage
 
 
-def to_article(row: Row[*tuple[Any, ...]], source_name: str) -> Article:
+def _article(row: Row[*tuple[Any, ...]]) -> Article:
+    image = (
+        Image(row.image_url, row.image_alt, row.image_width, row.image_height) if row.image_url else None
+    )
     return Article(
         id=row.id,
-        source=source_name,
+        source=row.source_name,
         guid=row.guid,
         url=row.url,
+        canonical_url=row.canonical_url,
         title=row.title,
         language=row.language,
         byline=row.byline,
         standfirst=row.standfirst,
         caption=row.caption,
+        image=image,
         dateline=row.dateline,
         paragraphs=[p for p in row.body.split("\n\n") if p],
         html=row.html,
-        published_at=utc(row.published_at),
+        published_at=row.published_at,
+        published_guessed=bool(row.published_guessed),
         tags=list(row.tags or []),
+        entry_hash=row.entry_hash,
         story_id=row.story_id,
     )
 
@@ -354,7 +289,7 @@ def candidate_articles(
         .where(sources.c.name.in_(list(names)), when >= since)
         .order_by(when.desc(), articles.c.id)
     )
-    return [to_article(r, r.source_name) for r in conn.execute(query) if r.id not in exclude_ids]
+    return [_article(r) for r in conn.execute(query) if r.id not in exclude_ids]
 
 
 def count_late_articles(
@@ -375,9 +310,9 @@ def count_late_articles(
 
 def articles_by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Article]:
     rows = conn.execute(_with_source().where(articles.c.id.in_(list(ids))))
-    return {r.id: to_article(r, r.source_name) for r in rows}
+    return {r.id: _article(r) for r in rows}
 
 
 def article_by_url(conn: Connection, url: str) -> Article | None:
     row = conn.execute(_with_source().where(articles.c.url == url).order_by(articles.c.id).limit(1)).first()
-    return to_article(row, row.source_name) if row else None
+    return _article(row) if row else None

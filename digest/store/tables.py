@@ -63,8 +63,10 @@ articles = Table(
     Column("content_hash", String(64), nullable=False),
     Column("canonical_url", Text),  # tracking parameters and fragment dropped; rel=canonical honoured
     Column("published_guessed", Boolean, nullable=False, default=False),  # published_at is the fetch time
-    Column("image_url", Text),
+    Column("image_url", Text),  # the lead image, absolute
     Column("image_alt", Text),
+    Column("image_width", Integer),  # added by 0009: the size the page or feed gives, in pixels
+    Column("image_height", Integer),
     Column("tags", JSON),
     Column("entry_hash", String(64)),  # the feed entry as received: unchanged means no page refetch
     Column("sketch", LargeBinary),  # MinHash signature of the text, for story linking

@@ -286,7 +286,7 @@ class Attributor(Clause):
                     return Attribution(
                         found.speaker, self._span(k, phrase_end - 1), found.pronoun, role=found.role
                     )
-            if tok.lower in lang.cue_preps and tok.lower != "zufolge":
+            if tok.lower in lang.cue_preps and tok.lower not in lang.cue_postpositions:
                 found = self._name_right(k + 1, i, governed=True)
                 if found is not None:
                     return Attribution(found.speaker, tok.text, found.pronoun, role=found.role)
@@ -312,7 +312,7 @@ class Attributor(Clause):
                         return Attribution(found.speaker, cue, found.pronoun, role=found.role)
                 right = (
                     run_at(self.text, toks, self._subject_after(k + 1, i), lang, i)
-                    if lang.code != "en"
+                    if lang.subject_after_verb
                     else None
                 )
                 if right is not None and not is_person(right, toks, lang, self.people, next_to_cue=True):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from functools import cache
 
 from digest.text.lang import Language
-from digest.trim.names import Run, Token, is_person, run_at
+from digest.text.tokens import Token
+from digest.trim.names import Run, is_person, run_at
 
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens

@@ -2,8 +2,9 @@
 
 No gazetteer and no tagger: a run of capitalised words (with name particles, initials and
 honorifics) is a name candidate; role words in front of it ("Secretary of State", German
-"Justizminister") are cut off; in German, where every noun is capitalised, the first word of a run
-that follows an article is a noun, not a name ("der Flughafenmanager Vedat Muftuoglu").
+"Justizminister") are cut off; where every noun is capitalised (German: `capitalises_nouns` in the
+language's data), the first word of a run that follows an article is a noun, not a name
+("der Flughafenmanager Vedat Muftuoglu"). The tokens come from digest.text.tokens.
 """
 
 from __future__ import annotations
@@ -13,31 +14,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from digest.text.lang import Language
+from digest.text.tokens import CAP_RUN, Token
 
 # words that continue a name after a first particle, whatever the article's language (von der Leyen)
 _SECOND_PARTICLES = frozenset("der den de la le del van".split())
 # "zu" joins a name only to the surname itself (zu Guttenberg); "von den Grünen" is a party, not a name
 _SECOND_AFTER = {"zu": frozenset(), "von": _SECOND_PARTICLES - {"den"}}
-# an elided article or preposition is a token of its own: l’actrice, d’État, dell’acqua, qu’on
-_WORD = r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]"
-TOKEN = re.compile(_WORD)
-# where articles elide, the elided article or preposition is a token of its own: l’actrice, dell’acqua
-ELIDING_TOKEN = re.compile(
-    r"(?i:(?:[cdjlmnst]|qu|dell|nell|all|sull|dall|un|quell)[’'](?=[^\W\d_]))|" + _WORD
-)
-
-
-class Token:
-    """A word or a punctuation mark, with what the rules ask of it computed once."""
-
-    __slots__ = ("text", "start", "end", "lower", "is_word", "is_cap")
-    text: str
-    start: int
-    end: int
-    lower: str
-    is_word: bool
-    is_cap: bool
-    # made only by tokenize(), which sets the fields without an __init__ call (the hottest loop of trim)
 
 
 @dataclass(frozen=True)
@@ -68,24 +50,6 @@ def _is_preposition(word: str, lang: Language) -> bool:
         and word not in lang.auxiliaries  # adverbs: Auch die Ministerin sagte
         and word not in lang.conjunctions  # „…“, wie Müller zitiert wird
     )
-
-
-def tokenize(text: str, start: int = 0, end: int | None = None, elides: bool = True) -> list[Token]:
-    """Tokens of text[start:end], with offsets into text."""
-    pattern = ELIDING_TOKEN if elides else TOKEN
-    found = []
-    for m in pattern.finditer(text, start, len(text) if end is None else end):
-        tok = _new_token(Token)
-        tok.text = word = m.group()
-        tok.start, tok.end = m.span()
-        tok.lower = word.lower()
-        first = word[0]
-        tok.is_word, tok.is_cap = first.isalnum(), first.isupper()
-        found.append(tok)
-    return found
-
-
-_new_token = object.__new__
 
 
 def is_role(word: str, lang: Language) -> bool:
@@ -153,7 +117,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     words = [k for k in range(i, last + 1) if tokens[k].is_word]
     titled = False
     after_number = i > 0 and tokens[i - 1].text[0].isdigit()
-    # cut role words and, in German, the noun that follows an article
+    # cut role words and, where every noun is capitalised, the noun that follows an article
     last_role = max((n for n, k in enumerate(words) if is_role(tokens[k].text, lang)), default=-1)
     if 0 <= last_role < len(words) - 1:
         titled = True  # NATO Secretary General Mark Rutte, Webers Kollege Jonas Hartmann
@@ -167,7 +131,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
         titled = titled or is_role(tokens[words[0]].text, lang)
         governed = governed or _is_preposition(tokens[words[0]].lower, lang)
         words.pop(0)
-    if lang.code == "de" and after_article and words and not titled and words[0] <= i + 1:
+    if lang.capitalises_nouns and after_article and words and not titled and words[0] <= i + 1:
         words.pop(0)
     while words and tokens[words[0]].lower in lang.particles:
         words.pop(0)
@@ -226,8 +190,9 @@ def is_person(
     """Whether a run names a person rather than a thing, a place or a capitalised common word.
 
     Two words or more, a title before it, or a surname the article gives in full elsewhere make a
-    person. A lone word otherwise counts only where German nouns and sentence-initial adverbs cannot
-    pass for names: next to a cue verb, outside German, when it is not a function word.
+    person. A lone word otherwise counts only where nouns and sentence-initial adverbs cannot pass for
+    names: next to a cue verb, or (in a language that does not capitalise every noun) when it is not a
+    function word and does not open a sentence.
     """
     if not run.name:
         return False
@@ -235,14 +200,10 @@ def is_person(
         return True
     if run.name.lower() in lang.stopwords or run.after_article:
         return False
-    if lang.code == "de":
+    if lang.capitalises_nouns:
         return next_to_cue and run.name_start == tokens[run.first].start
     initial = run.first == 0 or tokens[run.first - 1].text in '.!?:;„“”"«»'
     return next_to_cue or not initial
-
-
-_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in map(chr, range(0x100, 0x250)) if c.isupper())
-CAP_RUN = re.compile(rf"[{_UPPER}][\w’'-]*(?:\s+(?:[{_UPPER}][\w’'-]*|\w\.))+")
 
 
 def people_in(text: str, lang: Language) -> set[str]:

@@ -23,8 +23,9 @@ from digest.text.lang import Language, get
 from digest.text.language import detect, scores
 from digest.text.marks import Span, opens_with_quote, scan
 from digest.text.sentences import sentence_spans
+from digest.text.tokens import CAP_RUN, Token, tokenize
 from digest.trim.attribution import Attribution, Attributor
-from digest.trim.names import CAP_RUN, Run, Token, is_name_noun, is_person, is_role, people_in, runs, tokenize
+from digest.trim.names import Run, is_name_noun, is_person, is_role, people_in, runs
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000

@@ -27,6 +27,9 @@ class Language:
     """Multi-word cues matched as text before a name or after a quotation ("according to")."""
     cue_preps: frozenset[str] = frozenset()
     """Single words that attribute what follows to the name after them ("selon", "laut")."""
+    cue_postpositions: frozenset[str] = frozenset()
+    """Those of cue_preps written after the name, not before it (ihm zufolge, der Polizei zufolge):
+    no speaker is looked for after them in the sentence before a quotation."""
     inverted_cues: frozenset[str] = frozenset()
     """Words that attribute only right after a quotation ("so" in German: „…“, so Müller)."""
     pronouns: dict[str, str | None] = field(default_factory=dict)
@@ -91,12 +94,25 @@ class Language:
     """Words that open a byline ("By", "Par", "Von")."""
     credit_prefixes: tuple[str, ...] = ()
     """Words that open a photo or image credit ("Photo:", "Foto:"): never a byline."""
+    credit_words: tuple[str, ...] = ()
+    """Words for a photo or its credit ("photo", "crédit", "foto"): a caption ending with one (or with
+    an agency's name) is a photo caption, not the article's text."""
+    date_joiners: tuple[str, ...] = ()
+    """Words between the parts of a written date ("de": 14 de marzo de 2024)."""
+    time_prepositions: tuple[str, ...] = ()
+    """Words between a date and its time in a dateline ("at", "à", "um", "a las")."""
     elides: bool = False
     """Articles and prepositions elide before a vowel (l’actrice, dell’acqua): split them off."""
     drops_subject: bool = False
     """A verb may stand without a subject ("«…», dijo."): the speaker is then the person last named."""
     capitalises_nouns: bool = False
-    """Every noun is capitalised (German), so capitals alone do not mark a name or a title."""
+    """Every noun is capitalised (German), so capitals alone do not mark a name or a title, a lone
+    capitalised word is a name only next to a cue verb, and the first word of a capitalised run after
+    an article is a noun (der Flughafenmanager Vedat Muftuoglu)."""
+    subject_after_verb: bool = False
+    """A clause's subject may follow its verb (Der Zeitung sagte Filep Karma: „…“; dijo Sánchez): a
+    person right after a cue verb may be its speaker. Where it may not (English), the person after
+    the verb is its object: Jones told Mary Beth Smith that “…” is Jones speaking."""
 
 
 @cache

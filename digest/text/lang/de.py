@@ -63,6 +63,7 @@ LANGUAGE = Language(
         "wie folgt zitiert",
     ),
     cue_preps=frozenset({"laut", "zufolge"}),
+    cue_postpositions=frozenset({"zufolge"}),
     inverted_cues=frozenset({"so"}),
     pronouns={"er": "m", "sie": "f"},
     determiners=frozenset(
@@ -147,5 +148,8 @@ LANGUAGE = Language(
     roles_have_gender=True,
     byline_prefixes=("von",),
     credit_prefixes=("foto:", "fotos:", "bild:", "quelle:", "illustration:"),
+    credit_words=("foto",),
+    time_prepositions=("um",),
     capitalises_nouns=True,
+    subject_after_verb=True,
 )

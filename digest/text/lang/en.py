@@ -92,4 +92,6 @@ LANGUAGE = Language(
     feminine_endings=("woman", "wife"),
     byline_prefixes=("by",),
     credit_prefixes=("photo:", "photo by", "photos:", "image:", "credit:", "photograph:", "picture:", "illustration:"),
+    credit_words=("photo", "credit"),
+    time_prepositions=("at",),
 )

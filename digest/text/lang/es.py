@@ -72,4 +72,8 @@ LANGUAGE = Language(
     feminine_endings=("a", "as"),
     byline_prefixes=("por",),
     credit_prefixes=("foto:", "fotos:", "fotografía:", "imagen:", "ilustración:"),
+    credit_words=("foto",),
+    date_joiners=("de",),
+    time_prepositions=("a las",),
+    subject_after_verb=True,
 )

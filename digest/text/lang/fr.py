@@ -81,4 +81,7 @@ LANGUAGE = Language(
     feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
     byline_prefixes=("par",),
     credit_prefixes=("photo :", "photo:", "photos :", "photos:", "crédit :", "crédit:", "crédit photo", "illustration :"),
+    credit_words=("photo", "crédit"),
+    time_prepositions=("à",),
+    subject_after_verb=True,
 )

@@ -78,4 +78,7 @@ LANGUAGE = Language(
     feminine_endings=("a", "essa", "trice"),
     byline_prefixes=("di",),
     credit_prefixes=("foto:", "immagine:", "illustrazione:"),
+    credit_words=("foto",),
+    time_prepositions=("alle",),
+    subject_after_verb=True,
 )
