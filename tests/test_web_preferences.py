@@ -82,7 +82,7 @@ def test_changes_need_the_csrf_field_and_a_genuine_token(site):
 
 def test_only_public_and_own_lists_are_offered_and_ticking_double_opt_in_waits_for_the_link(site):
     with site.engine.begin() as conn:  # private, as lists made for an import are
-        create_list(conn, MailingList("crm", "CRM Import", "en", from_address="c@example.org", from_name="C"))
+        create_list(conn, MailingList(id="crm", name="CRM Import", from_address="c@example.org", from_name="C"))
     sid = member(site.engine, "ann@example.org", "world")
     path = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:

@@ -169,7 +169,7 @@ def test_unknown_list_is_404(site):
     ],
 )
 def test_pages_and_mail_speak_the_list_language(site, language, words):
-    lst = MailingList(f"l-{language}", f"<i>List</i> {language}", language, from_address="a@example.org")
+    lst = MailingList(id=f"l-{language}", name=f"<i>List</i> {language}", language=language, from_address="a@example.org")
     with site.engine.begin() as conn:
         sync_lists(conn, LISTS + [lst])
     with site.client() as http:
