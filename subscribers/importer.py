@@ -214,14 +214,15 @@ def detect_delimiter(sample: str) -> str:
         return ","
 
 
-def _next_status(current: str | None, wanted: MembershipStatus) -> MembershipStatus | None:
+def _next_status(current: MembershipStatus | None, wanted: MembershipStatus) -> MembershipStatus | None:
     """The status an import may set over `current`, or None to keep it.
 
     An import never brings back someone who left, and never turns a confirmed member back to pending.
     """
     if current == wanted or current in LEFT_STATUSES:
         return None
-    if current is None or wanted in LEFT_STATUSES or (current, wanted) == (MembershipStatus.PENDING, MembershipStatus.CONFIRMED):
+    confirming = (current, wanted) == (MembershipStatus.PENDING, MembershipStatus.CONFIRMED)
+    if current is None or wanted in LEFT_STATUSES or confirming:
         return wanted
     return None
 

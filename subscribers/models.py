@@ -106,7 +106,6 @@ def status_named(value: str) -> MembershipStatus:
         raise InvalidValue("status", value, f"is not one of {', '.join(MEMBERSHIP_STATUSES)}") from None
 
 
-
 def language_code(tag: str) -> str:
     """A subscriber's language from a tag such as 'fr' or 'en-GB', if it is one digest writes in."""
     match = _LANGUAGE_TAG.match(tag.strip().lower())
@@ -145,7 +144,9 @@ def consent_source(text: str | None) -> str | None:
     """Where a consent comes from, as an admin states it for an addition or an import ("signup form,
     2026"); None when none is stated."""
     if text is not None and not (0 < len(text.strip()) <= MAX_CONSENT):
-        raise InvalidValue("consent", text, f"say where the consent comes from in 1 to {MAX_CONSENT} characters")
+        raise InvalidValue(
+            "consent", text, f"say where the consent comes from in 1 to {MAX_CONSENT} characters"
+        )
     return text
 
 

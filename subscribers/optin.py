@@ -110,7 +110,9 @@ def add(
     else:
         check_deliverable(email, utf8_refusal)
         result = (
-            Subscription(Outcome.SUPPRESSED) if is_suppressed(conn, email) else _confirm_now(conn, lst, sub, consent, origin)
+            Subscription(Outcome.SUPPRESSED)
+            if is_suppressed(conn, email)
+            else _confirm_now(conn, lst, sub, consent, origin)
         )
     if result.outcome is Outcome.SUPPRESSED:
         raise Conflict(f"{email} is on the suppression list: it will not be added")
@@ -119,7 +121,9 @@ def add(
     return result
 
 
-def _confirm_now(conn: Connection, lst: MailingList, sub: Subscriber, consent: str, origin: str) -> Subscription:
+def _confirm_now(
+    conn: Connection, lst: MailingList, sub: Subscriber, consent: str, origin: str
+) -> Subscription:
     sid, _ = upsert_subscriber(conn, sub)
     holder = get_subscriber(conn, sid)
     if membership_status(conn, sid, lst.id) == MembershipStatus.CONFIRMED:

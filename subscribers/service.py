@@ -20,7 +20,7 @@ def now() -> datetime:
 
 
 def _list_values(lst: MailingList) -> dict[str, object]:
-    """The columns of a list: a MailingList's own fields (a ListSettings' pipeline settings stay in config.yaml)."""
+    """A list's columns: a MailingList's own fields (a ListSettings' pipeline settings stay in config.yaml)."""
     return lst.model_dump(include=set(MailingList.model_fields))
 
 
@@ -163,7 +163,9 @@ def memberships(conn: Connection, subscriber_id: int) -> list[Membership]:
         .where(m.c.subscriber_id == subscriber_id)
         .order_by(m.c.list_id)
     )
-    return [Membership(r.list_id, MembershipStatus(r.status), r.status_changed_at, r.created_at) for r in rows]
+    return [
+        Membership(r.list_id, MembershipStatus(r.status), r.status_changed_at, r.created_at) for r in rows
+    ]
 
 
 def set_status(

@@ -129,6 +129,7 @@ class Site:
     tokens: Tokens
     engine: Engine
     sent: list[Sent] = field(default_factory=list)
+    fail: Exception | None = None  # set it, and the mail that would go out next raises it instead
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
@@ -189,6 +190,8 @@ def site(engine, web_server):
     site = Site(url, Tokens(SECRET), engine)
 
     def capture(to: str, subject: str, text: str, html: str, *, list_id: str) -> None:
+        if site.fail is not None:
+            raise site.fail
         site.sent.append(Sent(to, subject, text, html, list_id))
 
     limits = SubscribeLimits(

@@ -23,7 +23,9 @@ class Mailer:
     """Signs with `secret_key`: without one, whatever needs a link raises ConfigError. The backend
     is made when the first mail goes out, so operations that mail nothing never need it."""
 
-    def __init__(self, settings: config.Settings, engine: Engine, secret_key: str | None, send: SendNotice | None):
+    def __init__(
+        self, settings: config.Settings, engine: Engine, secret_key: str | None, send: SendNotice | None
+    ):
         self._settings, self._engine, self._key, self._send = settings, engine, secret_key, send
 
     @cached_property
@@ -50,7 +52,9 @@ class Mailer:
         """Mail `to` the link that confirms `holder`'s pending membership of `lst`. Raises NoticeError
         when it did not go out (`refused` when the address refuses our mail: asking again will not help)."""
         assert holder.id is not None
-        self._send_notice("confirm", lst, to, {"confirm_url": self.links.confirm(holder.id, lst.id, holder.nonce)})
+        self._send_notice(
+            "confirm", lst, to, {"confirm_url": self.links.confirm(holder.id, lst.id, holder.nonce)}
+        )
 
     def welcome(self, lst: MailingList, holder: Subscriber) -> None:
         """Welcome a member just confirmed, with the way out from the start. One that does not go out is

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from digest.audience import lists
 from digest.cli.context import ListId, audience_of, options_named
 from digest.cli.output import say
 from subscribers.models import LEFT_STATUSES, MembershipStatus
@@ -37,7 +38,8 @@ def lists_create(
 ) -> None:
     """Create a list (lists in config.yaml are created on their own)."""
     with options_named(id="list id"):
-        lst = audience_of(ctx).create_list(
+        lst = lists.create(
+            audience_of(ctx),
             list_id,
             name,
             from_address=from_address,
@@ -54,7 +56,7 @@ def lists_create(
 @app.command("list")
 def lists_list(ctx: typer.Context) -> None:
     """The lists, with their members by status."""
-    summaries = audience_of(ctx).lists()
+    summaries = lists.summaries(audience_of(ctx))
     if not summaries:
         say("no lists yet: add one to config.yaml or run `digest lists create`")
         return
@@ -71,7 +73,7 @@ def lists_list(ctx: typer.Context) -> None:
 @app.command("show")
 def lists_show(ctx: typer.Context, list_id: ListId) -> None:
     """One list's settings, members by status, and subscribe page."""
-    summary = audience_of(ctx).list_summary(list_id)
+    summary = lists.summary(audience_of(ctx), list_id)
     lst = summary.lst
     say(f"id:             {lst.id}")
     say(f"name:           {lst.name}")

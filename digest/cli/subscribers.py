@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from digest.audience import joining, leaving, members, privacy
 from digest.cli.context import audience_of, options_named
 from digest.cli.output import err, say
 from digest.errors import Conflict, Invalid
@@ -53,8 +54,15 @@ def subscribers_add(
 ) -> None:
     """Add one subscriber. Without --consent, a double opt-in list mails them a confirmation link."""
     with options_named():
-        result = audience_of(ctx).add(
-            list_id, email, name=name, language=language, timezone=timezone, consent=consent, origin=ORIGIN
+        result = joining.add(
+            audience_of(ctx),
+            list_id,
+            email,
+            name=name,
+            language=language,
+            timezone=timezone,
+            consent=consent,
+            origin=ORIGIN,
         )
     address = result.subscriber.email if result.subscriber else normalize(email)
     if result.outcome is Outcome.ALREADY_CONFIRMED:
@@ -68,9 +76,7 @@ def subscribers_add(
 @app.command("import")
 def subscribers_import(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(help="A CSV file with a header row.", exists=True, dir_okay=False)
-    ],
+    file: Annotated[Path, typer.Argument(help="A CSV file with a header row.", exists=True, dir_okay=False)],
     list_id: ListOption,
     consent: Consent = None,
     encoding: Annotated[
@@ -111,7 +117,8 @@ def subscribers_import(
     shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with _ErrorReport(report_path) as errors, Progress(*shown, transient=True) as bar, options_named():
         task = bar.add_task("importing", total=_data_lines(file))
-        result = audience.import_csv(
+        result = members.import_file(
+            audience,
             file,
             list_id,
             consent=consent,
@@ -180,7 +187,7 @@ def subscribers_export(
 ) -> None:
     """Export a list's members as CSV, safe to open in a spreadsheet (no formula runs)."""
     with options_named():
-        count = audience_of(ctx).export_csv(list_id, output or sys.stdout, status)
+        count = members.export_file(audience_of(ctx), list_id, output or sys.stdout, status)
     say(f"exported {count:,} members", console=err)
 
 
@@ -193,7 +200,7 @@ def subscribers_show(
     ] = False,
 ) -> None:
     """What is held about one address: details, memberships, consent records, suppression, deliveries."""
-    data = audience_of(ctx).privacy_data(email)
+    data = privacy.export(audience_of(ctx), email)
     if as_json:
         say(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -202,7 +209,9 @@ def subscribers_show(
         say(f"{data['email']}: no subscriber with this address")
     else:
         say(f"{sub['email']}  (id {sub['id']}, since {sub['created_at']})")
-        say(f"name: {sub['name'] or '-'}  language: {sub['language'] or '-'}  timezone: {sub['timezone'] or '-'}")
+        say(
+            f"name: {sub['name'] or '-'}  language: {sub['language'] or '-'}  timezone: {sub['timezone'] or '-'}"
+        )
         for key, value in sub["attributes"].items():
             say(f"  {key}: {value}")
         for ms in data["memberships"]:
@@ -223,14 +232,14 @@ def subscribers_unsubscribe(
     """Unsubscribe an address from one list (--list) or from all (--all)."""
     if bool(list_id) == everything:
         raise Invalid("say which: --list LIST or --all")
-    sub, left = audience_of(ctx).unsubscribe_address(email, None if everything else list_id, origin=ORIGIN)
+    sub, left = leaving.remove(audience_of(ctx), email, None if everything else list_id, origin=ORIGIN)
     say(f"{sub.email} left: {', '.join(left)}" if left else f"{sub.email} was on no such list")
 
 
 @app.command("suppress")
 def subscribers_suppress(ctx: typer.Context, email: Email) -> None:
     """Put an address on the suppression list: it is never mailed, imported or subscribed again."""
-    added = audience_of(ctx).suppress(email)
+    added = privacy.suppress_address(audience_of(ctx), email)
     say(f"{normalize(email)} " + ("is now suppressed" if added else "was already suppressed"))
 
 
@@ -244,7 +253,7 @@ def subscribers_erase(
     address = normalize(email)
     if not yes and not typer.confirm(f"Erase {address} for good?"):
         raise Conflict("nothing erased")
-    erased = audience_of(ctx).erase(address)
+    erased = privacy.erase_address(audience_of(ctx), address)
     what = "subscriber erased" if erased.subscriber_id is not None else "no subscriber held"
     canceled = f"{erased.canceled} pending deliver{'y' if erased.canceled == 1 else 'ies'} canceled"
     say(

@@ -34,7 +34,12 @@ class Site:
         self.engine, self.settings = engine, settings
         self.tokens = Tokens(secret_key)
         self.audience = Audience(
-            settings, engine, secret_key=secret_key, send=send_notice, limits=limits, confirm_days=confirm_days
+            settings,
+            engine,
+            secret_key=secret_key,
+            send=send_notice,
+            limits=limits,
+            confirm_days=confirm_days,
         )
         self.pages = Pages(Csrf(secret_key, secure=settings.base_url.startswith("https://")))
         self.scheduler_active = scheduler_active

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from digest.audience.service import Confirmation, Confirmed
+from digest.audience import joining
+from digest.audience.joining import Confirmation, Confirmed
 from digest.deliver.notices import NoticeError
 from digest.web.deps import Site, SiteDep, client
 from digest.web.i18n import translator
@@ -19,12 +20,16 @@ from subscribers.tokens import InvalidToken
 router = APIRouter()
 
 
-def confirmation_page(site: Site, request: Request, token: str, lst: MailingList, done: Confirmed) -> HTMLResponse:
+def confirmation_page(
+    site: Site, request: Request, token: str, lst: MailingList, done: Confirmed
+) -> HTMLResponse:
     """The page for where a confirmation link stands."""
     tr, pages, lang = translator(lst.language), site.pages, lst.language
     if done.state is Confirmation.ASK:
         text = tr("confirm_text", list=lst.name, email=done.email)
-        return pages.message(request, lang, "confirm_title", text, action=f"/confirm/{token}", button=tr("confirm_button"))
+        return pages.message(
+            request, lang, "confirm_title", text, action=f"/confirm/{token}", button=tr("confirm_button")
+        )
     if done.state is Confirmation.CONFIRMED:
         text = tr("confirmed_text", list=lst.name, email=done.email)
         return pages.message(request, lang, "confirmed_title", text, preferences=done.preferences_url)
@@ -33,7 +38,13 @@ def confirmation_page(site: Site, request: Request, token: str, lst: MailingList
     if done.state is Confirmation.EXPIRED:
         text = tr("expired_text", days=site.audience.confirm_days)
         return pages.message(
-            request, lang, "expired_title", text, status=410, action=f"/confirm/{token}/renew", button=tr("resend_button")
+            request,
+            lang,
+            "expired_title",
+            text,
+            status=410,
+            action=f"/confirm/{token}/renew",
+            button=tr("resend_button"),
         )
     return pages.message(request, lang, "confirm_title", tr("not_pending_text"), status=409)
 
@@ -41,10 +52,10 @@ def confirmation_page(site: Site, request: Request, token: str, lst: MailingList
 @router.get("/confirm/{token}", response_class=HTMLResponse)
 def confirm_page(site: SiteDep, request: Request, token: str) -> HTMLResponse:
     try:
-        link = site.audience.confirm_link(token)
+        link = joining.confirm_link(site.audience, token)
     except InvalidToken:
         return site.pages.invalid_link(request)
-    return confirmation_page(site, request, token, link.lst, site.audience.confirmation(link))
+    return confirmation_page(site, request, token, link.lst, joining.confirmation(site.audience, link))
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
@@ -52,12 +63,14 @@ def confirm(
     site: SiteDep, request: Request, token: str, csrf: Annotated[str | None, Form()] = None
 ) -> HTMLResponse:
     try:
-        link = site.audience.confirm_link(token)
+        link = joining.confirm_link(site.audience, token)
     except InvalidToken:
         return site.pages.invalid_link(request)
     if not site.pages.csrf.valid(request, csrf):
         return site.pages.form_expired(request, link.lst.language)
-    return confirmation_page(site, request, token, link.lst, site.audience.confirm(link, origin=client(request)))
+    return confirmation_page(
+        site, request, token, link.lst, joining.confirm(site.audience, link, origin=client(request))
+    )
 
 
 @router.post("/confirm/{token}/renew", response_class=HTMLResponse)
@@ -66,7 +79,7 @@ def renew(
 ) -> HTMLResponse:
     pages = site.pages
     try:
-        link = site.audience.confirm_link(token)
+        link = joining.confirm_link(site.audience, token)
     except InvalidToken:
         return pages.invalid_link(request)
     lst = link.lst
@@ -74,7 +87,7 @@ def renew(
     if not pages.csrf.valid(request, csrf):
         return pages.form_expired(request, lst.language)
     try:
-        outcome = site.audience.renew(link, origin=client(request))
+        outcome = joining.renew(site.audience, link, origin=client(request))
     except NoticeError as exc:
         if exc.refused:  # asking again will not help
             text = tr("address_refused", email=link.holder.email if link.holder else "")

@@ -9,12 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from digest.audience import preferences
 from digest.web.deps import Site, SiteDep, client
 from digest.web.i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, time_zones, translator
 from subscribers.errors import InvalidValue
 from subscribers.preferences import Preferences
 from subscribers.tokens import InvalidToken
 
+NO_ZONE = "none"  # the option "not set": an empty value would read as no value at all
 router = APIRouter()
 
 
@@ -41,7 +43,8 @@ def preferences_page(
         receiving=shown.receiving,
         pending=shown.pending,
         languages=LANGUAGE_NAMES,
-        timezone=sub.timezone or "",
+        timezone=sub.timezone or NO_ZONE,
+        no_zone=NO_ZONE,
         zones=time_zones(sub.timezone),
         action=f"/p/{token}",
         saved=saved,
@@ -52,7 +55,7 @@ def preferences_page(
 @router.get("/p/{token}", response_class=HTMLResponse)
 def show_preferences(site: SiteDep, request: Request, token: str) -> HTMLResponse:
     try:
-        return preferences_page(site, request, token, site.audience.preferences(token))
+        return preferences_page(site, request, token, preferences.preferences(site.audience, token))
     except InvalidToken:
         return site.pages.invalid_link(request)
 
@@ -72,11 +75,12 @@ def save_preferences(
     if not pages.csrf.valid(request, csrf):
         return pages.form_expired(request, language_of(language))
     try:
-        saved = site.audience.save_preferences(
+        saved = preferences.save(
+            site.audience,
             token,
             lists=lists,
             language=language,
-            timezone=timezone,
+            timezone="" if timezone == NO_ZONE else timezone,
             leave_all=action == "leave_all",
             origin=client(request),
             wording=CONSENT_WORDING,
@@ -84,8 +88,10 @@ def save_preferences(
     except InvalidToken:
         return pages.invalid_link(request)
     except InvalidValue as exc:  # the time zone, the one field a forged form can get wrong: nothing was saved
-        shown = site.audience.preferences(token)
-        note = translator(language_of(language, shown.subscriber.language))("invalid_timezone", zone=exc.value)
+        shown = preferences.preferences(site.audience, token)
+        note = translator(language_of(language, shown.subscriber.language))(
+            "invalid_timezone", zone=exc.value
+        )
         return preferences_page(site, request, token, shown, notes=(note,), status=422)
     tr = translator(language_of(language, saved.preferences.subscriber.language))
     notes = tuple(tr("send_failed") for _ in saved.unsent)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from digest.audience import joining, lists
 from digest.deliver.notices import NoticeError
 from digest.web.deps import SiteDep, client
 from digest.web.i18n import CONSENT_WORDING, language_of, translator
@@ -40,7 +41,7 @@ def subscribe_form(
 @router.get("/subscribe/{list_id}", response_class=HTMLResponse)
 def subscribe_page(site: SiteDep, request: Request, list_id: str) -> HTMLResponse:
     try:
-        lst = site.audience.mailing_list(list_id)
+        lst = lists.mailing_list(site.audience, list_id)
     except NotFound:
         return site.pages.no_list(request)
     return subscribe_form(site, request, lst)
@@ -57,7 +58,7 @@ def subscribe(
 ) -> HTMLResponse:
     pages = site.pages
     try:
-        lst = site.audience.mailing_list(list_id)
+        lst = lists.mailing_list(site.audience, list_id)
     except NotFound:
         return pages.no_list(request)
     tr = translator(lst.language)
@@ -65,21 +66,42 @@ def subscribe(
         return pages.form_expired(request, lst.language)
     language = language_of(lst.language)  # the page's: the words the consent was given in
     try:
-        outcome = site.audience.subscribe(
-            lst, email, name=name, language=language, origin=client(request), wording=f"{CONSENT_WORDING}/{language}"
+        outcome = joining.subscribe(
+            site.audience,
+            lst,
+            email,
+            name=name,
+            language=language,
+            origin=client(request),
+            wording=f"{CONSENT_WORDING}/{language}",
         )
     except NotDeliverable:
-        return subscribe_form(site, request, lst, error=tr("address_not_deliverable", email=email.strip()), email=email, name=name)
+        return subscribe_form(
+            site,
+            request,
+            lst,
+            error=tr("address_not_deliverable", email=email.strip()),
+            email=email,
+            name=name,
+        )
     except InvalidAddress as exc:
-        return subscribe_form(site, request, lst, error=tr("invalid_email", reason=exc.reason), email=email, name=name)
+        return subscribe_form(
+            site, request, lst, error=tr("invalid_email", reason=exc.reason), email=email, name=name
+        )
     except InvalidValue:  # the name, the only other field
-        return subscribe_form(site, request, lst, error=tr("name_too_long", max=MAX_NAME), email=email, name=name)
+        return subscribe_form(
+            site, request, lst, error=tr("name_too_long", max=MAX_NAME), email=email, name=name
+        )
     except NoticeError as exc:  # the membership stays pending; the person may ask again...
         if exc.refused:  # ...but not at this address
-            return subscribe_form(site, request, lst, error=tr("address_refused", email=email.strip()), email=email, name=name)
+            return subscribe_form(
+                site, request, lst, error=tr("address_refused", email=email.strip()), email=email, name=name
+            )
         return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
     if outcome is Outcome.RATE_LIMITED:
         return pages.message(request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429)
     if lst.double_opt_in:
-        return pages.message(request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name))
+        return pages.message(
+            request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name)
+        )
     return pages.message(request, lst.language, "thanks_title", tr("thanks_text", list=lst.name))

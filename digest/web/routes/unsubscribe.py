@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
+from digest.audience import leaving
 from digest.web.deps import SiteDep, client
 from digest.web.i18n import translator
 from subscribers.tokens import InvalidToken
@@ -19,7 +20,7 @@ router = APIRouter()
 @router.get("/u/{token}", response_class=HTMLResponse)
 def unsubscribe_page(site: SiteDep, request: Request, token: str) -> HTMLResponse:
     try:
-        link = site.audience.unsubscribe_link(token)
+        link = leaving.unsubscribe_link(site.audience, token)
     except InvalidToken:
         return site.pages.invalid_link(request)
     lst = link.lst
@@ -53,7 +54,7 @@ def unsubscribe(
     """
     pages = site.pages
     try:
-        link = site.audience.unsubscribe_link(token)
+        link = leaving.unsubscribe_link(site.audience, token)
     except InvalidToken:
         return pages.invalid_link(request)
     lst = link.lst
@@ -62,7 +63,7 @@ def unsubscribe(
     if not rfc8058 and not pages.csrf.valid(request, csrf):
         return pages.form_expired(request, lst.language)
     everything = not rfc8058 and action == "all"
-    site.audience.unsubscribe(link, everything=everything, one_click=rfc8058, origin=client(request))
+    leaving.leave(site.audience, link, everything=everything, one_click=rfc8058, origin=client(request))
     if rfc8058:
         return PlainTextResponse(tr("unsubscribed_text", list=lst.name))
     text = tr("unsubscribed_all_text") if everything else tr("unsubscribed_text", list=lst.name)
