@@ -44,6 +44,11 @@ class Mailer:
         """ConfigError now, before anything is stored, when links cannot be signed."""
         _ = self.tokens
 
+    def prepare(self) -> None:
+        """Make the signer and the backend now, so a process that will mail (the web app) stops at its
+        start when either cannot be set up, rather than at its first reader."""
+        _ = self.tokens, self.notices
+
     def preferences_url(self, holder: Subscriber) -> str:
         assert holder.id is not None
         return self.links.preferences(holder.id, holder.nonce)

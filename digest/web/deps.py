@@ -16,7 +16,6 @@ from digest.deliver.notices import SendNotice
 from digest.web.csrf import Csrf
 from digest.web.pages import Pages
 from subscribers.optin import SubscribeLimits
-from subscribers.tokens import Tokens
 
 
 class Site:
@@ -32,15 +31,11 @@ class Site:
         scheduler_active: Callable[[], bool] = lambda: False,
     ):
         self.engine, self.settings = engine, settings
-        self.tokens = Tokens(secret_key)
         self.audience = Audience(
-            settings,
-            engine,
-            secret_key=secret_key,
-            send=send_notice,
-            limits=limits,
-            confirm_days=confirm_days,
+            settings, engine, secret_key=secret_key, send=send_notice, limits=limits, confirm_days=confirm_days
         )
+        self.audience.mail.prepare()
+        self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.pages = Pages(Csrf(secret_key, secure=settings.base_url.startswith("https://")))
         self.scheduler_active = scheduler_active
 

@@ -87,7 +87,7 @@ def save_preferences(
         )
     except InvalidToken:
         return pages.invalid_link(request)
-    except InvalidValue as exc:  # the time zone, the one field a forged form can get wrong: nothing was saved
+    except InvalidValue as exc:  # the time zone (a forged form's): nothing was saved
         shown = preferences.preferences(site.audience, token)
         note = translator(language_of(language, shown.subscriber.language))(
             "invalid_timezone", zone=exc.value

@@ -76,32 +76,23 @@ def subscribe(
             wording=f"{CONSENT_WORDING}/{language}",
         )
     except NotDeliverable:
-        return subscribe_form(
-            site,
-            request,
-            lst,
-            error=tr("address_not_deliverable", email=email.strip()),
-            email=email,
-            name=name,
-        )
+        error = tr("address_not_deliverable", email=email.strip())
     except InvalidAddress as exc:
-        return subscribe_form(
-            site, request, lst, error=tr("invalid_email", reason=exc.reason), email=email, name=name
-        )
+        error = tr("invalid_email", reason=exc.reason)
     except InvalidValue:  # the name, the only other field
-        return subscribe_form(
-            site, request, lst, error=tr("name_too_long", max=MAX_NAME), email=email, name=name
-        )
+        error = tr("name_too_long", max=MAX_NAME)
     except NoticeError as exc:  # the membership stays pending; the person may ask again...
-        if exc.refused:  # ...but not at this address
-            return subscribe_form(
-                site, request, lst, error=tr("address_refused", email=email.strip()), email=email, name=name
+        if not exc.refused:
+            return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
+        error = tr("address_refused", email=email.strip())  # ...but not at this address
+    else:
+        if outcome is Outcome.RATE_LIMITED:
+            return pages.message(
+                request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429
             )
-        return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
-    if outcome is Outcome.RATE_LIMITED:
-        return pages.message(request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429)
-    if lst.double_opt_in:
-        return pages.message(
-            request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name)
-        )
-    return pages.message(request, lst.language, "thanks_title", tr("thanks_text", list=lst.name))
+        if lst.double_opt_in:
+            return pages.message(
+                request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name)
+            )
+        return pages.message(request, lst.language, "thanks_title", tr("thanks_text", list=lst.name))
+    return subscribe_form(site, request, lst, error=error, email=email, name=name)
