@@ -266,11 +266,9 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
 
 
 def member_counts(conn: Connection, list_id: str) -> dict[MembershipStatus, int]:
-    """The list's members by status; a status nobody has is 0."""
+    """The list's members by status, of the statuses someone has."""
     m = t.memberships
     rows = conn.execute(
         select(m.c.status, func.count()).where(m.c.list_id == list_id).group_by(m.c.status)
     ).all()
-    counts = dict.fromkeys(MembershipStatus, 0)
-    counts.update({MembershipStatus(status): n for status, n in rows})
-    return counts
+    return {MembershipStatus(status): n for status, n in rows}

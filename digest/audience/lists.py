@@ -15,7 +15,7 @@ from subscribers.service import all_lists, create_list, member_counts, require_l
 @dataclass(frozen=True)
 class ListSummary:
     lst: MailingList
-    counts: dict[MembershipStatus, int]  # members by status
+    counts: dict[MembershipStatus, int]  # members by status, of the statuses someone has
     subscribe_url: str
 
 

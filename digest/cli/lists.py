@@ -63,10 +63,10 @@ def lists_list(ctx: typer.Context) -> None:
     say(f"{'id':<20} {'lang':<5} {'confirmed':>10} {'pending':>8} {'left':>8}  name")
     for summary in summaries:
         lst, counts = summary.lst, summary.counts
-        left = sum(counts[status] for status in LEFT_STATUSES)
+        left = sum(counts.get(status, 0) for status in LEFT_STATUSES)
         say(
-            f"{lst.id:<20} {lst.language:<5} {counts[MembershipStatus.CONFIRMED]:>10} "
-            f"{counts[MembershipStatus.PENDING]:>8} {left:>8}  {lst.name}"
+            f"{lst.id:<20} {lst.language:<5} {counts.get(MembershipStatus.CONFIRMED, 0):>10} "
+            f"{counts.get(MembershipStatus.PENDING, 0):>8} {left:>8}  {lst.name}"
         )
 
 
@@ -85,5 +85,5 @@ def lists_show(ctx: typer.Context, list_id: ListId) -> None:
     say(f"from:           {lst.from_name} <{lst.from_address}>")
     say(f"reply-to:       {lst.reply_to or '-'}")
     say(f"subscribe page: {summary.subscribe_url}")
-    for status, count in summary.counts.items():
-        say(f"{status + ':':<15} {count}")
+    for status in MembershipStatus:
+        say(f"{status + ':':<15} {summary.counts.get(status, 0)}")
