@@ -99,7 +99,7 @@ def main() -> int:
         try:
             engine = open_store(url)
             with engine.begin() as conn:
-                sync_lists(conn, [MailingList("bench", "Bench")])
+                sync_lists(conn, [MailingList(id="bench", name="Bench")])
                 sups = [
                     {
                         "email_hash": address_hash(normalize(address(i))),

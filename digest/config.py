@@ -6,7 +6,6 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -23,6 +22,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from digest.errors import ConfigError
+from subscribers.models import Language, MailingList, known_time_zone
 
 DEFAULT_CONFIG = "config.yaml"
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # they ship beside the code
@@ -43,16 +43,13 @@ def _cron(value: str) -> str:
 
 
 def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r}") from None
+    if not known_time_zone(value):
+        raise ValueError(f"unknown time zone {value!r}")
     return value
 
 
 Cron = Annotated[str, AfterValidator(_cron)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
-Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
 class Strict(BaseModel):
@@ -129,24 +126,23 @@ class ReviewSettings(Strict):
     at_deadline: Literal["send", "skip"] = "skip"
 
 
-class ListSettings(Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str
-    description: str = ""
-    language: Language = "en"
+class ListSettings(MailingList):
+    """A list of config.yaml: a MailingList (what the subscriber side keeps of it, mirrored into its
+    tables on start) with the pipeline's settings. Declared here, its sender is a required, valid
+    address, and it is public unless it says otherwise."""
+
     from_address: EmailStr
     from_name: str
     reply_to: EmailStr | None = None
+    public: bool = Field(
+        True, description="offered on every subscriber's preferences page (false: only to its members)"
+    )
     postal_address: str = ""
     schedule: Cron = "0 7 * * 1"
     timezone: TimeZone = "UTC"
     max_items: int = Field(10, ge=1, le=100)
     lede_words: int = Field(60, ge=10, le=400)
     quotes_per_item: int = Field(1, ge=0, le=5)
-    double_opt_in: bool = True
-    public: bool = Field(
-        True, description="offered on every subscriber's preferences page (false: only to its members)"
-    )
     sources: list[str] = Field(default_factory=list, description="source names; empty means all")
     templates: str | None = Field(
         None, description="a template folder of its own, searched before the default"
@@ -294,6 +290,14 @@ class Settings(Strict):
         """Where a list's templates are looked up: its own folder first, then the default one."""
         own = [self.path(lst.templates)] if lst.templates else []
         return own + [self.path(self.templates) if self.templates else BUILTIN_TEMPLATES]
+
+    def list_settings(self, lst: MailingList) -> ListSettings:
+        """A list's pipeline settings: its own entry in config.yaml, or, for a list made at the command
+        line, the pipeline's defaults. The one place such a list gets them."""
+        if isinstance(lst, ListSettings):
+            return lst
+        declared = next((x for x in self.lists if x.id == lst.id), None)
+        return declared or ListSettings.model_validate(lst.model_dump())
 
     def get_list(self, list_id: str) -> ListSettings:
         for lst in self.lists:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from digest.config import SECRET_KEY_ENV
+from digest.errors import ConfigError
 from subscribers.tokens import Tokens
 
 UNSUBSCRIBE_PATH = "/u/{token}"
@@ -10,6 +12,16 @@ CONFIRM_PATH = "/confirm/{token}"
 ARCHIVE_PATH = "/archive/{edition_id}"
 REVIEW_PATH = "/review/{token}"
 REVIEW_DAYS = 14  # how long an editor's preview link works
+
+
+def signer(secret_key: str | None) -> Tokens:
+    """What signs the links in mail; ConfigError, saying how to make a key, when there is none."""
+    if not secret_key:
+        raise ConfigError(
+            f"{SECRET_KEY_ENV} is not set: links in mail are signed with it. "
+            f"Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return Tokens(secret_key)
 
 
 class Links:

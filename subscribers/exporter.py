@@ -10,12 +10,14 @@ from sqlalchemy import Connection, Row, select
 
 from subscribers import tables as t
 from subscribers.csvsafe import neutralize
-from subscribers.service import as_utc
+from subscribers.models import MembershipStatus
 
 COLUMNS = ("email", "name", "language", "timezone", "status", "status_changed_at")
 
 
-def _members(conn: Connection, list_id: str, statuses: Iterable[str] | None, batch: int) -> Iterator[Row[*tuple[Any, ...]]]:
+def _members(
+    conn: Connection, list_id: str, statuses: list[MembershipStatus] | None, batch: int
+) -> Iterator[Row[*tuple[Any, ...]]]:
     s, m = t.subscribers, t.memberships
     query = (
         select(
@@ -45,19 +47,25 @@ def _members(conn: Connection, list_id: str, statuses: Iterable[str] | None, bat
 
 
 def export_csv(
-    conn: Connection, list_id: str, out: TextIO, *, statuses: Iterable[str] | None = None, batch: int = 2000
+    conn: Connection,
+    list_id: str,
+    out: TextIO,
+    *,
+    statuses: Iterable[MembershipStatus] | None = None,
+    batch: int = 2000,
 ) -> int:
-    """Write the members as CSV (attributes as extra columns). Returns the number of members written.
+    """Write the members as CSV (attributes as extra columns), those of `statuses` only when given.
+    Returns the number of members written.
 
     Cells that a spreadsheet would run as a formula are prefixed with an apostrophe; the importer
     removes it again, so an export imports back unchanged.
     """
-    statuses = list(statuses) if statuses else None
-    keys = sorted({k for row in _members(conn, list_id, statuses, batch) for k in (row.attributes or {})})
+    wanted = list(statuses) if statuses else None
+    keys = sorted({k for row in _members(conn, list_id, wanted, batch) for k in (row.attributes or {})})
     writer = csv.writer(out)
     writer.writerow(COLUMNS + tuple(neutralize(k) for k in keys))
     count = 0
-    for row in _members(conn, list_id, statuses, batch):
+    for row in _members(conn, list_id, wanted, batch):
         attributes = row.attributes or {}
         cells = [
             row.email,
@@ -65,7 +73,7 @@ def export_csv(
             row.language or "",
             row.timezone or "",
             row.status,
-            as_utc(row.status_changed_at).isoformat(),
+            row.status_changed_at.isoformat(),
         ]
         cells += [str(attributes.get(k, "")) for k in keys]
         writer.writerow([neutralize(c) for c in cells])

@@ -17,10 +17,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
@@ -34,9 +32,17 @@ from subscribers.addresses import (
     normalize,
 )
 from subscribers.csvsafe import restore
-from subscribers.errors import Invalid
-from subscribers.models import LEFT_STATUSES, MAX_NAME, MEMBERSHIP_STATUSES, language_code
-from subscribers.service import get_list, now
+from subscribers.errors import Invalid, InvalidValue
+from subscribers.models import (
+    LEFT_STATUSES,
+    MembershipStatus,
+    consent_source,
+    language_code,
+    person_name,
+    status_named,
+    time_zone,
+)
+from subscribers.service import now, require_list
 from subscribers.tokens import new_nonce
 
 FIELDS = ("email", "name", "language", "timezone", "status")
@@ -52,12 +58,7 @@ ALIASES = {
 EXPORT_ONLY = ("status_changed_at", "created_at")
 MAX_ATTRIBUTE = 1000
 MAX_ATTRIBUTES = 50
-MAX_CONSENT = 64  # consent_events.wording
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class ImportFileError(Invalid):
-    """The file as a whole cannot be imported (no email column, unknown mapping, unknown list...)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class _Entry:
     name: str | None
     language: str | None
     timezone: str | None
-    status: str
+    status: MembershipStatus
     attributes: dict[str, str]
     repeats: int = 0
 
@@ -131,11 +132,20 @@ class CsvFormat:
 
 
 def csv_format(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvFormat:
-    """How to read the file: what is given, the rest detected. UTF-8 as given also reads a BOM."""
+    """How to read the file: what is given (InvalidValue for an encoding Python does not know, or a
+    delimiter that cannot be one), the rest detected. UTF-8 as given also reads a BOM."""
     if encoding is None:
         encoding = detect_encoding(path)
-    elif codecs.lookup(encoding).name == "utf-8":
-        encoding = "utf-8-sig"
+    else:
+        try:
+            "".encode(encoding)  # also refuses codecs that are not text encodings (base64...)
+        except LookupError:
+            reason = "not an encoding Python knows (e.g. utf-8, utf-16, cp1252, latin-1)"
+            raise InvalidValue("encoding", encoding, reason) from None
+        if codecs.lookup(encoding).name == "utf-8":
+            encoding = "utf-8-sig"
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\""):
+        raise InvalidValue("delimiter", delimiter, "give one character (or 'tab'), not a quote or line break")
     if delimiter is None:
         with path.open(encoding=encoding, errors="replace", newline="") as fh:
             delimiter = detect_delimiter(fh.read(SAMPLE))
@@ -204,25 +214,17 @@ def detect_delimiter(sample: str) -> str:
         return ","
 
 
-def _next_status(current: str | None, wanted: str) -> str | None:
+def _next_status(current: MembershipStatus | None, wanted: MembershipStatus) -> MembershipStatus | None:
     """The status an import may set over `current`, or None to keep it.
 
     An import never brings back someone who left, and never turns a confirmed member back to pending.
     """
     if current == wanted or current in LEFT_STATUSES:
         return None
-    if current is None or wanted in LEFT_STATUSES or (current, wanted) == ("pending", "confirmed"):
+    confirming = (current, wanted) == (MembershipStatus.PENDING, MembershipStatus.CONFIRMED)
+    if current is None or wanted in LEFT_STATUSES or confirming:
         return wanted
     return None
-
-
-@lru_cache(maxsize=1024)
-def _known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns:
@@ -230,13 +232,13 @@ def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns
     lowered = [n.lower() for n in names]
     if len(set(lowered)) != len(lowered):
         dupes = sorted({n for n in names if lowered.count(n.lower()) > 1})
-        raise ImportFileError(f"{where}: the header repeats column(s) {', '.join(dupes)}")
+        raise Invalid(f"{where}: the header repeats column(s) {', '.join(dupes)}")
     index: dict[str, int] = {}
     for column, target in mapping.items():
         if target not in FIELDS:
-            raise ImportFileError(f"mapping {column}={target}: {target!r} is not one of {', '.join(FIELDS)}")
+            raise Invalid(f"mapping {column}={target}: {target!r} is not one of {', '.join(FIELDS)}")
         if column.lower() not in lowered:
-            raise ImportFileError(f"mapping {column}={target}: {where} has no column {column!r}")
+            raise Invalid(f"mapping {column}={target}: {where} has no column {column!r}")
         index[target] = lowered.index(column.lower())
     for target, aliases in ALIASES.items():
         if target not in index:
@@ -244,7 +246,7 @@ def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns
             if found is not None:
                 index[target] = found
     if "email" not in index:
-        raise ImportFileError(
+        raise Invalid(
             f"{where}: the header row has no email column (name one with --map COLUMN=email)"
         )
     used = set(index.values())
@@ -254,14 +256,14 @@ def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns
         if i not in used and name and name.lower() not in EXPORT_ONLY
     ]
     if len(attributes) > MAX_ATTRIBUTES:
-        raise ImportFileError(
+        raise Invalid(
             f"{where}: the header has {len(attributes):,} columns besides {', '.join(FIELDS[:-1])} and "
             f"{FIELDS[-1]}; at most {MAX_ATTRIBUTES} can be kept as attributes, so nothing was imported "
             f"(remove the columns you do not need)"
         )
     too_long = [name for name, _ in attributes if len(name) > 64]
     if too_long:
-        raise ImportFileError(f"{where}: column name {too_long[0][:80]!r}... is longer than 64 characters")
+        raise Invalid(f"{where}: column name {too_long[0][:80]!r}... is longer than 64 characters")
     return _Columns(index, attributes, len(header))
 
 
@@ -313,23 +315,16 @@ def _parse(
         check_deliverable(email, utf8_refusal)
     except InvalidAddress as exc:
         return RowError(number, "email", exc.reason, raw_email)
-    name = restore(cells[cols.index["name"]].strip()) if "name" in cols.index else ""
-    if len(name) > MAX_NAME:
-        return RowError(number, "name", f"is longer than {MAX_NAME} characters")
-    language = cells[cols.index["language"]].strip() if "language" in cols.index else ""
-    if language:
-        try:
-            language = language_code(language)
-        except ValueError as exc:
-            return RowError(number, "language", str(exc), language)
-    timezone = cells[cols.index["timezone"]].strip() if "timezone" in cols.index else ""
-    if timezone and not _known_zone(timezone):
-        return RowError(number, "timezone", "is not a known time zone (e.g. Europe/Paris)", timezone)
-    status = cells[cols.index["status"]].strip().lower() if "status" in cols.index else ""
-    status = status or ("confirmed" if consent else "pending")
-    if status not in MEMBERSHIP_STATUSES:
-        return RowError(number, "status", f"is not one of {', '.join(MEMBERSHIP_STATUSES)}", status)
-    if status == "confirmed" and not consent:
+    try:
+        name = person_name(restore(_cell(cells, cols, "name")))
+        tag, zone, given = (_cell(cells, cols, f) for f in ("language", "timezone", "status"))
+        language = language_code(tag) if tag else None
+        timezone = time_zone(zone) if zone else None
+        status = status_named(given.lower()) if given else None
+    except InvalidValue as exc:  # the person's fields are checked as `subscribers add` checks them
+        return RowError(number, exc.field, exc.reason, "" if exc.field == "name" else exc.value)
+    status = status or (MembershipStatus.CONFIRMED if consent else MembershipStatus.PENDING)
+    if status == MembershipStatus.CONFIRMED and not consent:
         return RowError(number, "status", "confirmed rows need a stated consent source (--consent)")
     attributes = {}
     for attr, i in cols.attributes:
@@ -344,12 +339,16 @@ def _parse(
         email,
         key,
         address_hash(email),
-        name or None,
-        language or None,
-        timezone or None,
+        name,
+        language,
+        timezone,
         status,
         attributes,
     )
+
+
+def _cell(cells: list[str], cols: _Columns, name: str) -> str:
+    return cells[cols.index[name]].strip() if name in cols.index else ""
 
 
 def _all_fields(cols: _Columns) -> Iterator[tuple[str, int]]:
@@ -387,19 +386,17 @@ def import_csv(
     `mapping` maps a file's column name to one of those fields. Without a status column rows are
     confirmed when a consent source is stated, else pending; confirmed rows need a stated consent source.
     """
-    if get_list(conn, list_id) is None:
-        raise ImportFileError(f"no list with id {list_id!r}")
-    if consent is not None and not (0 < len(consent.strip()) <= MAX_CONSENT):
-        raise ImportFileError(f"--consent: say where the consent comes from in 1 to {MAX_CONSENT} characters")
+    require_list(conn, list_id)
+    consent = consent_source(consent)
     report = ImportReport()
     fmt = fmt or csv_format(path)
     rows = _rows(path, fmt)
     try:
         _, header = next(rows)
     except StopIteration:
-        raise ImportFileError(f"{path}: the file is empty") from None
+        raise Invalid(f"{path}: the file is empty") from None
     if isinstance(header, str):
-        raise ImportFileError(f"{path}: the header row {header}")
+        raise Invalid(f"{path}: the header row {header}")
     cols = _columns(header, mapping or {}, str(path))
     chunk: dict[str, _Entry] = {}
     origin = path.name[:500]
@@ -534,10 +531,10 @@ def _apply_memberships(
 ) -> None:
     """Add or move memberships as `_next_status` allows, with a consent event for each change."""
     m = t.memberships
-    current: dict[int, str] = {}
+    current: dict[int, MembershipStatus] = {}
     if known:
         sql = "SELECT subscriber_id, status FROM memberships WHERE list_id = {mark} AND subscriber_id"
-        current = dict(_lookup(conn, sql, known, list_id))
+        current = {sid: MembershipStatus(status) for sid, status in _lookup(conn, sql, known, list_id)}
     stamp = _bind(conn, m.c.created_at, at)
     joined, moved, events = [], [], []
     for entry in live:

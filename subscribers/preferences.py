@@ -7,49 +7,87 @@ membership pending: the caller mails the confirmation link, and only that link c
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, update
+from dataclasses import dataclass
 
-from subscribers import tables as t
-from subscribers.models import SUPPORTED_LANGUAGES, MailingList, Subscriber
-from subscribers.service import all_lists, is_suppressed, memberships, set_status
+from sqlalchemy import Connection
 
-RECEIVING = ("pending", "confirmed")
+from subscribers.models import (
+    RECEIVING,
+    SUPPORTED_LANGUAGES,
+    MailingList,
+    MembershipStatus,
+    Subscriber,
+    time_zone,
+)
+from subscribers.service import (
+    all_lists,
+    is_suppressed,
+    memberships,
+    set_status,
+    unsubscribe,
+    update_subscriber,
+)
 
 
-def choosable(conn: Connection, subscriber_id: int) -> list[MailingList]:
-    """The lists the person may tick: the public ones and those they have a membership of."""
-    held = {ms.list_id for ms in memberships(conn, subscriber_id)}
-    return [lst for lst in all_lists(conn) if lst.public or lst.id in held]
+@dataclass(frozen=True)
+class Preferences:
+    """What the page shows a person: the lists they may tick, and where they stand on each."""
+
+    subscriber: Subscriber
+    lists: list[MailingList]
+    status: dict[str, MembershipStatus]  # list id -> their membership, for the lists they have one of
+
+    @property
+    def receiving(self) -> set[str]:
+        return {list_id for list_id, status in self.status.items() if status in RECEIVING}
+
+    @property
+    def pending(self) -> set[str]:
+        return {list_id for list_id, status in self.status.items() if status == MembershipStatus.PENDING}
+
+
+def preferences(conn: Connection, sub: Subscriber) -> Preferences:
+    """The lists the person may tick (the public ones and those they have a membership of)."""
+    assert sub.id is not None
+    status = {ms.list_id: ms.status for ms in memberships(conn, sub.id)}
+    return Preferences(sub, [lst for lst in all_lists(conn) if lst.public or lst.id in status], status)
 
 
 def save(
     conn: Connection,
     sub: Subscriber,
     wanted: set[str],
-    language: str | None,
     *,
+    language: str | None,
+    timezone: str | None,
     origin: str | None,
     wording: str,
 ) -> list[MailingList]:
-    """Join the ticked lists and leave the others, among the choosable ones; set the language.
+    """Join the ticked lists and leave the others, among the choosable ones; set the language and
+    the time zone (None leaves either as it is, a time zone of "" clears it). A time zone that is not
+    one raises InvalidValue before anything changes; a language digest does not write in is ignored.
 
     Returns the double opt-in lists just joined: pending until the person uses the link the caller
     mails them. A list already pending is left so (its link is in the inbox). A suppressed address
     joins nothing.
     """
     assert sub.id is not None
+    details: dict[str, str | None] = {}
+    if timezone is not None and timezone.strip() != (sub.timezone or ""):
+        details["timezone"] = time_zone(timezone) if timezone.strip() else None
     if language in SUPPORTED_LANGUAGES and language != sub.language:
-        conn.execute(update(t.subscribers).where(t.subscribers.c.id == sub.id).values(language=language))
-    status = {ms.list_id: ms.status for ms in memberships(conn, sub.id)}
+        details["language"] = language
+    update_subscriber(conn, sub.id, **details)
     suppressed = is_suppressed(conn, sub.email)
+    shown = preferences(conn, sub)
     to_confirm = []
-    for lst in choosable(conn, sub.id):
-        now = status.get(lst.id)
+    for lst in shown.lists:
+        now = shown.status.get(lst.id)
         if lst.id in wanted and now not in RECEIVING and not suppressed:
-            joined = "pending" if lst.double_opt_in else "confirmed"
+            joined = MembershipStatus.PENDING if lst.double_opt_in else MembershipStatus.CONFIRMED
             set_status(conn, sub.id, lst.id, joined, method="preferences", origin=origin, wording=wording)
             if lst.double_opt_in:
                 to_confirm.append(lst)
         elif lst.id not in wanted and now in RECEIVING:
-            set_status(conn, sub.id, lst.id, "unsubscribed", method="preferences", origin=origin)
+            unsubscribe(conn, sub.id, lst.id, method="preferences", origin=origin)
     return to_confirm

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, select
 
 from subscribers import tables as t
 from subscribers.addresses import normalize
-from subscribers.service import as_utc, find_subscriber, memberships
+from subscribers.service import find_subscriber, memberships
 from subscribers.suppression import suppress, suppression_of
 
 T = TypeVar("T")
@@ -17,7 +17,7 @@ T_co = TypeVar("T_co", covariant=True)
 
 
 def _iso(value: datetime | None) -> str | None:
-    return as_utc(value).isoformat() if value else None
+    return value.isoformat() if value else None
 
 
 def export_address(conn: Connection, email: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from subscribers import tables as t
 from subscribers.addresses import address_hash, identity, normalize
-from subscribers.errors import Conflict
-from subscribers.models import MEMBERSHIP_STATUSES, MailingList, Membership, Recipient, Subscriber
+from subscribers.errors import Conflict, NotFound
+from subscribers.models import RECEIVING, MailingList, Membership, MembershipStatus, Recipient, Subscriber
 from subscribers.tokens import Claim
 
 
@@ -19,55 +19,29 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time stored is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _list_values(lst: MailingList) -> dict[str, object]:
-    return {
-        "name": lst.name,
-        "description": lst.description,
-        "language": lst.language,
-        "double_opt_in": lst.double_opt_in,
-        "from_address": lst.from_address,
-        "from_name": lst.from_name,
-        "reply_to": lst.reply_to,
-        "public": lst.public,
-    }
+    """A list's columns: a MailingList's own fields (a ListSettings' pipeline settings stay in config.yaml)."""
+    return lst.model_dump(include=set(MailingList.model_fields))
 
 
-def sync_lists(conn: Connection, lists: list[MailingList]) -> None:
+def sync_lists(conn: Connection, lists: Iterable[MailingList]) -> None:
     """Create or update the lists the configuration declares."""
     for lst in lists:
         values = _list_values(lst)
+        values.pop("id")
         changed = conn.execute(update(t.lists).where(t.lists.c.id == lst.id).values(**values)).rowcount
         if not changed:
             conn.execute(insert(t.lists).values(id=lst.id, **values))
 
 
-class ListExists(Conflict):
-    pass
-
-
 def create_list(conn: Connection, lst: MailingList) -> None:
     if get_list(conn, lst.id) is not None:
-        raise ListExists(f"a list with id {lst.id!r} already exists")
-    conn.execute(insert(t.lists).values(id=lst.id, **_list_values(lst)))
+        raise Conflict(f"a list with id {lst.id!r} already exists")
+    conn.execute(insert(t.lists).values(**_list_values(lst)))
 
 
 def _mailing_list(row: Row[*tuple[Any, ...]]) -> MailingList:
-    return MailingList(
-        id=row.id,
-        name=row.name,
-        language=row.language,
-        description=row.description,
-        double_opt_in=row.double_opt_in,
-        from_address=row.from_address,
-        from_name=row.from_name,
-        reply_to=row.reply_to,
-        public=row.public,
-    )
+    return MailingList.model_validate(row._asdict())
 
 
 def get_list(conn: Connection, list_id: str) -> MailingList | None:
@@ -77,6 +51,15 @@ def get_list(conn: Connection, list_id: str) -> MailingList | None:
 
 def all_lists(conn: Connection) -> list[MailingList]:
     return [_mailing_list(row) for row in conn.execute(select(t.lists).order_by(t.lists.c.id))]
+
+
+def require_list(conn: Connection, list_id: str) -> MailingList:
+    """The list with this id; NotFound, naming the lists there are, when there is none."""
+    lst = get_list(conn, list_id)
+    if lst is None:
+        known = ", ".join(x.id for x in all_lists(conn)) or "none yet"
+        raise NotFound(f"no list with id {list_id!r} (known: {known})")
+    return lst
 
 
 def is_suppressed(conn: Connection, email: str) -> bool:
@@ -122,7 +105,7 @@ def token_holder(conn: Connection, claim: Claim) -> Subscriber | None:
     row = conn.execute(select(t.subscribers).where(t.subscribers.c.id == claim.subject_id)).first()
     if row is None or row.token_nonce != claim.nonce:
         return None
-    if claim.nonce is None and claim.signed_at < as_utc(row.created_at) - CLOCK_SLACK:
+    if claim.nonce is None and claim.signed_at < row.created_at - CLOCK_SLACK:
         return None
     return _subscriber(row)
 
@@ -165,11 +148,12 @@ def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
     return row.id, False
 
 
-def membership_status(conn: Connection, subscriber_id: int, list_id: str) -> str | None:
+def membership_status(conn: Connection, subscriber_id: int, list_id: str) -> MembershipStatus | None:
     m = t.memberships
-    return conn.execute(
+    status = conn.execute(
         select(m.c.status).where(m.c.subscriber_id == subscriber_id, m.c.list_id == list_id)
     ).scalar()
+    return None if status is None else MembershipStatus(status)
 
 
 def memberships(conn: Connection, subscriber_id: int) -> list[Membership]:
@@ -179,7 +163,9 @@ def memberships(conn: Connection, subscriber_id: int) -> list[Membership]:
         .where(m.c.subscriber_id == subscriber_id)
         .order_by(m.c.list_id)
     )
-    return [Membership(r.list_id, r.status, r.status_changed_at, r.created_at) for r in rows]
+    return [
+        Membership(r.list_id, MembershipStatus(r.status), r.status_changed_at, r.created_at) for r in rows
+    ]
 
 
 def set_status(
@@ -192,9 +178,9 @@ def set_status(
     origin: str | None = None,
     wording: str | None = None,
 ) -> bool:
-    """Set a membership's status, recording the consent event. Returns True when the status changed."""
-    if status not in MEMBERSHIP_STATUSES:
-        raise ValueError(f"unknown membership status {status!r}")
+    """Set a membership's status (a MembershipStatus, or its value), recording the consent event.
+    Returns True when the status changed."""
+    status = MembershipStatus(status)
     key = and_(t.memberships.c.subscriber_id == subscriber_id, t.memberships.c.list_id == list_id)
     current = conn.execute(select(t.memberships.c.status).where(key)).scalar()
     if current == status:
@@ -226,14 +212,25 @@ def set_status(
     return True
 
 
-def unsubscribe_all(
-    conn: Connection, subscriber_id: int, *, method: str, origin: str | None = None
+def unsubscribe(
+    conn: Connection, subscriber_id: int, list_id: str | None, *, method: str, origin: str | None = None
 ) -> list[str]:
-    """Leave every list the subscriber is pending or confirmed on. Returns the lists left."""
-    left = [ms.list_id for ms in memberships(conn, subscriber_id) if ms.status in ("pending", "confirmed")]
-    for list_id in left:
-        set_status(conn, subscriber_id, list_id, "unsubscribed", method=method, origin=origin)
+    """Leave one list, or every list when `list_id` is None, of those the subscriber is pending or
+    confirmed on. Returns the lists left: none when there was nothing to leave (leaving twice is harmless)."""
+    left = [
+        ms.list_id
+        for ms in memberships(conn, subscriber_id)
+        if ms.status in RECEIVING and list_id in (None, ms.list_id)
+    ]
+    for leaving in left:
+        set_status(conn, subscriber_id, leaving, MembershipStatus.UNSUBSCRIBED, method=method, origin=origin)
     return left
+
+
+def update_subscriber(conn: Connection, subscriber_id: int, **values: str | None) -> None:
+    """Change a subscriber's own details (language, timezone, name), already checked by the caller."""
+    if values:
+        conn.execute(update(t.subscribers).where(t.subscribers.c.id == subscriber_id).values(**values))
 
 
 def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Recipient]:
@@ -242,7 +239,7 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
     query = (
         select(s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone)
         .join(m, m.c.subscriber_id == s.c.id)
-        .where(m.c.list_id == list_id, m.c.status == "confirmed")
+        .where(m.c.list_id == list_id, m.c.status == MembershipStatus.CONFIRMED)
         .order_by(s.c.id)
     )
     last = 0
@@ -268,9 +265,10 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
         last = rows[-1].id
 
 
-def member_counts(conn: Connection, list_id: str) -> dict[str, int]:
+def member_counts(conn: Connection, list_id: str) -> dict[MembershipStatus, int]:
+    """The list's members by status, of the statuses someone has."""
     m = t.memberships
     rows = conn.execute(
         select(m.c.status, func.count()).where(m.c.list_id == list_id).group_by(m.c.status)
     ).all()
-    return {status: n for status, n in rows}
+    return {MembershipStatus(status): n for status, n in rows}

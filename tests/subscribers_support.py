@@ -35,13 +35,14 @@ POSTGRES_ENV = "DIGEST_TEST_POSTGRES_URL"
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-key"
 LISTS = [  # public: offered on every preferences page
-    MailingList("world", "The World", "en", from_address="world@example.org", from_name="World", public=True),
+    MailingList(id="world", name="The World", from_address="world@example.org", from_name="World", public=True),
     MailingList(
-        "monde", "Le Monde en bref", "fr", from_address="monde@example.org", from_name="Monde", public=True
+        id="monde", name="Le Monde en bref", language="fr", from_address="monde@example.org", from_name="Monde",
+        public=True,
     ),
     MailingList(
-        "offen", "Offene Liste", "de", double_opt_in=False, from_address="o@example.org", from_name="O",
-        public=True,
+        id="offen", name="Offene Liste", language="de", double_opt_in=False, from_address="o@example.org",
+        from_name="O", public=True,
     ),
 ]
 
@@ -128,6 +129,7 @@ class Site:
     tokens: Tokens
     engine: Engine
     sent: list[Sent] = field(default_factory=list)
+    fail: Exception | None = None  # set it, and the mail that would go out next raises it instead
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=10)
@@ -188,6 +190,8 @@ def site(engine, web_server):
     site = Site(url, Tokens(SECRET), engine)
 
     def capture(to: str, subject: str, text: str, html: str, *, list_id: str) -> None:
+        if site.fail is not None:
+            raise site.fail
         site.sent.append(Sent(to, subject, text, html, list_id))
 
     limits = SubscribeLimits(

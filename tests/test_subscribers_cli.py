@@ -92,6 +92,17 @@ def test_bad_input_exits_non_zero_with_a_message_not_a_traceback(cli, tmp_path):
             "COLUMN=FIELD",
         ),
         (("lists", "show", "nope"), "no list with id"),
+        (
+            ("subscribers", "add", "a@example.org", "--list", "world", "--consent", "x", "--timezone", "Mars/Olympus"),
+            "--timezone 'Mars/Olympus': is not a known time zone (e.g. Europe/Paris)",
+        ),
+        (("subscribers", "add", "a@example.org", "--list", "world", "--name", "n" * 201), "--name 'nnn"),
+        (("subscribers", "add", "a@example.org", "--list", "world", "--consent", " "), "--consent ' ': say where"),
+        (("subscribers", "export", "--list", "world", "--status", "gone"), "--status 'gone': is not one of pending"),
+        (("lists", "create", "Bad Id", "--name", "X", "--from-address", "a@example.org", "--from-name", "A"),
+         "list id 'Bad Id': use lower-case letters"),
+        (("lists", "create", "ok", "--name", "X\nY", "--from-address", "a@example.org", "--from-name", "A"),
+         "--name 'X\\nY': no line breaks or control characters"),
     ]:
         result = cli(*args)
         assert result.exit_code != 0 and words in result.output, (args, result.output)

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from subscribers import tables as t
-from subscribers.importer import ImportFileError, import_csv
+from subscribers.errors import Invalid, NotFound
+from subscribers.importer import import_csv
 from subscribers.models import Subscriber
 from subscribers.service import find_subscriber, membership_status, set_status, upsert_subscriber
 from subscribers.suppression import suppress
@@ -134,12 +135,12 @@ def test_column_mapping_and_header_aliases(engine, tmp_path):
     ],
 )
 def test_a_file_that_cannot_be_imported_says_why(engine, tmp_path, body, mapping, message):
-    with pytest.raises(ImportFileError, match=message):
+    with pytest.raises(Invalid, match=message):
         run(engine, write(tmp_path, body), mapping=mapping)
 
 
 def test_unknown_list_is_refused(engine, tmp_path):
-    with engine.connect() as conn, pytest.raises(ImportFileError, match="no list with id 'nope'"):
+    with engine.connect() as conn, pytest.raises(NotFound, match="no list with id 'nope'"):
         import_csv(conn, write(tmp_path, b"email\na@example.org\n"), "nope", consent=None)
 
 

@@ -70,7 +70,7 @@ def test_erase_deletes_personal_data_and_keeps_only_the_hash(engine, tmp_path):
         report = import_csv(conn, csv_path, "world", consent="old crm")
     assert (report.imported, report.suppressed) == (0, 1)
     with engine.begin() as conn:
-        lst = MailingList("world", "The World")
+        lst = MailingList(id="world", name="The World")
         result = request_subscription(
             conn, lst, Subscriber("ann@example.org"), method="form", origin=None, wording=None
         )
@@ -81,7 +81,7 @@ def test_erasing_an_unknown_address_still_blocks_it(engine):
     with engine.begin() as conn:
         assert erase(conn, "never@example.org", on_erase=None) == (None, None)
     with engine.begin() as conn:
-        lst = MailingList("world", "The World")
+        lst = MailingList(id="world", name="The World")
         result = request_subscription(
             conn, lst, Subscriber("never@example.org"), method="form", origin=None, wording=None
         )

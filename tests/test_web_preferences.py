@@ -4,9 +4,18 @@
 from __future__ import annotations
 
 import html
+import re
 
+from digest.deliver.notices import NoticeError
 from subscribers.models import MailingList, Subscriber
-from subscribers.service import create_list, get_subscriber, membership_status, set_status, upsert_subscriber
+from subscribers.service import (
+    create_list,
+    get_subscriber,
+    membership_status,
+    recipients,
+    set_status,
+    upsert_subscriber,
+)
 from subscribers.suppression import suppress
 from tests.subscribers_support import csrf_of, db_url, engine, site, templates, web_server  # noqa: F401 (pytest fixtures)
 
@@ -82,7 +91,7 @@ def test_changes_need_the_csrf_field_and_a_genuine_token(site):
 
 def test_only_public_and_own_lists_are_offered_and_ticking_double_opt_in_waits_for_the_link(site):
     with site.engine.begin() as conn:  # private, as lists made for an import are
-        create_list(conn, MailingList("crm", "CRM Import", "en", from_address="c@example.org", from_name="C"))
+        create_list(conn, MailingList(id="crm", name="CRM Import", from_address="c@example.org", from_name="C"))
     sid = member(site.engine, "ann@example.org", "world")
     path = f"/p/{site.sign('preferences', sid)}"
     with site.client() as http:
@@ -95,3 +104,74 @@ def test_only_public_and_own_lists_are_offered_and_ticking_double_opt_in_waits_f
         assert membership_status(conn, sid, "crm") is None  # posted, but not offered: not joined
     [mail] = site.sent
     assert (mail.to, mail.list_id) == ("ann@example.org", "monde") and "/confirm/" in mail.text
+
+
+def zone_selected(page: str) -> str | None:
+    """The value of the time zone select's chosen option."""
+    select = page.split('name="timezone"')[1].split("</select>")[0]
+    chosen = re.search(r'<option value="([^"]*)" selected>', select)
+    return chosen.group(1) if chosen else None
+
+
+def test_the_time_zone_is_offered_and_saved_for_the_lists_that_send_at_local_time(site):
+    sid = member(site.engine, "ann@example.org", "world")
+    path = f"/p/{site.sign('preferences', sid)}"
+    with site.client() as http:
+        page = http.get(path)
+        assert zone_selected(page.text) == "none"  # not set: mail comes when the list sends
+        assert '<option value="Asia/Tokyo">Asia/Tokyo</option>' in page.text
+        assert '<option value="America/New_York">America/New York</option>' in page.text
+        saved = http.post(path, data={"lists": ["world"], "timezone": "Asia/Tokyo", "action": "save",
+                                      "csrf": csrf_of(page.text)})  # fmt: skip
+    assert saved.status_code == 200 and zone_selected(saved.text) == "Asia/Tokyo"
+    with site.engine.connect() as conn:
+        assert get_subscriber(conn, sid).timezone == "Asia/Tokyo"
+        [recipient] = recipients(conn, "world")  # what a local_time send reads
+    assert recipient.timezone == "Asia/Tokyo"
+
+    with site.client() as http:  # "not set" clears it; a form without the field leaves it alone
+        http.post(path, data={"lists": ["world"], "timezone": "none", "action": "save", "csrf": csrf_of(http.get(path).text)})
+        assert get_timezone(site.engine, sid) is None
+        http.post(path, data={"lists": ["world"], "timezone": "Europe/Rome", "action": "save",
+                              "csrf": csrf_of(http.get(path).text)})  # fmt: skip
+        http.post(path, data={"lists": ["world"], "action": "save", "csrf": csrf_of(http.get(path).text)})
+    assert get_timezone(site.engine, sid) == "Europe/Rome"
+
+
+def get_timezone(engine, sid: int) -> str | None:
+    with engine.connect() as conn:
+        return get_subscriber(conn, sid).timezone
+
+
+def test_a_time_zone_that_is_not_one_is_refused_and_nothing_is_saved(site):
+    sid = member(site.engine, "ann@example.org", "world", language="fr")
+    path = f"/p/{site.sign('preferences', sid)}"
+    with site.client() as http:
+        field = csrf_of(http.get(path).text)
+        answer = http.post(path, data={"lists": ["monde"], "language": "de", "timezone": "Mars/Olympus",
+                                       "action": "save", "csrf": field})  # fmt: skip
+    assert answer.status_code == 422
+    assert "Mars/Olympus" in html.unescape(answer.text) and "keine uns bekannte Zeitzone" in html.unescape(answer.text)
+    assert statuses(site.engine, sid) == {"world": "confirmed", "monde": None, "offen": None}
+    with site.engine.connect() as conn:
+        assert (get_subscriber(conn, sid).language, get_subscriber(conn, sid).timezone) == ("fr", None)
+    assert site.sent == []
+
+
+def test_a_zone_set_by_an_import_under_another_name_stays_chosen(site):
+    with site.engine.begin() as conn:
+        sid, _ = upsert_subscriber(conn, Subscriber("ann@example.org", timezone="US/Eastern"))
+        set_status(conn, sid, "world", "confirmed", method="admin", wording="test")
+    with site.client() as http:
+        page = http.get(f"/p/{site.sign('preferences', sid)}")
+    assert zone_selected(page.text) == "US/Eastern"
+
+
+def test_a_confirmation_that_does_not_go_out_is_said_and_the_list_waits(site):
+    sid = member(site.engine, "ann@example.org", "world")
+    path = f"/p/{site.sign('preferences', sid)}"
+    site.fail = NoticeError("the file backend did not take the message: disk full")
+    with site.client() as http:
+        saved = http.post(path, data={"lists": ["world", "monde"], "action": "save", "csrf": csrf_of(http.get(path).text)})
+    assert saved.status_code == 200 and "could not send the message" in saved.text
+    assert statuses(site.engine, sid)["monde"] == "pending"  # its link may be asked for again

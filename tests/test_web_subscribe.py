@@ -10,6 +10,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
+from digest.deliver.notices import NoticeError
 from subscribers import tables as t
 from subscribers.models import MailingList, Subscriber
 from subscribers.service import find_subscriber, membership_status, set_status, sync_lists, upsert_subscriber
@@ -169,7 +170,7 @@ def test_unknown_list_is_404(site):
     ],
 )
 def test_pages_and_mail_speak_the_list_language(site, language, words):
-    lst = MailingList(f"l-{language}", f"<i>List</i> {language}", language, from_address="a@example.org")
+    lst = MailingList(id=f"l-{language}", name=f"<i>List</i> {language}", language=language, from_address="a@example.org")
     with site.engine.begin() as conn:
         sync_lists(conn, LISTS + [lst])
     with site.client() as http:
@@ -182,3 +183,22 @@ def test_pages_and_mail_speak_the_list_language(site, language, words):
     assert site.sent[0].html.startswith("<!doctype html>") and f'lang="{language}"' in site.sent[0].html
     if language != "en":
         assert "Confirm your subscription" not in site.sent[0].subject
+
+
+def test_a_confirmation_that_does_not_go_out_says_so_and_the_request_waits(site):
+    with site.client() as http:
+        for failure in (NoticeError("the smtp backend did not take the message: relay down"), RuntimeError("no")):
+            site.fail = failure  # the backend's answer, or anything else that stops the mail
+            answer = subscribe(http, "world", "late@example.org")
+            assert answer.status_code == 503 and "could not send the message just now" in answer.text
+            assert status_of(site.engine, "late@example.org", "world") == "pending"
+        site.fail = None
+        assert subscribe(http, "world", "late@example.org").status_code == 200  # asking again works
+    assert [m.to for m in site.sent] == ["late@example.org"]
+
+
+def test_a_name_too_long_is_explained_and_nothing_is_stored(site):
+    with site.client() as http:
+        answer = subscribe(http, "world", "long@example.org", "n" * 201)
+    assert answer.status_code == 422 and "at most 200 characters" in answer.text
+    assert status_of(site.engine, "long@example.org", "world") is None and site.sent == []

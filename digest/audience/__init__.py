@@ -1,1 +1,15 @@
-"""audience."""
+"""The subscriber side as digest serves it: every subscriber operation, one function each, which the
+web app's routes and the CLI's commands call alike. Each opens its transaction, applies the subscriber
+domain's rules (subscribers.*, which never imports digest) and adds what digest brings to them:
+signed links and the mail an operation sends (mail), the delivery rows a person's export shows and
+their erasure forgets (privacy).
+
+    service       Audience: what every operation runs with; reading the links in mail
+    lists         the mailing lists: show, count, create
+    joining       subscribe (the form), add (an admin), confirm, renew a confirmation
+    leaving       unsubscribe: one list or all, by a link in mail or by an admin
+    preferences   the preferences page: show and save
+    members       import and export a list's members
+    privacy       what is held about a person, suppression, erasure
+    mail          the confirmation and the welcome, with their links
+"""

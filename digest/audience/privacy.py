@@ -1,19 +1,24 @@
-"""Erasing a person: the one call every path makes (the CLI; the web app and the API to come).
+"""What is held about a person, suppression and erasure: the calls every path makes (the CLI; the
+web app and the API to come).
 
-The subscriber domain forgets the person (subscribers.privacy.erase) and, in the same transaction,
-the delivery store forgets what it holds of them: their deliveries not yet handed over are
-canceled, and every row of theirs keeps its status but no longer their address. `subscribers`
-never imports `digest`, so digest hands its part in as the erasure's on-erase hook.
+The subscriber domain holds the person (subscribers.privacy); the delivery store holds the mail they
+were sent. `subscribers` never imports `digest`, so digest adds its part: the deliveries to the export,
+and to erasure its on-erase hook, run in the same transaction: their deliveries not yet handed over
+are canceled, and every row of theirs keeps its status but no longer their address.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
-from digest.store.editions import forget_recipient
+from digest.audience.service import Audience
+from digest.store.editions import deliveries_of, forget_recipient
 from subscribers import privacy
+from subscribers.addresses import identity, normalize
+from subscribers.suppression import suppress
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,33 @@ class Erasure:
     scrubbed: int  # delivery rows that no longer hold the address
 
 
+def erase_address(aud: Audience, email: str) -> Erasure:
+    with aud.engine.begin() as conn:
+        return erase(conn, email)
+
+
 def erase(conn: Connection, email: str) -> Erasure:
-    """Erase everything held about the address. Raises InvalidAddress for a malformed one."""
-    subscriber_id, held = privacy.erase(conn, email, on_erase=forget_recipient)
-    canceled, scrubbed = held or (0, 0)
+    """Erase everything held about the address, in the caller's transaction. Raises InvalidAddress
+    for a malformed one."""
+    subscriber_id, forgotten = privacy.erase(conn, email, on_erase=forget_recipient)
+    canceled, scrubbed = forgotten or (0, 0)
     return Erasure(subscriber_id, canceled, scrubbed)
+
+
+def export(aud: Audience, email: str) -> dict[str, Any]:
+    """Everything held about the address, JSON-ready: the subscriber's details, memberships, consent
+    records and suppression (subscribers.privacy.export_address), and the deliveries to them."""
+    with aud.engine.connect() as conn:
+        data = privacy.export_address(conn, email)
+        sub = data["subscriber"]
+        data["deliveries"] = [
+            {"edition": d.edition_id, "status": d.status.value, "at": d.updated_at.isoformat()}
+            for d in deliveries_of(conn, sub["id"] if sub else None, identity(normalize(email)))
+        ]
+    return data
+
+
+def suppress_address(aud: Audience, email: str) -> bool:
+    """Never mail, import or subscribe the address again. False when it already was."""
+    with aud.engine.begin() as conn:
+        return suppress(conn, email, "manual")

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from digest import config
-from digest.errors import ConfigError, NotFound
-from subscribers.models import MailingList
-from subscribers.service import all_lists, get_list
+from digest.errors import Invalid
+from subscribers.errors import InvalidValue, shown
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Engine
 
+    from digest.audience.service import Audience
     from digest.links import Links
 
 
@@ -29,33 +31,35 @@ def settings_of(ctx: typer.Context) -> config.Settings:
 
 def store_of(settings: config.Settings) -> Engine:
     """The database, migrated, with the lists of config.yaml in it."""
-    from digest.lists import sync_lists
-    from digest.store.db import open_store
+    from digest.lists import open_store
 
-    engine = open_store(settings.db_url)
-    sync_lists(engine, settings)
-    return engine
+    return open_store(settings)
 
 
-def require_list(conn: Connection, list_id: str) -> MailingList:
-    lst = get_list(conn, list_id)
-    if lst is None:
-        known = ", ".join(x.id for x in all_lists(conn)) or "none yet"
-        raise NotFound(f"--list: no list with id {list_id!r} (known: {known})")
-    return lst
+def audience_of(ctx: typer.Context) -> Audience:
+    """The subscriber operations on the configured instance, signing with DIGEST_SECRET_KEY when it
+    is set (the operations that mail a link refuse without it)."""
+    from digest.audience.service import Audience
+
+    settings = settings_of(ctx)
+    return Audience(settings, store_of(settings), secret_key=config.secret(config.SECRET_KEY_ENV))
+
+
+@contextmanager
+def options_named(**arguments: str) -> Iterator[None]:
+    """A wrong value named as the command line gives it: a service's field `from_address` is the
+    option --from-address, or, for a field given as an argument, the name `arguments` maps it to."""
+    try:
+        yield
+    except InvalidValue as exc:
+        name = arguments.get(exc.field) or "--" + exc.field.replace("_", "-")
+        raise Invalid(f"{name}{shown(exc.value)}: {exc.reason}") from None
 
 
 def links_of(settings: config.Settings) -> Links:
-    from digest.links import Links
-    from subscribers.tokens import Tokens
+    from digest.links import Links, signer
 
-    key = config.secret(config.SECRET_KEY_ENV)
-    if not key:
-        raise ConfigError(
-            f"{config.SECRET_KEY_ENV} is not set: links in mail are signed with it. "
-            f"Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
-    return Links(settings.base_url, Tokens(key))
+    return Links(settings.base_url, signer(config.secret(config.SECRET_KEY_ENV)))
 
 
 def actor() -> str:

@@ -5,7 +5,12 @@ markup."""
 from rich.console import Console
 from rich.markup import escape
 
-__all__ = ["err", "escape", "out"]
+__all__ = ["err", "escape", "out", "say"]
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+def say(text: str, *, console: Console = out) -> None:
+    """Print a line as it is: nothing in it is read as markup, an emoji code or something to highlight."""
+    console.print(text, markup=False, emoji=False, highlight=False)

@@ -44,14 +44,7 @@ def notices_for(settings: Settings) -> NoticeFor:
     command line rather than in config.yaml gets the default look."""
 
     def mail(kind: Notice, lst: MailingList, values: dict[str, str]) -> NoticeMail:
-        configured = {x.id: x for x in settings.lists}
-        look = configured.get(lst.id) or ListSettings(
-            id=lst.id,
-            name=lst.name,
-            language=lst.language,
-            from_address=lst.from_address,
-            from_name=lst.from_name,
-        )
+        look = settings.list_settings(lst)
         template = render_notice(kind, look, settings.template_folders(look))
         html, text = personalize(template, values)
         return NoticeMail(template.subject, text, html)

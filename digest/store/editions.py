@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from digest.domain import Brief, Coverage, Delivery, Edition, EditionStatus, Quote
+from digest.domain import Brief, Coverage, Delivery, DeliveryStatus, Edition, EditionStatus, Quote
 from digest.store.tables import (
     deliveries,
     delivery_events,
@@ -451,6 +451,28 @@ def forget_recipient(conn: Connection, subscriber_id: int | None, addresses: tup
         )
     ).rowcount
     return canceled, scrubbed
+
+
+@dataclass(frozen=True)
+class PersonalDelivery:
+    """One delivery row of a person, as their privacy export shows it."""
+
+    edition_id: int
+    status: DeliveryStatus
+    updated_at: datetime
+
+
+def deliveries_of(conn: Connection, subscriber_id: int | None, address_key: str) -> list[PersonalDelivery]:
+    """A person's delivery rows, by subscriber, or by address (its identity key, lower-cased) for
+    rows that lost their subscriber, oldest change first."""
+    match = func.lower(deliveries.c.email) == address_key
+    theirs = or_(deliveries.c.subscriber_id == subscriber_id, match) if subscriber_id else match
+    rows = conn.execute(
+        select(deliveries.c.edition_id, deliveries.c.status, deliveries.c.updated_at)
+        .where(theirs)
+        .order_by(deliveries.c.updated_at)
+    )
+    return [PersonalDelivery(r.edition_id, DeliveryStatus(r.status), r.updated_at) for r in rows]
 
 
 def _without(column: ColumnElement[str], addresses: set[str]) -> ColumnElement[str]:

@@ -1,5 +1,6 @@
-"""What the routes share, made once per app: the store, the settings, the signing key's tokens and
-links, the pages, and the way notices go out. A route takes it as `site: SiteDep`."""
+"""What the routes share, made once per app: the store, the settings, the signing key's tokens, the
+subscriber operations (digest.audience.service.Audience) and the pages. A route takes it as
+`site: SiteDep`."""
 
 from __future__ import annotations
 
@@ -9,17 +10,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings
-from digest.deliver.backends import utf8_refusal
-from digest.deliver.notices import Notices, SendNotice
-from digest.links import Links
+from digest.deliver.notices import SendNotice
 from digest.web.csrf import Csrf
 from digest.web.pages import Pages
-from subscribers import optin
-from subscribers.models import MailingList
-from subscribers.tokens import Tokens
-
-CONFIRM_DAYS = 7  # how long a confirmation link stays valid
+from subscribers.optin import SubscribeLimits
 
 
 class Site:
@@ -30,21 +26,18 @@ class Site:
         secret_key: str,
         *,
         send_notice: SendNotice | None = None,
-        limits: optin.SubscribeLimits = optin.SubscribeLimits(),
+        limits: SubscribeLimits = SubscribeLimits(),
         confirm_days: int = CONFIRM_DAYS,
         scheduler_active: Callable[[], bool] = lambda: False,
     ):
         self.engine, self.settings = engine, settings
-        self.tokens = Tokens(secret_key)
-        self.links = Links(settings.base_url, self.tokens)
+        self.audience = Audience(
+            settings, engine, secret_key=secret_key, send=send_notice, limits=limits, confirm_days=confirm_days
+        )
+        self.audience.mail.prepare()
+        self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.pages = Pages(Csrf(secret_key, secure=settings.base_url.startswith("https://")))
-        self.notices = Notices(settings, engine, send=send_notice)
-        self.utf8_refusal = utf8_refusal(settings)  # why the delivery cannot carry a non-ASCII local part
-        self.limits, self.confirm_days, self.scheduler_active = limits, confirm_days, scheduler_active
-
-    def send_confirmation(self, lst: MailingList, subscriber_id: int, nonce: str | None, email: str) -> None:
-        url = self.links.confirm(subscriber_id, lst.id, nonce)
-        self.notices.send("confirm", lst, email, {"confirm_url": url})
+        self.scheduler_active = scheduler_active
 
 
 def site(request: Request) -> Site:

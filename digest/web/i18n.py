@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from zoneinfo import available_timezones
 
 # Recorded with each form subscription, so the consent can be matched to the words the person saw.
 # Change it whenever `consent` changes in any language.
@@ -65,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Language",
         "save_button": "Save",
         "saved_text": "Your preferences are saved.",
+        "timezone_label": "Time zone",
+        "timezone_hint": "Lists that send at a local hour reach you at that hour in this time zone.",
+        "timezone_unset": "Not set (mail comes when the list sends it)",
+        "invalid_timezone": "“{zone}” is not a time zone we know. Nothing was saved.",
     },
     "fr": {
         "subscribe_title": "S'abonner à {list}",
@@ -125,6 +131,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Langue",
         "save_button": "Enregistrer",
         "saved_text": "Vos préférences sont enregistrées.",
+        "timezone_label": "Fuseau horaire",
+        "timezone_hint": "Les listes envoyées à une heure locale vous parviennent à cette heure dans ce fuseau.",
+        "timezone_unset": "Non défini (le courrier arrive quand la liste l'envoie)",
+        "invalid_timezone": "« {zone} » n'est pas un fuseau horaire que nous connaissons. Rien n'a été enregistré.",
     },
     "de": {
         "subscribe_title": "{list} abonnieren",
@@ -186,6 +196,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Sprache",
         "save_button": "Speichern",
         "saved_text": "Ihre Einstellungen sind gespeichert.",
+        "timezone_label": "Zeitzone",
+        "timezone_hint": "Listen, die zu einer Ortszeit versandt werden, erreichen Sie zu dieser Stunde in dieser Zeitzone.",
+        "timezone_unset": "Nicht festgelegt (die Post kommt, wenn die Liste sie versendet)",
+        "invalid_timezone": "„{zone}“ ist keine uns bekannte Zeitzone. Es wurde nichts gespeichert.",
     },
     "es": {
         "subscribe_title": "Suscribirse a {list}",
@@ -246,6 +260,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Idioma",
         "save_button": "Guardar",
         "saved_text": "Sus preferencias se han guardado.",
+        "timezone_label": "Zona horaria",
+        "timezone_hint": "Las listas que se envían a una hora local le llegan a esa hora en esta zona horaria.",
+        "timezone_unset": "Sin definir (el correo llega cuando la lista lo envía)",
+        "invalid_timezone": "«{zone}» no es una zona horaria que conozcamos. No se ha guardado nada.",
     },
     "it": {
         "subscribe_title": "Iscriviti a {list}",
@@ -304,10 +322,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language_label": "Lingua",
         "save_button": "Salva",
         "saved_text": "Le tue preferenze sono state salvate.",
+        "timezone_label": "Fuso orario",
+        "timezone_hint": "Le liste inviate a un'ora locale ti arrivano a quell'ora in questo fuso orario.",
+        "timezone_unset": "Non impostato (la posta arriva quando la lista la invia)",
+        "invalid_timezone": "«{zone}» non è un fuso orario che conosciamo. Non è stato salvato nulla.",
     },
 }
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano"}
+
+
+# The regions of the IANA zones a reader picks from; the other names (US/Eastern, EST5EDT, Etc/GMT+5...)
+# are aliases or offsets that no one looks for by their city.
+ZONE_REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return ("UTC", *sorted(z for z in available_timezones() if z.split("/")[0] in ZONE_REGIONS))
+
+
+def time_zones(current: str | None = None) -> list[tuple[str, str]]:
+    """The time zones the preferences page offers, as (IANA name, label): UTC and the zones by region
+    and city, and the person's own even when it is another name (it stays chosen unless changed)."""
+    zones = list(_zones())
+    if current and current not in zones:
+        zones.insert(0, current)
+    return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
 def language_of(*candidates: str | None) -> str:

@@ -1,6 +1,7 @@
 """The preferences page, through `digest serve` and the mail it sends: it offers the public lists and
 the person's own, never another private list, and ticking a double opt-in list mails its
-confirmation link and leaves the membership pending until that link is used."""
+confirmation link and leaves the membership pending until that link is used; it sets the person's
+time zone, checked as `digest subscribers add --timezone` checks it."""
 
 from __future__ import annotations
 
@@ -83,6 +84,16 @@ def test_preferences_offer_public_and_own_lists_and_double_opt_in_waits_for_the_
         again = served.get(preferences)
         post_form(served, preferences, again, {"lists": ["world", "imported", "bulletin", "open-house"], "action": "save"})
         assert len(mail_to(program, "ada@example.org")) == mailed == 4
+
+        # The time zone, which lists with local_time send by: offered as a list of IANA zones.
+        page = served.get(preferences)
+        assert '<option value="Pacific/Auckland">Pacific/Auckland</option>' in page.text
+        kept = ["world", "imported", "bulletin", "open-house"]
+        assert post_form(served, preferences, page, {"lists": kept, "timezone": "Pacific/Auckland", "action": "save"}).status_code == 200
+        assert "timezone: Pacific/Auckland" in program.run("subscribers", "show", "ada@example.org").stdout
+        refused = post_form(served, preferences, served.get(preferences), {"lists": kept, "timezone": "Atlantis/Capital", "action": "save"})
+        assert refused.status_code == 422 and "Atlantis/Capital" in html.unescape(refused.text)
+        assert "timezone: Pacific/Auckland" in program.run("subscribers", "show", "ada@example.org").stdout
 
 
 def text_of(message) -> str:

@@ -1,54 +1,51 @@
-"""A subscriber's preferences: which lists (the public ones and their own), their language, leave all.
-Ticking a double opt-in list mails its confirmation: the membership waits for the link."""
+"""A subscriber's preferences: which lists (the public ones and their own), their language, their time
+zone (lists with `local_time` send at their hour in it), leave all. Ticking a double opt-in list mails
+its confirmation: the membership waits for the link."""
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from digest.audience import preferences
 from digest.web.deps import Site, SiteDep, client
-from digest.web.i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, translator
-from subscribers import preferences
-from subscribers.models import MailingList
-from subscribers.service import memberships, token_holder, unsubscribe_all
-from subscribers.tokens import Claim, InvalidToken
+from digest.web.i18n import CONSENT_WORDING, LANGUAGE_NAMES, language_of, time_zones, translator
+from subscribers.errors import InvalidValue
+from subscribers.preferences import Preferences
+from subscribers.tokens import InvalidToken
 
-log = logging.getLogger("digest.web")
+NO_ZONE = "none"  # the option "not set": an empty value would read as no value at all
 router = APIRouter()
 
 
-def preferences_target(site: Site, token: str) -> Claim | None:
-    try:
-        return site.tokens.verify("preferences", token)
-    except InvalidToken:
-        return None
-
-
 def preferences_page(
-    site: Site, request: Request, token: str, claim: Claim, *, saved: bool = False, notes: tuple[str, ...] = ()
-) -> HTMLResponse | None:
-    with site.engine.connect() as conn:
-        sub = token_holder(conn, claim)
-        if sub is None or sub.id is None:
-            return None
-        sid = sub.id
-        lists = preferences.choosable(conn, sid)
-        held = {ms.list_id: ms.status for ms in memberships(conn, sid)}
-    receiving = {list_id for list_id, status in held.items() if status in preferences.RECEIVING}
-    first_list = next((lst.language for lst in lists if lst.id in receiving), None)
+    site: Site,
+    request: Request,
+    token: str,
+    shown: Preferences,
+    *,
+    saved: bool = False,
+    notes: tuple[str, ...] = (),
+    status: int = 200,
+) -> HTMLResponse:
+    sub = shown.subscriber
+    first_list = next((lst.language for lst in shown.lists if lst.id in shown.receiving), None)
     return site.pages.render(
         request,
         "preferences.html",
         language_of(sub.language, first_list),
         "preferences_title",
+        status=status,
         email=sub.email,
-        lists=lists,
-        receiving=receiving,
-        pending={list_id for list_id, status in held.items() if status == "pending"},
+        lists=shown.lists,
+        receiving=shown.receiving,
+        pending=shown.pending,
         languages=LANGUAGE_NAMES,
+        timezone=sub.timezone or NO_ZONE,
+        no_zone=NO_ZONE,
+        zones=time_zones(sub.timezone),
         action=f"/p/{token}",
         saved=saved,
         notes=notes,
@@ -57,9 +54,10 @@ def preferences_page(
 
 @router.get("/p/{token}", response_class=HTMLResponse)
 def show_preferences(site: SiteDep, request: Request, token: str) -> HTMLResponse:
-    claim = preferences_target(site, token)
-    page = preferences_page(site, request, token, claim) if claim is not None else None
-    return page or site.pages.invalid_link(request)
+    try:
+        return preferences_page(site, request, token, preferences.preferences(site.audience, token))
+    except InvalidToken:
+        return site.pages.invalid_link(request)
 
 
 @router.post("/p/{token}", response_class=HTMLResponse)
@@ -69,31 +67,32 @@ def save_preferences(
     token: str,
     lists: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies form defaults)
     language: Annotated[str | None, Form()] = None,
+    timezone: Annotated[str | None, Form()] = None,
     action: Annotated[str | None, Form()] = None,
     csrf: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
     pages = site.pages
-    claim = preferences_target(site, token)
-    if claim is None:
-        return pages.invalid_link(request)
     if not pages.csrf.valid(request, csrf):
         return pages.form_expired(request, language_of(language))
-    origin = client(request)
-    to_confirm: list[MailingList] = []
-    with site.engine.begin() as conn:
-        sub = token_holder(conn, claim)
-        if sub is None or sub.id is None:
-            return pages.invalid_link(request)
-        if action == "leave_all":
-            unsubscribe_all(conn, sub.id, method="preferences", origin=origin)
-        else:
-            to_confirm = preferences.save(conn, sub, set(lists), language, origin=origin, wording=CONSENT_WORDING)
-    notes = []
-    for lst in to_confirm:  # pending until the link is used: ticking a box confirms nothing
-        try:
-            site.send_confirmation(lst, sub.id, sub.nonce, sub.email)
-        except Exception:
-            log.warning("confirmation for list %s not sent", lst.id, exc_info=True)
-            notes.append(translator(language_of(language, sub.language))("send_failed"))
-    page = preferences_page(site, request, token, claim, saved=True, notes=tuple(notes))
-    return page or pages.invalid_link(request)
+    try:
+        saved = preferences.save(
+            site.audience,
+            token,
+            lists=lists,
+            language=language,
+            timezone="" if timezone == NO_ZONE else timezone,
+            leave_all=action == "leave_all",
+            origin=client(request),
+            wording=CONSENT_WORDING,
+        )
+    except InvalidToken:
+        return pages.invalid_link(request)
+    except InvalidValue as exc:  # the time zone (a forged form's): nothing was saved
+        shown = preferences.preferences(site.audience, token)
+        note = translator(language_of(language, shown.subscriber.language))(
+            "invalid_timezone", zone=exc.value
+        )
+        return preferences_page(site, request, token, shown, notes=(note,), status=422)
+    tr = translator(language_of(language, saved.preferences.subscriber.language))
+    notes = tuple(tr("send_failed") for _ in saved.unsent)
+    return preferences_page(site, request, token, saved.preferences, saved=True, notes=notes)
