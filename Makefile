@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/pytest -n auto --dist loadgroup  # one worker per core; the e2e tests stay together (tests/e2e/conftest.py)
+
+# The newsroom's interface words, for translators (tests/test_web_messages.py checks it is current).
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F digest/web/locale/babel.cfg --no-location --omit-header --sort-output \
+		-o digest/web/locale/newsroom.pot .
 
 clean:
 	rm -rf var outbox test-artifacts .pytest_cache .mypy_cache

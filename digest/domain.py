@@ -9,8 +9,8 @@ from enum import StrEnum
 from subscribers.models import Recipient
 
 __all__ = [
-    "Article", "Brief", "Coverage", "Delivery", "DeliveryStatus", "Edition", "EditionStatus", "Image", "Quote",
-    "Recipient", "SendState",
+    "Actor", "Article", "AuditEntry", "Brief", "Coverage", "Delivery", "DeliveryStatus", "Edition", "EditionStatus",
+    "Image", "PERMISSIONS", "Permission", "Quote", "Recipient", "Role", "SendState", "Session", "User",
 ]  # fmt: skip
 
 
@@ -147,3 +147,103 @@ class Delivery:
     message_id: str | None = None
     deferred_until: datetime | None = None  # not before then (a retry, or the subscriber's local hour)
     id: int | None = None
+
+# --- the newsroom's people (digest.accounts) ---------------------------------------------------------
+# A role is a set of permissions, each role containing the one below it: a viewer reads; an editor
+# also curates drafts and sends tests; a publisher also approves, schedules, sends, pauses and
+# cancels; an admin may do everything, users included. A user may be limited to some lists: a
+# permission on a list's editions holds only for those lists.
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    PUBLISHER = "publisher"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    READ = "read"  # see lists, editions, previews, history
+    CURATE = "curate"  # change a draft: order, pin, exclude, ledes, quotes, subject, intro, add articles
+    TEST_SEND = "test_send"  # send a test to oneself and the list's seed addresses
+    APPROVE = "approve"  # approve and schedule an edition
+    SEND = "send"  # send now, pause, resume, cancel
+    MANAGE_USERS = "manage_users"  # invite, change roles, deactivate, require second factors
+
+
+_GRANTS = {
+    Role.VIEWER: {Permission.READ},
+    Role.EDITOR: {Permission.CURATE, Permission.TEST_SEND},
+    Role.PUBLISHER: {Permission.APPROVE, Permission.SEND},
+    Role.ADMIN: {Permission.MANAGE_USERS},
+}
+ORDER = (Role.VIEWER, Role.EDITOR, Role.PUBLISHER, Role.ADMIN)
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    role: frozenset().union(*(_GRANTS[r] for r in ORDER[: ORDER.index(role) + 1])) for role in ORDER
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: Role
+    lists: tuple[str, ...] | None = None  # the lists this user may act on; None: every list
+    active: bool = True
+    second_factor: bool = False  # a TOTP second factor is set up
+    second_factor_required: bool = False  # an admin requires one: the user sets it up at next sign-in
+    created_at: datetime | None = None
+
+    def may(self, permission: Permission, list_id: str | None = None) -> bool:
+        """Whether the user holds the permission, on `list_id` when the action concerns one list."""
+        if not self.active or permission not in PERMISSIONS[self.role]:
+            return False
+        return list_id is None or self.lists is None or list_id in self.lists
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in browser. Stored server-side by the hash of its cookie, so it can be revoked."""
+
+    id: str  # the hash of the cookie's token: the token itself is never stored
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    second_factor_done: bool  # False while the user still has to give their second factor
+    client: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str  # who, as they were named then ("Ana <ana@example.org>", "scheduler")
+    user_id: int | None
+    action: str  # "sign-in", "edition.pin", "edition.approve", "send.pause", ...
+    object_type: str | None
+    object_id: str | None
+    details: dict[str, object]
+    client: str | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the change log and the audit log name them: a signed-in user (with their id and
+    address), or a process ("scheduler", "review deadline", a CLI user's login name)."""
+
+    name: str
+    user_id: int | None = None
+    client: str | None = None  # the browser's address, for a web action
+
+    @classmethod
+    def of(cls, user: User, client: str | None = None) -> Actor:
+        return cls(user.label, user.id, client)
+
+    def __str__(self) -> str:
+        return self.name

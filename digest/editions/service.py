@@ -198,3 +198,11 @@ def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
     with engine.begin() as conn:
         record_change(conn, edition_id, actor, "canceled", {"unsent": str(unsent)})
         return _load(conn, edition_id), unsent
+
+
+def list_of(engine: Engine, edition_id: int) -> str | None:
+    """The list an edition belongs to (None when there is no such edition): what an editor's list
+    scope is checked against."""
+    with engine.connect() as conn:
+        edition = load_edition(conn, edition_id)
+    return edition.list_id if edition else None

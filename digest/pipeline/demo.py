@@ -8,11 +8,14 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy import Engine
 
 from digest import config
+from digest.accounts.service import Accounts
 from digest.config import Settings
 from digest.deliver.backends import make_backend
 from digest.deliver.notices import notice_sender
+from digest.domain import Actor, Role
 from digest.editions.preview import write_preview
 from digest.errors import ConfigError
 from digest.ingest.run import ingest
@@ -101,3 +104,22 @@ def run_demo(settings: Settings, out: Console) -> None:
         outbox = settings.path(settings.delivery.outbox)
         count = len(list(outbox.glob("*.eml"))) if outbox.is_dir() else 0
         out.print(f"[bold]outbox[/] {outbox}: {count} .eml file(s) in all")
+    _demo_editor(settings, engine, out)
+
+
+DEMO_EDITOR = "editor@example.org"
+
+
+def _demo_editor(settings: Settings, engine: Engine, out: Console) -> None:
+    """A publisher to try the newsroom with; their password is kept in the data folder (0600)."""
+    path = settings.path(settings.data_dir) / "demo-editor-password"
+    accounts = Accounts(engine, None)
+    if not any(user.email == DEMO_EDITOR for user in accounts.users()):
+        password = secrets.token_urlsafe(12)
+        accounts.create_user(DEMO_EDITOR, "Demo Editor", Role.PUBLISHER, password, Actor("demo"))
+        path.write_text(password)
+        os.chmod(path, 0o600)
+    out.print(
+        f"[bold]newsroom[/] run `digest serve`, open http://127.0.0.1:8000/signin and sign in as "
+        f"{DEMO_EDITOR} with the password in {path}"
+    )

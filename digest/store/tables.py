@@ -200,3 +200,69 @@ leases = Table(
     Column("holder", String(200), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
 )
+
+# The newsroom's users (digest.accounts). A user's id goes into audit entries and sessions, so it
+# is never handed out again.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("email_key", String(320), nullable=False, unique=True),  # lower-cased: one person per address
+    Column("name", String(200), nullable=False),
+    Column("password_hash", Text),  # Argon2id; None until an invited user sets one
+    Column("role", String(16), nullable=False),
+    Column("lists", JSON),  # the list ids the user may act on; None: every list
+    Column("active", Boolean, nullable=False, default=True),
+    Column("totp_secret", Text),  # encrypted with a key derived from DIGEST_SECRET_KEY
+    Column("totp_enabled_at", UTCDateTime()),
+    Column("totp_last_step", Integer),  # the last time step a code was accepted for: no code works twice
+    Column("totp_required", Boolean, nullable=False, default=False),
+    Column("recovery_codes", JSON),  # sha256 of each unused code
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("password_changed_at", UTCDateTime()),
+    sqlite_autoincrement=True,
+)
+
+# A signed-in browser, by the sha256 of its cookie: deleting the row signs it out.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("second_factor_done", Boolean, nullable=False, default=False),
+    Column("client", String(64)),
+    Index("ix_sessions_user", "user_id"),
+)
+
+# Failed sign-ins, keyed by the hash of the account or of the client's address: the throttle counts them.
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_signin_failures_key_at", "key", "at"),
+)
+
+# Who did what, when: every sign-in, curation change, approval, send, pause (digest.accounts.audit).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("actor", String(400), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(32)),
+    Column("object_id", String(64)),
+    Column("details", JSON, nullable=False),
+    Column("client", String(64)),
+    Index("ix_audit_at", "at"),
+    Index("ix_audit_user", "user_id"),
+    Index("ix_audit_object", "object_type", "object_id"),
+    sqlite_autoincrement=True,
+)

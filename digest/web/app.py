@@ -4,18 +4,37 @@ fetch links change nothing; links carry signed, purpose-scoped tokens."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Mount
 
 from digest.web import errors
+from digest.web.auth import authorize, rule_of
 from digest.web.deps import Site
 from digest.web.middleware import BodyLimit, HeadAsGet, ProtectiveHeaders
-from digest.web.routes import archive, confirm, health, preferences, review, subscribe, unsubscribe, webhooks
+from digest.web.routes import (
+    account,
+    archive,
+    confirm,
+    health,
+    preferences,
+    review,
+    signin,
+    subscribe,
+    unsubscribe,
+    webhooks,
+)
 
-ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health)
+ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health, signin, account)
+STATIC = Path(__file__).with_name("static")
 
 
 def create_app(site: Site) -> FastAPI:
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(authorize)])
     app.state.site = site
     app.add_middleware(BodyLimit, larger={"/webhooks/": webhooks.MAX_BODY})  # the last added runs first
     app.add_middleware(ProtectiveHeaders)
@@ -23,4 +42,25 @@ def create_app(site: Site) -> FastAPI:
     errors.install(app, site.pages)
     for module in ROUTERS:
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    unruled = [f"{method} {path}" for method, path in routes(app) if rule_of(method, path) is None]
+    if unruled:  # every route answers to digest.web.policy's table, or the app does not start
+        raise RuntimeError(f"routes without an authorization rule in digest/web/policy.py: {', '.join(unruled)}")
     return app
+
+
+def routes(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path) of every route and mount of the app, HEAD aside (it is answered as GET)."""
+    return sorted(set(_walk(app.routes, "")))
+
+
+def _walk(found: Sequence[BaseRoute], prefix: str) -> Iterator[tuple[str, str]]:
+    for route in found:
+        if isinstance(route, APIRoute):
+            yield from ((method, prefix + route.path) for method in route.methods or () if method != "HEAD")
+        elif isinstance(route, Mount):
+            yield "GET", prefix + route.path
+        elif (included := getattr(route, "original_router", None)) is not None:
+            # FastAPI (0.16x) keeps an included router as one entry that holds the original
+            context = getattr(route, "include_context", None)
+            yield from _walk(included.routes, prefix + (getattr(context, "prefix", "") or ""))

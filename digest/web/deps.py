@@ -10,10 +10,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from digest.accounts.service import Accounts
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings
 from digest.deliver.notices import SendNotice
+from digest.editions import service as editions_service
 from digest.web.csrf import Csrf
+from digest.web.newsroom import Newsroom
 from digest.web.pages import Pages
 from subscribers.optin import SubscribeLimits
 
@@ -30,14 +33,20 @@ class Site:
         confirm_days: int = CONFIRM_DAYS,
         scheduler_active: Callable[[], bool] = lambda: False,
     ):
-        self.engine, self.settings = engine, settings
+        self.engine, self.settings, self.secret_key = engine, settings, secret_key
+        self.secure = settings.base_url.startswith("https://")  # cookies are Secure behind https
         self.audience = Audience(
             settings, engine, secret_key=secret_key, send=send_notice, limits=limits, confirm_days=confirm_days
         )
         self.audience.mail.prepare()
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
-        self.pages = Pages(Csrf(secret_key, secure=settings.base_url.startswith("https://")))
+        self.accounts = Accounts(engine, secret_key)
+        self.pages = Pages(Csrf(secret_key, secure=self.secure))
+        self.newsroom = Newsroom(secret_key)
         self.scheduler_active = scheduler_active
+
+    def list_of_edition(self, edition_id: int) -> str | None:
+        return editions_service.list_of(self.engine, edition_id)
 
 
 def site(request: Request) -> Site:

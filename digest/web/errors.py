@@ -7,10 +7,11 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from digest.errors import Conflict, DigestError, Invalid, NotFound, Unavailable
+from digest.web.auth import SignInNeeded
 from digest.web.pages import Pages
 
 # Paths answered to programs, not to readers: their errors stay JSON.
@@ -36,6 +37,13 @@ def install(app: FastAPI, pages: Pages) -> None:
         if request.url.path.startswith(MACHINE_PATHS):
             return await request_validation_exception_handler(request, exc)
         return pages.error(request, 400, "error_title", "error_text")
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+        """To the sign-in page; htmx follows HX-Redirect instead of swapping a page into a fragment."""
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": exc.to})
+        return RedirectResponse(exc.to, status_code=303)
 
     @app.exception_handler(DigestError)
     async def digest_error(request: Request, exc: DigestError) -> Response:

@@ -78,3 +78,26 @@ def show(browser):
     yield open_
     for shown in opened:
         shown.close()
+
+
+AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"  # axe-core from its npm package (MPL-2.0)
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the page's current state at the given impacts, as
+    [{"id", "impact", "help", "nodes": [target, ...]}]. The page's context must bypass CSP (the
+    script is injected)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in found
+        if v["impact"] in impacts
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

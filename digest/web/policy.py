@@ -1,0 +1,72 @@
+"""The authorization table: one rule for every route of the app, in one place.
+
+The app refuses to start if a route has no rule (digest.web.app checks), and `authorize` runs
+before every route: it finds the request's rule and lets it through, redirects a visitor who is
+not signed in to the sign-in page, or answers 403. A rule that names a permission on a list takes
+the list from the path (`{list_id}`), or from the edition the path names (`{edition_id}`), so an
+editor limited to some lists is refused the others' editions. On a signed-in route, a form or an
+htmx request that changes something must carry the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from digest.domain import Permission
+
+Scope = Literal["list", "edition"] | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    public: bool = False  # anyone: readers, mail clients, providers, monitors
+    permission: Permission | None = None  # None on a non-public rule: any signed-in user
+    scope: Scope = None  # where the list the permission applies to comes from
+    second_factor_setup: bool = False  # open to a user who still has to set up a required second factor
+
+    def describe(self) -> str:
+        if self.public:
+            return "public"
+        on = f" on the {self.scope}'s list" if self.scope else ""
+        return f"{self.permission or 'signed in'}{on}"
+
+
+PUBLIC = Rule(public=True)
+SIGNED_IN = Rule()
+SETUP = Rule(second_factor_setup=True)
+
+
+def needs(permission: Permission, scope: Scope = None) -> Rule:
+    return Rule(permission=permission, scope=scope)
+
+
+# (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
+RULES: dict[tuple[str, str], Rule] = {
+    # the public pages: readers follow links from their mail
+    ("GET", "/subscribe/{list_id}"): PUBLIC,
+    ("POST", "/subscribe/{list_id}"): PUBLIC,
+    ("GET", "/confirm/{token}"): PUBLIC,
+    ("POST", "/confirm/{token}"): PUBLIC,
+    ("POST", "/confirm/{token}/renew"): PUBLIC,
+    ("GET", "/u/{token}"): PUBLIC,
+    ("POST", "/u/{token}"): PUBLIC,
+    ("GET", "/p/{token}"): PUBLIC,
+    ("POST", "/p/{token}"): PUBLIC,
+    ("GET", "/archive/{edition_id}"): PUBLIC,
+    ("GET", "/review/{token}"): PUBLIC,  # signed link; a signed-in editor goes on to the board
+    ("POST", "/webhooks/sendgrid"): PUBLIC,  # signed by SendGrid
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/static"): PUBLIC,  # the stylesheets and scripts
+    # signing in
+    ("GET", "/signin"): PUBLIC,
+    ("POST", "/signin"): PUBLIC,
+    ("GET", "/signin/code"): PUBLIC,  # the session that owes its second factor is checked there
+    ("POST", "/signin/code"): PUBLIC,
+    ("POST", "/signout"): SETUP,
+    # a user's own account
+    ("GET", "/account"): SETUP,
+    ("POST", "/account/signout-everywhere"): SETUP,
+    ("POST", "/account/second-factor"): SETUP,
+    ("POST", "/account/second-factor/confirm"): SETUP,
+}
