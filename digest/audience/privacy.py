@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from digest.store.editions import forget_recipient
+from digest.store.deliveries import forget_recipient
 from subscribers import privacy
 
 

@@ -58,6 +58,11 @@ def links_of(settings: config.Settings) -> Links:
     return Links(settings.base_url, Tokens(key))
 
 
+def optional_links(settings: config.Settings) -> Links | None:
+    """The signed links, when the signing key is set (what only shows a link can do without it)."""
+    return links_of(settings) if config.secret(config.SECRET_KEY_ENV) else None
+
+
 def actor() -> str:
     """Who is acting, for the edition's change log: $DIGEST_EDITOR, else the login name."""
     import getpass

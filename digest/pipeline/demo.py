@@ -12,8 +12,8 @@ from rich.markup import escape
 from digest import config
 from digest.config import Settings
 from digest.deliver.backends import make_backend
-from digest.deliver.notices import notice_sender
-from digest.editions.preview import write_preview
+from digest.deliver.notices import Notices
+from digest.editions import service
 from digest.errors import ConfigError
 from digest.ingest.run import ingest
 from digest.links import Links
@@ -86,7 +86,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             make_backend(settings),
             links,
             now,
-            notice_sender(settings, engine),
+            Notices(settings, engine),
         )
         if run.sent is None or run.edition_id is None:
             out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {escape(run.outcome)}")
@@ -95,7 +95,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             f"[bold]deliver[/] edition #{run.edition_id} {run.sent.status}: {run.sent.sent_now} message(s) sent "
             f"now to {run.sent.recipients} confirmed recipient(s) through the {settings.delivery.backend} backend"
         )
-        path, size, _ = write_preview(engine, settings, run.edition_id)
+        path, size, _ = service.preview(engine, settings, run.edition_id)
         out.print(f"[bold]preview[/] {path} ({size / 1024:.1f} KB of HTML)")
     if settings.delivery.backend == "file":
         outbox = settings.path(settings.delivery.outbox)
