@@ -34,7 +34,7 @@ def request_review(conn: Connection, lst: ListSettings, edition: Edition, links:
         "review_url": links.review(edition.id, lst.id),
         "edition": edition.id,
         "subject": edition.subject,
-        "items": len(edition.items),
+        "count": len(edition.items),
         "deadline": edition.created_at + timedelta(hours=review.deadline_hours),
         "timezone": lst.timezone,
         "at_deadline": review.at_deadline,
