@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -141,5 +141,5 @@ def insert_new(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
     inserting the same key at once, the second waits for the first and inserts nothing: no error
     to catch, and no savepoint (which SQLite's driver would turn into a commit of its own)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    return bool(conn.execute(statement).rowcount)
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(literal(1))
+    return conn.execute(statement).first() is not None  # rowcount is not reliable here (psycopg: -1)
