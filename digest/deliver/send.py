@@ -178,7 +178,7 @@ def send_edition(
     with engine.begin() as conn:
         report.counts = delivery_counts(conn, edition_id)
         report.recipients = sum(report.counts.values())
-        if report.counts.get("deferred"):
+        if report.counts.get(DeliveryStatus.DEFERRED):
             report.next_retry = next_deferred(conn, edition_id)
     return report
 
