@@ -240,20 +240,20 @@ def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
 
 def pause(engine: Engine, edition_id: int, actor: str) -> None:
     """The sender stops after the batch in flight; nothing is lost, `resume` goes on."""
-    with engine.begin() as conn:
-        if _sending(conn, edition_id) != SendState.RUNNING:
-            raise Conflict(f"the send of edition #{edition_id} is not running")
-        set_send_state(conn, edition_id, SendState.PAUSED)
-        record_change(conn, edition_id, actor, "pause", {})
+    _steer(engine, edition_id, actor, "pause", SendState.RUNNING, SendState.PAUSED)
 
 
 def resume(engine: Engine, edition_id: int, actor: str) -> None:
     """A paused send may go on: the next `digest send`, or `digest serve`'s dispatch, carries it on."""
+    _steer(engine, edition_id, actor, "resume", SendState.PAUSED, SendState.RUNNING)
+
+
+def _steer(engine: Engine, edition_id: int, actor: str, op: str, current: SendState, target: SendState) -> None:
     with engine.begin() as conn:
-        if _sending(conn, edition_id) != SendState.PAUSED:
-            raise Conflict(f"the send of edition #{edition_id} is not paused")
-        set_send_state(conn, edition_id, SendState.RUNNING)
-        record_change(conn, edition_id, actor, "resume", {})
+        if _sending(conn, edition_id) != current:
+            raise Conflict(f"the send of edition #{edition_id} is not {current}")
+        set_send_state(conn, edition_id, target)
+        record_change(conn, edition_id, actor, op, {})
 
 
 def send(
