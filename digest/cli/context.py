@@ -29,12 +29,9 @@ def settings_of(ctx: typer.Context) -> config.Settings:
 
 def store_of(settings: config.Settings) -> Engine:
     """The database, migrated, with the lists of config.yaml in it."""
-    from digest.lists import sync_lists
-    from digest.store.db import open_store
+    from digest.pipeline.instance import open_instance
 
-    engine = open_store(settings.db_url)
-    sync_lists(engine, settings)
-    return engine
+    return open_instance(settings)
 
 
 def require_list(conn: Connection, list_id: str) -> MailingList:

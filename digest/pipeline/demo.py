@@ -17,10 +17,9 @@ from digest.editions import service
 from digest.errors import ConfigError
 from digest.ingest.run import ingest
 from digest.links import Links
-from digest.lists import sync_lists
+from digest.pipeline.instance import open_instance
 from digest.pipeline.run import run_slot
 from digest.pipeline.schedule import due_slot
-from digest.store.db import open_store
 from subscribers.importer import import_csv
 from subscribers.service import member_counts
 from subscribers.tokens import Tokens
@@ -47,10 +46,9 @@ def _demo_secret(settings: Settings, out: Console) -> str:
 def run_demo(settings: Settings, out: Console) -> None:
     if not settings.lists:
         raise ConfigError("the configuration declares no list: add one under `lists:`")
-    engine = open_store(settings.db_url)
+    engine = open_instance(settings)
     shown = engine.url.render_as_string(hide_password=True)
     out.print(f"[bold]database[/] {escape(shown)} (migrations applied)")
-    sync_lists(engine, settings)
     lst = settings.lists[0]
     links = Links(settings.base_url, Tokens(_demo_secret(settings, out)))
 
