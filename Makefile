@@ -24,6 +24,7 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache  # the rules of the house: pyproject.toml [tool.importlinter]
 
 test: lint
 	$(BIN)/pytest -n auto --dist loadgroup  # one worker per core; the e2e tests stay together (tests/e2e/conftest.py)

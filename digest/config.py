@@ -157,6 +157,10 @@ class ListSettings(MailingList):
     languages: list[Language] = Field(default_factory=list, description="only articles in these; empty: all")
     review: ReviewSettings | None = None
     local_time: bool = Field(False, description="send at the list's hour in each subscriber's own time zone")
+    images: bool = Field(
+        False,
+        description="show each item's lead image (loaded from the publisher's server when the mail is read)",
+    )
 
     @field_validator("subject")
     @classmethod

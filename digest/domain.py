@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from subscribers.models import Recipient
 
 __all__ = [
-    "Actor", "Article", "AuditEntry", "Brief", "Coverage", "Delivery", "DeliveryStatus", "Edition", "EditionStatus",
-    "Image", "PERMISSIONS", "Permission", "Quote", "Recipient", "Role", "SendState", "Session", "User",
+    "Actor", "Article", "AuditEntry", "Brief", "Change", "Coverage", "Delivery", "DeliveryStatus", "Edition",
+    "EditionStatus", "Image", "PERMISSIONS", "Permission", "Quote", "Recipient", "Role", "Run", "Send", "SendState",
+    "Session", "User",
 ]  # fmt: skip
 
 
@@ -87,7 +89,7 @@ class Brief:
     caption: str | None = None
     image: Image | None = None
     article_id: int | None = None
-    words: int | None = None  # the whole article's length, for its reading time
+    words: int | None = None  # the whole article's length in words, for its reading time
     also: list[Coverage] = field(default_factory=list)
 
 
@@ -102,6 +104,9 @@ class EditionStatus(StrEnum):
     CANCELED = "canceled"
 
 
+SENDABLE = (EditionStatus.APPROVED, EditionStatus.SCHEDULED)  # a draft must be approved first
+
+
 class DeliveryStatus(StrEnum):
     """One recipient's message: pending -> sending -> sent, failed or deferred (then tried again), or
     canceled. A row is `sent` only once the backend accepted it (digest.deliver.send)."""
@@ -112,6 +117,10 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
     DEFERRED = "deferred"
     CANCELED = "canceled"
+
+
+UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.DEFERRED)  # an edition is sent when none is
+SETTLED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELED)
 
 
 class SendState(StrEnum):
@@ -147,6 +156,39 @@ class Delivery:
     message_id: str | None = None
     deferred_until: datetime | None = None  # not before then (a retry, or the subscriber's local hour)
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of an edition's change log: who did what, when. Curation is replayed from it."""
+
+    actor: str
+    at: datetime
+    op: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Send:
+    """An edition's send as a whole, from its first run on (its rows are the Deliveries)."""
+
+    edition_id: int
+    state: SendState
+    started_at: datetime
+    interrupted: int = 0  # rows found in flight after a crash, sent again (possible duplicates)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One scheduled slot of a list (its local wall-clock time, YYYY-MM-DDTHH:MM) and what came of it."""
+
+    list_id: str
+    slot: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    edition_id: int | None = None
+    outcome: str | None = None
+
 
 # --- the newsroom's people (digest.accounts) ---------------------------------------------------------
 # A role is a set of permissions, each role containing the one below it: a viewer reads; an editor

@@ -6,9 +6,9 @@ import yaml
 from typer.testing import CliRunner
 
 from digest.cli import app
-from digest.deliver import control
 from digest.deliver.backends.sendgrid import SendGridBackend
 from digest.deliver.send import send_edition
+from digest.editions import service
 from digest.store.db import open_store
 from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import ROOT, add_edition, add_subscribers, make_links, make_settings
@@ -31,7 +31,7 @@ def test_paused_send_is_resumed_and_shown_from_the_command_line(tmp_path, monkey
         add_subscribers(engine, 250)
         edition_id = add_edition(engine, make_settings())
         send_edition(engine, make_settings(batch_size=100), edition_id, SendGridBackend("SG.cli", server.url),
-                     make_links(), lambda state: control.pause(engine, edition_id))
+                     make_links(), lambda state: service.pause(engine, edition_id, "test"))
         runner = CliRunner()
         refused = runner.invoke(app, ["send", str(edition_id)])
         assert refused.exit_code == 1 and "paused" in refused.output  # told, not raised

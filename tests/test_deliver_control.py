@@ -6,18 +6,19 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from digest.config import ThrottleSettings
 from digest.deliver import control
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.backends.sendgrid import SendGridBackend
-from digest.deliver.lease import Lease
 from digest.deliver.send import send_edition
 from digest.deliver.throttle import Throttle
+from digest.editions import service
 from digest.errors import Busy, Conflict
-from digest.store.editions import delivery_counts
-from digest.store.tables import edition_sends
+from digest.store.deliveries import delivery_counts
+from digest.store.leases import Lease, send_lease_name
+from digest.store.tables import edition_sends, leases
 from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import add_edition, add_subscribers, make_links, make_settings
@@ -37,17 +38,17 @@ def test_pause_stops_after_the_batch_in_flight_and_resume_finishes(engine):
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         paused = send_edition(engine, settings, edition_id, sg, make_links(),
-                              lambda state: control.pause(engine, edition_id) if state.done == 100 else None)
+                              lambda state: service.pause(engine, edition_id, "test") if state.done == 100 else None)
         assert paused.state == "paused" and paused.counts == {"sent": 100, "pending": 200}
         with pytest.raises(Conflict, match="paused"):
             send_edition(engine, settings, edition_id, sg, make_links())
         add_subscribers(engine, 50, start=300)  # they joined after the send began: not this edition
-        control.resume(engine, edition_id)
+        service.resume(engine, edition_id, "test")
         done = send_edition(engine, settings, edition_id, sg, make_links())
         stats = server.stand_in.stats()
     assert done.status == "sent" and done.counts == {"sent": 300}
     assert stats["accepted"] == 300 and stats["duplicates"] == 0
-    assert control.status(engine, edition_id).state == "done"
+    assert service.show(engine, settings, edition_id, None).send.state == "done"
 
 
 def test_cancel_sends_nothing_more(engine):
@@ -55,14 +56,14 @@ def test_cancel_sends_nothing_more(engine):
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         report = send_edition(engine, settings, edition_id, sg, make_links(),
-                              lambda state: control.cancel(engine, edition_id) if state.done == 100 else None)
+                              lambda state: service.cancel(engine, edition_id, "test") if state.done == 100 else None)
         assert report.state == "canceled"
         with pytest.raises(Conflict, match="canceled"):
             send_edition(engine, settings, edition_id, sg, make_links())
         stats = server.stand_in.stats()
     assert report.counts == {"sent": 100, "canceled": 200}
     assert stats["accepted"] == 100
-    lines = control.send_report_lines(engine, edition_id)
+    lines = control.send_report_lines(service.show(engine, settings, edition_id, None).send)
     assert "sent 100" in lines[0] and "canceled 200" in lines[0] and "send: canceled" in lines[1]
 
 
@@ -71,8 +72,8 @@ def test_an_edition_older_than_the_cutoff_is_not_resumed(sqlite_engine):
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         send_edition(sqlite_engine, settings, edition_id, sg, make_links(),
-                     lambda state: control.pause(sqlite_engine, edition_id))
-        control.resume(sqlite_engine, edition_id)
+                     lambda state: service.pause(sqlite_engine, edition_id, "test"))
+        service.resume(sqlite_engine, edition_id, "test")
         with sqlite_engine.begin() as conn:  # as if the outage lasted seven hours
             conn.execute(update(edition_sends).values(started_at=datetime.now(UTC) - timedelta(hours=7)))
         with pytest.raises(Conflict, match="more than 6 h ago"):
@@ -87,17 +88,17 @@ def test_a_second_sender_is_refused_while_the_first_holds_the_lease(sqlite_engin
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         send_edition(sqlite_engine, settings, edition_id, sg, make_links(),
-                     lambda state: control.pause(sqlite_engine, edition_id))
-        control.resume(sqlite_engine, edition_id)
+                     lambda state: service.pause(sqlite_engine, edition_id, "test"))
+        service.resume(sqlite_engine, edition_id, "test")
         with sqlite_engine.begin() as conn:  # a live process elsewhere holds the lease
-            conn.execute(update(edition_sends).values(owner="another-host:1",
-                                                      lease_until=datetime.now(UTC) + timedelta(minutes=5)))
+            conn.execute(insert(leases).values(name=send_lease_name(edition_id), holder="another-host:1",
+                                               expires_at=datetime.now(UTC) + timedelta(minutes=5)))
         with pytest.raises(Busy, match="another-host:1"):
             send_edition(sqlite_engine, settings, edition_id, sg, make_links())
         with sqlite_engine.begin() as conn:  # ...until its lease runs out
-            conn.execute(update(edition_sends).values(lease_until=datetime.now(UTC) - timedelta(seconds=1)))
+            conn.execute(update(leases).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
         assert send_edition(sqlite_engine, settings, edition_id, sg, make_links()).status == "sent"
-    with Lease(sqlite_engine, edition_id):
+    with Lease(sqlite_engine, send_lease_name(edition_id)):  # the send gave its lease back
         pass
 
 
@@ -158,4 +159,4 @@ def test_a_restart_resumes_interrupted_sends_and_reports_the_batch_in_flight(eng
         stats = server.stand_in.stats()
     assert [(r.edition_id, r.status, r.interrupted_now) for r in reports] == [(edition_id, "sent", 100)]
     assert stats["unique"] == 300 and stats["duplicates"] == 100  # the batch in flight, as reported
-    assert len(control.status(engine, edition_id).interrupted) == 100
+    assert len(service.show(engine, settings, edition_id, None).send.interrupted) == 100

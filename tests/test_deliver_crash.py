@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from digest.store.db import open_store
-from digest.store.editions import interrupted_deliveries
+from digest.store.deliveries import interrupted_deliveries
 from tests.servers import store
 from tests.servers.sendgrid import Server, StandIn
 from tests.servers.support import ROOT, add_edition, add_subscribers, address, make_settings

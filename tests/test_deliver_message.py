@@ -20,8 +20,9 @@ CONTENT = MessageTemplate(
 
 def outgoing(name: str | None) -> Outgoing:
     url = "https://digest.example.org/u/tok.en"
-    return Outgoing(7, 3, "reader@example.net", name, "digest@example.org", "Digest", None, CONTENT,
-                    {"name": name or "reader", "unsubscribe_url": url}, url, "world", "<digest.3.7@example.org>")
+    return Outgoing("00000007", "reader@example.net", name, "digest@example.org", "Digest", None, CONTENT,
+                    {"name": name or "reader", "unsubscribe_url": url}, "world", "<digest.3.7@example.org>", url,
+                    delivery_id=7, edition_id=3)
 
 
 @pytest.mark.parametrize("name", ["Ann", "Zoë <O'Brien> & co", 'Smith, "J"', None, "Eve\r\nBcc: victim@example.org"])

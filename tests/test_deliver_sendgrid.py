@@ -14,7 +14,7 @@ from digest.deliver.message import Outgoing, message_id
 from digest.deliver.send import send_edition
 from digest.errors import BackendError
 from digest.render import MessageTemplate
-from digest.store.editions import delivery_counts
+from digest.store.deliveries import delivery_counts
 from digest.store.tables import deliveries
 from subscribers import tables as sub
 from tests.servers import store
@@ -212,8 +212,8 @@ def test_the_same_address_twice_in_a_batch_goes_in_two_requests():
     content = MessageTemplate("s", "<p>@@x.name@@</p>", "@@x.name@@", {"name": "@@x.name@@"})
 
     def message(i, email):
-        return Outgoing(i, 1, email, None, "d@example.org", "D", None, content, {"name": "n"},
-                        "https://digest.example.org/u/t", "world", f"<{i}@example.org>")
+        return Outgoing(str(i), email, None, "d@example.org", "D", None, content, {"name": "n"}, "world",
+                        f"<{i}@example.org>", "https://digest.example.org/u/t", delivery_id=i, edition_id=1)
 
     with Server(StandIn(KEY)) as server:
         results = backend(server.url).send([message(1, "ann@example.net"), message(2, "Ann@example.net"),

@@ -59,6 +59,7 @@ def test_demo_delivers_one_message_per_confirmed_subscriber_then_nothing_more(in
         for title, lede in items:
             assert title in visible and title in plain
             assert lede in visible and lede in plain
+        assert plain.count(" min read") == len(items) and visible.count(" min read") == len(items)  # each item's
         unsubscribe = message["List-Unsubscribe"]
         assert unsubscribe.startswith("<https://digest.example.org/u/") and unsubscribe.endswith(">")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -197,3 +197,18 @@ def test_a_story_from_three_sources_is_one_item_also_covered_by_the_two_others(i
     assert "https://wire-a.example.org/night-trains" in message.html
     assert "wire-b" in message.text and "https://wire-b.example.org/night-trains" in message.text
     engine.dispose()
+
+
+def test_an_item_carries_its_articles_length_caption_and_lead_image():
+    """What the mail shows of an article (its reading time, its picture and caption) is in its item."""
+    from digest.domain import Article, Image
+    from digest.editions.curate import Plan, compose
+
+    lst = config.ListSettings(id="world", name="W", from_address="a@example.org", from_name="A")
+    body = [STORY, "The minister said the first new cars would run next winter, on the line to the coast."]
+    article = Article(title="Night trains return", paragraphs=body, source="wire", url="https://w.example.org/1",
+                      caption="A sleeper at dawn. Photo: Jo", image=Image("https://w.example.org/1.jpg", "A sleeper car",
+                      1600, 900), id=7)  # fmt: skip
+    [item] = compose([article], {}, Plan(), lst, {})
+    assert item.words == len(" ".join(body).split()) == 93
+    assert (item.image, item.caption) == (article.image, "A sleeper at dawn. Photo: Jo")

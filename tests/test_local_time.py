@@ -19,7 +19,8 @@ from digest.ingest.run import ingest
 from digest.links import Links
 from digest.lists import sync_lists
 from digest.store.db import open_store
-from digest.store.editions import delivery_counts, load_edition
+from digest.store.deliveries import delivery_counts
+from digest.store.editions import load_edition
 from subscribers.importer import import_csv
 from subscribers.tokens import Tokens
 from tests.conftest import write_config

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from digest.config import Settings
-from digest.editions.preview import write_preview
+from digest.editions.service import preview as write_preview
 from digest.lists import sync_lists
 from digest.render import BUDGET, render_archive
 from digest.render.specimen import specimen_edition

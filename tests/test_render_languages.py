@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from digest.render import personalize, render_edition
@@ -57,20 +58,45 @@ def test_right_to_left_languages_render_right_to_left():
     assert "٢٠٢٦" in html or "2026" in html  # Babel's Arabic date
 
 
+# What a notice says beyond its links: a review request names its draft and its deadline.
+FACTS = {
+    "review": {"edition": 12, "subject": "The week: a ferry line reopens", "count": 4, "at_deadline": "skip",
+               "deadline": datetime(2026, 11, 23, 10, 0, tzinfo=UTC), "timezone": "Europe/Paris"},
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("language", sorted(EXPECTED))
 @pytest.mark.parametrize("kind", sorted(NOTICE_FIELDS))
-def test_confirmation_and_welcome_mails_in_each_language(kind, language):
+def test_every_notice_in_each_language(kind, language):
     lst = a_list(language=language, description="")
-    template = render_notice(kind, lst, TEMPLATES)
+    facts = FACTS.get(kind, {})
+    template = render_notice(kind, lst, TEMPLATES, facts)
     values = {field: f"https://digest.example.org/{field}/t0k3n" for field in NOTICE_FIELDS[kind]}
     html, text = personalize(template, values)
-    assert template.subject == STRINGS[language][f"{kind}_subject"].format(list="The World")
+    assert template.subject == STRINGS[language][f"{kind}_subject"].format(list="The World", **facts)
     hrefs = [a["href"] for a in Tags(html).named("a")]
     for url in values.values():
         assert url in hrefs and url in text
-    body = STRINGS[language][f"{kind}_body"].format(list="The World")
+    body = STRINGS[language][f"{kind}_body"].format(list="The World", **facts)
     assert body in text and str(body) in html
     assert f'<html lang="{language}"' in html and "1 Example Street, Paris" in text
+
+
+@pytest.mark.parametrize("language", sorted(EXPECTED))
+def test_a_review_request_names_its_draft_the_command_and_the_deadline_in_the_lists_language(language):
+    lst = a_list(language=language, description="", timezone="Europe/Paris")
+    html, text = personalize(render_notice("review", lst, TEMPLATES, FACTS["review"]), {"review_url": "https://x.org/r"})
+    strings = STRINGS[language]
+    deadline = {"en": "November 23, 2026", "fr": "23 novembre 2026", "de": "23. November 2026",
+                "es": "23 de noviembre de 2026", "it": "23 novembre 2026"}[language]  # fmt: skip
+    plain = " ".join(text.split())
+    assert strings["review_items.other"].format(count=4) in plain
+    assert "The week: a ferry line reopens" in plain and "digest editions approve 12" in plain
+    assert deadline in plain and "11:00" in plain and "CET" in plain  # 10:00 UTC, read in Paris
+    assert strings["review_deadline_skip"].split("{deadline}")[1].strip() in plain
+    visible = " ".join(lxml.html.document_fromstring(html).text_content().split())
+    assert "digest editions approve 12" in visible and deadline in visible
+    assert "List-Unsubscribe" not in text and strings["why"].split("{list}")[0] not in text  # not list mail
 
 
 def test_an_item_in_another_language_is_marked_for_screen_readers():

@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from digest.config import ListSettings
-from digest.domain import Brief, Edition, Quote
+from digest.domain import Brief, Edition, Image, Quote
 from digest.render import BUDGET, personalize, render_edition
 from digest.render.specimen import specimen_edition
 
@@ -205,3 +205,42 @@ def test_logo_has_the_list_name_as_alt_text():
     [logo] = Tags(html).named("img")
     assert (logo["src"], logo["alt"]) == ("https://digest.example.org/logo.png", "The World")
     assert "#aa3300" in html
+
+
+def test_with_images_on_each_item_shows_its_lead_image_sized_for_the_layout_with_alt_text():
+    edition = specimen_edition(4)
+    edition.items[1].image = Image("https://img.example.org/small.png", None, 300, 100)  # no alt: the caption
+    edition.items[2].image = Image("http://img.example.org/plain-http.jpg", "Not over https", 800, 600)
+    edition.items[3].image = Image("https://img.example.org/unknown-size.jpg", "Size unknown")
+    _, html, text = rendered(edition, a_list(images=True))
+    images = Tags(html).named("img")
+    assert images == [
+        {"src": "https://news.example.org/2026/11/story-1.jpg", "alt": "Wind turbines at sea", "width": "552",
+         "height": "368", "style": images[0]["style"]},  # 1200 x 800, fitted to the 552 px of text width
+        {"src": "https://img.example.org/small.png", "alt": edition.items[1].caption, "width": "300",
+         "height": "100", "style": images[1]["style"]},  # never enlarged
+        {"src": "https://img.example.org/unknown-size.jpg", "alt": "Size unknown", "width": "552",
+         "style": images[2]["style"]},  # no height: the client keeps the ratio it finds
+    ]  # fmt: skip
+    assert all("max-width:" in i["style"] and "height:auto" in i["style"] and "width:100%" in i["style"] for i in images)
+    assert "plain-http" not in html  # an image is shown over https or not at all (never upgraded, never mixed)
+    assert html.count(edition.items[0].caption) == 4  # under each of the 3 shown images, and as the 2nd one's alt
+    assert "<img" not in text and "story-1.jpg" not in text
+
+
+def test_with_images_off_the_mail_shows_none_and_no_caption():
+    _, html, _ = rendered(specimen_edition(3), a_list())  # images: false is the default
+    assert Tags(html).named("img") == [] and "Photo: Jo Reyes" not in html
+
+
+def test_an_image_counts_for_its_tag_and_the_budget_still_holds():
+    edition = long_edition(40)
+    without = render_edition(edition, a_list(), TEMPLATES, budget=None)
+    with_images = render_edition(edition, a_list(images=True), TEMPLATES, budget=None)
+    tags = re.findall(r'<img [^>]*>', with_images.html)
+    captions = len(edition.items[0].caption) * len(edition.items)
+    assert len(tags) == 40 and all(len(tag) < 300 for tag in tags)  # the tag, never the picture's bytes
+    assert 0 < with_images.max_size - without.max_size < sum(map(len, tags)) + 2 * captions + 200 * 40
+    template, html, _ = rendered(edition, a_list(images=True))
+    assert template.held_back > 0 and len(html.encode()) < BUDGET
+    assert template.held_back > render_edition(edition, a_list(), TEMPLATES).held_back  # images cost items

@@ -25,14 +25,15 @@ from sqlalchemy import func, select
 
 from digest import config
 from digest.deliver.backends.file import FileBackend
+from digest.deliver.notices import Notices
 from digest.editions import service
-from digest.lease import Lease
 from digest.links import Links
 from digest.lists import sync_lists
 from digest.pipeline.dispatch import dispatch
 from digest.pipeline.run import run_slot
 from digest.pipeline.schedule import JOB_DEFAULTS, JOBS_TABLE, _context, due_slot, fire_times, install_jobs
 from digest.store.db import open_store
+from digest.store.leases import Lease
 from digest.store.tables import deliveries, editions, runs
 from subscribers.importer import import_csv
 from subscribers.tokens import Tokens
@@ -166,9 +167,11 @@ import sys
 from datetime import datetime, UTC
 from digest import config
 from digest.deliver.backends.file import FileBackend
+from digest.deliver.notices import Notices
 from digest.pipeline.run import run_slot
 from digest.links import Links
 from digest.store.db import open_store
+from digest.store.leases import Lease
 from subscribers.tokens import Tokens
 settings = config.load(sys.argv[1])
 engine = open_store(settings.db_url)
@@ -222,6 +225,7 @@ def test_a_reviewed_list_waits_for_approval_or_its_deadline(instance, db_url):
     def notify(to, subject, text, html, *, list_id):
         mailed.append((to, subject, text))
 
+    notify = Notices(settings, engine, send=notify)
     result = run_slot(engine, settings, "world", "2026-11-30T07:00", FileBackend(outbox), links, now, notify)
     assert "waiting for an editor's approval" in result.outcome
     assert [m[0] for m in mailed] == ["desk@example.org", "chief@example.org"]

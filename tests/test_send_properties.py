@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from digest.audience.privacy import erase
-from digest.deliver import control, send
+from digest.deliver import send
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing
+from digest.editions import service
 from digest.errors import Conflict
 from digest.lists import sync_lists
 from digest.store import tables as digest_tables
@@ -92,13 +93,13 @@ class Provider:
         if answer == "kill_before":
             raise Killed
         if answer in ("429", "500", "timeout"):
-            return [Result(m.delivery_id, "retry", f"scripted {answer}", datetime.now(UTC)) for m in batch]
+            return [Result(m.key, "retry", f"scripted {answer}", datetime.now(UTC)) for m in batch]
         results = [self._one(m) for m in batch]
         if answer == "kill_after":  # the provider took them; the sender dies before it records that
             self.unrecorded.update(m.to_email for m, r in zip(batch, results, strict=True) if r.status == "accepted")
             raise Killed
         if answer == "pause":
-            control.pause(self.engine, self.edition_id)
+            service.pause(self.engine, self.edition_id, "test")
         if answer == "stop":
             send.SHUTTING_DOWN.set()
         return results
@@ -107,12 +108,12 @@ class Provider:
         try:
             message.to_bytes()  # as a relay without SMTPUTF8 needs the message
         except ValueError as exc:
-            return Result(message.delivery_id, "failed", str(exc))
+            return Result(message.key, "failed", str(exc))
         if message.to_email.startswith("refused"):
-            return Result(message.delivery_id, "failed", "scripted 550: no such mailbox")
+            return Result(message.key, "failed", "scripted 550: no such mailbox")
         self.accepted[message.to_email] += 1
         self.row_of[message.to_email] = message.delivery_id
-        return Result(message.delivery_id, "accepted")
+        return Result(message.key, "accepted")
 
 
 def address(i: int, kind: str) -> str:
@@ -157,7 +158,7 @@ def _drive(engine, config, edition_id: int, provider: Provider) -> None:
             if load_edition(conn, edition_id).status == "sent":
                 return
         try:
-            control.resume(engine, edition_id)
+            service.resume(engine, edition_id, "test")
         except Conflict:
             pass  # it was not paused
     pytest.fail("the send never finished")

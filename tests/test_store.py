@@ -91,3 +91,106 @@ def test_migration_0006_keeps_every_row_and_ids_are_never_handed_out_again(db_ur
     engine.dispose()
     assert new_sub > ids[-1] and new_row > rows[-1]  # the deleted ids are not handed out again
     assert nonce and len(nonce) == 12
+
+
+def test_an_editions_items_keep_every_field_the_mail_shows(db_url):
+    """Reading time (words), caption and the lead image are stored with the item and come back."""
+    from digest.domain import Brief, Coverage, Edition, Image, Quote
+    from digest.lists import sync_lists
+    from digest.store.editions import insert_edition, list_editions, load_edition
+    from tests.servers.support import make_settings
+
+    engine = open_store(db_url)
+    sync_lists(engine, make_settings())
+    items = [
+        Brief(title="With everything", lede="A lede.", quotes=[Quote("Said", "A. Person", "said")], url="https://e.org/1",
+              source="wire", language="en", byline="Jo", caption="The quay. Photo: Jo", words=1234,
+              image=Image("https://e.org/1.jpg", "A quay", 1200, 800), also=[Coverage("other", "https://o.org/1")]),
+        Brief(title="Bare", lede="Another lede.", source="wire", image=Image("https://e.org/2.jpg")),
+        Brief(title="No image", lede="A third lede.", source="wire"),
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        edition_id = insert_edition(conn, Edition("world", "Subject", items))
+    with engine.connect() as conn:
+        loaded = load_edition(conn, edition_id)
+        [listed] = list_editions(conn, "world")
+    engine.dispose()
+    assert loaded.items == items and listed.items == items
+    assert loaded.created_at.tzinfo is not None  # aware, in UTC, on both databases
+
+
+def test_migration_0008_moves_a_held_send_lease_to_the_leases_table(db_url):
+    """A send held at the upgrade stays held by its process (now as the lease "send:<id>"); a send
+    without a holder gets none; the send's own state is kept."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import MetaData, Table, insert, select
+
+    from digest.store import tables as st
+    from digest.store.db import make_engine, upgrade
+    from digest.store.leases import holder_of
+
+    engine = make_engine(db_url)
+    _at(engine, "0007")
+    now = datetime.now(UTC)
+    until = now + timedelta(minutes=10)
+    with engine.begin() as conn:
+        conn.execute(insert(Table("lists", MetaData(), autoload_with=conn)).values(
+            id="world", name="W", description="", language="en", double_opt_in=True, from_address="a@example.org",
+            from_name="A", public=False))
+        sends_0007 = Table("edition_sends", MetaData(), autoload_with=conn)  # with owner and lease_until
+        held, free = (
+            conn.execute(insert(st.editions).values(list_id="world", status="sending", subject=s, created_at=now))
+            .inserted_primary_key[0] for s in ("held", "free")
+        )  # fmt: skip
+        conn.execute(insert(sends_0007), [
+            {"edition_id": held, "state": "running", "started_at": now, "owner": "host:42", "lease_until": until,
+             "interrupted": 3},
+            {"edition_id": free, "state": "paused", "started_at": now, "owner": None, "lease_until": None,
+             "interrupted": 0},
+        ])  # fmt: skip
+    assert upgrade(engine)
+    with engine.connect() as conn:
+        lease = holder_of(conn, f"send:{held}")
+        assert holder_of(conn, f"send:{free}") is None
+        states = dict(conn.execute(select(st.edition_sends.c.edition_id, st.edition_sends.c.state)).all())
+        kept = conn.execute(select(st.edition_sends.c.interrupted).where(st.edition_sends.c.edition_id == held)).scalar()
+    engine.dispose()
+    assert lease.holder == "host:42" and abs((lease.expires_at - until).total_seconds()) < 1
+    assert states == {held: "running", free: "paused"} and kept == 3
+
+
+def test_of_two_transactions_inserting_one_key_at_once_only_the_first_inserts(db_url):
+    """What a run's slot, a provider event and a lease rely on: the second waits for the first and
+    is told it inserted nothing (no error, nothing inserted twice)."""
+    import threading
+    import time
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from digest.store.db import insert_new
+    from digest.store.tables import leases
+
+    engine = open_store(db_url)
+    row = {"name": "scheduler", "holder": "first", "expires_at": datetime.now(UTC)}
+    second: list[bool] = []
+    with engine.begin() as conn:
+        assert insert_new(conn, leases, row)
+        thread = threading.Thread(target=lambda: second.append(_insert_in_own_transaction(engine, row)))
+        thread.start()
+        time.sleep(0.5)  # the second insert is waiting for this transaction
+        assert second == []
+    thread.join(timeout=30)
+    with engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(leases)).scalar_one()
+    engine.dispose()
+    assert second == [False] and rows == 1
+
+
+def _insert_in_own_transaction(engine, row) -> bool:
+    from digest.store.db import insert_new
+    from digest.store.tables import leases
+
+    with engine.begin() as conn:
+        return insert_new(conn, leases, {**row, "holder": "second"})

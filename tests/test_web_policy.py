@@ -18,7 +18,7 @@ from digest.store import accounts as account_store
 from digest.store.db import open_store
 from digest.store.editions import insert_edition
 from digest.web.app import create_app, routes
-from digest.web.auth import csrf_token
+from digest.web.csrf import csrf_token
 from digest.web.deps import Site
 from digest.web.policy import RULES, Rule
 from subscribers.models import MailingList

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from digest.audience.service import Audience
-from digest.store.editions import deliveries_of, forget_recipient
+from digest.store.deliveries import deliveries_of, forget_recipient
 from subscribers import privacy
 from subscribers.addresses import identity, normalize
 from subscribers.suppression import suppress

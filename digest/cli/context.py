@@ -31,9 +31,9 @@ def settings_of(ctx: typer.Context) -> config.Settings:
 
 def store_of(settings: config.Settings) -> Engine:
     """The database, migrated, with the lists of config.yaml in it."""
-    from digest.lists import open_store
+    from digest.pipeline.instance import open_instance
 
-    return open_store(settings)
+    return open_instance(settings)
 
 
 def audience_of(ctx: typer.Context) -> Audience:
@@ -60,6 +60,11 @@ def links_of(settings: config.Settings) -> Links:
     from digest.links import Links, signer
 
     return Links(settings.base_url, signer(config.secret(config.SECRET_KEY_ENV)))
+
+
+def optional_links(settings: config.Settings) -> Links | None:
+    """The signed links, when the signing key is set (what only shows a link can do without it)."""
+    return links_of(settings) if config.secret(config.SECRET_KEY_ENV) else None
 
 
 def actor() -> str:

@@ -13,8 +13,7 @@ app = typer.Typer(no_args_is_help=True, help="Database schema.")
 @app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the database migrations (they also run on every start)."""
-    from digest.store.db import make_engine, reachable, upgrade
+    from digest.pipeline.instance import upgrade_schema
 
-    settings = settings_of(ctx)
-    applied = upgrade(reachable(make_engine(settings.db_url)))
+    applied = upgrade_schema(settings_of(ctx))
     out.print("schema upgraded to the newest revision" if applied else "schema already up to date")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,12 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from digest import config
-from digest.cli.context import actor, links_of, settings_of, store_of
+from digest.cli.context import actor, links_of, optional_links, settings_of, store_of
 from digest.cli.output import out
 from digest.cli.send import send
-from digest.domain import Edition
-from digest.errors import ConfigError, Invalid, NotFound
+from digest.domain import EditionStatus
+from digest.errors import Invalid
 
 app = typer.Typer(no_args_is_help=True, help="Build, curate, approve and inspect editions.")
 
@@ -27,9 +27,7 @@ def editions_build(
     from digest.editions import service
 
     settings = settings_of(ctx)
-    settings.get_list(list_id)
-    engine = store_of(settings)
-    out.print(service.build(engine, settings, list_id, actor=actor()).reason, markup=False, highlight=False)
+    out.print(service.build(store_of(settings), settings, list_id, actor=actor()).reason, markup=False, highlight=False)
 
 
 def _change(ctx: typer.Context, edition_id: int, *edits: tuple[str, dict[str, Any]]) -> None:
@@ -103,17 +101,13 @@ def editions_edit(
     _change(ctx, edition_id, *edits)
 
 
-def _transition(ctx: typer.Context, edition_id: int, target: str, **values: object) -> None:
-    from digest.editions import service
-
-    edition = service.transition(store_of(settings_of(ctx)), edition_id, target, actor(), **values)
-    out.print(f"edition #{edition.id} is {edition.status}")
-
-
 @app.command("approve")
 def editions_approve(ctx: typer.Context, edition_id: int) -> None:
     """Approve an edition: `digest serve` sends it, or send it now with `digest send`."""
-    _transition(ctx, edition_id, "approved")
+    from digest.editions import service
+
+    edition = service.transition(store_of(settings_of(ctx)), edition_id, EditionStatus.APPROVED, actor())
+    out.print(f"edition #{edition.id} is {edition.status}")
 
 
 @app.command("schedule")
@@ -125,13 +119,15 @@ def editions_schedule(
     ],
 ) -> None:
     """Schedule an approved edition for a given time; `digest serve` sends it then."""
-    from datetime import UTC, datetime
+    from digest.editions import service
 
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
         raise Invalid(f"--at {at!r}: not an ISO 8601 date and time") from None
-    _transition(ctx, edition_id, "scheduled", scheduled_for=when if when.tzinfo else when.replace(tzinfo=UTC))
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    edition = service.schedule(store_of(settings_of(ctx)), edition_id, when, actor())
+    out.print(f"edition #{edition.id} is {edition.status}")
 
 
 @app.command("cancel")
@@ -147,46 +143,39 @@ def editions_cancel(ctx: typer.Context, edition_id: int) -> None:
 @app.command("list")
 def editions_list(ctx: typer.Context, list_id: Annotated[str | None, typer.Option("--list")] = None) -> None:
     """List editions with their status and deliveries."""
-    from digest.store.editions import delivery_counts, list_editions
+    from digest.editions import service
 
-    engine = store_of(settings_of(ctx))
     table = Table("id", "list", "status", "subject", "created", "deliveries")
-    with engine.connect() as conn:
-        for row in list_editions(conn, list_id):
-            counts = delivery_counts(conn, row.id)
-            table.add_row(
-                str(row.id),
-                escape(row.list_id),
-                row.status,
-                escape(row.subject),
-                f"{row.created_at:%Y-%m-%d %H:%M}",
-                ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-",
-            )
+    for listed in service.list_all(store_of(settings_of(ctx)), list_id):
+        edition = listed.edition
+        table.add_row(
+            str(edition.id),
+            escape(edition.list_id),
+            edition.status,
+            escape(edition.subject),
+            f"{edition.created_at:%Y-%m-%d %H:%M}",
+            ", ".join(f"{k} {v}" for k, v in sorted(listed.counts.items())) or "-",
+        )
     out.print(table)
 
 
 @app.command("show")
 def editions_show(ctx: typer.Context, edition_id: int) -> None:
     """Show an edition's intro, items, ledes and quotes, its review link, deliveries and change log."""
-    from digest.store.editions import changes, delivery_counts, load_edition
+    from digest.deliver.control import send_report_lines
+    from digest.editions import service
 
     settings = settings_of(ctx)
-    engine = store_of(settings)
-    with engine.connect() as conn:
-        edition = load_edition(conn, edition_id)
-        if edition is None:
-            raise NotFound(f"no edition #{edition_id}")
-        counts = delivery_counts(conn, edition_id)
-        log = changes(conn, edition_id)
+    shown = service.show(store_of(settings), settings, edition_id, optional_links(settings))
+    edition = shown.edition
     out.print(
         f"[bold]#{edition.id}[/] {escape(edition.subject)}  ({escape(edition.list_id)}, {edition.status})",
         highlight=False,
     )
     if edition.intro:
         out.print(f"\nintro: {escape(edition.intro)}", highlight=False)
-    review = _review_link(settings, edition)
-    if review:
-        out.print(f"review link: {escape(review)}", highlight=False)
+    if shown.review_link:
+        out.print(f"review link: {escape(shown.review_link)}", highlight=False)
     for i, item in enumerate(edition.items, 1):
         out.print(
             f"\n{i}. [bold]{escape(item.title)}[/]  [dim]article #{item.article_id}, {escape(item.source)}[/]"
@@ -195,28 +184,12 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
         )
         for q in item.quotes:
             out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}", highlight=False)
-    if counts:
-        from digest.deliver.control import send_report_lines
-
-        out.print("\n" + "\n".join(send_report_lines(engine, edition_id)), highlight=False, markup=False)
+    if shown.send is not None:
+        out.print("\n" + "\n".join(send_report_lines(shown.send)), highlight=False, markup=False)
     out.print("\nchanges:")
-    for row in log:
-        args = ", ".join(f"{k}={v}" for k, v in row.args.items())
-        out.print(f"  {row.at:%Y-%m-%d %H:%M} {escape(row.actor)}: {row.op} {escape(args)}", highlight=False)
-
-
-def _review_link(settings: config.Settings, edition: Edition) -> str | None:
-    """The editors' preview link of a reviewed list's edition (it is signed, so it needs the key)."""
-    try:
-        reviewed = settings.get_list(edition.list_id).review is not None
-    except ConfigError:  # a list no longer in config.yaml
-        return None
-    if not reviewed:
-        return None
-    if not config.secret(config.SECRET_KEY_ENV):
-        return f"needs {config.SECRET_KEY_ENV} (the link is signed with it)"
-    assert edition.id is not None  # a stored edition
-    return links_of(settings).review(edition.id, edition.list_id)
+    for change in shown.changes:
+        args = ", ".join(f"{k}={v}" for k, v in change.args.items())
+        out.print(f"  {change.at:%Y-%m-%d %H:%M} {escape(change.actor)}: {change.op} {escape(args)}", highlight=False)
 
 
 def preview(
@@ -229,28 +202,29 @@ def preview(
     ] = None,
 ) -> None:
     """Render an edition to an HTML file as a subscriber would see it, and show its size."""
-    from digest.editions.preview import describe, write_preview
+    from digest.editions import service
+    from digest.editions.preview import describe
 
     settings = settings_of(ctx)
-    shown = write_preview(store_of(settings), settings, edition_id, out_file, width=width)
+    shown = service.preview(store_of(settings), settings, edition_id, out_file, width=width)
     out.print(f"preview of edition #{edition_id}: {escape(str(shown.path))} ({describe(shown.size, shown.held_back)})")
 
 
 @app.command("pause")
 def editions_pause(ctx: typer.Context, edition_id: int) -> None:
     """Pause a send after the batch in flight; nothing is lost."""
-    from digest.deliver.control import pause
+    from digest.editions import service
 
-    pause(store_of(settings_of(ctx)), edition_id)
+    service.pause(store_of(settings_of(ctx)), edition_id, actor())
     out.print(f"edition #{edition_id}: paused")
 
 
 @app.command("resume")
 def editions_resume(ctx: typer.Context, edition_id: int) -> None:
     """Resume a paused send and carry it on from this process."""
-    from digest.deliver.control import resume
+    from digest.editions import service
 
     links_of(settings_of(ctx))  # the send goes on from here: refuse before anything changes without the key
-    resume(store_of(settings_of(ctx)), edition_id)
+    service.resume(store_of(settings_of(ctx)), edition_id, actor())
     out.print(f"edition #{edition_id}: resumed")
     send(ctx, edition_id)

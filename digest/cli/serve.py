@@ -32,46 +32,25 @@ def serve(
 
 def status(ctx: typer.Context) -> None:
     """Each list's next run, last run and last edition; failing sources; who runs the scheduler."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import select
-
-    from digest.lease import holder_of
-    from digest.pipeline.schedule import trigger_of
-    from digest.store.editions import list_editions
-    from digest.store.tables import runs, sources
+    from digest.editions import service
 
     settings = settings_of(ctx)
-    engine = store_of(settings)
-    now = datetime.now(UTC)
+    now = service.status(store_of(settings), settings)
     table = Table("list", "schedule", "next run", "last run", "last edition")
-    with engine.connect() as conn:
-        for lst in settings.lists:
-            next_run = trigger_of(lst).get_next_fire_time(None, now)
-            last_run = conn.execute(
-                select(runs.c.slot, runs.c.outcome)
-                .where(runs.c.list_id == lst.id)
-                .order_by(runs.c.id.desc())
-                .limit(1)
-            ).first()
-            editions = list_editions(conn, lst.id)
-            last = editions[-1] if editions else None
-            table.add_row(
-                lst.id,
-                f"{lst.schedule} ({lst.timezone})",
-                f"{next_run:%Y-%m-%d %H:%M %Z}" if next_run else "-",
-                escape(f"{last_run.slot}: {last_run.outcome or 'running'}") if last_run else "-",
-                f"#{last.id} {last.status}: {escape(last.subject)}" if last else "-",
-            )
-        failing = conn.execute(
-            select(sources.c.name, sources.c.last_error).where(sources.c.last_error.is_not(None))
-        ).all()
+    for shown in now.lists:
+        lst, run, last = shown.list, shown.last_run, shown.last_edition
+        table.add_row(
+            lst.id,
+            f"{lst.schedule} ({lst.timezone})",
+            f"{shown.next_run:%Y-%m-%d %H:%M %Z}" if shown.next_run else "-",
+            escape(f"{run.slot}: {run.outcome or 'running'}") if run else "-",
+            f"#{last.id} {last.status}: {escape(last.subject)}" if last else "-",
+        )
     out.print(table)
-    for name, error in failing:
+    for name, error in now.failing_sources:
         out.print(f"[red]source {escape(name)} failing[/]: {escape(error)}", highlight=False)
-    lease = holder_of(engine)
-    if lease and (lease[1].replace(tzinfo=UTC) if lease[1].tzinfo is None else lease[1]) > now:
-        out.print(f"scheduler: run by {escape(lease[0])} (lease until {lease[1]:%H:%M:%S} UTC)")
+    if now.scheduler:
+        out.print(f"scheduler: run by {escape(now.scheduler.holder)} (lease until {now.scheduler.expires_at:%H:%M:%S} UTC)")
     else:
         out.print("scheduler: not running (start it with `digest serve`)")
 

@@ -1,13 +1,15 @@
-"""Delivery: outbox rows, batches, backends and provider events.
+"""Delivery: outbox rows, batches, backends, notices and provider events.
 
     send.py         an edition's send from its rows: one batch in flight, a lease, crash recovery
-    control.py      pause, resume, cancel, status and progress; resume_sends() for start-up
-    lease.py        one process sends an edition at a time
+    control.py      where a send stands and how to say it; resume_sends() for start-up
     throttle.py     messages per second and a sliding window
     retry.py        back-off with jitter, or the provider's reset time
-    message.py      one recipient's message: shared content + this recipient's values
+    message.py      one message (Outgoing): a delivery row's copy or a notice, shared content + values
+    notices.py      confirmations, welcomes and review requests: transactional, without a delivery row
+    tracking.py     one normalized ProviderEvent type and one apply()
+    localtime.py    the list's hour in each subscriber's own time zone
     backends/       sendgrid, smtp, file, console: a batch in, one Result per message out
-    events.py       POST /webhooks/sendgrid (a FastAPI router; needs app.state.engine)
+                    (sendgrid also verifies and parses its own Event Webhook)
 
 Configuration (config.yaml, `delivery:`): backend, batch_size, throttle.{per_second, window_limit,
 window_seconds}, retry.{attempts, base_delay, max_delay, defer_seconds, max_rate_limit_wait},

@@ -1,43 +1,38 @@
-"""Pause, resume and cancel a send, and say where it stands (for `digest editions show` and the app)."""
+"""Where a send stands (for `digest editions show` and the app) and how to say it; carrying on the
+sends a stopped process left running. Pausing, resuming and canceling are editor operations
+(digest.editions.service)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
 from digest.deliver.send import SendReport, send_edition
-from digest.errors import Conflict, NotFound
+from digest.domain import SETTLED, DeliveryStatus, EditionStatus, SendState
+from digest.errors import Conflict
 from digest.links import Links
-from digest.store.editions import (
-    SendState,
-    cancel_remaining,
-    delivery_counts,
-    event_counts,
-    interrupted_deliveries,
-    load_edition,
-    load_send,
-    set_edition_status,
-    set_send_state,
-)
-from digest.store.tables import deliveries, edition_sends, editions
+from digest.store.deliveries import delivery_counts, interrupted_deliveries, last_sent_at
+from digest.store.events import event_counts
+from digest.store.sends import load_send, running_sends
 
 log = logging.getLogger(__name__)
+IN_FLIGHT = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SendStatus:
-    edition_status: str
-    state: str | None  # running, paused, canceled, done; None before the first send
+    edition_status: EditionStatus
+    state: SendState | None  # None before the first send
     counts: dict[str, int]
-    events: dict[str, int]
-    started_at: datetime | None
-    rate: float | None  # messages per second over the send so far
-    interrupted: list[str]  # addresses in flight at an interruption: each may have had two copies
+    events: dict[str, int] = field(default_factory=dict)
+    started_at: datetime | None = None
+    rate: float | None = None  # messages per second over the send so far
+    interrupted: list[str] = field(default_factory=list)  # in flight at an interruption: maybe two copies
 
     @property
     def total(self) -> int:
@@ -45,75 +40,31 @@ class SendStatus:
 
     @property
     def remaining(self) -> int:
-        return sum(self.counts.get(s, 0) for s in ("pending", "sending", "deferred"))
+        return sum(self.counts.get(s, 0) for s in (*IN_FLIGHT, DeliveryStatus.DEFERRED))
 
 
-def _sending(conn: Connection, edition_id: int) -> SendState:
-    edition = load_edition(conn, edition_id)
-    if edition is None:
-        raise NotFound(f"no edition #{edition_id}")
+def send_status(conn: Connection, edition_id: int, edition_status: EditionStatus) -> SendStatus:
     send = load_send(conn, edition_id)
-    if edition.status != "sending" or send is None:
-        raise Conflict(f"edition #{edition_id} is {edition.status}: only a send in progress can be paused, resumed or canceled")
-    return send
-
-
-def pause(engine: Engine, edition_id: int) -> None:
-    """The sender stops after the batch in flight; nothing is lost, `resume` goes on."""
-    with engine.begin() as conn:
-        if _sending(conn, edition_id).state != "running":
-            raise Conflict(f"the send of edition #{edition_id} is not running")
-        set_send_state(conn, edition_id, "paused")
-
-
-def resume(engine: Engine, edition_id: int) -> None:
-    with engine.begin() as conn:
-        if _sending(conn, edition_id).state != "paused":
-            raise Conflict(f"the send of edition #{edition_id} is not paused")
-        set_send_state(conn, edition_id, "running")
-
-
-def cancel(engine: Engine, edition_id: int) -> int:
-    """Rows not yet handed over are canceled; returns how many. Messages already sent stay sent."""
-    with engine.begin() as conn:
-        _sending(conn, edition_id)
-        set_send_state(conn, edition_id, "canceled")
-        n = cancel_remaining(conn, edition_id)
-        set_edition_status(conn, edition_id, "canceled")
-    return n
-
-
-def status(engine: Engine, edition_id: int) -> SendStatus:
-    with engine.connect() as conn:
-        edition = load_edition(conn, edition_id)
-        if edition is None:
-            raise NotFound(f"no edition #{edition_id}")
-        send = load_send(conn, edition_id)
-        counts = delivery_counts(conn, edition_id)
-        rate = None
-        if send is not None and counts.get("sent"):
-            last = conn.execute(
-                select(func.max(deliveries.c.updated_at)).where(
-                    deliveries.c.edition_id == edition_id, deliveries.c.status == "sent"
-                )
-            ).scalar_one()
-            last = last.replace(tzinfo=send.started_at.tzinfo) if last.tzinfo is None else last
-            rate = counts["sent"] / max((last - send.started_at).total_seconds(), 1e-3)
-        return SendStatus(
-            edition.status,
-            send.state if send else None,
-            counts,
-            event_counts(conn, edition_id),
-            send.started_at if send else None,
-            rate,
-            interrupted_deliveries(conn, edition_id),
-        )
+    counts = delivery_counts(conn, edition_id)
+    rate = None
+    last = last_sent_at(conn, edition_id) if send is not None and counts.get(DeliveryStatus.SENT) else None
+    if send is not None and last is not None:
+        rate = counts[DeliveryStatus.SENT] / max((last - send.started_at).total_seconds(), 1e-3)
+    return SendStatus(
+        edition_status,
+        send.state if send else None,
+        counts,
+        event_counts(conn, edition_id),
+        send.started_at if send else None,
+        rate,
+        interrupted_deliveries(conn, edition_id),
+    )
 
 
 def progress_line(counts: dict[str, int], rate: float | None, width: int = 30) -> str:
     """`[#######.......]  45%  sent 450 · failed 2 · deferred 3 · remaining 545 · 120/s`"""
     total = sum(counts.values())
-    done = sum(counts.get(s, 0) for s in ("sent", "failed", "canceled"))
+    done = sum(counts.get(s, 0) for s in SETTLED)
     share = done / total if total else 1.0
     filled = round(share * width)
     return f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%}  " + progress_text(counts, rate)
@@ -121,27 +72,28 @@ def progress_line(counts: dict[str, int], rate: float | None, width: int = 30) -
 
 def progress_text(counts: dict[str, int], rate: float | None) -> str:
     """`sent 450 · failed 2 · deferred 3 · remaining 545 · 120/s`"""
-    remaining = sum(counts.get(s, 0) for s in ("pending", "sending"))
-    parts = [f"sent {counts.get('sent', 0)}", f"failed {counts.get('failed', 0)}",
-             f"deferred {counts.get('deferred', 0)}", f"remaining {remaining}"]
-    if counts.get("canceled"):
-        parts.append(f"canceled {counts['canceled']}")
+    remaining = sum(counts.get(s, 0) for s in IN_FLIGHT)
+    parts = [f"sent {counts.get(DeliveryStatus.SENT, 0)}", f"failed {counts.get(DeliveryStatus.FAILED, 0)}",
+             f"deferred {counts.get(DeliveryStatus.DEFERRED, 0)}", f"remaining {remaining}"]  # fmt: skip
+    if counts.get(DeliveryStatus.CANCELED):
+        parts.append(f"canceled {counts[DeliveryStatus.CANCELED]}")
     if rate:
         parts.append(f"{rate:.0f}/s")
     return " · ".join(parts)
 
 
-def send_report_lines(engine: Engine, edition_id: int) -> list[str]:
+def send_report_lines(status: SendStatus) -> list[str]:
     """What `digest editions show` prints about the send: progress bar, state, events, possible duplicates."""
-    s = status(engine, edition_id)
-    lines = [f"deliveries: {progress_line(s.counts, s.rate)}"]
-    if s.state:
-        lines.append(f"send: {s.state}, started {s.started_at:%Y-%m-%d %H:%M} UTC")
-    if s.events:
-        lines.append("events: " + ", ".join(f"{k} {v}" for k, v in sorted(s.events.items())))
-    if s.interrupted:
-        shown = ", ".join(s.interrupted[:10]) + (" ..." if len(s.interrupted) > 10 else "")
-        lines.append(f"in flight at an interruption, may have received two copies: {len(s.interrupted)} ({shown})")
+    lines = [f"deliveries: {progress_line(status.counts, status.rate)}"]
+    if status.state:
+        lines.append(f"send: {status.state}, started {status.started_at:%Y-%m-%d %H:%M} UTC")
+    if status.events:
+        lines.append("events: " + ", ".join(f"{k} {v}" for k, v in sorted(status.events.items())))
+    if status.interrupted:
+        shown = ", ".join(status.interrupted[:10]) + (" ..." if len(status.interrupted) > 10 else "")
+        lines.append(
+            f"in flight at an interruption, may have received two copies: {len(status.interrupted)} ({shown})"
+        )
     return lines
 
 
@@ -150,12 +102,7 @@ def resume_sends(engine: Engine, settings: Settings, backend: Backend, links: Li
     and the scheduler). A send another live process holds, one paused, or one past the resume
     cut-off is left alone."""
     with engine.connect() as conn:
-        running = conn.execute(
-            select(edition_sends.c.edition_id)
-            .join(editions, editions.c.id == edition_sends.c.edition_id)
-            .where(editions.c.status == "sending", edition_sends.c.state == "running")
-            .order_by(edition_sends.c.edition_id)
-        ).scalars().all()
+        running = running_sends(conn)
     reports = []
     for edition_id in running:
         try:

@@ -35,8 +35,14 @@ def one_line(value: str) -> str:
 
 @dataclass(frozen=True)
 class Outgoing:
-    delivery_id: int
-    edition_id: int
+    """One message for a backend: a recipient's copy of an edition (a delivery row's) or a notice.
+
+    `key` names the message: its result in the batch and its outbox file. A delivery row's message
+    has the row's id as its key (zero-padded), `delivery_id` and `edition_id`, and its list's
+    unsubscribe link; a notice has a key of its own and neither id: it is transactional mail.
+    """
+
+    key: str
     to_email: str
     to_name: str | None
     from_email: str
@@ -44,9 +50,11 @@ class Outgoing:
     reply_to: str | None
     content: MessageTemplate  # shared by every recipient of the edition
     values: dict[str, str]  # this recipient's fields, unescaped
-    unsubscribe_url: str
     list_id: str
     message_id: str
+    unsubscribe_url: str | None = None  # list mail only
+    delivery_id: int | None = None
+    edition_id: int | None = None
 
     @property
     def needs_smtputf8(self) -> bool:
@@ -71,7 +79,7 @@ class Outgoing:
 
     def headers(self) -> dict[str, str]:
         """Headers beyond From/To/Subject, as a provider API takes them. A message without an
-        unsubscribe URL is a one-off notice (a confirmation): transactional, not list mail."""
+        unsubscribe URL is a notice (a confirmation, a review request): transactional, not list mail."""
         if not self.unsubscribe_url:
             return {"Auto-Submitted": "auto-generated"}
         return {
@@ -187,3 +195,17 @@ def message_id(edition_id: int, delivery_id: int, from_email: str) -> str:
     """Stable per delivery, so a resent message is recognisably the same one."""
     prefix, suffix = message_id_parts(edition_id, from_email)
     return f"{prefix}{delivery_id}{suffix}"
+
+
+def delivery_key(delivery_id: int) -> str:
+    """A delivery row's message key: its outbox file is `00000042.eml`, rewritten by a resend."""
+    return f"{delivery_id:08d}"
+
+
+def notice_key(kind: str) -> str:
+    """A notice's own key, unlike any delivery row's: `confirm-3f2a...` (its outbox file, its Message-ID)."""
+    return f"{kind}-{secrets.token_hex(8)}"
+
+
+def notice_message_id(key: str, from_email: str) -> str:
+    return f"<digest.{key}@{_domain(from_email)}>"

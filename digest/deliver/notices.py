@@ -1,17 +1,19 @@
-"""One-off notices (a subscription's confirmation, an editor's review request) through the
-configured backend, as transactional mail: no List-Unsubscribe headers, no delivery row."""
+"""Notices: the mail a list sends one person at a time (a subscription's confirmation, a welcome,
+an editor's review request), rendered from the list's templates in its language and handed to the
+configured backend as transactional mail: a message of its own key, without List-Unsubscribe
+headers, and without a delivery row (nothing is resumed or counted for it)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
+from collections.abc import Mapping
 from typing import Protocol
 
 from sqlalchemy import Engine
 
 from digest.config import Settings
 from digest.deliver.backends import Backend, make_backend
-from digest.deliver.message import Outgoing, message_id
+from digest.deliver.message import Outgoing, notice_key, notice_message_id
 from digest.errors import Unavailable
 from digest.render import MessageTemplate
 from digest.render.notices import Notice, notices_for
@@ -31,7 +33,7 @@ class NoticeError(Unavailable):
 
 
 class SendNotice(Protocol):
-    """Sends one notice; tests stand in with a function that captures the calls."""
+    """Sends one rendered notice; tests stand in with a function that captures the calls."""
 
     def __call__(self, recipient_email: str, subject: str, text: str, html: str, *, list_id: str) -> None: ...
 
@@ -46,10 +48,9 @@ def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = 
             lst = get_list(conn, list_id)
         if lst is None:
             raise NoticeError(f"no list with id {list_id!r}")
-        notice_id = secrets.randbits(40)  # names the outbox file; matches no delivery row
+        key = notice_key("notice")
         message = Outgoing(
-            delivery_id=notice_id,
-            edition_id=0,
+            key=key,
             to_email=recipient_email,
             to_name=None,
             from_email=lst.from_address,
@@ -57,9 +58,8 @@ def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = 
             reply_to=lst.reply_to,
             content=MessageTemplate(subject=subject, html=html, text=text, markers={}),
             values={},
-            unsubscribe_url="",
             list_id=list_id,
-            message_id=message_id(0, notice_id, lst.from_address),
+            message_id=notice_message_id(key, lst.from_address),
         )
         [result] = backend.send([message])
         if result.status != "accepted":
@@ -72,14 +72,14 @@ def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = 
 
 
 class Notices:
-    """Every notice a list sends (a confirmation, a welcome): rendered from the list's templates in its
-    language, its fields filled, and mailed through the backend. The one way the CLI and the web app
-    send them; `send` stands in for the backend in tests."""
+    """Every notice a list sends, rendered and mailed: the one way the CLI, the scheduler and the web
+    app send them. `send` stands in for the backend in tests."""
 
     def __init__(self, settings: Settings, engine: Engine, *, send: SendNotice | None = None):
         self.render = notices_for(settings)
         self.deliver = send or notice_sender(settings, engine)
 
-    def send(self, kind: Notice, lst: MailingList, email: str, values: dict[str, str]) -> None:
+    def send(self, kind: Notice, lst: MailingList, email: str, values: Mapping[str, object]) -> None:
+        """`values` holds the notice's fields (render.notices.NOTICE_FIELDS) and what else it says."""
         mail = self.render(kind, lst, values)
         self.deliver(email, mail.subject, mail.text, mail.html, list_id=lst.id)

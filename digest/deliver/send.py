@@ -22,45 +22,48 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend, Result
-from digest.deliver.lease import Lease
 from digest.deliver.localtime import local_hour
-from digest.deliver.message import Outgoing, message_id, message_id_parts
+from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts
 from digest.deliver.throttle import Throttle
-from digest.domain import Delivery, Edition, EditionStatus
+from digest.domain import (
+    SENDABLE,
+    SETTLED,
+    UNFINISHED,
+    Delivery,
+    DeliveryStatus,
+    Edition,
+    EditionStatus,
+    SendState,
+)
 from digest.errors import BackendError, Conflict, NotFound
 from digest.links import Links
 from digest.render import MessageTemplate, render_edition
-from digest.store.editions import (
+from digest.store.deliveries import (
     BatchRow,
-    begin_sending,
+    Outcome,
     claim,
     defer_unsettled,
     delivery_counts,
     finish_deliveries,
     insert_deliveries,
-    load_edition,
-    load_send,
     mark_sent,
     next_batch,
     next_deferred,
     recover_in_flight,
     release_deliveries,
-    set_edition_status,
-    set_send_state,
-    start_send,
 )
+from digest.store.editions import begin_sending, load_edition, set_edition_status
+from digest.store.leases import Lease, send_lease_name
+from digest.store.sends import load_send, set_send_state, start_send
 from subscribers.service import recipients
 
-SENDABLE = ("approved", "scheduled")  # a draft must be approved first
-OUTCOME = {"accepted": "sent", "retry": "deferred", "failed": "failed"}  # backend result -> row status
-UNFINISHED = ("pending", "sending", "deferred")
+SEND_LEASE_SECONDS = 15 * 60  # renewed with every batch; a lease left by another host passes on after it
+FAILED_FOR = {"retry": DeliveryStatus.DEFERRED, "failed": DeliveryStatus.FAILED}  # backend result -> row status
 # Set when the process stops (SIGTERM to `digest serve`): a send finishes its batch in flight and
 # stops there, still 'running', so the next process to start resumes it.
 SHUTTING_DOWN = threading.Event()
@@ -77,7 +80,7 @@ class Progress:
 
     @property
     def done(self) -> int:
-        return sum(self.counts.get(s, 0) for s in ("sent", "failed", "canceled"))
+        return sum(self.counts.get(s, 0) for s in SETTLED)
 
 
 @dataclass
@@ -86,8 +89,8 @@ class SendReport:
     recipients: int
     sent_now: int
     counts: dict[str, int]
-    status: str
-    state: str = "running"  # the send's state: running, paused, canceled, done
+    status: EditionStatus
+    state: SendState = SendState.RUNNING
     interrupted_now: int = 0  # rows found in flight from a killed run, sent again (possible duplicates)
     next_retry: datetime | None = None
     rate: float = 0.0
@@ -126,12 +129,12 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
             return edition
         edition = load_edition(conn, edition_id)  # another process may have started it meanwhile
         assert edition is not None  # it was there a moment ago, in this transaction
-        if edition.status == "sent":
+        if edition.status == EditionStatus.SENT:
             return edition
-        if edition.status != "sending":
+        if edition.status != EditionStatus.SENDING:
             hint = (
                 f": approve it first (digest editions approve {edition_id})"
-                if edition.status == "draft"
+                if edition.status == EditionStatus.DRAFT
                 else ""
             )
             raise Conflict(
@@ -141,7 +144,7 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
         if send is None:
             start_send(conn, edition_id)
             return edition
-        if send.state == "paused":
+        if send.state == SendState.PAUSED:
             raise Conflict(
                 f"the send of edition #{edition_id} is paused: `digest editions resume {edition_id}`"
             )
@@ -164,16 +167,18 @@ def send_edition(
     progress: Callable[[Progress], None] | None = None,
 ) -> SendReport:
     edition = _begin(engine, settings, edition_id)
-    report = SendReport(
-        edition_id, 0, 0, {}, edition.status, state="done" if edition.status == "sent" else "running"
-    )
-    if edition.status == "sending":
-        with Lease(engine, edition_id) as lease:
+    done = edition.status == EditionStatus.SENT
+    report = SendReport(edition_id, 0, 0, {}, edition.status, state=SendState.DONE if done else SendState.RUNNING)
+    if edition.status == EditionStatus.SENDING:
+        lease = Lease(
+            engine, send_lease_name(edition_id), SEND_LEASE_SECONDS, purpose=f"the send of edition #{edition_id}"
+        )
+        with lease:
             _run(engine, settings, edition, backend, links, lease, report, progress)
     with engine.begin() as conn:
         report.counts = delivery_counts(conn, edition_id)
         report.recipients = sum(report.counts.values())
-        if report.counts.get("deferred"):
+        if report.counts.get(DeliveryStatus.DEFERRED):
             report.next_retry = next_deferred(conn, edition_id)
     return report
 
@@ -227,14 +232,14 @@ def _run(
             if upcoming:  # wait for the throttle before claiming: a claimed row is on its way out at once
                 throttle.acquire(len(upcoming))
             with engine.begin() as conn:
-                lease.renew(conn)
+                lease.hold(conn)
                 send = load_send(conn, edition_id)
                 assert send is not None  # _begin made sure the send has its row
                 report.state = send.state
-                if report.state != "running":
+                if report.state != SendState.RUNNING:
                     return
-                claimed = claim(conn, [o.delivery_id for o in upcoming])
-            batch = [o for o in upcoming if o.delivery_id in claimed]
+                claimed = claim(conn, [_row_id(o) for o in upcoming])
+            batch = [o for o in upcoming if _row_id(o) in claimed]
             if not upcoming:
                 wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited)
                 if wait is None:
@@ -251,22 +256,22 @@ def _run(
                 results = in_flight.result()
             except BackendError:
                 with engine.begin() as conn:
-                    release_deliveries(conn, [o.delivery_id for o in batch])
+                    release_deliveries(conn, [_row_id(o) for o in batch])
                 raise
             except Exception as exc:
                 reason = f"{backend.name}: unexpected {type(exc).__name__}: {exc}"
                 retry_at = datetime.now(UTC) + timedelta(seconds=delivery.retry.defer_seconds)
                 with engine.begin() as conn:
-                    defer_unsettled(conn, edition_id, [o.delivery_id for o in batch], reason, retry_at)
+                    defer_unsettled(conn, edition_id, [_row_id(o) for o in batch], reason, retry_at)
                 raise
             accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
             with engine.begin() as conn:
                 marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
                 finish_deliveries(conn, outcomes)
-            _move(state.counts, "sending", "sent", marked)
-            _move(state.counts, "sending", "canceled", len(accepted) - marked)  # erased while in flight
+            _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.SENT, marked)
+            _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, len(accepted) - marked)  # erased
             for o in outcomes:
-                _move(state.counts, "sending", o["status"], 1)
+                _move(state.counts, DeliveryStatus.SENDING, o.status, 1)
             report.sent_now += marked
             handed += len(batch)
             state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
@@ -275,17 +280,17 @@ def _run(
     with engine.begin() as conn:
         counts = delivery_counts(conn, edition_id)
         if not any(counts.get(s) for s in UNFINISHED):
-            set_edition_status(conn, edition_id, "sent")
-            set_send_state(conn, edition_id, "done")
-            report.status, report.state = "sent", "done"
+            set_edition_status(conn, edition_id, EditionStatus.SENT)
+            set_send_state(conn, edition_id, SendState.DONE)
+            report.status, report.state = EditionStatus.SENT, SendState.DONE
 
 
 def _count_claimed(engine: Engine, edition_id: int, state: Progress, n: int) -> None:
-    if state.counts.get("deferred"):  # some of the batch may have come from the deferred rows
+    if state.counts.get(DeliveryStatus.DEFERRED):  # some of the batch may have come from the deferred rows
         with engine.connect() as conn:
             state.counts = delivery_counts(conn, edition_id)
     else:
-        _move(state.counts, "pending", "sending", n)
+        _move(state.counts, DeliveryStatus.PENDING, DeliveryStatus.SENDING, n)
 
 
 def _move(counts: dict[str, int], source: str, target: str, n: int) -> None:
@@ -303,31 +308,25 @@ def _deferred_wait(engine: Engine, edition_id: int, budget: float) -> float | No
     return wait if wait <= budget else None
 
 
-def _outcomes(
-    outgoing: list[Outgoing], results: list[Result], defer_seconds: float
-) -> tuple[list[int], list[dict[str, Any]]]:
+def _row_id(message: Outgoing) -> int:
+    assert message.delivery_id is not None  # a send hands over delivery rows' messages only
+    return message.delivery_id
+
+
+def _outcomes(outgoing: list[Outgoing], results: list[Result], defer_seconds: float) -> tuple[list[int], list[Outcome]]:
     """(accepted ids, the other outcomes); a row the backend said nothing about is deferred, never lost."""
-    by_id = {r.delivery_id: r for r in results}
+    by_key = {r.key: r for r in results}
     default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)
     accepted: list[int] = []
-    others: list[dict[str, Any]] = []
+    others: list[Outcome] = []
     for message in outgoing:
-        result = by_id.get(message.delivery_id) or Result(
-            message.delivery_id, "retry", "no result from the backend"
-        )
+        result = by_key.get(message.key) or Result(message.key, "retry", "no result from the backend")
         if result.status == "accepted":
-            accepted.append(message.delivery_id)
+            accepted.append(_row_id(message))
             continue
-        status = OUTCOME[result.status]
-        others.append(
-            {
-                "id": message.delivery_id,
-                "status": status,
-                "error": result.reason,
-                "message_id": message.message_id,
-                "deferred_until": (result.retry_at or default_retry) if status == "deferred" else None,
-            }
-        )
+        status = FAILED_FOR[result.status]
+        deferred = (result.retry_at or default_retry) if status == DeliveryStatus.DEFERRED else None
+        others.append(Outcome(_row_id(message), status, result.reason, message.message_id, deferred))
     return accepted, others
 
 
@@ -336,6 +335,7 @@ def _outgoing(content: MessageTemplate, row: BatchRow, lst: ListSettings, links:
     assert delivery.id is not None  # a stored row
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
     return Outgoing(
+        key=delivery_key(delivery.id),
         delivery_id=delivery.id,
         edition_id=delivery.edition_id,
         to_email=delivery.email,
@@ -354,7 +354,3 @@ def _outgoing(content: MessageTemplate, row: BatchRow, lst: ListSettings, links:
         list_id=lst.id,
         message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),
     )
-
-
-def outbox_path(settings: Settings) -> Path:
-    return settings.path(settings.delivery.outbox)

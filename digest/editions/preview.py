@@ -10,13 +10,11 @@ import html
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import Engine
-
 from digest.config import Settings
-from digest.errors import Invalid, NotFound
+from digest.domain import Edition
+from digest.errors import Invalid
 from digest.links import ARCHIVE_PATH
 from digest.render import BUDGET, personalize, render_edition
-from digest.store.editions import load_edition
 
 WIDTHS = (375, 600)
 
@@ -27,20 +25,18 @@ class Preview(NamedTuple):
     held_back: int  # items left to the web archive to stay under the budget
 
 
-def write_preview(
-    engine: Engine,
-    settings: Settings,
-    edition_id: int,
-    target: Path | None = None,
-    *,
-    width: int | None = None,
-) -> Preview:
+def check_width(width: int | None) -> None:
     if width is not None and width not in WIDTHS:
         raise Invalid(f"--width must be one of {', '.join(map(str, WIDTHS))}, not {width}")
-    with engine.connect() as conn:
-        edition = load_edition(conn, edition_id)
-    if edition is None:
-        raise NotFound(f"no edition #{edition_id}")
+
+
+def write_preview(
+    settings: Settings, edition: Edition, target: Path | None = None, *, width: int | None = None
+) -> Preview:
+    """Write the edition as a subscriber sees it (to `target`, else var/preview-<id>.html)."""
+    check_width(width)
+    edition_id = edition.id
+    assert edition_id is not None  # a stored edition
     lst = settings.get_list(edition.list_id)
     template = render_edition(edition, lst, settings.template_folders(lst))
     archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)

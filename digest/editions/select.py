@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from digest.config import ListSettings, Settings
 from digest.domain import Article, Coverage
-from digest.store.articles import candidate_articles, count_late_articles, other_coverage
-from digest.store.editions import last_sent_at, used_article_ids, used_articles
-from digest.store.tables import articles
+from digest.store.articles import candidate_articles, other_coverage
+from digest.store.editions import count_late_for_list, last_sent_at, used_article_ids, used_stories
 
 HALF_LIFE = timedelta(hours=24)  # an article a day older counts half as much
 
@@ -49,8 +48,6 @@ def window(conn: Connection, lst: ListSettings, now: datetime) -> Window:
     looks_back = f"the list looks back {lst.window_days} day(s)"
     if last is None:
         return Window(start, None, looks_back)
-    if last.tzinfo is None:  # SQLite hands datetimes back naive, in UTC
-        last = last.replace(tzinfo=UTC)
     if last - timedelta(days=1) > start:
         return Window(last - timedelta(days=1), last, "a day before that send")
     return Window(start, last, looks_back)
@@ -64,8 +61,6 @@ def _wanted(article: Article, lst: ListSettings, source_tags: dict[str, list[str
 
 def _score(article: Article, weight: float, now: datetime) -> float:
     published = article.published_at or now
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
     age = max(now - published, timedelta(0))
     decay: float = 0.5 ** (age / HALF_LIFE)  # typeshed types a float power as Any
     return weight * decay
@@ -79,20 +74,12 @@ def candidates(
     sources = settings.sources_of(lst)
     weights = {s.name: s.weight for s in sources}
     used = used_article_ids(conn, lst.id, but=draft)
-    used_stories = (
-        set(
-            conn.execute(
-                select(articles.c.story_id).where(articles.c.id.in_(used), articles.c.story_id.is_not(None))
-            ).scalars()
-        )
-        if used
-        else set()
-    )
+    stories_used = used_stories(conn, lst.id, but=draft)
     starts = window(conn, lst, now)
     recent = candidate_articles(conn, list(weights), starts.start, set())
     found = [a for a in recent if a.id not in used]
     skipped = Counter[str]()
-    late = count_late_articles(conn, list(weights), starts.start, starts.last_sent, used_articles(lst.id, draft))
+    late = count_late_for_list(conn, lst.id, list(weights), starts.start, starts.last_sent, but=draft)
     if late:
         before = f"published before {starts.start:%Y-%m-%d %H:%M} UTC ({starts.why})"
         if starts.last_sent:
@@ -104,11 +91,11 @@ def candidates(
     wanted.sort(key=lambda a: _score(a, weights[a.source], now), reverse=True)
 
     per_source: Counter[str] = Counter()
-    seen_stories: set[int] = set(used_stories)
+    seen_stories: set[int] = set(stories_used)
     picked: list[Article] = []
     for article in wanted:
         if article.story_id is not None:
-            if article.story_id in used_stories:
+            if article.story_id in stories_used:
                 skipped["of a story an earlier edition carried"] += 1
                 continue
             if article.story_id in seen_stories:

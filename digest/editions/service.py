@@ -1,25 +1,41 @@
-"""Editions as a service: build, curate, approve, schedule, cancel. The CLI, the scheduler and the
-web pages call these, and every action is recorded with who did it."""
+"""Editions as a service: every operation an editor has (build, curate, approve, schedule, cancel,
+pause, resume, send, show, list, preview, status) and the pages readers and editors open (the
+archive, the review preview). The CLI, the scheduler and the web app call these and nothing below
+them; every action on an edition is recorded in its change log with who did it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
+from digest import config
 from digest.config import ListSettings, Settings
-from digest.domain import Article, Edition, EditionStatus
+from digest.deliver.backends import make_backend
+from digest.deliver.control import SendStatus, send_status
+from digest.deliver.send import Progress, SendReport, send_edition
+from digest.domain import Article, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import lifecycle
+from digest.editions.calendar import next_run
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
+from digest.editions.preview import Preview, check_width, write_preview
 from digest.editions.select import Picks, candidates
-from digest.errors import Conflict, NotFound
+from digest.errors import ConfigError, Conflict, Invalid, NotFound
+from digest.links import ARCHIVE_PATH, Links
+from digest.render import render_archive
 from digest.store.articles import article_by_url, articles_by_ids, other_coverage
+from digest.store.deliveries import cancel_remaining, delivery_counts
 from digest.store.editions import (
     changes,
     insert_edition,
+    last_edition,
+    list_editions,
+    list_of_edition,
     load_edition,
     open_draft,
     record_change,
@@ -27,6 +43,10 @@ from digest.store.editions import (
     update_edition,
     write_items,
 )
+from digest.store.leases import Holder, holder_of
+from digest.store.runs import last_run
+from digest.store.sends import load_send, set_send_state
+from digest.store.sources import source_health
 
 
 @dataclass
@@ -47,7 +67,7 @@ def _recompose(conn: Connection, settings: Settings, edition: Edition, now: date
     edition and the picks, whose `skipped` also counts the picks the items left out."""
     lst = settings.get_list(edition.list_id)
     assert edition.id is not None  # a stored edition
-    plan = fold([(row.op, row.args) for row in changes(conn, edition.id) if row.op in CURATION_OPS])
+    plan = fold([(change.op, change.args) for change in changes(conn, edition.id) if change.op in CURATION_OPS])
     picks = candidates(conn, settings, lst, now, draft=edition.id)
     pinned = articles_by_ids(conn, plan.pinned)
     coverage = picks.coverage | other_coverage(conn, pinned)
@@ -111,9 +131,7 @@ def _load(conn: Connection, edition_id: int) -> Edition:
 def _editable(conn: Connection, edition_id: int) -> Edition:
     edition = _load(conn, edition_id)
     if edition.status not in lifecycle.EDITABLE:
-        raise Conflict(
-            f"edition #{edition_id} is {edition.status}: it can no longer be edited"
-        )
+        raise Conflict(f"edition #{edition_id} is {edition.status}: it can no longer be edited")
     return edition
 
 
@@ -132,8 +150,8 @@ def apply(
         for op, args in edits:
             args = _checked(conn, edition, op, args)
             record_change(conn, edition_id, actor, op, args)
-            if edition.status != "draft":
-                set_edition_status(conn, edition_id, "draft")
+            if edition.status != EditionStatus.DRAFT:
+                set_edition_status(conn, edition_id, EditionStatus.DRAFT)
                 record_change(conn, edition_id, actor, "unapprove", {"because": op})
                 edition.status = EditionStatus.DRAFT
             edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
@@ -166,17 +184,17 @@ def _article_for_url(conn: Connection, url: str) -> Article:
     return article
 
 
-def transition(engine: Engine, edition_id: int, target: str, actor: str, **values: object) -> Edition:
+def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: str, **values: object) -> Edition:
     """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
     with engine.begin() as conn:
         return transition_in(conn, edition_id, target, actor, **values)
 
 
-def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **values: object) -> Edition:
+def transition_in(conn: Connection, edition_id: int, target: EditionStatus, actor: str, **values: object) -> Edition:
     """`transition` inside the caller's transaction."""
     edition = _load(conn, edition_id)
     lifecycle.check(edition_id, edition.status, target)
-    if target == "approved" and not edition.items:
+    if target == EditionStatus.APPROVED and not edition.items:
         raise Conflict(f"edition #{edition_id} has no items: nothing to approve")
     set_edition_status(conn, edition_id, target)
     if values:
@@ -185,24 +203,185 @@ def transition_in(conn: Connection, edition_id: int, target: str, actor: str, **
     return _load(conn, edition_id)
 
 
+def schedule(engine: Engine, edition_id: int, at: datetime, actor: str) -> Edition:
+    """Send an approved edition at a given moment (`digest serve` sends it then)."""
+    if at.tzinfo is None:
+        raise Invalid("a scheduled time needs its time zone")
+    return transition(engine, edition_id, EditionStatus.SCHEDULED, actor, scheduled_for=at)
+
+
+# The send of an edition, as editors steer it.
+
+
+def _sending(conn: Connection, edition_id: int) -> SendState:
+    edition = _load(conn, edition_id)
+    send = load_send(conn, edition_id)
+    if edition.status != EditionStatus.SENDING or send is None:
+        raise Conflict(
+            f"edition #{edition_id} is {edition.status}: only a send in progress can be paused, resumed or canceled"
+        )
+    return send.state
+
+
 def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
     """Cancel an edition. A send under way stops after the batch in flight: the messages not yet
     handed over are not sent (returned as a count); those already sent stay sent."""
-    from digest.deliver import control
+    with engine.begin() as conn:
+        if _load(conn, edition_id).status != EditionStatus.SENDING:
+            return transition_in(conn, edition_id, EditionStatus.CANCELED, actor), 0
+        _sending(conn, edition_id)
+        set_send_state(conn, edition_id, SendState.CANCELED)
+        unsent = cancel_remaining(conn, edition_id)
+        set_edition_status(conn, edition_id, EditionStatus.CANCELED)
+        record_change(conn, edition_id, actor, EditionStatus.CANCELED, {"unsent": str(unsent)})
+        return _load(conn, edition_id), unsent
 
+
+def pause(engine: Engine, edition_id: int, actor: str) -> None:
+    """The sender stops after the batch in flight; nothing is lost, `resume` goes on."""
+    _steer(engine, edition_id, actor, "pause", SendState.RUNNING, SendState.PAUSED)
+
+
+def resume(engine: Engine, edition_id: int, actor: str) -> None:
+    """A paused send may go on: the next `digest send`, or `digest serve`'s dispatch, carries it on."""
+    _steer(engine, edition_id, actor, "resume", SendState.PAUSED, SendState.RUNNING)
+
+
+def _steer(engine: Engine, edition_id: int, actor: str, op: str, current: SendState, target: SendState) -> None:
+    with engine.begin() as conn:
+        if _sending(conn, edition_id) != current:
+            raise Conflict(f"the send of edition #{edition_id} is not {current}")
+        set_send_state(conn, edition_id, target)
+        record_change(conn, edition_id, actor, op, {})
+
+
+def send(
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    links: Links,
+    progress: Callable[[Progress], None] | None = None,
+) -> SendReport:
+    """Send an approved or scheduled edition through the configured backend, or carry on its send."""
+    return send_edition(engine, settings, edition_id, make_backend(settings), links, progress)
+
+
+# What editors look at.
+
+
+@dataclass(frozen=True)
+class EditionView:
+    edition: Edition
+    send: SendStatus | None  # None until the send made its rows
+    changes: list[Change]
+    review_link: str | None  # a reviewed list's signed preview link, or why it cannot be shown
+
+
+def show(engine: Engine, settings: Settings, edition_id: int, links: Links | None) -> EditionView:
+    """An edition with its items, its send, its change log and (reviewed lists) its review link;
+    `links` is None when the signing key is not set."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        counts = delivery_counts(conn, edition_id)
+        status = send_status(conn, edition_id, edition.status) if counts else None
+        log = changes(conn, edition_id)
+    return EditionView(edition, status, log, _review_link(settings, edition, links))
+
+
+def _review_link(settings: Settings, edition: Edition, links: Links | None) -> str | None:
+    try:
+        reviewed = settings.get_list(edition.list_id).review is not None
+    except ConfigError:  # a list no longer in config.yaml
+        return None
+    if not reviewed:
+        return None
+    if links is None:
+        return f"needs {config.SECRET_KEY_ENV} (the link is signed with it)"
+    assert edition.id is not None  # a stored edition
+    return links.review(edition.id, edition.list_id)
+
+
+@dataclass(frozen=True)
+class Listed:
+    edition: Edition
+    counts: dict[str, int]  # its delivery rows by status
+
+
+def list_all(engine: Engine, list_id: str | None = None) -> list[Listed]:
+    """Every edition (of one list), oldest first, with its deliveries counted."""
+    with engine.connect() as conn:
+        return [Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None]
+
+
+def preview(
+    engine: Engine, settings: Settings, edition_id: int, target: Path | None = None, *, width: int | None = None
+) -> Preview:
+    """Write the edition's HTML as a subscriber sees it (framed at a phone's or a desktop's width)."""
+    check_width(width)
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+    return write_preview(settings, edition, target, width=width)
+
+
+@dataclass(frozen=True)
+class ListStatus:
+    list: ListSettings
+    next_run: datetime | None
+    last_run: Run | None
+    last_edition: Edition | None
+
+
+@dataclass(frozen=True)
+class Status:
+    lists: list[ListStatus]
+    failing_sources: list[tuple[str, str]]  # (name, last error)
+    scheduler: Holder | None  # the process running the scheduler, if one does
+
+
+def status(engine: Engine, settings: Settings, now: datetime | None = None) -> Status:
+    """Each list's next and last run and last edition, the failing sources, the scheduler's holder."""
+    now = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        lists = [
+            ListStatus(lst, next_run(lst, now), last_run(conn, lst.id), last_edition(conn, lst.id))
+            for lst in settings.lists
+        ]
+        failing = [(s.name, s.last_error) for s in source_health(conn) if s.last_error]
+        holder = holder_of(conn)
+    return Status(lists, failing, holder)
+
+
+# The pages: an edition as its readers got it, and a draft for its editors.
+
+
+def public_page(engine: Engine, settings: Settings, edition_id: int) -> str:
+    """An edition's web archive page, from the moment it starts sending. NotFound otherwise."""
     with engine.connect() as conn:
         edition = load_edition(conn, edition_id)
-    if edition is None or edition.status != "sending":
-        return transition(engine, edition_id, "canceled", actor), 0
-    unsent = control.cancel(engine, edition_id)
-    with engine.begin() as conn:
-        record_change(conn, edition_id, actor, "canceled", {"unsent": str(unsent)})
-        return _load(conn, edition_id), unsent
+    if edition is None or edition.status not in lifecycle.PUBLIC:
+        raise NotFound(f"no edition #{edition_id} in the archive")
+    return _page(settings, edition)
+
+
+def draft_page(engine: Engine, settings: Settings, edition_id: int) -> str:
+    """An edition in any state, as its readers would get it: for the editors' review link."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+    return _page(settings, edition)
+
+
+def _page(settings: Settings, edition: Edition) -> str:
+    try:
+        lst = settings.get_list(edition.list_id)
+    except ConfigError:  # the list left config.yaml: its editions are no longer served
+        raise NotFound(f"no list with id {edition.list_id!r}") from None
+    assert edition.id is not None  # a stored edition
+    url = settings.base_url + ARCHIVE_PATH.format(edition_id=edition.id)
+    return render_archive(edition, lst, settings.template_folders(lst), url)
 
 
 def list_of(engine: Engine, edition_id: int) -> str | None:
     """The list an edition belongs to (None when there is no such edition): what an editor's list
     scope is checked against."""
     with engine.connect() as conn:
-        edition = load_edition(conn, edition_id)
-    return edition.list_id if edition else None
+        return list_of_edition(conn, edition_id)

@@ -14,16 +14,15 @@ from digest import config
 from digest.accounts.service import Accounts
 from digest.config import Settings
 from digest.deliver.backends import make_backend
-from digest.deliver.notices import notice_sender
+from digest.deliver.notices import Notices
 from digest.domain import Actor, Role
-from digest.editions.preview import write_preview
+from digest.editions import service
 from digest.errors import ConfigError
 from digest.ingest.run import ingest
 from digest.links import Links
-from digest.lists import sync_lists
+from digest.pipeline.instance import open_instance
 from digest.pipeline.run import run_slot
 from digest.pipeline.schedule import due_slot
-from digest.store.db import open_store
 from subscribers.importer import import_csv
 from subscribers.service import member_counts
 from subscribers.tokens import Tokens
@@ -50,10 +49,9 @@ def _demo_secret(settings: Settings, out: Console) -> str:
 def run_demo(settings: Settings, out: Console) -> None:
     if not settings.lists:
         raise ConfigError("the configuration declares no list: add one under `lists:`")
-    engine = open_store(settings.db_url)
+    engine = open_instance(settings)
     shown = engine.url.render_as_string(hide_password=True)
     out.print(f"[bold]database[/] {escape(shown)} (migrations applied)")
-    sync_lists(engine, settings)
     lst = settings.lists[0]
     links = Links(settings.base_url, Tokens(_demo_secret(settings, out)))
 
@@ -89,7 +87,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             make_backend(settings),
             links,
             now,
-            notice_sender(settings, engine),
+            Notices(settings, engine),
         )
         if run.sent is None or run.edition_id is None:
             out.print(f"[bold]deliver[/] nothing new to send for {lst.id!r}: {escape(run.outcome)}")
@@ -98,7 +96,7 @@ def run_demo(settings: Settings, out: Console) -> None:
             f"[bold]deliver[/] edition #{run.edition_id} {run.sent.status}: {run.sent.sent_now} message(s) sent "
             f"now to {run.sent.recipients} confirmed recipient(s) through the {settings.delivery.backend} backend"
         )
-        path, size, _ = write_preview(engine, settings, run.edition_id)
+        path, size, _ = service.preview(engine, settings, run.edition_id)
         out.print(f"[bold]preview[/] {path} ({size / 1024:.1f} KB of HTML)")
     if settings.delivery.backend == "file":
         outbox = settings.path(settings.delivery.outbox)

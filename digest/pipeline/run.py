@@ -10,22 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Engine, Row, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
-from digest.deliver.notices import SendNotice
+from digest.deliver.notices import Notices
 from digest.deliver.send import SendReport, send_edition
+from digest.domain import EditionStatus, Run
 from digest.editions import service
 from digest.editions.review import request_review
-from digest.errors import Busy, NotFound
+from digest.errors import Busy, Invalid, NotFound
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
-from digest.store.tables import runs
+from digest.store.runs import finish_run, load_run, set_run_edition, start_run
 
 
 @dataclass
@@ -37,24 +36,22 @@ class RunResult:
     sent: SendReport | None = None  # what this call delivered, when it sent
 
 
-def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime) -> Row[*tuple[Any, ...]]:
-    """The run's row and its edition, building the edition if this is the run's first caller."""
-    key = (runs.c.list_id == list_id) & (runs.c.slot == slot)
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(runs).values(list_id=list_id, slot=slot, started_at=now))
+def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime) -> Run:
+    """The run's record and its edition, building the edition if this is the run's first caller
+    (in the transaction that records the run: a crash leaves neither)."""
+    with engine.begin() as conn:
+        if start_run(conn, list_id, slot, now):
             built = service.build_in(conn, settings, list_id, actor="scheduler", now=now)
             edition_id = built.edition.id if built.edition else None
-            if edition_id is not None and settings.get_list(list_id).review is None:
-                service.transition_in(conn, edition_id, "approved", actor="scheduler")  # an automatic list
-            values: dict[str, object] = {"edition_id": edition_id}
+            if edition_id is not None and settings.get_list(list_id).review is None:  # an automatic list
+                service.transition_in(conn, edition_id, EditionStatus.APPROVED, actor="scheduler")
+            set_run_edition(conn, list_id, slot, edition_id)
             if edition_id is None:
-                values |= {"finished_at": now, "outcome": built.reason}
-            conn.execute(update(runs).where(key).values(**values))
-    except IntegrityError:
-        pass  # another caller claimed the slot first: carry on from its record
+                finish_run(conn, list_id, slot, built.reason, at=now)
     with engine.connect() as conn:
-        return conn.execute(select(runs).where(key)).one()
+        run = load_run(conn, list_id, slot)
+    assert run is not None  # recorded above, by this caller or another
+    return run
 
 
 def run_slot(
@@ -65,18 +62,14 @@ def run_slot(
     backend: Backend,
     links: Links,
     now: datetime | None = None,
-    notify: SendNotice | None = None,
+    notices: Notices | None = None,
 ) -> RunResult:
-    """Run the list's slot, or finish it. `notify` mails a reviewed list's editors."""
+    """Run the list's slot, or finish it. `notices` mails a reviewed list's editors."""
     now = now or datetime.now(UTC)
     lst = settings.get_list(list_id)
     with engine.connect() as conn:
-        done = conn.execute(
-            select(runs.c.outcome, runs.c.edition_id).where(
-                runs.c.list_id == list_id, runs.c.slot == slot, runs.c.finished_at.is_not(None)
-            )
-        ).first()
-    if done:
+        done = load_run(conn, list_id, slot)
+    if done is not None and done.finished_at is not None:
         return RunResult(list_id, slot, done.edition_id, f"already ran: {done.outcome}")
     ingest(engine, settings, [s.name for s in settings.sources_of(lst)], force=False)  # back-off holds
     run = _claim(engine, settings, list_id, slot, now)
@@ -88,11 +81,11 @@ def run_slot(
         raise NotFound(f"edition #{run.edition_id} of run {list_id} {slot} no longer exists")
     report = None
     if lst.review is not None:
-        if edition.status == "draft":
-            if notify is None:
-                raise ValueError(f"list {list_id!r} is reviewed: its run needs a way to mail the editors")
+        if edition.status == EditionStatus.DRAFT:
+            if notices is None:
+                raise Invalid(f"list {list_id!r} is reviewed: its run needs a way to mail the editors")
             with engine.begin() as conn:
-                request_review(conn, lst, edition, links, notify)
+                request_review(conn, lst, edition, links, notices)
         outcome = f"edition #{edition.id} is {edition.status}, waiting for an editor's approval"
     else:
         try:
@@ -101,9 +94,5 @@ def run_slot(
         except Busy as busy:
             outcome = str(busy)
     with engine.begin() as conn:
-        conn.execute(
-            update(runs)
-            .where(runs.c.list_id == list_id, runs.c.slot == slot)
-            .values(finished_at=datetime.now(UTC), outcome=outcome)
-        )
+        finish_run(conn, list_id, slot, outcome)
     return RunResult(list_id, slot, edition.id, outcome, report)

@@ -23,17 +23,18 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
 from digest import config
 from digest.config import ListSettings, Settings
+from digest.editions.calendar import trigger_of
 from digest.errors import ConfigError
 from digest.links import Links
+from digest.store.leases import Lease
 
-if TYPE_CHECKING:  # the job modules are imported when a job first runs, not by `digest status`
+if TYPE_CHECKING:  # the job modules are imported when a job first runs
     from digest.deliver.backends import Backend
-    from digest.deliver.notices import SendNotice
+    from digest.deliver.notices import Notices
 
 log = logging.getLogger("digest.pipeline.schedule")
 
@@ -42,10 +43,6 @@ DISPATCH_SECONDS = 30
 JOBS_TABLE = "scheduler_jobs"
 # A list's run and the dispatch job may both send; within the lease holder they take turns.
 _SENDING = threading.Lock()
-
-
-def trigger_of(lst: ListSettings) -> CronTrigger:
-    return CronTrigger.from_crontab(lst.schedule, timezone=ZoneInfo(lst.timezone))
 
 
 def fire_times(lst: ListSettings, start: datetime, end: datetime) -> list[datetime]:
@@ -76,14 +73,14 @@ class JobContext:
     engine: Engine
     backend: Backend
     links: Links
-    notify: SendNotice  # mails a reviewed list's editors
+    notices: Notices  # mails a reviewed list's editors
 
 
 @lru_cache(maxsize=4)
 def _context(config_path: str) -> JobContext:
     """The jobs' context for this config.yaml; the first job of the process makes it."""
     from digest.deliver.backends import make_backend
-    from digest.deliver.notices import notice_sender
+    from digest.deliver.notices import Notices
     from digest.store.db import open_store
     from subscribers.tokens import Tokens
 
@@ -97,7 +94,7 @@ def _context(config_path: str) -> JobContext:
         engine=engine,
         backend=make_backend(settings),
         links=Links(settings.base_url, Tokens(key)),
-        notify=notice_sender(settings, engine),
+        notices=Notices(settings, engine),
     )
 
 
@@ -109,7 +106,7 @@ def run_list_job(config_path: str, list_id: str) -> None:
     now = datetime.now(UTC)
     slot = due_slot(ctx.settings.get_list(list_id), now)
     with _SENDING:
-        result = run_slot(ctx.engine, ctx.settings, list_id, slot, ctx.backend, ctx.links, now, ctx.notify)
+        result = run_slot(ctx.engine, ctx.settings, list_id, slot, ctx.backend, ctx.links, now, ctx.notices)
     log.info("list %s slot %s: %s", result.list_id, result.slot, result.outcome)
 
 
@@ -119,7 +116,7 @@ def dispatch_job(config_path: str) -> None:
 
     ctx = _context(config_path)
     with _SENDING:
-        for line in dispatch(ctx.engine, ctx.settings, ctx.backend, ctx.links, datetime.now(UTC), ctx.notify):
+        for line in dispatch(ctx.engine, ctx.settings, ctx.backend, ctx.links, datetime.now(UTC), ctx.notices):
             log.info("dispatch: %s", line)
 
 
@@ -153,8 +150,6 @@ class SchedulerService:
     """Runs the scheduler in this process only while it holds the database's scheduler lease."""
 
     def __init__(self, config_path: str, engine: Engine, lists: list[ListSettings], ttl: float = 30.0) -> None:
-        from digest.lease import Lease
-
         self.config_path, self.engine, self.lists = config_path, engine, lists
         self.lease = Lease(engine, ttl=ttl)
         self.scheduler: BackgroundScheduler | None = None

@@ -10,9 +10,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from digest.config import Settings
-from digest.lists import sync_lists
+from digest.pipeline.instance import open_instance
 from digest.pipeline.schedule import SchedulerService
-from digest.store.db import open_store
 from digest.web.app import create_app
 from digest.web.deps import Site
 from digest.web.middleware import RedactTokens
@@ -20,8 +19,7 @@ from digest.web.middleware import RedactTokens
 
 def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: bool = True) -> FastAPI:
     """The web app and, while this process holds the lease, the scheduler."""
-    engine = open_store(settings.db_url)
-    sync_lists(engine, settings)
+    engine = open_instance(settings)
     ttl = settings.scheduler.lease_seconds
     service = SchedulerService(config_path, engine, settings.lists, ttl=ttl) if scheduler else None
     site = Site(engine, settings, secret_key, scheduler_active=lambda: bool(service and service.active))

@@ -7,9 +7,10 @@ words but keeps its own dates and writing direction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.units import format_unit
 
 RTL = frozenset({"ar", "he", "fa", "ur"})
@@ -37,6 +38,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "welcome_subject": "Welcome to {list}",
         "welcome_body": "Your subscription to {list} is confirmed.",
         "welcome_leave": "Changed your mind? You can unsubscribe at any time.",
+        "review_subject": "[review] {subject}",
+        "review_body": "Edition #{edition} of {list} is ready for review.",
+        "review_items.one": "It has one item.",
+        "review_items.other": "It has {count} items.",
+        "review_subject_label": "Subject",
+        "review_preview": "Preview",
+        "review_approve": "Approve it with",
+        "review_deadline_send": "If nobody approves it by {deadline}, it will be sent as it is.",
+        "review_deadline_skip": "If nobody approves it by {deadline}, it will be skipped.",
     },
     "fr": {
         "labelled": "{label}\u00a0: {value}",
@@ -59,6 +69,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "welcome_subject": "Bienvenue dans {list}",
         "welcome_body": "Votre abonnement à {list} est confirmé.",
         "welcome_leave": "Vous avez changé d’avis\u00a0? Vous pouvez vous désabonner à tout moment.",
+        "review_subject": "[relecture] {subject}",
+        "review_body": "L’édition n°\u00a0{edition} de {list} est prête à être relue.",
+        "review_items.one": "Elle compte un article.",
+        "review_items.other": "Elle compte {count} articles.",
+        "review_subject_label": "Objet",
+        "review_preview": "Aperçu",
+        "review_approve": "Pour l’approuver",
+        "review_deadline_send": "Si personne ne l’approuve avant le {deadline}, elle partira telle quelle.",
+        "review_deadline_skip": "Si personne ne l’approuve avant le {deadline}, elle ne partira pas.",
     },
     "de": {
         "labelled": "{label}: {value}",
@@ -81,6 +100,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "welcome_subject": "Willkommen bei {list}",
         "welcome_body": "Ihr Abonnement von {list} ist bestätigt.",
         "welcome_leave": "Meinung geändert? Sie können jederzeit abbestellen.",
+        "review_subject": "[Freigabe] {subject}",
+        "review_body": "Ausgabe Nr. {edition} von {list} ist bereit zur Freigabe.",
+        "review_items.one": "Sie enthält einen Artikel.",
+        "review_items.other": "Sie enthält {count} Artikel.",
+        "review_subject_label": "Betreff",
+        "review_preview": "Vorschau",
+        "review_approve": "Freigeben mit",
+        "review_deadline_send": "Gibt sie bis {deadline} niemand frei, wird sie so verschickt, wie sie ist.",
+        "review_deadline_skip": "Gibt sie bis {deadline} niemand frei, entfällt sie.",
     },
     "es": {
         "labelled": "{label}: {value}",
@@ -103,6 +131,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "welcome_subject": "Te damos la bienvenida a {list}",
         "welcome_body": "Tu suscripción a {list} está confirmada.",
         "welcome_leave": "¿Has cambiado de opinión? Puedes darte de baja en cualquier momento.",
+        "review_subject": "[revisión] {subject}",
+        "review_body": "La edición n.º {edition} de {list} está lista para revisar.",
+        "review_items.one": "Tiene una noticia.",
+        "review_items.other": "Tiene {count} noticias.",
+        "review_subject_label": "Asunto",
+        "review_preview": "Vista previa",
+        "review_approve": "Para aprobarla",
+        "review_deadline_send": "Si nadie la aprueba antes del {deadline}, se enviará tal como está.",
+        "review_deadline_skip": "Si nadie la aprueba antes del {deadline}, no se enviará.",
     },
     "it": {
         "labelled": "{label}: {value}",
@@ -125,6 +162,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "welcome_subject": "Benvenuto in {list}",
         "welcome_body": "La tua iscrizione a {list} è confermata.",
         "welcome_leave": "Hai cambiato idea? Puoi annullare l’iscrizione in qualsiasi momento.",
+        "review_subject": "[revisione] {subject}",
+        "review_body": "L’edizione n. {edition} di {list} è pronta per la revisione.",
+        "review_items.one": "Contiene un articolo.",
+        "review_items.other": "Contiene {count} articoli.",
+        "review_subject_label": "Oggetto",
+        "review_preview": "Anteprima",
+        "review_approve": "Per approvarla",
+        "review_deadline_send": "Se nessuno la approva entro il {deadline}, sarà inviata così com’è.",
+        "review_deadline_skip": "Se nessuno la approva entro il {deadline}, non sarà inviata.",
     },
 }
 
@@ -147,6 +193,12 @@ class Catalog:
 
     def date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.language)
+
+    def moment(self, when: datetime, zone: str) -> str:
+        """A date and time of day as read in a time zone, with the zone's abbreviation."""
+        local = when.astimezone(ZoneInfo(zone))
+        day = format_date(local, format="long", locale=self.language)
+        return f"{day} {format_time(local, format='short', locale=self.language)} {local.tzname()}"
 
     def reading_time(self, words: int) -> str:
         minutes = max(1, round(words / WORDS_PER_MINUTE))

@@ -114,7 +114,7 @@ def edition_context(
 ) -> dict[str, Any]:
     """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
     catalog = Catalog(lst.language)
-    items = [item_view(brief, catalog) for brief in edition.items]
+    items = [item_view(brief, catalog, images=lst.images) for brief in edition.items]
     first = items[0].lede if items else lst.description
     return frame(lst, catalog, edition.subject, first, fields, personal=personal) | {
         "date": catalog.date(today or _edition_day(edition)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from digest.domain import Brief, Coverage, Edition, Quote
+from digest.domain import Brief, Coverage, Edition, Image, Quote
 
 LEDE = (
     "The harbour authority approved the offshore wind farm on Tuesday after three years of hearings, "
@@ -24,6 +24,8 @@ def specimen_edition(items: int = 10, list_id: str = "world") -> Edition:
             url=f"https://news.example.org/2026/11/story-{n}",
             source="Harbour Gazette",
             byline="Jo Reyes",
+            caption="Turbines off the harbour mouth at dawn. Photo: Jo Reyes",
+            image=Image(f"https://news.example.org/2026/11/story-{n}.jpg", "Wind turbines at sea", 1200, 800),
             words=900 + 100 * n,
             also=[Coverage("Coastal Times", f"https://coast.example.com/{n}"), Coverage("Radio North")],
         )

@@ -6,12 +6,14 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, literal, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -131,3 +133,13 @@ def open_store(url: str) -> Engine:
     engine = reachable(make_engine(url))
     upgrade(engine)
     return engine
+
+
+def insert_new(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
+    """Insert the row unless one with the same key is there already (INSERT ... ON CONFLICT DO
+    NOTHING, on SQLite and PostgreSQL); True when this call inserted it. Of two transactions
+    inserting the same key at once, the second waits for the first and inserts nothing: no error
+    to catch, and no savepoint (which SQLite's driver would turn into a commit of its own)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(literal(1))
+    return conn.execute(statement).first() is not None  # rowcount is not reliable here (psycopg: -1)

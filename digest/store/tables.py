@@ -110,6 +110,11 @@ edition_items = Table(
     Column("quotes", JSON, nullable=False),  # [{"text", "speaker", "cue"}]
     Column("words", Integer),  # the article's length, for its reading time
     Column("also", JSON),  # [{"source", "url"}]: the story's other sources
+    Column("caption", Text),  # added by 0008, with the lead image: what the email shows of it
+    Column("image_url", Text),
+    Column("image_alt", Text),
+    Column("image_width", Integer),
+    Column("image_height", Integer),
     UniqueConstraint("edition_id", "article_id", name="uq_edition_items_article"),
 )
 
@@ -134,18 +139,15 @@ deliveries = Table(
     sqlite_autoincrement=True,
 )
 
-# Delivery state beyond the rows themselves (migration 0003).
-# deliveries also gained: deferred_until (when a deferred row may be tried again) and
-# interrupted (the row was in flight when a send was killed: it may have gone out twice).
-
+# An edition's send as a whole (migration 0005). Who sends it is a lease ("send:<edition id>", in
+# `leases`, since 0008). deliveries also gained: deferred_until (when a deferred row may be tried
+# again) and interrupted (the row was in flight when a send was killed: it may have gone out twice).
 edition_sends = Table(
     "edition_sends",
     metadata,
     Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True),
     Column("state", String(16), nullable=False),  # running, paused, canceled, done
     Column("started_at", UTCDateTime(), nullable=False),
-    Column("owner", String(200)),  # host:pid of the process holding the lease
-    Column("lease_until", UTCDateTime()),
     Column("interrupted", Integer, nullable=False, default=0),  # rows found in flight after a crash
 )
 
@@ -192,7 +194,8 @@ runs = Table(
     UniqueConstraint("list_id", "slot", name="uq_runs_list_slot"),
 )
 
-# Who may run the scheduler: one holder per database, renewed while alive, taken over when expired.
+# Who may do a thing that only one process may do at a time: run the scheduler ("scheduler"), send
+# an edition ("send:<edition id>"). One holder each, renewed while alive, taken over when expired.
 leases = Table(
     "leases",
     metadata,

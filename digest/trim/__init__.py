@@ -25,7 +25,9 @@ def trim(article: Article, *, lede_words: int = 60, max_quotes: int = 1) -> Brie
         language=language,
         byline=article.byline,
         caption=article.caption,
+        image=article.image,
         article_id=article.id,
+        words=len(article.text.split()),
     )
 
 

@@ -8,7 +8,6 @@ field `csrf`, or the header `X-CSRF-Token` (the newsroom layout sets it for htmx
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote
@@ -17,6 +16,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from digest.domain import Session, User
+from digest.web.csrf import csrf_token
 from digest.web.policy import RULES, Rule
 
 if TYPE_CHECKING:
@@ -39,11 +39,6 @@ class SignInNeeded(Exception):
 def rule_of(method: str, path: str) -> Rule | None:
     """The rule of a route, by its method and path template."""
     return RULES.get(("GET" if method == "HEAD" else method, path))
-
-
-def csrf_token(secret_key: str, session: Session) -> str:
-    """The session's CSRF token: bound to this session, so it is worth nothing anywhere else."""
-    return hmac.new(secret_key.encode(), f"csrf:{session.id}".encode(), hashlib.sha256).hexdigest()
 
 
 def set_session_cookie(response: Response, token: str, secure: bool) -> None:

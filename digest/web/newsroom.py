@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from digest.domain import Session, User
-from digest.web.auth import csrf_token
+from digest.web.csrf import csrf_token
 
 # Scripts and styles come from /static only: no inline script, no eval (htmx is told not to add
 # its indicator styles, which would be inline).

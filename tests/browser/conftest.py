@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,27 @@ PIXEL = base64.b64decode(
 )
 
 
+def picture(width: int, height: int) -> bytes:
+    """A PNG made here (no image leaves or enters the machine): a sky over a sea, with a sun."""
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\0")  # filter type: none
+        for x in range(width):
+            if (x - width * 0.7) ** 2 + (y - height * 0.3) ** 2 < (height * 0.1) ** 2:
+                row += bytes((250, 200, 60))
+            elif y < height * 0.55:
+                row += bytes((120 + 100 * y // height, 170 + 60 * y // height, 230))
+            else:
+                row += bytes((20, 70 + 60 * (height - y) // height, 110 + 40 * x // width))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
@@ -38,10 +61,11 @@ def browser():
 class Shown:
     """A mail open in a page of a given width; what the page asked the network for, images answered offline."""
 
-    def __init__(self, browser, html: str, width: int, dark: bool = False):
+    def __init__(self, browser, html: str, width: int, dark: bool = False, images: dict[str, bytes] | None = None):
         self.page = browser.new_page(
             viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light"
         )
+        self.images = images or {}  # URL -> PNG; any other image is answered with one pixel
         self.requests: list[tuple[str, str]] = []
         self.page.route("**/*", self._answer)
         self.page.set_content(html, wait_until="load")
@@ -50,7 +74,7 @@ class Shown:
         request = route.request
         self.requests.append((request.resource_type, request.url))
         if request.resource_type == "image":
-            route.fulfill(status=200, content_type="image/png", body=PIXEL)
+            route.fulfill(status=200, content_type="image/png", body=self.images.get(request.url, PIXEL))
         else:
             route.abort()
 
@@ -71,8 +95,8 @@ class Shown:
 def show(browser):
     opened: list[Shown] = []
 
-    def open_(html: str, width: int, dark: bool = False) -> Shown:
-        opened.append(Shown(browser, html, width, dark))
+    def open_(html: str, width: int, dark: bool = False, images: dict[str, bytes] | None = None) -> Shown:
+        opened.append(Shown(browser, html, width, dark, images))
         return opened[-1]
 
     yield open_

@@ -10,6 +10,7 @@ from digest.config import ListSettings
 from digest.domain import Coverage
 from digest.render import personalize, render_archive, render_edition
 from digest.render.specimen import specimen_edition
+from tests.browser.conftest import picture
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TOKEN = "tok" + "x" * 180
@@ -21,8 +22,9 @@ VALUES = {
 }
 
 
-def a_list(language: str) -> ListSettings:
+def a_list(language: str, images: bool = False) -> ListSettings:
     return ListSettings(
+        images=images,
         id="world",
         name="The World This Week",
         language=language,
@@ -89,3 +91,25 @@ def test_the_web_archive_page_fits_a_phone(show):
     shown.screenshot("archive-en-375")
     assert shown.js(OVERFLOW) <= 0
     assert all(href.startswith("https://") for href in shown.js(LINKS))
+
+
+@pytest.mark.parametrize("width", [375, 600])
+def test_lead_images_fit_a_phone_and_a_desktop_client_keeping_their_ratio(show, width):
+    """The specimen's images are 1200 x 800 on the publisher's side; the mail shows each at most as
+    wide as its text (552 px in the 600 px layout, the phone's width less the padding on a phone)."""
+    edition = specimen_edition(3)
+    served = {item.image.url: picture(1200, 800) for item in edition.items}
+    html, _ = personalize(render_edition(edition, a_list("en", images=True), TEMPLATES), VALUES)
+    shown = show(html, width, images=served)
+    shown.screenshot(f"digest-images-en-{width}")
+    assert shown.js(OVERFLOW) <= 0
+    assert shown.js(NO_ALT) == []
+    boxes = shown.js(
+        "[...document.images].filter(i => i.src.endsWith('.jpg'))"
+        ".map(i => [i.naturalWidth, i.getBoundingClientRect().width, i.getBoundingClientRect().height])"
+    )
+    assert len(boxes) == 3 and all(natural == 1200 for natural, _, _ in boxes)  # loaded, not broken
+    for _, shown_width, shown_height in boxes:
+        assert shown_width <= min(552, width - 48) + 0.5
+        assert shown_width >= min(552, width - 48) - 1  # as wide as the text, not a thumbnail
+        assert abs(shown_height / shown_width - 800 / 1200) < 0.01

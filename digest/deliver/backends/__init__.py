@@ -23,13 +23,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Result:
-    delivery_id: int
+    """What became of one message of the batch, named by its key (Outgoing.key)."""
+
+    key: str
     status: Literal["accepted", "retry", "failed"]
     reason: str | None = None
     retry_at: datetime | None = None
 
 
 class Backend(Protocol):
+    """Takes edition copies and notices alike: a batch of Outgoing, one Result per message."""
+
     name: str
 
     def send(self, batch: list[Outgoing]) -> list[Result]: ...

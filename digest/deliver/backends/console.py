@@ -13,7 +13,7 @@ class ConsoleBackend:
             try:  # a terminal that cannot show a character fails that message, not the batch
                 print(f"To: {message.to_email}\nSubject: {message.subject}\n\n{message.text}\n{'=' * 72}")
             except ValueError as exc:
-                results.append(Result(message.delivery_id, "failed", f"console: {exc}"))
+                results.append(Result(message.key, "failed", f"console: {exc}"))
                 continue
-            results.append(Result(message.delivery_id, "accepted"))
+            results.append(Result(message.key, "accepted"))
         return results

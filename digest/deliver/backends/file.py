@@ -1,4 +1,5 @@
-"""The outbox: one .eml file per message, written atomically under a name fixed by the delivery row.
+"""The outbox: one .eml file per message, written atomically under its key: a delivery row's id
+(so a resent copy rewrites its file), or a notice's own key.
 
 A file carries any address: one whose part before the @ is not ASCII stands in UTF-8 (RFC 6532).
 """
@@ -19,7 +20,7 @@ class FileBackend:
         self.folder = folder
 
     def path_for(self, message: Outgoing) -> Path:
-        return self.folder / f"{message.delivery_id:08d}.eml"
+        return self.folder / f"{message.key}.eml"
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -30,12 +31,12 @@ class FileBackend:
             try:
                 raw = message.to_bytes(utf8=True)
             except ValueError as exc:
-                results.append(Result(message.delivery_id, "failed", f"file: {exc}"))
+                results.append(Result(message.key, "failed", f"file: {exc}"))
                 continue
             try:
                 tmp.write_bytes(raw)
                 os.replace(tmp, target)  # a rerun rewrites the same file: never two copies
-                results.append(Result(message.delivery_id, "accepted"))
+                results.append(Result(message.key, "accepted"))
             except OSError as exc:
-                results.append(Result(message.delivery_id, "retry", f"{target}: {exc.strerror}"))
+                results.append(Result(message.key, "retry", f"{target}: {exc.strerror}"))
         return results

@@ -1,4 +1,4 @@
-"""SendGrid v3 Mail Send through the official library.
+"""SendGrid: v3 Mail Send through the official library, and its signed Event Webhook.
 
 One request carries up to 1,000 recipients, one personalization each, over ONE shared content:
 the edition is rendered once with markers, and each personalization carries that recipient's
@@ -9,10 +9,15 @@ Domains go out IDNA-encoded. An address whose part before the @ is not ASCII is 
 for years the v3 API answered 202 to such a recipient and then dropped it as "Invalid" (issues
 sendgrid-csharp#656 and sendgrid-ruby#91; support called it "a hard limitation"), so the row would
 read `sent` for mail that never left. Such a recipient fails at once, with that reason.
+
+Events come back signed (ECDSA P-256 over the timestamp and the raw body, checked on the raw bytes
+with the library's EventWebhook helper; the key comes from SENDGRID_WEBHOOK_PUBLIC_KEY) and are
+mapped through a table into digest's one ProviderEvent (digest.deliver.tracking).
 """
 
 from __future__ import annotations
 
+import binascii
 import http.client
 import json
 import logging
@@ -20,20 +25,22 @@ import re
 import ssl
 import time
 import urllib.error
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from typing import Any
 
 from python_http_client import exceptions as http_errors
 from sendgrid import SendGridAPIClient
+from sendgrid.helpers.eventwebhook import EventWebhook
 
 from digest import config
 from digest.config import DeliverySettings, RetrySettings
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing, one_line, substitution_keys, substitutions
 from digest.deliver.retry import RateLimited, Retrying, Transient
-from digest.errors import BackendError
+from digest.deliver.tracking import Cause, EventKind, ProviderEvent
+from digest.errors import BackendError, Invalid
 from subscribers.addresses import wire_form
 
 MAX_PERSONALIZATIONS = 1000
@@ -43,6 +50,7 @@ REQUEST_HEADERS = ("List-Id",)
 NO_UTF8 = "sendgrid: {}: the part before the @ is not ASCII, and SendGrid does not deliver to such addresses"
 # The HTTP client logs request headers, the API key among them, at DEBUG: never let it.
 logging.getLogger("python_http_client").setLevel(logging.INFO)
+log = logging.getLogger(__name__)
 
 
 class Rejected(Exception):
@@ -84,7 +92,7 @@ class SendGridBackend:
         return cls(key, str(sg.api_host), retry=delivery.retry, sandbox=sg.sandbox, timeout=sg.timeout)
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
-        results = [Result(m.delivery_id, "failed", NO_UTF8.format(m.to_email)) for m in batch if m.needs_smtputf8]
+        results = [Result(m.key, "failed", NO_UTF8.format(m.to_email)) for m in batch if m.needs_smtputf8]
         for request in _requests([m for m in batch if not m.needs_smtputf8]):
             results += self._deliver(request)
         return results
@@ -97,18 +105,18 @@ class SendGridBackend:
             named = [m for i, m in enumerate(messages) if i in exc.indexes]
             if named:
                 rest = [m for i, m in enumerate(messages) if i not in exc.indexes]
-                return [Result(m.delivery_id, "failed", exc.reason) for m in named] + (
+                return [Result(m.key, "failed", exc.reason) for m in named] + (
                     self._deliver(rest) if rest else []
                 )
             if len(messages) == 1:
-                return [Result(messages[0].delivery_id, "failed", exc.reason)]
+                return [Result(messages[0].key, "failed", exc.reason)]
             half = len(messages) // 2  # nothing named: halve until the bad recipient is alone
             return self._deliver(messages[:half]) + self._deliver(messages[half:])
         except Transient as exc:
             wait = exc.wait if isinstance(exc, RateLimited) else self.retry.defer_seconds
             retry_at = datetime.now(UTC) + timedelta(seconds=wait)
-            return [Result(m.delivery_id, "retry", exc.reason, retry_at) for m in messages]
-        return [Result(m.delivery_id, "accepted") for m in messages]
+            return [Result(m.key, "retry", exc.reason, retry_at) for m in messages]
+        return [Result(m.key, "accepted") for m in messages]
 
     def _post(self, body: dict[str, Any]) -> None:
         retrying = Retrying(self.retry)
@@ -165,9 +173,16 @@ def _personalization(message: Outgoing, keys: dict[str, tuple[str, str]]) -> dic
     return {
         "to": [to],
         "substitutions": substitutions(message, keys),
-        "custom_args": {"edition_id": str(message.edition_id), "delivery_id": str(message.delivery_id)},
+        "custom_args": _custom_args(message),
         "headers": {k: v for k, v in headers.items() if k not in REQUEST_HEADERS},
     }
+
+
+def _custom_args(message: Outgoing) -> dict[str, str]:
+    """They come back on every event: a delivery row's ids, by which its events find the row."""
+    if message.delivery_id is None:
+        return {}
+    return {"edition_id": str(message.edition_id), "delivery_id": str(message.delivery_id)}
 
 
 def _requests(batch: list[Outgoing]) -> list[list[Outgoing]]:
@@ -234,3 +249,90 @@ def _named_personalizations(body: bytes | None) -> set[int]:
         if match:
             found.add(int(match.group(1)))
     return found
+
+
+# The Event Webhook.
+
+PUBLIC_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
+SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature"
+TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp"
+EVENT_KINDS = {
+    "processed": EventKind.QUEUED,
+    "delivered": EventKind.DELIVERED,
+    "deferred": EventKind.DEFERRED,
+    "bounce": EventKind.BOUNCED,
+    "dropped": EventKind.DROPPED,
+    "spamreport": EventKind.COMPLAINED,
+    "unsubscribe": EventKind.UNSUBSCRIBED,
+    "group_unsubscribe": EventKind.UNSUBSCRIBED,
+    "open": EventKind.OPENED,
+    "click": EventKind.CLICKED,
+}
+# A drop's reason, as SendGrid words it (lower case), by the first of these words it contains.
+DROP_CAUSES = (("spam", Cause.COMPLAINT), ("unsubscribe", Cause.UNSUBSCRIBED), ("bounce", Cause.HARD_BOUNCE),
+               ("invalid", Cause.INVALID))  # fmt: skip
+
+
+def verified(raw: bytes, headers: Mapping[str, str]) -> bool:
+    """Whether SendGrid signed these very bytes. Without SENDGRID_WEBHOOK_PUBLIC_KEY nothing is."""
+    public_key = config.secret(PUBLIC_KEY_ENV)
+    if not public_key:
+        log.warning("%s is not set: SendGrid events are refused", PUBLIC_KEY_ENV)
+        return False
+    signature, timestamp = headers.get(SIGNATURE_HEADER), headers.get(TIMESTAMP_HEADER)
+    if not (signature and timestamp):
+        return False
+    try:
+        return bool(EventWebhook(public_key).verify_signature(raw.decode("utf-8"), signature, timestamp))
+    except (ValueError, UnicodeDecodeError, binascii.Error, TypeError):
+        return False
+
+
+def parse_events(raw: bytes) -> list[ProviderEvent]:
+    """The posted events as ProviderEvents; entries without an id or an event name are left out.
+    Raises Invalid when the body is not a JSON array."""
+    try:
+        posted = json.loads(raw)
+    except ValueError:
+        raise Invalid("not JSON") from None
+    if not isinstance(posted, list):
+        raise Invalid("expected a JSON array of events")
+    return [_event(e) for e in posted if isinstance(e, dict) and e.get("sg_event_id") and e.get("event")]
+
+
+def _event(event: dict[str, Any]) -> ProviderEvent:
+    name = str(event["event"])
+    kind = EVENT_KINDS.get(name, EventKind.OTHER)
+    return ProviderEvent(
+        provider="sendgrid",
+        event_id=str(event["sg_event_id"]),
+        kind=kind,
+        recipient=str(event.get("email") or ""),
+        delivery_id=_number(event.get("delivery_id")),  # our custom_args come back at the top level
+        cause=_cause(kind, event),
+        reason=str(event.get("reason") or event.get("type") or "") or None,
+        at=_moment(event.get("timestamp")),
+    )
+
+
+def _cause(kind: EventKind, event: dict[str, Any]) -> Cause | None:
+    if kind == EventKind.BOUNCED:  # "blocked": the receiving server refused for now, not the address
+        return Cause.SOFT_BOUNCE if event.get("type") == "blocked" else Cause.HARD_BOUNCE
+    if kind == EventKind.DROPPED:
+        reason = str(event.get("reason") or "").lower()
+        return next((cause for word, cause in DROP_CAUSES if word in reason), Cause.OTHER)
+    return None
+
+
+def _number(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(value), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None

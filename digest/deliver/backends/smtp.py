@@ -110,12 +110,12 @@ class SmtpBackend:
         except SetupRefused as exc:
             raise BackendError(f"smtp: {self.relay.host}:{self.relay.port}: {exc}") from None
         except Transient as exc:  # the relay is down: defer, try later
-            return [Result(m.delivery_id, "retry", exc.reason) for m in batch]
+            return [Result(m.key, "retry", exc.reason) for m in batch]
         queue = deque(batch)
-        results: dict[int, Result] = {}
+        results: dict[str, Result] = {}
         workers = [self._worker(queue, results, first if i == 0 else None) for i in range(min(self.pool_size, len(batch)))]
         await asyncio.gather(*workers)
-        return [results[m.delivery_id] for m in batch]
+        return [results[m.key] for m in batch]
 
     async def _connect(self) -> aiosmtplib.SMTP:
         relay = self.relay
@@ -142,7 +142,7 @@ class SmtpBackend:
                 raise SetupRefused(f"login refused: {exc}") from None
         return client
 
-    async def _worker(self, queue: deque[Outgoing], results: dict[int, Result], client: aiosmtplib.SMTP | None) -> None:
+    async def _worker(self, queue: deque[Outgoing], results: dict[str, Result], client: aiosmtplib.SMTP | None) -> None:
         used = 0
         try:
             while queue:
@@ -152,7 +152,7 @@ class SmtpBackend:
                 try:
                     raw = message.to_bytes(utf8=utf8)
                 except ValueError as exc:
-                    results[message.delivery_id] = Result(message.delivery_id, "failed", f"smtp: {exc}")
+                    results[message.key] = Result(message.key, "failed", f"smtp: {exc}")
                     continue
                 while True:
                     try:
@@ -162,10 +162,10 @@ class SmtpBackend:
                             client = await self._connect()
                         used += 1
                         await _deliver(client, message, raw, utf8)
-                        results[message.delivery_id] = Result(message.delivery_id, "accepted")
+                        results[message.key] = Result(message.key, "accepted")
                         break
                     except Permanent as exc:
-                        results[message.delivery_id] = Result(message.delivery_id, "failed", exc.reason)
+                        results[message.key] = Result(message.key, "failed", exc.reason)
                         break
                     except (Transient, SetupRefused) as exc:
                         # refused after the first connection worked: the relay's hiccup, not the setup's
@@ -174,7 +174,7 @@ class SmtpBackend:
                         client = None
                         wait = retrying.next_wait(failure)
                         if wait is None:
-                            results[message.delivery_id] = Result(message.delivery_id, "retry", failure.reason)
+                            results[message.key] = Result(message.key, "retry", failure.reason)
                             break
                         await asyncio.sleep(wait)
         finally:

@@ -9,14 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 
-from digest.domain import Edition
-from digest.errors import ConfigError
-from digest.links import ARCHIVE_PATH
-from digest.render import render_archive
-from digest.store.editions import load_edition
-from digest.web.deps import Site, SiteDep
+from digest.editions import service
+from digest.web.deps import SiteDep
 
-PUBLIC_STATUSES = ("sending", "sent")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 HEADERS = {
     # The page is an email: no scripts, images and fonts over https only.
@@ -37,21 +32,6 @@ def _edition_id(text: str) -> int:
 
 @router.get("/archive/{edition_id}", response_class=HTMLResponse)
 def archive_page(site: SiteDep, edition_id: str) -> HTMLResponse:
-    """Errors are raised as HTTPException: the app answers them with a page in the reader's language."""
-    number = _edition_id(edition_id)
-    with site.engine.connect() as conn:
-        edition = load_edition(conn, number)
-    if edition is None or edition.status not in PUBLIC_STATUSES:
-        raise HTTPException(status_code=404)
-    return edition_page(site, edition, number)
-
-
-def edition_page(site: Site, edition: Edition, edition_id: int, headers: dict[str, str] = HEADERS) -> HTMLResponse:
-    settings = site.settings
-    try:
-        lst = settings.get_list(edition.list_id)
-    except ConfigError:
-        raise HTTPException(status_code=404) from None
-    url = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
-    page = render_archive(edition, lst, settings.template_folders(lst), url)
-    return HTMLResponse(page, headers=headers)
+    """An edition that is not (yet) public is not found: the app answers with a page in the reader's language."""
+    page = service.public_page(site.engine, site.settings, _edition_id(edition_id))
+    return HTMLResponse(page, headers=HEADERS)

@@ -1,0 +1,352 @@
+"""Delivery rows, the outbox: one per recipient of an edition, claimed in batches, settled one by one.
+
+A row is 'sending' only while the one sender holding the edition's lease has it with a backend;
+every change of a row that a sender may hold is a conditional UPDATE on its status, so an erasure
+or a cancellation that got there first wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from digest.domain import Delivery, DeliveryStatus
+from digest.store.tables import deliveries, delivery_events, edition_sends, editions
+from subscribers.addresses import wire_form
+from subscribers.tables import subscribers
+
+PENDING, SENDING, SENT = DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT
+FAILED, DEFERRED, CANCELED = DeliveryStatus.FAILED, DeliveryStatus.DEFERRED, DeliveryStatus.CANCELED
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -> None:
+    if rows:
+        at = now()
+        conn.execute(
+            insert(deliveries),
+            [
+                {
+                    "edition_id": edition_id,
+                    "subscriber_id": d.subscriber_id,
+                    "email": d.email,
+                    "status": DEFERRED if d.deferred_until else PENDING,
+                    "deferred_until": d.deferred_until,
+                    "attempts": 0,
+                    "updated_at": at,
+                }
+                for d in rows
+            ],
+        )
+
+
+def delivery_counts(conn: Connection, edition_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(deliveries.c.status, func.count())
+        .where(deliveries.c.edition_id == edition_id)
+        .group_by(deliveries.c.status)
+    ).all()
+    return {status: n for status, n in rows}
+
+
+def last_sent_at(conn: Connection, edition_id: int) -> datetime | None:
+    """When the edition's latest row became 'sent'."""
+    return conn.execute(
+        select(func.max(deliveries.c.updated_at)).where(
+            deliveries.c.edition_id == edition_id, deliveries.c.status == SENT
+        )
+    ).scalar()
+
+
+def delivery_of(conn: Connection, delivery_id: int) -> Delivery | None:
+    row = conn.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
+    if row is None:
+        return None
+    return Delivery(
+        row.edition_id, row.subscriber_id, row.email, DeliveryStatus(row.status), row.error, row.attempts,
+        row.message_id, row.deferred_until, row.id,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A row to send, with what its message needs of the subscriber: the name, the links' nonce."""
+
+    delivery: Delivery
+    name: str | None
+    nonce: str | None
+
+
+def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[BatchRow]:
+    """Up to `size` rows that may be sent now, with the subscriber's name and nonce (in the same
+    query: the send signs every recipient's links): pending first, then deferred rows that are due.
+
+    Rows already 'sending' are never picked: they belong to the live sender, or, after a crash,
+    to `recover_in_flight`, which decides about them once under the send's lease.
+    """
+    at = at or now()
+    query = select(
+        deliveries.c.id,
+        deliveries.c.subscriber_id,
+        deliveries.c.email,
+        deliveries.c.attempts,
+        subscribers.c.name,
+        subscribers.c.token_nonce,
+    ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
+    rows = list(
+        conn.execute(
+            query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == PENDING)
+            .order_by(deliveries.c.id)
+            .limit(size)
+        )
+    )
+    if len(rows) < size:
+        rows += conn.execute(
+            query.where(
+                deliveries.c.edition_id == edition_id,
+                deliveries.c.status == DEFERRED,
+                deliveries.c.deferred_until <= at,
+            )
+            .order_by(deliveries.c.id)
+            .limit(size - len(rows))
+        ).all()
+    return [
+        BatchRow(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name, r.token_nonce)
+        for r in rows
+    ]
+
+
+def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
+    """Move these rows to 'sending' if they still may be sent; returns the ids that were claimed."""
+    if not ids:
+        return set()
+    at = at or now()
+    may_send = or_(
+        deliveries.c.status == PENDING,
+        (deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at),
+    )
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), may_send)
+        .values(status=SENDING, attempts=deliveries.c.attempts + 1, updated_at=at)
+    ).rowcount
+    if n == len(ids):
+        return set(ids)
+    return set(
+        conn.execute(select(deliveries.c.id).where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)).scalars()
+    )
+
+
+def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> int:
+    """Rows the provider accepted, in one statement; message_id is (prefix, suffix) around the row id.
+    Only rows still 'sending' are marked (one canceled meanwhile, by an erasure, stays canceled):
+    returns how many."""
+    if not ids:
+        return 0
+    prefix, suffix = message_id
+    return conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+        .values(
+            status=SENT,
+            error=None,
+            deferred_until=None,
+            message_id=literal(prefix) + cast(deliveries.c.id, String) + literal(suffix),
+            updated_at=now(),
+        )
+    ).rowcount
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a row the backend did not accept: failed for good, or deferred until when."""
+
+    id: int
+    status: DeliveryStatus  # failed or deferred
+    error: str | None
+    message_id: str
+    deferred_until: datetime | None = None
+
+
+def finish_deliveries(conn: Connection, outcomes: list[Outcome]) -> None:
+    """Record outcomes row by row, on the rows still 'sending' (as mark_sent)."""
+    if not outcomes:
+        return
+    at = now()
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == SENDING)
+        .values(
+            status=bindparam("b_status"),
+            error=bindparam("b_error"),
+            message_id=bindparam("b_message_id"),
+            deferred_until=bindparam("b_deferred_until"),
+            updated_at=at,
+        ),
+        [
+            {"b_id": o.id, "b_status": o.status, "b_error": o.error, "b_message_id": o.message_id,
+             "b_deferred_until": o.deferred_until}
+            for o in outcomes
+        ],
+    )  # fmt: skip
+
+
+def fail_delivery(conn: Connection, delivery_id: int, reason: str) -> None:
+    """The provider reported after the fact that this message will never arrive (bounce, dropped)."""
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id, deliveries.c.status.in_((SENT, FAILED)))
+        .values(status=FAILED, error=reason[:1000], updated_at=now())
+    )
+
+
+def release_deliveries(conn: Connection, ids: list[int]) -> None:
+    """Rows claimed but certainly not handed to any provider go back to pending."""
+    if ids:
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+            .values(status=PENDING, attempts=deliveries.c.attempts - 1, updated_at=now())
+        )
+
+
+def recover_in_flight(conn: Connection, edition_id: int) -> int:
+    """Rows left 'sending' by a sender that died: send them again, marked as possibly duplicated.
+
+    The provider may or may not have taken them before the crash; losing them is worse than a
+    second copy, and the set is at most one batch because only one batch is ever in flight.
+    """
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status == SENDING)
+        .values(status=PENDING, interrupted=True, updated_at=now())
+    ).rowcount
+    _count_interrupted(conn, edition_id, n)
+    return n
+
+
+def defer_unsettled(conn: Connection, edition_id: int, ids: list[int], reason: str, until: datetime) -> None:
+    """A batch whose send ended in an unexpected error: the backend may have handed part of it over,
+    so its rows are tried again at `until`, flagged as possibly duplicated, as after a kill."""
+    n = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+        .values(status=DEFERRED, deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now())
+    ).rowcount
+    _count_interrupted(conn, edition_id, n)
+
+
+def _count_interrupted(conn: Connection, edition_id: int, n: int) -> None:
+    if n:
+        conn.execute(
+            update(edition_sends)
+            .where(edition_sends.c.edition_id == edition_id)
+            .values(interrupted=edition_sends.c.interrupted + n)
+        )
+
+
+def interrupted_deliveries(conn: Connection, edition_id: int) -> list[str]:
+    """Addresses that were in flight at an interruption (the possible duplicates)."""
+    return list(
+        conn.execute(
+            select(deliveries.c.email)
+            .where(deliveries.c.edition_id == edition_id, deliveries.c.interrupted.is_(True))
+            .order_by(deliveries.c.id)
+        ).scalars()
+    )
+
+
+def next_deferred(conn: Connection, edition_id: int) -> datetime | None:
+    return conn.execute(
+        select(func.min(deliveries.c.deferred_until)).where(
+            deliveries.c.edition_id == edition_id, deliveries.c.status == DEFERRED
+        )
+    ).scalar()
+
+
+def cancel_remaining(conn: Connection, edition_id: int) -> int:
+    """Rows not yet handed to a provider will never be: they become 'canceled'."""
+    return conn.execute(
+        update(deliveries)
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_((PENDING, DEFERRED)))
+        .values(status=CANCELED, deferred_until=None, updated_at=now())
+    ).rowcount
+
+
+def forget_recipient(conn: Connection, subscriber_id: int | None, addresses: tuple[str, ...]) -> tuple[int, int]:
+    """An erased person's delivery rows (by subscriber, or by address for rows that lost theirs):
+    those not handed over yet are canceled, a row in flight too (the send records no outcome on a
+    row it no longer holds as 'sending'), and every row keeps its status but not the address, the
+    subscriber, or the address quoted in an error or a provider's event. Returns (canceled, scrubbed)."""
+    by_address = deliveries.c.email.in_(addresses) & deliveries.c.edition_id.in_(select(editions.c.id))
+    theirs = or_(by_address, deliveries.c.subscriber_id == subscriber_id) if subscriber_id else by_address
+    at = now()
+    canceled = conn.execute(
+        update(deliveries)
+        .where(theirs, deliveries.c.status.in_((PENDING, DEFERRED, SENDING)))
+        .values(status=CANCELED, deferred_until=None, updated_at=at)
+    ).rowcount
+    forms = {wire for a in addresses for wire in (a, wire_form(a))}
+    conn.execute(
+        update(delivery_events)
+        .where(delivery_events.c.delivery_id.in_(select(deliveries.c.id).where(theirs)))
+        .values(reason=_without(delivery_events.c.reason, forms))
+    )
+    scrubbed = conn.execute(
+        update(deliveries)
+        .where(theirs)
+        .values(
+            email=literal("erased:") + cast(deliveries.c.id, String),
+            subscriber_id=None,
+            error=_without(deliveries.c.error, forms),
+            updated_at=at,
+        )
+    ).rowcount
+    return canceled, scrubbed
+
+
+@dataclass(frozen=True)
+class PersonalDelivery:
+    """One delivery row of a person, as their privacy export shows it."""
+
+    edition_id: int
+    status: DeliveryStatus
+    updated_at: datetime
+
+
+def deliveries_of(conn: Connection, subscriber_id: int | None, address_key: str) -> list[PersonalDelivery]:
+    """A person's delivery rows, by subscriber, or by address (its identity key, lower-cased) for
+    rows that lost their subscriber, oldest change first."""
+    match = func.lower(deliveries.c.email) == address_key
+    theirs = or_(deliveries.c.subscriber_id == subscriber_id, match) if subscriber_id else match
+    rows = conn.execute(
+        select(deliveries.c.edition_id, deliveries.c.status, deliveries.c.updated_at)
+        .where(theirs)
+        .order_by(deliveries.c.updated_at)
+    )
+    return [PersonalDelivery(r.edition_id, DeliveryStatus(r.status), r.updated_at) for r in rows]
+
+
+def _without(column: ColumnElement[str], addresses: set[str]) -> ColumnElement[str]:
+    """The column's text with each address replaced (SQL REPLACE is case-sensitive: every stored form)."""
+    expression = column
+    for address in sorted(addresses):
+        expression = func.replace(expression, address, "[erased]")
+    return expression
