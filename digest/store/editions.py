@@ -170,6 +170,14 @@ def last_edition(conn: Connection, list_id: str) -> Edition | None:
     return load_edition(conn, newest) if newest is not None else None
 
 
+def newest_edition(conn: Connection, list_id: str, statuses: Iterable[EditionStatus]) -> Edition | None:
+    """The list's newest edition in one of the statuses, with its items."""
+    newest = conn.execute(
+        select(func.max(editions.c.id)).where(editions.c.list_id == list_id, editions.c.status.in_(list(statuses)))
+    ).scalar()
+    return load_edition(conn, newest) if newest is not None else None
+
+
 def list_of(conn: Connection, edition_id: int) -> str | None:
     """The id of the list an edition belongs to."""
     return conn.execute(select(editions.c.list_id).where(editions.c.id == edition_id)).scalar()

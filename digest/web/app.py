@@ -25,11 +25,12 @@ from digest.web.routes import (
     review,
     signin,
     subscribe,
+    today,
     unsubscribe,
     webhooks,
 )
 
-ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health, signin, account)
+ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health, signin, account, today)
 STATIC = Path(__file__).with_name("static")
 
 

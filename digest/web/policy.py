@@ -69,4 +69,6 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/signout-everywhere"): SETUP,
     ("POST", "/account/second-factor"): SETUP,
     ("POST", "/account/second-factor/confirm"): SETUP,
+    # the newsroom
+    ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
 }
