@@ -71,4 +71,5 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/second-factor/confirm"): SETUP,
     # the newsroom
     ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
+    ("GET", "/newsroom/editions/{edition_id}/history"): needs(Permission.READ, "edition"),
 }
