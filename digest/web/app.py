@@ -26,6 +26,7 @@ from digest.web.routes import (
     review,
     signin,
     subscribe,
+    theme,
     today,
     unsubscribe,
     webhooks,
@@ -44,6 +45,7 @@ ROUTERS = (
     account,
     today,
     history,
+    theme,
 )
 STATIC = Path(__file__).with_name("static")
 
