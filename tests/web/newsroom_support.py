@@ -27,6 +27,7 @@ from tests.conftest import write_config
 from tests.servers.web import Uvicorn
 
 SECRET = "newsroom-pages-secret"
+WORLD_THEME: dict[str, object] | None = None  # the world list's theme, when a test gives it one
 PASSWORD = "a long enough password"
 
 
@@ -73,7 +74,7 @@ def configure(instance: Path, db_url: str, **world: object) -> Settings:
 
 @pytest.fixture
 def newsroom(instance: Path, db_url: str) -> Iterator[Newsroom]:
-    settings = configure(instance, db_url)
+    settings = configure(instance, db_url, **({"theme": WORLD_THEME} if WORLD_THEME else {}))
     app = build_app(settings, str(instance / "config.yaml"), SECRET, scheduler=False)
     engine = app.state.site.engine
     with engine.connect() as conn:  # the import commits chunk by chunk
