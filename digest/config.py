@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
+from coloraide import Color
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -106,6 +107,10 @@ def _https_url(value: str | None) -> str | None:
 HttpsUrl = Annotated[str, AfterValidator(_https_url)]
 
 
+BRAND_INK = "#ffffff"  # the text on a list's brand colour
+MIN_CONTRAST = 4.5  # WCAG 2.2 AA, normal text
+
+
 class Theme(Strict):
     """How a list's mail looks; templates read these, so a designer changes looks without code."""
 
@@ -116,6 +121,18 @@ class Theme(Strict):
     fonts: dict[str, HttpsUrl] = Field(
         default_factory=dict, description="web font name -> CSS URL; empty keeps mail free of external CSS"
     )
+
+    @field_validator("brand_color")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        """White text sits on the brand colour (the mail's header and buttons, the pages' bands), and
+        the colour is the links' on white: WCAG AA asks 4.5:1 of both, which are one ratio."""
+        ratio = Color(value).contrast(BRAND_INK, method="wcag21")
+        if ratio < MIN_CONTRAST:
+            raise ValueError(
+                f"white text on it has a contrast of {ratio:.2f}:1, below WCAG AA's {MIN_CONTRAST}:1: pick a darker colour"
+            )
+        return value
 
 
 class ReviewSettings(Strict):

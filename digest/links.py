@@ -10,6 +10,8 @@ UNSUBSCRIBE_PATH = "/u/{token}"
 PREFERENCES_PATH = "/p/{token}"
 CONFIRM_PATH = "/confirm/{token}"
 ARCHIVE_PATH = "/archive/{edition_id}"
+LIST_ARCHIVE_PATH = "/archive/list/{list_id}"  # a public list's past editions
+FEED_PATH = "/archive/list/{list_id}/feed.atom"  # and their Atom feed
 REVIEW_PATH = "/review/{token}"
 REVIEW_DAYS = 14  # how long an editor's preview link works
 

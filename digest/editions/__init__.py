@@ -9,4 +9,7 @@
     review.py       who is asked to review a draft, and when
     preview.py      an edition as a subscriber sees it, written to a file
     calendar.py     a list's cron schedule in its time zone: when it is next due
+    overview.py     Today: each list's next run, open edition and its warnings, last send,
+                    failing sources (read-only, for the newsroom)
+    history.py      an edition's change log with who and when, each rewrite before and after
 """

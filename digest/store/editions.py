@@ -167,6 +167,29 @@ def last_edition(conn: Connection, list_id: str) -> Edition | None:
     return load_edition(conn, newest) if newest is not None else None
 
 
+def recent_editions(
+    conn: Connection, list_id: str, statuses: Iterable[EditionStatus], limit: int | None = None
+) -> list[Edition]:
+    """The list's editions in one of the statuses, newest first (the newest `limit`), with their items."""
+    query = (
+        select(editions)
+        .where(editions.c.list_id == list_id, editions.c.status.in_(list(statuses)))
+        .order_by(editions.c.id.desc())
+        .limit(limit)
+    )
+    rows = conn.execute(query).all()
+    items = _items_of(conn, [row.id for row in rows])
+    return [_edition(row, items[row.id]) for row in rows]
+
+
+def newest_edition(conn: Connection, list_id: str, statuses: Iterable[EditionStatus]) -> Edition | None:
+    """The list's newest edition in one of the statuses, with its items."""
+    newest = conn.execute(
+        select(func.max(editions.c.id)).where(editions.c.list_id == list_id, editions.c.status.in_(list(statuses)))
+    ).scalar()
+    return load_edition(conn, newest) if newest is not None else None
+
+
 def list_of(conn: Connection, edition_id: int) -> str | None:
     """The id of the list an edition belongs to."""
     return conn.execute(select(editions.c.list_id).where(editions.c.id == edition_id)).scalar()

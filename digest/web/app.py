@@ -21,15 +21,32 @@ from digest.web.routes import (
     archive,
     confirm,
     health,
+    history,
     preferences,
     review,
     signin,
     subscribe,
+    theme,
+    today,
     unsubscribe,
     webhooks,
 )
 
-ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health, signin, account)
+ROUTERS = (
+    subscribe,
+    confirm,
+    unsubscribe,
+    preferences,
+    archive,
+    review,
+    webhooks,
+    health,
+    signin,
+    account,
+    today,
+    history,
+    theme,
+)
 STATIC = Path(__file__).with_name("static")
 
 
@@ -45,7 +62,9 @@ def create_app(site: Site) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     unruled = [f"{method} {path}" for method, path in routes(app) if rule_of(method, path) is None]
     if unruled:  # every route answers to digest.web.policy's table, or the app does not start
-        raise RuntimeError(f"routes without an authorization rule in digest/web/policy.py: {', '.join(unruled)}")
+        raise RuntimeError(
+            f"routes without an authorization rule in digest/web/policy.py: {', '.join(unruled)}"
+        )
     return app
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from digest.accounts.service import Accounts
 from digest.audience.service import CONFIRM_DAYS, Audience
-from digest.config import Settings
+from digest.config import Settings, Theme
 from digest.deliver.notices import SendNotice
 from digest.editions import service as editions_service
 from digest.web.csrf import Csrf
@@ -41,9 +41,14 @@ class Site:
         self.audience.mail.prepare()
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.accounts = Accounts(engine, secret_key)
-        self.pages = Pages(Csrf(secret_key, secure=self.secure))
+        self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)
         self.newsroom = Newsroom(secret_key)
         self.scheduler_active = scheduler_active
+
+    def theme_of(self, list_id: str) -> Theme:
+        """A list's theme (config.yaml's lists have one; a list made by `digest lists create`, the default)."""
+        found = next((lst for lst in self.settings.lists if lst.id == list_id), None)
+        return found.theme if found else Theme()
 
     def list_of_edition(self, edition_id: int) -> str | None:
         return editions_service.list_of(self.engine, edition_id)

@@ -71,6 +71,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "timezone_hint": "Lists that send at a local hour reach you at that hour in this time zone.",
         "timezone_unset": "Not set (mail comes when the list sends it)",
         "invalid_timezone": "“{zone}” is not a time zone we know. Nothing was saved.",
+        "archive_title": "Past editions of {list}",
+        "archive_empty": "Nothing has been sent yet.",
+        "archive_feed": "Follow it in a feed reader (Atom)",
+        "past_editions_link": "Read past editions",
     },
     "fr": {
         "subscribe_title": "S'abonner à {list}",
@@ -135,6 +139,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "timezone_hint": "Les listes envoyées à une heure locale vous parviennent à cette heure dans ce fuseau.",
         "timezone_unset": "Non défini (le courrier arrive quand la liste l'envoie)",
         "invalid_timezone": "« {zone} » n'est pas un fuseau horaire que nous connaissons. Rien n'a été enregistré.",
+        "archive_title": "Les éditions passées de {list}",
+        "archive_empty": "Rien n'a encore été envoyé.",
+        "archive_feed": "La suivre dans un lecteur de flux (Atom)",
+        "past_editions_link": "Lire les éditions passées",
     },
     "de": {
         "subscribe_title": "{list} abonnieren",
@@ -200,6 +208,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "timezone_hint": "Listen, die zu einer Ortszeit versandt werden, erreichen Sie zu dieser Stunde in dieser Zeitzone.",
         "timezone_unset": "Nicht festgelegt (die Post kommt, wenn die Liste sie versendet)",
         "invalid_timezone": "„{zone}“ ist keine uns bekannte Zeitzone. Es wurde nichts gespeichert.",
+        "archive_title": "Frühere Ausgaben von {list}",
+        "archive_empty": "Bisher wurde nichts versandt.",
+        "archive_feed": "In einem Feedreader folgen (Atom)",
+        "past_editions_link": "Frühere Ausgaben lesen",
     },
     "es": {
         "subscribe_title": "Suscribirse a {list}",
@@ -264,6 +276,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "timezone_hint": "Las listas que se envían a una hora local le llegan a esa hora en esta zona horaria.",
         "timezone_unset": "Sin definir (el correo llega cuando la lista lo envía)",
         "invalid_timezone": "«{zone}» no es una zona horaria que conozcamos. No se ha guardado nada.",
+        "archive_title": "Ediciones anteriores de {list}",
+        "archive_empty": "Todavía no se ha enviado nada.",
+        "archive_feed": "Seguirla en un lector de feeds (Atom)",
+        "past_editions_link": "Leer las ediciones anteriores",
     },
     "it": {
         "subscribe_title": "Iscriviti a {list}",
@@ -326,6 +342,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "timezone_hint": "Le liste inviate a un'ora locale ti arrivano a quell'ora in questo fuso orario.",
         "timezone_unset": "Non impostato (la posta arriva quando la lista la invia)",
         "invalid_timezone": "«{zone}» non è un fuso orario che conosciamo. Non è stato salvato nulla.",
+        "archive_title": "Le edizioni passate di {list}",
+        "archive_empty": "Non è stato ancora inviato nulla.",
+        "archive_feed": "Seguila in un lettore di feed (Atom)",
+        "past_editions_link": "Leggi le edizioni passate",
     },
 }
 

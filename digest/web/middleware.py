@@ -18,8 +18,9 @@ PROTECTIVE_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the URL holds a token
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'",
+    # the readers' pages: their stylesheets from this site, a list's logo over https, no script
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src https:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
 }
 
 

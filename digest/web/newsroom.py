@@ -5,6 +5,7 @@ digest/web/locale/newsroom.pot (`make messages` extracts it)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from babel.support import NullTranslations
@@ -23,6 +24,13 @@ CSP = (
 )
 
 
+def when(moment: datetime | None) -> str:
+    """A moment as the newsroom shows it, in the time zone it carries: "Mon 2 Nov 2026, 07:00 CET"."""
+    if moment is None:
+        return ""
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M} {moment.tzname() or ''}".strip()
+
+
 class Newsroom:
     def __init__(self, secret_key: str):
         self.secret_key = secret_key
@@ -32,6 +40,7 @@ class Newsroom:
             extensions=["jinja2.ext.i18n"],
         )
         self.env.install_gettext_translations(NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters["when"] = when
 
     def render(
         self,

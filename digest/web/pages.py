@@ -3,14 +3,17 @@ the few pages every route may answer with (an invalid link, a missing list, an e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from digest.config import Theme
 from digest.web.csrf import Csrf
 from digest.web.i18n import accepted, language_of, translator
+from subscribers.models import MailingList
 
 # The page a reader gets for an error status: (title, text) in their language.
 ERROR_PAGES = {
@@ -27,20 +30,39 @@ def reader_language(request: Request) -> str:
 
 
 class Pages:
-    def __init__(self, csrf: Csrf):
+    """`brand`, on a page of one list, is that list: the page wears its theme (its name, logo and brand
+    colour, the colour from /theme/<list>.css: the pages allow no inline style)."""
+
+    def __init__(self, csrf: Csrf, theme_of: Callable[[str], Theme] = lambda _: Theme()):
         self.env = Environment(
             loader=PackageLoader("digest.web", "templates"), autoescape=select_autoescape(default=True)
         )
         self.csrf = csrf
+        self.theme_of = theme_of
 
     def render(
-        self, request: Request, template: str, lang: str, title_key: str, *, status: int = 200, **context: Any
+        self,
+        request: Request,
+        template: str,
+        lang: str,
+        title_key: str,
+        *,
+        status: int = 200,
+        brand: MailingList | None = None,
+        **context: Any,
     ) -> HTMLResponse:
         lang = language_of(lang)
         tr = translator(lang)
         field, fresh = self.csrf.field(request)
+        theme = self.theme_of(brand.id) if brand else None
         html = self.env.get_template(template).render(
-            t=tr, lang=lang, title=tr(title_key, **context.pop("title_values", {})), csrf=field, **context
+            t=tr,
+            lang=lang,
+            title=tr(title_key, **context.pop("title_values", {})),
+            csrf=field,
+            brand=brand,
+            theme=theme,
+            **context,
         )
         response = HTMLResponse(html, status_code=status)
         if fresh:

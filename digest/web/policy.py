@@ -54,10 +54,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/p/{token}"): PUBLIC,
     ("POST", "/p/{token}"): PUBLIC,
     ("GET", "/archive/{edition_id}"): PUBLIC,
+    ("GET", "/archive/list/{list_id}"): PUBLIC,  # a public list's past editions (a private one: 404)
+    ("GET", "/archive/list/{list_id}/feed.atom"): PUBLIC,
     ("GET", "/review/{token}"): PUBLIC,  # signed link; a signed-in editor goes on to the board
     ("POST", "/webhooks/sendgrid"): PUBLIC,  # signed by SendGrid
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static"): PUBLIC,  # the stylesheets and scripts
+    ("GET", "/theme/{list_id}.css"): PUBLIC,  # a list's brand colour, for its pages
     # signing in
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): PUBLIC,
@@ -69,4 +72,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/signout-everywhere"): SETUP,
     ("POST", "/account/second-factor"): SETUP,
     ("POST", "/account/second-factor/confirm"): SETUP,
+    # the newsroom
+    ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
+    ("GET", "/newsroom/editions/{edition_id}/history"): needs(Permission.READ, "edition"),
 }

@@ -70,6 +70,18 @@ def test_every_mistake_names_its_key_path_and_the_offending_value(program: Progr
     assert "7 mistake(s)" in said
 
 
+def test_a_brand_colour_white_text_cannot_be_read_on_is_refused(program: Program):
+    config = program.config()
+    config["lists"][0]["theme"] = {"brand_color": "#FFCC00"}
+    program.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    said = refused(program, "status")
+    assert "lists[0].theme.brand_color: white text on it has a contrast of 1.51:1, below WCAG AA's 4.5:1" in said
+    assert "pick a darker colour (got '#FFCC00')" in said and "Traceback" not in said
+    config["lists"][0]["theme"] = {"brand_color": "#767676"}  # 4.54:1, just enough
+    program.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    assert program.run("status").returncode == 0
+
+
 def test_duplicate_source_names_and_list_ids_are_named(program: Program):
     config = program.config()
     config["sources"].append({"name": "wire", "kind": "folder", "path": "samples/articles"})

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser
 import httpx
 import pytest
 
@@ -139,3 +140,20 @@ def test_no_token_of_a_link_reaches_the_access_log(site):
         if kind != "archive":
             assert path.split("/")[2] not in log, f"the {kind} token is in the access log"
             assert f"/{kind}/[token]" in log
+
+
+def test_a_reader_follows_a_public_list_in_a_feed_reader(site):
+    program, served, links = site
+    subscribe = served.get("/subscribe/world")
+    assert 'href="/archive/list/world"' in subscribe.text  # "Read past editions"
+    index = served.get("/archive/list/world")
+    assert index.status_code == 200 and f'href="{links["archive"]}"' in index.text
+    assert 'type="application/atom+xml"' in index.text
+    feed = served.get("/archive/list/world/feed.atom")
+    parsed = feedparser.parse(feed.content)
+    assert feed.status_code == 200 and not parsed.bozo and parsed.version == "atom10"
+    [entry] = parsed.entries  # the sent edition; the desk's draft is another list's, and a draft
+    assert entry.link == "https://digest.example.org" + links["archive"]  # the mail's "view in browser"
+    shown = program.run("editions", "show", "1").stdout
+    assert entry.title in " ".join(shown.split())
+    assert feedparser.parse(served.get("/archive/list/desk/feed.atom").content).entries == []

@@ -28,13 +28,21 @@ def confirmation_page(
     if done.state is Confirmation.ASK:
         text = tr("confirm_text", list=lst.name, email=done.email)
         return pages.message(
-            request, lang, "confirm_title", text, action=f"/confirm/{token}", button=tr("confirm_button")
+            request,
+            lang,
+            "confirm_title",
+            text,
+            action=f"/confirm/{token}",
+            button=tr("confirm_button"),
+            brand=lst,
         )
     if done.state is Confirmation.CONFIRMED:
         text = tr("confirmed_text", list=lst.name, email=done.email)
-        return pages.message(request, lang, "confirmed_title", text, preferences=done.preferences_url)
+        return pages.message(
+            request, lang, "confirmed_title", text, preferences=done.preferences_url, brand=lst
+        )
     if done.state is Confirmation.ALREADY_CONFIRMED:
-        return pages.message(request, lang, "confirmed_title", tr("already_confirmed_text"))
+        return pages.message(request, lang, "confirmed_title", tr("already_confirmed_text"), brand=lst)
     if done.state is Confirmation.EXPIRED:
         text = tr("expired_text", days=site.audience.confirm_days)
         return pages.message(
@@ -45,8 +53,9 @@ def confirmation_page(
             status=410,
             action=f"/confirm/{token}/renew",
             button=tr("resend_button"),
+            brand=lst,
         )
-    return pages.message(request, lang, "confirm_title", tr("not_pending_text"), status=409)
+    return pages.message(request, lang, "confirm_title", tr("not_pending_text"), status=409, brand=lst)
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)
@@ -91,12 +100,18 @@ def renew(
     except NoticeError as exc:
         if exc.refused:  # asking again will not help
             text = tr("address_refused", email=link.holder.email if link.holder else "")
-            return pages.message(request, lst.language, "check_inbox_title", text, status=422)
-        return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
+            return pages.message(request, lst.language, "check_inbox_title", text, status=422, brand=lst)
+        return pages.message(
+            request, lst.language, "check_inbox_title", tr("send_failed"), status=503, brand=lst
+        )
     if outcome is Outcome.RATE_LIMITED:
-        return pages.message(request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429)
+        return pages.message(
+            request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429, brand=lst
+        )
     if outcome is Outcome.ALREADY_CONFIRMED:
         return confirmation_page(site, request, token, lst, Confirmed(Confirmation.ALREADY_CONFIRMED))
     if outcome is not Outcome.CONFIRMATION_NEEDED:
         return confirmation_page(site, request, token, lst, Confirmed(Confirmation.NOT_PENDING))
-    return pages.message(request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name))
+    return pages.message(
+        request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name), brand=lst
+    )

@@ -31,13 +31,14 @@ def preferences_page(
     status: int = 200,
 ) -> HTMLResponse:
     sub = shown.subscriber
-    first_list = next((lst.language for lst in shown.lists if lst.id in shown.receiving), None)
+    first_list = next((lst for lst in shown.lists if lst.id in shown.receiving), None)
     return site.pages.render(
         request,
         "preferences.html",
-        language_of(sub.language, first_list),
+        language_of(sub.language, first_list.language if first_list else None),
         "preferences_title",
         status=status,
+        brand=first_list,  # the page wears the theme of the first list the person receives
         email=sub.email,
         lists=shown.lists,
         receiving=shown.receiving,

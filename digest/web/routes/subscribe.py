@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from digest.audience import joining, lists
 from digest.deliver.notices import NoticeError
+from digest.editions import archive
 from digest.web.deps import SiteDep, client
 from digest.web.i18n import CONSENT_WORDING, language_of, translator
 from subscribers.addresses import InvalidAddress, NotDeliverable
@@ -31,10 +32,12 @@ def subscribe_form(
         status=422 if error else 200,
         title_values={"list": lst.name},
         list=lst,
+        archived=archive.has_archive(site.settings, lst.id),  # a link to its past editions
         action=f"/subscribe/{lst.id}",
         error=error,
         email=email,
         name=name,
+        brand=lst,
     )
 
 
@@ -83,16 +86,20 @@ def subscribe(
         error = tr("name_too_long", max=MAX_NAME)
     except NoticeError as exc:  # the membership stays pending; the person may ask again...
         if not exc.refused:
-            return pages.message(request, lst.language, "check_inbox_title", tr("send_failed"), status=503)
+            return pages.message(
+                request, lst.language, "check_inbox_title", tr("send_failed"), status=503, brand=lst
+            )
         error = tr("address_refused", email=email.strip())  # ...but not at this address
     else:
         if outcome is Outcome.RATE_LIMITED:
             return pages.message(
-                request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429
+                request, lst.language, "rate_limited_title", tr("rate_limited_text"), status=429, brand=lst
             )
         if lst.double_opt_in:
             return pages.message(
-                request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name)
+                request, lst.language, "check_inbox_title", tr("check_inbox_text", list=lst.name), brand=lst
             )
-        return pages.message(request, lst.language, "thanks_title", tr("thanks_text", list=lst.name))
+        return pages.message(
+            request, lst.language, "thanks_title", tr("thanks_text", list=lst.name), brand=lst
+        )
     return subscribe_form(site, request, lst, error=error, email=email, name=name)

@@ -26,7 +26,9 @@ def unsubscribe_page(site: SiteDep, request: Request, token: str) -> HTMLRespons
     lst = link.lst
     if link.holder is None:  # erased since: there is nothing left to stop
         tr = translator(lst.language)
-        return site.pages.message(request, lst.language, "unsubscribed_title", tr("unsubscribed_all_text"))
+        return site.pages.message(
+            request, lst.language, "unsubscribed_title", tr("unsubscribed_all_text"), brand=lst
+        )
     return site.pages.render(
         request,
         "unsubscribe.html",
@@ -36,6 +38,7 @@ def unsubscribe_page(site: SiteDep, request: Request, token: str) -> HTMLRespons
         email=link.holder.email,
         action=f"/u/{token}",
         preferences=link.preferences_url,
+        brand=lst,
     )
 
 
@@ -67,4 +70,6 @@ def unsubscribe(
     if rfc8058:
         return PlainTextResponse(tr("unsubscribed_text", list=lst.name))
     text = tr("unsubscribed_all_text") if everything else tr("unsubscribed_text", list=lst.name)
-    return pages.message(request, lst.language, "unsubscribed_title", text, preferences=link.preferences_url)
+    return pages.message(
+        request, lst.language, "unsubscribed_title", text, preferences=link.preferences_url, brand=lst
+    )
