@@ -25,6 +25,16 @@ class Preview(NamedTuple):
     held_back: int  # items left to the web archive to stay under the budget
 
 
+class Mail(NamedTuple):
+    """The edition's message as one subscriber gets it (stand-in name and links)."""
+
+    subject: str
+    html: str
+    text: str
+    size: int  # bytes of the HTML, against BUDGET
+    held_back: int
+
+
 def check_width(width: int | None) -> None:
     if width is not None and width not in WIDTHS:
         raise Invalid(f"--width must be one of {', '.join(map(str, WIDTHS))}, not {width}")
@@ -35,21 +45,25 @@ def write_preview(
 ) -> Preview:
     """Write the edition as a subscriber sees it (to `target`, else var/preview-<id>.html)."""
     check_width(width)
-    edition_id = edition.id
-    assert edition_id is not None  # a stored edition
+    mail = as_sent(settings, edition)
+    page = mail.html if width is None else _framed(mail.html, mail.subject, width, mail.size, mail.held_back)
+    path = target or settings.path(settings.data_dir) / f"preview-{edition.id}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return Preview(path, mail.size, mail.held_back)
+
+
+def as_sent(settings: Settings, edition: Edition) -> Mail:
+    """The edition rendered and filled in as for a subscriber named Reader, links to its archive page."""
+    assert edition.id is not None  # a stored edition
     lst = settings.get_list(edition.list_id)
     template = render_edition(edition, lst, settings.template_folders(lst))
-    archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
-    body, _ = personalize(
+    archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition.id)
+    body, text = personalize(
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
-    size = len(body.encode())
-    page = body if width is None else _framed(body, template.subject, width, size, template.held_back)
-    path = target or settings.path(settings.data_dir) / f"preview-{edition_id}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return Preview(path, size, template.held_back)
+    return Mail(template.subject, body, text, len(body.encode()), template.held_back)
 
 
 def describe(size: int, held_back: int) -> str:

@@ -21,16 +21,18 @@ from digest.config import ListSettings, Settings
 from digest.deliver.backends import make_backend
 from digest.deliver.control import SendStatus, send_status
 from digest.deliver.send import Progress, SendReport, send_edition
-from digest.domain import Actor, Article, Change, Edition, EditionStatus, Run, SendState
+from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import lifecycle
+from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
-from digest.editions.preview import Preview, check_width, write_preview
+from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
+from digest.ingest.url import ingest_url
 from digest.links import ARCHIVE_PATH, Links
 from digest.render import render_archive
-from digest.store.articles import article_by_url, articles_by_ids, other_coverage
+from digest.store.articles import articles_by_ids, other_coverage
 from digest.store.deliveries import cancel_remaining, delivery_counts
 from digest.store.editions import (
     changes,
@@ -170,6 +172,7 @@ def apply(
 ) -> Edition:
     """Apply curation changes in order, all or none: one that names no article, quotation or item of
     the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft."""
+    edits = [(op, _fetched(engine, args) if op == "add" else args) for op, args in edits]
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
         for op, args in edits:
@@ -193,9 +196,7 @@ def _details(edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any] 
 
 def _checked(conn: Connection, edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any]:
     """The change's arguments as they are recorded, once everything they name is known to exist."""
-    if op == "add":
-        args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
-    elif op == "pin":
+    if op in ("pin", "restore"):
         _article(conn, args["article_id"])
     check_args(op, args, edition.items)
     if op == "quote" and args["index"] is not None:
@@ -210,11 +211,9 @@ def _article(conn: Connection, article_id: int) -> Article:
     return found
 
 
-def _article_for_url(conn: Connection, url: str) -> Article:
-    article = article_by_url(conn, url)
-    if article is None:
-        raise NotFound(f"no article with the URL {url}: ingest its source first")
-    return article
+def _fetched(engine: Engine, args: dict[str, Any]) -> dict[str, Any]:
+    """An added article is fetched and stored then and there when no stored article has its URL."""
+    return {"article_id": ingest_url(engine, str(args["url"])).id, "url": args["url"]}
 
 
 def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: Actor, **values: object) -> Edition:
@@ -234,6 +233,18 @@ def transition_in(conn: Connection, edition_id: int, target: EditionStatus, acto
         update_edition(conn, edition_id, **values)
     _record(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
     return _load(conn, edition_id)
+
+
+def submit(engine: Engine, edition_id: int, actor: Actor) -> Edition:
+    """An editor asks for approval: recorded, the draft stays a draft until a publisher approves it."""
+    with engine.begin() as conn:
+        edition = _load(conn, edition_id)
+        if edition.status != EditionStatus.DRAFT:
+            raise Conflict(f"edition #{edition_id} is {edition.status}: only a draft is submitted for approval")
+        if not edition.items:
+            raise Conflict(f"edition #{edition_id} has no items: nothing to submit")
+        _record(conn, edition_id, actor, SUBMIT, {})
+        return edition
 
 
 def schedule(engine: Engine, edition_id: int, at: datetime, actor: Actor) -> Edition:
@@ -286,6 +297,17 @@ def _steer(engine: Engine, edition_id: int, actor: Actor, op: str, current: Send
             raise Conflict(f"the send of edition #{edition_id} is not {current}")
         set_send_state(conn, edition_id, target)
         _record(conn, edition_id, actor, op, {})
+
+
+def send_now(engine: Engine, edition_id: int, actor: Actor) -> Edition:
+    """A publisher's "send now", recorded: the edition must be approved or scheduled. The caller then
+    runs `send` (the web app, in the background, watching its progress)."""
+    with engine.begin() as conn:
+        edition = _load(conn, edition_id)
+        if edition.status not in SENDABLE:
+            raise Conflict(f"edition #{edition_id} is {edition.status}: approve it before sending it")
+        _record(conn, edition_id, actor, "send", {})
+        return edition
 
 
 def send(
@@ -344,6 +366,25 @@ def list_all(engine: Engine, list_id: str | None = None) -> list[Listed]:
     """Every edition (of one list), oldest first, with its deliveries counted."""
     with engine.connect() as conn:
         return [Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None]
+
+
+def board(engine: Engine, settings: Settings, edition_id: int) -> Board:
+    """An edition as its board shows it: the items with every quotation of their articles, which
+    are pinned, the articles left out, whether it awaits approval."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        log = changes(conn, edition_id)
+        plan = fold([(change.op, change.args) for change in log if change.op in CURATION_OPS])
+        ids = [item.article_id for item in edition.items if item.article_id is not None]
+        articles = articles_by_ids(conn, [*ids, *plan.excluded])
+    return board_of(edition, articles, plan, log)
+
+
+def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:
+    """The edition's message (HTML, text, size) as a subscriber gets it: the board's live preview."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+    return as_sent(settings, edition)
 
 
 def preview(

@@ -19,6 +19,7 @@ from digest.web.middleware import BodyLimit, HeadAsGet, ProtectiveHeaders
 from digest.web.routes import (
     account,
     archive,
+    board,
     confirm,
     health,
     preferences,
@@ -29,7 +30,7 @@ from digest.web.routes import (
     webhooks,
 )
 
-ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health, signin, account)
+ROUTERS = (subscribe, confirm, unsubscribe, preferences, archive, review, webhooks, health, signin, account, board)
 STATIC = Path(__file__).with_name("static")
 
 

@@ -69,4 +69,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/signout-everywhere"): SETUP,
     ("POST", "/account/second-factor"): SETUP,
     ("POST", "/account/second-factor/confirm"): SETUP,
+    # the edition board (digest.web.routes.board): read it, curate it, approve and send it
+    ("GET", "/newsroom/editions/{edition_id}"): needs(Permission.READ, "edition"),
+    ("GET", "/newsroom/editions/{edition_id}/preview"): needs(Permission.READ, "edition"),
+    ("GET", "/newsroom/editions/{edition_id}/mail"): needs(Permission.READ, "edition"),
+    ("GET", "/newsroom/editions/{edition_id}/progress"): needs(Permission.READ, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/changes"): needs(Permission.CURATE, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/submit"): needs(Permission.CURATE, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/approve"): needs(Permission.APPROVE, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/schedule"): needs(Permission.APPROVE, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/send"): needs(Permission.SEND, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/pause"): needs(Permission.SEND, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/resume"): needs(Permission.SEND, "edition"),
+    ("POST", "/newsroom/editions/{edition_id}/cancel"): needs(Permission.SEND, "edition"),
 }
