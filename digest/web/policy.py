@@ -41,6 +41,18 @@ def needs(permission: Permission, scope: Scope = None) -> Rule:
     return Rule(permission=permission, scope=scope)
 
 
+BOARD = "/newsroom/editions/{edition_id}"
+BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on the edition's list
+    ("changes", Permission.CURATE),
+    ("submit", Permission.CURATE),
+    ("approve", Permission.APPROVE),
+    ("schedule", Permission.APPROVE),
+    ("send", Permission.SEND),
+    ("pause", Permission.SEND),
+    ("resume", Permission.SEND),
+    ("cancel", Permission.SEND),
+)
+
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
     # the public pages: readers follow links from their mail
@@ -70,16 +82,6 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/second-factor"): SETUP,
     ("POST", "/account/second-factor/confirm"): SETUP,
     # the edition board (digest.web.routes.board): read it, curate it, approve and send it
-    ("GET", "/newsroom/editions/{edition_id}"): needs(Permission.READ, "edition"),
-    ("GET", "/newsroom/editions/{edition_id}/preview"): needs(Permission.READ, "edition"),
-    ("GET", "/newsroom/editions/{edition_id}/mail"): needs(Permission.READ, "edition"),
-    ("GET", "/newsroom/editions/{edition_id}/progress"): needs(Permission.READ, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/changes"): needs(Permission.CURATE, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/submit"): needs(Permission.CURATE, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/approve"): needs(Permission.APPROVE, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/schedule"): needs(Permission.APPROVE, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/send"): needs(Permission.SEND, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/pause"): needs(Permission.SEND, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/resume"): needs(Permission.SEND, "edition"),
-    ("POST", "/newsroom/editions/{edition_id}/cancel"): needs(Permission.SEND, "edition"),
+    **{("GET", BOARD + page): needs(Permission.READ, "edition") for page in ("", "/preview", "/mail", "/progress")},
+    **{("POST", f"{BOARD}/{act}"): needs(permission, "edition") for act, permission in BOARD_ACTS},
 }

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
 import lxml.html
 from sqlalchemy import text
 
 from digest.domain import EditionStatus
+from digest.links import Links
 from digest.web.routes.board import MAIL_HEADERS
 from tests.conftest import ROOT
 from tests.ingest_server import IngestServer
@@ -244,3 +246,16 @@ def test_the_newsroom_ships_at_most_100_kb_of_javascript():
     assert total <= JS_BUDGET, f"{total} bytes of JavaScript"
     licences = (ROOT / "digest/web/static/vendor/LICENSES.md").read_text()
     assert all(s.split("/")[-1] in licences for s in scripts if s.startswith("vendor/"))
+
+
+def test_the_review_link_takes_a_signed_in_editor_on_to_the_board(newsroom):
+    link = Links(newsroom.url, newsroom.app.state.site.tokens).review(newsroom.edition_id, "world")
+    with newsroom.browser("editor") as editor:
+        answer = editor.get(link)
+        assert answer.status_code == 303 and answer.headers["location"] == newsroom.board
+    with newsroom.browser("editor of another list") as stranger:  # may not read it: the draft as readers see it
+        answer = stranger.get(link)
+        assert answer.status_code == 200 and "Move up" not in answer.text
+    with httpx.Client() as anyone:
+        answer = anyone.get(link)
+    assert answer.status_code == 200 and newsroom.edition().items[0].brief.title in answer.text

@@ -20,8 +20,8 @@ from digest.render import BUDGET
 from digest.web.auth import CurrentSession, CurrentUser
 from digest.web.deps import Site, SiteDep, client
 from digest.web.errors import status_of
+from digest.web.policy import BOARD
 
-BOARD = "/newsroom/editions/{edition_id}"
 WIDTHS, SCHEMES = (375, 600), ("light", "dark")
 MAIL_HEADERS = {  # the mail as a subscriber gets it, framed by the board only: its styles are inline
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
