@@ -7,6 +7,7 @@ With a width, the file is a page that shows the mail in a frame of that width (3
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,6 +18,8 @@ from digest.links import ARCHIVE_PATH
 from digest.render import BUDGET, personalize, render_edition
 
 WIDTHS = (375, 600)
+SCHEMES = ("light", "dark")
+_DARK_QUERY = re.compile(r"@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)")
 
 
 class Preview(NamedTuple):
@@ -81,3 +84,11 @@ def _framed(body: str, subject: str, width: int, size: int, held_back: int) -> s
         f'</style></head><body><p>{bar}</p><iframe title="{bar}" srcdoc="{html.escape(body, quote=True)}">'
         "</iframe></body></html>"
     )
+
+
+def in_scheme(body: str, scheme: str) -> str:
+    """The mail as a reader with their device in `scheme` sees it, whatever the previewing browser
+    prefers: its dark-mode rules always apply ("dark") or never ("light"); nothing else changes."""
+    if scheme not in SCHEMES:
+        raise Invalid(f"the colour scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+    return _DARK_QUERY.sub("@media all" if scheme == "dark" else "@media not all", body)

@@ -199,13 +199,17 @@ def test_the_preview_is_the_mail_as_rendered_and_follows_each_change(newsroom):
         doc = lxml.html.fromstring(panel.text)
         assert doc.get("id") == "preview" and "edition-changed" in doc.get("hx-trigger")
         frame = doc.cssselect("iframe")[0]
-        assert frame.get("src") == f"{board}/mail" and frame.get("sandbox") == ""
+        assert frame.get("src") == f"{board}/mail?scheme=dark" and frame.get("sandbox") == ""
         assert doc.cssselect(".frame-375.scheme-dark")
         size = re.search(r"([\d.]+) KB of HTML, budget 90 KB", _visible(panel.text))
         assert size and 1 < float(size.group(1)) < 90
         assert doc.cssselect(".text-part pre")[0].text_content().strip()
         mail = editor.get(f"{board}/mail")
         assert all(mail.headers[k] == v for k, v in MAIL_HEADERS.items())
+        assert "prefers-color-scheme: dark" not in mail.text and "@media not all" in mail.text  # a light reader's
+        dark = editor.get(f"{board}/mail?scheme=dark").text
+        assert dark.replace("@media all", "@media not all") == mail.text  # a dark reader's: that rule only
+        assert editor.get(f"{board}/mail?scheme=sepia").status_code == 422
         assert "The World This Week" in mail.text and "A lede changed here." not in mail.text
         first = newsroom.edition().items[0].article_id
         editor.post(f"{board}/changes", data={"op": "lede", "article_id": first, "text": "A lede changed here."})

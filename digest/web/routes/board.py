@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from digest.domain import Actor, EditionStatus, Permission, Session, User
 from digest.editions import lifecycle, service
 from digest.editions.curate import CURATION_OPS
+from digest.editions.preview import SCHEMES, WIDTHS, in_scheme
 from digest.errors import Busy, DigestError, Invalid
 from digest.render import BUDGET
 from digest.web.auth import CurrentSession, CurrentUser
@@ -22,7 +23,6 @@ from digest.web.deps import Site, SiteDep, client
 from digest.web.errors import status_of
 from digest.web.policy import BOARD
 
-WIDTHS, SCHEMES = (375, 600), ("light", "dark")
 MAIL_HEADERS = {  # the mail as a subscriber gets it, framed by the board only: its styles are inline
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
     "frame-ancestors 'self'",
@@ -168,9 +168,11 @@ def preview_panel(
 
 
 @router.get(BOARD + "/mail", response_class=HTMLResponse)
-def mail(site: SiteDep, edition_id: int) -> HTMLResponse:
-    """The mail exactly as rendered for a subscriber, for the preview's sandboxed frame."""
-    return HTMLResponse(service.mail(site.engine, site.settings, edition_id).html, headers=MAIL_HEADERS)
+def mail(site: SiteDep, edition_id: int, scheme: str = "light") -> HTMLResponse:
+    """The mail exactly as rendered for a subscriber, for the preview's sandboxed frame, in a light
+    or a dark reader's colours."""
+    html = service.mail(site.engine, site.settings, edition_id).html
+    return HTMLResponse(in_scheme(html, scheme), headers=MAIL_HEADERS)
 
 
 # Approval and sending: an editor submits, a publisher approves, schedules, sends, pauses, cancels.

@@ -7,9 +7,12 @@
     if (!list || !list.classList.contains("sortable") || !window.Sortable) return;
     Sortable.create(list, {
       handle: ".handle",
+      forceFallback: true, // its own pointer handling: no native drag image, same in every browser
       animation: 150,
       onEnd: function (event) {
         if (event.oldIndex === event.newIndex) return;
+        // Sortable leaves style="" behind; htmx's settle would copy it over, which the CSP refuses
+        list.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
         htmx.ajax("POST", document.getElementById("board").dataset.changes, {
           source: list,
           target: "#board",
