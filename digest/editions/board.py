@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from digest.deliver.control import SendStatus
 from digest.domain import Article, Brief, Change, Edition, Quote
 from digest.editions.curate import Plan
 from digest.trim.quotes import find_quotes
@@ -39,6 +40,7 @@ class Board:
     items: list[BoardItem]
     excluded: list[Excluded]
     submitted: Change | None  # the editor's request for approval, if nothing changed since
+    send: SendStatus | None = None  # its send's figures, once the send has made its rows
 
     @property
     def edition_id(self) -> int:
@@ -46,7 +48,9 @@ class Board:
         return self.edition.id
 
 
-def board_of(edition: Edition, articles: dict[int, Article], plan: Plan, log: list[Change]) -> Board:
+def board_of(
+    edition: Edition, articles: dict[int, Article], plan: Plan, log: list[Change], send: SendStatus | None
+) -> Board:
     items = []
     for brief in edition.items:
         article = articles.get(brief.article_id) if brief.article_id is not None else None
@@ -57,7 +61,7 @@ def board_of(edition: Edition, articles: dict[int, Article], plan: Plan, log: li
     excluded = [
         Excluded(aid, articles[aid].title, articles[aid].source) for aid in sorted(plan.excluded) if aid in articles
     ]
-    return Board(edition, items, excluded, _submitted(log))
+    return Board(edition, items, excluded, _submitted(log), send)
 
 
 def _submitted(log: list[Change]) -> Change | None:

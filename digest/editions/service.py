@@ -370,14 +370,15 @@ def list_all(engine: Engine, list_id: str | None = None) -> list[Listed]:
 
 def board(engine: Engine, settings: Settings, edition_id: int) -> Board:
     """An edition as its board shows it: the items with every quotation of their articles, which
-    are pinned, the articles left out, whether it awaits approval."""
+    are pinned, the articles left out, whether it awaits approval, its send's figures."""
     with engine.connect() as conn:
         edition = _load(conn, edition_id)
         log = changes(conn, edition_id)
         plan = fold([(change.op, change.args) for change in log if change.op in CURATION_OPS])
         ids = [item.article_id for item in edition.items if item.article_id is not None]
         articles = articles_by_ids(conn, [*ids, *plan.excluded])
-    return board_of(edition, articles, plan, log)
+        send = send_status(conn, edition_id, edition.status) if delivery_counts(conn, edition_id) else None
+    return board_of(edition, articles, plan, log, send)
 
 
 def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:

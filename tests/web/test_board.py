@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import httpx
 import lxml.html
+import pytest
+import yaml
 from sqlalchemy import text
 
-from digest.domain import EditionStatus
+from digest.domain import Actor, EditionStatus
+from digest.editions import service
 from digest.links import Links
 from digest.web.routes.board import MAIL_HEADERS
 from tests.conftest import ROOT
 from tests.ingest_server import IngestServer
+from tests.web.newsroom import open_newsroom
 
 JS_BUDGET = 100 * 1024
 
@@ -263,3 +268,45 @@ def test_the_review_link_takes_a_signed_in_editor_on_to_the_board(newsroom):
     with httpx.Client() as anyone:
         answer = anyone.get(link)
     assert answer.status_code == 200 and newsroom.edition().items[0].brief.title in answer.text
+
+
+@pytest.mark.parametrize("ending", ["resume", "cancel"])
+def test_a_send_shows_its_progress_and_a_publisher_pauses_resumes_or_cancels_it(instance, ending):
+    delivery = yaml.safe_load((instance / "config.yaml").read_text())["delivery"] | {"batch_size": 1}
+    newsroom, server = open_newsroom(instance, delivery=delivery)
+    engine, settings, edition_id, board = newsroom.engine, newsroom.settings, newsroom.edition_id, newsroom.board
+    test = Actor.named("test")
+    service.transition(engine, edition_id, EditionStatus.APPROVED, test)
+    links = newsroom.app.state.site.audience.mail.links
+    service.send(engine, settings, edition_id, links, lambda p: service.pause(engine, edition_id, test) if p.done == 1 else None)
+    with server:
+        with newsroom.browser("publisher", htmx=True) as publisher:
+            progress = lxml.html.fromstring(publisher.get(f"{board}/progress").text)
+            figures = {dd.get("id"): dd.text for dd in progress.cssselect("dd")}
+            assert figures == {"count-sent": "1", "count-failed": "0", "count-deferred": "0", "count-remaining": "3"}
+            assert progress.get("hx-trigger") == "every 2s" and progress.get("hx-get") == f"{board}/progress"
+            assert "The send is paused." in _visible(publisher.get(board).text)
+            with newsroom.browser("editor", htmx=True) as editor:
+                for path in ("pause", "resume", "cancel"):
+                    assert editor.post(f"{board}/{path}").status_code == 403, path
+            service.resume(engine, edition_id, test)  # running, with no sender here: pausing stops it all the same
+            paused = publisher.post(f"{board}/pause")
+            assert paused.status_code == 200 and f'action="{board}/resume"' in paused.text
+            if ending == "cancel":
+                canceled = publisher.post(f"{board}/cancel")
+                assert canceled.status_code == 200 and newsroom.edition().edition.status == EditionStatus.CANCELED
+                assert newsroom.edition().send.counts == {"sent": 1, "canceled": 3}
+            else:
+                assert publisher.post(f"{board}/resume").status_code == 200
+                for _ in range(200):  # the send goes on after the answer
+                    if newsroom.edition().edition.status == EditionStatus.SENT:
+                        break
+                    time.sleep(0.05)
+                assert newsroom.edition().send.counts == {"sent": 4}
+            settled = publisher.get(f"{board}/progress")
+            assert settled.headers["hx-trigger"] == "send-settled" and "every 2s" not in settled.text
+    with engine.connect() as conn:
+        actions = [r.action for r in conn.execute(text("SELECT action FROM audit_log WHERE user_id IS NOT NULL"
+                                                        " AND action LIKE 'edition.%' ORDER BY id"))]  # fmt: skip
+    assert actions == ["edition.pause", f"edition.{ending}"]
+    engine.dispose()

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digest.domain import Actor, EditionStatus, Permission, Session, User
 from digest.editions import lifecycle, service
+from digest.editions.board import Board
 from digest.editions.curate import CURATION_OPS
 from digest.editions.preview import SCHEMES, WIDTHS, in_scheme
 from digest.errors import Busy, DigestError, Invalid
@@ -51,11 +52,11 @@ def _render(
     edition_id: int,
     template: str = "board.html",
     status: int = 200,
+    board: Board | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    board = service.board(site.engine, site.settings, edition_id)
+    board = board or service.board(site.engine, site.settings, edition_id)
     lst = site.settings.get_list(board.edition.list_id)
-    view = service.show(site.engine, site.settings, edition_id, None)
     context.setdefault("view", _view(request.query_params.get("width"), request.query_params.get("scheme")))
     if template == "board.html":
         context["mail"] = service.mail(site.engine, site.settings, edition_id)
@@ -67,7 +68,7 @@ def _render(
         status=status,
         board=board,
         list=lst,
-        send=view.send,
+        send=board.send,
         may=_may(user, board.edition.list_id),
         editable=board.edition.status in lifecycle.EDITABLE,
         url=BOARD.format(edition_id=edition_id),
@@ -271,7 +272,8 @@ def progress(
     site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
 ) -> HTMLResponse:
     """A send's figures, polled every 2 s while it runs; once it has settled, the board is told."""
-    page = _render(site, request, user, session, edition_id, "_progress.html")
-    if service.board(site.engine, site.settings, edition_id).edition.status != EditionStatus.SENDING:
+    board = service.board(site.engine, site.settings, edition_id)
+    page = _render(site, request, user, session, edition_id, "_progress.html", board=board)
+    if board.edition.status != EditionStatus.SENDING:  # the send is over: the board shows how it ended
         page.headers["HX-Trigger"] = "send-settled"
     return page
