@@ -62,6 +62,10 @@ def test_reorder_by_keyboard(newsroom, board_page):
     page.keyboard.press("Space")
     page.wait_for_function(f"() => document.querySelectorAll('#items > li')[1].dataset.article === '{first}'")
     assert [i.article_id for i in newsroom.edition().items][:3] == [second, first, third]
+    assert page.evaluate("document.activeElement.id") == f"up-{first}"
+    page.keyboard.press("Enter")  # to the top: its Move up is disabled there, so its Move down has the focus
+    page.wait_for_function(f"() => document.querySelector('#items > li').dataset.article === '{first}'")
+    page.wait_for_function(f"() => document.activeElement.id === 'down-{first}'")
     screenshot(page, "board-keyboard-reorder")
     assert page.errors == []
 
@@ -74,9 +78,9 @@ def test_reorder_by_drag_and_drop(newsroom, board_page):
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
     page.mouse.down()
     page.mouse.move(target["x"] + 40, target["y"] + 2, steps=20)  # a person's drag: many small moves
-    page.mouse.up()
-    page.wait_for_function(f"() => document.querySelector('#items > li').dataset.article === '{order[2]}'")
-    page.wait_for_load_state("networkidle")
+    with page.expect_response(lambda r: r.url.endswith("/changes") and r.status == 200):
+        page.mouse.up()
+    page.wait_for_selector("#said:text('Moved to position 1.')")  # the board as the server answered it
     assert [i.article_id for i in newsroom.edition().items][:3] == [order[2], order[0], order[1]]
     assert _order(page)[:3] == [order[2], order[0], order[1]]  # the board as the server has it
     screenshot(page, "board-drag-reorder")

@@ -5,6 +5,7 @@ follow, by the `edition-changed` event), a browser without JavaScript a 303 back
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -259,7 +260,16 @@ def cancel(site: SiteDep, request: Request, user: CurrentUser, session: CurrentS
                 lambda actor: service.cancel(site.engine, edition_id, actor))  # fmt: skip
 
 
-def _act(site: Site, request: Request, user: User, session: Session, edition_id: int, said: str, act: Any) -> Response:
+def _act(
+    site: Site,
+    request: Request,
+    user: User,
+    session: Session,
+    edition_id: int,
+    said: str,
+    act: Callable[[Actor], object],
+) -> Response:
+    """Do one step of the approval or the send as the signed-in user, and answer as a change does."""
     try:
         act(Actor.of(user, client(request)))
     except DigestError as exc:

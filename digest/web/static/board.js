@@ -22,6 +22,14 @@
       },
     });
   });
+  // A Move button that took its item to the end is disabled then: its twin takes the focus.
+  var focused = null;
+  document.addEventListener("htmx:beforeRequest", function () { focused = document.activeElement.id; });
+  document.addEventListener("htmx:afterSettle", function () {
+    var twin = /^(up|down)-/.test(focused || "") && document.activeElement === document.body &&
+      document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
+    if (twin) twin.focus();
+  });
   // A change the service refuses comes back as the board with the reason (409, 422, 503): show it.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
