@@ -8,15 +8,6 @@ import time
 import pytest
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.web.newsroom import open_newsroom
-
-
-@pytest.fixture
-def newsroom(instance):
-    room, server = open_newsroom(instance)
-    with server:
-        yield room
-    room.engine.dispose()
 
 
 @pytest.fixture

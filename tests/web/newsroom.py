@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 
 from digest import config
 from digest.accounts.service import Accounts
@@ -78,3 +79,12 @@ def open_newsroom(instance: Path, **overrides: str) -> tuple[Newsroom, Uvicorn]:
         assert found is not None
         newsroom.tokens[who] = (token, csrf_token(SECRET, found[1]))
     return newsroom, server
+
+
+@pytest.fixture
+def newsroom(instance):
+    """A fresh newsroom served on loopback for one test (import this fixture where it is used)."""
+    room, server = open_newsroom(instance)
+    with server:
+        yield room
+    room.engine.dispose()

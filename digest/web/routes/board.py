@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from digest.domain import Actor, EditionStatus, Permission, Session, User
 from digest.editions import lifecycle, service
@@ -30,7 +31,6 @@ MAIL_HEADERS = {  # the mail as a subscriber gets it, framed by the board only: 
     "frame-ancestors 'self'",
     "X-Frame-Options": "SAMEORIGIN",
 }
-ChangeField = Annotated[str, Form(max_length=20_000)]
 
 router = APIRouter()
 
@@ -117,24 +117,34 @@ def _int(name: str, raw: str) -> int:
     return int(raw)
 
 
-def _args(op: str, article_id: str, position: str, text: str, index: str, url: str) -> dict[str, Any]:
-    """A change's arguments, from the board's form fields, as the service takes them."""
-    if op not in CURATION_OPS:
-        raise Invalid(f"unknown change {op!r}; one of {', '.join(CURATION_OPS)}")
-    if op in ("subject", "intro"):
-        return {"text": text}
-    if op == "add":
-        if not url.strip():
-            raise Invalid("give the address (URL) of the article to add")
-        return {"url": url.strip()}
-    args: dict[str, Any] = {"article_id": _int("article_id", article_id)}
-    if op == "move":
-        args["position"] = _int("position", position)
-    elif op == "lede":
-        args["text"] = text
-    elif op == "quote":
-        args["index"] = None if index in ("", "none") else _int("index", index)
-    return args
+class ChangeForm(BaseModel):
+    """One change as the board's forms send it (every field text, as forms have it)."""
+
+    op: str = Field("", max_length=20)
+    article_id: str = Field("", max_length=20)
+    position: str = Field("", max_length=20)
+    text: str = Field("", max_length=20_000)
+    index: str = Field("", max_length=20)
+    url: str = Field("", max_length=2_000)
+
+    def args(self) -> dict[str, Any]:
+        """The change's arguments as the service takes them."""
+        if self.op not in CURATION_OPS:
+            raise Invalid(f"unknown change {self.op!r}; one of {', '.join(CURATION_OPS)}")
+        if self.op in ("subject", "intro"):
+            return {"text": self.text}
+        if self.op == "add":
+            if not self.url.strip():
+                raise Invalid("give the address (URL) of the article to add")
+            return {"url": self.url.strip()}
+        args: dict[str, Any] = {"article_id": _int("article_id", self.article_id)}
+        if self.op == "move":
+            args["position"] = _int("position", self.position)
+        elif self.op == "lede":
+            args["text"] = self.text
+        elif self.op == "quote":
+            args["index"] = None if self.index in ("", "none") else _int("index", self.index)
+        return args
 
 
 @router.post(BOARD + "/changes")
@@ -144,17 +154,12 @@ def change(
     user: CurrentUser,
     session: CurrentSession,
     edition_id: int,
-    op: ChangeField = "",
-    article_id: ChangeField = "",
-    position: ChangeField = "",
-    text: ChangeField = "",
-    index: ChangeField = "",
-    url: ChangeField = "",
+    form: Annotated[ChangeForm, Form()],
 ) -> Response:
-    said = {"op": op, "article_id": article_id, "position": position}
+    said = {"op": form.op, "article_id": form.article_id, "position": form.position}
     try:
-        args = _args(op, article_id, position, text, index, url)
-        service.change(site.engine, site.settings, edition_id, Actor.of(user, client(request)), op, **args)
+        actor = Actor.of(user, client(request))
+        service.change(site.engine, site.settings, edition_id, actor, form.op, **form.args())
     except DigestError as exc:
         return _answer(site, request, user, session, edition_id, None, exc)
     return _answer(site, request, user, session, edition_id, said)
