@@ -29,7 +29,7 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/pytest -n auto --dist loadgroup  # one worker per core; the e2e tests stay together (tests/e2e/conftest.py)
 
-# The newsroom's interface words, for translators (tests/test_web_messages.py checks it is current).
+# The newsroom's interface words, for translators (tests/web/test_messages.py checks it is current).
 messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F digest/web/locale/babel.cfg --no-location --omit-header --sort-output \
 		-o digest/web/locale/newsroom.pot .

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digest.config import Settings, Source  # noqa: E402
 from digest.ingest.run import ingest  # noqa: E402
 from digest.store.db import open_store  # noqa: E402
-from tests.ingest_server import IngestServer, article_page, rss, story_text  # noqa: E402
+from tests.servers.feeds import IngestServer, article_page, rss, story_text  # noqa: E402
 
 
 def serve(feeds: int, items: int, ready) -> None:

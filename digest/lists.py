@@ -11,11 +11,3 @@ def sync_lists(engine: Engine, settings: Settings) -> None:
     with engine.begin() as conn:
         sync(conn, settings.lists)
 
-
-def open_store(settings: Settings) -> Engine:
-    """The instance's database, migrated, with the lists of config.yaml in it."""
-    from digest.store.db import open_store as open_database
-
-    engine = open_database(settings.db_url)
-    sync_lists(engine, settings)
-    return engine

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import feedparser
 
 from digest.domain import Article, Image
-from digest.ingest.entries import MAX_ITEMS, FeedError, Parsed, fingerprint, title_from
+from digest.ingest.entries import MAX_ITEMS, FeedError, Parsed, entry_article, fingerprint
 from digest.ingest.html import first_image, html_paragraphs, image, plain_text, sanitize
 from digest.ingest.jsonfeed import parse_json_feed
-from digest.ingest.normalize import canonical_url, is_article_url, language_code
+from digest.ingest.normalize import canonical_url, language_code
 
 __all__ = ["FeedError", "Parsed", "parse_feed"]
 
@@ -103,15 +103,12 @@ def _article(entry: feedparser.FeedParserDict, base: str, language: str | None) 
     raw_summary = entry.get("summary") or ""
     content, summary = sanitize(raw_content) or "", sanitize(raw_summary) or ""
     body = html_paragraphs(content or summary)
-    if not title and not body:
-        raise ValueError("item has neither a title nor any text")
-    guid = entry.get("id") or entry.get("link") or "sha256:" + fingerprint(title, "\n".join(body))
-    return Article(
-        title=title or title_from(body),
-        paragraphs=body,
-        url=link,
-        canonical_url=link if is_article_url(link) else None,
-        guid=guid,
+    guid = entry.get("id") or entry.get("link")
+    return entry_article(
+        title,
+        body,
+        link,
+        guid,
         language=language,
         byline=(entry.get("author_detail") or {}).get("name") or entry.get("author"),
         standfirst=" ".join(html_paragraphs(summary)) or None if content else None,
@@ -119,5 +116,5 @@ def _article(entry: feedparser.FeedParserDict, base: str, language: str | None) 
         html=content or summary or None,
         image=_image(entry, content or summary, base),
         tags=[t["term"] for t in entry.get("tags") or [] if t.get("term")],
-        entry_hash=fingerprint(guid, title, raw_content, raw_summary, entry.get("link"), dict.get(entry, "updated")),
+        entry_hash=fingerprint(guid or "", title, raw_content, raw_summary, entry.get("link"), dict.get(entry, "updated")),
     )

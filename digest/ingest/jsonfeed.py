@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from digest.domain import Article
-from digest.ingest.entries import MAX_ITEMS, FeedError, Parsed, fingerprint, title_from
+from digest.ingest.entries import MAX_ITEMS, FeedError, Parsed, entry_article, fingerprint
 from digest.ingest.html import first_image, html_paragraphs, image, plain_text, sanitize
-from digest.ingest.normalize import canonical_url, is_article_url, language_code, parse_date
+from digest.ingest.normalize import canonical_url, language_code, parse_date
 from digest.ingest.structure import paragraphs_of
 
 
@@ -55,17 +55,13 @@ def _article(entry: dict[str, Any], base: str, language: str | None) -> Article:
     text, summary = _text(entry.get("content_text")), _text(entry.get("summary"))
     title = plain_text(_text(entry.get("title")))
     body = html_paragraphs(html) if html else paragraphs_of(text or summary)
-    if not title and not body:
-        raise ValueError("item has neither a title nor any text")
     link = canonical_url(_text(entry.get("url")) or _text(entry.get("external_url")), base)
-    guid = str(entry.get("id") or "") or link or "sha256:" + fingerprint(title, "\n".join(body))
     named = _text(entry.get("image")) or _text(entry.get("banner_image"))  # JSON Feed gives no size or alt
-    return Article(
-        title=title or title_from(body),
-        paragraphs=body,
-        url=link,
-        canonical_url=link if is_article_url(link) else None,
-        guid=guid,
+    return entry_article(
+        title,
+        body,
+        link,
+        str(entry.get("id") or "") or link,
         language=language or language_code(_text(entry.get("language"))),
         byline=_author(entry),
         standfirst=summary.strip() or None if (html or text) else None,

@@ -246,10 +246,13 @@ def other_coverage(conn: Connection, article_ids: Iterable[int]) -> dict[int, li
     return coverage
 
 
+def image_of(row: Row[*tuple[Any, ...]]) -> Image | None:
+    """The lead image of a row of articles or of edition items (the same four columns in both)."""
+    return Image(row.image_url, row.image_alt, row.image_width, row.image_height) if row.image_url else None
+
+
 def _article(row: Row[*tuple[Any, ...]]) -> Article:
-    image = (
-        Image(row.image_url, row.image_alt, row.image_width, row.image_height) if row.image_url else None
-    )
+    image = image_of(row)
     return Article(
         id=row.id,
         source=row.source_name,

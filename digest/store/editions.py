@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
 
-from digest.domain import Brief, Change, Coverage, Edition, EditionStatus, Image, Quote
-from digest.store.articles import count_late_articles
+from digest.domain import Brief, Change, Coverage, Edition, EditionStatus, Quote
+from digest.store.articles import count_late_articles, image_of
 from digest.store.tables import articles, edition_changes, edition_items, editions
 
 
@@ -69,9 +69,6 @@ def write_items(conn: Connection, edition_id: int, items: list[Brief]) -> None:
 
 
 def _brief(row: Row[*tuple[Any, ...]]) -> Brief:
-    image = (
-        Image(row.image_url, row.image_alt, row.image_width, row.image_height) if row.image_url else None
-    )
     return Brief(
         title=row.title,
         lede=row.lede,
@@ -81,7 +78,7 @@ def _brief(row: Row[*tuple[Any, ...]]) -> Brief:
         language=row.language,
         byline=row.byline,
         caption=row.caption,
-        image=image,
+        image=image_of(row),
         article_id=row.article_id,
         words=row.words,
         also=[Coverage(**c) for c in row.also or []],

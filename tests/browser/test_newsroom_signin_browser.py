@@ -10,8 +10,8 @@ from digest.domain import Actor, Role
 from digest.store.db import open_store
 from digest.web.app import create_app
 from digest.web.deps import Site
+from tests import ROOT
 from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import ROOT
 from tests.servers.web import Uvicorn
 
 SECRET = "browser-signin-key"

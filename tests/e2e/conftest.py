@@ -30,7 +30,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from tests.conftest import POSTGRES_ENV, ROOT, _postgres_schema_url
+from tests.conftest import POSTGRES_ENV, ROOT, fresh_postgres_schema
 from tests.servers import smtp
 from tests.servers.smtp import free_port
 
@@ -225,7 +225,7 @@ def database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'digest.db'}"
         return
-    schema = _postgres_schema_url()  # skips the test without DIGEST_TEST_POSTGRES_URL
+    schema = fresh_postgres_schema()  # skips the test without DIGEST_TEST_POSTGRES_URL
     url = next(schema)
     try:
         yield url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests import ROOT
 from tests.e2e.conftest import Program, make_program
 
 NEED_THE_KEY = {  # the README's words -> a run of that command

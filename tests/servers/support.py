@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
@@ -15,8 +14,8 @@ from digest.store.editions import insert_edition
 from subscribers import tables as sub
 from subscribers.addresses import identity
 from subscribers.tokens import Tokens
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 LIST_ID = "world"
 
 

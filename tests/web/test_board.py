@@ -18,7 +18,7 @@ from digest.editions import service
 from digest.links import Links
 from digest.web.routes.board import MAIL_HEADERS
 from tests.conftest import ROOT
-from tests.ingest_server import IngestServer
+from tests.servers.feeds import IngestServer
 from tests.web.newsroom import open_newsroom
 
 JS_BUDGET = 100 * 1024
