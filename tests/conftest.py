@@ -15,11 +15,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from digest.config import Settings
-from digest.store import tables as digest_tables
 from digest.store.db import make_engine, open_store
 from digest.web.app import create_app
 from digest.web.deps import Site as WebSite
-from subscribers import tables as subscriber_tables
 from subscribers.optin import SubscribeLimits
 from subscribers.ratelimit import Limit
 from subscribers.service import sync_lists
@@ -67,6 +65,9 @@ def blank_db_url(request, tmp_path) -> Iterator[str]:
         yield from fresh_postgres_schema()
 
 
+TABLES_OF_SCHEMA = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+
+
 @dataclass
 class Templates:
     """Migrated once per session: a SQLite file copied for each test, a PostgreSQL schema emptied for each."""
@@ -92,10 +93,8 @@ class Templates:
             self._postgres = _in_schema(base, self._schema)
             open_store(self._postgres).dispose()
         eng = make_engine(self._postgres)
-        names = ", ".join(
-            f'"{t.name}"' for t in subscriber_tables.metadata.sorted_tables + digest_tables.metadata.sorted_tables
-        )
-        with eng.begin() as conn:  # empty, and ids from 1 again, as on a new database
+        with eng.begin() as conn:  # empty (the scheduler's job table too), and ids from 1 again, as when new
+            names = ", ".join('"' + n + '"' for n in conn.execute(text(TABLES_OF_SCHEMA)).scalars())
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         eng.dispose()
         return self._postgres

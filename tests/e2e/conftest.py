@@ -211,17 +211,18 @@ def make_program(root: Path, db_url: str) -> Program:
 
 
 @pytest.fixture
-def program(tmp_path: Path, db_url: str) -> Iterator[Program]:
-    """The demo instance on SQLite and on PostgreSQL, driven through the installed `digest`."""
+def program(tmp_path: Path, blank_db_url: str) -> Iterator[Program]:
+    """The demo instance on SQLite and on PostgreSQL, driven through the installed `digest`, on a new
+    empty database of its own (the program migrates it, as on a first start)."""
     assert DIGEST.exists(), f"{DIGEST} is missing: install the project (make test does)"
-    program = make_program(tmp_path / "instance", db_url)
+    program = make_program(tmp_path / "instance", blank_db_url)
     yield program
     program.stop_all()
 
 
 @contextmanager
 def database(kind: str, folder: Path) -> Iterator[str]:
-    """An empty database's URL, like conftest's db_url, for fixtures of a wider scope."""
+    """An empty database's URL, like conftest's blank_db_url, for fixtures of a wider scope."""
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'digest.db'}"
         return
