@@ -257,6 +257,12 @@ class Settings(Strict):
     lists: list[ListSettings] = Field(default_factory=list)
     delivery: DeliverySettings = DeliverySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    fetch_private_addresses: bool = Field(
+        False,
+        description="let editors add pages by URL from loopback, private and link-local addresses "
+        "(off: a URL an editor gives is fetched only from a public address, so the server cannot be "
+        "made to read the internal network)",
+    )
     base_dir: Path = Path(".")
 
     @field_validator("public_url")

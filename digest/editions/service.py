@@ -29,6 +29,7 @@ from digest.editions.curate import CURATION_OPS, check_args, check_quote, compos
 from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
+from digest.ingest.fetch import Limits
 from digest.ingest.url import ingest_url
 from digest.links import ARCHIVE_PATH, Links
 from digest.render import render_archive
@@ -172,7 +173,7 @@ def apply(
 ) -> Edition:
     """Apply curation changes in order, all or none: one that names no article, quotation or item of
     the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft."""
-    edits = [(op, _fetched(engine, args) if op == "add" else args) for op, args in edits]
+    edits = [(op, _fetched(engine, settings, args) if op == "add" else args) for op, args in edits]
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
         for op, args in edits:
@@ -211,9 +212,11 @@ def _article(conn: Connection, article_id: int) -> Article:
     return found
 
 
-def _fetched(engine: Engine, args: dict[str, Any]) -> dict[str, Any]:
-    """An added article is fetched and stored then and there when no stored article has its URL."""
-    return {"article_id": ingest_url(engine, str(args["url"])).id, "url": args["url"]}
+def _fetched(engine: Engine, settings: Settings, args: dict[str, Any]) -> dict[str, Any]:
+    """An added article is fetched and stored then and there when no stored article has its URL; from a
+    public address only, unless the instance allows private ones (fetch_private_addresses)."""
+    limits = Limits(public_only=not settings.fetch_private_addresses)
+    return {"article_id": ingest_url(engine, str(args["url"]), limits).id, "url": args["url"]}
 
 
 def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: Actor, **values: object) -> Edition:

@@ -4,7 +4,9 @@ and where, so a broken source is recorded and the run goes on."""
 
 from __future__ import annotations
 
+import ipaddress
 import random
+import socket
 import time
 from dataclasses import dataclass
 
@@ -55,6 +57,7 @@ class Limits:
     retries: int = 1  # for transient failures: refused or dropped connections, 429, 502, 503, 504
     retry_delay: float = 1.0  # doubled for each retry, with jitter; a Retry-After up to max_retry_wait wins
     max_retry_wait: float = 30.0
+    public_only: bool = False  # refuse hosts (and redirects to hosts) on loopback, private or link-local addresses
 
 
 class Fetcher:
@@ -69,6 +72,7 @@ class Fetcher:
             headers={"User-Agent": USER_AGENT},
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
             transport=transport,
+            event_hooks={"request": [_public_only]} if limits.public_only else None,
         )
 
     def __enter__(self) -> Fetcher:
@@ -161,3 +165,15 @@ def _timeout_kind(exc: httpx.TimeoutException) -> str:
         httpx.PoolTimeout: "no free connection",
         httpx.WriteTimeout: "the request could not be sent",
     }.get(type(exc), "timeout")
+
+
+def _public_only(request: httpx.Request) -> None:
+    """Run before each request, redirects included: a host must resolve to public addresses only."""
+    host = request.url.host
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, request.url.port or 443, type=socket.SOCK_STREAM)}
+    except (socket.gaierror, UnicodeError):
+        return  # the request itself reports a name that does not resolve
+    for address in found:
+        if not ipaddress.ip_address(str(address).split("%")[0]).is_global:
+            raise FetchError(f"{request.url}: {host} is not a public address ({address}), so it is not fetched")

@@ -142,7 +142,7 @@ class Program:
         served = Served(self.start("serve", "--port", str(port), *extra, log_name=log_path.name),
                         f"http://127.0.0.1:{port}", log_path)  # fmt: skip
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60  # a start on a busy machine can take long
             while True:
                 if served.process.poll() is not None:
                     pytest.fail(f"digest serve exited {served.process.returncode}:\n{served.log()}")
@@ -152,7 +152,7 @@ class Program:
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
-                    pytest.fail(f"digest serve did not answer /healthz in 30 s:\n{served.log()}")
+                    pytest.fail(f"digest serve did not answer /healthz in 60 s:\n{served.log()}")
                 time.sleep(0.1)
             yield served
         finally:

@@ -123,9 +123,10 @@ def test_a_non_ascii_address_never_stops_a_send(program, mailbox: Mailbox):
 
 
 def test_a_person_erased_during_a_paused_send_gets_nothing(program):
-    members = readers(32)
+    members = readers(48)
     program.add_members(members)
-    program.configure(delivery={"throttle": {"per_second": 4}})  # batches of 4 a second: 8 s in all
+    # batches of 4 a second: 12 s in all, time enough for `digest editions pause` to start on a busy machine
+    program.configure(delivery={"throttle": {"per_second": 4}})
     edition_id = program.approved_edition()
     sending = program.start("send", str(edition_id), log_name="send-paused.log")
     wait_for(lambda: len(list((program.root / "outbox").glob("*.eml"))) >= 4, 60, "the send did not start")

@@ -59,7 +59,7 @@ class Newsroom:
         return service.board(self.engine, self.settings, self.edition_id)
 
 
-def open_newsroom(instance: Path, **overrides: str) -> tuple[Newsroom, Uvicorn]:
+def open_newsroom(instance: Path, **overrides: object) -> tuple[Newsroom, Uvicorn]:
     settings = config.load(write_config(instance, **overrides))
     app = build_app(settings, str(instance / "config.yaml"), SECRET, scheduler=False)
     engine = app.state.site.engine

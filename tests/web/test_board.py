@@ -224,14 +224,37 @@ def test_the_preview_is_the_mail_as_rendered_and_follows_each_change(newsroom):
         assert "A lede changed here." in editor.get(f"{board}/preview").text  # the text part follows too
 
 
-def test_an_article_added_by_url_is_fetched_and_stored_then_and_there(newsroom):
-    page = (
-        "<html><head><title>Harbour reopens</title><meta property='og:image' content='https://img.example/h.png'>"
-        "</head><body><article><h1>Harbour reopens after the storm</h1>"
-        + "".join(f"<p>The harbour of the town reopened on Monday, paragraph {n}, after a week of repairs "
-                  "that the mayor called long overdue.</p>" for n in range(6))
-        + "<p>\u201cWe are open again,\u201d said Mayor Ines Duarte.</p></article></body></html>"
-    )  # fmt: skip
+HARBOUR = (
+    "<html><head><title>Harbour reopens</title><meta property='og:image' content='https://img.example/h.png'>"
+    "</head><body><article><h1>Harbour reopens after the storm</h1>"
+    + "".join(f"<p>The harbour of the town reopened on Monday, paragraph {n}, after a week of repairs "
+              "that the mayor called long overdue.</p>" for n in range(6))
+    + "<p>\u201cWe are open again,\u201d said Mayor Ines Duarte.</p></article></body></html>"
+)  # fmt: skip
+
+
+@pytest.fixture
+def private_newsroom(instance):
+    """A newsroom whose instance lets editors add pages from private addresses, as the test server's."""
+    room, server = open_newsroom(instance, fetch_private_addresses=True)
+    with server:
+        yield room
+    room.engine.dispose()
+
+
+def test_an_address_an_editor_gives_is_fetched_from_public_addresses_only(newsroom):
+    with IngestServer() as server:
+        url = server.add("/harbour", HARBOUR, content_type="text/html; charset=utf-8")
+        with newsroom.browser("editor", htmx=True) as editor:
+            refused = editor.post(f"{newsroom.board}/changes", data={"op": "add", "url": url})
+        assert server.hits.get("/harbour", 0) == 0  # the server was never asked
+    assert refused.status_code in (422, 503) and "is not a public address" in _visible(refused.text)
+    assert all(item.brief.title != "Harbour reopens after the storm" for item in newsroom.edition().items)
+
+
+def test_an_article_added_by_url_is_fetched_and_stored_then_and_there(private_newsroom):
+    newsroom = private_newsroom
+    page = HARBOUR
     with IngestServer() as server:
         url = server.add("/harbour", page, content_type="text/html; charset=utf-8")
         with newsroom.browser("editor", htmx=True) as editor:
