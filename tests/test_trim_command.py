@@ -47,11 +47,18 @@ def test_json_lines_have_the_contract_fields_in_input_order(folder):
     assert status == 0
     assert [Path(r["source"]).name for r in records] == [SAMPLE.name, "a.md", "b.txt"]
     assert all(
-        set(r) == {"source", "title", "language", "lede", "byline", "caption", "quotes"} for r in records
-    )
+        set(r)
+        == {
+            "source", "title", "language", "byline", "standfirst", "caption", "dateline", "paragraphs", "lede",
+            "quotes",
+        }
+        for r in records
+    )  # fmt: skip
     sample = records[0]
     assert sample["language"] == "fr" and sample["byline"] == "Milos Schmidt"
-    assert set(sample["quotes"][0]) == {"text", "speaker", "cue"}
+    assert set(sample["quotes"][0]) == {"text", "speaker", "cue", "confidence"}
+    assert sample["paragraphs"][0].startswith("Le secrétaire d’État américain Antony Blinken s’est rendu")
+    assert not any("commentaire" in p for p in sample["paragraphs"])
     assert not sample["quotes"][0]["text"].startswith("«")
 
 

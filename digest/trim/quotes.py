@@ -55,6 +55,8 @@ class Found:
     paragraph: int
     position: int
     sentence_like: bool
+    confidence: float = 0.0
+    """How sure the speaker is, 0 to 1 (0 when there is none)."""
 
 
 class _Paragraphs:
@@ -423,6 +425,13 @@ def key_quotes(
     article: Article, k: int, lede: str = "", language: str | None = None, found: list[Found] | None = None
 ) -> list[Quote]:
     """The k quotations a digest shows: attributed, substantial, not the lede again, one per speaker first."""
+    return [f.quote for f in key_found(article, k, lede, language, found)]
+
+
+def key_found(
+    article: Article, k: int, lede: str = "", language: str | None = None, found: list[Found] | None = None
+) -> list[Found]:
+    """key_quotes, each with where it was found and how sure its speaker is."""
     if k <= 0:
         return []
     candidates = [
@@ -449,4 +458,4 @@ def key_quotes(
             chosen.append(f)
             if len(chosen) == k:
                 break
-    return [f.quote for f in sorted(chosen, key=lambda f: (f.paragraph, f.position))]
+    return sorted(chosen, key=lambda f: (f.paragraph, f.position))
