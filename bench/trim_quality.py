@@ -71,7 +71,9 @@ def trim_records(files: list[tuple[str, str]], *options: str) -> list[Record]:
             )
             got = {Path(r["source"]).name: r for r in map(json.loads, done.stdout.splitlines())}
             for path in batch:
-                records.append(got.get(path.name) or {"title": "", "lede": "", "paragraphs": [], "quotes": []})
+                records.append(
+                    got.get(path.name) or {"title": "", "lede": "", "paragraphs": [], "quotes": []}
+                )
     return records
 
 
@@ -190,7 +192,9 @@ class Scraped:
                     sh = shingles(ws)
                     body = len(sh & gold_sh) * 2 >= len(sh)
                 else:
-                    body = any(ws == g or (len(g) < 10 and joined(p) in joined(" ".join(g))) for g in gold_words)
+                    body = any(
+                        ws == g or (len(g) < 10 and joined(p) in joined(" ".join(g))) for g in gold_words
+                    )
                 c["out_paras"] += 1
                 c["out_boiler"] += not body
                 if keep_errors and not body:
@@ -230,7 +234,9 @@ class Scraped:
             "boilerplate kept, full gold": share(c["out_boiler"], c["out_paras"]),
             "boilerplate kept, snippet gold": share(c["without_kept"], c["without"]),
             "gold body lost (count)": float(c["lost"]),
-            "other languages: title": share(c["other_title_A"] + c["other_title_B"], c["other_texts_A"] + c["other_texts_B"]),
+            "other languages: title": share(
+                c["other_title_A"] + c["other_title_B"], c["other_texts_A"] + c["other_texts_B"]
+            ),
             "other languages: lede": share(c["other_lede"], c["other_ledes"]),
         }
 
@@ -381,7 +387,12 @@ def english(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, 
     return [(title, sides["train"], sides["dev"])]
 
 
-EN_TARGETS = {"precision": (">=", 0.95), "recall": (">=", 0.95), "speaker right": (">=", 0.90), "speaker wrong": ("<=", 0.05)}
+EN_TARGETS = {
+    "precision": (">=", 0.95),
+    "recall": (">=", 0.95),
+    "speaker right": (">=", 0.90),
+    "speaker wrong": ("<=", 0.05),
+}
 
 # German: the rules of the first version of this bench (a named speaker, a speaker right up to case endings)
 DE_REFERRING = set(
@@ -413,7 +424,9 @@ def de_same_speaker(found: str | None, expected: str) -> bool:
     b = [w for w in words(expected) if w not in DE_DETERMINERS]
     if not a or not b:
         return False
-    return all(any(_same_word(x, y) for y in b) for x in a) or all(any(_same_word(y, x) for x in a) for y in b)
+    return all(any(_same_word(x, y) for y in b) for x in a) or all(
+        any(_same_word(y, x) for x in a) for y in b
+    )
 
 
 def _de_same_text(a: list[str], b: list[str]) -> bool:
@@ -435,7 +448,10 @@ def german(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, f
             return []
         docs = jsonl(path)
         files = [
-            (f"{n}.json", json.dumps({"title": d["title"], "paragraphs": _paragraphs(d["text"]), "language": "de"}))
+            (
+                f"{n}.json",
+                json.dumps({"title": d["title"], "paragraphs": _paragraphs(d["text"]), "language": "de"}),
+            )
             for n, d in enumerate(docs)
         ]
         records = trim_records(files)
@@ -467,7 +483,9 @@ def german(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, f
                     c["right"] += ok
                     c["left_out"] += not found[i]["speaker"]
                     if errors and split == "train" and not ok:
-                        print(f"  speaker {doc['id']}: {found[i]['speaker']!r} for {named}: {found[i]['text'][:60]!r}")
+                        print(
+                            f"  speaker {doc['id']}: {found[i]['speaker']!r} for {named}: {found[i]['text'][:60]!r}"
+                        )
             if errors and split == "train":
                 hit_f = {i for i, _ in matched}
                 for i, f in enumerate(found):
@@ -517,16 +535,21 @@ def fixtures(errors: bool) -> bool:
     if SAMPLE.exists():
         [record] = trim_records([(SAMPLE.name, SAMPLE.read_text(encoding="utf-8"))])
         sample_ok = (
-            record["title"] == "Blinken à Bruxelles alors que l’Ukraine fait face à l’incertitude avec le retour de Trump"
+            record["title"]
+            == "Blinken à Bruxelles alors que l’Ukraine fait face à l’incertitude avec le retour de Trump"
             and record["language"] == "fr"
-            and record["lede"].startswith("Le secrétaire d’État américain Antony Blinken s’est rendu à Bruxelles")
+            and record["lede"].startswith(
+                "Le secrétaire d’État américain Antony Blinken s’est rendu à Bruxelles"
+            )
             and [q["speaker"] for q in record["quotes"]] == ["Borrell", "Blinken", "Blinken"]
             and (record["caption"] or "").startswith("United States Secretary of State")
             and not any("commentaire" in p or "vingt =" in p for p in record["paragraphs"])
         )
-    print(f"fixtures: {len(cases)} articles, titles, languages and ledes {'all right' if ok else 'NOT all right'}; "
-          f"quotations with their speaker {right}/{total}; the sample {'right' if sample_ok else 'NOT right'} "
-          "(target: all)")
+    print(
+        f"fixtures: {len(cases)} articles, titles, languages and ledes {'all right' if ok else 'NOT all right'}; "
+        f"quotations with their speaker {right}/{total}; the sample {'right' if sample_ok else 'NOT right'} "
+        "(target: all)"
+    )
     return ok and right == total and sample_ok
 
 
@@ -547,7 +570,10 @@ def _met(value: float | None, target: tuple[str, float] | None) -> bool:
 
 
 def table(
-    title: str, train: dict[str, float | None], dev: dict[str, float | None], targets: dict[str, tuple[str, float]]
+    title: str,
+    train: dict[str, float | None],
+    dev: dict[str, float | None],
+    targets: dict[str, tuple[str, float]],
 ) -> bool:
     print(title)
     print(f"  {'figure':38} {'target':>8} {'train':>8} {'dev':>8}")
@@ -575,7 +601,9 @@ SETS: dict[str, tuple[Callable[[bool], list[Any]], dict[str, tuple[str, float]]]
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=(*SETS, "fixtures"))
-    parser.add_argument("--errors", action="store_true", help="list what was missed or wrong (train side only)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list what was missed or wrong (train side only)"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not DIGEST.exists():
         print(f"{DIGEST} is not installed: run `make test` or `pip install -e .` first")

@@ -71,7 +71,12 @@ def article_files(paths: list[Path]) -> list[Path]:
 
 
 def trim_files(
-    paths: list[Path], *, lede_words: int, max_quotes: int, all_quotes: bool = False, language: str | None = None
+    paths: list[Path],
+    *,
+    lede_words: int,
+    max_quotes: int,
+    all_quotes: bool = False,
+    language: str | None = None,
 ) -> Iterator[Trimmed | Unreadable]:
     """Each article file of the paths trimmed, in order; `language` forces the articles' language."""
     for path in article_files(paths):
@@ -81,7 +86,9 @@ def trim_files(
             yield Unreadable(path, " ".join(str(exc).split()))
 
 
-def _trim_file(path: Path, lede_words: int, max_quotes: int, all_quotes: bool, language: str | None) -> Trimmed:
+def _trim_file(
+    path: Path, lede_words: int, max_quotes: int, all_quotes: bool, language: str | None
+) -> Trimmed:
     article = read_article(path)
     if language:
         article.language = language.lower()

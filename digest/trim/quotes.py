@@ -51,6 +51,7 @@ SPEAKER_THRESHOLD = 0.55  # a speaker less sure than this is left out: no name r
 # A pronoun or no cue at all: (the person found is the previous quotation's speaker, no quotation
 # before has one, another speaker before), the last by how many sentences back the person was found.
 CONFIDENCE_NAMED = {"cue": (0.95, 0.8), "role": (0.85, 0.85), "inherit": (0.85, 0.75), "weak": (0.75, 0.7)}
+FIRST_BONUS = 0.2
 CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
     "context": (0.65, 0.55, (0.55, 0.35, 0.1)),
@@ -214,6 +215,27 @@ def _clause_like(inner: str, lang: Language) -> bool:
     return len(words) >= MIN_WORDS and any(w in lang.stopwords for w in words)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_JAMMED = re.compile(r"[a-zà-ÿ][A-ZÀ-Þ][a-zà-ÿ]+[A-ZÀ-Þ]")  # FoleyFlagShareLike: words run together
+
+
+def _as_speaker(speaker: str, lang: Language) -> str | None:
+    """The speaker found, or None where it cannot be one: a possessive (Trump's: the speaker is what
+    follows it), a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
+    buttons; a word that opens sentences and never a name (Yet Trump, Following Sanders) is cut off."""
+    words = speaker.split()
+    while words and words[0].lower() in lang.not_names:
+        words = words[1:]
+    if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
+        return None
+    lowered = [w.lower().strip(".,") for w in words]
+    if set(lowered) & lang.weekdays or lowered == [m for m in lowered if m in lang.months]:
+        return None  # "Tuesday", "Speaking Sunday", "September"; but Theresa May
+    if len(words) > 1 and speaker.isupper():
+        return None
+    return " ".join(words)
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split()).strip().rstrip(",;:").strip()
 
@@ -318,8 +340,10 @@ class _Finder:
                         continue
                     if gender and run.gender and run.gender != gender:
                         continue  # "sie" is not the "Herr Müller" named before
-                    if run.name and is_person(run, toks, self.lang, people) and (
-                        " " in run.name or run.titled or run.name.split()[-1] in people
+                    if (
+                        run.name
+                        and is_person(run, toks, self.lang, people)
+                        and (" " in run.name or run.titled or run.name.split()[-1] in people)
                     ):
                         self.distance = seen
                         return run.name
@@ -352,7 +376,9 @@ class _Finder:
         if speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)
             basis = "pronoun"
-        elif found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns:
+        elif (
+            found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns
+        ):
             # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
             # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)
             named = self.resolve(pi, span.start, ROLE_SENTENCES)
@@ -360,10 +386,13 @@ class _Finder:
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
             # text was last about (news rarely quotes without saying whom, a sentence or two before)
-            speaker, basis = (inherit, "inherit") if inherit else (self.resolve(pi, span.start, roles=True), "context")
+            speaker, basis = (
+                (inherit, "inherit") if inherit else (self.resolve(pi, span.start, roles=True), "context")
+            )
         sentence_like = _sentence_like(inner)
         if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return
+        speaker = _as_speaker(speaker, self.lang) if speaker else None
         confidence = self._confidence(speaker, basis) if speaker else 0.0
         if confidence < SPEAKER_THRESHOLD:
             speaker, confidence = None, 0.0
@@ -380,11 +409,10 @@ class _Finder:
             return known if last in self.people() or speaker[:1].islower() else unknown
         again, first, by_distance = CONFIDENCE_RESOLVED[basis]
         previous = next((f.quote.speaker for f in reversed(self.found) if f.quote.speaker), None)
+        by = by_distance[min(self.distance, len(by_distance)) - 1]
         if previous is None:
-            return first
-        if previous.split()[-1] == last:
-            return again
-        return by_distance[min(self.distance, len(by_distance)) - 1]
+            return min(first, by + FIRST_BONUS)  # no one quoted before to be confused with
+        return again if previous.split()[-1] == last else by
 
     def run(self) -> list[Found]:
         texts = self.paras.texts

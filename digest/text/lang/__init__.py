@@ -52,6 +52,11 @@ class Language:
     abbreviations: frozenset[str] = frozenset()
     """Words that end with a period without ending a sentence (lowercase, without the final period)."""
     months: frozenset[str] = frozenset()
+    weekdays: frozenset[str] = frozenset()
+    """Names of the days (lowercase): a capitalised word, never a speaker."""
+    not_names: frozenset[str] = frozenset()
+    """Capitalised words that open a sentence and never belong to a name (lowercase): a speaker
+    found as "Yet Trump" or "Following Sanders" is Trump or Sanders, and "Speaking" alone is no one."""
     boilerplate: tuple[str, ...] = ()
     """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
     articles: frozenset[str] = frozenset()

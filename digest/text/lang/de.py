@@ -109,6 +109,8 @@ LANGUAGE = Language(
         "dr prof nr str bzw z.b u.a usw ca vgl evtl ggf jan febr feb okt dez mio mrd hr fr inkl gegr geb "
         "st s u.ä v.a d.h z.t o.ä sog bspw abs art ff jh dipl ing mag".split()
     ),
+    weekdays=frozenset("montag dienstag mittwoch donnerstag freitag samstag sonntag sonnabend".split()),
+    not_names=frozenset("doch aber laut wie nach vor während trotz seit gefragt".split()),
     months=frozenset(
         "januar februar märz april mai juni juli august september oktober november dezember jan feb mär "
         "apr jun jul aug sep sept okt nov dez".split()

@@ -47,6 +47,10 @@ LANGUAGE = Language(
         "sep sept oct nov dec no vs etc inc ltd co corp u.s u.k u.n e.g i.e a.m p.m approx dept est fig ft "
         "vol".split()
     ),
+    weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
+    not_names=frozenset(
+        "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile".split()
+    ),
     months=frozenset(
         "january february march april may june july august september october november december".split()
     ),
@@ -91,7 +95,16 @@ LANGUAGE = Language(
     },
     feminine_endings=("woman", "wife"),
     byline_prefixes=("by",),
-    credit_prefixes=("photo:", "photo by", "photos:", "image:", "credit:", "photograph:", "picture:", "illustration:"),
+    credit_prefixes=(
+        "photo:",
+        "photo by",
+        "photos:",
+        "image:",
+        "credit:",
+        "photograph:",
+        "picture:",
+        "illustration:",
+    ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
 )

@@ -40,6 +40,8 @@ LANGUAGE = Language(
         "sr sra srta dr dra d dña ud uds etc pág av avda núm no ee.uu ee uu ene feb mar abr jun jul ago "
         "sept oct nov dic aprox".split()
     ),
+    weekdays=frozenset("lunes martes miércoles jueves viernes sábado domingo".split()),
+    not_names=frozenset("pero sin embargo según como tras antes durante pese preguntado preguntada".split()),
     months=frozenset(
         "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
         "diciembre".split()

@@ -46,6 +46,10 @@ LANGUAGE = Language(
         "m mm mme mmes mlle mlles dr pr me st ste av apr j.-c etc cf p ex n° no vol janv févr avr juil "
         "sept oct nov déc env".split()
     ),
+    weekdays=frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche".split()),
+    not_names=frozenset(
+        "mais pourtant selon comme depuis lors après avant pendant malgré interrogé interrogée".split()
+    ),
     months=frozenset(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     ),
@@ -80,7 +84,16 @@ LANGUAGE = Language(
     honorific_genders={"m": "m", "mme": "f", "mlle": "f"},
     feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
     byline_prefixes=("par",),
-    credit_prefixes=("photo :", "photo:", "photos :", "photos:", "crédit :", "crédit:", "crédit photo", "illustration :"),
+    credit_prefixes=(
+        "photo :",
+        "photo:",
+        "photos :",
+        "photos:",
+        "crédit :",
+        "crédit:",
+        "crédit photo",
+        "illustration :",
+    ),
     credit_words=("photo", "crédit"),
     time_prepositions=("à",),
     subject_after_verb=True,

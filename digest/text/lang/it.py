@@ -45,6 +45,10 @@ LANGUAGE = Language(
         "sig sigg dott prof ing avv on dr ecc pag n no gen feb mar apr mag giu lug ago sett ott nov dic "
         "sen".split()
     ),
+    weekdays=frozenset("lunedì martedì mercoledì giovedì venerdì sabato domenica".split()),
+    not_names=frozenset(
+        "ma però secondo come dopo prima durante nonostante interpellato interpellata".split()
+    ),
     months=frozenset(
         "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
         "dicembre".split()
