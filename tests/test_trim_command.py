@@ -104,7 +104,9 @@ def test_bad_files_are_reported_and_the_rest_goes_on(tmp_path):
 
 def test_output_is_the_text_as_it_is_without_markup_or_emoji_codes_read_in_it(tmp_path):
     title = "Council [bold]approves[/bold] :thumbs_up: late-night buses à Zürich"
-    (tmp_path / "odd.txt").write_text(EN.replace("Council approves late-night buses", title), encoding="utf-8")
+    (tmp_path / "odd.txt").write_text(
+        EN.replace("Council approves late-night buses", title), encoding="utf-8"
+    )
     done = digest_trim([tmp_path / "odd.txt"], "--json")
     assert done.returncode == 0
     assert done.stdout.count("\n") == 1 and json.loads(done.stdout)["title"] == title

@@ -38,7 +38,9 @@ def parse_html(html: str, url: str | None = None, *, title: str | None = None) -
     extraction's cost; byline and standfirst stay empty."""
     doc = _extract(html, url, metadata=title is None)
     body = doc.get("text") or ""
-    title = " ".join(title.split()) if title is not None else _title(doc.get("title") or "", doc.get("sitename"))
+    title = (
+        " ".join(title.split()) if title is not None else _title(doc.get("title") or "", doc.get("sitename"))
+    )
     paragraphs = [" ".join(p.split()) for p in body.splitlines() if p.strip()]
     paragraphs = [p for p in paragraphs if not is_boilerplate(p)]
     if paragraphs and title and paragraphs[0] == title:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from digest.domain import Article
+from digest.ingest.headline import article_end, find_headline, is_dateish, is_running_text
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import detect
 
@@ -21,6 +22,7 @@ HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 BOILERPLATE_CHARS = 200
+BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
 _GENERIC_BOILERPLATE = (
@@ -144,22 +146,71 @@ def _dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     return None, paragraphs
 
 
+def _not_headline(p: str) -> bool:
+    """A block that is boilerplate, a credit, a byline or a photo caption ending with its credit."""
+    return (
+        is_boilerplate(p)
+        or _is_credit(p)
+        or (_is_byline(p) and _byline_pattern().match(p) is not None)
+        or _credit_word().search(p[-40:]) is not None
+    )
+
+
+@cache
+def _credit_word() -> re.Pattern[str]:
+    """_credit_marker as whole words: "(Photo: AFP)", not the "efe" of "defend"."""
+    return re.compile(rf"\b(?:{_credit_marker().pattern})\b", re.I)
+
+
+def _caption_or_byline(p: str) -> bool:
+    """A block before a headline that may be its photo's caption or its byline, not the page's menu:
+    a sentence, or a byline opening with its word ("By")."""
+    return _byline_pattern().match(p) is not None or (len(p.split()) >= 6 and _END.search(p) is not None)
+
+
+def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
+    """The blocks of the article in a page's text, and the headline's index among them: a few blocks
+    before the headline (a caption, a byline), the headline, and the blocks after it up to the
+    article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
+    None) when no headline is found."""
+    at = find_headline(blocks, _not_headline)
+    if at is None:
+        return [p for p in blocks if not is_boilerplate(p)], None
+    end = article_end(blocks, at + 1)
+    before = [
+        p
+        for i, p in enumerate(blocks[max(0, at - BEFORE_HEADLINE) : at], start=max(0, at - BEFORE_HEADLINE))
+        if not is_boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
+    ]
+    after, began = [], False
+    for p in blocks[at + 1 : end]:
+        began = began or is_running_text(p)
+        if not is_boilerplate(p) and (began or not is_dateish(p) or _dateline_paragraph().match(p)):
+            after.append(p)
+    return [*before, blocks[at], *after], len(before)
+
+
 def parse_plain_text(text: str) -> Article:
-    paras = [p for p in paragraphs_of(text) if not is_boilerplate(p)]
+    paras, headline = _article_blocks(paragraphs_of(text))
     if not paras:
         return Article(title="", paragraphs=[])
-    language = detect(" ".join(p for p in paras[:12] if not _is_title(p)))
+    start = headline + 1 if headline is not None else 0
+    language = detect(" ".join(p for p in paras[start : start + 12] if not _is_title(p)))
     head = paras[:HEAD]
-    title_at = next(
-        (
-            i
-            for i, p in enumerate(head)
-            if _is_title(p)
-            and not _is_byline(p)
-            and not _is_credit(p)
-            and (i == len(head) - 1 or not _is_caption(p, language))
-        ),
-        None,
+    title_at = (
+        headline
+        if headline is not None
+        else next(
+            (
+                i
+                for i, p in enumerate(head)
+                if _is_title(p)
+                and not _is_byline(p)
+                and not _is_credit(p)
+                and (i == len(head) - 1 or not _is_caption(p, language))
+            ),
+            None,
+        )
     )
     if title_at is None:
         title_at = next((i for i, p in enumerate(head) if _is_title(p) and not _is_credit(p)), 0)

@@ -102,6 +102,12 @@ class Language:
     credit_words: tuple[str, ...] = ()
     """Words for a photo or its credit ("photo", "crédit", "foto"): a caption ending with one (or with
     an agency's name) is a photo caption, not the article's text."""
+    relative_time: tuple[str, ...] = ()
+    """Regular expressions of a relative time ("3 hours ago", "vor 2 Stunden"): a date line, never a
+    headline."""
+    article_end: tuple[str, ...] = ()
+    """Regular expressions of the headings that open what follows an article ("Related articles",
+    "Kommentare", "À lire aussi"), matched against a whole short block: the article ends there."""
     date_joiners: tuple[str, ...] = ()
     """Words between the parts of a written date ("de": 14 de marzo de 2024)."""
     time_prepositions: tuple[str, ...] = ()

@@ -47,6 +47,23 @@ LANGUAGE = Language(
         "sep sept oct nov dec no vs etc inc ltd co corp u.s u.k u.n e.g i.e a.m p.m approx dept est fig ft "
         "vol".split()
     ),
+    relative_time=(
+        r"\b\d+\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago\b",
+        r"\b(?:yesterday|just now)\b",
+    ),
+    article_end=(
+        r"related(?: articles| stories| posts| content| news| topics)?",
+        r"more (?:from|on|stories|news|in)\b.{0,30}",
+        r"you (?:may|might) (?:also )?like",
+        r"recommended(?: for you)?",
+        r"(?:leave a |post a )?(?:comments?|reply)",
+        r"about the author",
+        r"tags?",
+        r"trending(?: now)?",
+        r"most (?:popular|read)",
+        r"newsletter",
+        r"sign up.{0,40}",
+    ),
     weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
     not_names=frozenset(
         "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile".split()
@@ -55,6 +72,7 @@ LANGUAGE = Language(
         "january february march april may june july august september october november december".split()
     ),
     boilerplate=(
+        r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",
         r"leave a (comment|reply)\b",
         r"(share|tweet|email|print)( this( article| story)?)?"
         r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",

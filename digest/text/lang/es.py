@@ -40,6 +40,16 @@ LANGUAGE = Language(
         "sr sra srta dr dra d dña ud uds etc pág av avda núm no ee.uu ee uu ene feb mar abr jun jul ago "
         "sept oct nov dic aprox".split()
     ),
+    relative_time=(r"\bhace\s+\d+\s+(?:segundos?|minutos?|horas?|días?|semanas?|meses|mes|años?)\b",),
+    article_end=(
+        r"(?:noticias|artículos|contenidos) relacionad[oa]s",
+        r"te (?:puede|podría) interesar",
+        r"comentarios?",
+        r"(?:deja|dejar) un comentario",
+        r"etiquetas",
+        r"lo más (?:leído|visto)",
+        r"newsletter",
+    ),
     weekdays=frozenset("lunes martes miércoles jueves viernes sábado domingo".split()),
     not_names=frozenset("pero sin embargo según como tras antes durante pese preguntado preguntada".split()),
     months=frozenset(

@@ -46,6 +46,16 @@ LANGUAGE = Language(
         "m mm mme mmes mlle mlles dr pr me st ste av apr j.-c etc cf p ex n° no vol janv févr avr juil "
         "sept oct nov déc env".split()
     ),
+    relative_time=(r"\bil y a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?)\b",),
+    article_end=(
+        r"sur le même sujet",
+        r"articles? (?:similaires|liés|associés)",
+        r"(?:vous aimerez|nous vous recommandons) aussi.{0,20}",
+        r"commentaires?",
+        r"(?:laisser|ajouter) un commentaire",
+        r"mots[- ]clés",
+        r"newsletter",
+    ),
     weekdays=frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche".split()),
     not_names=frozenset(
         "mais pourtant selon comme depuis lors après avant pendant malgré interrogé interrogée".split()

@@ -45,6 +45,17 @@ LANGUAGE = Language(
         "sig sigg dott prof ing avv on dr ecc pag n no gen feb mar apr mag giu lug ago sett ott nov dic "
         "sen".split()
     ),
+    relative_time=(r"\b\d+\s+(?:second[oi]|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mes[ei]|ann[oi])\s+fa\b",),
+    article_end=(
+        r"(?:articoli|notizie) correlat[ie]",
+        r"potrebbe interessarti",
+        r"ti potrebbe(?:ro)? interessare",
+        r"commenti",
+        r"(?:lascia|scrivi) un commento",
+        r"tag",
+        r"più (?:letti|visti)",
+        r"newsletter",
+    ),
     weekdays=frozenset("lunedì martedì mercoledì giovedì venerdì sabato domenica".split()),
     not_names=frozenset(
         "ma però secondo come dopo prima durante nonostante interpellato interpellata".split()
