@@ -80,32 +80,64 @@ def _content(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _stopwords()}
 
 
-def find_headline(blocks: list[str], excluded: Callable[[str], bool]) -> int | None:
+class RunningText:
+    """Which blocks are running text (is_running_text), each looked at only when first asked."""
+
+    def __init__(self, blocks: list[str]):
+        self.blocks = blocks
+        self._memo: dict[int, bool] = {}
+
+    def __getitem__(self, i: int) -> bool:
+        if i not in self._memo:
+            self._memo[i] = is_running_text(self.blocks[i])
+        return self._memo[i]
+
+    def next(self, i: int, limit: int) -> int | None:
+        """The first block of running text after block i, within limit blocks."""
+        return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if self[j]), None)
+
+    def first_dense(self) -> int | None:
+        """Where the article's text begins: the first block of running text followed by more within
+        DENSE_GAP blocks (a cookie banner or a teaser stands alone); else the first running text."""
+        first = None
+        for i in range(len(self.blocks)):
+            if self[i]:
+                first = i if first is None else first
+                if self.next(i, DENSE_GAP) is not None:
+                    return i
+        return first
+
+    def goes_on(self, i: int) -> bool:
+        """Whether CONTINUED blocks of running text in a row follow block i somewhere."""
+        streak = 0
+        for j in range(i + 1, len(self.blocks)):
+            streak = streak + 1 if self[j] else 0
+            if streak >= CONTINUED:
+                return True
+        return False
+
+
+def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: RunningText) -> int | None:
     """The index of the headline among blocks, or None when no block looks like one.
 
     `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate)."""
-    running = [i for i, b in enumerate(blocks) if is_running_text(b)]
-    if not running:
+    dense = running.first_dense()
+    if dense is None:
         return None
-    dense = _first_dense(blocks, running)
     best, best_score = None, 0.0
-    r = 0
     for i, block in enumerate(blocks[: dense + 1]):
-        while r < len(running) and running[r] <= i:
-            r += 1
-        if r == len(running):
-            break
-        gap = running[r] - i
+        nxt = running.next(i, REACH)
         words = block.split()
-        if gap > REACH or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
+        if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
             continue
-        if is_running_text(block) or is_dateish(block) or is_end_heading(block) or excluded(block):
+        if running[i] or is_dateish(block) or is_end_heading(block) or excluded(block):
             continue
         own = _content(block)
         if not own:
             continue
-        after = set().union(*(_content(b) for b in blocks[i + 1 : i + 1 + ECHO_BLOCKS]))
-        echo = len(own & after) / len(own)
+        gap = nxt - i
+        after = " ".join(blocks[i + 1 : i + 1 + ECHO_BLOCKS]).lower()
+        echo = sum(w in after for w in own) / len(own)
         score = 2.0 * echo + 1.0 / gap
         if _FULL_STOP.search(block):
             score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
@@ -118,28 +150,13 @@ def find_headline(blocks: list[str], excluded: Callable[[str], bool]) -> int | N
     return best
 
 
-def _first_dense(blocks: list[str], running: list[int]) -> int:
-    """Where the article's text begins: the first block of running text followed by more within
-    DENSE_GAP blocks (a cookie banner or a teaser stands alone); the first running text if none is."""
-    for a, b in zip(running, running[1:], strict=False):
-        if b - a <= DENSE_GAP:
-            return a
-    return running[0]
-
-
-def article_end(blocks: list[str], start: int) -> int:
+def article_end(blocks: list[str], start: int, running: RunningText) -> int:
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
     not the end), else the end."""
-    running = [is_running_text(b) for b in blocks]
-    goes_on = [False] * (len(blocks) + 1)  # CONTINUED blocks of running text in a row from here on
-    streak = 0
-    for i in range(len(blocks) - 1, -1, -1):
-        streak = streak + 1 if running[i] else 0
-        goes_on[i] = goes_on[i + 1] or streak >= CONTINUED
     began = False
     for i in range(start, len(blocks)):
-        if began and is_end_heading(blocks[i]) and not goes_on[i + 1]:
+        if began and is_end_heading(blocks[i]) and not running.goes_on(i):
             return i
         began = began or running[i]
     return len(blocks)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from digest.domain import Article
-from digest.ingest.headline import article_end, find_headline, is_dateish, is_running_text
+from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import detect
 
@@ -173,18 +173,21 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     before the headline (a caption, a byline), the headline, and the blocks after it up to the
     article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
     None) when no headline is found."""
-    at = find_headline(blocks, _not_headline)
+    running = RunningText(blocks)
+    at = find_headline(blocks, _not_headline, running)
     if at is None:
         return [p for p in blocks if not is_boilerplate(p)], None
-    end = article_end(blocks, at + 1)
+    end = article_end(blocks, at + 1, running)
+    first = max(0, at - BEFORE_HEADLINE)
     before = [
         p
-        for i, p in enumerate(blocks[max(0, at - BEFORE_HEADLINE) : at], start=max(0, at - BEFORE_HEADLINE))
+        for i, p in enumerate(blocks[first:at], start=first)
         if not is_boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
     ]
     after, began = [], False
-    for p in blocks[at + 1 : end]:
-        began = began or is_running_text(p)
+    for i in range(at + 1, end):
+        p = blocks[i]
+        began = began or running[i]
         if not is_boilerplate(p) and (began or not is_dateish(p) or _dateline_paragraph().match(p)):
             after.append(p)
     return [*before, blocks[at], *after], len(before)

@@ -1,6 +1,6 @@
 """A scraped whole page: the headline past the navigation, the article's end before what follows it."""
 
-from digest.ingest.headline import article_end, find_headline, is_dateish, is_end_heading
+from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_end_heading
 from digest.ingest.structure import parse_plain_text
 
 BODY_1 = (
@@ -51,14 +51,14 @@ def test_the_article_ends_before_what_follows_it_and_keeps_its_whole_body():
 
 def test_an_inline_related_box_is_not_the_end():
     blocks = ["A headline about the pier", BODY_1, "Related stories", "Another story", BODY_2, BODY_3, BODY_1]
-    assert article_end(blocks, 1) == len(blocks)
+    assert article_end(blocks, 1, RunningText(blocks)) == len(blocks)
 
 
 def test_dates_and_relative_times_are_never_headlines():
     assert is_dateish("3 hours ago") and is_dateish("vor 2 Stunden") and is_dateish("Posted Nov 18, 8:19 PM")
     assert not is_dateish("Harbour board votes to rebuild the Kestrel Bay ferry pier")
     blocks = ["Updated 12 March 2024 at 10:15", "Harbour board votes to rebuild the pier", BODY_1, BODY_2]
-    assert find_headline(blocks, lambda _: False) == 1
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 1
 
 
 def test_end_headings_in_each_language():
