@@ -23,6 +23,8 @@ REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
 DENSE_GAP = 2
 ECHO_SURE, SCORE_SURE = 0.5, 1.2
+HEAD_CONTENT = 4  # a headline's echo counts in full from this many content words
+_CRUMBS = re.compile(r"\s[>»|/]\s|^<")
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
@@ -138,7 +140,10 @@ def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: R
         gap = nxt - i
         after = " ".join(blocks[i + 1 : i + 1 + ECHO_BLOCKS]).lower()
         echo = sum(w in after for w in own) / len(own)
-        score = 2.0 * echo + 1.0 / gap
+        # a kicker or a section label ("Science & Astronomy") echoes as well as a headline, on less
+        score = 2.0 * echo * min(1.0, len(own) / HEAD_CONTENT) + 1.0 / gap
+        if _CRUMBS.search(block) or (block.isupper() and len(words) <= 4):
+            score -= 0.5  # a breadcrumb (Home > News), a label in capitals
         if _FULL_STOP.search(block):
             score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
         if len(words) == 2:
