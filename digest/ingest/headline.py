@@ -26,6 +26,7 @@ ECHO_SURE, SCORE_SURE = 0.5, 1.2
 HEAD_CONTENT = 4  # a headline's echo counts in full from this many content words
 _CRUMBS = re.compile(r"\s[>»|/]\s|^<")
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
+NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -110,11 +111,14 @@ class RunningText:
         return first
 
     def goes_on(self, i: int) -> bool:
-        """Whether CONTINUED blocks of running text in a row follow block i somewhere."""
+        """Whether the article goes on after block i: CONTINUED blocks of running text in a row follow
+        somewhere, or (past an inline box of links) most of the next blocks are running text again."""
         streak = 0
+        near = 0
         for j in range(i + 1, len(self.blocks)):
             streak = streak + 1 if self[j] else 0
-            if streak >= CONTINUED:
+            near += self[j] and j <= i + NEAR_BLOCKS
+            if streak >= CONTINUED or near >= NEAR_RUNNING:
                 return True
         return False
 
