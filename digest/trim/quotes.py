@@ -25,7 +25,7 @@ from digest.text.marks import Span, opens_with_quote, scan
 from digest.text.sentences import sentence_spans
 from digest.text.tokens import CAP_RUN, Token, tokenize
 from digest.trim.attribution import Attribution, Attributor
-from digest.trim.names import Run, is_name_noun, is_person, is_role, people_in, runs
+from digest.trim.names import Run, genders_in, is_name_noun, is_person, is_role, people_in, runs
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000
@@ -82,6 +82,7 @@ class _Paragraphs:
         self._tokens: dict[tuple[int, int, int], tuple[list[Token], list[int]]] = {}
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._people: set[str] | None = None
+        self._genders: dict[str, str] | None = None
         self._sentence_starts: dict[int, list[int]] = {}
         self._runs: dict[tuple[int, int, int], list[Run]] = {}
 
@@ -118,6 +119,12 @@ class _Paragraphs:
         if self._people is None:
             self._people = people_in("\n\n".join(self.texts), self.lang)
         return self._people
+
+    def genders(self) -> dict[str, str]:
+        """The gender of the surnames the article writes after a given name or an honorific."""
+        if self._genders is None:
+            self._genders = genders_in("\n\n".join(self.texts), self.lang) if self.lang.first_names else {}
+        return self._genders
 
 
 def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code: str) -> bool:
@@ -338,8 +345,9 @@ class _Finder:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
-                    if gender and run.gender and run.gender != gender:
-                        continue  # "sie" is not the "Herr Müller" named before
+                    known = run.gender or (self.paras.genders().get(run.name.split()[-1]) if run.name else None)
+                    if gender and known and known != gender:
+                        continue  # "sie" is not the "Herr Müller" named before, "she" not "Donald Trump"
                     if (
                         run.name
                         and is_person(run, toks, self.lang, people)

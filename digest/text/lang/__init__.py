@@ -91,6 +91,8 @@ class Language:
     """Two words before a quoted term that make it a self-given name (das sich selbst „…“ nennt)."""
     honorific_genders: dict[str, str] = field(default_factory=dict)
     """Honorifics that tell a person's gender (Frau: "f", Herr: "m")."""
+    first_names: dict[str, str] = field(default_factory=dict)
+    """Common given names -> gender ("m", "f"), lowercase: "she" is not the "Donald Trump" named before."""
     feminine_endings: tuple[str, ...] = ()
     """Endings of role words for women (Ministerin, ministra)."""
     roles_have_gender: bool = False

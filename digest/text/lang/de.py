@@ -125,6 +125,16 @@ LANGUAGE = Language(
         r"meistgelesen",
         r"newsletter",
     ),
+    first_names={
+        **dict.fromkeys(
+            """alexander andreas armin bernd christian dieter florian frank friedrich gerhard hans heinz helmut horst jan jens joachim jürgen karl klaus lars manfred markus martin matthias michael norbert olaf peter philipp robert sebastian sigmar stefan thomas tobias uwe walter werner wolfgang""".split(),
+            "m",
+        ),
+        **dict.fromkeys(
+            """andrea angela angelika anna annalena barbara birgit brigitte christiane christine claudia elisabeth franziska gabriele heike helga ingrid julia karin katharina maria monika nancy nicole petra renate sabine sandra simone stefanie susanne svenja ursula""".split(),
+            "f",
+        ),
+    },
     weekdays=frozenset("montag dienstag mittwoch donnerstag freitag samstag sonntag sonnabend".split()),
     not_names=frozenset("doch aber laut wie nach vor während trotz seit gefragt".split()),
     months=frozenset(
