@@ -22,6 +22,7 @@ HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 BOILERPLATE_CHARS = 200
+MENU_WORDS = 3
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
@@ -190,7 +191,14 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         began = began or running[i]
         if not is_boilerplate(p) and (began or not is_dateish(p) or _dateline_paragraph().match(p)):
             after.append(p)
+    while len(after) > 1 and _menu_item(after[-1]):
+        after.pop()  # the page's menus and footers after the article's last lines
     return [*before, blocks[at], *after], len(before)
+
+
+def _menu_item(p: str) -> bool:
+    """A menu entry, a label or a date line: a few words without a sentence's end, or a date."""
+    return (len(p.split()) <= MENU_WORDS and _END.search(p) is None) or is_dateish(p)
 
 
 def parse_plain_text(text: str) -> Article:

@@ -72,3 +72,12 @@ def test_end_headings_in_each_language():
         assert is_end_heading(heading), heading
     assert not is_end_heading("The harbour board votes on the pier")
     assert not is_end_heading("Lesen Sie auch")  # an inline teaser: the article goes on after it
+
+
+def test_the_menus_and_dates_after_the_last_lines_are_dropped_and_a_closing_list_is_kept():
+    tour = ["June 9 -- Riverside Hall, Kestrel Bay", "June 14 -- Harbour Arena, Port Alden"]
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", BODY_1, BODY_2, BODY_3, *tour]
+        + ["Newsletters", "Site Map", "12 March 2024 at 10:15", "Policies"]
+    )
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3, *tour]
