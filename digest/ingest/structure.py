@@ -23,6 +23,7 @@ TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
+_YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
@@ -197,8 +198,11 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
 
 
 def _menu_item(p: str) -> bool:
-    """A menu entry, a label or a date line: a few words without a sentence's end, or a date."""
-    return (len(p.split()) <= MENU_WORDS and _END.search(p) is None) or is_dateish(p)
+    """A menu entry, a label or a date line: a few words without a sentence's end, or a date with its
+    year or time (not "June 14 -- Harbour Arena", an item of the article's list of dates)."""
+    return (len(p.split()) <= MENU_WORDS and _END.search(p) is None) or (
+        is_dateish(p) and _YEAR_OR_TIME.search(p) is not None
+    )
 
 
 def parse_plain_text(text: str) -> Article:
