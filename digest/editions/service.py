@@ -62,12 +62,16 @@ def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str
     return " ".join(subject.split()).strip(" :—-") or lst.name
 
 
-def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> tuple[Edition, Picks]:
+def _recompose(
+    conn: Connection, settings: Settings, edition: Edition, now: datetime
+) -> tuple[Edition, Picks]:
     """Items = the list's current picks with the editors' changes replayed over them. Returns the
     edition and the picks, whose `skipped` also counts the picks the items left out."""
     lst = settings.get_list(edition.list_id)
     assert edition.id is not None  # a stored edition
-    plan = fold([(change.op, change.args) for change in changes(conn, edition.id) if change.op in CURATION_OPS])
+    plan = fold(
+        [(change.op, change.args) for change in changes(conn, edition.id) if change.op in CURATION_OPS]
+    )
     picks = candidates(conn, settings, lst, now, draft=edition.id)
     pinned = articles_by_ids(conn, plan.pinned)
     coverage = picks.coverage | other_coverage(conn, pinned)
@@ -107,7 +111,9 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now
     picks = candidates(conn, settings, lst, now)
     if not picks.articles:
         names = ", ".join(s.name for s in settings.sources_of(lst))
-        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks))
+        return BuildResult(
+            None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks)
+        )
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
     edition_id = insert_edition(conn, edition)
     record_change(conn, edition_id, actor, "build", {})
@@ -184,13 +190,17 @@ def _article_for_url(conn: Connection, url: str) -> Article:
     return article
 
 
-def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: str, **values: object) -> Edition:
+def transition(
+    engine: Engine, edition_id: int, target: EditionStatus, actor: str, **values: object
+) -> Edition:
     """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
     with engine.begin() as conn:
         return transition_in(conn, edition_id, target, actor, **values)
 
 
-def transition_in(conn: Connection, edition_id: int, target: EditionStatus, actor: str, **values: object) -> Edition:
+def transition_in(
+    conn: Connection, edition_id: int, target: EditionStatus, actor: str, **values: object
+) -> Edition:
     """`transition` inside the caller's transaction."""
     edition = _load(conn, edition_id)
     lifecycle.check(edition_id, edition.status, target)
@@ -247,7 +257,9 @@ def resume(engine: Engine, edition_id: int, actor: str) -> None:
     _steer(engine, edition_id, actor, "resume", SendState.PAUSED, SendState.RUNNING)
 
 
-def _steer(engine: Engine, edition_id: int, actor: str, op: str, current: SendState, target: SendState) -> None:
+def _steer(
+    engine: Engine, edition_id: int, actor: str, op: str, current: SendState, target: SendState
+) -> None:
     with engine.begin() as conn:
         if _sending(conn, edition_id) != current:
             raise Conflict(f"the send of edition #{edition_id} is not {current}")
@@ -310,11 +322,18 @@ class Listed:
 def list_all(engine: Engine, list_id: str | None = None) -> list[Listed]:
     """Every edition (of one list), oldest first, with its deliveries counted."""
     with engine.connect() as conn:
-        return [Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None]
+        return [
+            Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None
+        ]
 
 
 def preview(
-    engine: Engine, settings: Settings, edition_id: int, target: Path | None = None, *, width: int | None = None
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    target: Path | None = None,
+    *,
+    width: int | None = None,
 ) -> Preview:
     """Write the edition's HTML as a subscriber sees it (framed at a phone's or a desktop's width)."""
     check_width(width)

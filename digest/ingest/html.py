@@ -130,15 +130,22 @@ class PageMeta:
     language: str | None = None
 
 
-def page_meta(page: str, url: str | None) -> PageMeta:
-    """What a page says about itself: <link rel=canonical>, og:image with its alt, width and height
-    (else the first figure's <img> and its attributes), the first figure's caption, the publication
-    time and author from its meta tags, and <html lang>."""
+def parse_page(page: str) -> lxml_html.HtmlElement | None:
+    """A page's tree, parsed once for its metadata and its article; None when it cannot be parsed."""
     try:
-        root = lxml_html.document_fromstring(
+        return lxml_html.document_fromstring(
             _XML_DECLARATION.sub("", page, count=1)
         )  # lxml refuses it in str
     except (etree.ParserError, ValueError):
+        return None
+
+
+def page_meta(page: str | lxml_html.HtmlElement | None, url: str | None) -> PageMeta:
+    """What a page says about itself: <link rel=canonical>, og:image with its alt, width and height
+    (else the first figure's <img> and its attributes), the first figure's caption, the publication
+    time and author from its meta tags, and <html lang>. The page as text or as its parsed tree."""
+    root = parse_page(page) if isinstance(page, str) else page
+    if root is None:
         return PageMeta()
     meta: dict[str, str] = {}
     for el in root.iter("meta"):

@@ -69,9 +69,7 @@ def write_items(conn: Connection, edition_id: int, items: list[Brief]) -> None:
 
 
 def _brief(row: Row[*tuple[Any, ...]]) -> Brief:
-    image = (
-        Image(row.image_url, row.image_alt, row.image_width, row.image_height) if row.image_url else None
-    )
+    image = Image(row.image_url, row.image_alt, row.image_width, row.image_height) if row.image_url else None
     return Brief(
         title=row.title,
         lede=row.lede,

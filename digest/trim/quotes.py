@@ -345,7 +345,9 @@ class _Finder:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
-                    known = run.gender or (self.paras.genders().get(run.name.split()[-1]) if run.name else None)
+                    known = run.gender or (
+                        self.paras.genders().get(run.name.split()[-1]) if run.name else None
+                    )
                     if gender and known and known != gender:
                         continue  # "sie" is not the "Herr Müller" named before, "she" not "Donald Trump"
                     if (

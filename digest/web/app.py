@@ -45,7 +45,9 @@ def create_app(site: Site) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     unruled = [f"{method} {path}" for method, path in routes(app) if rule_of(method, path) is None]
     if unruled:  # every route answers to digest.web.policy's table, or the app does not start
-        raise RuntimeError(f"routes without an authorization rule in digest/web/policy.py: {', '.join(unruled)}")
+        raise RuntimeError(
+            f"routes without an authorization rule in digest/web/policy.py: {', '.join(unruled)}"
+        )
     return app
 
 
