@@ -38,7 +38,11 @@ def _title(raw: str, site: str | None) -> str:
         return title
     suffix = m.group("site")
     words = suffix.split()
-    named = site is not None and (_squash(site) in _squash(suffix) or _squash(suffix) in _squash(site))
+    named = (
+        site is not None
+        and _squash(site) != ""
+        and (_squash(site) in _squash(suffix) or _squash(suffix) in _squash(site))
+    )
     name_like = (
         len(words) <= SITE_WORDS
         and not _SENTENCE_MARKS.search(suffix)
