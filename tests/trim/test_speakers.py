@@ -60,3 +60,13 @@ def test_a_word_that_opens_sentences_is_cut_off_the_name():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker == "Olga Brandt"
+
+
+def test_a_vox_pop_line_names_its_speaker_after_the_dash():
+    [q] = found(["“I came for the music and stayed for the people of this town.” ― Dana Whitlock, 34, nurse"])
+    assert q.quote.speaker == "Dana Whitlock" and q.confidence >= 0.9
+
+
+def test_a_dash_before_a_clause_is_not_a_signature():
+    [q] = found(["“The pier has to be rebuilt before the summer,” said harbour master Ivo Lenz — Lenz added more."])
+    assert q.quote.speaker == "Ivo Lenz"
