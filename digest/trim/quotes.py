@@ -50,7 +50,13 @@ SPEAKER_THRESHOLD = 0.55  # a speaker less sure than this is left out: no name r
 # rounded. A cue next to a name: (the article names that person in full or quoted them before, not).
 # A pronoun or no cue at all: (the person found is the previous quotation's speaker, no quotation
 # before has one, another speaker before), the last by how many sentences back the person was found.
-CONFIDENCE_NAMED = {"cue": (0.95, 0.8), "role": (0.85, 0.85), "inherit": (0.85, 0.75), "weak": (0.75, 0.7)}
+CONFIDENCE_NAMED = {
+    "cue": (0.95, 0.8),
+    "role": (0.85, 0.85),
+    "titled": (0.85, 0.85),
+    "inherit": (0.85, 0.75),
+    "weak": (0.75, 0.7),
+}
 FIRST_BONUS = 0.2
 CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
@@ -83,6 +89,7 @@ class _Paragraphs:
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._people: set[str] | None = None
         self._genders: dict[str, str] | None = None
+        self._titles: list[tuple[int, int, frozenset[str], str]] | None = None
         self._sentence_starts: dict[int, list[int]] = {}
         self._runs: dict[tuple[int, int, int], list[Run]] = {}
 
@@ -119,6 +126,30 @@ class _Paragraphs:
         if self._people is None:
             self._people = people_in("\n\n".join(self.texts), self.lang)
         return self._people
+
+    def titles(self) -> list[tuple[int, int, frozenset[str], str]]:
+        """Every person the article gives a role next to their name, in order: (paragraph, offset, the
+        role's words, the name). "Minister Hans Weber", "la directrice générale Marie Dupont",
+        "Marie Dupont, directrice générale de …", "Hans Weber, der Minister"."""
+        if self._titles is None:
+            self._titles = []
+            for i, text in enumerate(self.texts):
+                for m in CAP_RUN.finditer(text):
+                    words = m.group().split()
+                    name_words = [w for w in words if not is_role(w, self.lang)]
+                    if len(name_words) < 2:
+                        continue
+                    roles = {w.lower() for w in words if is_role(w, self.lang)}
+                    before = _LETTERS.findall(text[max(0, m.start() - 40) : m.start()].lower())[-3:]
+                    roles |= {w for w in before if is_role(w, self.lang)}
+                    after = text[m.end() : m.end() + 60]
+                    if after.startswith(","):
+                        roles |= {w for w in _LETTERS.findall(after.lower())[:4] if is_role(w, self.lang)}
+                    if roles:
+                        self._titles.append(
+                            (i, m.start(), frozenset(roles), " ".join(name_words).rstrip(".,"))
+                        )
+        return self._titles
 
     def genders(self) -> dict[str, str]:
         """The gender of the surnames the article writes after a given name or an honorific."""
@@ -383,7 +414,14 @@ class _Finder:
             found = Attribution()
         speaker = found.speaker
         basis = "weak" if found.weak else ("role" if found.role else "cue")
-        if speaker is None and found.pronoun is not None:
+        titled = (
+            self._titled(found.speaker, pi, span.start)
+            if found.role and found.speaker and not self.lang.capitalises_nouns
+            else None
+        )  # German roles are as often someone the article does not name (see below)
+        if titled is not None:
+            speaker, basis = titled, "titled"  # "a déclaré la directrice générale": Marie Dupont, named so
+        elif speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)
             basis = "pronoun"
         elif (
@@ -410,6 +448,18 @@ class _Finder:
             self.people().add(speaker.split()[-1])
         quote = Quote(text=inner, speaker=speaker, cue=found.cue)
         self.found.append(Found(quote, pi, span.start, sentence_like, confidence, basis if speaker else ""))
+
+    def _titled(self, role: str, pi: int, pos: int) -> str | None:
+        """The person the article named with this role before position pos of paragraph pi, when it
+        names no one else so: "the minister" after "Minister Hans Weber"."""
+        words = {w for w in _LETTERS.findall(role.lower()) if is_role(w, self.lang)}
+        if not words:
+            return None
+        named = {name.split()[-1]: name for i, at, roles, name in self.paras.titles() if words <= roles}
+        before = [
+            name for i, at, roles, name in self.paras.titles() if (i, at) < (pi, pos) and words <= roles
+        ]
+        return before[-1] if before and len(named) == 1 else None  # one person holds it in the article
 
     def _confidence(self, speaker: str, basis: str) -> float:
         """How sure a speaker is, by how it was found (CONFIDENCE_NAMED, CONFIDENCE_RESOLVED)."""

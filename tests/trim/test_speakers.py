@@ -68,5 +68,26 @@ def test_a_vox_pop_line_names_its_speaker_after_the_dash():
 
 
 def test_a_dash_before_a_clause_is_not_a_signature():
-    [q] = found(["“The pier has to be rebuilt before the summer,” said harbour master Ivo Lenz — Lenz added more."])
+    [q] = found(
+        ["“The pier has to be rebuilt before the summer,” said harbour master Ivo Lenz — Lenz added more."]
+    )
     assert q.quote.speaker == "Ivo Lenz"
+
+
+def test_a_role_the_article_tied_to_one_named_person_is_that_person():
+    paragraphs = [
+        "Marie Dupont, directrice générale de l’entreprise, a présenté le plan lundi.",
+        "Paul Martin, délégué syndical, a quitté la salle.",
+        "« Nous ne fermerons aucune usine cette année », a déclaré la directrice générale.",
+    ]
+    [q] = found(paragraphs, "fr")
+    assert q.quote.speaker == "Marie Dupont" and q.basis == "titled"
+
+
+def test_a_role_two_people_hold_stays_unresolved():
+    paragraphs = [
+        "Minister Ana Ruiz met Minister Karl Brandt in the capital on Monday to discuss the fishing quotas.",
+        "“We agreed on nothing except the date of the next meeting,” the minister said.",
+    ]
+    [q] = found(paragraphs)
+    assert q.basis != "titled"
