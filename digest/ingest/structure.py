@@ -158,6 +158,12 @@ def _not_headline(p: str) -> bool:
     )
 
 
+def is_photo_caption(p: str) -> bool:
+    """A photo's caption: it opens with a credit ("Photo: …") or ends with one ("(AP Photo/…)",
+    "Foto: dpa", "(Image: GETTY)")."""
+    return _credit_pattern().match(p) is not None or _credit_word().search(p[-40:]) is not None
+
+
 @cache
 def _credit_word() -> re.Pattern[str]:
     """_credit_marker as whole words: "(Photo: AFP)", not the "efe" of "defend"."""
