@@ -21,6 +21,9 @@ BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
 ECHO_BLOCKS = 6  # the headline's words are looked for in this many blocks after it
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
+DATE_CHARS = 160
+_DIGIT = re.compile(r"\d")
+END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
 DENSE_GAP = 2
 ECHO_SURE, SCORE_SURE = 0.5, 1.2
 HEAD_CONTENT = 4  # a headline's echo counts in full from this many content words
@@ -59,11 +62,14 @@ def _end_heading() -> re.Pattern[str]:
 
 
 def is_running_text(block: str) -> bool:
-    return len(block.split()) >= BODY_WORDS and _SENTENCE_END.search(block) is not None
+    return block.count(" ") >= BODY_WORDS - 1 and _SENTENCE_END.search(block) is not None
 
 
 def is_dateish(block: str) -> bool:
-    """A date, a time or "1 day ago", maybe with a few words around it ("Posted Nov 18, 8:19 PM")."""
+    """A date, a time or "1 day ago", maybe with a few words around it ("Posted Nov 18, 8:19 PM"):
+    never without a digit."""
+    if len(block) > DATE_CHARS or _DIGIT.search(block) is None:
+        return False
     words = block.split()
     if _relative_time().search(block) and len(words) <= 10:
         return True
@@ -76,7 +82,9 @@ def is_dateish(block: str) -> bool:
 
 
 def is_end_heading(block: str) -> bool:
-    return len(block.split()) <= 8 and _end_heading().match(block) is not None
+    return (
+        len(block) <= END_CHARS and block.count(" ") < END_WORDS and _end_heading().match(block) is not None
+    )
 
 
 def _content(text: str) -> set[str]:

@@ -25,7 +25,7 @@ from digest.text.marks import Span, opens_with_quote, scan
 from digest.text.sentences import sentence_spans
 from digest.text.tokens import CAP_RUN, Token, tokenize
 from digest.trim.attribution import Attribution, Attributor
-from digest.trim.names import Run, genders_in, is_name_noun, is_person, is_role, people_in, runs
+from digest.trim.names import Run, is_name_noun, is_person, is_role, people_and_genders, runs
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000
@@ -124,7 +124,7 @@ class _Paragraphs:
     def people(self) -> set[str]:
         """Surnames of people the article names in full somewhere."""
         if self._people is None:
-            self._people = people_in("\n\n".join(self.texts), self.lang)
+            self._people, self._genders = people_and_genders("\n\n".join(self.texts), self.lang)
         return self._people
 
     def titles(self) -> list[tuple[int, int, frozenset[str], str]]:
@@ -133,7 +133,10 @@ class _Paragraphs:
         "Marie Dupont, directrice générale de …", "Hans Weber, der Minister"."""
         if self._titles is None:
             self._titles = []
+            role_words = self.lang.role_words
             for i, text in enumerate(self.texts):
+                if not self.lang.capitalises_nouns and role_words.isdisjoint(_LETTERS.findall(text.lower())):
+                    continue  # no role named in the paragraph
                 for m in CAP_RUN.finditer(text):
                     words = m.group().split()
                     name_words = [w for w in words if not is_role(w, self.lang)]
@@ -154,7 +157,8 @@ class _Paragraphs:
     def genders(self) -> dict[str, str]:
         """The gender of the surnames the article writes after a given name or an honorific."""
         if self._genders is None:
-            self._genders = genders_in("\n\n".join(self.texts), self.lang) if self.lang.first_names else {}
+            self.people()
+        assert self._genders is not None
         return self._genders
 
 
@@ -262,11 +266,11 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     follows it), a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
     buttons; a word that opens sentences and never a name (Yet Trump, Following Sanders) is cut off."""
     words = speaker.split()
-    while words and words[0].lower() in lang.not_names:
-        words = words[1:]
+    lowered = [w.lower().strip(".,") for w in words]
+    while lowered and lowered[0] in lang.not_names:
+        words, lowered = words[1:], lowered[1:]
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
-    lowered = [w.lower().strip(".,") for w in words]
     if set(lowered) & lang.weekdays or lowered == [m for m in lowered if m in lang.months]:
         return None  # "Tuesday", "Speaking Sunday", "September"; but Theresa May
     if len(words) > 1 and speaker.isupper():

@@ -47,10 +47,7 @@ LANGUAGE = Language(
         "sep sept oct nov dec no vs etc inc ltd co corp u.s u.k u.n e.g i.e a.m p.m approx dept est fig ft "
         "vol".split()
     ),
-    relative_time=(
-        r"\b\d+\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago\b",
-        r"\b(?:yesterday|just now)\b",
-    ),
+    relative_time=(r"\b\d+\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago\b",),
     article_end=(
         r"related(?: articles| stories| posts| content| news| topics)?",
         r"more (?:from|on|stories|news|in)\b.{0,30}",
