@@ -157,8 +157,8 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
 def _gender(tokens: list[Token], lo: int, name: int, lang: Language) -> str | None:
     """The gender the words just before a name give it: an honorific (Frau, Mme, Mrs) or a role word
     with a feminine ending (Stadträtin, ministra); else its given name (Hillary, Donald)."""
-    given = lang.first_names.get(tokens[name].lower)
-    return _gender_before(tokens, lo, name, lang) or given
+    gender = _gender_before(tokens, lo, name, lang)
+    return gender if gender is not None else lang.first_names.get(tokens[name].lower)
 
 
 def _gender_before(tokens: list[Token], lo: int, name: int, lang: Language) -> str | None:
@@ -211,28 +211,27 @@ def is_person(
     return next_to_cue or not initial
 
 
+def genders_in(text: str, lang: Language) -> dict[str, str]:
+    """The gender of each surname the article writes after a given name or an honorific it knows
+    (Hillary Clinton: f; Mr. Kasich: m); a surname given both is left out (Bill and Hillary Clinton)."""
+    found: dict[str, str] = {}
+    mixed: set[str] = set()
+    for m in CAP_RUN.finditer(text):
+        words = m.group().split()
+        before = words[-2].strip(".,").lower()
+        gender = lang.first_names.get(before) or lang.honorific_genders.get(before)
+        if gender and found.setdefault(words[-1].rstrip(".,"), gender) != gender:
+            mixed.add(words[-1].rstrip(".,"))
+    return {k: v for k, v in found.items() if k not in mixed}
+
+
 def people_in(text: str, lang: Language) -> set[str]:
     """Surnames of the people an article names in full (two capitalised words or more, after cutting
     articles and role words), so that a lone surname elsewhere is known to be a person."""
-    return people_and_genders(text, lang)[0]
-
-
-def people_and_genders(text: str, lang: Language) -> tuple[set[str], dict[str, str]]:
-    """people_in, and the gender of each surname the article writes after a given name or an
-    honorific it knows (Hillary Clinton: f; Mr. Kasich: m); a surname given both is left out (Bill
-    and Hillary Clinton). One pass over the text."""
     found: set[str] = set()
-    genders: dict[str, str] = {}
-    mixed: set[str] = set()
     skip, roles, compounds = lang.determiners | lang.stopwords, lang.role_words, lang.capitalises_nouns
-    given = lang.first_names
     for m in CAP_RUN.finditer(text):
         words = m.group().split()
-        if given:
-            before = words[-2].strip(".,").lower()
-            gender = given.get(before) or lang.honorific_genders.get(before)
-            if gender and genders.setdefault(words[-1].rstrip(".,"), gender) != gender:
-                mixed.add(words[-1].rstrip(".,"))
         n = 0
         titled = article = False
         while n < len(words):
@@ -253,7 +252,7 @@ def people_and_genders(text: str, lang: Language) -> tuple[set[str], dict[str, s
             n += 1  # die Bochumer Polizei, der Deutsche Bundestag: after an article, a noun, not a first name
         if len(words) - n >= 2:
             found.add(words[-1].rstrip(".,"))
-    return found, {k: v for k, v in genders.items() if k not in mixed}
+    return found
 
 
 def _after_article(text: str, start: int, lang: Language) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from digest.domain import Article, Quote
 from digest.text.lang import Language, get
@@ -25,7 +26,7 @@ from digest.text.marks import Span, opens_with_quote, scan
 from digest.text.sentences import sentence_spans
 from digest.text.tokens import CAP_RUN, Token, tokenize
 from digest.trim.attribution import Attribution, Attributor
-from digest.trim.names import Run, is_name_noun, is_person, is_role, people_and_genders, runs
+from digest.trim.names import Run, genders_in, is_name_noun, is_person, is_role, people_in, runs
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000
@@ -124,7 +125,7 @@ class _Paragraphs:
     def people(self) -> set[str]:
         """Surnames of people the article names in full somewhere."""
         if self._people is None:
-            self._people, self._genders = people_and_genders("\n\n".join(self.texts), self.lang)
+            self._people = people_in("\n\n".join(self.texts), self.lang)
         return self._people
 
     def titles(self) -> list[tuple[int, int, frozenset[str], str]]:
@@ -157,8 +158,7 @@ class _Paragraphs:
     def genders(self) -> dict[str, str]:
         """The gender of the surnames the article writes after a given name or an honorific."""
         if self._genders is None:
-            self.people()
-        assert self._genders is not None
+            self._genders = genders_in("\n\n".join(self.texts), self.lang) if self.lang.first_names else {}
         return self._genders
 
 
@@ -266,16 +266,25 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     follows it), a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
     buttons; a word that opens sentences and never a name (Yet Trump, Following Sanders) is cut off."""
     words = speaker.split()
-    lowered = [w.lower().strip(".,") for w in words]
-    while lowered and lowered[0] in lang.not_names:
-        words, lowered = words[1:], lowered[1:]
+    while words and words[0].lower() in lang.not_names:
+        words = words[1:]
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
-    if set(lowered) & lang.weekdays or lowered == [m for m in lowered if m in lang.months]:
-        return None  # "Tuesday", "Speaking Sunday", "September"; but Theresa May
-    if len(words) > 1 and speaker.isupper():
-        return None
-    return " ".join(words)
+    if len(words) == 1:
+        word = words[0].lower().rstrip(".,")
+        if word in lang.weekdays or word in lang.months:
+            return None  # "Tuesday", "September"
+    elif _days(lang.weekdays).search(speaker) or speaker.isupper():
+        return None  # "Speaking Sunday", "FULL TEXT"; but Theresa May
+    return " ".join(words) if len(words) < len(speaker.split()) else speaker
+
+
+@cache
+def _days(weekdays: frozenset[str]) -> re.Pattern[str]:
+    """A day's name anywhere in a text."""
+    return re.compile(
+        r"\b(?:" + "|".join(map(re.escape, sorted(weekdays))) + r")\b" if weekdays else "(?!)", re.I
+    )
 
 
 def _clean(text: str) -> str:
@@ -381,7 +390,7 @@ class _Finder:
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
                     known = run.gender or (
-                        self.paras.genders().get(run.name.split()[-1]) if run.name else None
+                        self.paras.genders().get(run.name.split()[-1]) if gender and run.name else None
                     )
                     if gender and known and known != gender:
                         continue  # "sie" is not the "Herr Müller" named before, "she" not "Donald Trump"
