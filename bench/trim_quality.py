@@ -170,9 +170,12 @@ class Scraped:
         paras = _paragraphs(doc["text"])
         right = _title_right(record, doc)
         c[f"{prefix}title_{v}"] += right
+        c[f"lang_{doc['language']}_title_{v}"] += right
+        c[f"lang_{doc['language']}_texts_{v}"] += 1
         c[f"{prefix}texts_{v}"] += 1
         lede_ok = _lede_from_article(record, doc, paras)
         c[f"{prefix}lede"] += lede_ok
+        c[f"lang_{doc['language']}_lede"] += lede_ok
         c[f"{prefix}ledes"] += 1
         if keep_errors and not prefix:
             if not right:
@@ -225,6 +228,21 @@ class Scraped:
                     if keep_errors:
                         self.errors.append(f"  lost  {doc['id']} {v}: {s[:100]!r}")
 
+    def by_language(self) -> str:
+        """Title B, title A and lede per language: "de 0.70/0.55/0.93 (120)"."""
+        c, parts = self.c, []
+        for code in sorted({k.split("_")[1] for k in c if k.startswith("lang_")}):
+            b, a = c[f"lang_{code}_texts_B"], c[f"lang_{code}_texts_A"]
+            cells = [
+                share(c[f"lang_{code}_title_B"], b),
+                share(c[f"lang_{code}_title_A"], a),
+                share(c[f"lang_{code}_lede"], a + b),
+            ]
+            parts.append(
+                f"{code} " + "/".join("-" if x is None else f"{x:.2f}" for x in cells) + f" ({a + b})"
+            )
+        return ", ".join(parts)
+
     def figures(self) -> dict[str, float | None]:
         c = self.c
         return {
@@ -269,6 +287,8 @@ def scraped(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, 
         f"scraped pages (one file; train = site folds 0-3: {sum(train.c[k] for k in ('texts_A', 'texts_B'))} texts, "
         f"dev = site fold 4: {sum(dev.c[k] for k in ('texts_A', 'texts_B'))} texts)"
     )
+    for side, counts in sides.items():
+        title += f"\n  by language, {side} (title B/title A/lede, texts): {counts.by_language()}"
     return [(title, train.figures(), dev.figures())]
 
 
