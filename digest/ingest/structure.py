@@ -158,6 +158,21 @@ def _not_headline(p: str) -> bool:
     )
 
 
+_CREDIT_TAIL = re.compile(
+    r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
+    r"|/\s*(?:getty images|afp|reuters|ap|dpa|epa|imago|picture alliance)"  # Jo Kim/Getty Images
+    r"|\bgetty images)\s*$",
+    re.I,
+)
+INLINE_CREDIT_WORDS = 40
+
+
+def _inline_credit(p: str) -> bool:
+    """A photo's credit or its caption with the credit, inside the article ("Jo Kim/Getty Images",
+    "Fishermen on the pier (AP Photo/Jo Kim)", "Photo: dpa"): not the article's text."""
+    return len(p.split()) <= INLINE_CREDIT_WORDS and (_is_credit(p) or _CREDIT_TAIL.search(p) is not None)
+
+
 def is_photo_caption(p: str) -> bool:
     """A photo's caption: it opens with a credit ("Photo: …") or ends with one ("(AP Photo/…)",
     "Foto: dpa", "(Image: GETTY)")."""
@@ -196,7 +211,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     for i in range(at + 1, end):
         p = blocks[i]
         began = began or running[i]
-        if not is_boilerplate(p) and (began or not is_dateish(p) or _dateline_paragraph().match(p)):
+        if is_boilerplate(p) or (began and _inline_credit(p)):
+            continue  # (a caption and its credit before the text are the head's, below)
+        if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
         after.pop()  # the page's menus and footers after the article's last lines

@@ -81,3 +81,22 @@ def test_the_menus_and_dates_after_the_last_lines_are_dropped_and_a_closing_list
         + ["Newsletters", "Site Map", "12 March 2024 at 10:15", "Policies"]
     )
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3, *tour]
+
+
+def test_photo_credits_inside_the_article_are_dropped():
+    credits = [
+        "Jo Kim/Getty Images",
+        "Fishermen watch the storm from the old pier. (AP Photo/Jo Kim)",
+        "Photo: dpa",
+    ]
+    page = "\n\n".join(
+        [
+            "Harbour board votes to rebuild the Kestrel Bay ferry pier",
+            BODY_1,
+            credits[0],
+            BODY_2,
+            *credits[1:],
+            BODY_3,
+        ]
+    )
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]
