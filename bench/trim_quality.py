@@ -353,14 +353,28 @@ def _en_speaker(found: str | None, gold: dict[str, Any]) -> str:
     return "right" if any(c and c[-1] in target for c in candidates) else "wrong"
 
 
+def splits(name: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The train and dev splits of a set under ../shared/eval, or none (with a message) when absent."""
+    paths = [(split, EVAL / name / f"{split}.jsonl") for split in ("train", "dev")]
+    missing = [str(path) for _, path in paths if not path.exists()]
+    if missing:
+        print(f"{name}: skipped, {', '.join(missing)} absent")
+        return []
+    return [(split, jsonl(path)) for split, path in paths]
+
+
+def _quotation_table(
+    name: str, sides: dict[str, Any]
+) -> list[tuple[str, dict[str, float | None], dict[str, float | None]]]:
+    if not sides:
+        return []
+    title = f"{name}; train {sides['train_n']}, dev {sides['dev_n']} direct quotations of 4+ words)"
+    return [(title, sides["train"], sides["dev"])]
+
+
 def english(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, float | None]]]:
-    sides = {}
-    for split in ("train", "dev"):
-        path = EVAL / "en-quotes" / f"{split}.jsonl"
-        if not path.exists():
-            print(f"en quotations: skipped, {path} is absent")
-            return []
-        docs = jsonl(path)
+    sides: dict[str, Any] = {}
+    for split, docs in splits("en-quotes"):
         records = trim_records([(f"{d['id'][:40]}.txt", f"{d['title']}\n\n{d['text']}") for d in docs])
         c: Counter[str] = Counter()
         for doc, record in zip(docs, records, strict=True):
@@ -402,9 +416,8 @@ def english(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, 
             "speaker wrong": share(c["wrong"], c["sourced"]),
             "speaker left out (none or pronoun)": share(c["none"], c["sourced"]),
         }
-        sides[split + "_n"] = c["gold"]  # type: ignore[assignment]
-    title = f"en quotations (PolNeAR; train {sides['train_n']}, dev {sides['dev_n']} direct quotations of 4+ words)"
-    return [(title, sides["train"], sides["dev"])]
+        sides[split + "_n"] = c["gold"]
+    return _quotation_table("en quotations (PolNeAR", sides)
 
 
 EN_TARGETS = {
@@ -461,12 +474,7 @@ def _de_same_text(a: list[str], b: list[str]) -> bool:
 
 def german(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, float | None]]]:
     sides: dict[str, Any] = {}
-    for split in ("train", "dev"):
-        path = EVAL / "de-quotes" / f"{split}.jsonl"
-        if not path.exists():
-            print(f"de quotations: skipped, {path} is absent")
-            return []
-        docs = jsonl(path)
+    for split, docs in splits("de-quotes"):
         files = [
             (
                 f"{n}.json",
@@ -521,8 +529,7 @@ def german(errors: bool) -> list[tuple[str, dict[str, float | None], dict[str, f
             "named speakers left out": share(c["left_out"], c["named"]),
         }
         sides[split + "_n"] = c["gold"]
-    title = f"de quotations (German Wikinews; train {sides['train_n']}, dev {sides['dev_n']} direct quotations of 4+ words)"
-    return [(title, sides["train"], sides["dev"])]
+    return _quotation_table("de quotations (German Wikinews", sides)
 
 
 DE_TARGETS = {"precision": (">=", 0.92), "recall": (">=", 0.95), "named speakers right": (">=", 0.85)}

@@ -128,6 +128,11 @@ class Language:
     the verb is its object: Jones told Mary Beth Smith that “…” is Jones speaking."""
 
 
+def given_names(male: str, female: str) -> dict[str, str]:
+    """Language.first_names from two lists of given names, separated by spaces."""
+    return {**dict.fromkeys(male.split(), "m"), **dict.fromkeys(female.split(), "f")}
+
+
 @cache
 def languages() -> dict[str, Language]:
     """Every language module in this package, by code."""

@@ -1,6 +1,6 @@
 """German."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="de",
@@ -125,16 +125,10 @@ LANGUAGE = Language(
         r"meistgelesen",
         r"newsletter",
     ),
-    first_names={
-        **dict.fromkeys(
-            """alexander andreas armin bernd christian dieter florian frank friedrich gerhard hans heinz helmut horst jan jens joachim jürgen karl klaus lars manfred markus martin matthias michael norbert olaf peter philipp robert sebastian sigmar stefan thomas tobias uwe walter werner wolfgang""".split(),
-            "m",
-        ),
-        **dict.fromkeys(
-            """andrea angela angelika anna annalena barbara birgit brigitte christiane christine claudia elisabeth franziska gabriele heike helga ingrid julia karin katharina maria monika nancy nicole petra renate sabine sandra simone stefanie susanne svenja ursula""".split(),
-            "f",
-        ),
-    },
+    first_names=given_names(
+        """alexander andreas armin bernd christian dieter florian frank friedrich gerhard hans heinz helmut horst jan jens joachim jürgen karl klaus lars manfred markus martin matthias michael norbert olaf peter philipp robert sebastian sigmar stefan thomas tobias uwe walter werner wolfgang""",
+        """andrea angela angelika anna annalena barbara birgit brigitte christiane christine claudia elisabeth franziska gabriele heike helga ingrid julia karin katharina maria monika nancy nicole petra renate sabine sandra simone stefanie susanne svenja ursula""",
+    ),
     weekdays=frozenset("montag dienstag mittwoch donnerstag freitag samstag sonntag sonnabend".split()),
     not_names=frozenset("doch aber laut wie nach vor während trotz seit gefragt".split()),
     months=frozenset(

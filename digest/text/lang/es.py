@@ -1,6 +1,6 @@
 """Spanish."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="es",
@@ -50,16 +50,10 @@ LANGUAGE = Language(
         r"lo más (?:leído|visto)",
         r"newsletter",
     ),
-    first_names={
-        **dict.fromkeys(
-            """alberto alejandro antonio carlos daniel david fernando francisco javier jesús jorge josé juan luis manuel mariano miguel pablo pedro rafael santiago""".split(),
-            "m",
-        ),
-        **dict.fromkeys(
-            """ana carmen cristina dolores elena inés isabel laura lucía marta maría paula pilar raquel rosa sara soraya teresa yolanda""".split(),
-            "f",
-        ),
-    },
+    first_names=given_names(
+        """alberto alejandro antonio carlos daniel david fernando francisco javier jesús jorge josé juan luis manuel mariano miguel pablo pedro rafael santiago""",
+        """ana carmen cristina dolores elena inés isabel laura lucía marta maría paula pilar raquel rosa sara soraya teresa yolanda""",
+    ),
     weekdays=frozenset("lunes martes miércoles jueves viernes sábado domingo".split()),
     not_names=frozenset("pero sin embargo según como tras antes durante pese preguntado preguntada".split()),
     months=frozenset(

@@ -1,6 +1,6 @@
 """French."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="fr",
@@ -56,16 +56,10 @@ LANGUAGE = Language(
         r"mots[- ]clés",
         r"newsletter",
     ),
-    first_names={
-        **dict.fromkeys(
-            """alain benoît bernard bruno christophe daniel emmanuel françois gérard henri jacques jean julien laurent louis marc michel nicolas olivier patrick philippe pierre sébastien thierry édouard éric""".split(),
-            "m",
-        ),
-        **dict.fromkeys(
-            """anne anne-marie brigitte camille catherine christine claire céline françoise isabelle julie laurence marie marine martine monique nathalie sophie sylvie ségolène valérie élisabeth""".split(),
-            "f",
-        ),
-    },
+    first_names=given_names(
+        """alain benoît bernard bruno christophe daniel emmanuel françois gérard henri jacques jean julien laurent louis marc michel nicolas olivier patrick philippe pierre sébastien thierry édouard éric""",
+        """anne anne-marie brigitte camille catherine christine claire céline françoise isabelle julie laurence marie marine martine monique nathalie sophie sylvie ségolène valérie élisabeth""",
+    ),
     weekdays=frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche".split()),
     not_names=frozenset(
         "mais pourtant selon comme depuis lors après avant pendant malgré interrogé interrogée".split()

@@ -1,6 +1,6 @@
 """Italian."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="it",
@@ -56,16 +56,10 @@ LANGUAGE = Language(
         r"più (?:letti|visti)",
         r"newsletter",
     ),
-    first_names={
-        **dict.fromkeys(
-            """alessandro andrea angelo antonio bruno carlo domenico francesco franco giovanni giuseppe luca luigi marco mario matteo paolo pietro roberto salvatore sergio silvio stefano vincenzo""".split(),
-            "m",
-        ),
-        **dict.fromkeys(
-            """angela anna carmela caterina chiara elena francesca giorgia giovanna giuseppina laura lucia maria paola rosa sara silvia teresa valentina""".split(),
-            "f",
-        ),
-    },
+    first_names=given_names(
+        """alessandro andrea angelo antonio bruno carlo domenico francesco franco giovanni giuseppe luca luigi marco mario matteo paolo pietro roberto salvatore sergio silvio stefano vincenzo""",
+        """angela anna carmela caterina chiara elena francesca giorgia giovanna giuseppina laura lucia maria paola rosa sara silvia teresa valentina""",
+    ),
     weekdays=frozenset("lunedì martedì mercoledì giovedì venerdì sabato domenica".split()),
     not_names=frozenset(
         "ma però secondo come dopo prima durante nonostante interpellato interpellata".split()
