@@ -21,6 +21,7 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
+CREDIT_MAX_WORDS = 10  # a credit is at most this long
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
@@ -106,7 +107,7 @@ def _credit_pattern() -> re.Pattern[str]:
 def _is_credit(p: str) -> bool:
     """A photo or image credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP". It names
     who took the picture, not who wrote the article: never the byline, never the story's text."""
-    return len(p.split()) <= 10 and _credit_pattern().match(p) is not None
+    return _credit_pattern().match(p) is not None and p.count(" ") < CREDIT_MAX_WORDS
 
 
 def _is_byline(p: str) -> bool:
@@ -170,7 +171,11 @@ INLINE_CREDIT_WORDS = 40
 def _inline_credit(p: str) -> bool:
     """A photo's credit or its caption with the credit, inside the article ("Jo Kim/Getty Images",
     "Fishermen on the pier (AP Photo/Jo Kim)", "Photo: dpa"): not the article's text."""
-    return len(p.split()) <= INLINE_CREDIT_WORDS and (_is_credit(p) or _CREDIT_TAIL.search(p) is not None)
+    if p.count(" ") >= INLINE_CREDIT_WORDS:
+        return False
+    tail = p[-80:]
+    tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
+    return tailed or _is_credit(p)
 
 
 def is_photo_caption(p: str) -> bool:
