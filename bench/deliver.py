@@ -49,8 +49,12 @@ def peak_rss_mb() -> float:
 @contextmanager
 def server(module: str, *args: str):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().startswith("ready")
         yield port, proc
@@ -98,10 +102,16 @@ def bench_sendgrid(n: int, fault_rate: float = 0.0) -> dict:
 
 
 def _targets(n: int, fault_rate: float, requests: int, elapsed: float, stats: dict) -> dict:
-    met = {"rss<=300MB": peak_rss_mb() <= 300, "exactly_once": stats["unique"] == n and stats["duplicates"] == 0}
+    met = {
+        "rss<=300MB": peak_rss_mb() <= 300,
+        "exactly_once": stats["unique"] == n and stats["duplicates"] == 0,
+    }
     if not fault_rate:  # the request and time budgets are for a clean run
         budget = 15 * n / 100_000  # 15 s for 100,000
-        met |= {f"requests<={-(-n // 1000)}": requests <= -(-n // 1000), f"seconds<={budget:g}": elapsed <= budget}
+        met |= {
+            f"requests<={-(-n // 1000)}": requests <= -(-n // 1000),
+            f"seconds<={budget:g}": elapsed <= budget,
+        }
     return met
 
 
@@ -116,10 +126,17 @@ def _rss_of(pid: int) -> float | None:
 
 
 def _smtp_run(n: int, pool: int, latency: float) -> tuple[float, dict, int, str]:
-    with tempfile.TemporaryDirectory() as tmp, server("tests.servers.smtp", "--latency", str(latency)) as (port, proc):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        server("tests.servers.smtp", "--latency", str(latency)) as (port, proc),
+    ):
         engine, settings, edition_id, _ = store(Path(tmp), n, batch_size=1000)
-        backend = SmtpBackend(Relay("127.0.0.1", port, "none", timeout=30), pool_size=pool,
-                              messages_per_connection=500, retry=RetrySettings())
+        backend = SmtpBackend(
+            Relay("127.0.0.1", port, "none", timeout=30),
+            pool_size=pool,
+            messages_per_connection=500,
+            retry=RetrySettings(),
+        )
         started = time.perf_counter()
         report = send_edition(engine, settings, edition_id, backend, make_links())
         elapsed = time.perf_counter() - started
@@ -134,10 +151,22 @@ def bench_smtp(n: int, baseline_n: int, pool: int, latency: float) -> dict:
     seq_rate, pool_rate = baseline_n / seq_seconds, n / pool_seconds
     return {
         "sink_latency_per_message_s": latency,
-        "sequential": {"recipients": baseline_n, "seconds": round(seq_seconds, 2), "per_second": round(seq_rate),
-                       "rows": seq_counts, "sink": seq_sink},
-        "pool": {"recipients": n, "pool_size": pool, "connections": connections, "seconds": round(pool_seconds, 2),
-                 "per_second": round(pool_rate), "rows": pool_counts, "sink": pool_sink},
+        "sequential": {
+            "recipients": baseline_n,
+            "seconds": round(seq_seconds, 2),
+            "per_second": round(seq_rate),
+            "rows": seq_counts,
+            "sink": seq_sink,
+        },
+        "pool": {
+            "recipients": n,
+            "pool_size": pool,
+            "connections": connections,
+            "seconds": round(pool_seconds, 2),
+            "per_second": round(pool_rate),
+            "rows": pool_counts,
+            "sink": pool_sink,
+        },
         "speed_up": round(pool_rate / seq_rate, 1),
         "targets_met": {"speed_up>=5": pool_rate / seq_rate >= 5},
     }
@@ -147,7 +176,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["sendgrid", "smtp"])
     parser.add_argument("--recipients", type=int, default=100_000)
-    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests the stand-in fails (429/500)")
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0, help="share of requests the stand-in fails (429/500)"
+    )
     parser.add_argument("--smtp-recipients", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1_000, help="recipients for the sequential SMTP run")
     parser.add_argument("--pool", type=int, default=16)
@@ -157,7 +188,10 @@ def main() -> None:
     if args.only in (None, "sendgrid"):
         print("sendgrid", json.dumps(bench_sendgrid(args.recipients, args.fault_rate), indent=2), flush=True)
     if args.only in (None, "smtp"):
-        print("smtp", json.dumps(bench_smtp(args.smtp_recipients, args.baseline, args.pool, args.latency), indent=2))
+        print(
+            "smtp",
+            json.dumps(bench_smtp(args.smtp_recipients, args.baseline, args.pool, args.latency), indent=2),
+        )
 
 
 if __name__ == "__main__":

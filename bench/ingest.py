@@ -46,8 +46,13 @@ def serve(feeds: int, items: int, ready) -> None:
                     gzip=True,
                 )  # fmt: skip
                 entries.append(
-                    {"title": f"Story {seed}", "link": server.url(path) + "?utm_source=rss", "guid": f"s-{seed}",
-                     "date": "Fri, 27 Nov 2026 09:15:00 +0000", "summary": body[0][:200]}  # fmt: skip
+                    {
+                        "title": f"Story {seed}",
+                        "link": server.url(path) + "?utm_source=rss",
+                        "guid": f"s-{seed}",
+                        "date": "Fri, 27 Nov 2026 09:15:00 +0000",
+                        "summary": body[0][:200],
+                    }  # fmt: skip
                 )
             server.add(f"/feed/{f}.xml", rss(entries, title=f"Feed {f}"), etag=f'"feed-{f}-v1"', gzip=True)
         ready.send(server.base)
@@ -57,7 +62,10 @@ def serve(feeds: int, items: int, ready) -> None:
 def once(base: str, feeds: int, workers: int) -> tuple[int, float, float, int, int]:
     """A cold run on an empty database, then a second run: (new, first s, second s, 304s, problems)."""
     with tempfile.TemporaryDirectory() as tmp:
-        sources = [Source(name=f"feed-{f}", kind="feed", url=f"{base}/feed/{f}.xml", full_text=True) for f in range(feeds)]
+        sources = [
+            Source(name=f"feed-{f}", kind="feed", url=f"{base}/feed/{f}.xml", full_text=True)
+            for f in range(feeds)
+        ]
         settings = Settings(public_url="https://digest.example.org", sources=sources, base_dir=Path(tmp))
         engine = open_store(f"sqlite:///{tmp}/bench.db")
         started = time.perf_counter()
@@ -75,7 +83,9 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=50)
     parser.add_argument("--items", type=int, default=40)
     parser.add_argument("--workers", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=3, help="cold runs, each on a fresh database; the median counts")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="cold runs, each on a fresh database; the median counts"
+    )
     args = parser.parse_args()
 
     ours, theirs = multiprocessing.Pipe()
@@ -83,7 +93,9 @@ def main() -> None:
     server.start()
     base = ours.recv()
     expected = args.feeds * args.items
-    print(f"{args.feeds} feeds x {args.items} summary-only items, full text from article pages; {args.workers} workers")
+    print(
+        f"{args.feeds} feeds x {args.items} summary-only items, full text from article pages; {args.workers} workers"
+    )
     rates, ratios = [], []
     try:
         for run in range(1, args.runs + 1):
@@ -103,7 +115,9 @@ def main() -> None:
     rate, ratio = statistics.median(rates), statistics.median(ratios)
     print(f"median: {rate:.0f} items/s (target >= 200); second run {ratio:.3f} of the first (target < 0.1)")
     print(f"peak RSS of the ingesting process: {peak_mb:.0f} MB (target <= 300)")
-    print(f"CPU per item: ingest {cpu_ms:.1f} ms, loopback server {server_ms:.1f} ms (both on the same cores)")
+    print(
+        f"CPU per item: ingest {cpu_ms:.1f} ms, loopback server {server_ms:.1f} ms (both on the same cores)"
+    )
     print("targets:", "met" if rate >= 200 and ratio < 0.1 and peak_mb <= 300 else "NOT met")
 
 

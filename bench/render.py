@@ -84,7 +84,9 @@ def main() -> None:
     print(f"edition: {len(edition.items)} items, {len(sample.encode()) / 1024:.1f} KB of HTML per message")
     print(f"runs (msg/s)  fast: {', '.join(f'{r:,.0f}' for r in fast_rates)}")
     print(f"              naive: {', '.join(f'{r:,.0f}' for r in naive_rates)}")
-    print(f"personalized: {fast_rate:,.0f} messages/s on one core (median of {args.repeats}; target >= 20,000)")
+    print(
+        f"personalized: {fast_rate:,.0f} messages/s on one core (median of {args.repeats}; target >= 20,000)"
+    )
     print(f"naive Jinja2 + MJML per recipient: {naive_rate:,.0f} messages/s")
     print(f"speed-up: {fast_rate / naive_rate:,.1f}x (target >= 10x)")
 

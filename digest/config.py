@@ -170,7 +170,9 @@ class ListSettings(MailingList):
     )
     window_days: int = Field(7, ge=1, le=3650, description="first edition: articles of the last N days")
     per_source: int = Field(5, ge=1, le=100, description="at most this many items from one source")
-    tags: list[str] = Field(default_factory=list, description="only articles with one of these tags; empty: all")
+    tags: list[str] = Field(
+        default_factory=list, description="only articles with one of these tags; empty: all"
+    )
     languages: list[Language] = Field(default_factory=list, description="only articles in these; empty: all")
     review: ReviewSettings | None = None
     local_time: bool = Field(False, description="send at the list's hour in each subscriber's own time zone")
@@ -293,7 +295,9 @@ class Settings(Strict):
                 f"(got {self.delivery.resume_cutoff_hours:g})"
             )
         for i, lst in enumerate(self.lists):
-            problems += [f"lists[{i}].sources: no source named {name!r}" for name in lst.sources if name not in names]
+            problems += [
+                f"lists[{i}].sources: no source named {name!r}" for name in lst.sources if name not in names
+            ]
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -388,7 +392,9 @@ def load(path: str | os.PathLike[str] | None = None) -> Settings:
         return Settings(**raw, base_dir=file.resolve().parent)
     except ValidationError as exc:
         lines = [line for err in exc.errors() for line in _mistake(err)]
-        raise ConfigError(f"{file}: {len(lines)} mistake(s)\n" + "\n".join(f"  {line}" for line in lines)) from None
+        raise ConfigError(
+            f"{file}: {len(lines)} mistake(s)\n" + "\n".join(f"  {line}" for line in lines)
+        ) from None
 
 
 _CREDENTIALS = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")

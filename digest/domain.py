@@ -119,7 +119,11 @@ class DeliveryStatus(StrEnum):
     CANCELED = "canceled"
 
 
-UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.DEFERRED)  # an edition is sent when none is
+UNFINISHED = (
+    DeliveryStatus.PENDING,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.DEFERRED,
+)  # an edition is sent when none is
 SETTLED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELED)
 
 

@@ -14,7 +14,16 @@ app to statuses and pages in digest.web.errors.
 
 from subscribers.errors import Conflict, DigestError, Invalid, NotFound, Unavailable
 
-__all__ = ["BackendError", "Busy", "ConfigError", "Conflict", "DigestError", "Invalid", "NotFound", "Unavailable"]
+__all__ = [
+    "BackendError",
+    "Busy",
+    "ConfigError",
+    "Conflict",
+    "DigestError",
+    "Invalid",
+    "NotFound",
+    "Unavailable",
+]
 
 
 class Busy(Conflict):

@@ -42,7 +42,9 @@ class Links:
         return self.base + PREFERENCES_PATH.format(token=token)
 
     def confirm(self, subscriber_id: int, list_id: str, nonce: str | None) -> str:
-        return self.base + CONFIRM_PATH.format(token=self.tokens.sign("confirm", subscriber_id, list_id, nonce))
+        return self.base + CONFIRM_PATH.format(
+            token=self.tokens.sign("confirm", subscriber_id, list_id, nonce)
+        )
 
     def archive(self, edition_id: int) -> str:
         return self.base + ARCHIVE_PATH.format(edition_id=edition_id)

@@ -284,7 +284,9 @@ class Accounts:
             if not secret or not pyotp.TOTP(secret).verify("".join(code.split()), valid_window=1):
                 raise Invalid("that code is not right: check the time on your device and try again")
             codes = [secrets.token_hex(5).upper() for _ in range(RECOVERY_CODES)]
-            store.update_user(conn, user.id, totp_enabled_at=_now(), recovery_codes=[_digest(c) for c in codes])
+            store.update_user(
+                conn, user.id, totp_enabled_at=_now(), recovery_codes=[_digest(c) for c in codes]
+            )
             audit.record(conn, actor, "user.second-factor.on", "user", user.id)
         return codes
 

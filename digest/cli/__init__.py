@@ -38,7 +38,10 @@ def fail(message: str) -> NoReturn:
 
 
 app = typer.Typer(
-    cls=Commands, no_args_is_help=True, add_completion=False, help="digest: newsletter digests with ledes and quotes."
+    cls=Commands,
+    no_args_is_help=True,
+    add_completion=False,
+    help="digest: newsletter digests with ledes and quotes.",
 )
 app.add_typer(editions.app, name="editions")
 app.add_typer(lists.app, name="lists")

@@ -27,7 +27,11 @@ def editions_build(
     from digest.editions import service
 
     settings = settings_of(ctx)
-    out.print(service.build(store_of(settings), settings, list_id, actor=actor()).reason, markup=False, highlight=False)
+    out.print(
+        service.build(store_of(settings), settings, list_id, actor=actor()).reason,
+        markup=False,
+        highlight=False,
+    )
 
 
 def _change(ctx: typer.Context, edition_id: int, *edits: tuple[str, dict[str, Any]]) -> None:
@@ -189,7 +193,10 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
     out.print("\nchanges:")
     for change in shown.changes:
         args = ", ".join(f"{k}={v}" for k, v in change.args.items())
-        out.print(f"  {change.at:%Y-%m-%d %H:%M} {escape(change.actor)}: {change.op} {escape(args)}", highlight=False)
+        out.print(
+            f"  {change.at:%Y-%m-%d %H:%M} {escape(change.actor)}: {change.op} {escape(args)}",
+            highlight=False,
+        )
 
 
 def preview(
@@ -207,7 +214,9 @@ def preview(
 
     settings = settings_of(ctx)
     shown = service.preview(store_of(settings), settings, edition_id, out_file, width=width)
-    out.print(f"preview of edition #{edition_id}: {escape(str(shown.path))} ({describe(shown.size, shown.held_back)})")
+    out.print(
+        f"preview of edition #{edition_id}: {escape(str(shown.path))} ({describe(shown.size, shown.held_back)})"
+    )
 
 
 @app.command("pause")

@@ -30,7 +30,10 @@ def ingest(
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=chosen)
         report = run_ingest(
-            engine, settings, source, progress=lambda name: bar.update(task, advance=1, description=f"done {escape(name)}")
+            engine,
+            settings,
+            source,
+            progress=lambda name: bar.update(task, advance=1, description=f"done {escape(name)}"),
         )
     for line in report.skipped:
         err.print(f"[yellow]skipped[/] {escape(line)}", highlight=False)

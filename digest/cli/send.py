@@ -30,7 +30,9 @@ def send(ctx: typer.Context, edition_id: int) -> None:
         task = bar.add_task("send", total=None, line="starting")
 
         def show(state: SendProgress) -> None:
-            bar.update(task, total=state.total, completed=state.done, line=progress_text(state.counts, state.rate))
+            bar.update(
+                task, total=state.total, completed=state.done, line=progress_text(state.counts, state.rate)
+            )
 
         report = service.send(engine, settings, edition_id, links, show)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "no recipients"
@@ -43,6 +45,8 @@ def send(ctx: typer.Context, edition_id: int) -> None:
     if report.state == SendState.PAUSED:
         out.print(f"paused: `digest editions resume {edition_id}` goes on")
     elif report.next_retry:
-        out.print(f"deferred rows are due from {report.next_retry:%Y-%m-%d %H:%M:%S} UTC: run `digest send {edition_id}` again")
+        out.print(
+            f"deferred rows are due from {report.next_retry:%Y-%m-%d %H:%M:%S} UTC: run `digest send {edition_id}` again"
+        )
     if report.counts.get(DeliveryStatus.FAILED) or report.counts.get(DeliveryStatus.DEFERRED):
         raise typer.Exit(1)

@@ -50,7 +50,9 @@ def status(ctx: typer.Context) -> None:
     for name, error in now.failing_sources:
         out.print(f"[red]source {escape(name)} failing[/]: {escape(error)}", highlight=False)
     if now.scheduler:
-        out.print(f"scheduler: run by {escape(now.scheduler.holder)} (lease until {now.scheduler.expires_at:%H:%M:%S} UTC)")
+        out.print(
+            f"scheduler: run by {escape(now.scheduler.holder)} (lease until {now.scheduler.expires_at:%H:%M:%S} UTC)"
+        )
     else:
         out.print("scheduler: not running (start it with `digest serve`)")
 

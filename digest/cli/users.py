@@ -37,9 +37,12 @@ def create(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="The user's email address: they sign in with it.")],
     role: Annotated[Role, typer.Option(help="viewer, editor, publisher or admin.")] = Role.EDITOR,
-    name: Annotated[str | None, typer.Option(help="How the newsroom names them (default: the address).")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="How the newsroom names them (default: the address).")
+    ] = None,
     lists: Annotated[
-        list[str] | None, typer.Option("--list", help="Limit the user to this list (repeatable); default: every list.")
+        list[str] | None,
+        typer.Option("--list", help="Limit the user to this list (repeatable); default: every list."),
     ] = None,
 ) -> None:
     """Create a user; the password is asked for, or read from standard input."""
@@ -57,4 +60,7 @@ def list_users(ctx: typer.Context) -> None:
         scope = ", ".join(user.lists) if user.lists is not None else "every list"
         factor = "second factor on" if user.second_factor else "no second factor"
         state = "" if user.active else ", deactivated"
-        out.print(f"#{user.id} {escape(user.label)}: {user.role} on {escape(scope)}, {factor}{state}", highlight=False)
+        out.print(
+            f"#{user.id} {escape(user.label)}: {user.role} on {escape(scope)}, {factor}{state}",
+            highlight=False,
+        )

@@ -119,9 +119,12 @@ class Outgoing:
             ("MIME-Version", "1.0"),
             ("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
         ]
-        head = "".join(_mailbox_header(n, v) for n, v in mailboxes) + "".join(_header(n, v) for n, v in fields)
+        head = "".join(_mailbox_header(n, v) for n, v in mailboxes) + "".join(
+            _header(n, v) for n, v in fields
+        )
         parts = b"".join(
-            f"--{boundary}\n".encode() + _part(subtype, body) for subtype, body in (("plain", self.text), ("html", self.html))
+            f"--{boundary}\n".encode() + _part(subtype, body)
+            for subtype, body in (("plain", self.text), ("html", self.html))
         )
         return head.encode("utf-8" if utf8 else "ascii") + b"\n" + parts + f"--{boundary}--\n".encode()
 

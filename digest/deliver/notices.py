@@ -65,7 +65,8 @@ def notice_sender(settings: Settings, engine: Engine, backend: Backend | None = 
         if result.status != "accepted":
             log.warning("notice to list %s not sent: %s", list_id, result.reason)
             raise NoticeError(
-                f"the {backend.name} backend did not take the message: {result.reason}", result.status == "failed"
+                f"the {backend.name} backend did not take the message: {result.reason}",
+                result.status == "failed",
             )
 
     return send

@@ -63,7 +63,10 @@ from digest.store.sends import load_send, set_send_state, start_send
 from subscribers.service import recipients
 
 SEND_LEASE_SECONDS = 15 * 60  # renewed with every batch; a lease left by another host passes on after it
-FAILED_FOR = {"retry": DeliveryStatus.DEFERRED, "failed": DeliveryStatus.FAILED}  # backend result -> row status
+FAILED_FOR = {
+    "retry": DeliveryStatus.DEFERRED,
+    "failed": DeliveryStatus.FAILED,
+}  # backend result -> row status
 # Set when the process stops (SIGTERM to `digest serve`): a send finishes its batch in flight and
 # stops there, still 'running', so the next process to start resumes it.
 SHUTTING_DOWN = threading.Event()
@@ -168,10 +171,15 @@ def send_edition(
 ) -> SendReport:
     edition = _begin(engine, settings, edition_id)
     done = edition.status == EditionStatus.SENT
-    report = SendReport(edition_id, 0, 0, {}, edition.status, state=SendState.DONE if done else SendState.RUNNING)
+    report = SendReport(
+        edition_id, 0, 0, {}, edition.status, state=SendState.DONE if done else SendState.RUNNING
+    )
     if edition.status == EditionStatus.SENDING:
         lease = Lease(
-            engine, send_lease_name(edition_id), SEND_LEASE_SECONDS, purpose=f"the send of edition #{edition_id}"
+            engine,
+            send_lease_name(edition_id),
+            SEND_LEASE_SECONDS,
+            purpose=f"the send of edition #{edition_id}",
         )
         with lease:
             _run(engine, settings, edition, backend, links, lease, report, progress)
@@ -269,7 +277,9 @@ def _run(
                 marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
                 finish_deliveries(conn, outcomes)
             _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.SENT, marked)
-            _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, len(accepted) - marked)  # erased
+            _move(
+                state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, len(accepted) - marked
+            )  # erased
             for o in outcomes:
                 _move(state.counts, DeliveryStatus.SENDING, o.status, 1)
             report.sent_now += marked
@@ -313,7 +323,9 @@ def _row_id(message: Outgoing) -> int:
     return message.delivery_id
 
 
-def _outcomes(outgoing: list[Outgoing], results: list[Result], defer_seconds: float) -> tuple[list[int], list[Outcome]]:
+def _outcomes(
+    outgoing: list[Outgoing], results: list[Result], defer_seconds: float
+) -> tuple[list[int], list[Outcome]]:
     """(accepted ids, the other outcomes); a row the backend said nothing about is deferred, never lost."""
     by_key = {r.key: r for r in results}
     default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)

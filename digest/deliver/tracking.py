@@ -105,12 +105,20 @@ def apply_one(conn: Connection, event: ProviderEvent) -> bool:
         reason=(event.reason or "")[:500] or None,
         at=event.at,
     )
-    effect = EFFECTS.get((event.kind, event.cause if event.kind in (EventKind.BOUNCED, EventKind.DROPPED) else None))
+    effect = EFFECTS.get(
+        (event.kind, event.cause if event.kind in (EventKind.BOUNCED, EventKind.DROPPED) else None)
+    )
     if not new or effect is None or not email:
         return new
     status, suppression = effect
-    if delivery is not None and delivery.id is not None and event.kind in (EventKind.BOUNCED, EventKind.DROPPED):
-        fail_delivery(conn, delivery.id, f"{event.provider} {event.kind}: {event.reason or 'no reason given'}")
+    if (
+        delivery is not None
+        and delivery.id is not None
+        and event.kind in (EventKind.BOUNCED, EventKind.DROPPED)
+    ):
+        fail_delivery(
+            conn, delivery.id, f"{event.provider} {event.kind}: {event.reason or 'no reason given'}"
+        )
     try:
         if suppression:
             suppress(conn, email, suppression)

@@ -19,7 +19,9 @@ from subscribers.service import get_list
 REQUESTED = "review requested"  # the change log's entry: the editors were asked
 
 
-def request_review(conn: Connection, lst: ListSettings, edition: Edition, links: Links, notices: Notices) -> bool:
+def request_review(
+    conn: Connection, lst: ListSettings, edition: Edition, links: Links, notices: Notices
+) -> bool:
     """Mail the editors once per edition. Returns False when they were already asked."""
     review = lst.review
     if review is None:

@@ -67,12 +67,16 @@ def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str
     return " ".join(subject.split()).strip(" :—-") or lst.name
 
 
-def _recompose(conn: Connection, settings: Settings, edition: Edition, now: datetime) -> tuple[Edition, Picks]:
+def _recompose(
+    conn: Connection, settings: Settings, edition: Edition, now: datetime
+) -> tuple[Edition, Picks]:
     """Items = the list's current picks with the editors' changes replayed over them. Returns the
     edition and the picks, whose `skipped` also counts the picks the items left out."""
     lst = settings.get_list(edition.list_id)
     assert edition.id is not None  # a stored edition
-    plan = fold([(change.op, change.args) for change in changes(conn, edition.id) if change.op in CURATION_OPS])
+    plan = fold(
+        [(change.op, change.args) for change in changes(conn, edition.id) if change.op in CURATION_OPS]
+    )
     picks = candidates(conn, settings, lst, now, draft=edition.id)
     pinned = articles_by_ids(conn, plan.pinned)
     coverage = picks.coverage | other_coverage(conn, pinned)
@@ -112,7 +116,9 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: Actor, n
     picks = candidates(conn, settings, lst, now)
     if not picks.articles:
         names = ", ".join(s.name for s in settings.sources_of(lst))
-        return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks))
+        return BuildResult(
+            None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks)
+        )
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
     edition_id = insert_edition(conn, edition)
     _record(conn, edition_id, actor, "build", {})
@@ -368,7 +374,9 @@ class Listed:
 def list_all(engine: Engine, list_id: str | None = None) -> list[Listed]:
     """Every edition (of one list), oldest first, with its deliveries counted."""
     with engine.connect() as conn:
-        return [Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None]
+        return [
+            Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None
+        ]
 
 
 def board(engine: Engine, settings: Settings, edition_id: int) -> Board:
@@ -392,7 +400,12 @@ def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:
 
 
 def preview(
-    engine: Engine, settings: Settings, edition_id: int, target: Path | None = None, *, width: int | None = None
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    target: Path | None = None,
+    *,
+    width: int | None = None,
 ) -> Preview:
     """Write the edition's HTML as a subscriber sees it (framed at a phone's or a desktop's width)."""
     check_width(width)

@@ -31,7 +31,9 @@ def sketch(title: str, text: str) -> bytes | None:
 
 
 def _minhash(signature: bytes) -> MinHash:
-    return MinHash(hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME, permutations=_PERMUTATIONS)
+    return MinHash(
+        hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME, permutations=_PERMUTATIONS
+    )
 
 
 class StoryIndex:
@@ -63,4 +65,3 @@ class StoryIndex:
             if score >= best_score:
                 best, best_score = article_id, score
         return self.stories[best] if best is not None else None
-

@@ -37,20 +37,28 @@ def parse_feed(
         raise FeedError(f"{exc} (in {url})" if url else str(exc)) from None
 
 
-def _parse(data: bytes, url: str, content_type: str, charset: str | None, language: str | None) -> Iterator[Parsed]:
+def _parse(
+    data: bytes, url: str, content_type: str, charset: str | None, language: str | None
+) -> Iterator[Parsed]:
     if not data.strip():
         raise FeedError("empty response: no feed document")
     if looks_like_json(data, content_type):
         yield from parse_json_feed(data, url=url, language=language)
         return
-    headers = {"content-type": f"{content_type}; charset={charset}" if charset else content_type or "application/xml"}
+    headers = {
+        "content-type": f"{content_type}; charset={charset}" if charset else content_type or "application/xml"
+    }
     # nh3 sanitizes what is kept, and far faster than feedparser's own sanitizer
     feed = feedparser.parse(data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     if not feed.version:
         if "html" in content_type or data.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html")):
-            raise FeedError(f"not a feed: an HTML page ({content_type or 'no content type'}) where a feed was expected")
+            raise FeedError(
+                f"not a feed: an HTML page ({content_type or 'no content type'}) where a feed was expected"
+            )
         problem = feed.get("bozo_exception")
-        raise FeedError(f"not a feed: no RSS, Atom or JSON Feed document found{f' ({problem})' if problem else ''}")
+        raise FeedError(
+            f"not a feed: no RSS, Atom or JSON Feed document found{f' ({problem})' if problem else ''}"
+        )
     if feed.bozo:
         yield 0, None, _bozo_reason(feed.get("bozo_exception"))
     if not feed.entries:
@@ -59,7 +67,11 @@ def _parse(data: bytes, url: str, content_type: str, charset: str | None, langua
     feed_language = language or language_code(feed.feed.get("language"))
     for position, entry in enumerate(feed.entries, start=1):
         if position > MAX_ITEMS:
-            yield position, None, f"the feed has {len(feed.entries)} items; only the first {MAX_ITEMS} were read"
+            yield (
+                position,
+                None,
+                f"the feed has {len(feed.entries)} items; only the first {MAX_ITEMS} were read",
+            )
             return
         try:
             yield position, _article(entry, base, feed_language), None
@@ -74,7 +86,9 @@ def _bozo_reason(exc: Exception | None) -> str:
 
 
 def _when(entry: feedparser.FeedParserDict) -> datetime | None:
-    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")  # no feedparser aliasing
+    parsed = dict.get(entry, "published_parsed") or dict.get(
+        entry, "updated_parsed"
+    )  # no feedparser aliasing
     try:
         return datetime.fromtimestamp(timegm(parsed), UTC) if parsed else None
     except (OverflowError, ValueError, TypeError):
@@ -86,7 +100,9 @@ def _image(entry: feedparser.FeedParserDict, content: str, base: str) -> Image |
     first <img> of the entry's HTML."""
     for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
         if media.get("url") and (media.get("medium") == "image" or "image" in media.get("type", "image")):
-            found = image(media["url"], base, entry.get("media_description"), media.get("width"), media.get("height"))
+            found = image(
+                media["url"], base, entry.get("media_description"), media.get("width"), media.get("height")
+            )
             if found:
                 return found
     for enclosure in entry.get("enclosures") or []:

@@ -26,7 +26,9 @@ class FetchError(Exception):
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
-        self.retry_after = retry_after  # set when the failure is transient: seconds to wait, if the server said
+        self.retry_after = (
+            retry_after  # set when the failure is transient: seconds to wait, if the server said
+        )
 
 
 RETRY_STATUSES = {429, 502, 503, 504}
@@ -85,7 +87,12 @@ class Fetcher:
         self.client.close()
 
     def get(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = ACCEPT_FEED
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = ACCEPT_FEED,
     ) -> Fetched:
         """GET with the validators of the last run; transient failures are retried with back-off."""
         headers = {"Accept": accept}
@@ -106,7 +113,9 @@ class Fetcher:
                 time.sleep(wait)
                 attempt += 1
 
-    def _get_once(self, url: str, headers: dict[str, str], etag: str | None, last_modified: str | None) -> Fetched:
+    def _get_once(
+        self, url: str, headers: dict[str, str], etag: str | None, last_modified: str | None
+    ) -> Fetched:
         started = time.monotonic()
         try:
             with self.client.stream("GET", url, headers=headers) as response:
@@ -143,7 +152,9 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(f"{url}: not a valid URL ({exc})") from None
         except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
-            raise FetchError(f"{url}: {type(exc).__name__} ({str(exc) or 'no detail'})", retry_after=0.0) from None
+            raise FetchError(
+                f"{url}: {type(exc).__name__} ({str(exc) or 'no detail'})", retry_after=0.0
+            ) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {type(exc).__name__} ({str(exc) or 'no detail'})") from None
 

@@ -124,7 +124,9 @@ def _feed(job: Job, fetcher: Fetcher, out: Gathered) -> None:
         elif _keep(job, out, article, where):
             if source.full_text and len(article.text.split()) < SUMMARY_WORDS:
                 _full_text(article, where, fetcher, out)
-            _date_or_fetch_time(article, where, out, fetched_at)  # after the full text: the page may carry the date
+            _date_or_fetch_time(
+                article, where, out, fetched_at
+            )  # after the full text: the page may carry the date
 
 
 def _full_text(article: Article, where: str, fetcher: Fetcher, out: Gathered) -> None:

@@ -54,9 +54,15 @@ def sanitize(fragment: str | None) -> str | None:
     """Article HTML safe to store and show: no scripts, styles, event handlers or foreign tags."""
     if not fragment or not fragment.strip():
         return None
-    return nh3.clean(
-        fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"}
-    ).strip() or None
+    return (
+        nh3.clean(
+            fragment,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+        ).strip()
+        or None
+    )
 
 
 def plain_text(fragment: str | None) -> str:
@@ -88,7 +94,11 @@ def pixels(value: str | None) -> int | None:
 
 
 def image(
-    url: str | None, base: str | None, alt: str | None = None, width: str | None = None, height: str | None = None
+    url: str | None,
+    base: str | None,
+    alt: str | None = None,
+    width: str | None = None,
+    height: str | None = None,
 ) -> Image | None:
     """The lead image as a page or feed names it, its URL made absolute; None without a usable URL."""
     absolute = absolute_url(url, base)
@@ -120,20 +130,32 @@ class PageMeta:
     language: str | None = None
 
 
-def page_meta(page: str, url: str | None) -> PageMeta:
+def parse_page(page: str) -> lxml_html.HtmlElement | None:
+    """A page's tree, parsed once for its metadata and its article; None when it cannot be parsed."""
+    try:
+        return lxml_html.document_fromstring(
+            _XML_DECLARATION.sub("", page, count=1)
+        )  # lxml refuses it in str
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def page_meta(page: str | lxml_html.HtmlElement | None, url: str | None) -> PageMeta:
     """What a page says about itself: <link rel=canonical>, og:image with its alt, width and height
     (else the first figure's <img> and its attributes), the first figure's caption, the publication
-    time and author from its meta tags, and <html lang>."""
-    try:
-        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))  # lxml refuses it in str
-    except (etree.ParserError, ValueError):
+    time and author from its meta tags, and <html lang>. The page as text or as its parsed tree."""
+    root = parse_page(page) if isinstance(page, str) else page
+    if root is None:
         return PageMeta()
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip()
         if key and (content := el.get("content")) and key.lower() not in meta:
             meta[key.lower()] = content.strip()
-    canonical = next((el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split()), None)
+    canonical = next(
+        (el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split()),
+        None,
+    )
     figure = next(iter(root.iter("figure")), None)
     img = next(iter(figure.iter("img")), None) if figure is not None else None
     alt = meta.get("og:image:alt") or meta.get("twitter:image:alt")
@@ -150,7 +172,9 @@ def page_meta(page: str, url: str | None) -> PageMeta:
         canonical=article_url(canonical, url),  # not a site root
         image=lead,
         caption=(" ".join(cap.text_content().split()) or None) if cap is not None else None,
-        published_at=next((d for d in map(parse_date, (meta.get(k.lower()) for k in _META_DATES)) if d), None),
+        published_at=next(
+            (d for d in map(parse_date, (meta.get(k.lower()) for k in _META_DATES)) if d), None
+        ),
         author=meta.get("author") or meta.get("article:author") or None,
         language=language_code(root.get("lang") or meta.get("og:locale")),
     )

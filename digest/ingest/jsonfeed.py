@@ -18,7 +18,9 @@ def parse_json_feed(data: bytes, *, url: str = "", language: str | None = None) 
         doc = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FeedError(f"not readable JSON ({exc})") from None
-    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+        "https://jsonfeed.org/version/"
+    ):
         raise FeedError("JSON, but not a JSON Feed (no https://jsonfeed.org/version/ in `version`)")
     items = doc.get("items")
     if not isinstance(items, list):

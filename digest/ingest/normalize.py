@@ -8,7 +8,19 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs", "vero_", "oly_")
-TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "twclid", "ocid", "cmpid", "_ga", "ref_src"}
+TRACKING_KEYS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "twclid",
+    "ocid",
+    "cmpid",
+    "_ga",
+    "ref_src",
+}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

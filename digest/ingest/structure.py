@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from digest.domain import Article
+from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import detect
 
@@ -20,7 +21,11 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
+CREDIT_MAX_WORDS = 10  # a credit is at most this long
 BOILERPLATE_CHARS = 200
+MENU_WORDS = 3
+_YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
+BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
 _GENERIC_BOILERPLATE = (
@@ -102,7 +107,7 @@ def _credit_pattern() -> re.Pattern[str]:
 def _is_credit(p: str) -> bool:
     """A photo or image credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP". It names
     who took the picture, not who wrote the article: never the byline, never the story's text."""
-    return len(p.split()) <= 10 and _credit_pattern().match(p) is not None
+    return _credit_pattern().match(p) is not None and p.count(" ") < CREDIT_MAX_WORDS
 
 
 def _is_byline(p: str) -> bool:
@@ -144,22 +149,111 @@ def _dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     return None, paragraphs
 
 
+def _not_headline(p: str) -> bool:
+    """A block that is boilerplate, a credit, a byline or a photo caption ending with its credit."""
+    return (
+        is_boilerplate(p)
+        or _is_credit(p)
+        or (_is_byline(p) and _byline_pattern().match(p) is not None)
+        or _credit_word().search(p[-40:]) is not None
+    )
+
+
+_CREDIT_TAIL = re.compile(
+    r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
+    r"|/\s*(?:getty images|afp|reuters|ap|dpa|epa|imago|picture alliance)"  # Jo Kim/Getty Images
+    r"|\bgetty images)\s*$",
+    re.I,
+)
+INLINE_CREDIT_WORDS = 40
+
+
+def _inline_credit(p: str) -> bool:
+    """A photo's credit or its caption with the credit, inside the article ("Jo Kim/Getty Images",
+    "Fishermen on the pier (AP Photo/Jo Kim)", "Photo: dpa"): not the article's text."""
+    if p.count(" ") >= INLINE_CREDIT_WORDS:
+        return False
+    tail = p[-80:]
+    tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
+    return tailed or _is_credit(p)
+
+
+def is_photo_caption(p: str) -> bool:
+    """A photo's caption: it opens with a credit ("Photo: …") or ends with one ("(AP Photo/…)",
+    "Foto: dpa", "(Image: GETTY)")."""
+    return _credit_pattern().match(p) is not None or _credit_word().search(p[-40:]) is not None
+
+
+@cache
+def _credit_word() -> re.Pattern[str]:
+    """_credit_marker as whole words: "(Photo: AFP)", not the "efe" of "defend"."""
+    return re.compile(rf"\b(?:{_credit_marker().pattern})\b", re.I)
+
+
+def _caption_or_byline(p: str) -> bool:
+    """A block before a headline that may be its photo's caption or its byline, not the page's menu:
+    a sentence, or a byline opening with its word ("By")."""
+    return _byline_pattern().match(p) is not None or (len(p.split()) >= 6 and _END.search(p) is not None)
+
+
+def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
+    """The blocks of the article in a page's text, and the headline's index among them: a few blocks
+    before the headline (a caption, a byline), the headline, and the blocks after it up to the
+    article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
+    None) when no headline is found."""
+    running = RunningText(blocks)
+    at = find_headline(blocks, _not_headline, running)
+    if at is None:
+        return [p for p in blocks if not is_boilerplate(p)], None
+    end = article_end(blocks, at + 1, running)
+    first = max(0, at - BEFORE_HEADLINE)
+    before = [
+        p
+        for i, p in enumerate(blocks[first:at], start=first)
+        if not is_boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
+    ]
+    after, began = [], False
+    for i in range(at + 1, end):
+        p = blocks[i]
+        began = began or running[i]
+        if is_boilerplate(p) or (began and _inline_credit(p)):
+            continue  # (a caption and its credit before the text are the head's, below)
+        if began or not is_dateish(p) or _dateline_paragraph().match(p):
+            after.append(p)
+    while len(after) > 1 and _menu_item(after[-1]):
+        after.pop()  # the page's menus and footers after the article's last lines
+    return [*before, blocks[at], *after], len(before)
+
+
+def _menu_item(p: str) -> bool:
+    """A menu entry, a label or a date line: a few words without a sentence's end, or a date with its
+    year or time (not "June 14 -- Harbour Arena", an item of the article's list of dates)."""
+    return (len(p.split()) <= MENU_WORDS and _END.search(p) is None) or (
+        is_dateish(p) and _YEAR_OR_TIME.search(p) is not None
+    )
+
+
 def parse_plain_text(text: str) -> Article:
-    paras = [p for p in paragraphs_of(text) if not is_boilerplate(p)]
+    paras, headline = _article_blocks(paragraphs_of(text))
     if not paras:
         return Article(title="", paragraphs=[])
-    language = detect(" ".join(p for p in paras[:12] if not _is_title(p)))
+    start = headline + 1 if headline is not None else 0
+    language = detect(" ".join(p for p in paras[start : start + 12] if not _is_title(p)))
     head = paras[:HEAD]
-    title_at = next(
-        (
-            i
-            for i, p in enumerate(head)
-            if _is_title(p)
-            and not _is_byline(p)
-            and not _is_credit(p)
-            and (i == len(head) - 1 or not _is_caption(p, language))
-        ),
-        None,
+    title_at = (
+        headline
+        if headline is not None
+        else next(
+            (
+                i
+                for i, p in enumerate(head)
+                if _is_title(p)
+                and not _is_byline(p)
+                and not _is_credit(p)
+                and (i == len(head) - 1 or not _is_caption(p, language))
+            ),
+            None,
+        )
     )
     if title_at is None:
         title_at = next((i for i, p in enumerate(head) if _is_title(p) and not _is_credit(p)), 0)

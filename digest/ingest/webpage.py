@@ -7,7 +7,7 @@ from __future__ import annotations
 from digest.domain import Article
 from digest.ingest.entries import fingerprint
 from digest.ingest.fetch import Fetched
-from digest.ingest.html import PageMeta, decode_html, fill_image, page_meta
+from digest.ingest.html import PageMeta, decode_html, fill_image, page_meta, parse_page
 from digest.ingest.normalize import canonical_url, is_article_url
 from digest.ingest.pages import parse_html
 
@@ -22,7 +22,9 @@ def read_page(fetched: Fetched, title: str | None = None) -> tuple[Article, Page
     if fetched.content_type not in HTML_TYPES:
         raise PageError(f"{fetched.url}: not an HTML page ({fetched.content_type})")
     html = decode_html(fetched.content, fetched.charset)
-    article, meta = parse_html(html, fetched.url, title=title), page_meta(html, fetched.url)
+    root = parse_page(html)  # parsed once: its metadata read here, its article by trafilatura
+    meta = page_meta(root, fetched.url)
+    article = parse_html(root if root is not None else html, fetched.url, title=title)
     if article.paragraphs and _same(article.paragraphs[0], article.title):
         article.paragraphs = article.paragraphs[1:]  # the headline, repeated as the first block
     if not article.paragraphs:

@@ -116,7 +116,9 @@ def dispatch_job(config_path: str) -> None:
 
     ctx = _context(config_path)
     with _SENDING:
-        for line in dispatch(ctx.engine, ctx.settings, ctx.backend, ctx.links, datetime.now(UTC), ctx.notices):
+        for line in dispatch(
+            ctx.engine, ctx.settings, ctx.backend, ctx.links, datetime.now(UTC), ctx.notices
+        ):
             log.info("dispatch: %s", line)
 
 
@@ -149,7 +151,9 @@ def install_jobs(scheduler: BackgroundScheduler, config_path: str, lists: list[L
 class SchedulerService:
     """Runs the scheduler in this process only while it holds the database's scheduler lease."""
 
-    def __init__(self, config_path: str, engine: Engine, lists: list[ListSettings], ttl: float = 30.0) -> None:
+    def __init__(
+        self, config_path: str, engine: Engine, lists: list[ListSettings], ttl: float = 30.0
+    ) -> None:
         self.config_path, self.engine, self.lists = config_path, engine, lists
         self.lease = Lease(engine, ttl=ttl)
         self.scheduler: BackgroundScheduler | None = None

@@ -156,7 +156,9 @@ def frame(
     }
 
 
-def render_pair(folders: Templates, stem: str, context: dict[str, Any], held_back: int = 0) -> MessageTemplate:
+def render_pair(
+    folders: Templates, stem: str, context: dict[str, Any], held_back: int = 0
+) -> MessageTemplate:
     """`{stem}.mjml.j2` and its plain-text twin `{stem}.txt.j2`, rendered with one context."""
     return MessageTemplate(
         subject=context["subject"],

@@ -28,7 +28,10 @@ NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def render_notice(
-    kind: Notice, lst: ListSettings, templates: Path | Sequence[Path], facts: Mapping[str, object] | None = None
+    kind: Notice,
+    lst: ListSettings,
+    templates: Path | Sequence[Path],
+    facts: Mapping[str, object] | None = None,
 ) -> MessageTemplate:
     """Fill the result with `personalize(template, {field: value})` for the fields of NOTICE_FIELDS[kind]."""
     catalog = Catalog(lst.language)

@@ -45,9 +45,18 @@ def insert_user(conn: Connection, *, email: str, email_key: str, name: str, role
         with conn.begin_nested():
             user_id = conn.execute(
                 insert(users)
-                .values(email=email, email_key=email_key, name=name, role=role, active=True,
-                        lists=list(lists) if lists is not None else None, password_hash=password_hash,
-                        totp_required=False, created_at=at, password_changed_at=at if password_hash else None)  # fmt: skip
+                .values(
+                    email=email,
+                    email_key=email_key,
+                    name=name,
+                    role=role,
+                    active=True,
+                    lists=list(lists) if lists is not None else None,
+                    password_hash=password_hash,
+                    totp_required=False,
+                    created_at=at,
+                    password_changed_at=at if password_hash else None,
+                )  # fmt: skip
                 .returning(users.c.id)
             ).scalar_one()
     except IntegrityError:
@@ -147,8 +156,16 @@ def insert_audit(conn: Connection, *, at: datetime, actor: str, user_id: int | N
                  object_type: str | None, object_id: str | None, details: dict[str, Any],
                  client: str | None) -> None:  # fmt: skip
     conn.execute(
-        insert(audit_log).values(at=at, actor=actor[:400], user_id=user_id, action=action[:64],
-                                 object_type=object_type, object_id=object_id, details=details, client=client)  # fmt: skip
+        insert(audit_log).values(
+            at=at,
+            actor=actor[:400],
+            user_id=user_id,
+            action=action[:64],
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+            client=client,
+        )  # fmt: skip
     )
 
 
@@ -169,6 +186,8 @@ def audit_entries(conn: Connection, *, user_id: int | None = None, action: str |
     if before_id is not None:
         query = query.where(audit_log.c.id < before_id)
     return [
-        AuditEntry(r.id, r.at, r.actor, r.user_id, r.action, r.object_type, r.object_id, dict(r.details), r.client)
+        AuditEntry(
+            r.id, r.at, r.actor, r.user_id, r.action, r.object_type, r.object_id, dict(r.details), r.client
+        )
         for r in conn.execute(query)
     ]

@@ -21,7 +21,13 @@ def _hash(article: Article) -> str:
     """The article's content: a change in any of these parts is an update. The image's size counts once
     it is known (articles stored before sizes were kept keep their hash until the size shows up)."""
     image = article.image
-    parts = [article.title, article.standfirst or "", article.text, article.url or "", image.url if image else ""]
+    parts = [
+        article.title,
+        article.standfirst or "",
+        article.text,
+        article.url or "",
+        image.url if image else "",
+    ]
     if image and (image.width or image.height):
         parts.append(f"{image.width or ''}x{image.height or ''}")
     h = hashlib.sha256()
@@ -130,12 +136,20 @@ def save_articles(
         values = _values(article, signature)
         row = by_guid.get(guid) or (by_url.get(article.canonical_url) if article.canonical_url else None)
         if row is None:
-            story = url_stories.get(article.canonical_url or "") or (find_story(signature) if signature else None)
+            story = url_stories.get(article.canonical_url or "") or (
+                find_story(signature) if signature else None
+            )
             fetched_at = datetime.now(UTC)
             fresh.append(
                 (
                     position,
-                    {"source_id": source_id, "guid": guid, "fetched_at": fetched_at, "story_id": story, **values},
+                    {
+                        "source_id": source_id,
+                        "guid": guid,
+                        "fetched_at": fetched_at,
+                        "story_id": story,
+                        **values,
+                    },
                 )
             )
             results.append(None)
@@ -296,7 +310,11 @@ def candidate_articles(
 
 
 def count_late_articles(
-    conn: Connection, names: Iterable[str], before: datetime, fetched_since: datetime | None, exclude: Select[int]
+    conn: Connection,
+    names: Iterable[str],
+    before: datetime,
+    fetched_since: datetime | None,
+    exclude: Select[int],
 ) -> int:
     """Articles of the named sources published before a moment but fetched since another (all of
     them when `fetched_since` is None), leaving out the ids the `exclude` query gives."""

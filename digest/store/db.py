@@ -115,6 +115,8 @@ def _check_foreign_keys(conn: Connection) -> None:
         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
         if broken:
             raise RuntimeError(f"the migration left rows whose foreign key points nowhere: {broken[:5]}")
+
+
 def reachable(engine: Engine) -> Engine:
     """The engine, once a connection to it works; else Unavailable naming the URL (never its password)."""
     try:

@@ -128,7 +128,11 @@ def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None
             .limit(size - len(rows))
         ).all()
     return [
-        BatchRow(Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id), r.name, r.token_nonce)
+        BatchRow(
+            Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id),
+            r.name,
+            r.token_nonce,
+        )
         for r in rows
     ]
 
@@ -150,7 +154,9 @@ def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[i
     if n == len(ids):
         return set(ids)
     return set(
-        conn.execute(select(deliveries.c.id).where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)).scalars()
+        conn.execute(
+            select(deliveries.c.id).where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+        ).scalars()
     )
 
 
@@ -248,7 +254,9 @@ def defer_unsettled(conn: Connection, edition_id: int, ids: list[int], reason: s
     n = conn.execute(
         update(deliveries)
         .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
-        .values(status=DEFERRED, deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now())
+        .values(
+            status=DEFERRED, deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now()
+        )
     ).rowcount
     _count_interrupted(conn, edition_id, n)
 
@@ -290,7 +298,9 @@ def cancel_remaining(conn: Connection, edition_id: int) -> int:
     ).rowcount
 
 
-def forget_recipient(conn: Connection, subscriber_id: int | None, addresses: tuple[str, ...]) -> tuple[int, int]:
+def forget_recipient(
+    conn: Connection, subscriber_id: int | None, addresses: tuple[str, ...]
+) -> tuple[int, int]:
     """An erased person's delivery rows (by subscriber, or by address for rows that lost theirs):
     those not handed over yet are canceled, a row in flight too (the send records no outcome on a
     row it no longer holds as 'sending'), and every row keeps its status but not the address, the

@@ -59,7 +59,9 @@ class Lease:
         now = datetime.now(UTC)
         current = conn.execute(select(leases.c.holder).where(leases.c.name == self.name)).scalar()
         if current is None:
-            return insert_new(conn, leases, {"name": self.name, "holder": self.holder, "expires_at": now + self.ttl})
+            return insert_new(
+                conn, leases, {"name": self.name, "holder": self.holder, "expires_at": now + self.ttl}
+            )
         free = or_(leases.c.holder == self.holder, leases.c.expires_at < now)
         if current != self.holder and dead_local(current):
             free = or_(free, leases.c.holder == current)

@@ -36,7 +36,9 @@ def set_run_edition(conn: Connection, list_id: str, slot: str, edition_id: int |
 
 
 def finish_run(conn: Connection, list_id: str, slot: str, outcome: str, at: datetime | None = None) -> None:
-    conn.execute(update(runs).where(_key(list_id, slot)).values(finished_at=at or datetime.now(UTC), outcome=outcome))
+    conn.execute(
+        update(runs).where(_key(list_id, slot)).values(finished_at=at or datetime.now(UTC), outcome=outcome)
+    )
 
 
 def unfinished_runs(conn: Connection, list_ids: Iterable[str], since: datetime) -> list[Run]:
@@ -50,5 +52,7 @@ def unfinished_runs(conn: Connection, list_ids: Iterable[str], since: datetime) 
 
 
 def last_run(conn: Connection, list_id: str) -> Run | None:
-    row = conn.execute(select(runs).where(runs.c.list_id == list_id).order_by(runs.c.id.desc()).limit(1)).first()
+    row = conn.execute(
+        select(runs).where(runs.c.list_id == list_id).order_by(runs.c.id.desc()).limit(1)
+    ).first()
     return _run(row) if row else None

@@ -20,7 +20,9 @@ def load_send(conn: Connection, edition_id: int) -> Send | None:
 
 def start_send(conn: Connection, edition_id: int) -> None:
     conn.execute(
-        insert(edition_sends).values(edition_id=edition_id, state=SendState.RUNNING, started_at=datetime.now(UTC))
+        insert(edition_sends).values(
+            edition_id=edition_id, state=SendState.RUNNING, started_at=datetime.now(UTC)
+        )
     )
 
 

@@ -18,8 +18,9 @@ from digest.text.lang import languages
 MAX_DEPTH = 6
 
 # Chinese and Japanese corner brackets: no language module of ours uses them, but quotations of
-# speakers of those languages arrive with them
-_EXTRA_PAIRS = (("「", "」"), ("『", "』"))
+# speakers of those languages arrive with them; and mixed marks, a straight mark opening and a curly
+# one closing or the other way round ("…” and “…"), as edited copy often has them
+_EXTRA_PAIRS = (("「", "」"), ("『", "』"), ('"', "”"), ("“", '"'))
 
 
 @cache

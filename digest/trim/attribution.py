@@ -208,10 +208,15 @@ class Attributor(Clause):
     def after(self, i: int, hi: int) -> Attribution | None:
         """The attribution that follows a quotation whose closing mark is just before token i."""
         toks, lang = self.tokens, self.lang
-        while i < hi and toks[i].text in ",;–—-":
+        start = i
+        while i < hi and toks[i].text in ",;–—―-":
             i += 1
         if i >= hi or not toks[i].is_word:
             return None
+        if i > start and toks[i - 1].text in "–—―":
+            signed = self._signature(i, hi)
+            if signed is not None:
+                return signed
         tok = toks[i]
         if tok.lower in lang.inverted_cues or tok.lower in lang.cue_preps:
             j = i + 1
@@ -242,6 +247,17 @@ class Attributor(Clause):
             found = self._name_right(i + 1, min(hi, i + 6))
             if found is not None and found.speaker:
                 return Attribution(found.speaker, tok.text, None, weak=True)
+        return None
+
+    def _signature(self, i: int, hi: int) -> Attribution | None:
+        """ "…" ― Jane Doe: a dash after a quotation, then a person's name and nothing more of the
+        sentence (a vox-pop line, a signed quotation), or only the person's role after a comma."""
+        run = run_at(self.text, self.tokens, i, self.lang, hi)
+        if run is None or not is_person(run, self.tokens, self.lang, self.people, next_to_cue=True):
+            return None
+        nxt = run.last + 1
+        if nxt >= hi or self.tokens[nxt].text in ",.;:)(" or not self.tokens[nxt].is_word:
+            return Attribution(speaker=run.name)
         return None
 
     def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:

@@ -2,8 +2,11 @@
 
 A path is an article file (.txt, .md, .html, .json) or a folder of them (read recursively, in name
 order). Each file gives a Trimmed, or an Unreadable with the reason, in input order: a file that
-cannot be read never stops the others. Trimmed.record() is the contract of `digest trim --json`:
-    {"source", "title", "language", "lede", "byline", "caption", "quotes": [{"text", "speaker", "cue"}]}
+cannot be read never stops the others. Trimmed.record() is the contract of `digest trim --json` (README, "digest trim --json"): the article's
+structure as ingest found it beside what trim made of it:
+    {"source", "title", "language", "byline", "standfirst", "caption", "dateline", "paragraphs",
+     "lede", "quotes": [{"text", "speaker", "cue", "confidence"}]}
+"paragraphs" are the body paragraphs kept (boilerplate dropped), without the standfirst.
 """
 
 from __future__ import annotations
@@ -15,28 +18,36 @@ from typing import Any
 
 import yaml
 
-from digest.domain import Brief, Quote
+from digest.domain import Article, Brief, Quote
 from digest.ingest.folder import ARTICLE_SUFFIXES, read_article
 from digest.trim import trim
-from digest.trim.quotes import quotations
+from digest.trim.quotes import Found, key_found, quotations
 
 
 @dataclass(frozen=True)
 class Trimmed:
     path: Path
+    article: Article
     brief: Brief
-    quotes: list[Quote]  # the key quotes, or every quotation in order (all_quotes)
+    found: list[Found]  # the key quotes, or every quotation in order (all_quotes)
+
+    @property
+    def quotes(self) -> list[Quote]:
+        return [f.quote for f in self.found]
 
     def record(self) -> dict[str, Any]:
-        brief = self.brief
+        brief, article = self.brief, self.article
         return {
             "source": str(self.path),
             "title": brief.title,
             "language": brief.language,
-            "lede": brief.lede,
             "byline": brief.byline,
+            "standfirst": article.standfirst,
             "caption": brief.caption,
-            "quotes": [asdict(q) for q in self.quotes],
+            "dateline": article.dateline,
+            "paragraphs": article.paragraphs,
+            "lede": brief.lede,
+            "quotes": [{**asdict(f.quote), "confidence": round(f.confidence, 2)} for f in self.found],
         }
 
 
@@ -60,7 +71,12 @@ def article_files(paths: list[Path]) -> list[Path]:
 
 
 def trim_files(
-    paths: list[Path], *, lede_words: int, max_quotes: int, all_quotes: bool = False, language: str | None = None
+    paths: list[Path],
+    *,
+    lede_words: int,
+    max_quotes: int,
+    all_quotes: bool = False,
+    language: str | None = None,
 ) -> Iterator[Trimmed | Unreadable]:
     """Each article file of the paths trimmed, in order; `language` forces the articles' language."""
     for path in article_files(paths):
@@ -70,10 +86,13 @@ def trim_files(
             yield Unreadable(path, " ".join(str(exc).split()))
 
 
-def _trim_file(path: Path, lede_words: int, max_quotes: int, all_quotes: bool, language: str | None) -> Trimmed:
+def _trim_file(
+    path: Path, lede_words: int, max_quotes: int, all_quotes: bool, language: str | None
+) -> Trimmed:
     article = read_article(path)
     if language:
         article.language = language.lower()
     brief = trim(article, lede_words=lede_words, max_quotes=max_quotes)
-    quotes = [f.quote for f in quotations(article, brief.language)] if all_quotes else brief.quotes
-    return Trimmed(path, brief, quotes)
+    every = quotations(article, brief.language)
+    found = every if all_quotes else key_found(article, max_quotes, lede=brief.lede, found=every)
+    return Trimmed(path, article, brief, found)

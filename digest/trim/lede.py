@@ -1,21 +1,26 @@
-"""The lede: the standfirst, else the first substantive body paragraph, cut to a word budget."""
+"""The lede: the standfirst, else the first substantive body paragraph (a sentence, not a headline
+repeated or a photo's caption), cut to a word budget."""
 
 from __future__ import annotations
 
+import re
+
 from digest.domain import Article
+from digest.ingest.structure import is_photo_caption
 from digest.text.language import detect
 from digest.text.sentences import sentence_spans
 
 CHARS_PER_WORD = 40
 MIN_WORDS = 12  # shorter paragraphs are bylines, datelines, subheads or teasers, not the story's start
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”“»«’)\]]*$")
 
 
 def lede_source(article: Article, language: str | None) -> str:
     if article.standfirst and article.standfirst.strip():
         return " ".join(article.standfirst.split())
     for p in article.paragraphs:
-        if len(p.split()) < MIN_WORDS:
-            continue
+        if len(p.split()) < MIN_WORDS or not _SENTENCE_END.search(p) or is_photo_caption(p):
+            continue  # a subhead, a headline repeated, a teaser; a photo's caption with its credit
         other = detect(p)
         if language and other and other != language:
             continue  # a caption or credit in another language that structure did not catch

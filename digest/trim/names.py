@@ -156,7 +156,12 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
 
 def _gender(tokens: list[Token], lo: int, name: int, lang: Language) -> str | None:
     """The gender the words just before a name give it: an honorific (Frau, Mme, Mrs) or a role word
-    with a feminine ending (Stadträtin, ministra)."""
+    with a feminine ending (Stadträtin, ministra); else its given name (Hillary, Donald)."""
+    gender = _gender_before(tokens, lo, name, lang)
+    return gender if gender is not None else lang.first_names.get(tokens[name].lower)
+
+
+def _gender_before(tokens: list[Token], lo: int, name: int, lang: Language) -> str | None:
     for k in range(name, max(lo, name - 3) - 1, -1):  # the name's own first word may be the honorific
         word = tokens[k].lower
         if word in lang.honorific_genders:
@@ -204,6 +209,20 @@ def is_person(
         return next_to_cue and run.name_start == tokens[run.first].start
     initial = run.first == 0 or tokens[run.first - 1].text in '.!?:;„“”"«»'
     return next_to_cue or not initial
+
+
+def genders_in(text: str, lang: Language) -> dict[str, str]:
+    """The gender of each surname the article writes after a given name or an honorific it knows
+    (Hillary Clinton: f; Mr. Kasich: m); a surname given both is left out (Bill and Hillary Clinton)."""
+    found: dict[str, str] = {}
+    mixed: set[str] = set()
+    for m in CAP_RUN.finditer(text):
+        words = m.group().split()
+        before = words[-2].strip(".,").lower()
+        gender = lang.first_names.get(before) or lang.honorific_genders.get(before)
+        if gender and found.setdefault(words[-1].rstrip(".,"), gender) != gender:
+            mixed.add(words[-1].rstrip(".,"))
+    return {k: v for k, v in found.items() if k not in mixed}
 
 
 def people_in(text: str, lang: Language) -> set[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from digest.domain import Article, Quote
 from digest.text.lang import Language, get
@@ -25,7 +26,7 @@ from digest.text.marks import Span, opens_with_quote, scan
 from digest.text.sentences import sentence_spans
 from digest.text.tokens import CAP_RUN, Token, tokenize
 from digest.trim.attribution import Attribution, Attributor
-from digest.trim.names import Run, is_name_noun, is_person, is_role, people_in, runs
+from digest.trim.names import Run, genders_in, is_name_noun, is_person, is_role, people_in, runs
 
 MIN_WORDS = 4
 MAX_CHARS = 200_000
@@ -45,6 +46,24 @@ INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its 
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
+SPEAKER_THRESHOLD = 0.55  # a speaker less sure than this is left out: no name rather than a wrong one
+# How often a speaker found each way is right, read off the English and German train splits and
+# rounded. A cue next to a name: (the article names that person in full or quoted them before, not).
+# A pronoun or no cue at all: (the person found is the previous quotation's speaker, no quotation
+# before has one, another speaker before), the last by how many sentences back the person was found.
+CONFIDENCE_NAMED = {
+    "cue": (0.95, 0.8),
+    "role": (0.85, 0.85),
+    "titled": (0.85, 0.85),
+    "inherit": (0.85, 0.75),
+    "weak": (0.75, 0.7),
+}
+FIRST_BONUS = 0.2
+CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
+    "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
+    "context": (0.65, 0.55, (0.55, 0.35, 0.1)),
+    "epithet": (0.6, 0.6, (0.6, 0.4, 0.3)),
+}
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
@@ -55,6 +74,10 @@ class Found:
     paragraph: int
     position: int
     sentence_like: bool
+    confidence: float = 0.0
+    """How sure the speaker is, 0 to 1 (0 when there is none)."""
+    basis: str = ""
+    """How the speaker was found: cue, role, weak, pronoun, epithet, inherit, context ("" for none)."""
 
 
 class _Paragraphs:
@@ -66,6 +89,8 @@ class _Paragraphs:
         self._tokens: dict[tuple[int, int, int], tuple[list[Token], list[int]]] = {}
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._people: set[str] | None = None
+        self._genders: dict[str, str] | None = None
+        self._titles: list[tuple[int, int, frozenset[str], str]] | None = None
         self._sentence_starts: dict[int, list[int]] = {}
         self._runs: dict[tuple[int, int, int], list[Run]] = {}
 
@@ -102,6 +127,39 @@ class _Paragraphs:
         if self._people is None:
             self._people = people_in("\n\n".join(self.texts), self.lang)
         return self._people
+
+    def titles(self) -> list[tuple[int, int, frozenset[str], str]]:
+        """Every person the article gives a role next to their name, in order: (paragraph, offset, the
+        role's words, the name). "Minister Hans Weber", "la directrice générale Marie Dupont",
+        "Marie Dupont, directrice générale de …", "Hans Weber, der Minister"."""
+        if self._titles is None:
+            self._titles = []
+            role_words = self.lang.role_words
+            for i, text in enumerate(self.texts):
+                if not self.lang.capitalises_nouns and role_words.isdisjoint(_LETTERS.findall(text.lower())):
+                    continue  # no role named in the paragraph
+                for m in CAP_RUN.finditer(text):
+                    words = m.group().split()
+                    name_words = [w for w in words if not is_role(w, self.lang)]
+                    if len(name_words) < 2:
+                        continue
+                    roles = {w.lower() for w in words if is_role(w, self.lang)}
+                    before = _LETTERS.findall(text[max(0, m.start() - 40) : m.start()].lower())[-3:]
+                    roles |= {w for w in before if is_role(w, self.lang)}
+                    after = text[m.end() : m.end() + 60]
+                    if after.startswith(","):
+                        roles |= {w for w in _LETTERS.findall(after.lower())[:4] if is_role(w, self.lang)}
+                    if roles:
+                        self._titles.append(
+                            (i, m.start(), frozenset(roles), " ".join(name_words).rstrip(".,"))
+                        )
+        return self._titles
+
+    def genders(self) -> dict[str, str]:
+        """The gender of the surnames the article writes after a given name or an honorific."""
+        if self._genders is None:
+            self._genders = genders_in("\n\n".join(self.texts), self.lang) if self.lang.first_names else {}
+        return self._genders
 
 
 def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code: str) -> bool:
@@ -199,6 +257,36 @@ def _clause_like(inner: str, lang: Language) -> bool:
     return len(words) >= MIN_WORDS and any(w in lang.stopwords for w in words)
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_JAMMED = re.compile(r"[a-zà-ÿ][A-ZÀ-Þ][a-zà-ÿ]+[A-ZÀ-Þ]")  # FoleyFlagShareLike: words run together
+
+
+def _as_speaker(speaker: str, lang: Language) -> str | None:
+    """The speaker found, or None where it cannot be one: a possessive (Trump's: the speaker is what
+    follows it), a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
+    buttons; a word that opens sentences and never a name (Yet Trump, Following Sanders) is cut off."""
+    words = speaker.split()
+    while words and words[0].lower() in lang.not_names:
+        words = words[1:]
+    if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
+        return None
+    if len(words) == 1:
+        word = words[0].lower().rstrip(".,")
+        if word in lang.weekdays or word in lang.months:
+            return None  # "Tuesday", "September"
+    elif _days(lang.weekdays).search(speaker) or speaker.isupper():
+        return None  # "Speaking Sunday", "FULL TEXT"; but Theresa May
+    return " ".join(words) if len(words) < len(speaker.split()) else speaker
+
+
+@cache
+def _days(weekdays: frozenset[str]) -> re.Pattern[str]:
+    """A day's name anywhere in a text."""
+    return re.compile(
+        r"\b(?:" + "|".join(map(re.escape, sorted(weekdays))) + r")\b" if weekdays else "(?!)", re.I
+    )
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split()).strip().rstrip(",;:").strip()
 
@@ -210,6 +298,7 @@ class _Finder:
         self.code = code
         self.found: list[Found] = []
         self._people: set[str] | None = None
+        self.distance = 0  # sentences back the last resolved person was found
 
     def attribute(
         self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int
@@ -293,17 +382,24 @@ class _Finder:
                     continue  # no full name and no known surname: nothing to tokenise
                 toks, _ = self.paras.tokens(i, a, b)  # the whole sentence: shared by its quotations
                 if roles and (role := self._opening_role(toks, end)) is not None:
+                    self.distance = seen
                     return role
                 for run in self.paras.runs(i, a, b):
                     if toks[run.last].end > end:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
-                    if gender and run.gender and run.gender != gender:
-                        continue  # "sie" is not the "Herr Müller" named before
-                    if run.name and is_person(run, toks, self.lang, people) and (
-                        " " in run.name or run.titled or run.name.split()[-1] in people
+                    known = run.gender or (
+                        self.paras.genders().get(run.name.split()[-1]) if gender and run.name else None
+                    )
+                    if gender and known and known != gender:
+                        continue  # "sie" is not the "Herr Müller" named before, "she" not "Donald Trump"
+                    if (
+                        run.name
+                        and is_person(run, toks, self.lang, people)
+                        and (" " in run.name or run.titled or run.name.split()[-1] in people)
                     ):
+                        self.distance = seen
                         return run.name
         return None
 
@@ -330,23 +426,66 @@ class _Finder:
             # quoted or named just before, not the sentence's subject
             found = Attribution()
         speaker = found.speaker
-        if speaker is None and found.pronoun is not None:
+        basis = "weak" if found.weak else ("role" if found.role else "cue")
+        titled = (
+            self._titled(found.speaker, pi, span.start)
+            if found.role and found.speaker and not self.lang.capitalises_nouns
+            else None
+        )  # German roles are as often someone the article does not name (see below)
+        if titled is not None:
+            speaker, basis = titled, "titled"  # "a déclaré la directrice générale": Marie Dupont, named so
+        elif speaker is None and found.pronoun is not None:
             speaker = self.resolve(pi, span.start, gender=found.pronoun)
-        elif found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns:
+            basis = "pronoun"
+        elif (
+            found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns
+        ):
             # "señaló la científica", "reconoció el alemán": an epithet for the person just named. (German
             # roles — "sagte der Bundestrainer" — are as often someone not named yet, and stay roles.)
-            speaker = self.resolve(pi, span.start, ROLE_SENTENCES) or speaker
+            named = self.resolve(pi, span.start, ROLE_SENTENCES)
+            speaker, basis = (named, "epithet") if named else (speaker, "role")
         if speaker is None and found.cue is None:
             # no cue at all: the speaker of the paragraph's previous quotation, else the person the
             # text was last about (news rarely quotes without saying whom, a sentence or two before)
-            speaker = inherit or self.resolve(pi, span.start, roles=True)
+            speaker, basis = (
+                (inherit, "inherit") if inherit else (self.resolve(pi, span.start, roles=True), "context")
+            )
         sentence_like = _sentence_like(inner)
         if speaker is None and not (sentence_like or _clause_like(inner, self.lang)):
             return
+        speaker = _as_speaker(speaker, self.lang) if speaker else None
+        confidence = self._confidence(speaker, basis) if speaker else 0.0
+        if confidence < SPEAKER_THRESHOLD:
+            speaker, confidence = None, 0.0
         if speaker:
             self.people().add(speaker.split()[-1])
         quote = Quote(text=inner, speaker=speaker, cue=found.cue)
-        self.found.append(Found(quote, pi, span.start, sentence_like))
+        self.found.append(Found(quote, pi, span.start, sentence_like, confidence, basis if speaker else ""))
+
+    def _titled(self, role: str, pi: int, pos: int) -> str | None:
+        """The person the article named with this role before position pos of paragraph pi, when it
+        names no one else so: "the minister" after "Minister Hans Weber"."""
+        words = {w for w in _LETTERS.findall(role.lower()) if is_role(w, self.lang)}
+        if not words:
+            return None
+        named = {name.split()[-1]: name for i, at, roles, name in self.paras.titles() if words <= roles}
+        before = [
+            name for i, at, roles, name in self.paras.titles() if (i, at) < (pi, pos) and words <= roles
+        ]
+        return before[-1] if before and len(named) == 1 else None  # one person holds it in the article
+
+    def _confidence(self, speaker: str, basis: str) -> float:
+        """How sure a speaker is, by how it was found (CONFIDENCE_NAMED, CONFIDENCE_RESOLVED)."""
+        last = speaker.split()[-1]
+        if basis in CONFIDENCE_NAMED:
+            known, unknown = CONFIDENCE_NAMED[basis]
+            return known if last in self.people() or speaker[:1].islower() else unknown
+        again, first, by_distance = CONFIDENCE_RESOLVED[basis]
+        previous = next((f.quote.speaker for f in reversed(self.found) if f.quote.speaker), None)
+        by = by_distance[min(self.distance, len(by_distance)) - 1]
+        if previous is None:
+            return min(first, by + FIRST_BONUS)  # no one quoted before to be confused with
+        return again if previous.split()[-1] == last else by
 
     def run(self) -> list[Found]:
         texts = self.paras.texts
@@ -423,6 +562,13 @@ def key_quotes(
     article: Article, k: int, lede: str = "", language: str | None = None, found: list[Found] | None = None
 ) -> list[Quote]:
     """The k quotations a digest shows: attributed, substantial, not the lede again, one per speaker first."""
+    return [f.quote for f in key_found(article, k, lede, language, found)]
+
+
+def key_found(
+    article: Article, k: int, lede: str = "", language: str | None = None, found: list[Found] | None = None
+) -> list[Found]:
+    """key_quotes, each with where it was found and how sure its speaker is."""
     if k <= 0:
         return []
     candidates = [
@@ -449,4 +595,4 @@ def key_quotes(
             chosen.append(f)
             if len(chosen) == k:
                 break
-    return [f.quote for f in sorted(chosen, key=lambda f: (f.paragraph, f.position))]
+    return sorted(chosen, key=lambda f: (f.paragraph, f.position))

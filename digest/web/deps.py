@@ -36,7 +36,12 @@ class Site:
         self.engine, self.settings, self.secret_key = engine, settings, secret_key
         self.secure = settings.base_url.startswith("https://")  # cookies are Secure behind https
         self.audience = Audience(
-            settings, engine, secret_key=secret_key, send=send_notice, limits=limits, confirm_days=confirm_days
+            settings,
+            engine,
+            secret_key=secret_key,
+            send=send_notice,
+            limits=limits,
+            confirm_days=confirm_days,
         )
         self.audience.mail.prepare()
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)

@@ -74,10 +74,14 @@ class Pages:
     ) -> HTMLResponse:
         return self.render(request, "message.html", lang, title_key, status=status, lines=list(lines), **ctx)
 
-    def error(self, request: Request, status: int, title_key: str | None = None, text_key: str | None = None) -> HTMLResponse:
+    def error(
+        self, request: Request, status: int, title_key: str | None = None, text_key: str | None = None
+    ) -> HTMLResponse:
         """A page for an error status in the reader's language."""
         default = ("error_title", "server_error_text" if status >= 500 else "error_text")
-        title_key, text_key = (title_key, text_key) if title_key and text_key else ERROR_PAGES.get(status, default)
+        title_key, text_key = (
+            (title_key, text_key) if title_key and text_key else ERROR_PAGES.get(status, default)
+        )
         lang = reader_language(request)
         return self.message(request, lang, title_key, translator(lang)(text_key), status=status)
 

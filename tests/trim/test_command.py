@@ -49,11 +49,18 @@ def test_json_lines_have_the_contract_fields_in_input_order(folder):
     assert status == 0
     assert [Path(r["source"]).name for r in records] == [SAMPLE.name, "a.md", "b.txt"]
     assert all(
-        set(r) == {"source", "title", "language", "lede", "byline", "caption", "quotes"} for r in records
-    )
+        set(r)
+        == {
+            "source", "title", "language", "byline", "standfirst", "caption", "dateline", "paragraphs", "lede",
+            "quotes",
+        }
+        for r in records
+    )  # fmt: skip
     sample = records[0]
     assert sample["language"] == "fr" and sample["byline"] == "Milos Schmidt"
-    assert set(sample["quotes"][0]) == {"text", "speaker", "cue"}
+    assert set(sample["quotes"][0]) == {"text", "speaker", "cue", "confidence"}
+    assert sample["paragraphs"][0].startswith("Le secrétaire d’État américain Antony Blinken s’est rendu")
+    assert not any("commentaire" in p for p in sample["paragraphs"])
     assert not sample["quotes"][0]["text"].startswith("«")
 
 
@@ -99,7 +106,9 @@ def test_bad_files_are_reported_and_the_rest_goes_on(tmp_path):
 
 def test_output_is_the_text_as_it_is_without_markup_or_emoji_codes_read_in_it(tmp_path):
     title = "Council [bold]approves[/bold] :thumbs_up: late-night buses à Zürich"
-    (tmp_path / "odd.txt").write_text(EN.replace("Council approves late-night buses", title), encoding="utf-8")
+    (tmp_path / "odd.txt").write_text(
+        EN.replace("Council approves late-night buses", title), encoding="utf-8"
+    )
     done = digest_trim([tmp_path / "odd.txt"], "--json")
     assert done.returncode == 0
     assert done.stdout.count("\n") == 1 and json.loads(done.stdout)["title"] == title

@@ -145,7 +145,9 @@ class SendGridBackend:
         except (TimeoutError, http.client.HTTPException, ConnectionError) as exc:
             raise Transient(f"sendgrid: {type(exc).__name__}: {getattr(exc, 'reason', exc)}") from None
         remaining, reset = (_header(response.headers, f"X-RateLimit-{k}") for k in ("Remaining", "Reset"))
-        self.not_before = float(reset) if remaining is not None and reset is not None and float(remaining) <= 0 else 0.0
+        self.not_before = (
+            float(reset) if remaining is not None and reset is not None and float(remaining) <= 0 else 0.0
+        )
 
     def _body(self, messages: list[Outgoing]) -> dict[str, Any]:
         first = messages[0]
@@ -239,7 +241,9 @@ def _error_text(body: bytes | None) -> str:
     errors = _errors(body)
     if not errors:
         return "no detail"
-    return "; ".join(str(e.get("message", "")) + (f" ({e['field']})" if e.get("field") else "") for e in errors)[:500]
+    return "; ".join(
+        str(e.get("message", "")) + (f" ({e['field']})" if e.get("field") else "") for e in errors
+    )[:500]
 
 
 def _named_personalizations(body: bytes | None) -> set[int]:

@@ -113,7 +113,10 @@ class SmtpBackend:
             return [Result(m.key, "retry", exc.reason) for m in batch]
         queue = deque(batch)
         results: dict[str, Result] = {}
-        workers = [self._worker(queue, results, first if i == 0 else None) for i in range(min(self.pool_size, len(batch)))]
+        workers = [
+            self._worker(queue, results, first if i == 0 else None)
+            for i in range(min(self.pool_size, len(batch)))
+        ]
         await asyncio.gather(*workers)
         return [results[m.key] for m in batch]
 
@@ -142,7 +145,9 @@ class SmtpBackend:
                 raise SetupRefused(f"login refused: {exc}") from None
         return client
 
-    async def _worker(self, queue: deque[Outgoing], results: dict[str, Result], client: aiosmtplib.SMTP | None) -> None:
+    async def _worker(
+        self, queue: deque[Outgoing], results: dict[str, Result], client: aiosmtplib.SMTP | None
+    ) -> None:
         used = 0
         try:
             while queue:
@@ -187,7 +192,10 @@ SMTPUTF8 = ["SMTPUTF8", "BODY=8BITMIME"]  # as smtplib sends them: UTF-8 headers
 async def _deliver(client: aiosmtplib.SMTP, message: Outgoing, raw: bytes, utf8: bool) -> None:
     try:
         await client.sendmail(
-            wire_form(message.from_email), [wire_form(message.to_email)], raw, mail_options=SMTPUTF8 if utf8 else None
+            wire_form(message.from_email),
+            [wire_form(message.to_email)],
+            raw,
+            mail_options=SMTPUTF8 if utf8 else None,
         )
     except aiosmtplib.SMTPNotSupported:  # asked before MAIL FROM: nothing was started
         raise Permanent(

@@ -52,6 +52,11 @@ class Language:
     abbreviations: frozenset[str] = frozenset()
     """Words that end with a period without ending a sentence (lowercase, without the final period)."""
     months: frozenset[str] = frozenset()
+    weekdays: frozenset[str] = frozenset()
+    """Names of the days (lowercase): a capitalised word, never a speaker."""
+    not_names: frozenset[str] = frozenset()
+    """Capitalised words that open a sentence and never belong to a name (lowercase): a speaker
+    found as "Yet Trump" or "Following Sanders" is Trump or Sanders, and "Speaking" alone is no one."""
     boilerplate: tuple[str, ...] = ()
     """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
     articles: frozenset[str] = frozenset()
@@ -86,6 +91,8 @@ class Language:
     """Two words before a quoted term that make it a self-given name (das sich selbst „…“ nennt)."""
     honorific_genders: dict[str, str] = field(default_factory=dict)
     """Honorifics that tell a person's gender (Frau: "f", Herr: "m")."""
+    first_names: dict[str, str] = field(default_factory=dict)
+    """Common given names -> gender ("m", "f"), lowercase: "she" is not the "Donald Trump" named before."""
     feminine_endings: tuple[str, ...] = ()
     """Endings of role words for women (Ministerin, ministra)."""
     roles_have_gender: bool = False
@@ -97,6 +104,12 @@ class Language:
     credit_words: tuple[str, ...] = ()
     """Words for a photo or its credit ("photo", "crédit", "foto"): a caption ending with one (or with
     an agency's name) is a photo caption, not the article's text."""
+    relative_time: tuple[str, ...] = ()
+    """Regular expressions of a relative time ("3 hours ago", "vor 2 Stunden"): a date line, never a
+    headline."""
+    article_end: tuple[str, ...] = ()
+    """Regular expressions of the headings that open what follows an article ("Related articles",
+    "Kommentare", "À lire aussi"), matched against a whole short block: the article ends there."""
     date_joiners: tuple[str, ...] = ()
     """Words between the parts of a written date ("de": 14 de marzo de 2024)."""
     time_prepositions: tuple[str, ...] = ()
@@ -113,6 +126,11 @@ class Language:
     """A clause's subject may follow its verb (Der Zeitung sagte Filep Karma: „…“; dijo Sánchez): a
     person right after a cue verb may be its speaker. Where it may not (English), the person after
     the verb is its object: Jones told Mary Beth Smith that “…” is Jones speaking."""
+
+
+def given_names(male: str, female: str) -> dict[str, str]:
+    """Language.first_names from two lists of given names, separated by spaces."""
+    return {**dict.fromkeys(male.split(), "m"), **dict.fromkeys(female.split(), "f")}
 
 
 @cache

@@ -1,6 +1,6 @@
 """German."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="de",
@@ -109,6 +109,28 @@ LANGUAGE = Language(
         "dr prof nr str bzw z.b u.a usw ca vgl evtl ggf jan febr feb okt dez mio mrd hr fr inkl gegr geb "
         "st s u.ä v.a d.h z.t o.ä sog bspw abs art ff jh dipl ing mag".split()
     ),
+    relative_time=(
+        r"\bvor\s+\d+\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|monat(?:en)?|jahr(?:en)?)\b",
+        r"\b(?:gestern|heute),?\s+\d",
+    ),
+    article_end=(
+        r"(?:weitere|ähnliche|verwandte|passende) (?:artikel|beiträge|themen|nachrichten)",
+        r"mehr (?:zum thema|aus|zu|von)\b.{0,30}",
+        r"das könnte sie (?:auch )?interessieren",
+        r"kommentare?(?: \(\d+\))?",
+        r"(?:die autorin|der autor|über den autor|über die autorin)",
+        r"schlagwörter",
+        r"themen",
+        r"empfehlungen",
+        r"meistgelesen",
+        r"newsletter",
+    ),
+    first_names=given_names(
+        """alexander andreas armin bernd christian dieter florian frank friedrich gerhard hans heinz helmut horst jan jens joachim jürgen karl klaus lars manfred markus martin matthias michael norbert olaf peter philipp robert sebastian sigmar stefan thomas tobias uwe walter werner wolfgang""",
+        """andrea angela angelika anna annalena barbara birgit brigitte christiane christine claudia elisabeth franziska gabriele heike helga ingrid julia karin katharina maria monika nancy nicole petra renate sabine sandra simone stefanie susanne svenja ursula""",
+    ),
+    weekdays=frozenset("montag dienstag mittwoch donnerstag freitag samstag sonntag sonnabend".split()),
+    not_names=frozenset("doch aber laut wie nach vor während trotz seit gefragt".split()),
     months=frozenset(
         "januar februar märz april mai juni juli august september oktober november dezember jan feb mär "
         "apr jun jul aug sep sept okt nov dez".split()

@@ -1,6 +1,6 @@
 """English."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="en",
@@ -47,10 +47,33 @@ LANGUAGE = Language(
         "sep sept oct nov dec no vs etc inc ltd co corp u.s u.k u.n e.g i.e a.m p.m approx dept est fig ft "
         "vol".split()
     ),
+    relative_time=(r"\b\d+\s+(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s+ago\b",),
+    article_end=(
+        r"related(?: articles| stories| posts| content| news| topics)?",
+        r"more (?:from|on|stories|news|in)\b.{0,30}",
+        r"you (?:may|might) (?:also )?like",
+        r"recommended(?: for you)?",
+        r"(?:leave a |post a )?(?:comments?|reply)",
+        r"about the author",
+        r"tags?",
+        r"trending(?: now)?",
+        r"most (?:popular|read)",
+        r"newsletter",
+        r"sign up.{0,40}",
+    ),
+    first_names=given_names(
+        """aaron adam alan albert alexander andrew anthony arthur austin barack ben benjamin bernie bill billy bob bobby brandon brian bruce bryan carl charles chris christian christopher corey daniel david dennis dick donald douglas dylan edward elijah eric ethan eugene frank gabriel gary george gerald gregory harold henry jack jacob james jason jeb jeffrey jeremy jerry jesse jim joe john jonathan jordan jose joseph joshua juan justin keith kenneth kevin kyle larry lawrence logan louis marco mark mason matthew michael mike mitt nathan newt nicholas noah patrick paul peter philip ralph rand randy raymond reince richard rick robert roger ron ronald roy rudy russell ryan samuel scott sean stephen steven ted terry thomas tim timothy tom tyler vincent walter wayne william willie zachary""",
+        """abigail alexis alice amanda amber amy andrea angela ann anna ashley barbara betty beverly brenda brittany carly carol carolyn catherine charlotte cheryl christina christine condoleezza cynthia danielle deborah debra denise diana diane donna doris dorothy elise elizabeth emily emma evelyn frances gloria grace hannah heather helen hillary hope huma isabella ivanka jacqueline janet janice jean jennifer jessica joan joyce judith judy julie karen katherine kathleen kathryn kayla kelly kimberly laura lauren linda lisa loretta lori madison margaret maria marie marilyn martha mary megan melania melissa michelle nancy natalie nicole nikki olivia pamela patricia rachel rebecca ruth samantha sandra sara sarah sharon shirley sophia stephanie susan teresa theresa victoria virginia""",
+    ),
+    weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
+    not_names=frozenset(
+        "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile".split()
+    ),
     months=frozenset(
         "january february march april may june july august september october november december".split()
     ),
     boilerplate=(
+        r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",
         r"leave a (comment|reply)\b",
         r"(share|tweet|email|print)( this( article| story)?)?"
         r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
@@ -91,7 +114,16 @@ LANGUAGE = Language(
     },
     feminine_endings=("woman", "wife"),
     byline_prefixes=("by",),
-    credit_prefixes=("photo:", "photo by", "photos:", "image:", "credit:", "photograph:", "picture:", "illustration:"),
+    credit_prefixes=(
+        "photo:",
+        "photo by",
+        "photos:",
+        "image:",
+        "credit:",
+        "photograph:",
+        "picture:",
+        "illustration:",
+    ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
 )

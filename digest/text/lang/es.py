@@ -1,6 +1,6 @@
 """Spanish."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="es",
@@ -40,6 +40,22 @@ LANGUAGE = Language(
         "sr sra srta dr dra d dña ud uds etc pág av avda núm no ee.uu ee uu ene feb mar abr jun jul ago "
         "sept oct nov dic aprox".split()
     ),
+    relative_time=(r"\bhace\s+\d+\s+(?:segundos?|minutos?|horas?|días?|semanas?|meses|mes|años?)\b",),
+    article_end=(
+        r"(?:noticias|artículos|contenidos) relacionad[oa]s",
+        r"te (?:puede|podría) interesar",
+        r"comentarios?",
+        r"(?:deja|dejar) un comentario",
+        r"etiquetas",
+        r"lo más (?:leído|visto)",
+        r"newsletter",
+    ),
+    first_names=given_names(
+        """alberto alejandro antonio carlos daniel david fernando francisco javier jesús jorge josé juan luis manuel mariano miguel pablo pedro rafael santiago""",
+        """ana carmen cristina dolores elena inés isabel laura lucía marta maría paula pilar raquel rosa sara soraya teresa yolanda""",
+    ),
+    weekdays=frozenset("lunes martes miércoles jueves viernes sábado domingo".split()),
+    not_names=frozenset("pero sin embargo según como tras antes durante pese preguntado preguntada".split()),
     months=frozenset(
         "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
         "diciembre".split()

@@ -1,6 +1,6 @@
 """French."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="fr",
@@ -46,6 +46,24 @@ LANGUAGE = Language(
         "m mm mme mmes mlle mlles dr pr me st ste av apr j.-c etc cf p ex n° no vol janv févr avr juil "
         "sept oct nov déc env".split()
     ),
+    relative_time=(r"\bil y a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?)\b",),
+    article_end=(
+        r"sur le même sujet",
+        r"articles? (?:similaires|liés|associés)",
+        r"(?:vous aimerez|nous vous recommandons) aussi.{0,20}",
+        r"commentaires?",
+        r"(?:laisser|ajouter) un commentaire",
+        r"mots[- ]clés",
+        r"newsletter",
+    ),
+    first_names=given_names(
+        """alain benoît bernard bruno christophe daniel emmanuel françois gérard henri jacques jean julien laurent louis marc michel nicolas olivier patrick philippe pierre sébastien thierry édouard éric""",
+        """anne anne-marie brigitte camille catherine christine claire céline françoise isabelle julie laurence marie marine martine monique nathalie sophie sylvie ségolène valérie élisabeth""",
+    ),
+    weekdays=frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche".split()),
+    not_names=frozenset(
+        "mais pourtant selon comme depuis lors après avant pendant malgré interrogé interrogée".split()
+    ),
     months=frozenset(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     ),
@@ -80,7 +98,16 @@ LANGUAGE = Language(
     honorific_genders={"m": "m", "mme": "f", "mlle": "f"},
     feminine_endings=("trice", "euse", "ère", "ée", "esse", "ente", "ante", "ine"),
     byline_prefixes=("par",),
-    credit_prefixes=("photo :", "photo:", "photos :", "photos:", "crédit :", "crédit:", "crédit photo", "illustration :"),
+    credit_prefixes=(
+        "photo :",
+        "photo:",
+        "photos :",
+        "photos:",
+        "crédit :",
+        "crédit:",
+        "crédit photo",
+        "illustration :",
+    ),
     credit_words=("photo", "crédit"),
     time_prepositions=("à",),
     subject_after_verb=True,

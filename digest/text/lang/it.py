@@ -1,6 +1,6 @@
 """Italian."""
 
-from digest.text.lang import Language
+from digest.text.lang import Language, given_names
 
 LANGUAGE = Language(
     code="it",
@@ -44,6 +44,25 @@ LANGUAGE = Language(
     abbreviations=frozenset(
         "sig sigg dott prof ing avv on dr ecc pag n no gen feb mar apr mag giu lug ago sett ott nov dic "
         "sen".split()
+    ),
+    relative_time=(r"\b\d+\s+(?:second[oi]|minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mes[ei]|ann[oi])\s+fa\b",),
+    article_end=(
+        r"(?:articoli|notizie) correlat[ie]",
+        r"potrebbe interessarti",
+        r"ti potrebbe(?:ro)? interessare",
+        r"commenti",
+        r"(?:lascia|scrivi) un commento",
+        r"tag",
+        r"più (?:letti|visti)",
+        r"newsletter",
+    ),
+    first_names=given_names(
+        """alessandro andrea angelo antonio bruno carlo domenico francesco franco giovanni giuseppe luca luigi marco mario matteo paolo pietro roberto salvatore sergio silvio stefano vincenzo""",
+        """angela anna carmela caterina chiara elena francesca giorgia giovanna giuseppina laura lucia maria paola rosa sara silvia teresa valentina""",
+    ),
+    weekdays=frozenset("lunedì martedì mercoledì giovedì venerdì sabato domenica".split()),
+    not_names=frozenset(
+        "ma però secondo come dopo prima durante nonostante interpellato interpellata".split()
     ),
     months=frozenset(
         "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "

@@ -23,9 +23,14 @@ def account(site: SiteDep, request: Request, user: CurrentUser, session: Current
 
 
 @router.post("/account/second-factor", response_class=HTMLResponse)
-def begin_second_factor(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession) -> HTMLResponse:
+def begin_second_factor(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession
+) -> HTMLResponse:
     secret, uri = site.accounts.begin_second_factor(user)
-    setup = {"secret": secret, "qr": segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your app")}
+    setup = {
+        "secret": secret,
+        "qr": segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your app"),
+    }
     return site.newsroom.render(request, "account.html", user=user, session=session, setup=setup)
 
 
@@ -40,7 +45,9 @@ def confirm_second_factor(
     try:
         codes = site.accounts.confirm_second_factor(user, code, Actor.of(user, client(request)))
     except Invalid as exc:
-        return site.newsroom.render(request, "account.html", user=user, session=session, error=str(exc), status=422)
+        return site.newsroom.render(
+            request, "account.html", user=user, session=session, error=str(exc), status=422
+        )
     user = site.accounts.user(user.id)
     return site.newsroom.render(request, "account.html", user=user, session=session, recovery_codes=codes)
 

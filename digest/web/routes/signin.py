@@ -22,7 +22,13 @@ router = APIRouter()
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this site only (never another host: browsers read a
     backslash as a slash, so "/\\evil.example" is another host too)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or urlsplit(target).netloc:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or urlsplit(target).netloc
+    ):
         return HOME
     return target
 
@@ -85,7 +91,9 @@ def give_code(
     target = safe_next(next)
     token = request.cookies.get(COOKIE) or ""
     if not site.pages.csrf.valid(request, csrf):
-        return _form(site, request, "signin_code.html", 403, next=target, error="This form has expired: try again.")
+        return _form(
+            site, request, "signin_code.html", 403, next=target, error="This form has expired: try again."
+        )
     try:
         site.accounts.give_second_factor(token, code, client(request))
     except Throttled as exc:

@@ -35,7 +35,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_articles_canonical_url", ["canonical_url"], unique=False)
         batch_op.create_index("ix_articles_story", ["story_id"], unique=False)
         batch_op.create_index("ix_articles_fetched", ["fetched_at"], unique=False)
-    op.execute("UPDATE articles SET story_id = id WHERE story_id IS NULL")  # each older article: its own story
+    op.execute(
+        "UPDATE articles SET story_id = id WHERE story_id IS NULL"
+    )  # each older article: its own story
 
 
 def downgrade() -> None:
@@ -43,8 +45,16 @@ def downgrade() -> None:
         batch_op.drop_index("ix_articles_fetched")
         batch_op.drop_index("ix_articles_story")
         batch_op.drop_index("ix_articles_canonical_url")
-        for column in ("story_id", "sketch", "entry_hash", "tags", "image_alt", "image_url", "published_guessed",
-                       "canonical_url"):
+        for column in (
+            "story_id",
+            "sketch",
+            "entry_hash",
+            "tags",
+            "image_alt",
+            "image_url",
+            "published_guessed",
+            "canonical_url",
+        ):
             batch_op.drop_column(column)
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_column("next_attempt_at")

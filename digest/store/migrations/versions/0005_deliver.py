@@ -18,9 +18,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("deferred_until", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(
-            sa.Column("interrupted", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch_op.add_column(sa.Column("interrupted", sa.Boolean(), nullable=False, server_default=sa.false()))
         # the sender takes the next pending rows in id order: no sort of what remains
         batch_op.create_index("ix_deliveries_claim", ["edition_id", "status", "id"], unique=False)
     op.create_table(

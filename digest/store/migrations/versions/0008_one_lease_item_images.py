@@ -40,7 +40,10 @@ def upgrade() -> None:
     if held:
         conn.execute(
             sa.insert(leases),
-            [{"name": f"send:{row.edition_id}", "holder": row.owner, "expires_at": row.lease_until} for row in held],
+            [
+                {"name": f"send:{row.edition_id}", "holder": row.owner, "expires_at": row.lease_until}
+                for row in held
+            ],
         )
     with op.batch_alter_table("edition_sends", schema=None) as batch_op:
         batch_op.drop_column("owner")

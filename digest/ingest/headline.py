@@ -1,0 +1,179 @@
+"""Where an article sits in a scraped page's text: its headline, and where it ends.
+
+A whole page's text opens with navigation, menus, cookie banners and tickers, and goes on after the
+article with related lists, share rows, comment forms and footers. The signals are structural and
+hold in every language: a headline is a short block without a final full stop, close before the
+first paragraphs of running text, whose words come back in them (the headline's echo); it is not a
+date, a byline or a credit. The article ends at a block that opens what follows articles (each
+language's `article_end` headings: "Related articles", "Kommentare", "À lire aussi") once its text
+has begun.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from digest.text.lang import languages
+
+BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
+ECHO_BLOCKS = 6  # the headline's words are looked for in this many blocks after it
+REACH = 10  # a headline stands at most this many blocks before running text
+HEAD_WORDS = (2, 30)
+DATE_CHARS = 160
+_DIGIT = re.compile(r"\d")
+END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
+DENSE_GAP = 2
+ECHO_SURE, SCORE_SURE = 0.5, 1.2
+HEAD_CONTENT = 4  # a headline's echo counts in full from this many content words
+_CRUMBS = re.compile(r"\s[>»|/]\s|^<")
+CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
+NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
+_SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
+_FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b")
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    return frozenset().union(*(lang.stopwords for lang in languages().values()))
+
+
+@cache
+def _month_words() -> frozenset[str]:
+    return frozenset().union(*(lang.months | lang.weekdays for lang in languages().values()))
+
+
+@cache
+def _relative_time() -> re.Pattern[str]:
+    """ "1 day ago", "vor 2 Stunden", "il y a 3 heures": every language's relative times."""
+    return re.compile(
+        "|".join(f"(?:{p})" for lang in languages().values() for p in lang.relative_time) or "(?!)", re.I
+    )
+
+
+@cache
+def _end_heading() -> re.Pattern[str]:
+    phrases = [p for lang in languages().values() for p in lang.article_end]
+    return re.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in phrases) + r")\s*[:.…»›>]*\s*$", re.I)
+
+
+def is_running_text(block: str) -> bool:
+    return block.count(" ") >= BODY_WORDS - 1 and _SENTENCE_END.search(block) is not None
+
+
+def is_dateish(block: str) -> bool:
+    """A date, a time or "1 day ago", maybe with a few words around it ("Posted Nov 18, 8:19 PM"):
+    never without a digit."""
+    if len(block) > DATE_CHARS or _DIGIT.search(block) is None:
+        return False
+    words = block.split()
+    if _relative_time().search(block) and len(words) <= 10:
+        return True
+    if _TIME.search(block) and len(words) <= 14:
+        return True
+    dated = _NUMERIC_DATE.search(block) is not None or any(
+        w.lower().strip(".,") in _month_words() for w in words
+    )
+    return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
+
+
+def is_end_heading(block: str) -> bool:
+    return (
+        len(block) <= END_CHARS and block.count(" ") < END_WORDS and _end_heading().match(block) is not None
+    )
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _stopwords()}
+
+
+class RunningText:
+    """Which blocks are running text (is_running_text), each looked at only when first asked."""
+
+    def __init__(self, blocks: list[str]):
+        self.blocks = blocks
+        self._memo: dict[int, bool] = {}
+
+    def __getitem__(self, i: int) -> bool:
+        if i not in self._memo:
+            self._memo[i] = is_running_text(self.blocks[i])
+        return self._memo[i]
+
+    def next(self, i: int, limit: int) -> int | None:
+        """The first block of running text after block i, within limit blocks."""
+        return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if self[j]), None)
+
+    def first_dense(self) -> int | None:
+        """Where the article's text begins: the first block of running text followed by more within
+        DENSE_GAP blocks (a cookie banner or a teaser stands alone); else the first running text."""
+        first = None
+        for i in range(len(self.blocks)):
+            if self[i]:
+                first = i if first is None else first
+                if self.next(i, DENSE_GAP) is not None:
+                    return i
+        return first
+
+    def goes_on(self, i: int) -> bool:
+        """Whether the article goes on after block i: CONTINUED blocks of running text in a row follow
+        somewhere, or (past an inline box of links) most of the next blocks are running text again."""
+        streak = 0
+        near = 0
+        for j in range(i + 1, len(self.blocks)):
+            streak = streak + 1 if self[j] else 0
+            near += self[j] and j <= i + NEAR_BLOCKS
+            if streak >= CONTINUED or near >= NEAR_RUNNING:
+                return True
+        return False
+
+
+def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: RunningText) -> int | None:
+    """The index of the headline among blocks, or None when no block looks like one.
+
+    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate)."""
+    dense = running.first_dense()
+    if dense is None:
+        return None
+    best, best_score = None, 0.0
+    for i, block in enumerate(blocks[: dense + 1]):
+        nxt = running.next(i, REACH)
+        words = block.split()
+        if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
+            continue
+        if running[i] or is_dateish(block) or is_end_heading(block) or excluded(block):
+            continue
+        own = _content(block)
+        if not own:
+            continue
+        gap = nxt - i
+        after = " ".join(blocks[i + 1 : i + 1 + ECHO_BLOCKS]).lower()
+        echo = sum(w in after for w in own) / len(own)
+        # a kicker or a section label ("Science & Astronomy") echoes as well as a headline, on less
+        score = 2.0 * echo * min(1.0, len(own) / HEAD_CONTENT) + 1.0 / gap
+        if _CRUMBS.search(block) or (block.isupper() and len(words) <= 4):
+            score -= 0.5  # a breadcrumb (Home > News), a label in capitals
+        if _FULL_STOP.search(block):
+            score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
+        if len(words) == 2:
+            score -= 0.3
+        if echo >= ECHO_SURE and score >= SCORE_SURE:
+            return i  # the first block the text goes on to tell: the headline, not a subheading below it
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def article_end(blocks: list[str], start: int, running: RunningText) -> int:
+    """The index past the article's last block: the first heading of what follows articles after
+    running text began and before no more paragraphs of it (an inline "Related articles" box is
+    not the end), else the end."""
+    began = False
+    for i in range(start, len(blocks)):
+        if began and is_end_heading(blocks[i]) and not running.goes_on(i):
+            return i
+        began = began or running[i]
+    return len(blocks)

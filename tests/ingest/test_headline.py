@@ -1,0 +1,102 @@
+"""A scraped whole page: the headline past the navigation, the article's end before what follows it."""
+
+from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_end_heading
+from digest.ingest.structure import parse_plain_text
+
+BODY_1 = (
+    "The harbour board voted on Thursday to rebuild the old ferry pier at Kestrel Bay, ending a dispute "
+    "that has divided the town council for almost three years."
+)
+BODY_2 = (
+    "Work on the pier will begin in the spring, and the ferry is expected to run again before the "
+    "summer season, the board said in a statement after the vote."
+)
+BODY_3 = (
+    "Fishermen who use the bay had asked for the rebuild since storms damaged the pier, and many of "
+    "them came to the meeting to hear the vote."
+)
+PAGE = "\n\n".join(
+    [
+        "Skip to content",
+        "Menu",
+        "Home",
+        "Local News",
+        "Sport",
+        "Weather",
+        "We use cookies to give you the best experience on our website.",
+        "3 hours ago",
+        "Harbour board votes to rebuild the Kestrel Bay ferry pier",
+        "By Nora Feld",
+        BODY_1,
+        BODY_2,
+        BODY_3,
+        "Related stories",
+        "Council to review parking charges in the old town",
+        "New bus timetable starts on Monday",
+        "Leave a comment",
+    ]
+)
+
+
+def test_the_headline_is_found_past_the_navigation():
+    article = parse_plain_text(PAGE)
+    assert article.title == "Harbour board votes to rebuild the Kestrel Bay ferry pier"
+    assert article.byline == "By Nora Feld"
+
+
+def test_the_article_ends_before_what_follows_it_and_keeps_its_whole_body():
+    article = parse_plain_text(PAGE)
+    assert article.paragraphs == [BODY_1, BODY_2, BODY_3]
+
+
+def test_an_inline_related_box_is_not_the_end():
+    blocks = ["A headline about the pier", BODY_1, "Related stories", "Another story", BODY_2, BODY_3, BODY_1]
+    assert article_end(blocks, 1, RunningText(blocks)) == len(blocks)
+
+
+def test_dates_and_relative_times_are_never_headlines():
+    assert is_dateish("3 hours ago") and is_dateish("vor 2 Stunden") and is_dateish("Posted Nov 18, 8:19 PM")
+    assert not is_dateish("Harbour board votes to rebuild the Kestrel Bay ferry pier")
+    blocks = ["Updated 12 March 2024 at 10:15", "Harbour board votes to rebuild the pier", BODY_1, BODY_2]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 1
+
+
+def test_end_headings_in_each_language():
+    for heading in (
+        "Related articles",
+        "Kommentare",
+        "Sur le même sujet",
+        "Noticias relacionadas",
+        "Articoli correlati",
+    ):
+        assert is_end_heading(heading), heading
+    assert not is_end_heading("The harbour board votes on the pier")
+    assert not is_end_heading("Lesen Sie auch")  # an inline teaser: the article goes on after it
+
+
+def test_the_menus_and_dates_after_the_last_lines_are_dropped_and_a_closing_list_is_kept():
+    tour = ["June 9 -- Riverside Hall, Kestrel Bay", "June 14 -- Harbour Arena, Port Alden"]
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", BODY_1, BODY_2, BODY_3, *tour]
+        + ["Newsletters", "Site Map", "12 March 2024 at 10:15", "Policies"]
+    )
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3, *tour]
+
+
+def test_photo_credits_inside_the_article_are_dropped():
+    credits = [
+        "Jo Kim/Getty Images",
+        "Fishermen watch the storm from the old pier. (AP Photo/Jo Kim)",
+        "Photo: dpa",
+    ]
+    page = "\n\n".join(
+        [
+            "Harbour board votes to rebuild the Kestrel Bay ferry pier",
+            BODY_1,
+            credits[0],
+            BODY_2,
+            *credits[1:],
+            BODY_3,
+        ]
+    )
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]

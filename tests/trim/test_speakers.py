@@ -1,0 +1,93 @@
+"""Speakers that are right or left out: a confidence on every attribution, and what cannot be a speaker."""
+
+from digest.domain import Article
+from digest.trim.quotes import SPEAKER_THRESHOLD, quotations
+
+
+def found(paragraphs: list[str], language: str = "en"):
+    return quotations(Article(title="A title", paragraphs=paragraphs, language=language), language)
+
+
+def test_a_cue_next_to_a_named_person_is_sure():
+    [q] = found(["“We will open the new library in spring next year,” said mayor Janet Oduya."])
+    assert q.quote.speaker == "Janet Oduya" and q.confidence >= 0.9 and q.basis == "cue"
+
+
+def test_a_quotation_without_cue_far_from_anyone_named_keeps_no_speaker():
+    paragraphs = [
+        "Councillor Priya Nandan opened the meeting. The budget was long. The hall was cold. "
+        "Several residents had come early. Coffee ran out before nine.",
+        "The agenda had nine items. Each took an hour.",
+        "“Nobody asked the people who actually live on this street what they wanted.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker is None and q.confidence == 0.0 and q.basis == ""
+    assert SPEAKER_THRESHOLD > 0
+
+
+def test_the_same_quotation_next_to_the_person_keeps_them():
+    paragraphs = [
+        "Councillor Priya Nandan opened the meeting on the budget.",
+        "“Nobody asked the people who actually live on this street what they wanted.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Priya Nandan" and q.basis == "context" and q.confidence >= SPEAKER_THRESHOLD
+
+
+def test_a_pronoun_for_the_person_who_just_spoke_is_surer_than_one_for_someone_else():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "“We are measuring it every morning now,” she said.",
+    ]
+    first, second = found(paragraphs)
+    assert second.quote.speaker == "Marta Kovac" and second.basis == "pronoun"
+    assert second.confidence >= 0.8
+
+
+def test_days_months_possessives_and_headings_are_not_speakers():
+    paragraphs = [
+        "On Tuesday the plan was published. “It is a plan for the next ten winters at least,” Tuesday said.",
+        "“Our doors stay open to every family in the valley,” Jordan Pike’s office said.",
+        "FULL TEXT: “We have decided to withdraw the application for the quarry.”",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert "Tuesday" not in speakers and "Jordan Pike’s" not in speakers and "FULL TEXT" not in speakers
+
+
+def test_a_word_that_opens_sentences_is_cut_off_the_name():
+    paragraphs = [
+        "Yet Olga Brandt said: “The ferry will run again once the pier is repaired and inspected.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Olga Brandt"
+
+
+def test_a_vox_pop_line_names_its_speaker_after_the_dash():
+    [q] = found(["“I came for the music and stayed for the people of this town.” ― Dana Whitlock, 34, nurse"])
+    assert q.quote.speaker == "Dana Whitlock" and q.confidence >= 0.9
+
+
+def test_a_dash_before_a_clause_is_not_a_signature():
+    [q] = found(
+        ["“The pier has to be rebuilt before the summer,” said harbour master Ivo Lenz — Lenz added more."]
+    )
+    assert q.quote.speaker == "Ivo Lenz"
+
+
+def test_a_role_the_article_tied_to_one_named_person_is_that_person():
+    paragraphs = [
+        "Marie Dupont, directrice générale de l’entreprise, a présenté le plan lundi.",
+        "Paul Martin, délégué syndical, a quitté la salle.",
+        "« Nous ne fermerons aucune usine cette année », a déclaré la directrice générale.",
+    ]
+    [q] = found(paragraphs, "fr")
+    assert q.quote.speaker == "Marie Dupont" and q.basis == "titled"
+
+
+def test_a_role_two_people_hold_stays_unresolved():
+    paragraphs = [
+        "Minister Ana Ruiz met Minister Karl Brandt in the capital on Monday to discuss the fishing quotas.",
+        "“We agreed on nothing except the date of the next meeting,” the minister said.",
+    ]
+    [q] = found(paragraphs)
+    assert q.basis != "titled"
