@@ -287,5 +287,10 @@ class Actor:
     def of(cls, user: User, client: str | None = None) -> Actor:
         return cls(user.label, user.id, client)
 
+    @classmethod
+    def named(cls, name: str) -> Actor:
+        """A process or a CLI user, known by a name only ("scheduler", $DIGEST_EDITOR)."""
+        return cls(name)
+
     def __str__(self) -> str:
         return self.name

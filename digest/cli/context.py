@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from digest import config
+from digest.domain import Actor
 from digest.errors import Invalid
 from subscribers.errors import InvalidValue, shown
 
@@ -67,8 +68,8 @@ def optional_links(settings: config.Settings) -> Links | None:
     return links_of(settings) if config.secret(config.SECRET_KEY_ENV) else None
 
 
-def actor() -> str:
-    """Who is acting, for the edition's change log: $DIGEST_EDITOR, else the login name."""
+def actor() -> Actor:
+    """Who is acting, for the edition's change log and the audit log: $DIGEST_EDITOR, else the login name."""
     import getpass
 
-    return os.environ.get("DIGEST_EDITOR") or getpass.getuser()
+    return Actor.named(os.environ.get("DIGEST_EDITOR") or getpass.getuser())

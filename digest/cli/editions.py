@@ -65,7 +65,7 @@ def editions_move(ctx: typer.Context, edition_id: int, article_id: ArticleId, po
 
 @app.command("add")
 def editions_add(ctx: typer.Context, edition_id: int, url: str) -> None:
-    """Add an article by its URL (it must have been ingested)."""
+    """Add an article by its URL (fetched and stored then and there if it is not stored yet)."""
     _change(ctx, edition_id, ("add", {"url": url}))
 
 

@@ -12,7 +12,7 @@ from digest.accounts.service import Accounts
 from digest.cli.context import actor, settings_of, store_of
 from digest.cli.output import escape, out
 from digest.config import secret
-from digest.domain import Actor, Role
+from digest.domain import Role
 from digest.errors import Invalid
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The newsroom's users: create, list.")
@@ -44,7 +44,7 @@ def create(
 ) -> None:
     """Create a user; the password is asked for, or read from standard input."""
     user = _accounts(ctx).create_user(
-        email, name or email, role, read_password(), Actor(actor()), tuple(lists) if lists else None
+        email, name or email, role, read_password(), actor(), tuple(lists) if lists else None
     )
     scope = ", ".join(user.lists) if user.lists is not None else "every list"
     out.print(f"user #{user.id} {escape(user.label)}: {user.role} on {escape(scope)}", highlight=False)

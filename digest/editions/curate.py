@@ -15,7 +15,7 @@ from digest.errors import Invalid, NotFound
 from digest.trim import trim
 from digest.trim.quotes import find_quotes
 
-CURATION_OPS = ("pin", "exclude", "move", "lede", "quote", "subject", "intro", "add")
+CURATION_OPS = ("pin", "exclude", "restore", "move", "lede", "quote", "subject", "intro", "add")
 
 
 @dataclass
@@ -42,6 +42,8 @@ def fold(log: list[tuple[str, dict[str, Any]]]) -> Plan:
         elif op == "exclude":
             plan.excluded.add(args["article_id"])
             plan.pinned = [a for a in plan.pinned if a != args["article_id"]]
+        elif op == "restore":  # an excluded article goes back among the picks, where it ranks
+            plan.excluded.discard(args["article_id"])
         elif op == "move":
             plan.moves.append((args["article_id"], args["position"]))
         elif op == "lede":

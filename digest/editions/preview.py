@@ -7,6 +7,7 @@ With a width, the file is a page that shows the mail in a frame of that width (3
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,12 +18,24 @@ from digest.links import ARCHIVE_PATH
 from digest.render import BUDGET, personalize, render_edition
 
 WIDTHS = (375, 600)
+SCHEMES = ("light", "dark")
+_DARK_QUERY = re.compile(r"@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)")
 
 
 class Preview(NamedTuple):
     path: Path
     size: int  # bytes of the personalized HTML, the figure Gmail's clip limit applies to
     held_back: int  # items left to the web archive to stay under the budget
+
+
+class Mail(NamedTuple):
+    """The edition's message as one subscriber gets it (stand-in name and links)."""
+
+    subject: str
+    html: str
+    text: str
+    size: int  # bytes of the HTML, against BUDGET
+    held_back: int
 
 
 def check_width(width: int | None) -> None:
@@ -35,21 +48,25 @@ def write_preview(
 ) -> Preview:
     """Write the edition as a subscriber sees it (to `target`, else var/preview-<id>.html)."""
     check_width(width)
-    edition_id = edition.id
-    assert edition_id is not None  # a stored edition
+    mail = as_sent(settings, edition)
+    page = mail.html if width is None else _framed(mail.html, mail.subject, width, mail.size, mail.held_back)
+    path = target or settings.path(settings.data_dir) / f"preview-{edition.id}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return Preview(path, mail.size, mail.held_back)
+
+
+def as_sent(settings: Settings, edition: Edition) -> Mail:
+    """The edition rendered and filled in as for a subscriber named Reader, links to its archive page."""
+    assert edition.id is not None  # a stored edition
     lst = settings.get_list(edition.list_id)
     template = render_edition(edition, lst, settings.template_folders(lst))
-    archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition_id)
-    body, _ = personalize(
+    archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition.id)
+    body, text = personalize(
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
-    size = len(body.encode())
-    page = body if width is None else _framed(body, template.subject, width, size, template.held_back)
-    path = target or settings.path(settings.data_dir) / f"preview-{edition_id}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return Preview(path, size, template.held_back)
+    return Mail(template.subject, body, text, len(body.encode()), template.held_back)
 
 
 def describe(size: int, held_back: int) -> str:
@@ -67,3 +84,11 @@ def _framed(body: str, subject: str, width: int, size: int, held_back: int) -> s
         f'</style></head><body><p>{bar}</p><iframe title="{bar}" srcdoc="{html.escape(body, quote=True)}">'
         "</iframe></body></html>"
     )
+
+
+def in_scheme(body: str, scheme: str) -> str:
+    """The mail as a reader with their device in `scheme` sees it, whatever the previewing browser
+    prefers: its dark-mode rules always apply ("dark") or never ("light"); nothing else changes."""
+    if scheme not in SCHEMES:
+        raise Invalid(f"the colour scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
+    return _DARK_QUERY.sub("@media all" if scheme == "dark" else "@media not all", body)

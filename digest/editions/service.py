@@ -1,7 +1,8 @@
 """Editions as a service: every operation an editor has (build, curate, approve, schedule, cancel,
 pause, resume, send, show, list, preview, status) and the pages readers and editors open (the
 archive, the review preview). The CLI, the scheduler and the web app call these and nothing below
-them; every action on an edition is recorded in its change log with who did it."""
+them; every action on an edition is recorded, in its own transaction, in the edition's change log
+and in the audit log (`edition.<op>`), with who did it."""
 
 from __future__ import annotations
 
@@ -15,20 +16,23 @@ from babel.dates import format_date
 from sqlalchemy import Connection, Engine
 
 from digest import config
+from digest.accounts import audit
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import make_backend
 from digest.deliver.control import SendStatus, send_status
 from digest.deliver.send import Progress, SendReport, send_edition
-from digest.domain import Article, Change, Edition, EditionStatus, Run, SendState
+from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import lifecycle
+from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
-from digest.editions.preview import Preview, check_width, write_preview
+from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
+from digest.ingest.url import ingest_url
 from digest.links import ARCHIVE_PATH, Links
 from digest.render import render_archive
-from digest.store.articles import article_by_url, articles_by_ids, other_coverage
+from digest.store.articles import articles_by_ids, other_coverage
 from digest.store.deliveries import cancel_remaining, delivery_counts
 from digest.store.editions import (
     changes,
@@ -85,21 +89,21 @@ def _recompose(conn: Connection, settings: Settings, edition: Edition, now: date
 
 
 def build(
-    engine: Engine, settings: Settings, list_id: str, actor: str, now: datetime | None = None
+    engine: Engine, settings: Settings, list_id: str, actor: Actor, now: datetime | None = None
 ) -> BuildResult:
     """Build the list's next edition, or rebuild its open draft keeping the editors' changes."""
     with engine.begin() as conn:
         return build_in(conn, settings, list_id, actor, now or datetime.now(UTC))
 
 
-def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now: datetime) -> BuildResult:
+def build_in(conn: Connection, settings: Settings, list_id: str, actor: Actor, now: datetime) -> BuildResult:
     """`build` inside the caller's transaction. The reason says what was built and which of the
     sources' articles were left out, and why."""
     lst = settings.get_list(list_id)
     draft_id = open_draft(conn, list_id)
     if draft_id is not None:
         edition, picks = _recompose(conn, settings, _load(conn, draft_id), now)
-        record_change(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
+        _record(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
         return BuildResult(
             edition,
             f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept" + _skipped(picks),
@@ -110,11 +114,34 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: str, now
         return BuildResult(None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks))
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
     edition_id = insert_edition(conn, edition)
-    record_change(conn, edition_id, actor, "build", {})
+    _record(conn, edition_id, actor, "build", {})
     edition, picks = _recompose(conn, settings, edition, now)
     return BuildResult(
         edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)" + _skipped(picks)
     )
+
+
+# The audit log names an action by its verb; the change log keeps a transition by the status reached.
+_VERBS: dict[str, str] = {
+    EditionStatus.APPROVED: "approve",
+    EditionStatus.SCHEDULED: "schedule",
+    EditionStatus.CANCELED: "cancel",
+    EditionStatus.DRAFT: "unapprove",
+}
+
+
+def _record(
+    conn: Connection,
+    edition_id: int,
+    actor: Actor,
+    op: str,
+    args: dict[str, Any],
+    details: dict[str, Any] | None = None,
+) -> None:
+    """One action on an edition, in the caller's transaction: its change-log entry (what curation
+    replays) and its audit entry `edition.<verb>` (who, when, what: `details`, else the arguments)."""
+    record_change(conn, edition_id, actor.name, op, args)
+    audit.record(conn, actor, f"edition.{_VERBS.get(op, op)}", "edition", edition_id, args if details is None else details)
 
 
 def _skipped(picks: Picks) -> str:
@@ -135,34 +162,41 @@ def _editable(conn: Connection, edition_id: int) -> Edition:
     return edition
 
 
-def change(engine: Engine, settings: Settings, edition_id: int, actor: str, op: str, **args: Any) -> Edition:
+def change(engine: Engine, settings: Settings, edition_id: int, actor: Actor, op: str, **args: Any) -> Edition:
     """Apply one curation change. An approved or scheduled edition goes back to draft."""
     return apply(engine, settings, edition_id, actor, [(op, args)])
 
 
 def apply(
-    engine: Engine, settings: Settings, edition_id: int, actor: str, edits: list[tuple[str, dict[str, Any]]]
+    engine: Engine, settings: Settings, edition_id: int, actor: Actor, edits: list[tuple[str, dict[str, Any]]]
 ) -> Edition:
     """Apply curation changes in order, all or none: one that names no article, quotation or item of
     the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft."""
+    edits = [(op, _fetched(engine, args) if op == "add" else args) for op, args in edits]
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
         for op, args in edits:
             args = _checked(conn, edition, op, args)
-            record_change(conn, edition_id, actor, op, args)
+            _record(conn, edition_id, actor, op, args, _details(edition, op, args))
             if edition.status != EditionStatus.DRAFT:
                 set_edition_status(conn, edition_id, EditionStatus.DRAFT)
-                record_change(conn, edition_id, actor, "unapprove", {"because": op})
+                _record(conn, edition_id, actor, "unapprove", {"because": op})
                 edition.status = EditionStatus.DRAFT
             edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
         return edition
 
 
+def _details(edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """What the audit log keeps of a change beyond its arguments: a lede before and after."""
+    if op != "lede":
+        return None
+    before = next((item.lede for item in edition.items if item.article_id == args["article_id"]), None)
+    return {"article_id": args["article_id"], "before": before, "after": args["text"]}
+
+
 def _checked(conn: Connection, edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any]:
     """The change's arguments as they are recorded, once everything they name is known to exist."""
-    if op == "add":
-        args = {"article_id": _article_for_url(conn, args["url"]).id, "url": args["url"]}
-    elif op == "pin":
+    if op in ("pin", "restore"):
         _article(conn, args["article_id"])
     check_args(op, args, edition.items)
     if op == "quote" and args["index"] is not None:
@@ -177,20 +211,18 @@ def _article(conn: Connection, article_id: int) -> Article:
     return found
 
 
-def _article_for_url(conn: Connection, url: str) -> Article:
-    article = article_by_url(conn, url)
-    if article is None:
-        raise NotFound(f"no article with the URL {url}: ingest its source first")
-    return article
+def _fetched(engine: Engine, args: dict[str, Any]) -> dict[str, Any]:
+    """An added article is fetched and stored then and there when no stored article has its URL."""
+    return {"article_id": ingest_url(engine, str(args["url"])).id, "url": args["url"]}
 
 
-def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: str, **values: object) -> Edition:
+def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: Actor, **values: object) -> Edition:
     """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
     with engine.begin() as conn:
         return transition_in(conn, edition_id, target, actor, **values)
 
 
-def transition_in(conn: Connection, edition_id: int, target: EditionStatus, actor: str, **values: object) -> Edition:
+def transition_in(conn: Connection, edition_id: int, target: EditionStatus, actor: Actor, **values: object) -> Edition:
     """`transition` inside the caller's transaction."""
     edition = _load(conn, edition_id)
     lifecycle.check(edition_id, edition.status, target)
@@ -199,11 +231,23 @@ def transition_in(conn: Connection, edition_id: int, target: EditionStatus, acto
     set_edition_status(conn, edition_id, target)
     if values:
         update_edition(conn, edition_id, **values)
-    record_change(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
+    _record(conn, edition_id, actor, target, {k: str(v) for k, v in values.items()})
     return _load(conn, edition_id)
 
 
-def schedule(engine: Engine, edition_id: int, at: datetime, actor: str) -> Edition:
+def submit(engine: Engine, edition_id: int, actor: Actor) -> Edition:
+    """An editor asks for approval: recorded, the draft stays a draft until a publisher approves it."""
+    with engine.begin() as conn:
+        edition = _load(conn, edition_id)
+        if edition.status != EditionStatus.DRAFT:
+            raise Conflict(f"edition #{edition_id} is {edition.status}: only a draft is submitted for approval")
+        if not edition.items:
+            raise Conflict(f"edition #{edition_id} has no items: nothing to submit")
+        _record(conn, edition_id, actor, SUBMIT, {})
+        return edition
+
+
+def schedule(engine: Engine, edition_id: int, at: datetime, actor: Actor) -> Edition:
     """Send an approved edition at a given moment (`digest serve` sends it then)."""
     if at.tzinfo is None:
         raise Invalid("a scheduled time needs its time zone")
@@ -223,7 +267,7 @@ def _sending(conn: Connection, edition_id: int) -> SendState:
     return send.state
 
 
-def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
+def cancel(engine: Engine, edition_id: int, actor: Actor) -> tuple[Edition, int]:
     """Cancel an edition. A send under way stops after the batch in flight: the messages not yet
     handed over are not sent (returned as a count); those already sent stay sent."""
     with engine.begin() as conn:
@@ -233,26 +277,37 @@ def cancel(engine: Engine, edition_id: int, actor: str) -> tuple[Edition, int]:
         set_send_state(conn, edition_id, SendState.CANCELED)
         unsent = cancel_remaining(conn, edition_id)
         set_edition_status(conn, edition_id, EditionStatus.CANCELED)
-        record_change(conn, edition_id, actor, EditionStatus.CANCELED, {"unsent": str(unsent)})
+        _record(conn, edition_id, actor, EditionStatus.CANCELED, {"unsent": str(unsent)})
         return _load(conn, edition_id), unsent
 
 
-def pause(engine: Engine, edition_id: int, actor: str) -> None:
+def pause(engine: Engine, edition_id: int, actor: Actor) -> None:
     """The sender stops after the batch in flight; nothing is lost, `resume` goes on."""
     _steer(engine, edition_id, actor, "pause", SendState.RUNNING, SendState.PAUSED)
 
 
-def resume(engine: Engine, edition_id: int, actor: str) -> None:
+def resume(engine: Engine, edition_id: int, actor: Actor) -> None:
     """A paused send may go on: the next `digest send`, or `digest serve`'s dispatch, carries it on."""
     _steer(engine, edition_id, actor, "resume", SendState.PAUSED, SendState.RUNNING)
 
 
-def _steer(engine: Engine, edition_id: int, actor: str, op: str, current: SendState, target: SendState) -> None:
+def _steer(engine: Engine, edition_id: int, actor: Actor, op: str, current: SendState, target: SendState) -> None:
     with engine.begin() as conn:
         if _sending(conn, edition_id) != current:
             raise Conflict(f"the send of edition #{edition_id} is not {current}")
         set_send_state(conn, edition_id, target)
-        record_change(conn, edition_id, actor, op, {})
+        _record(conn, edition_id, actor, op, {})
+
+
+def send_now(engine: Engine, edition_id: int, actor: Actor) -> Edition:
+    """A publisher's "send now", recorded: the edition must be approved or scheduled. The caller then
+    runs `send` (the web app, in the background, watching its progress)."""
+    with engine.begin() as conn:
+        edition = _load(conn, edition_id)
+        if edition.status not in SENDABLE:
+            raise Conflict(f"edition #{edition_id} is {edition.status}: approve it before sending it")
+        _record(conn, edition_id, actor, "send", {})
+        return edition
 
 
 def send(
@@ -311,6 +366,26 @@ def list_all(engine: Engine, list_id: str | None = None) -> list[Listed]:
     """Every edition (of one list), oldest first, with its deliveries counted."""
     with engine.connect() as conn:
         return [Listed(e, delivery_counts(conn, e.id)) for e in list_editions(conn, list_id) if e.id is not None]
+
+
+def board(engine: Engine, settings: Settings, edition_id: int) -> Board:
+    """An edition as its board shows it: the items with every quotation of their articles, which
+    are pinned, the articles left out, whether it awaits approval, its send's figures."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        log = changes(conn, edition_id)
+        plan = fold([(change.op, change.args) for change in log if change.op in CURATION_OPS])
+        ids = [item.article_id for item in edition.items if item.article_id is not None]
+        articles = articles_by_ids(conn, [*ids, *plan.excluded])
+        send = send_status(conn, edition_id, edition.status) if delivery_counts(conn, edition_id) else None
+    return board_of(edition, articles, plan, log, send)
+
+
+def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:
+    """The edition's message (HTML, text, size) as a subscriber gets it: the board's live preview."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+    return as_sent(settings, edition)
 
 
 def preview(

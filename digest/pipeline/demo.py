@@ -114,7 +114,7 @@ def _demo_editor(settings: Settings, engine: Engine, out: Console) -> None:
     accounts = Accounts(engine, None)
     if not any(user.email == DEMO_EDITOR for user in accounts.users()):
         password = secrets.token_urlsafe(12)
-        accounts.create_user(DEMO_EDITOR, "Demo Editor", Role.PUBLISHER, password, Actor("demo"))
+        accounts.create_user(DEMO_EDITOR, "Demo Editor", Role.PUBLISHER, password, Actor.named("demo"))
         path.write_text(password)
         os.chmod(path, 0o600)
     out.print(

@@ -13,7 +13,7 @@ from digest.deliver.backends import Backend
 from digest.deliver.control import resume_sends
 from digest.deliver.notices import Notices
 from digest.deliver.send import send_edition
-from digest.domain import Edition, EditionStatus
+from digest.domain import Actor, Edition, EditionStatus
 from digest.editions import lifecycle, service
 from digest.errors import DigestError
 from digest.links import Links
@@ -22,6 +22,7 @@ from digest.store.editions import list_editions
 from digest.store.runs import unfinished_runs
 
 RUN_RESUME_WINDOW = timedelta(hours=6)
+DEADLINE = Actor.named("review deadline")  # who approves or cancels a draft its reviewers left
 
 
 def _due(settings: Settings, edition: Edition, now: datetime) -> str | None:
@@ -67,11 +68,11 @@ def dispatch(
         action = _due(settings, edition, now)
         try:
             if action == "cancel":
-                service.transition(engine, edition.id, EditionStatus.CANCELED, actor="review deadline")
+                service.transition(engine, edition.id, EditionStatus.CANCELED, actor=DEADLINE)
                 yield f"edition #{edition.id} canceled: not approved before the review deadline"
                 continue
             if action == "approve":
-                service.transition(engine, edition.id, EditionStatus.APPROVED, actor="review deadline")
+                service.transition(engine, edition.id, EditionStatus.APPROVED, actor=DEADLINE)
             if action in ("send", "approve"):
                 report = send_edition(engine, settings, edition.id, backend, links)
                 yield f"edition #{edition.id} {report.status}: {report.counts}"

@@ -17,7 +17,7 @@ from digest.config import Settings
 from digest.deliver.backends import Backend
 from digest.deliver.notices import Notices
 from digest.deliver.send import SendReport, send_edition
-from digest.domain import EditionStatus, Run
+from digest.domain import Actor, EditionStatus, Run
 from digest.editions import service
 from digest.editions.review import request_review
 from digest.errors import Busy, Invalid, NotFound
@@ -25,6 +25,8 @@ from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
 from digest.store.runs import finish_run, load_run, set_run_edition, start_run
+
+SCHEDULER = Actor.named("scheduler")
 
 
 @dataclass
@@ -41,10 +43,10 @@ def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: dat
     (in the transaction that records the run: a crash leaves neither)."""
     with engine.begin() as conn:
         if start_run(conn, list_id, slot, now):
-            built = service.build_in(conn, settings, list_id, actor="scheduler", now=now)
+            built = service.build_in(conn, settings, list_id, actor=SCHEDULER, now=now)
             edition_id = built.edition.id if built.edition else None
             if edition_id is not None and settings.get_list(list_id).review is None:  # an automatic list
-                service.transition_in(conn, edition_id, EditionStatus.APPROVED, actor="scheduler")
+                service.transition_in(conn, edition_id, EditionStatus.APPROVED, actor=SCHEDULER)
             set_run_edition(conn, list_id, slot, edition_id)
             if edition_id is None:
                 finish_run(conn, list_id, slot, built.reason, at=now)

@@ -19,6 +19,7 @@ from digest.web.middleware import BodyLimit, HeadAsGet, ProtectiveHeaders
 from digest.web.routes import (
     account,
     archive,
+    board,
     confirm,
     health,
     history,
@@ -46,6 +47,7 @@ ROUTERS = (
     today,
     history,
     theme,
+    board,
 )
 STATIC = Path(__file__).with_name("static")
 

@@ -98,6 +98,15 @@ def _signin_url(request: Request) -> str:
     return f"{SIGNIN_PATH}?next={quote(target, safe='/')}"
 
 
+def visitor(request: Request) -> User | None:
+    """On a public route, the signed-in user the request comes from, if any (the review link takes
+    an editor who may read the edition on to its board)."""
+    site: Site = request.app.state.site
+    token = request.cookies.get(COOKIE)
+    found = site.accounts.session_user(token) if token else None
+    return found[0] if found else None
+
+
 def current_user(request: Request) -> User:
     """The signed-in user of a route whose rule is not public (authorize has set it)."""
     user: User = request.state.user

@@ -41,6 +41,18 @@ def needs(permission: Permission, scope: Scope = None) -> Rule:
     return Rule(permission=permission, scope=scope)
 
 
+BOARD = "/newsroom/editions/{edition_id}"
+BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on the edition's list
+    ("changes", Permission.CURATE),
+    ("submit", Permission.CURATE),
+    ("approve", Permission.APPROVE),
+    ("schedule", Permission.APPROVE),
+    ("send", Permission.SEND),
+    ("pause", Permission.SEND),
+    ("resume", Permission.SEND),
+    ("cancel", Permission.SEND),
+)
+
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
     # the public pages: readers follow links from their mail
@@ -75,4 +87,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # the newsroom
     ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
     ("GET", "/newsroom/editions/{edition_id}/history"): needs(Permission.READ, "edition"),
+    # the edition board (digest.web.routes.board): read it, curate it, approve and send it
+    **{("GET", BOARD + page): needs(Permission.READ, "edition") for page in ("", "/preview", "/mail", "/progress")},
+    **{("POST", f"{BOARD}/{act}"): needs(permission, "edition") for act, permission in BOARD_ACTS},
 }

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.newsroom import newsroom  # noqa: F401 (a pytest fixture: the board's tests)
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",

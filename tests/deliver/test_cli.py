@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from digest.cli import app
 from digest.deliver.backends.sendgrid import SendGridBackend
 from digest.deliver.send import send_edition
+from digest.domain import Actor
 from digest.editions import service
 from digest.store.db import open_store
 from tests.servers.sendgrid import Server, StandIn
@@ -31,7 +32,7 @@ def test_paused_send_is_resumed_and_shown_from_the_command_line(tmp_path, monkey
         add_subscribers(engine, 250)
         edition_id = add_edition(engine, make_settings())
         send_edition(engine, make_settings(batch_size=100), edition_id, SendGridBackend("SG.cli", server.url),
-                     make_links(), lambda state: service.pause(engine, edition_id, "test"))
+                     make_links(), lambda state: service.pause(engine, edition_id, Actor.named("test")))
         runner = CliRunner()
         refused = runner.invoke(app, ["send", str(edition_id)])
         assert refused.exit_code == 1 and "paused" in refused.output  # told, not raised

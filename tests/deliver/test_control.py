@@ -14,6 +14,7 @@ from digest.deliver.backends.file import FileBackend
 from digest.deliver.backends.sendgrid import SendGridBackend
 from digest.deliver.send import send_edition
 from digest.deliver.throttle import Throttle
+from digest.domain import Actor
 from digest.editions import service
 from digest.errors import Busy, Conflict
 from digest.store.deliveries import delivery_counts
@@ -34,12 +35,12 @@ def test_pause_stops_after_the_batch_in_flight_and_resume_finishes(engine):
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         paused = send_edition(engine, settings, edition_id, sg, make_links(),
-                              lambda state: service.pause(engine, edition_id, "test") if state.done == 100 else None)
+                              lambda state: service.pause(engine, edition_id, Actor.named("test")) if state.done == 100 else None)
         assert paused.state == "paused" and paused.counts == {"sent": 100, "pending": 200}
         with pytest.raises(Conflict, match="paused"):
             send_edition(engine, settings, edition_id, sg, make_links())
         add_subscribers(engine, 50, start=300)  # they joined after the send began: not this edition
-        service.resume(engine, edition_id, "test")
+        service.resume(engine, edition_id, Actor.named("test"))
         done = send_edition(engine, settings, edition_id, sg, make_links())
         stats = server.stand_in.stats()
     assert done.status == "sent" and done.counts == {"sent": 300}
@@ -52,7 +53,7 @@ def test_cancel_sends_nothing_more(engine):
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         report = send_edition(engine, settings, edition_id, sg, make_links(),
-                              lambda state: service.cancel(engine, edition_id, "test") if state.done == 100 else None)
+                              lambda state: service.cancel(engine, edition_id, Actor.named("test")) if state.done == 100 else None)
         assert report.state == "canceled"
         with pytest.raises(Conflict, match="canceled"):
             send_edition(engine, settings, edition_id, sg, make_links())
@@ -68,8 +69,8 @@ def test_an_edition_older_than_the_cutoff_is_not_resumed(sqlite_engine):
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         send_edition(sqlite_engine, settings, edition_id, sg, make_links(),
-                     lambda state: service.pause(sqlite_engine, edition_id, "test"))
-        service.resume(sqlite_engine, edition_id, "test")
+                     lambda state: service.pause(sqlite_engine, edition_id, Actor.named("test")))
+        service.resume(sqlite_engine, edition_id, Actor.named("test"))
         with sqlite_engine.begin() as conn:  # as if the outage lasted seven hours
             conn.execute(update(edition_sends).values(started_at=datetime.now(UTC) - timedelta(hours=7)))
         with pytest.raises(Conflict, match="more than 6 h ago"):
@@ -84,8 +85,8 @@ def test_a_second_sender_is_refused_while_the_first_holds_the_lease(sqlite_engin
     with Server(StandIn("k")) as server:
         sg = SendGridBackend("k", server.url)
         send_edition(sqlite_engine, settings, edition_id, sg, make_links(),
-                     lambda state: service.pause(sqlite_engine, edition_id, "test"))
-        service.resume(sqlite_engine, edition_id, "test")
+                     lambda state: service.pause(sqlite_engine, edition_id, Actor.named("test")))
+        service.resume(sqlite_engine, edition_id, Actor.named("test"))
         with sqlite_engine.begin() as conn:  # a live process elsewhere holds the lease
             conn.execute(insert(leases).values(name=send_lease_name(edition_id), holder="another-host:1",
                                                expires_at=datetime.now(UTC) + timedelta(minutes=5)))

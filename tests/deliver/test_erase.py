@@ -14,6 +14,7 @@ from sqlalchemy import select
 from digest.audience.privacy import erase
 from digest.deliver.backends.smtp import Relay, SmtpBackend
 from digest.deliver.send import send_edition
+from digest.domain import Actor
 from digest.editions import service
 from digest.store.tables import deliveries
 from tests.servers.smtp import Sink, serve
@@ -44,14 +45,14 @@ def test_erase_during_a_paused_send_from_the_command_line(tmp_path, db_url):
     try:
         smtp = SmtpBackend(Relay("127.0.0.1", controller.port, "none"))
         paused = send_edition(eng, settings, edition_id, smtp, make_links(),
-                              lambda state: service.pause(eng, edition_id, "test") if state.done == 2 else None)
+                              lambda state: service.pause(eng, edition_id, Actor.named("test")) if state.done == 2 else None)
         assert paused.state == "paused" and paused.counts == {"sent": 2, "pending": 4}
         env = {**os.environ, "DIGEST_CONFIG": str(tmp_path / "config.yaml")}
         erased = subprocess.run([DIGEST, "subscribers", "erase", READERS[4], "--yes"], env=env,
                                 capture_output=True, text=True, timeout=60)
         assert erased.returncode == 0, erased.stderr
         assert "1 pending delivery canceled" in erased.stdout
-        service.resume(eng, edition_id, "test")
+        service.resume(eng, edition_id, Actor.named("test"))
         done = send_edition(eng, settings, edition_id, smtp, make_links())
     finally:
         controller.stop()
@@ -108,7 +109,7 @@ def test_erasing_scrubs_every_row_and_cancels_what_has_not_gone_out(engine):
         smtp = SmtpBackend(Relay("127.0.0.1", controller.port, "none"))
         send_edition(engine, settings, first, smtp, make_links())
         second = add_edition(engine, settings)
-        send_edition(engine, settings, second, smtp, make_links(), lambda state: service.pause(engine, second, "test"))
+        send_edition(engine, settings, second, smtp, make_links(), lambda state: service.pause(engine, second, Actor.named("test")))
         with engine.begin() as conn:
             erasure = erase(conn, READERS[5].upper())
     finally:

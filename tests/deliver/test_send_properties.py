@@ -29,6 +29,7 @@ from digest.audience.privacy import erase
 from digest.deliver import send
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing
+from digest.domain import Actor
 from digest.editions import service
 from digest.errors import Conflict
 from digest.lists import sync_lists
@@ -95,7 +96,7 @@ class Provider:
             self.unrecorded.update(m.to_email for m, r in zip(batch, results, strict=True) if r.status == "accepted")
             raise Killed
         if answer == "pause":
-            service.pause(self.engine, self.edition_id, "test")
+            service.pause(self.engine, self.edition_id, Actor.named("test"))
         if answer == "stop":
             send.SHUTTING_DOWN.set()
         return results
@@ -154,7 +155,7 @@ def _drive(engine, config, edition_id: int, provider: Provider) -> None:
             if load_edition(conn, edition_id).status == "sent":
                 return
         try:
-            service.resume(engine, edition_id, "test")
+            service.resume(engine, edition_id, Actor.named("test"))
         except Conflict:
             pass  # it was not paused
     pytest.fail("the send never finished")

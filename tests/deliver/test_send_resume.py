@@ -10,6 +10,7 @@ import pytest
 from digest import config
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.send import send_edition
+from digest.domain import Actor
 from digest.editions import service
 from digest.ingest.run import ingest
 from digest.links import Links
@@ -56,8 +57,8 @@ def ready(instance, db_url):
     with engine.connect() as conn:  # the import commits chunk by chunk
         import_csv(conn, instance / "members.csv", "world", consent="test fixture")
     ingest(engine, settings)
-    edition = service.build(engine, settings, "world", actor="test").edition
-    service.transition(engine, edition.id, "approved", actor="test")
+    edition = service.build(engine, settings, "world", actor=Actor.named("test")).edition
+    service.transition(engine, edition.id, "approved", actor=Actor.named("test"))
     yield settings, engine, edition.id
     engine.dispose()
 

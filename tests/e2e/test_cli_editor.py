@@ -4,6 +4,7 @@ from outside (titles, names, subjects) is printed as it is, never read as termin
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -102,3 +103,20 @@ def test_titles_names_and_subjects_are_printed_as_they_are(sqlite_program: Progr
     assert "[red]ana[/red] [/]: pin" in shown
     assert "\x1b]8;" not in shown + listed  # no terminal hyperlink was made
     assert subject in program.run("status").stdout
+
+
+def test_a_change_through_the_cli_leaves_one_audit_entry_with_who_and_what(sqlite_program: Program):
+    program = sqlite_program
+    items = built(program)
+    env = {**program.env, "DIGEST_EDITOR": "Ada at the desk"}
+    Program(program.root, program.db_url, env).run("editions", "edit", "1", "--lede", str(items[0]), "A new lede.")
+    rows = program.query(
+        "SELECT actor, user_id, action, object_type, object_id, details FROM audit_log WHERE action LIKE 'edition.%'"
+        " AND action != 'edition.build' AND action != 'edition.rebuild' ORDER BY id"
+    )
+    assert len(rows) == 1, rows
+    actor, user_id, action, object_type, object_id, details = rows[0]
+    assert (actor, user_id, action, object_type, object_id) == ("Ada at the desk", None, "edition.lede", "edition", "1")
+    details = details if isinstance(details, dict) else json.loads(details)
+    assert details["article_id"] == items[0] and details["after"] == "A new lede."
+    assert details["before"] and details["before"] != "A new lede."

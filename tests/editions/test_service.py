@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from digest import config
+from digest.domain import Actor
 from digest.editions import service
 from digest.errors import Conflict, DigestError
 from digest.ingest.run import ingest
@@ -36,7 +37,7 @@ def ids(edition) -> list[int]:
 
 def test_curation_is_recorded_and_survives_a_rebuild(newsroom):
     settings, engine, instance = newsroom
-    edition = service.build(engine, settings, "world", actor="ana").edition
+    edition = service.build(engine, settings, "world", actor=Actor.named("ana")).edition
     first = ids(edition)
     assert len(first) == 4 and edition.status == "draft"
     assert edition.subject == f"The World This Week: {edition.items[0].title}"
@@ -47,15 +48,15 @@ def test_curation_is_recorded_and_survives_a_rebuild(newsroom):
         from digest.store.tables import articles
 
         outside = [a for a in conn.execute(select(articles.c.id)).scalars() if a not in first][0]
-    service.change(engine, settings, edition.id, "ana", "pin", article_id=outside)
-    service.change(engine, settings, edition.id, "ana", "exclude", article_id=first[0])
-    service.change(engine, settings, edition.id, "ben", "move", article_id=first[2], position=1)
+    service.change(engine, settings, edition.id, Actor.named("ana"), "pin", article_id=outside)
+    service.change(engine, settings, edition.id, Actor.named("ana"), "exclude", article_id=first[0])
+    service.change(engine, settings, edition.id, Actor.named("ben"), "move", article_id=first[2], position=1)
     service.change(
-        engine, settings, edition.id, "ben", "lede", article_id=first[1], text="A lede written by hand."
+        engine, settings, edition.id, Actor.named("ben"), "lede", article_id=first[1], text="A lede written by hand."
     )
-    service.change(engine, settings, edition.id, "ben", "quote", article_id=first[2], index=None)
-    service.change(engine, settings, edition.id, "ana", "subject", text="Our pick of the week")
-    edited = service.change(engine, settings, edition.id, "ana", "intro", text="Hello from the desk.")
+    service.change(engine, settings, edition.id, Actor.named("ben"), "quote", article_id=first[2], index=None)
+    service.change(engine, settings, edition.id, Actor.named("ana"), "subject", text="Our pick of the week")
+    edited = service.change(engine, settings, edition.id, Actor.named("ana"), "intro", text="Hello from the desk.")
 
     assert ids(edited)[0] == first[2] and outside in ids(edited) and first[0] not in ids(edited)
     assert len(edited.items) == 4  # the pin took the excluded item's place
@@ -69,7 +70,7 @@ def test_curation_is_recorded_and_survives_a_rebuild(newsroom):
         "This story was published after the draft was first built and is the newest of all the articles here.\n"
     )
     ingest(engine, settings)
-    rebuilt = service.build(engine, settings, "world", actor="scheduler")
+    rebuilt = service.build(engine, settings, "world", actor=Actor.named("scheduler"))
     assert "rebuilt" in rebuilt.reason
     with engine.connect() as conn:
         again = load_edition(conn, edition.id)
@@ -94,48 +95,48 @@ def test_curation_is_recorded_and_survives_a_rebuild(newsroom):
 
 def test_lifecycle_refuses_what_it_must(newsroom):
     settings, engine, _ = newsroom
-    edition = service.build(engine, settings, "world", actor="ana").edition
+    edition = service.build(engine, settings, "world", actor=Actor.named("ana")).edition
     with pytest.raises(Conflict, match="it can become approved, canceled, not sent"):
-        service.transition(engine, edition.id, "sent", actor="ana")
-    approved = service.transition(engine, edition.id, "approved", actor="ana")
+        service.transition(engine, edition.id, "sent", actor=Actor.named("ana"))
+    approved = service.transition(engine, edition.id, "approved", actor=Actor.named("ana"))
     assert approved.status == "approved"
     # an edit after approval needs a new approval
-    edited = service.change(engine, settings, edition.id, "ben", "subject", text="Changed after approval")
+    edited = service.change(engine, settings, edition.id, Actor.named("ben"), "subject", text="Changed after approval")
     assert edited.status == "draft"
     with pytest.raises(DigestError, match="is not in this edition"):
-        service.change(engine, settings, edition.id, "ben", "exclude", article_id=99999)
+        service.change(engine, settings, edition.id, Actor.named("ben"), "exclude", article_id=99999)
     with pytest.raises(DigestError, match="position 9 is outside 1..4"):
-        service.change(engine, settings, edition.id, "ben", "move", article_id=ids(edited)[0], position=9)
-    service.transition(engine, edition.id, "canceled", actor="ana")
+        service.change(engine, settings, edition.id, Actor.named("ben"), "move", article_id=ids(edited)[0], position=9)
+    service.transition(engine, edition.id, "canceled", actor=Actor.named("ana"))
     with pytest.raises(Conflict, match="can no longer be edited"):
-        service.change(engine, settings, edition.id, "ben", "subject", text="too late")
+        service.change(engine, settings, edition.id, Actor.named("ben"), "subject", text="too late")
     # a canceled edition gives its articles back to the next one
-    assert set(ids(service.build(engine, settings, "world", actor="ana").edition)) == set(ids(edited))
+    assert set(ids(service.build(engine, settings, "world", actor=Actor.named("ana")).edition)) == set(ids(edited))
 
 
 
 def test_changes_naming_what_does_not_exist_are_refused_and_none_is_recorded(newsroom):
     settings, engine, _ = newsroom
-    edition = service.build(engine, settings, "world", actor="ana").edition
+    edition = service.build(engine, settings, "world", actor=Actor.named("ana")).edition
     first = ids(edition)[0]
     with pytest.raises(DigestError, match="no article #99999"):
-        service.change(engine, settings, edition.id, "ana", "pin", article_id=99999)
+        service.change(engine, settings, edition.id, Actor.named("ana"), "pin", article_id=99999)
     with pytest.raises(DigestError, match=f"article #{first} has no quotation 40"):
-        service.change(engine, settings, edition.id, "ana", "quote", article_id=first, index=40)
+        service.change(engine, settings, edition.id, Actor.named("ana"), "quote", article_id=first, index=40)
     with pytest.raises(DigestError, match="has no quotation"):  # all or none: the subject is not kept
-        service.apply(engine, settings, edition.id, "ana", [("subject", {"text": "New"}), ("quote", {"article_id": first, "index": 40})])
+        service.apply(engine, settings, edition.id, Actor.named("ana"), [("subject", {"text": "New"}), ("quote", {"article_id": first, "index": 40})])
     with engine.connect() as conn:
         assert [c.op for c in changes(conn, edition.id)] == ["build"]
         assert load_edition(conn, edition.id).subject == edition.subject
-    kept = service.change(engine, settings, edition.id, "ana", "quote", article_id=first, index=0)
+    kept = service.change(engine, settings, edition.id, Actor.named("ana"), "quote", article_id=first, index=0)
     assert kept.items[0].quotes  # the first quotation exists
 
 
 def test_build_says_which_articles_it_left_out_and_why(newsroom):
     settings, engine, instance = newsroom  # lists of at most 4 items
-    built = service.build(engine, settings, "world", actor="ana")
+    built = service.build(engine, settings, "world", actor=Actor.named("ana"))
     assert "beyond the list's 4 items" in built.reason
-    service.transition(engine, built.edition.id, "approved", actor="ana")
+    service.transition(engine, built.edition.id, "approved", actor=Actor.named("ana"))
     with engine.begin() as conn:
         set_edition_status(conn, built.edition.id, "sent")
     published = (datetime.now(UTC) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -143,7 +144,7 @@ def test_build_says_which_articles_it_left_out_and_why(newsroom):
         f"---\npublished: {published}\n---\n# A ferry line reopens\n\nThe ferry runs again from Monday.\n"
     )
     ingest(engine, settings)
-    again = service.build(engine, settings, "world", actor="ana")
+    again = service.build(engine, settings, "world", actor=Actor.named("ana"))
     assert again.edition is None
     assert "1 ingested since the last send" in again.reason and "(a day before that send)" in again.reason
     assert "already in an edition of the list" in again.reason
@@ -182,7 +183,7 @@ def test_a_story_from_three_sources_is_one_item_also_covered_by_the_two_others(i
     sync_lists(engine, settings)
     ingest(engine, settings)
 
-    edition = service.build(engine, settings, "world", actor="test").edition
+    edition = service.build(engine, settings, "world", actor=Actor.named("test")).edition
     titles = [item.title for item in edition.items]
     assert len(edition.items) == 2, titles  # the story once, and the harbour
     story = next(item for item in edition.items if "ight train" in item.title)

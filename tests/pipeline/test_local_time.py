@@ -13,6 +13,7 @@ from digest import config
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.control import resume_sends
 from digest.deliver.send import send_edition
+from digest.domain import Actor
 from digest.editions import service
 from digest.errors import ConfigError
 from digest.ingest.run import ingest
@@ -55,8 +56,8 @@ def test_each_subscriber_gets_the_edition_at_the_lists_hour_in_their_own_zone(in
 
     with time_machine.travel(datetime(2026, 12, 7, 6, 0, tzinfo=UTC), tick=False):  # 07:00 in Paris
         ingest(engine, settings)
-        edition = service.build(engine, settings, "world", actor="test").edition
-        service.transition(engine, edition.id, "approved", actor="test")
+        edition = service.build(engine, settings, "world", actor=Actor.named("test")).edition
+        service.transition(engine, edition.id, "approved", actor=Actor.named("test"))
         report = send_edition(engine, settings, edition.id, FileBackend(outbox), links)
     assert report.status == "sending" and report.counts == {"sent": 3, "deferred": 1}
     assert received(outbox) == {"paris@example.org", "tokyo@example.org", "nowhere@example.org"}

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from digest import config
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.notices import Notices
+from digest.domain import Actor
 from digest.editions import service
 from digest.links import Links
 from digest.lists import sync_lists
@@ -237,7 +238,7 @@ def test_a_reviewed_list_waits_for_approval_or_its_deadline(instance, db_url):
     assert len(mailed) == 2
     assert list(dispatch(engine, settings, FileBackend(outbox), links, now + timedelta(hours=1))) == []
     assert not outbox.exists() or not list(outbox.glob("*.eml"))
-    service.transition(engine, result.edition_id, "approved", actor="desk@example.org")
+    service.transition(engine, result.edition_id, "approved", actor=Actor.named("desk@example.org"))
     lines = list(dispatch(engine, settings, FileBackend(outbox), links, now + timedelta(hours=1)))
     assert lines == [f"edition #{result.edition_id} sent: {{'sent': 4}}"]
 

@@ -121,3 +121,25 @@ def test_every_route_answers_each_role_as_the_table_says(db_url):
                 checked += 1
     assert checked >= 6 * len(routes(app))
     engine.dispose()
+
+
+def test_the_edition_board_needs_view_to_read_curate_to_change_and_more_to_approve_and_send():
+    board = "/newsroom/editions/{edition_id}"
+    expected = {
+        ("GET", board): Permission.READ,
+        ("GET", board + "/preview"): Permission.READ,
+        ("GET", board + "/mail"): Permission.READ,
+        ("GET", board + "/progress"): Permission.READ,
+        ("GET", board + "/history"): Permission.READ,
+        ("POST", board + "/changes"): Permission.CURATE,
+        ("POST", board + "/submit"): Permission.CURATE,
+        ("POST", board + "/approve"): Permission.APPROVE,
+        ("POST", board + "/schedule"): Permission.APPROVE,
+        ("POST", board + "/send"): Permission.SEND,
+        ("POST", board + "/pause"): Permission.SEND,
+        ("POST", board + "/resume"): Permission.SEND,
+        ("POST", board + "/cancel"): Permission.SEND,
+    }
+    on_board = {key: rule for key, rule in RULES.items() if key[1].startswith(board)}
+    assert {key: rule.permission for key, rule in on_board.items()} == expected
+    assert all(rule.scope == "edition" and not rule.public for rule in on_board.values())

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from digest import config
+from digest.domain import Actor
 from digest.editions import service
 from digest.ingest.run import ingest
 from digest.links import Links
@@ -27,7 +28,7 @@ def test_the_review_link_shows_the_draft_and_nothing_else_does(instance, web_ser
     switch.app = app
     try:
         ingest(app.state.site.engine, settings)
-        edition = service.build(app.state.site.engine, settings, "world", actor="test").edition
+        edition = service.build(app.state.site.engine, settings, "world", actor=Actor.named("test")).edition
         links = Links(url, Tokens(SECRET))
         page = httpx.get(links.review(edition.id, "world"))
         visible = " ".join(lxml.html.document_fromstring(page.text).text_content().split())

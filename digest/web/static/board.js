@@ -1,0 +1,41 @@
+// The edition board's glue: drag and drop by SortableJS (the Move up and Move down buttons do the
+// same by keyboard), and a refused change shown with its reason. Everything works without it.
+(function () {
+  "use strict";
+  htmx.onLoad(function (root) {
+    var list = root.id === "items" ? root : root.querySelector && root.querySelector("#items.sortable");
+    if (!list || !list.classList.contains("sortable") || !window.Sortable) return;
+    Sortable.create(list, {
+      handle: ".handle",
+      forceFallback: true, // its own pointer handling: no native drag image, same in every browser
+      animation: 150,
+      onEnd: function (event) {
+        if (event.oldIndex === event.newIndex) return;
+        // Sortable leaves style="" behind; htmx's settle would copy it over, which the CSP refuses
+        list.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
+        htmx.ajax("POST", document.getElementById("board").dataset.changes, {
+          source: list,
+          target: "#board",
+          swap: "outerHTML",
+          values: { op: "move", article_id: event.item.dataset.article, position: event.newIndex + 1 },
+        });
+      },
+    });
+  });
+  // A Move button that took its item to the end is disabled then: its twin takes the focus.
+  var focused = null;
+  document.addEventListener("htmx:beforeRequest", function () { focused = document.activeElement.id; });
+  document.addEventListener("htmx:afterSettle", function () {
+    var twin = /^(up|down)-/.test(focused || "") && document.activeElement === document.body &&
+      document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
+    if (twin) twin.focus();
+  });
+  // A change the service refuses comes back as the board with the reason (409, 422, 503): show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 409 || status === 422 || status === 503) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();

@@ -1,0 +1,144 @@
+"""The edition board in Chromium: reorder by keyboard and by drag, edit a lede and watch the preview
+follow, an editor refused approval and a publisher granted it; axe-core on the board."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.conftest import axe_violations, screenshot
+
+
+@pytest.fixture
+def board_page(browser, newsroom):
+    """A page of the board signed in as `who`; console errors (a CSP refusal among them) collected."""
+    contexts = []
+
+    def open_(who: str, width: int = 1400, height: int = 1000, dark: bool = False):
+        context = browser.new_context(bypass_csp=False, viewport={"width": width, "height": height},
+                                      color_scheme="dark" if dark else "light")  # fmt: skip
+        context.add_cookies([{"name": "digest_session", "value": newsroom.tokens[who][0], "url": newsroom.url}])
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.goto(newsroom.url + newsroom.board)
+        page.wait_for_function("() => window.htmx && window.Sortable")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def _order(page) -> list[int]:
+    return [int(x) for x in page.eval_on_selector_all("#items > li", "els => els.map(e => e.dataset.article)")]
+
+
+def test_reorder_by_keyboard(newsroom, board_page):
+    page = board_page("editor")
+    first, second, third = _order(page)[:3]
+    page.focus(f"#down-{first}")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('#items > li').dataset.article === '{second}'")
+    assert _order(page)[:3] == [second, first, third]
+    assert page.evaluate("document.activeElement.id") == f"down-{first}"  # the focus stays on the button
+    assert "Moved to position 2." in page.inner_text("#said")
+    page.keyboard.press("Enter")  # again: one more place down
+    page.wait_for_function(f"() => document.querySelectorAll('#items > li')[2].dataset.article === '{first}'")
+    page.keyboard.press("Shift+Tab")  # to its Move up button, and back up once
+    assert page.evaluate("document.activeElement.id") == f"up-{first}"
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => document.querySelectorAll('#items > li')[1].dataset.article === '{first}'")
+    assert [i.article_id for i in newsroom.edition().items][:3] == [second, first, third]
+    assert page.evaluate("document.activeElement.id") == f"up-{first}"
+    page.keyboard.press("Enter")  # to the top: its Move up is disabled there, so its Move down has the focus
+    page.wait_for_function(f"() => document.querySelector('#items > li').dataset.article === '{first}'")
+    page.wait_for_function(f"() => document.activeElement.id === 'down-{first}'")
+    screenshot(page, "board-keyboard-reorder")
+    assert page.errors == []
+
+
+def test_reorder_by_drag_and_drop(newsroom, board_page):
+    page = board_page("editor", height=2400)  # the first three items in view: a drag stays on screen
+    order = _order(page)
+    handle = page.locator(f"#item-{order[2]} .handle").bounding_box()
+    target = page.locator(f"#item-{order[0]} .item-head").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 40, target["y"] + 2, steps=20)  # a person's drag: many small moves
+    with page.expect_response(lambda r: r.url.endswith("/changes") and r.status == 200):
+        page.mouse.up()
+    page.wait_for_selector("#said:text('Moved to position 1.')")  # the board as the server answered it
+    assert [i.article_id for i in newsroom.edition().items][:3] == [order[2], order[0], order[1]]
+    assert _order(page)[:3] == [order[2], order[0], order[1]]  # the board as the server has it
+    screenshot(page, "board-drag-reorder")
+    assert page.errors == []
+
+
+def test_edit_a_lede_and_the_preview_follows(newsroom, board_page):
+    page = board_page("editor")
+    first = _order(page)[0]
+    frame = page.frame_locator("#mail-frame")
+    assert "A lede the desk wrote." not in frame.locator("body").inner_text()
+    page.locator(f"#item-{first} summary", has_text="Edit the lede").click()
+    page.fill(f"#lede-{first}", "A lede the desk wrote.")
+    started = time.perf_counter()
+    page.locator(f"#item-{first} button", has_text="Save the lede").click()
+    frame.get_by_text("A lede the desk wrote.").last.wait_for()  # the sandboxed frame, reloaded
+    followed = time.perf_counter() - started
+    print(f"preview followed the change in {followed * 1000:.0f} ms")
+    assert followed < 3  # the 300 ms target is measured by bench/web.py, not asserted on a shared machine
+    assert page.inner_text(f"#item-{first} .lede") == "A lede the desk wrote."
+    assert "A lede the desk wrote." in page.locator(".text-part pre").text_content()
+    screenshot(page, "board-lede-edited")
+    page.click("#preview a:text('375 px')")
+    page.wait_for_selector(".frame-375")
+    page.click("#preview a:text('Dark')")
+    page.wait_for_selector(".frame-375.scheme-dark")
+    frame.get_by_text("A lede the desk wrote.").last.wait_for()
+    background = page.frame_locator("#mail-frame").locator("body").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert background == "rgb(18, 18, 18)"  # the mail's own dark styles, as a dark-mode client shows them
+    screenshot(page, "board-preview-375-dark")
+    assert page.errors == []
+
+
+def test_an_editor_is_refused_approval_and_a_publisher_is_granted_it(newsroom, board_page):
+    editor = board_page("editor")
+    assert editor.locator("button", has_text="Approve").count() == 0
+    assert editor.locator("button", has_text="Send now").count() == 0
+    refused = editor.evaluate(
+        """async (url) => (await fetch(url, {method: 'POST',
+             headers: {'X-CSRF-Token': JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token']}})).status""",
+        newsroom.board + "/approve",
+    )
+    assert refused == 403
+    assert editor.errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+    editor.errors.clear()
+    editor.click("button:text('Submit for approval')")
+    editor.wait_for_selector("text=Submitted for approval by Editor")
+    screenshot(editor, "board-editor-submitted")
+
+    publisher = board_page("publisher")
+    assert publisher.locator("text=Submitted for approval by Editor").is_visible()
+    publisher.click("button:text('Approve')")
+    publisher.wait_for_selector(".status-approved")
+    assert publisher.locator("button", has_text="Send now").is_visible()
+    assert newsroom.edition().edition.status == "approved"
+    screenshot(publisher, "board-publisher-approved")
+    assert editor.errors == [] and publisher.errors == []
+
+
+def test_the_board_has_no_serious_accessibility_violation(browser, newsroom):
+    for who, dark in (("editor", False), ("publisher", True)):
+        context = browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000},
+                                      color_scheme="dark" if dark else "light")  # fmt: skip
+        context.add_cookies([{"name": "digest_session", "value": newsroom.tokens[who][0], "url": newsroom.url}])
+        page = context.new_page()
+        page.goto(newsroom.url + newsroom.board)
+        page.locator("#items > li:first-child summary", has_text="Choose the quote").click()  # its form open too
+        assert axe_violations(page) == [], who
+        screenshot(page, f"board-{who}{'-dark' if dark else ''}")
+        context.close()

@@ -1,0 +1,1 @@
+from tests.web.newsroom import newsroom  # noqa: F401 (a pytest fixture)
