@@ -82,6 +82,11 @@ def editions_edit(
         tuple[int, str] | None,
         typer.Option(help="ARTICLE N|none: show the article's Nth quotation (from 0), or none."),
     ] = None,
+    quote_text: Annotated[
+        tuple[int, str] | None,
+        typer.Option(help="ARTICLE TEXT: show a quote written by hand (checked against the article's text)."),
+    ] = None,
+    speaker: Annotated[str | None, typer.Option(help="Who said the --quote-text quote.")] = None,
 ) -> None:
     """Edit the subject, the intro, an item's lede or its quote: all that is given, or nothing if one is wrong."""
     edits: list[tuple[str, dict[str, Any]]] = []
@@ -96,9 +101,24 @@ def editions_edit(
             raise Invalid(f"--quote {quote[0]} {quote[1]}: give a quotation number or 'none'")
         index = None if quote[1] == "none" else int(quote[1])
         edits.append(("quote", {"article_id": quote[0], "index": index}))
+    if quote_text is not None:
+        edits.append(("quote_text", {"article_id": quote_text[0], "text": quote_text[1], "speaker": speaker}))
+    elif speaker is not None:
+        raise Invalid("--speaker goes with --quote-text")
     if not edits:
-        raise Invalid("nothing to edit: give --subject, --intro, --lede or --quote")
+        raise Invalid("nothing to edit: give --subject, --intro, --lede, --quote or --quote-text")
     _change(ctx, edition_id, *edits)
+
+
+@app.command("paraphrase")
+def editions_paraphrase(
+    ctx: typer.Context,
+    edition_id: int,
+    article_id: ArticleId,
+    off: Annotated[bool, typer.Option("--off", help="Take the mark away: the quote is checked again.")] = False,
+) -> None:
+    """Mark an item's quote as a deliberate paraphrase: the quote check lets it differ from the article."""
+    _change(ctx, edition_id, ("paraphrase", {"article_id": article_id, "on": not off}))
 
 
 @app.command("approve")
@@ -183,7 +203,8 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
             highlight=False,
         )
         for q in item.quotes:
-            out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}", highlight=False)
+            mark = "  (a paraphrase)" if q.paraphrase else ""
+            out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}{mark}", highlight=False)
     if shown.send is not None:
         out.print("\n" + "\n".join(send_report_lines(shown.send)), highlight=False, markup=False)
     out.print("\nchanges:")

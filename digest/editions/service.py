@@ -27,6 +27,7 @@ from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
 from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
+from digest.editions.quotecheck import unverified
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
 from digest.ingest.url import ingest_url
@@ -204,6 +205,16 @@ def _checked(conn: Connection, edition: Edition, op: str, args: dict[str, Any]) 
     return args
 
 
+def _refuse_unverified_quotes(conn: Connection, edition: Edition) -> None:
+    """The quote check blocks approval and sending: every quote must stand word for word in its
+    article, unless an editor marked it as a deliberate paraphrase."""
+    ids = [item.article_id for item in edition.items if item.article_id is not None]
+    failed = unverified(edition.items, articles_by_ids(conn, ids))
+    if failed:
+        hint = f"`digest editions edit {edition.id} --quote ARTICLE N` or `digest editions paraphrase {edition.id} ARTICLE`"
+        raise Invalid(f"edition #{edition.id}: " + "; ".join(f.message() for f in failed) + f" ({hint})")
+
+
 def _article(conn: Connection, article_id: int) -> Article:
     found = articles_by_ids(conn, [article_id]).get(article_id)
     if found is None:
@@ -228,6 +239,8 @@ def transition_in(conn: Connection, edition_id: int, target: EditionStatus, acto
     lifecycle.check(edition_id, edition.status, target)
     if target == EditionStatus.APPROVED and not edition.items:
         raise Conflict(f"edition #{edition_id} has no items: nothing to approve")
+    if target in SENDABLE:
+        _refuse_unverified_quotes(conn, edition)
     set_edition_status(conn, edition_id, target)
     if values:
         update_edition(conn, edition_id, **values)
@@ -306,6 +319,7 @@ def send_now(engine: Engine, edition_id: int, actor: Actor) -> Edition:
         edition = _load(conn, edition_id)
         if edition.status not in SENDABLE:
             raise Conflict(f"edition #{edition_id} is {edition.status}: approve it before sending it")
+        _refuse_unverified_quotes(conn, edition)
         _record(conn, edition_id, actor, "send", {})
         return edition
 
@@ -317,7 +331,12 @@ def send(
     links: Links,
     progress: Callable[[Progress], None] | None = None,
 ) -> SendReport:
-    """Send an approved or scheduled edition through the configured backend, or carry on its send."""
+    """Send an approved or scheduled edition through the configured backend, or carry on its send.
+    One whose quotes fail the quote check is refused before its send begins."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        if edition.status in SENDABLE:
+            _refuse_unverified_quotes(conn, edition)
     return send_edition(engine, settings, edition_id, make_backend(settings), links, progress)
 
 

@@ -120,3 +120,24 @@ def test_a_change_through_the_cli_leaves_one_audit_entry_with_who_and_what(sqlit
     details = details if isinstance(details, dict) else json.loads(details)
     assert details["article_id"] == items[0] and details["after"] == "A new lede."
     assert details["before"] and details["before"] != "A new lede."
+
+
+def test_a_quote_edited_by_hand_blocks_approval_until_marked_as_a_paraphrase(sqlite_program: Program):
+    program = sqlite_program
+    built(program)
+    shown = program.run("editions", "show", "1").stdout
+    item = re.search(r"\n(\d+)\. .*article #(\d+),.*\n.*\n   “(.+)” — ", shown)
+    assert item, shown
+    position, article, quote = item.groups()
+    edited = quote.replace(quote.split()[0], "Allegedly", 1)
+    program.run("editions", "edit", "1", "--quote-text", article, edited, "--speaker", "A spokesperson")
+
+    refused = program.run("editions", "approve", "1", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert f"item {position} (“" in message and f"the quote “{edited}” does not appear word for word" in message
+
+    marked = program.run("editions", "paraphrase", "1", article)
+    assert "paraphrase recorded" in marked.stdout
+    assert "(a paraphrase)" in program.run("editions", "show", "1").stdout
+    assert "approved" in program.run("editions", "approve", "1").stdout
