@@ -121,6 +121,23 @@ def editions_paraphrase(
     _change(ctx, edition_id, ("paraphrase", {"article_id": article_id, "on": not off}))
 
 
+@app.command("check")
+def editions_check(ctx: typer.Context, edition_id: int) -> None:
+    """Check an edition before sending it: links, alt text, ledes, quotes, placeholders, subject,
+    size, unsubscribe link. Exits 1 when a check fails."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    failed = service.checks(store_of(settings), settings, edition_id)
+    for check in failed:
+        where = "edition" if check.item is None else f"item {check.item}"
+        out.print(f"{where} · {check.kind}: {check.message}", markup=False, highlight=False)
+    if failed:
+        out.print(f"edition #{edition_id}: {len(failed)} check(s) failed", markup=False, highlight=False)
+        raise typer.Exit(1)
+    out.print(f"edition #{edition_id}: every check passed", markup=False, highlight=False)
+
+
 @app.command("approve")
 def editions_approve(ctx: typer.Context, edition_id: int) -> None:
     """Approve an edition: `digest serve` sends it, or send it now with `digest send`."""

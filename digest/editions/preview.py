@@ -36,6 +36,7 @@ class Mail(NamedTuple):
     text: str
     size: int  # bytes of the HTML, against BUDGET
     held_back: int
+    unsubscribe: bool = True  # both parts carry the reader's own unsubscribe link
 
 
 def check_width(width: int | None) -> None:
@@ -66,7 +67,8 @@ def as_sent(settings: Settings, edition: Edition) -> Mail:
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
-    return Mail(template.subject, body, text, len(body.encode()), template.held_back)
+    unsubscribe = all(holes.counts.get("unsubscribe_url", 0) for holes in (template.html_holes, template.text_holes))
+    return Mail(template.subject, body, text, len(body.encode()), template.held_back, unsubscribe)
 
 
 def describe(size: int, held_back: int) -> str:

@@ -25,11 +25,14 @@ from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStat
 from digest.editions import lifecycle
 from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
+from digest.editions.checks import Check, find_problems, links_of
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
 from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
 from digest.editions.quotecheck import unverified
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
+from digest.ingest import linkcheck
+from digest.ingest.linkcheck import LinkChecker
 from digest.ingest.url import ingest_url
 from digest.links import ARCHIVE_PATH, Links
 from digest.render import render_archive
@@ -405,6 +408,16 @@ def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:
     with engine.connect() as conn:
         edition = _load(conn, edition_id)
     return as_sent(settings, edition)
+
+
+def checks(engine: Engine, settings: Settings, edition_id: int, links: LinkChecker = linkcheck.shared) -> list[Check]:
+    """The checks before sending that the edition fails (none: it is ready), each with its item's
+    position or None for the edition as a whole. The mail's links are asked over the network."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        articles = articles_by_ids(conn, [item.article_id for item in edition.items if item.article_id is not None])
+    mail = as_sent(settings, edition)
+    return find_problems(edition, articles, mail, links.check(links_of(mail, settings.base_url)))
 
 
 def preview(

@@ -141,3 +141,18 @@ def test_a_quote_edited_by_hand_blocks_approval_until_marked_as_a_paraphrase(sql
     assert "paraphrase recorded" in marked.stdout
     assert "(a paraphrase)" in program.run("editions", "show", "1").stdout
     assert "approved" in program.run("editions", "approve", "1").stdout
+
+
+def test_check_names_each_failed_check_next_to_its_item_and_exits_1(sqlite_program: Program):
+    program = sqlite_program
+    items = built(program)
+    program.run("editions", "edit", "1", "--subject", "Rain and wind", "--lede", str(items[1]), "TK: the lede to come.")
+    checked = program.run("editions", "check", "1", check=False)
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    lines = checked.stdout.splitlines()
+    assert "item 2 · placeholder: item 2: its lede still holds the placeholder “TK”" in lines
+    assert not [line for line in lines if "subject" in line]  # the subject is short enough now
+    # the demo's articles link to hosts that do not exist: each is named by its item
+    assert all(re.match(r"item \d+ · link: the link https://\S+ does not work: ", line) for line in lines[:-1]
+               if "· link" in line)
+    assert lines[-1].startswith("edition #1: ") and lines[-1].endswith("check(s) failed")
