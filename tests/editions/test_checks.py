@@ -8,7 +8,6 @@ from functools import partial
 from unittest.mock import patch
 
 import httpx
-
 import pytest
 
 from digest import config
