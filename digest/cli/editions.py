@@ -138,6 +138,25 @@ def editions_check(ctx: typer.Context, edition_id: int) -> None:
     out.print(f"edition #{edition_id}: every check passed", markup=False, highlight=False)
 
 
+@app.command("test-send")
+def editions_test_send(
+    ctx: typer.Context,
+    edition_id: int,
+    to: Annotated[list[str] | None, typer.Option("--to", help="An address to send the test to (repeatable).")] = None,
+) -> None:
+    """Send the edition as a test ("[TEST]" subject) to --to and the list's seed addresses, through the
+    configured backend; no subscriber gets it and nothing is counted. Exits 1 if an address was refused."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    results = service.test_send(store_of(settings), settings, edition_id, actor(), to or [])
+    for result in results:
+        outcome = "sent" if result.accepted else f"not sent: {result.reason}"
+        out.print(f"{result.address}: {outcome}", markup=False, highlight=False)
+    if not all(result.accepted for result in results):
+        raise typer.Exit(1)
+
+
 @app.command("approve")
 def editions_approve(ctx: typer.Context, edition_id: int) -> None:
     """Approve an edition: `digest serve` sends it, or send it now with `digest send`."""

@@ -21,6 +21,7 @@ from subscribers.addresses import needs_smtputf8, wire_form
 # Long header values such as List-Unsubscribe URLs must stay plain ASCII on one line, not be
 # folded into RFC 2047 encoded words (which no mail client would read as a URL).
 POLICY = policy.default.clone(max_line_length=998)
+TEST_HEADER = "X-Digest-Test"  # on a test send's messages (digest.deliver.proofs)
 
 
 class Unbuildable(ValueError):
@@ -55,6 +56,7 @@ class Outgoing:
     unsubscribe_url: str | None = None  # list mail only
     delivery_id: int | None = None
     edition_id: int | None = None
+    test: bool = False  # a test send (digest.deliver.proofs): marked by a header of its own
 
     @property
     def needs_smtputf8(self) -> bool:
@@ -80,6 +82,8 @@ class Outgoing:
     def headers(self) -> dict[str, str]:
         """Headers beyond From/To/Subject, as a provider API takes them. A message without an
         unsubscribe URL is a notice (a confirmation, a review request): transactional, not list mail."""
+        if self.test:
+            return {"Auto-Submitted": "auto-generated", TEST_HEADER: "yes"}
         if not self.unsubscribe_url:
             return {"Auto-Submitted": "auto-generated"}
         return {

@@ -20,6 +20,7 @@ from digest.accounts import audit
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import make_backend
 from digest.deliver.control import SendStatus, send_status
+from digest.deliver.proofs import ProofResult, send_proofs
 from digest.deliver.send import Progress, SendReport, send_edition
 from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import lifecycle
@@ -27,7 +28,7 @@ from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
 from digest.editions.checks import Check, find_problems, links_of
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
-from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
+from digest.editions.preview import Mail, Preview, as_sent, check_width, rendered, write_preview
 from digest.editions.quotecheck import unverified
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
@@ -36,6 +37,7 @@ from digest.ingest.linkcheck import LinkChecker
 from digest.ingest.url import ingest_url
 from digest.links import ARCHIVE_PATH, Links
 from digest.render import render_archive
+from digest.store.accounts import user_by_id
 from digest.store.articles import articles_by_ids, other_coverage
 from digest.store.deliveries import cancel_remaining, delivery_counts
 from digest.store.editions import (
@@ -55,6 +57,7 @@ from digest.store.leases import Holder, holder_of
 from digest.store.runs import last_run
 from digest.store.sends import load_send, set_send_state
 from digest.store.sources import source_health
+from subscribers.addresses import normalize
 
 
 @dataclass
@@ -418,6 +421,31 @@ def checks(engine: Engine, settings: Settings, edition_id: int, links: LinkCheck
         articles = articles_by_ids(conn, [item.article_id for item in edition.items if item.article_id is not None])
     mail = as_sent(settings, edition)
     return find_problems(edition, articles, mail, links.check(links_of(mail, settings.base_url)))
+
+
+def test_send(
+    engine: Engine, settings: Settings, edition_id: int, actor: Actor, to: list[str] | None = None
+) -> list[ProofResult]:
+    """Send the edition as a test through the configured backend to the acting editor's own address,
+    the addresses in `to` and the list's seed addresses: subject prefixed "[TEST]", a header marking
+    it a test, no delivery row, nothing counted in the edition's figures; an audit entry."""
+    given = [normalize(address) for address in to or []]
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        user = user_by_id(conn, actor.user_id) if actor.user_id is not None else None
+    lst = settings.get_list(edition.list_id)
+    addresses = list(dict.fromkeys([*([user.email] if user else []), *given, *map(str, lst.seed_addresses)]))
+    if not addresses:
+        raise Invalid(
+            f"no address to send the test of edition #{edition_id} to: give one (--to), "
+            f"or set seed_addresses for the list {lst.id!r} in config.yaml"
+        )
+    content, archive = rendered(settings, edition)
+    results = send_proofs(make_backend(settings), lst, content, archive, addresses)
+    with engine.begin() as conn:
+        details = {"to": addresses, "accepted": sum(r.accepted for r in results)}
+        audit.record(conn, actor, "edition.test_send", "edition", edition_id, details)
+    return results
 
 
 def preview(
