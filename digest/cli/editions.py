@@ -157,6 +157,25 @@ def editions_test_send(
         raise typer.Exit(1)
 
 
+@app.command("search")
+def editions_search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words of the title or the text (each may be the start of a word).")],
+    list_id: Annotated[str | None, typer.Option("--list", help="Only the articles of this list's sources.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many articles.")] = 20,
+) -> None:
+    """Search the stored articles, best match first: their ids are what `editions pin` adds."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    found = service.search_articles(store_of(settings), settings, query, list_id, limit)
+    for article in found:
+        when = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
+        out.print(f"#{article.id} {escape(article.title)}  [dim]({escape(article.source)}, {when})[/]", highlight=False)
+    if not found:
+        out.print(f"no stored article matches {query!r}", markup=False, highlight=False)
+
+
 @app.command("approve")
 def editions_approve(ctx: typer.Context, edition_id: int) -> None:
     """Approve an edition: `digest serve` sends it, or send it now with `digest send`."""

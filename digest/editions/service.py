@@ -55,6 +55,8 @@ from digest.store.editions import (
 )
 from digest.store.leases import Holder, holder_of
 from digest.store.runs import last_run
+from digest.store.search import search_articles as find_articles
+from digest.store.search import words
 from digest.store.sends import load_send, set_send_state
 from digest.store.sources import source_health
 from subscribers.addresses import normalize
@@ -446,6 +448,20 @@ def test_send(
         details = {"to": addresses, "accepted": sum(r.accepted for r in results)}
         audit.record(conn, actor, "edition.test_send", "edition", edition_id, details)
     return results
+
+
+def search_articles(
+    engine: Engine, settings: Settings, query: str, list_id: str | None = None, limit: int = 20
+) -> list[Article]:
+    """Stored articles whose title and text hold every word of `query` (words, or their starts),
+    of the list's sources when a list is given, best first: what an editor adds to an edition."""
+    if not words(query):
+        raise Invalid(f"nothing to search for in {query!r}: give a word or two")
+    if not 1 <= limit <= 200:
+        raise Invalid(f"a search gives 1 to 200 articles, not {limit}")
+    names = [s.name for s in settings.sources_of(settings.get_list(list_id))] if list_id is not None else None
+    with engine.connect() as conn:
+        return find_articles(conn, query, names, limit)
 
 
 def preview(

@@ -156,3 +156,16 @@ def test_check_names_each_failed_check_next_to_its_item_and_exits_1(sqlite_progr
     assert all(re.match(r"item \d+ · link: the link https://\S+ does not work: ", line) for line in lines[:-1]
                if "· link" in line)
     assert lines[-1].startswith("edition #1: ") and lines[-1].endswith("check(s) failed")
+
+
+def test_search_finds_stored_articles_and_its_ids_are_what_pin_adds(sqlite_program: Program):
+    program = sqlite_program
+    built(program)
+    found = program.run("editions", "search", "offshore wind", "--list", "world").stdout.splitlines()
+    assert len(found) == 1 and "Harbour town votes to host the country's largest offshore wind base" in found[0]
+    article = re.match(r"#(\d+) ", found[0]).group(1)
+    pinned = program.run("editions", "pin", "1", article).stdout
+    assert f"#{article}" in pinned.splitlines()[1]  # pinned first
+    assert program.run("editions", "search", "zebrafish").stdout.strip() == "no stored article matches 'zebrafish'"
+    empty = program.run("editions", "search", " ? ", check=False)
+    assert empty.returncode == 1 and "nothing to search for" in empty.stderr and "Traceback" not in empty.stderr
