@@ -72,10 +72,11 @@ def test_each_change_through_htmx_answers_the_board_and_tells_the_preview(newsro
             answer = editor.post(f"{newsroom.board}/changes", data=form)
             assert answer.status_code == 200, (form, answer.text[:500])
             assert answer.headers["hx-trigger"] == "edition-changed", form
-            fragment = lxml.html.fromstring(answer.text)
-            assert fragment.get("id") == "board" and "<html" not in answer.text  # the fragment htmx swaps in
+            board, said = lxml.html.fragments_fromstring(answer.text)
+            assert board.get("id") == "board" and "<html" not in answer.text  # the fragment htmx swaps in
+            assert said.get("id") == "said" and said.get("hx-swap-oob") == "true" and said.text_content().strip()
             assert holds(newsroom.edition()), form
-    assert "Our week" in _visible(answer.text) and "The intro is changed." in answer.text
+    assert "Our week" in _visible(answer.text) and "The intro is changed." in said.text_content()
 
 
 def test_a_quote_can_be_any_of_the_articles_quotations(newsroom):
@@ -162,6 +163,7 @@ def test_an_editor_submits_and_a_publisher_approves_schedules_and_sends(newsroom
         edition = newsroom.edition().edition
         assert edition.status == EditionStatus.SCHEDULED
         assert edition.scheduled_for is not None and edition.scheduled_for.isoformat() == "2031-03-04T08:30:00+00:00"
+        assert "Scheduled for 2031-03-04 09:30 (Europe/Paris)." in _visible(scheduled.text)
         bad = publisher.post(f"{board}/schedule", data={"at": "next tuesday"})
         assert bad.status_code == 422 and "is not a date and time" in _visible(bad.text)
         sent = publisher.post(f"{board}/send")

@@ -74,6 +74,8 @@ def _render(
         editable=board.edition.status in lifecycle.EDITABLE,
         url=BOARD.format(edition_id=edition_id),
         budget=BUDGET,
+        zone=ZoneInfo(lst.timezone),  # times are shown in the list's own time zone
+        fragment=template == "_board.html",
         **context,
     )
 
@@ -86,7 +88,6 @@ def _answer(
     edition_id: int,
     said: dict[str, str] | None,
     error: DigestError | None = None,
-    **context: Any,
 ) -> Response:
     """After a change: htmx gets the board (the preview told to follow), a plain form a 303 back to
     the board; a refused change re-renders the board with the reason, under the error's status."""
@@ -96,7 +97,7 @@ def _answer(
         return RedirectResponse(BOARD.format(edition_id=edition_id), status_code=303)
     page = _render(
         site, request, user, session, edition_id, "_board.html" if fragment else "board.html", status,
-        said=None if error else said, error=str(error) if error else None, **context,
+        said=None if error else said, error=str(error) if error else None,
     )  # fmt: skip
     if error is None:
         page.headers["HX-Trigger"] = "edition-changed"
