@@ -219,8 +219,7 @@ def _refuse_unverified_quotes(conn: Connection, edition: Edition) -> None:
     ids = [item.article_id for item in edition.items if item.article_id is not None]
     failed = unverified(edition.items, articles_by_ids(conn, ids))
     if failed:
-        hint = f"`digest editions edit {edition.id} --quote ARTICLE N` or `digest editions paraphrase {edition.id} ARTICLE`"
-        raise Invalid(f"edition #{edition.id}: " + "; ".join(f.message() for f in failed) + f" ({hint})")
+        raise Invalid(f"edition #{edition.id}: " + "; ".join(f.message() for f in failed))
 
 
 def _article(conn: Connection, article_id: int) -> Article:
