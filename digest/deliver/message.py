@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from email import policy
 from email.utils import format_datetime, formataddr
 from functools import cached_property
+from typing import Any
 
 from digest.render import MessageTemplate, personalize
 from subscribers.addresses import needs_smtputf8, wire_form
+from subscribers.models import MailingList
 
 # Long header values such as List-Unsubscribe URLs must stay plain ASCII on one line, not be
 # folded into RFC 2047 encoded words (which no mail client would read as a URL).
@@ -128,6 +130,11 @@ class Outgoing:
             f"--{boundary}\n".encode() + _part(subtype, body) for subtype, body in (("plain", self.text), ("html", self.html))
         )
         return head.encode("utf-8" if utf8 else "ascii") + b"\n" + parts + f"--{boundary}--\n".encode()
+
+
+def of_list(lst: MailingList, **fields: Any) -> Outgoing:
+    """An Outgoing from the list's sender, with its reply address and id, and the other `fields`."""
+    return Outgoing(from_email=lst.from_address, from_name=lst.from_name, reply_to=lst.reply_to, list_id=lst.id, **fields)
 
 
 def _domain(address: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from digest.config import ListSettings
 from digest.deliver.backends import Backend
-from digest.deliver.message import Outgoing, notice_key, notice_message_id
+from digest.deliver.message import notice_key, notice_message_id, of_list
 from digest.render import MessageTemplate
 
 SUBJECT_PREFIX = "[TEST] "
@@ -28,13 +28,11 @@ def send_proofs(
     """One message to each address, in one batch; the reader's links stand in as the archive page."""
     marked = replace(content, subject=SUBJECT_PREFIX + content.subject)
     messages = [
-        Outgoing(
+        of_list(
+            lst,
             key=(key := notice_key("test")),
             to_email=address,
             to_name=None,
-            from_email=lst.from_address,
-            from_name=lst.from_name,
-            reply_to=lst.reply_to,
             content=marked,
             values={
                 "name": address.split("@")[0],
@@ -42,7 +40,6 @@ def send_proofs(
                 "preferences_url": archive_url,
                 "archive_url": archive_url,
             },
-            list_id=lst.id,
             message_id=notice_message_id(key, lst.from_address),
             test=True,
         )

@@ -9,7 +9,7 @@ from email import policy
 
 import pytest
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, screenshot, signed_in_page
 from tests.browser.test_board_browser import board_page  # noqa: F401 (a pytest fixture)
 from tests.servers import smtp
 from tests.web.newsroom import open_newsroom
@@ -81,17 +81,13 @@ def test_a_test_send_arrives_at_the_relay(newsroom, board_page, relay):  # noqa:
 
 
 def test_the_board_with_its_checks_has_no_serious_accessibility_violation(browser, newsroom):
-    for who, dark in (("editor", False), ("editor", True)):
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000},
-                                      color_scheme="dark" if dark else "light")  # fmt: skip
-        context.add_cookies([{"name": "digest_session", "value": newsroom.tokens[who][0], "url": newsroom.url}])
-        page = context.new_page()
-        page.goto(newsroom.url + newsroom.board)
+    for dark in (False, True):
+        page = signed_in_page(browser, newsroom, "editor", dark)
         page.wait_for_selector("#checks .check-list, #checks .ok", timeout=20_000)
         page.fill("#search-q", "wind")
         page.click("button:text('Search')")
         page.wait_for_selector("#search-results .found")
         page.locator("#items > li:first-child summary", has_text="Write the quote by hand").click()
-        assert axe_violations(page) == [], (who, dark)
+        assert axe_violations(page) == [], dark
         screenshot(page, f"board-checks-{'dark' if dark else 'light'}")
-        context.close()
+        page.context.close()
