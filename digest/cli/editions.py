@@ -86,6 +86,11 @@ def editions_edit(
         tuple[int, str] | None,
         typer.Option(help="ARTICLE N|none: show the article's Nth quotation (from 0), or none."),
     ] = None,
+    quote_text: Annotated[
+        tuple[int, str] | None,
+        typer.Option(help="ARTICLE TEXT: show a quote written by hand (checked against the article's text)."),
+    ] = None,
+    speaker: Annotated[str | None, typer.Option(help="Who said the --quote-text quote.")] = None,
 ) -> None:
     """Edit the subject, the intro, an item's lede or its quote: all that is given, or nothing if one is wrong."""
     edits: list[tuple[str, dict[str, Any]]] = []
@@ -100,9 +105,79 @@ def editions_edit(
             raise Invalid(f"--quote {quote[0]} {quote[1]}: give a quotation number or 'none'")
         index = None if quote[1] == "none" else int(quote[1])
         edits.append(("quote", {"article_id": quote[0], "index": index}))
+    if quote_text is not None:
+        edits.append(("quote_text", {"article_id": quote_text[0], "text": quote_text[1], "speaker": speaker}))
+    elif speaker is not None:
+        raise Invalid("--speaker goes with --quote-text")
     if not edits:
-        raise Invalid("nothing to edit: give --subject, --intro, --lede or --quote")
+        raise Invalid("nothing to edit: give --subject, --intro, --lede, --quote or --quote-text")
     _change(ctx, edition_id, *edits)
+
+
+@app.command("paraphrase")
+def editions_paraphrase(
+    ctx: typer.Context,
+    edition_id: int,
+    article_id: ArticleId,
+    off: Annotated[bool, typer.Option("--off", help="Take the mark away: the quote is checked again.")] = False,
+) -> None:
+    """Mark an item's quote as a deliberate paraphrase: the quote check lets it differ from the article."""
+    _change(ctx, edition_id, ("paraphrase", {"article_id": article_id, "on": not off}))
+
+
+@app.command("check")
+def editions_check(ctx: typer.Context, edition_id: int) -> None:
+    """Check an edition before sending it: links, alt text, ledes, quotes, placeholders, subject,
+    size, unsubscribe link. Exits 1 when a check fails."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    failed = service.checks(store_of(settings), settings, edition_id)
+    for check in failed:
+        where = "edition" if check.item is None else f"item {check.item}"
+        out.print(f"{where} · {check.kind}: {check.message}", markup=False, highlight=False)
+    if failed:
+        out.print(f"edition #{edition_id}: {len(failed)} check(s) failed", markup=False, highlight=False)
+        raise typer.Exit(1)
+    out.print(f"edition #{edition_id}: every check passed", markup=False, highlight=False)
+
+
+@app.command("test-send")
+def editions_test_send(
+    ctx: typer.Context,
+    edition_id: int,
+    to: Annotated[list[str] | None, typer.Option("--to", help="An address to send the test to (repeatable).")] = None,
+) -> None:
+    """Send the edition as a test ("[TEST]" subject) to --to and the list's seed addresses, through the
+    configured backend; no subscriber gets it and nothing is counted. Exits 1 if an address was refused."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    results = service.test_send(store_of(settings), settings, edition_id, actor(), to or [])
+    for result in results:
+        outcome = "sent" if result.accepted else f"not sent: {result.reason}"
+        out.print(f"{result.address}: {outcome}", markup=False, highlight=False)
+    if not all(result.accepted for result in results):
+        raise typer.Exit(1)
+
+
+@app.command("search")
+def editions_search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words of the title or the text (each may be the start of a word).")],
+    list_id: Annotated[str | None, typer.Option("--list", help="Only the articles of this list's sources.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many articles.")] = 20,
+) -> None:
+    """Search the stored articles, best match first: their ids are what `editions pin` adds."""
+    from digest.editions import service
+
+    settings = settings_of(ctx)
+    found = service.search_articles(store_of(settings), settings, query, list_id, limit)
+    for article in found:
+        when = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
+        out.print(f"#{article.id} {escape(article.title)}  [dim]({escape(article.source)}, {when})[/]", highlight=False)
+    if not found:
+        out.print(f"no stored article matches {query!r}", markup=False, highlight=False)
 
 
 @app.command("approve")
@@ -187,7 +262,8 @@ def editions_show(ctx: typer.Context, edition_id: int) -> None:
             highlight=False,
         )
         for q in item.quotes:
-            out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}", highlight=False)
+            mark = "  (a paraphrase)" if q.paraphrase else ""
+            out.print(f"   “{escape(q.text)}” — {escape(q.speaker or 'unattributed')}{mark}", highlight=False)
     if shown.send is not None:
         out.print("\n" + "\n".join(send_report_lines(shown.send)), highlight=False, markup=False)
     out.print("\nchanges:")

@@ -14,13 +14,16 @@ from datetime import UTC, datetime
 from email import policy
 from email.utils import format_datetime, formataddr
 from functools import cached_property
+from typing import Any
 
 from digest.render import MessageTemplate, personalize
 from subscribers.addresses import needs_smtputf8, wire_form
+from subscribers.models import MailingList
 
 # Long header values such as List-Unsubscribe URLs must stay plain ASCII on one line, not be
 # folded into RFC 2047 encoded words (which no mail client would read as a URL).
 POLICY = policy.default.clone(max_line_length=998)
+TEST_HEADER = "X-Digest-Test"  # on a test send's messages (digest.deliver.proofs)
 
 
 class Unbuildable(ValueError):
@@ -55,6 +58,7 @@ class Outgoing:
     unsubscribe_url: str | None = None  # list mail only
     delivery_id: int | None = None
     edition_id: int | None = None
+    test: bool = False  # a test send (digest.deliver.proofs): marked by a header of its own
 
     @property
     def needs_smtputf8(self) -> bool:
@@ -80,6 +84,8 @@ class Outgoing:
     def headers(self) -> dict[str, str]:
         """Headers beyond From/To/Subject, as a provider API takes them. A message without an
         unsubscribe URL is a notice (a confirmation, a review request): transactional, not list mail."""
+        if self.test:
+            return {"Auto-Submitted": "auto-generated", TEST_HEADER: "yes"}
         if not self.unsubscribe_url:
             return {"Auto-Submitted": "auto-generated"}
         return {
@@ -127,6 +133,11 @@ class Outgoing:
             for subtype, body in (("plain", self.text), ("html", self.html))
         )
         return head.encode("utf-8" if utf8 else "ascii") + b"\n" + parts + f"--{boundary}--\n".encode()
+
+
+def of_list(lst: MailingList, **fields: Any) -> Outgoing:
+    """An Outgoing from the list's sender, with its reply address and id, and the other `fields`."""
+    return Outgoing(from_email=lst.from_address, from_name=lst.from_name, reply_to=lst.reply_to, list_id=lst.id, **fields)
 
 
 def _domain(address: str) -> str:

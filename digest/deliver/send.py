@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend, Result
 from digest.deliver.localtime import local_hour
-from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts
+from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts, of_list
 from digest.deliver.throttle import Throttle
 from digest.domain import (
     SENDABLE,
@@ -346,15 +346,13 @@ def _outgoing(content: MessageTemplate, row: BatchRow, lst: ListSettings, links:
     delivery, name = row.delivery, row.name
     assert delivery.id is not None  # a stored row
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
-    return Outgoing(
+    return of_list(
+        lst,
         key=delivery_key(delivery.id),
         delivery_id=delivery.id,
         edition_id=delivery.edition_id,
         to_email=delivery.email,
         to_name=name,
-        from_email=lst.from_address,
-        from_name=lst.from_name,
-        reply_to=lst.reply_to,
         content=content,
         values={
             "name": name or delivery.email.split("@")[0],
@@ -363,6 +361,5 @@ def _outgoing(content: MessageTemplate, row: BatchRow, lst: ListSettings, links:
             "archive_url": links.archive(delivery.edition_id),
         },
         unsubscribe_url=unsubscribe,
-        list_id=lst.id,
         message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),
     )

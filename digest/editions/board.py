@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from digest.deliver.control import SendStatus
 from digest.domain import Article, Brief, Change, Edition, Quote
 from digest.editions.curate import Plan
+from digest.editions.quotecheck import appears_in
 from digest.trim.quotes import find_quotes
 
 SUBMIT = "submit"  # the change-log op of an editor asking for approval
@@ -20,6 +21,7 @@ class BoardItem:
     found: list[Quote]  # every quotation of the article, in order: what `quote` indexes
     shown: list[int]  # the indexes of `found` the item shows
     pinned: bool
+    unverified: bool = False  # its quote fails the quote check (not word for word, not a paraphrase)
 
     @property
     def article_id(self) -> int:
@@ -57,7 +59,8 @@ def board_of(
         found = find_quotes(article) if article else []
         texts = [q.text for q in brief.quotes]
         shown = [i for i, q in enumerate(found) if q.text in texts]
-        items.append(BoardItem(brief, found, shown, brief.article_id in plan.pinned))
+        flagged = article is not None and any(not q.paraphrase and not appears_in(q.text, article) for q in brief.quotes)
+        items.append(BoardItem(brief, found, shown, brief.article_id in plan.pinned, flagged))
     excluded = [
         Excluded(aid, articles[aid].title, articles[aid].source) for aid in sorted(plan.excluded) if aid in articles
     ]

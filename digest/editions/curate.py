@@ -10,12 +10,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from digest.config import ListSettings
-from digest.domain import Article, Brief, Coverage
+from digest.domain import Article, Brief, Coverage, Quote
 from digest.errors import Invalid, NotFound
 from digest.trim import trim
 from digest.trim.quotes import find_quotes
 
-CURATION_OPS = ("pin", "exclude", "restore", "move", "lede", "quote", "subject", "intro", "add")
+CURATION_OPS = (
+    "pin", "exclude", "restore", "move", "lede", "quote", "quote_text", "paraphrase", "subject", "intro", "add",
+)  # fmt: skip
+ON_ITEM = ("exclude", "move", "lede", "quote", "quote_text", "paraphrase")  # the ops that name an item
 
 
 @dataclass
@@ -27,6 +30,8 @@ class Plan:
     moves: list[tuple[int, int]] = field(default_factory=list)  # (article id, 1-based position)
     ledes: dict[int, str] = field(default_factory=dict)
     quotes: dict[int, int | None] = field(default_factory=dict)  # article id -> quote index, or none
+    quote_texts: dict[int, Quote] = field(default_factory=dict)  # article id -> a quote written by hand
+    paraphrased: set[int] = field(default_factory=set)  # articles whose quote is a deliberate paraphrase
     subject: str | None = None
     intro: str | None = None
 
@@ -48,8 +53,15 @@ def fold(log: list[tuple[str, dict[str, Any]]]) -> Plan:
             plan.moves.append((args["article_id"], args["position"]))
         elif op == "lede":
             plan.ledes[args["article_id"]] = args["text"]
-        elif op == "quote":
+        elif op == "quote":  # a quotation of the article: it replaces a hand-written one, checked anew
             plan.quotes[args["article_id"]] = args["index"]
+            plan.quote_texts.pop(args["article_id"], None)
+            plan.paraphrased.discard(args["article_id"])
+        elif op == "quote_text":  # a quote edited by hand: the quote check looks at it anew
+            plan.quote_texts[args["article_id"]] = Quote(args["text"], args.get("speaker") or None)
+            plan.paraphrased.discard(args["article_id"])
+        elif op == "paraphrase":
+            (plan.paraphrased.add if args["on"] else plan.paraphrased.discard)(args["article_id"])
         elif op == "subject":
             plan.subject = args["text"]
         elif op == "intro":
@@ -87,6 +99,10 @@ def _brief(article: Article, plan: Plan, lst: ListSettings, also: list[Coverage]
         index = plan.quotes[article.id]
         found = find_quotes(article)
         brief = replace(brief, quotes=[] if index is None or index >= len(found) else [found[index]])
+    if article.id in plan.quote_texts:
+        brief = replace(brief, quotes=[plan.quote_texts[article.id]])
+    if article.id in plan.paraphrased:
+        brief = replace(brief, quotes=[replace(q, paraphrase=True) for q in brief.quotes])
     return brief
 
 
@@ -95,12 +111,16 @@ def check_args(op: str, args: dict[str, Any], items: list[Brief]) -> None:
     if op not in CURATION_OPS:
         raise Invalid(f"unknown change {op!r}; one of {', '.join(CURATION_OPS)}")
     in_edition = {b.article_id for b in items}
-    if op in ("exclude", "move", "lede", "quote") and args["article_id"] not in in_edition:
+    if op in ON_ITEM and args["article_id"] not in in_edition:
         raise NotFound(f"article {args['article_id']} is not in this edition")
     if op == "move" and not 1 <= args["position"] <= max(len(items), 1):
         raise Invalid(f"position {args['position']} is outside 1..{len(items)}")
     if op == "lede" and not args["text"].strip():
         raise Invalid("a lede cannot be empty")
+    if op == "quote_text" and not args["text"].strip():
+        raise Invalid("a quote cannot be empty: to show none, choose no quotation")
+    if op == "paraphrase" and args["on"] and not next(b for b in items if b.article_id == args["article_id"]).quotes:
+        raise Invalid(f"article {args['article_id']} shows no quote: there is nothing to mark as a paraphrase")
     if op == "subject" and not args["text"].strip():
         raise Invalid("a subject cannot be empty")
 

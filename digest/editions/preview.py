@@ -15,7 +15,7 @@ from digest.config import Settings
 from digest.domain import Edition
 from digest.errors import Invalid
 from digest.links import ARCHIVE_PATH
-from digest.render import BUDGET, personalize, render_edition
+from digest.render import BUDGET, MessageTemplate, personalize, render_edition
 
 WIDTHS = (375, 600)
 SCHEMES = ("light", "dark")
@@ -36,6 +36,7 @@ class Mail(NamedTuple):
     text: str
     size: int  # bytes of the HTML, against BUDGET
     held_back: int
+    unsubscribe: bool = True  # both parts carry the reader's own unsubscribe link
 
 
 def check_width(width: int | None) -> None:
@@ -58,15 +59,21 @@ def write_preview(
 
 def as_sent(settings: Settings, edition: Edition) -> Mail:
     """The edition rendered and filled in as for a subscriber named Reader, links to its archive page."""
-    assert edition.id is not None  # a stored edition
-    lst = settings.get_list(edition.list_id)
-    template = render_edition(edition, lst, settings.template_folders(lst))
-    archive = settings.base_url + ARCHIVE_PATH.format(edition_id=edition.id)
+    template, archive = rendered(settings, edition)
     body, text = personalize(
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
-    return Mail(template.subject, body, text, len(body.encode()), template.held_back)
+    unsubscribe = all(holes.counts.get("unsubscribe_url", 0) for holes in (template.html_holes, template.text_holes))
+    return Mail(template.subject, body, text, len(body.encode()), template.held_back, unsubscribe)
+
+
+def rendered(settings: Settings, edition: Edition) -> tuple[MessageTemplate, str]:
+    """The edition's message before it is filled in for a reader, and its archive page's URL."""
+    assert edition.id is not None  # a stored edition
+    lst = settings.get_list(edition.list_id)
+    template = render_edition(edition, lst, settings.template_folders(lst))
+    return template, settings.base_url + ARCHIVE_PATH.format(edition_id=edition.id)
 
 
 def describe(size: int, held_back: int) -> str:

@@ -20,19 +20,25 @@ from digest.accounts import audit
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import make_backend
 from digest.deliver.control import SendStatus, send_status
+from digest.deliver.proofs import ProofResult, send_proofs
 from digest.deliver.send import Progress, SendReport, send_edition
 from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import lifecycle
 from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
+from digest.editions.checks import Check, find_problems, links_of
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
-from digest.editions.preview import Mail, Preview, as_sent, check_width, write_preview
+from digest.editions.preview import Mail, Preview, as_sent, check_width, rendered, write_preview
+from digest.editions.quotecheck import unverified
 from digest.editions.select import Picks, candidates
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
+from digest.ingest import linkcheck
 from digest.ingest.fetch import Limits
+from digest.ingest.linkcheck import LinkChecker
 from digest.ingest.url import ingest_url
 from digest.links import ARCHIVE_PATH, Links
 from digest.render import render_archive
+from digest.store.accounts import user_by_id
 from digest.store.articles import articles_by_ids, other_coverage
 from digest.store.deliveries import cancel_remaining, delivery_counts
 from digest.store.editions import (
@@ -50,8 +56,11 @@ from digest.store.editions import (
 )
 from digest.store.leases import Holder, holder_of
 from digest.store.runs import last_run
+from digest.store.search import search_articles as find_articles
+from digest.store.search import words
 from digest.store.sends import load_send, set_send_state
 from digest.store.sources import source_health
+from subscribers.addresses import normalize
 
 
 @dataclass
@@ -211,6 +220,15 @@ def _checked(conn: Connection, edition: Edition, op: str, args: dict[str, Any]) 
     return args
 
 
+def _refuse_unverified_quotes(conn: Connection, edition: Edition) -> None:
+    """The quote check blocks approval and sending: every quote must stand word for word in its
+    article, unless an editor marked it as a deliberate paraphrase."""
+    ids = [item.article_id for item in edition.items if item.article_id is not None]
+    failed = unverified(edition.items, articles_by_ids(conn, ids))
+    if failed:
+        raise Invalid(f"edition #{edition.id}: " + "; ".join(f.message() for f in failed))
+
+
 def _article(conn: Connection, article_id: int) -> Article:
     found = articles_by_ids(conn, [article_id]).get(article_id)
     if found is None:
@@ -237,6 +255,8 @@ def transition_in(conn: Connection, edition_id: int, target: EditionStatus, acto
     lifecycle.check(edition_id, edition.status, target)
     if target == EditionStatus.APPROVED and not edition.items:
         raise Conflict(f"edition #{edition_id} has no items: nothing to approve")
+    if target in SENDABLE:
+        _refuse_unverified_quotes(conn, edition)
     set_edition_status(conn, edition_id, target)
     if values:
         update_edition(conn, edition_id, **values)
@@ -315,6 +335,7 @@ def send_now(engine: Engine, edition_id: int, actor: Actor) -> Edition:
         edition = _load(conn, edition_id)
         if edition.status not in SENDABLE:
             raise Conflict(f"edition #{edition_id} is {edition.status}: approve it before sending it")
+        _refuse_unverified_quotes(conn, edition)
         _record(conn, edition_id, actor, "send", {})
         return edition
 
@@ -326,7 +347,12 @@ def send(
     links: Links,
     progress: Callable[[Progress], None] | None = None,
 ) -> SendReport:
-    """Send an approved or scheduled edition through the configured backend, or carry on its send."""
+    """Send an approved or scheduled edition through the configured backend, or carry on its send.
+    One whose quotes fail the quote check is refused before its send begins."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        if edition.status in SENDABLE:
+            _refuse_unverified_quotes(conn, edition)
     return send_edition(engine, settings, edition_id, make_backend(settings), links, progress)
 
 
@@ -397,6 +423,55 @@ def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:
     with engine.connect() as conn:
         edition = _load(conn, edition_id)
     return as_sent(settings, edition)
+
+
+def checks(engine: Engine, settings: Settings, edition_id: int, links: LinkChecker = linkcheck.shared) -> list[Check]:
+    """The checks before sending that the edition fails (none: it is ready), each with its item's
+    position or None for the edition as a whole. The mail's links are asked over the network."""
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        articles = articles_by_ids(conn, [item.article_id for item in edition.items if item.article_id is not None])
+    mail = as_sent(settings, edition)
+    return find_problems(edition, articles, mail, links.check(links_of(mail, settings.base_url)))
+
+
+def test_send(
+    engine: Engine, settings: Settings, edition_id: int, actor: Actor, to: list[str] | None = None
+) -> list[ProofResult]:
+    """Send the edition as a test through the configured backend to the acting editor's own address,
+    the addresses in `to` and the list's seed addresses: subject prefixed "[TEST]", a header marking
+    it a test, no delivery row, nothing counted in the edition's figures; an audit entry."""
+    given = [normalize(address) for address in to or []]
+    with engine.connect() as conn:
+        edition = _load(conn, edition_id)
+        user = user_by_id(conn, actor.user_id) if actor.user_id is not None else None
+    lst = settings.get_list(edition.list_id)
+    addresses = list(dict.fromkeys([*([user.email] if user else []), *given, *map(str, lst.seed_addresses)]))
+    if not addresses:
+        raise Invalid(
+            f"no address to send the test of edition #{edition_id} to: give one (--to), "
+            f"or set seed_addresses for the list {lst.id!r} in config.yaml"
+        )
+    content, archive = rendered(settings, edition)
+    results = send_proofs(make_backend(settings), lst, content, archive, addresses)
+    with engine.begin() as conn:
+        details = {"to": addresses, "accepted": sum(r.accepted for r in results)}
+        audit.record(conn, actor, "edition.test_send", "edition", edition_id, details)
+    return results
+
+
+def search_articles(
+    engine: Engine, settings: Settings, query: str, list_id: str | None = None, limit: int = 20
+) -> list[Article]:
+    """Stored articles whose title and text hold every word of `query` (words, or their starts),
+    of the list's sources when a list is given, best first: what an editor adds to an edition."""
+    if not words(query):
+        raise Invalid(f"nothing to search for in {query!r}: give a word or two")
+    if not 1 <= limit <= 200:
+        raise Invalid(f"a search gives 1 to 200 articles, not {limit}")
+    names = [s.name for s in settings.sources_of(settings.get_list(list_id))] if list_id is not None else None
+    with engine.connect() as conn:
+        return find_articles(conn, query, names, limit)
 
 
 def preview(

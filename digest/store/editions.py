@@ -44,7 +44,9 @@ def _item_values(brief: Brief) -> dict[str, Any]:
         "language": brief.language,
         "byline": brief.byline,
         "lede": brief.lede,
-        "quotes": [{"text": q.text, "speaker": q.speaker, "cue": q.cue} for q in brief.quotes],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "cue": q.cue, "paraphrase": q.paraphrase} for q in brief.quotes
+        ],
         "words": brief.words,
         "also": [{"source": c.source, "url": c.url} for c in brief.also],
         "caption": brief.caption,

@@ -107,7 +107,7 @@ edition_items = Table(
     Column("language", String(8)),
     Column("byline", Text),
     Column("lede", Text, nullable=False),
-    Column("quotes", JSON, nullable=False),  # [{"text", "speaker", "cue"}]
+    Column("quotes", JSON, nullable=False),  # [{"text", "speaker", "cue", "paraphrase"}]
     Column("words", Integer),  # the article's length, for its reading time
     Column("also", JSON),  # [{"source", "url"}]: the story's other sources
     Column("caption", Text),  # added by 0008, with the lead image: what the email shows of it

@@ -51,6 +51,7 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
     ("pause", Permission.SEND),
     ("resume", Permission.SEND),
     ("cancel", Permission.SEND),
+    ("test-send", Permission.TEST_SEND),
 )
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
@@ -88,6 +89,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
     ("GET", "/newsroom/editions/{edition_id}/history"): needs(Permission.READ, "edition"),
     # the edition board (digest.web.routes.board): read it, curate it, approve and send it
-    **{("GET", BOARD + page): needs(Permission.READ, "edition") for page in ("", "/preview", "/mail", "/progress")},
+    **{("GET", BOARD + page): needs(Permission.READ, "edition") for page in ("", "/preview", "/mail", "/progress", "/checks")},
+    ("GET", BOARD + "/search"): needs(Permission.CURATE, "edition"),  # what to add to the edition
     **{("POST", f"{BOARD}/{act}"): needs(permission, "edition") for act, permission in BOARD_ACTS},
 }

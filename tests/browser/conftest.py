@@ -127,3 +127,14 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def signed_in_page(browser, room, who: str, dark: bool = False):
+    """A page of the board for axe: signed in as `who`, light or dark, CSP bypassed (axe is injected).
+    Close its `.context` when done."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000},
+                                  color_scheme="dark" if dark else "light")  # fmt: skip
+    context.add_cookies([{"name": "digest_session", "value": room.tokens[who][0], "url": room.url}])
+    page = context.new_page()
+    page.goto(room.url + room.board)
+    return page

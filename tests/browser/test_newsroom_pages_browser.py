@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.domain import Role
+from digest.domain import Actor, Role
 from digest.editions import service
 from tests.browser.conftest import axe_violations, screenshot
 from tests.web.newsroom_support import newsroom  # noqa: F401 (a pytest fixture)
@@ -45,9 +45,9 @@ def test_today_in_the_browser(browser, newsroom, dark):  # noqa: F811
 def test_history_in_the_browser(browser, newsroom):  # noqa: F811
     engine, settings, draft_id = newsroom.engine, newsroom.settings, newsroom.draft_id
     [item] = service.show(engine, settings, draft_id, None).edition.items
-    service.change(engine, settings, draft_id, "Ana <ana@example.org>", "lede", article_id=item.article_id,
+    service.change(engine, settings, draft_id, Actor.named("Ana <ana@example.org>"), "lede", article_id=item.article_id,
                    text="The wind farm's first turbines turned on Monday, a year late.")  # fmt: skip
-    service.change(engine, settings, draft_id, "Bo <bo@example.org>", "subject", text="Wind, at last")
+    service.change(engine, settings, draft_id, Actor.named("Bo <bo@example.org>"), "subject", text="Wind, at last")
     context, page, errors = signed_in_page(browser, newsroom, Role.VIEWER)
     page.goto(f"{newsroom.url}/newsroom/editions/{draft_id}/history")
     assert page.get_by_role("heading", name=f"History of edition #{draft_id}").is_visible()

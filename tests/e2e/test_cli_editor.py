@@ -120,3 +120,52 @@ def test_a_change_through_the_cli_leaves_one_audit_entry_with_who_and_what(sqlit
     details = details if isinstance(details, dict) else json.loads(details)
     assert details["article_id"] == items[0] and details["after"] == "A new lede."
     assert details["before"] and details["before"] != "A new lede."
+
+
+def test_a_quote_edited_by_hand_blocks_approval_until_marked_as_a_paraphrase(sqlite_program: Program):
+    program = sqlite_program
+    built(program)
+    shown = program.run("editions", "show", "1").stdout
+    item = re.search(r"\n(\d+)\. .*article #(\d+),.*\n.*\n   “(.+)” — ", shown)
+    assert item, shown
+    position, article, quote = item.groups()
+    edited = quote.replace(quote.split()[0], "Allegedly", 1)
+    program.run("editions", "edit", "1", "--quote-text", article, edited, "--speaker", "A spokesperson")
+
+    refused = program.run("editions", "approve", "1", check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert f"item {position} (“" in message and f"the quote “{edited}” does not appear word for word" in message
+
+    marked = program.run("editions", "paraphrase", "1", article)
+    assert "paraphrase recorded" in marked.stdout
+    assert "(a paraphrase)" in program.run("editions", "show", "1").stdout
+    assert "approved" in program.run("editions", "approve", "1").stdout
+
+
+def test_check_names_each_failed_check_next_to_its_item_and_exits_1(sqlite_program: Program):
+    program = sqlite_program
+    items = built(program)
+    program.run("editions", "edit", "1", "--subject", "Rain and wind", "--lede", str(items[1]), "TK: the lede to come.")
+    checked = program.run("editions", "check", "1", check=False)
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr
+    lines = checked.stdout.splitlines()
+    assert "item 2 · placeholder: item 2: its lede still holds the placeholder “TK”" in lines
+    assert not [line for line in lines if "subject" in line]  # the subject is short enough now
+    # the demo's articles link to hosts that do not exist: each is named by its item
+    assert all(re.match(r"item \d+ · link: the link https://\S+ does not work: ", line) for line in lines[:-1]
+               if "· link" in line)
+    assert lines[-1].startswith("edition #1: ") and lines[-1].endswith("check(s) failed")
+
+
+def test_search_finds_stored_articles_and_its_ids_are_what_pin_adds(sqlite_program: Program):
+    program = sqlite_program
+    built(program)
+    found = program.run("editions", "search", "offshore wind", "--list", "world").stdout.splitlines()
+    assert len(found) == 1 and "Harbour town votes to host the country's largest offshore wind base" in found[0]
+    article = re.match(r"#(\d+) ", found[0]).group(1)
+    pinned = program.run("editions", "pin", "1", article).stdout
+    assert f"#{article}" in pinned.splitlines()[1]  # pinned first
+    assert program.run("editions", "search", "zebrafish").stdout.strip() == "no stored article matches 'zebrafish'"
+    empty = program.run("editions", "search", " ? ", check=False)
+    assert empty.returncode == 1 and "nothing to search for" in empty.stderr and "Traceback" not in empty.stderr

@@ -5,6 +5,7 @@ GET with ETag and Last-Modified."""
 from __future__ import annotations
 
 import gzip
+import ssl
 import threading
 import time
 from collections import Counter
@@ -34,6 +35,8 @@ class Route:
     trickle: float = 0.0  # seconds between single bytes of the body: never stalls, never ends in time
     flaky: int = 0  # the first requests answered 503 with Retry-After: 0
     retry_after: str = "0"
+    delay: float = 0.0  # seconds before answering at all (no status line until then)
+    head: bool = False  # answer HEAD as GET would, without the body; otherwise HEAD gets 405
 
 
 class _Server(ThreadingHTTPServer):
@@ -43,13 +46,19 @@ class _Server(ThreadingHTTPServer):
 class IngestServer:
     """`with IngestServer() as server: server.add("/feed.xml", body=...); server.url("/feed.xml")`"""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        """`tls`: a server context (tests.servers.tls.self_signed) to serve https."""
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()  # path -> requests
         self.not_modified: Counter[str] = Counter()  # path -> 304 answers
         self.user_agents: set[str] = set()
         self.gzipped: Counter[str] = Counter()  # path -> answers sent gzip-compressed
+        self.heads: Counter[str] = Counter()  # path -> HEAD requests
         self.httpd = _Server(("127.0.0.1", 0), _handler(self))
+        self.scheme = "http"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
@@ -65,7 +74,7 @@ class IngestServer:
     @property
     def base(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -90,6 +99,7 @@ def _handler(server: IngestServer) -> type[BaseHTTPRequestHandler]:
             route = server.routes.get(path)
             if route is None:
                 return self._send(404, b"not found", "text/plain")
+            time.sleep(route.delay)
             if server.hits[path] <= route.flaky:
                 return self._send(503, b"busy", "text/plain", {"Retry-After": route.retry_after})
             if route.redirect:
@@ -111,6 +121,17 @@ def _handler(server: IngestServer) -> type[BaseHTTPRequestHandler]:
                 body, headers = gzip.compress(body), {"Content-Encoding": "gzip"}
                 server.gzipped[path] += 1
             self._send(route.status, body, route.content_type, headers, route)
+
+        def do_HEAD(self) -> None:  # noqa: N802 (a link checker's first question)
+            path = self.path.split("?")[0]
+            server.heads[path] += 1
+            route = server.routes.get(path)
+            if route is not None:
+                time.sleep(route.delay)
+            status = 404 if route is None else route.status if route.head else 405
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _unchanged(self, route: Route) -> bool:
             etag, since = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from digest.store.db import open_store
+from digest.store.search import outside_metadata
 from digest.store.tables import metadata as digest_metadata
 from subscribers.tables import metadata as subscribers_metadata
 
@@ -16,7 +17,8 @@ from subscribers.tables import metadata as subscribers_metadata
 def test_the_migrations_build_exactly_the_declared_tables(blank_db_url):
     engine = open_store(blank_db_url)
     with engine.connect() as conn:
-        drift = compare_metadata(MigrationContext.configure(conn), [subscribers_metadata, digest_metadata])
+        context = MigrationContext.configure(conn, opts={"include_name": outside_metadata})  # as env.py does
+        drift = compare_metadata(context, [subscribers_metadata, digest_metadata])
     engine.dispose()
     assert drift == []
 

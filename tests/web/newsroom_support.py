@@ -80,13 +80,13 @@ def newsroom(instance: Path, db_url: str) -> Iterator[Newsroom]:
     with engine.connect() as conn:  # the import commits chunk by chunk
         import_csv(conn, instance / "samples" / "subscribers.csv", "world", consent="test")
     ingest(engine, settings)
-    sent = service.build(engine, settings, "world", actor="Ana").edition
+    sent = service.build(engine, settings, "world", actor=Actor.named("Ana")).edition
     assert sent is not None and sent.id is not None
-    service.transition(engine, sent.id, EditionStatus.APPROVED, "Ana")
+    service.transition(engine, sent.id, EditionStatus.APPROVED, Actor.named("Ana"))
     service.send(engine, settings, sent.id, Links(settings.base_url, Tokens(SECRET)))
     add_article(instance, 1, datetime.now().astimezone())
     ingest(engine, settings)
-    draft = service.build(engine, settings, "world", actor="Ana").edition
+    draft = service.build(engine, settings, "world", actor=Actor.named("Ana")).edition
     assert draft is not None and draft.id is not None and draft.id != sent.id
     with Uvicorn(app) as server:
         yield Newsroom(server.url, settings, engine, Accounts(engine, SECRET), instance, sent.id, draft.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from digest.domain import EditionStatus, Role
+from digest.domain import Actor, EditionStatus, Role
 from digest.editions import service
 from digest.trim import trim
 from tests.web.newsroom_support import newsroom  # noqa: F401 (a pytest fixture)
@@ -20,11 +20,11 @@ def test_the_history_tells_who_changed_what_and_the_ledes_before_and_after(newsr
     engine, settings, draft_id = newsroom.engine, newsroom.settings, newsroom.draft_id
     [item] = service.show(engine, settings, draft_id, None).edition.items
     article = item.article_id
-    service.change(engine, settings, draft_id, "Ana <ana@example.org>", "lede", article_id=article, text="First rewrite.")
-    service.change(engine, settings, draft_id, "Bo <bo@example.org>", "lede", article_id=article, text="Second <b>rewrite</b>.")
-    service.change(engine, settings, draft_id, "Bo <bo@example.org>", "subject", text="A better subject")
-    service.transition(engine, draft_id, EditionStatus.APPROVED, "Pat <pat@example.org>")
-    service.change(engine, settings, draft_id, "Ana <ana@example.org>", "intro", text="Hello, readers.")
+    service.change(engine, settings, draft_id, Actor.named("Ana <ana@example.org>"), "lede", article_id=article, text="First rewrite.")
+    service.change(engine, settings, draft_id, Actor.named("Bo <bo@example.org>"), "lede", article_id=article, text="Second <b>rewrite</b>.")
+    service.change(engine, settings, draft_id, Actor.named("Bo <bo@example.org>"), "subject", text="A better subject")
+    service.transition(engine, draft_id, EditionStatus.APPROVED, Actor.named("Pat <pat@example.org>"))
+    service.change(engine, settings, draft_id, Actor.named("Ana <ana@example.org>"), "intro", text="Hello, readers.")
     with newsroom.user("vi@example.org", Role.VIEWER) as browser:
         page = browser.get(f"/newsroom/editions/{draft_id}/history")
     assert page.status_code == 200

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import lxml.html
 
-from digest.domain import Role
+from digest.domain import Actor, Role
 from digest.editions import service
 from digest.editions.calendar import next_run
 from tests.web.newsroom_support import newsroom  # noqa: F401 (a pytest fixture)
@@ -53,7 +53,7 @@ def test_today_leaves_out_the_lists_a_user_may_not_read(newsroom):  # noqa: F811
 
 
 def test_today_warns_of_a_subject_inboxes_cut_off(newsroom):  # noqa: F811
-    service.change(newsroom.engine, newsroom.settings, newsroom.draft_id, "Ana", "subject", text="A" * 90)
+    service.change(newsroom.engine, newsroom.settings, newsroom.draft_id, Actor.named("Ana"), "subject", text="A" * 90)
     with newsroom.user("ed@example.org", Role.EDITOR) as browser:
         world = section(browser.get("/newsroom").text, "world")
     assert "The subject is longer than 70 characters" in world

@@ -1,5 +1,6 @@
 from alembic import context
 
+from digest.store.search import outside_metadata
 from digest.store.tables import metadata as digest_metadata
 from subscribers.tables import metadata as subscribers_metadata
 
@@ -13,6 +14,8 @@ if connection is None:  # `alembic revision --autogenerate` from a developer's s
         raise SystemExit("alembic: set sqlalchemy.url to the database to compare the tables with")
     connection = make_engine(url).connect()
 
-context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+context.configure(
+    connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=outside_metadata
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -19,7 +19,7 @@ from digest.editions import lifecycle, service
 from digest.editions.board import Board
 from digest.editions.curate import CURATION_OPS
 from digest.editions.preview import SCHEMES, WIDTHS, in_scheme
-from digest.errors import Busy, DigestError, Invalid
+from digest.errors import Busy, DigestError, Invalid, Unavailable
 from digest.render import BUDGET
 from digest.web.auth import CurrentSession, CurrentUser
 from digest.web.deps import Site, SiteDep, client
@@ -42,7 +42,8 @@ def _view(width: str | None, scheme: str | None) -> dict[str, Any]:
 
 
 def _may(user: User, list_id: str) -> dict[str, bool]:
-    return {p.value: user.may(p, list_id) for p in (Permission.CURATE, Permission.APPROVE, Permission.SEND)}
+    permissions = (Permission.CURATE, Permission.APPROVE, Permission.SEND, Permission.TEST_SEND)
+    return {p.value: user.may(p, list_id) for p in permissions}
 
 
 def _render(
@@ -127,6 +128,8 @@ class ChangeForm(BaseModel):
     text: str = Field("", max_length=20_000)
     index: str = Field("", max_length=20)
     url: str = Field("", max_length=2_000)
+    speaker: str = Field("", max_length=300)
+    on: str = Field("", max_length=5)
 
     def args(self) -> dict[str, Any]:
         """The change's arguments as the service takes them."""
@@ -145,6 +148,10 @@ class ChangeForm(BaseModel):
             args["text"] = self.text
         elif self.op == "quote":
             args["index"] = None if self.index in ("", "none") else _int("index", self.index)
+        elif self.op == "quote_text":
+            args |= {"text": self.text, "speaker": self.speaker.strip() or None}
+        elif self.op == "paraphrase":
+            args["on"] = self.on == "1"
         return args
 
 
@@ -181,6 +188,49 @@ def mail(site: SiteDep, edition_id: int, scheme: str = "light") -> HTMLResponse:
     or a dark reader's colours."""
     html = service.mail(site.engine, site.settings, edition_id).html
     return HTMLResponse(in_scheme(html, scheme), headers=MAIL_HEADERS)
+
+
+@router.get(BOARD + "/checks", response_class=HTMLResponse)
+def checks_panel(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
+) -> HTMLResponse:
+    """The checks before sending (links asked over the network, so the board loads them after
+    itself): a summary, and each failed check placed next to its item (out of band, for htmx)."""
+    found = service.checks(site.engine, site.settings, edition_id)
+    return _render(site, request, user, session, edition_id, "_checks.html", checks=found)
+
+
+@router.get(BOARD + "/search", response_class=HTMLResponse)
+def search(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int, q: str = ""
+) -> HTMLResponse:
+    """Stored articles of the edition's list matching the words, each with a button that adds it."""
+    list_id = site.list_of_edition(edition_id)
+    try:
+        found = service.search_articles(site.engine, site.settings, q[:200], list_id) if q.strip() else []
+        error = None
+    except DigestError as exc:
+        found, error = [], str(exc)
+    return _render(site, request, user, session, edition_id, "_search.html", found=found, q=q, search_error=error)
+
+
+@router.post(BOARD + "/test-send")
+def test_send(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int) -> Response:
+    """A test to the signed-in user's own address and the list's seed addresses."""
+    sent: list[str] = []
+
+    def tested(actor: Actor) -> None:
+        results = service.test_send(site.engine, site.settings, edition_id, actor)
+        refused = [f"{r.address} ({r.reason})" for r in results if not r.accepted]
+        if refused:
+            raise Unavailable("the test did not go to " + ", ".join(refused))
+        sent.extend(r.address for r in results)
+
+    try:
+        tested(Actor.of(user, client(request)))
+    except DigestError as exc:
+        return _answer(site, request, user, session, edition_id, None, exc)
+    return _answer(site, request, user, session, edition_id, {"op": "test-send", "to": ", ".join(sent)})
 
 
 # Approval and sending: an editor submits, a publisher approves, schedules, sends, pauses, cancels.

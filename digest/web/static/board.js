@@ -24,7 +24,9 @@
   });
   // A Move button that took its item to the end is disabled then: its twin takes the focus.
   var focused = null;
-  document.addEventListener("htmx:beforeRequest", function () { focused = document.activeElement.id; });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id !== "checks") focused = document.activeElement.id; // the checks load on their own
+  });
   document.addEventListener("htmx:afterSettle", function () {
     var twin = /^(up|down)-/.test(focused || "") && document.activeElement === document.body &&
       document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
