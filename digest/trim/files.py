@@ -12,7 +12,7 @@ structure as ingest found it beside what trim made of it:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,10 @@ class Trimmed:
             "dateline": article.dateline,
             "paragraphs": article.paragraphs,
             "lede": brief.lede,
-            "quotes": [{**asdict(f.quote), "confidence": round(f.confidence, 2)} for f in self.found],
+            "quotes": [
+                {"text": f.quote.text, "speaker": f.quote.speaker, "cue": f.quote.cue, "confidence": round(f.confidence, 2)}
+                for f in self.found
+            ],
         }
 
 

@@ -122,6 +122,7 @@ def test_the_service_checks_the_mail_as_sent_and_its_links_over_the_network(news
 
 
 def _service_checks(settings, engine, instance, server, client_tls):
+    settings = settings.model_copy(update={"fetch_private_addresses": True})  # the page is on 127.0.0.1
     page = article_page("Tram line opens", story_text(3), published="2026-11-30T08:00:00Z")
     url = server.add("/tram", page, content_type="text/html; charset=utf-8", head=True)
     edition = service.build(engine, settings, "world", actor=ANA).edition
