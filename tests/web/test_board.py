@@ -225,7 +225,7 @@ def test_the_preview_is_the_mail_as_rendered_and_follows_each_change(newsroom):
 
 
 HARBOUR = (
-    "<html><head><title>Harbour reopens</title><meta property='og:image' content='https://img.example/h.png'>"
+    "<html><head><title>Harbour reopens after the storm</title><meta property='og:image' content='https://img.example/h.png'>"
     "</head><body><article><h1>Harbour reopens after the storm</h1>"
     + "".join(f"<p>The harbour of the town reopened on Monday, paragraph {n}, after a week of repairs "
               "that the mayor called long overdue.</p>" for n in range(6))
