@@ -264,9 +264,9 @@ class Settings(Strict):
     scheduler: SchedulerSettings = SchedulerSettings()
     fetch_private_addresses: bool = Field(
         False,
-        description="let editors add pages by URL from loopback, private and link-local addresses "
-        "(off: a URL an editor gives is fetched only from a public address, so the server cannot be "
-        "made to read the internal network)",
+        description="let editors add pages by URL, and the checks before sending ask links, on loopback, "
+        "private and link-local addresses (off: only public addresses are asked, so the server cannot be "
+        "made to read the internal network; a mail's link to a private address fails its check)",
     )
     base_dir: Path = Path(".")
 

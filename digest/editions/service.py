@@ -6,6 +6,7 @@ and in the audit log (`edition.<op>`), with who did it."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStat
 from digest.editions import lifecycle
 from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
-from digest.editions.checks import Check, find_problems, links_of
+from digest.editions.checks import SUBJECT_MAX, Check, find_problems, links_of
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
 from digest.editions.preview import Mail, Preview, as_sent, check_width, rendered, write_preview
 from digest.editions.quotecheck import unverified
@@ -70,10 +71,19 @@ class BuildResult:
 
 
 def default_subject(lst: ListSettings, edition: Edition, today: datetime) -> str:
-    top = edition.items[0].title if edition.items else ""
+    """The list's subject pattern filled in; the top headline shortened at a word, with an ellipsis,
+    where the whole would pass the checks' length limit."""
+    top = " ".join(edition.items[0].title.split()) if edition.items else ""
     date = format_date(today, format="long", locale=lst.language)
-    subject = lst.subject.format(list=lst.name, top=top, date=date, count=len(edition.items))
-    return " ".join(subject.split()).strip(" :—-") or lst.name
+
+    def filled(headline: str) -> str:
+        subject = lst.subject.format(list=lst.name, top=headline, date=date, count=len(edition.items))
+        return " ".join(subject.split()).strip(" :—-")
+
+    room = SUBJECT_MAX - (len(filled(top)) - len(top))
+    if len(filled(top)) > SUBJECT_MAX and room >= 12:  # too little room: the checks say so instead
+        top = textwrap.shorten(top, room, placeholder="…")
+    return filled(top) or lst.name
 
 
 def _recompose(
@@ -432,7 +442,8 @@ def checks(engine: Engine, settings: Settings, edition_id: int, links: LinkCheck
         edition = _load(conn, edition_id)
         articles = articles_by_ids(conn, [item.article_id for item in edition.items if item.article_id is not None])
     mail = as_sent(settings, edition)
-    return find_problems(edition, articles, mail, links.check(links_of(mail, settings.base_url)))
+    found = links.check(links_of(mail, settings.base_url), public_only=not settings.fetch_private_addresses)
+    return find_problems(edition, articles, mail, found)
 
 
 def test_send(

@@ -74,7 +74,7 @@ class Fetcher:
             headers={"User-Agent": USER_AGENT},
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
             transport=transport,
-            event_hooks={"request": [_public_only]} if limits.public_only else None,
+            event_hooks={"request": [require_public]} if limits.public_only else None,
         )
 
     def __enter__(self) -> Fetcher:
@@ -178,7 +178,7 @@ def _timeout_kind(exc: httpx.TimeoutException) -> str:
     }.get(type(exc), "timeout")
 
 
-def _public_only(request: httpx.Request) -> None:
+def require_public(request: httpx.Request) -> None:
     """Run before each request, redirects included: a host must resolve to public addresses only."""
     host = request.url.host
     try:

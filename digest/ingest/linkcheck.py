@@ -1,6 +1,8 @@
 """Whether links answer: each URL asked with HEAD, then GET when HEAD fails (many servers refuse
 HEAD), with a timeout, many at once, the answers kept for a few minutes so that checking an
-edition again after a change asks only for the links that are new."""
+edition again after a change asks only for the links that are new. Like fetching an article by
+its URL, a check asks public addresses only unless told otherwise: a link in a mail must not make
+the server ask its own network."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from digest.ingest.fetch import MAX_REDIRECTS, USER_AGENT
+from digest.ingest.fetch import MAX_REDIRECTS, USER_AGENT, FetchError, require_public
 
 TIMEOUT = 5.0  # seconds, to connect and for each read
 KEEP = 300.0  # seconds an answer is kept
@@ -24,11 +26,11 @@ WORKERS = 16
 class LinkState:
     url: str
     ok: bool
-    detail: str  # "HTTP 200", "HTTP 404 Not Found", "timed out", "ConnectError (...)"
+    detail: str  # "HTTP 200", "HTTP 404 Not Found", "no answer within 5 s", "its host name does not resolve"
 
 
 class LinkChecker:
-    """Thread-safe; one per process is enough (`links_checked` uses the shared one)."""
+    """Thread-safe; one per process is enough (the editions service uses `shared`)."""
 
     def __init__(
         self,
@@ -41,14 +43,20 @@ class LinkChecker:
         self.verify = verify
         self.keep = keep
         self.clock = clock
-        self._kept: dict[str, tuple[float, LinkState]] = {}
+        self._kept: dict[tuple[str, bool], tuple[float, LinkState]] = {}
         self._lock = threading.Lock()
 
-    def check(self, urls: Iterable[str]) -> dict[str, LinkState]:
+    def check(self, urls: Iterable[str], public_only: bool = True) -> dict[str, LinkState]:
+        """Each URL's state; with `public_only`, a link to a loopback, private or link-local address
+        (or redirected to one) is not asked and fails."""
         wanted = list(dict.fromkeys(urls))
         now = self.clock()
         with self._lock:
-            known = {u: self._kept[u][1] for u in wanted if u in self._kept and now - self._kept[u][0] < self.keep}
+            known = {
+                u: kept[1]
+                for u in wanted
+                if (kept := self._kept.get((u, public_only))) is not None and now - kept[0] < self.keep
+            }
         asked = [u for u in wanted if u not in known]
         if asked:
             with (
@@ -58,13 +66,14 @@ class LinkChecker:
                     max_redirects=MAX_REDIRECTS,
                     headers={"User-Agent": USER_AGENT},
                     verify=self.verify,
+                    event_hooks={"request": [require_public]} if public_only else None,
                 ) as client,
                 ThreadPoolExecutor(max_workers=min(WORKERS, len(asked))) as pool,
             ):
                 found = list(pool.map(lambda url: _ask(client, url), asked))
             with self._lock:
                 for state in found:
-                    self._kept[state.url] = (self.clock(), state)
+                    self._kept[(state.url, public_only)] = (self.clock(), state)
                     known[state.url] = state
         return {u: known[u] for u in wanted}
 
@@ -83,12 +92,32 @@ def _once(client: httpx.Client, method: str, url: str) -> LinkState:
         with client.stream(method, url) as response:  # the body is never read
             status = response.status_code
             return LinkState(url, status < 400, f"HTTP {status} {response.reason_phrase}".rstrip())
+    except FetchError:  # refused before asking: the host is not a public address
+        return LinkState(url, False, "it points to a private or local address, which readers cannot reach")
     except httpx.TimeoutException:
         return LinkState(url, False, f"no answer within {client.timeout.read:g} s")
     except httpx.TooManyRedirects:
         return LinkState(url, False, f"more than {MAX_REDIRECTS} redirects")
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return LinkState(url, False, f"{type(exc).__name__} ({str(exc) or 'no detail'})")
+        return LinkState(url, False, _reason(exc))
+
+
+def _reason(exc: httpx.HTTPError | httpx.InvalidURL) -> str:
+    """What went wrong, in an editor's words (httpx's own message kept only where nothing fits)."""
+    said = str(exc)
+    if isinstance(exc, httpx.ConnectError):
+        if "Name or service not known" in said or "No address associated" in said or "[Errno -" in said:
+            return "its host name does not resolve"
+        if "refused" in said.lower():
+            return "its server refused the connection"
+        if "CERTIFICATE" in said or "SSL" in said:
+            return "its server's TLS certificate is not valid"
+        return "could not connect to its server"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "its server broke off the answer"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return "it is not a web address (http or https)"
+    return f"the request failed ({said or type(exc).__name__})"
 
 
 shared = LinkChecker()

@@ -94,9 +94,16 @@ def render_edition(
         return message
     fits, over = 0, len(items)  # the most items that fit lies in [fits, over)
     best = render(0)
+    sizes = {fits: best.max_size, over: message.max_size}
+    guesses = 3  # a mail grows about linearly with its items: guess where the budget falls (two or
+    # three renders), then halve the range instead, in case the items differ widely in size
     while over - fits > 1:
-        middle = (fits + over) // 2
+        per_item = (sizes[over] - sizes[fits]) / (over - fits)
+        guess = fits + int((budget - sizes[fits]) / per_item) if guesses and per_item > 0 else (fits + over) // 2
+        guesses -= bool(guesses)
+        middle = min(max(guess, fits + 1), over - 1)
         candidate = render(middle)
+        sizes[middle] = candidate.max_size
         if candidate.max_size <= budget:
             fits, best = middle, candidate
         else:

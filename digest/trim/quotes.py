@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from digest.domain import Article, Quote
 from digest.text.lang import Language, get
@@ -545,9 +545,16 @@ def quotations(article: Article, language: str | None = None) -> list[Found]:
     """Every direct quotation of an article, in order of appearance (within its first MAX_CHARS)."""
     paragraphs = _bounded(article.paragraphs)
     code = language or article.language or detect(" ".join(paragraphs[:8])) or "en"
+    return list(_quotations(tuple(paragraphs), code))
+
+
+@lru_cache(maxsize=256)
+def _quotations(paragraphs: tuple[str, ...], code: str) -> tuple[Found, ...]:
+    """The finder's work, kept for the last articles asked: an edition's board and each of its changes
+    ask again for the same few dozen articles' quotations (Found and Quote are frozen, so sharing is safe)."""
     lang = get(code) or get("en")
     assert lang is not None
-    return _Finder(paragraphs, code, lang).run()
+    return tuple(_Finder(list(paragraphs), code, lang).run())
 
 
 def find_quotes(article: Article, language: str | None = None) -> list[Quote]:

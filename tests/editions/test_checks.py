@@ -40,15 +40,30 @@ def test_links_are_asked_head_then_get_and_broken_ones_say_why(server):
     slow = server.add("/slow", "x", delay=2)
     nowhere = "http://127.0.0.1:9/closed"  # the discard port: nothing listens
 
-    states = LinkChecker(timeout=0.5).check([ok_head, ok_get, gone, failing, moved, slow, nowhere])
+    not_web = "ftp://127.0.0.1/file"
+    checked = [ok_head, ok_get, gone, failing, moved, slow, nowhere, not_web]
+    states = LinkChecker(timeout=0.5).check(checked, public_only=False)  # the server is on loopback
     assert {u: s.ok for u, s in states.items()} == {
         ok_head: True, ok_get: True, gone: False, failing: False, moved: True, slow: False, nowhere: False,
+        not_web: False,
     }  # fmt: skip
     assert (server.heads["/head"], server.hits["/head"]) == (1, 0)  # HEAD was enough
     assert (server.heads["/get"], server.hits["/get"]) == (1, 1)
     assert states[gone].detail == "HTTP 404 Not Found"
     assert states[slow].detail == "no answer within 0.5 s"
-    assert states[nowhere].detail.startswith("ConnectError")
+    assert states[nowhere].detail == "its server refused the connection"
+    assert states[not_web].detail == "it is not a web address (http or https)"
+
+
+def test_links_to_private_addresses_are_not_asked_unless_allowed(server):
+    page = server.add("/page", "x", head=True)
+    moved = server.add("/moved", redirect=page, status=301)
+    refused = LinkChecker(timeout=2).check([page, moved])  # public addresses only, as by default
+    assert {s.ok for s in refused.values()} == {False}
+    assert refused[page].detail == "it points to a private or local address, which readers cannot reach"
+    assert server.heads["/page"] == server.hits["/page"] == server.heads["/moved"] == 0  # nothing was asked
+    allowed = LinkChecker(timeout=2).check([page, moved], public_only=False)
+    assert {s.ok for s in allowed.values()} == {True}
 
 
 def test_links_are_asked_at_once_and_kept_for_a_while(server):
@@ -56,13 +71,13 @@ def test_links_are_asked_at_once_and_kept_for_a_while(server):
     now = [0.0]
     checker = LinkChecker(timeout=5, keep=300, clock=lambda: now[0])
     started = time.monotonic()
-    assert all(s.ok for s in checker.check(urls).values())
+    assert all(s.ok for s in checker.check(urls, public_only=False).values())
     assert time.monotonic() - started < 12 * 0.4 / 2  # not one after the other
     now[0] = 299
-    checker.check(urls)
+    checker.check(urls, public_only=False)
     assert sum(server.heads.values()) == 12  # kept: not asked again
     now[0] = 301
-    checker.check(urls[:1])
+    checker.check(urls[:1], public_only=False)
     assert sum(server.heads.values()) == 13
 
 

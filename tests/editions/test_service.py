@@ -40,7 +40,8 @@ def test_curation_is_recorded_and_survives_a_rebuild(newsroom):
     edition = service.build(engine, settings, "world", actor=Actor.named("ana")).edition
     first = ids(edition)
     assert len(first) == 4 and edition.status == "draft"
-    assert edition.subject == f"The World This Week: {edition.items[0].title}"
+    top = edition.subject.removeprefix("The World This Week: ")  # the top headline, shortened to fit
+    assert top != edition.subject and edition.items[0].title.startswith(top.removesuffix("…"))
 
     with engine.connect() as conn:
         from sqlalchemy import select
@@ -213,3 +214,20 @@ def test_an_item_carries_its_articles_length_caption_and_lead_image():
     [item] = compose([article], {}, Plan(), lst, {})
     assert item.words == len(" ".join(body).split()) == 93
     assert (item.image, item.caption) == (article.image, "A sleeper at dawn. Photo: Jo")
+
+
+def test_a_long_top_headline_is_shortened_at_a_word_so_the_default_subject_passes_the_checks():
+    from digest.config import ListSettings
+    from digest.domain import Brief, Edition
+    from digest.editions.checks import SUBJECT_MAX
+
+    lst = ListSettings(id="world", name="The World This Week", language="en", from_address="d@example.org", from_name="D",
+                       postal_address="1 Example Street, Paris")  # fmt: skip
+    headline = "Offshore wind farm opens in the harbour after a decade of planning, protests and court cases"
+    long = Edition(list_id="world", subject="", items=[Brief(headline, "A lede.")])
+    subject = service.default_subject(lst, long, datetime(2026, 12, 2, tzinfo=UTC))
+    assert len(subject) <= SUBJECT_MAX and subject.endswith("…")
+    assert subject.startswith("The World This Week: Offshore wind farm opens in the harbour")
+    assert subject[:-1] in f"The World This Week: {headline}" and subject[-2] != " "  # cut between words
+    short = Edition(list_id="world", subject="", items=[Brief("Wind farm opens", "A lede.")])
+    assert service.default_subject(lst, short, datetime(2026, 12, 2, tzinfo=UTC)) == "The World This Week: Wind farm opens"

@@ -127,6 +127,17 @@ def test_an_edition_over_the_budget_sends_its_trailing_items_to_the_web_archive(
     assert render_edition(one_more, a_list(), TEMPLATES, budget=None).max_size > BUDGET - 1024
 
 
+def test_items_of_very_different_sizes_still_fill_the_budget_as_far_as_it_goes():
+    edition = specimen_edition(40)
+    for n, brief in enumerate(edition.items):
+        brief.lede = brief.lede * (12 if n % 7 == 3 else 1)  # a few long items among short ones
+    template = render_edition(edition, a_list(), TEMPLATES)
+    assert template.held_back > 0 and template.max_size <= BUDGET
+    shown = len(edition.items) - template.held_back
+    one_more = Edition(edition.list_id, edition.subject, edition.items[: shown + 1], intro=edition.intro)
+    assert render_edition(one_more, a_list(), TEMPLATES, budget=None).max_size > BUDGET - 1024
+
+
 def test_an_edition_within_the_budget_keeps_every_item():
     template, html, text = rendered(specimen_edition(10))
     assert template.held_back == 0

@@ -1,0 +1,184 @@
+"""The newsroom at scale (issue 13): the real app on 127.0.0.1, a database of 100,000 articles and
+1,000 sent editions, and a 50-item draft on the board of a signed-in editor.
+
+    .venv/bin/python bench/web.py [--articles 100000] [--editions 1000] [--rounds 40] [--database URL]
+
+Each figure is printed against its target:
+  board    GET /newsroom/editions/ID, the whole page (the board, the preview's size and text part).
+           Target: <= 100 ms at the 95th percentile.
+  change   one curation change through htmx plus what the preview then asks for (its panel and its
+           frame), as the browser does after each change. Target: <= 300 ms at the 95th percentile.
+  sign-in  POST /signin with a right password (Argon2id checked, a session started).
+           Target: <= 300 ms at the 95th percentile.
+  script   the JavaScript the board page loads. Target: <= 100 KB.
+
+The articles are the samples' own, ingested, then copied under new addresses and titles and spread
+over two years, about 140 a day; the list looks back 7 days, as a weekly list does. SQLite by
+default; `--database` takes a PostgreSQL URL (postgresql+psycopg://...; its tables are dropped first).
+Filling the database takes a minute or two; the figures are taken after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import yaml
+from sqlalchemy import select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from digest.domain import Actor, Brief, Edition, EditionStatus  # noqa: E402
+from digest.store.articles import articles_by_ids, save_articles  # noqa: E402
+from digest.store.editions import insert_edition  # noqa: E402
+from digest.store.tables import sources  # noqa: E402
+from tests.web.newsroom import PASSWORD, open_newsroom  # noqa: E402
+
+WORDS = (
+    "harbour wind farm council budget rail night train water drought library archive election court "
+    "hospital school strike port bridge festival museum climate flood heat summit treaty vaccine"
+).split()
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def fill(engine, count: int, editions: int, list_id: str) -> int:  # noqa: ANN001 (the app's engine)
+    """`count` articles copied from the stored samples, and `editions` sent editions of 10 items each."""
+    random.seed(13)
+    with engine.begin() as conn:
+        samples = list(articles_by_ids(conn, range(1, 1000)).values())
+        ids = {row.name: row.id for row in conn.execute(select(sources.c.name, sources.c.id))}
+    now = datetime.now(UTC)
+    step = timedelta(days=730) / count
+    made = 0
+    started = time.perf_counter()
+    while made < count:
+        batch = []
+        for i in range(made, min(made + 1000, count)):
+            sample = samples[i % len(samples)]
+            title = f"{sample.title} — {' '.join(random.sample(WORDS, 3))} {i}"
+            batch.append(replace(sample, id=None, story_id=None, title=title, guid=f"bench-{i}",
+                                 url=f"https://news.example.org/{i}", canonical_url=None, entry_hash=None,
+                                 published_at=now - step * (i + 1)))  # fmt: skip
+        by_source: dict[str, list] = {}
+        for article in batch:
+            by_source.setdefault(article.source, []).append(article)
+        with engine.begin() as conn:
+            for source, articles in by_source.items():
+                save_articles(conn, ids[source], articles)
+        made += len(batch)
+        print(f"\r  {made:,} articles ({time.perf_counter() - started:.0f} s)", end="", flush=True)
+    print()
+    with engine.begin() as conn:
+        old = [i for i in range(count // 2, count // 2 + editions * 10)]  # articles of a year ago
+        stored = articles_by_ids(conn, old)
+        for e in range(editions):
+            items = [Brief(a.title, a.paragraphs[0][:300], article_id=a.id, url=a.url, source=a.source)
+                     for a in (stored[i] for i in old[e * 10 : e * 10 + 10] if i in stored)]  # fmt: skip
+            insert_edition(conn, Edition(list_id=list_id, subject=f"Edition {e}", items=items,
+                                         status=EditionStatus.SENT))  # fmt: skip
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--editions", type=int, default=1_000)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--database", help="a PostgreSQL URL (default: SQLite in a temporary folder)")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        for name in ("samples", "templates"):
+            shutil.copytree(ROOT / name, instance / name)
+        data = yaml.safe_load((ROOT / "config.yaml").read_text())
+        for lst in data["lists"]:  # a weekly list of 50 items
+            lst.update(window_days=7, max_items=50, per_source=50)
+        if options.database:
+            data["database_url"] = options.database
+        (instance / "config.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+        if options.database:
+            from sqlalchemy import create_engine
+
+            from digest.store.tables import metadata
+
+            dropped = create_engine(options.database)
+            with dropped.begin() as conn:
+                metadata.drop_all(conn)
+                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            dropped.dispose()
+        print(f"filling the database: {options.articles:,} articles, {options.editions:,} editions")
+        room, server = _newsroom_at_scale(instance, options.articles, options.editions)
+        with server, room.browser("editor") as page, room.browser("editor", htmx=True) as htmx:
+            figures = _measure(room, page, htmx, options.rounds)
+        room.engine.dispose()
+    board, change, signin, script, items = figures
+    print(f"board of a {items}-item edition, p95: {p95(board) * 1000:.0f} ms (target <= 100 ms)")
+    print(f"a change plus the preview's re-render, p95: {p95(change) * 1000:.0f} ms (target <= 300 ms)")
+    print(f"sign-in, p95: {p95(signin) * 1000:.0f} ms (target <= 300 ms)")
+    print(f"JavaScript the board loads: {script / 1024:.1f} KB (target <= 100 KB)")
+
+
+def _newsroom_at_scale(instance: Path, articles: int, editions: int):  # noqa: ANN202
+    """The newsroom (its samples ingested, one edition built), refilled at scale and its draft rebuilt."""
+    room, server = open_newsroom(instance)
+    engine, settings = room.engine, room.settings
+    from digest.editions import service
+
+    fill(engine, articles, editions, "world")
+    service.build(engine, settings, "world", actor=Actor.named("bench"))  # the draft, rebuilt from the week
+    return room, server
+
+
+def _measure(room, page: httpx.Client, htmx: httpx.Client, rounds: int):  # noqa: ANN001, ANN202
+    for _ in range(3):  # warm up: templates compiled, connections open
+        page.get(room.board)
+    board = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        answer = page.get(room.board)
+        board.append(time.perf_counter() - started)
+        assert answer.status_code == 200, answer.text[:300]
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', answer.text)
+    script = sum(len(page.get(src).content) for src in scripts)
+    items = [item.article_id for item in room.edition().items]
+    change = []
+    for i in range(rounds):
+        started = time.perf_counter()
+        moved = htmx.post(f"{room.board}/changes", data={"op": "move", "article_id": items[i % 3],
+                                                        "position": i % len(items) + 1})  # fmt: skip
+        assert moved.status_code == 200, moved.text[:300]
+        htmx.get(f"{room.board}/preview")
+        htmx.get(f"{room.board}/mail")
+        change.append(time.perf_counter() - started)
+    signin = []
+    with httpx.Client(base_url=room.url, timeout=30) as anonymous:
+        for _ in range(max(10, rounds // 4)):
+            form = anonymous.get("/signin")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+            assert csrf, "the sign-in form has no CSRF field"
+            started = time.perf_counter()
+            answer = anonymous.post("/signin", data={"email": "editor@example.org", "password": PASSWORD,
+                                                     "csrf": csrf.group(1)},
+                                    cookies=dict(form.cookies))  # its cookie is Secure: sent by hand here
+            signin.append(time.perf_counter() - started)
+            assert answer.status_code == 303, (answer.status_code, re.findall(r"class=\"error[^<]*<[^<]*", answer.text))
+            anonymous.cookies.delete("digest_session")
+    return board, change, signin, script, len(items)
+
+
+if __name__ == "__main__":
+    main()
