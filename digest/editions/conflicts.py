@@ -52,8 +52,9 @@ def colliding(log: list[Change], seen: int, actor: str, op: str, args: dict[str,
     return last
 
 
-def message(other: Change, items: list[Brief], zone: str) -> str:
-    """The refusal as the second editor reads it: who changed what, when, to what; theirs not saved."""
+def message(other: Change, mine: dict[str, Any], items: list[Brief], zone: str) -> str:
+    """The refusal as the second editor reads it (`mine`: the arguments of their change): who
+    changed what, when, to what; theirs not saved."""
     family, article_id = field_of(other.op, other.args) or ("", None)
     title = next((b.title for b in items if b.article_id == article_id), f"article #{article_id}")
     what = {
@@ -63,7 +64,7 @@ def message(other: Change, items: list[Brief], zone: str) -> str:
         "subject": "the subject",
         "intro": "the intro",
     }[family]
-    kept = "your text is kept in its field" if "text" in other.args else "do it again"
+    kept = "your text is kept in its field, save it again" if "text" in mine else "do it again"
     return (
         f"{other.actor} changed {what} at {_time(other.at, zone)}, after this board was loaded: "
         f"{_value(other)}. Your change was not saved: {kept} to replace theirs."

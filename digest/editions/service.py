@@ -221,7 +221,7 @@ def _refuse_collisions(
     for op, args in edits:
         other = conflicts.colliding(log, seen, actor.name, op, args)
         if other is not None:
-            raise Conflict(conflicts.message(other, edition.items, settings.get_list(edition.list_id).timezone))
+            raise Conflict(conflicts.message(other, args, edition.items, settings.get_list(edition.list_id).timezone))
 
 
 def _details(edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any] | None:
