@@ -171,6 +171,7 @@ class Change:
     at: datetime
     op: str
     args: dict[str, Any]
+    id: int = 0  # its place in the log: a board shows the log up to an id (what its editor saw)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
@@ -41,6 +41,13 @@ class SendStatus:
     @property
     def remaining(self) -> int:
         return sum(self.counts.get(s, 0) for s in (*IN_FLIGHT, DeliveryStatus.DEFERRED))
+
+    @property
+    def time_left(self) -> timedelta | None:
+        """How long the rest takes at the rate so far (None before a first message, or once none remain)."""
+        if not self.rate or not self.remaining:
+            return None
+        return timedelta(seconds=self.remaining / self.rate)
 
 
 def send_status(conn: Connection, edition_id: int, edition_status: EditionStatus) -> SendStatus:

@@ -43,6 +43,7 @@ class Board:
     excluded: list[Excluded]
     submitted: Change | None  # the editor's request for approval, if nothing changed since
     send: SendStatus | None = None  # its send's figures, once the send has made its rows
+    seen: int = 0  # the last change-log entry it shows: what a change made from it says its editor saw
 
     @property
     def edition_id(self) -> int:
@@ -64,7 +65,7 @@ def board_of(
     excluded = [
         Excluded(aid, articles[aid].title, articles[aid].source) for aid in sorted(plan.excluded) if aid in articles
     ]
-    return Board(edition, items, excluded, _submitted(log), send)
+    return Board(edition, items, excluded, _submitted(log), send, log[-1].id if log else 0)
 
 
 def _submitted(log: list[Change]) -> Change | None:

@@ -24,7 +24,7 @@ from digest.deliver.control import SendStatus, send_status
 from digest.deliver.proofs import ProofResult, send_proofs
 from digest.deliver.send import Progress, SendReport, send_edition
 from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStatus, Run, SendState
-from digest.editions import lifecycle
+from digest.editions import conflicts, lifecycle
 from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
 from digest.editions.checks import SUBJECT_MAX, Check, find_problems, links_of
@@ -188,19 +188,30 @@ def _editable(conn: Connection, edition_id: int) -> Edition:
     return edition
 
 
-def change(engine: Engine, settings: Settings, edition_id: int, actor: Actor, op: str, **args: Any) -> Edition:
+def change(
+    engine: Engine, settings: Settings, edition_id: int, actor: Actor, op: str, seen: int | None = None, **args: Any
+) -> Edition:
     """Apply one curation change. An approved or scheduled edition goes back to draft."""
-    return apply(engine, settings, edition_id, actor, [(op, args)])
+    return apply(engine, settings, edition_id, actor, [(op, args)], seen)
 
 
 def apply(
-    engine: Engine, settings: Settings, edition_id: int, actor: Actor, edits: list[tuple[str, dict[str, Any]]]
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    actor: Actor,
+    edits: list[tuple[str, dict[str, Any]]],
+    seen: int | None = None,
 ) -> Edition:
     """Apply curation changes in order, all or none: one that names no article, quotation or item of
-    the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft."""
+    the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft.
+    `seen` is the last change-log entry the editor's board showed (a board gives it, the CLI does
+    not): a change to a field someone else changed since is refused (Conflict), naming them."""
     edits = [(op, _fetched(engine, settings, args) if op == "add" else args) for op, args in edits]
     with engine.begin() as conn:
         edition = _editable(conn, edition_id)
+        if seen is not None:
+            _refuse_collisions(conn, settings, edition, actor, edits, seen)
         for op, args in edits:
             args = _checked(conn, edition, op, args)
             _record(conn, edition_id, actor, op, args, _details(edition, op, args))
@@ -210,6 +221,17 @@ def apply(
                 edition.status = EditionStatus.DRAFT
             edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
         return edition
+
+
+def _refuse_collisions(
+    conn: Connection, settings: Settings, edition: Edition, actor: Actor, edits: list[tuple[str, dict[str, Any]]], seen: int
+) -> None:
+    assert edition.id is not None  # a stored edition
+    log = changes(conn, edition.id)
+    for op, args in edits:
+        other = conflicts.colliding(log, seen, actor.name, op, args)
+        if other is not None:
+            raise Conflict(conflicts.message(other, args, edition.items, settings.get_list(edition.list_id).timezone))
 
 
 def _details(edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -419,8 +441,8 @@ def board(engine: Engine, settings: Settings, edition_id: int) -> Board:
     """An edition as its board shows it: the items with every quotation of their articles, which
     are pinned, the articles left out, whether it awaits approval, its send's figures."""
     with engine.connect() as conn:
+        log = changes(conn, edition_id)  # before the edition: a change it shows past the log is seen later
         edition = _load(conn, edition_id)
-        log = changes(conn, edition_id)
         plan = fold([(change.op, change.args) for change in log if change.op in CURATION_OPS])
         ids = [item.article_id for item in edition.items if item.article_id is not None]
         articles = articles_by_ids(conn, [*ids, *plan.excluded])

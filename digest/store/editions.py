@@ -228,7 +228,7 @@ def changes(conn: Connection, edition_id: int) -> list[Change]:
         .where(edition_changes.c.edition_id == edition_id)
         .order_by(edition_changes.c.id)
     )
-    return [Change(row.actor, row.at, row.op, dict(row.args)) for row in rows]
+    return [Change(row.actor, row.at, row.op, dict(row.args), row.id) for row in rows]
 
 
 def _used_articles(list_id: str, but: int | None = None) -> Select[int]:

@@ -5,9 +5,11 @@ digest/web/locale/newsroom.pot (`make messages` extracts it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -31,6 +33,19 @@ def when(moment: datetime | None) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M} {moment.tzname() or ''}".strip()
 
 
+LOCALE = "en"  # the newsroom's words are English first (see the catalogue), its figures too
+
+
+def number(value: float) -> str:
+    """A figure as the newsroom shows it: "1,234", "0.5"."""
+    return format_decimal(value, "#,##0.#", locale=LOCALE)
+
+
+def span(value: timedelta) -> str:
+    """A span rounded as people say it: "3 min", "40 sec", "2 hr"."""
+    return format_timedelta(value, format="short", locale=LOCALE)
+
+
 class Newsroom:
     def __init__(self, secret_key: str):
         self.secret_key = secret_key
@@ -41,6 +56,8 @@ class Newsroom:
         )
         self.env.install_gettext_translations(NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["when"] = when
+        self.env.filters["number"] = number
+        self.env.filters["span"] = span
 
     def render(
         self,

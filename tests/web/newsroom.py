@@ -25,6 +25,7 @@ PASSWORD = "a long enough password"
 PEOPLE = {
     "viewer": (Role.VIEWER, None),
     "editor": (Role.EDITOR, None),
+    "another editor": (Role.EDITOR, None),  # two editors on one draft
     "publisher": (Role.PUBLISHER, None),
     "editor of another list": (Role.EDITOR, ("other",)),
 }

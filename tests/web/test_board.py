@@ -308,13 +308,17 @@ def test_a_send_shows_its_progress_and_a_publisher_pauses_resumes_or_cancels_it(
         with newsroom.browser("publisher", htmx=True) as publisher:
             progress = lxml.html.fromstring(publisher.get(f"{board}/progress").text)
             figures = {dd.get("id"): dd.text for dd in progress.cssselect("dd")}
+            rate = figures.pop("send-rate")  # one message so far: its pace, no time left while paused
             assert figures == {"count-sent": "1", "count-failed": "0", "count-deferred": "0", "count-remaining": "3"}
+            assert re.fullmatch(r"[\d,.]+ a (second|minute)", rate), rate
             assert progress.get("hx-trigger") == "every 2s" and progress.get("hx-get") == f"{board}/progress"
             assert "The send is paused." in _visible(publisher.get(board).text)
             with newsroom.browser("editor", htmx=True) as editor:
                 for path in ("pause", "resume", "cancel"):
                     assert editor.post(f"{board}/{path}").status_code == 403, path
             service.resume(engine, edition_id, test)  # running, with no sender here: pausing stops it all the same
+            left = lxml.html.fromstring(publisher.get(f"{board}/progress").text).cssselect("#time-left")[0].text
+            assert re.fullmatch(r"about \d+ (sec|min|hr)", left), left  # the 3 remaining at the pace so far
             paused = publisher.post(f"{board}/pause")
             assert paused.status_code == 200 and f'action="{board}/resume"' in paused.text
             if ending == "cancel":

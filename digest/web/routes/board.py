@@ -89,16 +89,18 @@ def _answer(
     edition_id: int,
     said: dict[str, str] | None,
     error: DigestError | None = None,
+    kept: dict[str, str] | None = None,
 ) -> Response:
     """After a change: htmx gets the board (the preview told to follow), a plain form a 303 back to
-    the board; a refused change re-renders the board with the reason, under the error's status."""
+    the board; a refused change re-renders the board with the reason, under the error's status, and
+    the editor's own text (`kept`) back in its field."""
     fragment = bool(request.headers.get("hx-request"))
     status = status_of(error) if error else 200
     if error is None and not fragment:
         return RedirectResponse(BOARD.format(edition_id=edition_id), status_code=303)
     page = _render(
         site, request, user, session, edition_id, "_board.html" if fragment else "board.html", status,
-        said=None if error else said, error=str(error) if error else None,
+        said=None if error else said, error=str(error) if error else None, kept=kept if error else None,
     )  # fmt: skip
     if error is None:
         page.headers["HX-Trigger"] = "edition-changed"
@@ -130,6 +132,7 @@ class ChangeForm(BaseModel):
     url: str = Field("", max_length=2_000)
     speaker: str = Field("", max_length=300)
     on: str = Field("", max_length=5)
+    seen: str = Field("", max_length=20)  # the last change-log entry the editor's board showed
 
     def args(self) -> dict[str, Any]:
         """The change's arguments as the service takes them."""
@@ -167,9 +170,11 @@ def change(
     said = {"op": form.op, "article_id": form.article_id, "position": form.position}
     try:
         actor = Actor.of(user, client(request))
-        service.change(site.engine, site.settings, edition_id, actor, form.op, **form.args())
+        seen = _int("seen", form.seen) if form.seen else None
+        service.change(site.engine, site.settings, edition_id, actor, form.op, seen, **form.args())
     except DigestError as exc:
-        return _answer(site, request, user, session, edition_id, None, exc)
+        kept = {"op": form.op, "article_id": form.article_id, "text": form.text, "speaker": form.speaker}
+        return _answer(site, request, user, session, edition_id, None, exc, kept)
     return _answer(site, request, user, session, edition_id, said)
 
 
