@@ -9,6 +9,7 @@ dropped does not. A quotation an editor marked as a deliberate paraphrase is not
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,17 +23,49 @@ def _marks() -> re.Pattern[str]:
     return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
 
 
+@cache
+def _words() -> re.Pattern[str]:
+    """A run of characters that is neither whitespace nor a quotation mark."""
+    return re.compile(r"[^\s" + _marks().pattern[1:] + "+")
+
+
 def normalise(text: str) -> str:
     return " ".join(_marks().sub(" ", text).split())
 
 
-def appears_in(quote: str, article: Article) -> bool:
-    """Whether the quotation's words stand in the article's text, in order, whole words."""
+def article_text(article: Article) -> str:
+    """The text a quote is sought in: the standfirst, then the paragraphs, a blank line between each."""
+    return "\n\n".join(p for p in (article.standfirst, article.text) if p)
+
+
+def locate(quote: str, text: str, start: int = 0) -> tuple[int, int] | None:
+    """Where the quotation's words first stand in `text` at or after offset `start`, in order, whole
+    words (whitespace and quotation marks normalised as above): its offsets in `text`, from its first
+    word's first character to its last word's last, or None."""
     wanted = normalise(quote)
     if not wanted:
-        return False
-    text = normalise("\n\n".join(p for p in (article.standfirst, article.text) if p))
-    return re.search(r"(?<!\w)" + re.escape(wanted) + r"(?!\w)", text) is not None
+        return None
+    runs = list(_words().finditer(text))
+    at, starts = 0, []  # where each run starts in the normalised text
+    for run in runs:
+        starts.append(at)
+        at += len(run.group()) + 1
+    normal = " ".join(run.group() for run in runs)  # normalise(text), with its offsets known
+    begin = next((starts[k] for k, run in enumerate(runs) if run.end() > start), len(normal))
+    found = re.compile(r"(?<!\w)" + re.escape(wanted) + r"(?!\w)").search(normal, begin)
+    if found is None:
+        return None
+
+    def original(offset: int) -> int:
+        k = bisect_right(starts, offset) - 1
+        return runs[k].start() + offset - starts[k]
+
+    return original(found.start()), original(found.end() - 1) + 1
+
+
+def appears_in(quote: str, article: Article) -> bool:
+    """Whether the quotation's words stand in the article's text, in order, whole words."""
+    return locate(quote, article_text(article)) is not None
 
 
 @dataclass(frozen=True)

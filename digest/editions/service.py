@@ -23,7 +23,7 @@ from digest.deliver.backends import make_backend
 from digest.deliver.control import SendStatus, send_status
 from digest.deliver.proofs import ProofResult, send_proofs
 from digest.deliver.send import Progress, SendReport, send_edition
-from digest.domain import SENDABLE, Actor, Article, Change, Edition, EditionStatus, Run, SendState
+from digest.domain import SENDABLE, Actor, Article, Brief, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import conflicts, lifecycle
 from digest.editions.board import SUBMIT, Board, board_of
 from digest.editions.calendar import next_run
@@ -32,6 +32,7 @@ from digest.editions.curate import CURATION_OPS, check_args, check_quote, compos
 from digest.editions.preview import Mail, Preview, as_sent, check_width, rendered, write_preview
 from digest.editions.quotecheck import unverified
 from digest.editions.select import Picks, candidates
+from digest.editions.source import Passage, Source, passage_in, source_of
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
 from digest.ingest import linkcheck
 from digest.ingest.fetch import Limits
@@ -448,6 +449,28 @@ def board(engine: Engine, settings: Settings, edition_id: int) -> Board:
         articles = articles_by_ids(conn, [*ids, *plan.excluded])
         send = send_status(conn, edition_id, edition.status) if delivery_counts(conn, edition_id) else None
     return board_of(edition, articles, plan, log, send)
+
+
+def source(engine: Engine, edition_id: int, article_id: int) -> Source:
+    """An item's article as the board shows it beside the brief: its text, the lede and quotes marked."""
+    with engine.connect() as conn:
+        brief, article = _item(conn, edition_id, article_id)
+    return source_of(article, brief)
+
+
+def passage(engine: Engine, edition_id: int, article_id: int, text: str) -> Passage:
+    """A passage an editor selected in an item's article, as the lede or the quote it would make,
+    with the speaker trim gives a quotation there."""
+    with engine.connect() as conn:
+        _, article = _item(conn, edition_id, article_id)
+    return passage_in(article, text)
+
+
+def _item(conn: Connection, edition_id: int, article_id: int) -> tuple[Brief, Article]:
+    brief = next((b for b in _load(conn, edition_id).items if b.article_id == article_id), None)
+    if brief is None:
+        raise NotFound(f"article {article_id} is not in edition #{edition_id}")
+    return brief, _article(conn, article_id)
 
 
 def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:

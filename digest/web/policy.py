@@ -42,6 +42,7 @@ def needs(permission: Permission, scope: Scope = None) -> Rule:
 
 
 BOARD = "/newsroom/editions/{edition_id}"
+ITEM = BOARD + "/items/{article_id}"  # one item of the board: its article beside its brief
 BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on the edition's list
     ("changes", Permission.CURATE),
     ("submit", Permission.CURATE),
@@ -91,5 +92,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # the edition board (digest.web.routes.board): read it, curate it, approve and send it
     **{("GET", BOARD + page): needs(Permission.READ, "edition") for page in ("", "/preview", "/mail", "/progress", "/checks")},
     ("GET", BOARD + "/search"): needs(Permission.CURATE, "edition"),  # what to add to the edition
+    ("GET", ITEM + "/source"): needs(Permission.READ, "edition"),  # the article beside the brief
+    ("GET", ITEM + "/passage"): needs(Permission.CURATE, "edition"),  # a passage of it as the lede or quote
     **{("POST", f"{BOARD}/{act}"): needs(permission, "edition") for act, permission in BOARD_ACTS},
 }

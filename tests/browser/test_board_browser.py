@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
 
 
 @pytest.fixture
@@ -141,4 +141,113 @@ def test_the_board_has_no_serious_accessibility_violation(browser, newsroom):
         page.locator("#items > li:first-child summary", has_text="Choose the quote").click()  # its form open too
         assert axe_violations(page) == [], who
         screenshot(page, f"board-{who}{'-dark' if dark else ''}")
+        context.close()
+
+
+HARBOUR = "Harbour town votes to host the country's largest offshore wind base"
+
+
+def _open_source(newsroom, page) -> int:
+    """Open the sample article's text beside its item, as an editor clicks its link; its article id."""
+    aid = next(i.article_id for i in newsroom.edition().items if i.brief.title == HARBOUR)
+    page.click(f"#open-source-{aid}")
+    page.wait_for_selector(f"#source-panel-{aid} mark.lede")
+    return aid
+
+
+def _select(page, aid: int, words: str) -> None:
+    """Select `words` in the article's text as a person drags over them (a DOM Range, then the Selection)."""
+    page.evaluate(
+        """([id, words]) => {
+             const text = document.getElementById(id);
+             const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+               const at = node.data.indexOf(words);
+               if (at < 0) continue;
+               const range = document.createRange();
+               range.setStart(node, at);
+               range.setEnd(node, at + words.length);
+               getSelection().removeAllRanges();
+               getSelection().addRange(range);
+               return;
+             }
+             throw new Error("not in the text: " + words);
+           }""",
+        [f"source-text-{aid}", words],
+    )
+
+
+def _shot_item(page, aid: int, name: str) -> None:
+    """The item and its open article, at full size (the caret left alone: hiding it puts a style
+    attribute on every field, which the next swap would copy, against the CSP)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(f"#item-{aid}").screenshot(path=str(ARTIFACTS / f"{name}.png"), caret="initial")
+
+
+def test_select_a_passage_as_the_lede_and_the_preview_follows(newsroom, board_page):
+    page = board_page("editor")
+    aid = _open_source(newsroom, page)
+    lede, quote = page.locator(f"#use-lede-{aid}"), page.locator(f"#use-quote-{aid}")
+    assert lede.is_disabled() and quote.is_disabled()  # nothing selected yet
+    passage = "The vote, 11 to 4, followed a six-hour public meeting"
+    _select(page, aid, passage)
+    page.wait_for_function(f"() => !document.getElementById('use-lede-{aid}').disabled")
+    assert page.input_value(f"#passage-text-{aid}") == passage and not quote.is_disabled()
+    lede.click()
+    page.wait_for_selector("#said:text('The lede is changed.')")
+    assert page.inner_text(f"#item-{aid} .lede") == passage  # the board as the server answered it
+    assert next(i for i in newsroom.edition().items if i.article_id == aid).brief.lede == passage
+    page.frame_locator("#mail-frame").get_by_text(passage).last.wait_for()  # the preview followed
+    assert passage in page.locator(".text-part pre").text_content()
+    # the panel stayed open through the board's swap, and marks the new lede where it stands
+    page.wait_for_function(f"() => document.querySelector('#source-panel-{aid} mark.lede').textContent === {passage!r}")
+    _shot_item(page, aid, "board-source-lede-item")
+    screenshot(page, "board-source-lede")
+    assert page.errors == []
+
+
+def test_select_a_passage_as_the_quote_with_the_proposed_speaker(newsroom, board_page):
+    page = board_page("editor")
+    aid = _open_source(newsroom, page)
+    passage = "If the seals move, everyone will know it the same week"
+    _select(page, aid, passage)
+    page.click(f"#use-quote-{aid}")
+    speaker = page.locator(f"#use-speaker-{aid}")
+    speaker.wait_for()
+    assert speaker.input_value() == "Anika Lindqvist"  # proposed by the article's attribution ("she said")
+    assert page.evaluate("document.activeElement.id") == f"use-speaker-{aid}"  # the field to check is focused
+    assert page.input_value(f"#use-text-{aid}") == passage
+    # (caret left alone: hiding it puts a style attribute on every field, which the next swap would copy)
+    _shot_item(page, aid, "board-source-quote-form")
+    speaker.fill("Anika Lindqvist, project director")  # editable
+    page.locator(f"#passage-{aid} button", has_text="Save the quote").click()
+    page.wait_for_selector("#said:text('The quote is changed.')")
+    item = next(i for i in newsroom.edition().items if i.article_id == aid)
+    assert [(q.text, q.speaker) for q in item.brief.quotes] == [(passage, "Anika Lindqvist, project director")]
+    assert not item.unverified and page.locator(f"#flag-{aid}").count() == 0  # word for word: not flagged
+    assert page.inner_text(f"#item-{aid} .quote blockquote") == passage
+    label = "Quote by Anika Lindqvist, project director"
+    page.wait_for_selector(f"#source-panel-{aid} mark.quote[data-label='{label}']")
+    before = page.evaluate(f"getComputedStyle(document.querySelector('#source-panel-{aid} mark.quote'), '::before').content")
+    assert before == f'"{label}: "'  # the label a screen reader reads before the marked words
+    page.locator(f"#source-panel-{aid} mark.quote").scroll_into_view_if_needed()
+    _shot_item(page, aid, "board-source-quote-saved")
+    assert page.errors == []
+
+
+def test_the_open_source_panel_has_no_serious_accessibility_violation(browser, newsroom):
+    for who, dark in (("editor", False), ("viewer", True)):
+        context = browser.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000},
+                                      color_scheme="dark" if dark else "light")  # fmt: skip
+        context.add_cookies([{"name": "digest_session", "value": newsroom.tokens[who][0], "url": newsroom.url}])
+        page = context.new_page()
+        page.goto(newsroom.url + newsroom.board)
+        aid = _open_source(newsroom, page)
+        if who == "editor":  # the quote's form open too, its speaker proposed
+            _select(page, aid, "a reason to stay")
+            page.click(f"#use-quote-{aid}")
+            page.locator(f"#use-speaker-{aid}").wait_for()
+        page.locator(f"#source-panel-{aid}").scroll_into_view_if_needed()
+        assert axe_violations(page) == [], who
+        _shot_item(page, aid, f"board-source-{who}{'-dark' if dark else ''}")
         context.close()

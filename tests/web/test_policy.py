@@ -133,6 +133,8 @@ def test_the_edition_board_needs_view_to_read_curate_to_change_and_more_to_appro
         ("GET", board + "/history"): Permission.READ,
         ("GET", board + "/checks"): Permission.READ,
         ("GET", board + "/search"): Permission.CURATE,
+        ("GET", board + "/items/{article_id}/source"): Permission.READ,
+        ("GET", board + "/items/{article_id}/passage"): Permission.CURATE,
         ("POST", board + "/test-send"): Permission.TEST_SEND,
         ("POST", board + "/changes"): Permission.CURATE,
         ("POST", board + "/submit"): Permission.CURATE,

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -24,7 +24,7 @@ from digest.render import BUDGET
 from digest.web.auth import CurrentSession, CurrentUser
 from digest.web.deps import Site, SiteDep, client
 from digest.web.errors import status_of
-from digest.web.policy import BOARD
+from digest.web.policy import BOARD, ITEM
 
 MAIL_HEADERS = {  # the mail as a subscriber gets it, framed by the board only: its styles are inline
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
@@ -185,6 +185,42 @@ def preview_panel(
     """The preview beside the board: the mail's size against the budget, its frame, its text part."""
     mail = service.mail(site.engine, site.settings, edition_id)
     return _render(site, request, user, session, edition_id, "_preview.html", mail=mail)
+
+
+@router.get(ITEM + "/source", response_class=HTMLResponse)
+def source_panel(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int, article_id: int
+) -> HTMLResponse:
+    """An item's article beside its brief, the lede and the quotes marked: the panel for htmx, else
+    the board with the panel open in its item."""
+    found = service.source(site.engine, edition_id, article_id)
+    template = "_source.html" if request.headers.get("hx-request") else "board.html"
+    return _render(site, request, user, session, edition_id, template, source=found)
+
+
+@router.get(ITEM + "/passage", response_class=HTMLResponse)
+def passage_form(
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    edition_id: int,
+    article_id: int,
+    text: Annotated[str, Query(max_length=20_000)] = "",
+    use: Annotated[str, Query(alias="as", max_length=10)] = "quote",
+) -> HTMLResponse:
+    """A passage selected (or pasted) in the article, made the lede or the quote (its speaker proposed):
+    the form that saves it, for htmx in the panel, else on the board with the panel open."""
+    context: dict[str, Any] = {"article_id": article_id, "use": "lede" if use == "lede" else "quote"}
+    status = 200
+    try:
+        context["passage"] = service.passage(site.engine, edition_id, article_id, text)
+    except Invalid as exc:
+        context["passage_error"], status = str(exc), status_of(exc)
+    if request.headers.get("hx-request"):
+        return _render(site, request, user, session, edition_id, "_passage.html", status, **context)
+    found = service.source(site.engine, edition_id, article_id)
+    return _render(site, request, user, session, edition_id, "board.html", status, source=found, **context)
 
 
 @router.get(BOARD + "/mail", response_class=HTMLResponse)

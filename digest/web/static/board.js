@@ -32,6 +32,21 @@
       document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
     if (twin) twin.focus();
   });
+  // The article beside an item: a passage selected in its text fills the panel's passage field, and
+  // Use as lede and Use as quote wait for one (without JavaScript, the passage is pasted there).
+  function passage(panel, text) {
+    var field = panel && panel.querySelector(".passage textarea");
+    if (!field) return;
+    if (text) field.value = text;
+    panel.querySelectorAll(".passage button").forEach(function (b) { b.disabled = !field.value.trim(); });
+  }
+  document.addEventListener("selectionchange", function () {
+    var sel = document.getSelection(), at = sel.rangeCount && !sel.isCollapsed && sel.getRangeAt(0).commonAncestorContainer;
+    var text = at && (at.closest ? at : at.parentElement).closest(".source-text");
+    if (text) passage(text.closest(".source-panel"), sel.toString().replace(/\s+/g, " ").trim());
+  });
+  document.addEventListener("input", function (event) { passage(event.target.closest(".source-panel")); });
+  htmx.onLoad(function () { document.querySelectorAll(".source-panel").forEach(function (p) { passage(p); }); });
   // A change the service refuses comes back as the board with the reason (409, 422, 503): show it.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
