@@ -13,7 +13,9 @@ Each figure is printed against its target:
   script   the JavaScript the board page loads. Target: <= 100 KB.
 
 The articles are the samples' own, ingested, then copied under new addresses and titles and spread
-over two years, about 140 a day; the list looks back 7 days, as a weekly list does. SQLite by
+over two years, about 140 a day, each fetched when published; the editions were sent over the same
+two years, each carrying ten articles of its day. The list looks back 7 days at most (from a day
+before its last send), takes up to 50 items, and the board shows the draft built from that. SQLite by
 default; `--database` takes a PostgreSQL URL (postgresql+psycopg://...; its tables are dropped first).
 Filling the database takes a minute or two; the figures are taken after it.
 """
@@ -33,15 +35,17 @@ from pathlib import Path
 
 import httpx
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digest.domain import Actor, Brief, Edition, EditionStatus  # noqa: E402
 from digest.store.articles import articles_by_ids, save_articles  # noqa: E402
+from digest.store.db import refresh_statistics  # noqa: E402
 from digest.store.editions import insert_edition  # noqa: E402
-from digest.store.tables import sources  # noqa: E402
+from digest.store.tables import articles, sources  # noqa: E402
+from digest.store.tables import editions as editions_table  # noqa: E402
 from tests.web.newsroom import PASSWORD, open_newsroom  # noqa: E402
 
 WORDS = (
@@ -77,19 +81,27 @@ def fill(engine, count: int, editions: int, list_id: str) -> int:  # noqa: ANN00
         for article in batch:
             by_source.setdefault(article.source, []).append(article)
         with engine.begin() as conn:
-            for source, articles in by_source.items():
-                save_articles(conn, ids[source], articles)
+            for source, copies in by_source.items():
+                save_articles(conn, ids[source], copies)
         made += len(batch)
         print(f"\r  {made:,} articles ({time.perf_counter() - started:.0f} s)", end="", flush=True)
     print()
-    with engine.begin() as conn:
-        old = [i for i in range(count // 2, count // 2 + editions * 10)]  # articles of a year ago
-        stored = articles_by_ids(conn, old)
+    with engine.begin() as conn:  # each fetched when it was published, as a source's feed gives them
+        conn.execute(update(articles).where(articles.c.guid.like("bench-%")).values(fetched_at=articles.c.published_at))
+        # the editions sent over the same two years, newest first, each with ten articles of its day
+        by_age = conn.execute(select(articles.c.id).where(articles.c.guid.like("bench-%"))
+                              .order_by(articles.c.published_at.desc())).scalars().all()  # fmt: skip
+        cadence = timedelta(days=730) / editions
         for e in range(editions):
+            sent = now - cadence * (e + 1)
+            first = int((now - sent) / step)
+            stored = articles_by_ids(conn, by_age[first : first + 10])
             items = [Brief(a.title, a.paragraphs[0][:300], article_id=a.id, url=a.url, source=a.source)
-                     for a in (stored[i] for i in old[e * 10 : e * 10 + 10] if i in stored)]  # fmt: skip
-            insert_edition(conn, Edition(list_id=list_id, subject=f"Edition {e}", items=items,
-                                         status=EditionStatus.SENT))  # fmt: skip
+                     for a in stored.values()]  # fmt: skip
+            edition_id = insert_edition(conn, Edition(list_id=list_id, subject=f"Edition {e}", items=items,
+                                                      status=EditionStatus.SENT))  # fmt: skip
+            conn.execute(update(editions_table).where(editions_table.c.id == edition_id).values(sent_at=sent))
+    refresh_statistics(engine)  # as the end of every ingest run does
     return made
 
 

@@ -70,21 +70,15 @@ def candidates(
     conn: Connection, settings: Settings, lst: ListSettings, now: datetime, draft: int | None = None
 ) -> Picks:
     """The list's candidates, best first, one per story, at most `per_source` from each source; and
-    what was left out of them, counted by reason."""
+    what was left out of them, counted by reason (but for the late ones: `left_out_late`)."""
     sources = settings.sources_of(lst)
     weights = {s.name: s.weight for s in sources}
-    used = used_article_ids(conn, lst.id, but=draft)
-    stories_used = used_stories(conn, lst.id, but=draft)
     starts = window(conn, lst, now)
     recent = candidate_articles(conn, list(weights), starts.start, set())
+    used = used_article_ids(conn, lst.id, [a.id for a in recent if a.id is not None], but=draft)
+    stories_used = used_stories(conn, lst.id, {a.story_id for a in recent if a.story_id is not None}, but=draft)
     found = [a for a in recent if a.id not in used]
     skipped = Counter[str]()
-    late = count_late_for_list(conn, lst.id, list(weights), starts.start, starts.last_sent, but=draft)
-    if late:
-        before = f"published before {starts.start:%Y-%m-%d %H:%M} UTC ({starts.why})"
-        if starts.last_sent:
-            before = f"ingested since the last send ({starts.last_sent:%Y-%m-%d %H:%M} UTC) but {before}"
-        skipped[before] = late
     skipped["already in an edition of the list"] = len(recent) - len(found)
     wanted = [a for a in found if _wanted(a, lst, {s.name: s.tags for s in sources})]
     skipped["outside the list's tags or languages"] = len(found) - len(wanted)
@@ -108,3 +102,19 @@ def candidates(
             skipped[f"over the limit of {lst.per_source} per source"] += 1
     coverage = other_coverage(conn, [a.id for a in picked if a.id is not None])
     return Picks(picked, coverage, [f"{n} {why}" for why, n in skipped.items() if n])
+
+
+def left_out_late(
+    conn: Connection, settings: Settings, lst: ListSettings, now: datetime, draft: int | None = None
+) -> list[str]:
+    """The articles of the list's sources that came in too late for its window, as the reason a build
+    reports (a count over the whole archive: the build asks for it, a curation change does not)."""
+    starts = window(conn, lst, now)
+    names = [s.name for s in settings.sources_of(lst)]
+    late = count_late_for_list(conn, lst.id, names, starts.start, starts.last_sent, but=draft)
+    if not late:
+        return []
+    before = f"published before {starts.start:%Y-%m-%d %H:%M} UTC ({starts.why})"
+    if starts.last_sent:
+        before = f"ingested since the last send ({starts.last_sent:%Y-%m-%d %H:%M} UTC) but {before}"
+    return [f"{late} {before}"]

@@ -31,7 +31,7 @@ from digest.editions.checks import SUBJECT_MAX, Check, find_problems, links_of
 from digest.editions.curate import CURATION_OPS, check_args, check_quote, compose, fold
 from digest.editions.preview import Mail, Preview, as_sent, check_width, rendered, write_preview
 from digest.editions.quotecheck import unverified
-from digest.editions.select import Picks, candidates
+from digest.editions.select import Picks, candidates, left_out_late
 from digest.editions.source import Passage, Source, passage_in, source_of
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
 from digest.ingest import linkcheck
@@ -126,25 +126,27 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: Actor, n
     sources' articles were left out, and why."""
     lst = settings.get_list(list_id)
     draft_id = open_draft(conn, list_id)
+    late = left_out_late(conn, settings, lst, now, draft=draft_id)
     if draft_id is not None:
         edition, picks = _recompose(conn, settings, _load(conn, draft_id), now)
         _record(conn, draft_id, actor, "rebuild", {"items": len(edition.items)})
         return BuildResult(
             edition,
-            f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept" + _skipped(picks),
+            f"draft #{draft_id} rebuilt with {len(edition.items)} item(s), changes kept" + _skipped(late, picks),
         )
     picks = candidates(conn, settings, lst, now)
     if not picks.articles:
         names = ", ".join(s.name for s in settings.sources_of(lst))
         return BuildResult(
-            None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(picks)
+            None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(late, picks)
         )
     edition = Edition(list_id=list_id, subject=lst.name, items=[])
     edition_id = insert_edition(conn, edition)
     _record(conn, edition_id, actor, "build", {})
     edition, picks = _recompose(conn, settings, edition, now)
     return BuildResult(
-        edition, f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)" + _skipped(picks)
+        edition,
+        f"edition #{edition.id} for {list_id!r} with {len(edition.items)} item(s)" + _skipped(late, picks),
     )
 
 
@@ -171,8 +173,9 @@ def _record(
     audit.record(conn, actor, f"edition.{_VERBS.get(op, op)}", "edition", edition_id, args if details is None else details)
 
 
-def _skipped(picks: Picks) -> str:
-    return f"; left out: {', '.join(picks.skipped)}" if picks.skipped else ""
+def _skipped(late: list[str], picks: Picks) -> str:
+    reasons = late + picks.skipped
+    return f"; left out: {', '.join(reasons)}" if reasons else ""
 
 
 def _load(conn: Connection, edition_id: int) -> Edition:

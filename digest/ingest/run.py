@@ -23,6 +23,7 @@ from digest.ingest.gather import Gathered, Job, gather
 from digest.ingest.normalize import language_code
 from digest.store import articles as store
 from digest.store import sources
+from digest.store.db import refresh_statistics
 
 WORKERS = 8
 BACKOFF_AFTER = 2  # failures in a row before a source is left alone for a while
@@ -116,6 +117,7 @@ def ingest(
                     stories.add(article_id, story_id, gathered.job.state.id, signature)
             if progress:
                 progress(gathered.job.source.name)
+    refresh_statistics(engine)
     return report
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -242,16 +242,21 @@ def _used_articles(list_id: str, but: int | None = None) -> Select[int]:
     )
 
 
-def used_article_ids(conn: Connection, list_id: str, but: int | None = None) -> set[int]:
-    return set(conn.execute(_used_articles(list_id, but)).scalars())
+def used_article_ids(conn: Connection, list_id: str, among: Collection[int], but: int | None = None) -> set[int]:
+    """The articles of `among` that an edition of the list (other than `but`) already carries."""
+    if not among:
+        return set()
+    return set(conn.execute(_used_articles(list_id, but).where(edition_items.c.article_id.in_(list(among)))).scalars())
 
 
-def used_stories(conn: Connection, list_id: str, but: int | None = None) -> set[int]:
-    """The stories of the articles an edition of the list (other than `but`) already carries."""
+def used_stories(conn: Connection, list_id: str, among: Collection[int], but: int | None = None) -> set[int]:
+    """The stories of `among` that an edition of the list (other than `but`) already carries."""
+    if not among:
+        return set()
     return set(
         conn.execute(
             select(articles.c.story_id)
-            .where(articles.c.id.in_(_used_articles(list_id, but)), articles.c.story_id.is_not(None))
+            .where(articles.c.story_id.in_(list(among)), articles.c.id.in_(_used_articles(list_id, but)))
             .distinct()
         ).scalars()
     )
