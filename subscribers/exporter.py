@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import Connection
 
-from subscribers.csvsafe import neutralize
-from subscribers.search import Query, Row, attribute_keys, stream
+from subscribers.csvsafe import FORMULA_STARTS, neutralize
+from subscribers.search import Query, attribute_keys, stream
 
 PERSON = ("email", "name", "language", "timezone")
 MEMBER = ("status", "status_changed_at")
+_RISKY = frozenset("".join(FORMULA_STARTS) + "'")  # the first characters `neutralize` may change
 
 
 def csv_chunks(conn: Connection, query: Query, batch: int = 5000) -> Iterator[str]:
@@ -39,7 +41,7 @@ def _chunks(conn: Connection, query: Query, batch: int) -> Iterator[tuple[str, i
     writer.writerow([neutralize(c) for c in (*PERSON, *(MEMBER if member else ()), *keys)])
     n = 0
     for n, row in enumerate(stream(conn, query, batch), 1):
-        writer.writerow([neutralize(c) for c in _cells(row, member, keys)])
+        writer.writerow([neutralize(c) if c and c[0] in _RISKY else c for c in _cells(row, member, keys)])
         if n % batch == 0:
             yield buffer.getvalue(), n
             buffer.seek(0)
@@ -47,11 +49,15 @@ def _chunks(conn: Connection, query: Query, batch: int) -> Iterator[tuple[str, i
     yield buffer.getvalue(), n
 
 
-def _cells(row: Row, member: bool, keys: list[str]) -> list[str]:
+def _cells(row: Any, member: bool, keys: list[str]) -> list[str]:
     cells = [row.email, row.name or "", row.language or "", row.timezone or ""]
     if member:
-        cells += [str(row.status), row.status_changed_at.isoformat() if row.status_changed_at else ""]
-    return cells + [str(row.attributes.get(k, "")) for k in keys]
+        cells += [row.status, row.status_changed_at.isoformat()]
+    if keys:
+        held = row.attributes
+        attributes = (json.loads(held) if held != "{}" else {}) if isinstance(held, str) else held or {}
+        cells += [str(attributes.get(k, "")) for k in keys]
+    return cells
 
 
 def export_csv(conn: Connection, query: Query, out: TextIO, batch: int = 5000) -> int:

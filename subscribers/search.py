@@ -25,7 +25,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    Text,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
 
 from subscribers import tables as t
 from subscribers.addresses import identity
@@ -119,7 +132,7 @@ class Page:
     more_before: bool  # there is a page before the first row
 
 
-def _values(order: Order, row: Row) -> tuple[Any, ...]:
+def _values(order: Order, row: Any) -> tuple[Any, ...]:  # a Row, or a row of `stream`
     if order is Order.ADDRESS:
         return (identity(row.email),)
     if order is Order.NAME:
@@ -131,15 +144,21 @@ def _collated(column: ColumnElement[Any], conn: Connection) -> ColumnElement[Any
     return column.collate("C") if conn.dialect.name == "postgresql" else column
 
 
-def _keys(order: Order, conn: Connection) -> list[ColumnElement[Any]]:
+def _stored(column: ColumnElement[Any], conn: Connection, raw: bool) -> ColumnElement[Any]:
+    """A time column as SQLite stores it (text that sorts), for `raw` reads: the export walks a
+    million rows and needs a time only to carry the keyset on. The SQL is the same."""
+    return type_coerce(column, String) if raw and conn.dialect.name == "sqlite" else column
+
+
+def _keys(order: Order, conn: Connection, raw: bool = False) -> list[ColumnElement[Any]]:
     s, m = t.subscribers, t.memberships
     if order is Order.ADDRESS:
         return [_collated(s.c.email_key, conn)]
     if order is Order.NAME:
         return [_collated(s.c.name_key, conn), s.c.id]
     if order is Order.NEWEST_MEMBER:
-        return [m.c.created_at, m.c.subscriber_id]
-    return [s.c.created_at, s.c.id]
+        return [_stored(m.c.created_at, conn, raw), m.c.subscriber_id]
+    return [_stored(s.c.created_at, conn, raw), s.c.id]
 
 
 def _descending(order: Order) -> bool:
@@ -150,18 +169,22 @@ def _day(value: date) -> datetime:
     return datetime.combine(value, time(), UTC)
 
 
-def _select(conn: Connection, query: Query) -> Select[Any]:
-    """The filtered rows, unordered: subscribers, joined to their membership of the list chosen."""
+def _select(conn: Connection, query: Query, raw: bool = False) -> Select[Any]:
+    """The filtered rows, unordered: subscribers, joined to their membership of the list chosen.
+    `raw` leaves the attributes as the driver gives them (JSON text on SQLite) and the time that
+    orders them as stored."""
     s, m = t.subscribers, t.memberships
     q = query.normalized()
     with_list = q.list_id is not None
-    columns = [s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone, s.c.attributes]
+    attributes = type_coerce(s.c.attributes, Text).label("attributes") if raw else s.c.attributes
+    columns = [s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone, attributes]
     if with_list:
-        stmt = select(*columns, m.c.created_at, m.c.status, m.c.status_changed_at).join(
+        joined_at = _stored(m.c.created_at, conn, raw).label("created_at")
+        stmt = select(*columns, joined_at, m.c.status, m.c.status_changed_at).join(
             m, and_(m.c.subscriber_id == s.c.id, m.c.list_id == q.list_id)
         )
     else:
-        stmt = select(*columns, s.c.created_at)
+        stmt = select(*columns, _stored(s.c.created_at, conn, raw).label("created_at"))
     joined = m.c.created_at if with_list else s.c.created_at
     if q.prefix:
         key = _collated(s.c.email_key, conn)
@@ -201,14 +224,16 @@ def _past(keys: list[ColumnElement[Any]], values: tuple[Any, ...], up: bool) -> 
     return or_(a < x, and_(a == x, b < y))
 
 
-def _walk(conn: Connection, query: Query, at: tuple[Any, ...] | None, up: bool, limit: int) -> list[Row]:
+def _walk(
+    conn: Connection, query: Query, at: tuple[Any, ...] | None, up: bool, limit: int, raw: bool = False
+) -> list[Any]:
     """Up to `limit` rows from `at` (excluded), walking the order's keys up or down."""
-    keys = _keys(query.order, conn)
-    stmt = _select(conn, query)
+    keys = _keys(query.order, conn, raw)
+    stmt = _select(conn, query, raw)
     if at is not None:
         stmt = stmt.where(_past(keys, at, up))
     stmt = stmt.order_by(*[k.asc() if up else k.desc() for k in keys]).limit(limit)
-    return [_row(r, query.list_id is not None) for r in conn.execute(stmt)]
+    return list(conn.execute(stmt).all())
 
 
 def page(conn: Connection, query: Query, at: Position | None = None, size: int = 50) -> Page:
@@ -220,20 +245,22 @@ def page(conn: Connection, query: Query, at: Position | None = None, size: int =
     size = max(1, min(size, MAX_PAGE))
     backwards = at is not None and at.backwards
     up = _descending(order) == backwards  # the walk's direction in the keys' terms
-    rows = _walk(conn, query, at.values if at else None, up, size + 1)
-    more, rows = len(rows) > size, rows[:size]
+    found = _walk(conn, query, at.values if at else None, up, size + 1)
+    more, rows = len(found) > size, [_row(r, query.list_id is not None) for r in found[:size]]
     if backwards:
         rows.reverse()
         return Page(_with_memberships(conn, rows), more_after=True, more_before=more)
     return Page(_with_memberships(conn, rows), more_after=more, more_before=at is not None)
 
 
-def stream(conn: Connection, query: Query, batch: int = 5000) -> Iterator[Row]:
-    """Every row of the query in its order, one keyset batch in memory at a time."""
+def stream(conn: Connection, query: Query, batch: int = 5000) -> Iterator[Any]:
+    """Every row of the query in its order, one keyset batch in memory at a time: the driver's rows
+    (id, email, name, language, timezone, attributes as JSON text or a dict, created_at; with a list
+    status and status_changed_at), as a million-row export wants them."""
     up = not _descending(query.order)
     last: tuple[Any, ...] | None = None
     while True:
-        rows = _walk(conn, query, last, up, batch)
+        rows = _walk(conn, query, last, up, batch, raw=True)
         yield from rows
         if len(rows) < batch:
             return
