@@ -34,9 +34,10 @@ from sqlalchemy import (
     and_,
     exists,
     func,
-    or_,
+    literal,
     select,
     true,
+    tuple_,
     type_coerce,
 )
 
@@ -211,17 +212,15 @@ def _select(conn: Connection, query: Query, raw: bool = False) -> Select[Any]:
 
 
 def _past(keys: list[ColumnElement[Any]], values: tuple[Any, ...], up: bool) -> ColumnElement[bool]:
-    """Rows strictly above (`up`) or below `values` in the keys' order, spelt out so that both
-    databases walk the index: (a > x) OR (a = x AND b > y)."""
+    """Rows strictly above (`up`) or below `values` in the keys' order: a row-value comparison,
+    `(a, b) > (x, y)`, which both databases answer as a range of the index. (Spelt out as
+    `a > x OR (a = x AND b > y)`, SQLite scans the index from its end with bound parameters.)"""
     if len(values) != len(keys):
         raise Invalid("this page position does not fit the search")
-    if len(keys) == 1:
-        only: ColumnElement[bool] = keys[0] > values[0] if up else keys[0] < values[0]
-        return only
-    (a, b), (x, y) = keys, values
-    if up:
-        return or_(a > x, and_(a == x, b > y))
-    return or_(a < x, and_(a == x, b < y))
+    left: ColumnElement[Any] = keys[0] if len(keys) == 1 else tuple_(*keys)
+    right: Any = values[0] if len(keys) == 1 else tuple_(*[literal(v, k.type) for k, v in zip(keys, values, strict=True)])
+    found: ColumnElement[bool] = left > right if up else left < right
+    return found
 
 
 def _walk(
