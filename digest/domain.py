@@ -217,13 +217,14 @@ class Permission(StrEnum):
     APPROVE = "approve"  # approve and schedule an edition
     SEND = "send"  # send now, pause, resume, cancel
     MANAGE_USERS = "manage_users"  # invite, change roles, deactivate, require second factors
+    MANAGE_SUBSCRIBERS = "manage_subscribers"  # the console's subscribers: search, export, erase
 
 
 _GRANTS = {
     Role.VIEWER: {Permission.READ},
     Role.EDITOR: {Permission.CURATE, Permission.TEST_SEND},
     Role.PUBLISHER: {Permission.APPROVE, Permission.SEND},
-    Role.ADMIN: {Permission.MANAGE_USERS},
+    Role.ADMIN: {Permission.MANAGE_USERS, Permission.MANAGE_SUBSCRIBERS},
 }
 ORDER = (Role.VIEWER, Role.EDITOR, Role.PUBLISHER, Role.ADMIN)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -1,81 +1,69 @@
-"""CSV export of a list's members, streamed in batches and safe to open in a spreadsheet."""
+"""CSV export of the subscribers a search finds (subscribers.search.Query: a list's members, of some
+statuses, or any other filter of the admin console's table), streamed by keyset in one read of the
+rows, and safe to open in a spreadsheet.
+
+A list's export has its members' status on it; an export across lists has the people only. Either
+imports back unchanged (the importer reads the same columns, attributes as extra columns)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+import io
+import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection
 
-from subscribers import tables as t
-from subscribers.csvsafe import neutralize
-from subscribers.models import MembershipStatus
+from subscribers.csvsafe import FORMULA_STARTS, neutralize
+from subscribers.search import Query, attribute_keys, stream
 
-COLUMNS = ("email", "name", "language", "timezone", "status", "status_changed_at")
-
-
-def _members(
-    conn: Connection, list_id: str, statuses: list[MembershipStatus] | None, batch: int
-) -> Iterator[Row[*tuple[Any, ...]]]:
-    s, m = t.subscribers, t.memberships
-    query = (
-        select(
-            s.c.id,
-            s.c.email,
-            s.c.name,
-            s.c.language,
-            s.c.timezone,
-            s.c.attributes,
-            m.c.status,
-            m.c.status_changed_at,
-        )
-        .join(m, m.c.subscriber_id == s.c.id)
-        .where(m.c.list_id == list_id)
-        .order_by(s.c.id)
-        .limit(batch)
-    )
-    if statuses:
-        query = query.where(m.c.status.in_(list(statuses)))
-    last = 0
-    while True:
-        rows = conn.execute(query.where(s.c.id > last)).all()
-        yield from rows
-        if len(rows) < batch:
-            return
-        last = rows[-1].id
+PERSON = ("email", "name", "language", "timezone")
+MEMBER = ("status", "status_changed_at")
+_RISKY = frozenset("".join(FORMULA_STARTS) + "'")  # the first characters `neutralize` may change
 
 
-def export_csv(
-    conn: Connection,
-    list_id: str,
-    out: TextIO,
-    *,
-    statuses: Iterable[MembershipStatus] | None = None,
-    batch: int = 2000,
-) -> int:
-    """Write the members as CSV (attributes as extra columns), those of `statuses` only when given.
-    Returns the number of members written.
+def csv_chunks(conn: Connection, query: Query, batch: int = 5000) -> Iterator[str]:
+    """The export as CSV text, a header then one chunk per `batch` rows (what a download streams).
 
     Cells that a spreadsheet would run as a formula are prefixed with an apostrophe; the importer
     removes it again, so an export imports back unchanged.
     """
-    wanted = list(statuses) if statuses else None
-    keys = sorted({k for row in _members(conn, list_id, wanted, batch) for k in (row.attributes or {})})
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS + tuple(neutralize(k) for k in keys))
-    count = 0
-    for row in _members(conn, list_id, wanted, batch):
-        attributes = row.attributes or {}
-        cells = [
-            row.email,
-            row.name or "",
-            row.language or "",
-            row.timezone or "",
-            row.status,
-            row.status_changed_at.isoformat(),
-        ]
+    return (text for text, _ in _chunks(conn, query, batch))
+
+
+def _chunks(conn: Connection, query: Query, batch: int) -> Iterator[tuple[str, int]]:
+    """(CSV text, rows written so far), chunk by chunk."""
+    keys = attribute_keys(conn, query)
+    member = query.list_id is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralize(c) for c in (*PERSON, *(MEMBER if member else ()), *keys)])
+    n = 0
+    for n, row in enumerate(stream(conn, query, batch), 1):
+        writer.writerow([neutralize(c) if c and c[0] in _RISKY else c for c in _cells(row, member, keys)])
+        if n % batch == 0:
+            yield buffer.getvalue(), n
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue(), n
+
+
+def _cells(row: Any, member: bool, keys: list[str]) -> list[str]:
+    cells = [row.email, row.name or "", row.language or "", row.timezone or ""]
+    if member:
+        cells += [row.status, row.status_changed_at.isoformat()]
+    if keys:
+        held = row.attributes
+        attributes = (json.loads(held) if held != "{}" else {}) if isinstance(held, str) else held or {}
         cells += [str(attributes.get(k, "")) for k in keys]
-        writer.writerow([neutralize(c) for c in cells])
-        count += 1
-    return count
+    return cells
+
+
+def export_csv(conn: Connection, query: Query, out: TextIO, batch: int = 5000) -> int:
+    """Write the export to `out`. Returns the number of rows written."""
+    written = 0
+    for text, rows in _chunks(conn, query, batch):
+        out.write(text)
+        written = rows
+    return written

@@ -42,6 +42,7 @@ from subscribers.models import (
     status_named,
     time_zone,
 )
+from subscribers.search import name_key
 from subscribers.service import now, require_list
 from subscribers.tokens import new_nonce
 
@@ -480,9 +481,11 @@ def _upsert_subscribers(
         _insert_rows(
             conn,
             s,
-            ("email", "email_key", "name", "language", "timezone", "attributes", "created_at", "token_nonce"),
+            ("email", "email_key", "name", "name_key", "language", "timezone", "attributes", "created_at",
+             "token_nonce"),  # fmt: skip
             [
-                (e.email, e.key, e.name, e.language, e.timezone, to_json(e.attributes), stamp, new_nonce())
+                (e.email, e.key, e.name, name_key(e.name), e.language, e.timezone, to_json(e.attributes), stamp,
+                 new_nonce())  # fmt: skip
                 for e in fresh
             ],
         )
@@ -511,9 +514,11 @@ def _upsert_subscribers(
             "attributes": {**(row.attributes or {}), **entry.attributes},
         }
         if after != before:
-            changes.append({"sid": row.id, **after})
+            changes.append({"sid": row.id, "name_key": name_key(entry.name or row.name), **after})
     if changes:
-        values: dict[str, Any] = {k: bindparam(k) for k in ("name", "language", "timezone", "attributes")}
+        values: dict[str, Any] = {
+            k: bindparam(k) for k in ("name", "name_key", "language", "timezone", "attributes")
+        }
         conn.execute(update(s).where(s.c.id == bindparam("sid")).values(**values), changes)
     return ids, [row.id for row in existing.values()]
 

@@ -12,6 +12,7 @@ from subscribers import tables as t
 from subscribers.addresses import address_hash, identity, normalize
 from subscribers.errors import Conflict, NotFound
 from subscribers.models import RECEIVING, MailingList, Membership, MembershipStatus, Recipient, Subscriber
+from subscribers.search import name_key
 from subscribers.tokens import Claim
 
 
@@ -131,6 +132,7 @@ def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
                 email=email,
                 email_key=identity(email),
                 name=sub.name,
+                name_key=name_key(sub.name),
                 language=sub.language,
                 timezone=sub.timezone,
                 attributes=sub.attributes,
@@ -141,6 +143,8 @@ def upsert_subscriber(conn: Connection, sub: Subscriber) -> tuple[int, bool]:
         return new_id, True
     given = (("name", sub.name), ("language", sub.language), ("timezone", sub.timezone))
     merged: dict[str, object] = {k: v for k, v in given if v}
+    if sub.name:
+        merged["name_key"] = name_key(sub.name)
     if sub.attributes:
         merged["attributes"] = {**(row.attributes or {}), **sub.attributes}
     if merged:
@@ -229,6 +233,8 @@ def unsubscribe(
 
 def update_subscriber(conn: Connection, subscriber_id: int, **values: str | None) -> None:
     """Change a subscriber's own details (language, timezone, name), already checked by the caller."""
+    if "name" in values:
+        values["name_key"] = name_key(values["name"])
     if values:
         conn.execute(update(t.subscribers).where(t.subscribers.c.id == subscriber_id).values(**values))
 

@@ -46,6 +46,9 @@ subscribers = Table(
     # identity: the address lower-cased, so Ann@X.org and ann@x.org are one person
     Column("email_key", String(320), nullable=False, unique=True),
     Column("name", String(200)),
+    # what the admin console searches and sorts names by (subscribers.search.name_key): the name
+    # trimmed and case-folded, "" for none; indexed with the id by migration 0012 (outside this file)
+    Column("name_key", String(200), nullable=False, default="", server_default=""),
     Column("language", String(8)),
     Column("timezone", String(64)),
     Column("attributes", JSON, nullable=False, default=dict),
@@ -53,6 +56,7 @@ subscribers = Table(
     # carried by every token made for this subscriber (subscribers.tokens); NULL for subscribers from
     # before migration 0006, whose links carry none
     Column("token_nonce", String(32), default=new_nonce),
+    Index("ix_subscribers_created", "created_at", "id"),  # 0012: the console's newest first
     sqlite_autoincrement=True,
 )
 
@@ -64,7 +68,9 @@ memberships = Table(
     Column("status", String(16), nullable=False),
     Column("status_changed_at", UTCDateTime(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
-    Index("ix_memberships_list_status", "list_id", "status"),
+    # 0012: a list's members newest first, of one status or all (the console, recipients, the counts)
+    Index("ix_memberships_list_status_joined", "list_id", "status", "created_at", "subscriber_id"),
+    Index("ix_memberships_list_joined", "list_id", "created_at", "subscriber_id"),
 )
 
 suppressions = Table(

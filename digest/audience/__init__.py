@@ -9,7 +9,9 @@ their erasure forgets (privacy).
     joining       subscribe (the form), add (an admin), confirm, renew a confirmation
     leaving       unsubscribe: one list or all, by a link in mail or by an admin
     preferences   the preferences page: show and save
-    members       import and export a list's members
+    members       import a list's members; export a search (a list's members, or any filter)
+    console       the admin console's subscribers: the table's pages and counts, one subscriber's
+                  page, their privacy export and erasure, audited
     privacy       what is held about a person, suppression, erasure
     mail          the confirmation and the welcome, with their links
 """

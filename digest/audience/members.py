@@ -1,16 +1,19 @@
-"""A list's members in and out as CSV (subscribers.importer and subscribers.exporter)."""
+"""Subscribers in and out as CSV: a list's import (subscribers.importer), the export of a search
+(subscribers.exporter)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import Connection
+
 from digest.audience.service import Audience
-from subscribers.exporter import export_csv
+from subscribers.exporter import csv_chunks, export_csv
 from subscribers.importer import CsvFormat, ImportReport, RowError, import_csv
-from subscribers.models import status_named
+from subscribers.search import Query
 from subscribers.service import require_list
 
 
@@ -40,13 +43,35 @@ def import_file(
         )
 
 
-def export_file(aud: Audience, list_id: str, to: Path | TextIO, statuses: list[str] | None) -> int:
-    """Export the list's members, of the statuses named only when some are, to a file (written only
-    once the list and the statuses are found good) or a stream. Returns how many were written."""
-    wanted = [status_named(s) for s in statuses or []]
+def export_file(aud: Audience, query: Query, to: Path | TextIO) -> int:
+    """Export what the search finds (a list's members, of some statuses, or any filter of the
+    console's table: subscribers.search.Query) to a file (written only once the list is found) or a
+    stream, by keyset in one read. Returns how many rows were written."""
     with aud.engine.connect() as conn:
-        require_list(conn, list_id)
+        if query.list_id:
+            require_list(conn, query.list_id)
         if isinstance(to, Path):
             with to.open("w", newline="", encoding="utf-8") as fh:
-                return export_csv(conn, list_id, fh, statuses=wanted)
-        return export_csv(conn, list_id, to, statuses=wanted)
+                return export_csv(conn, query, fh)
+        return export_csv(conn, query, to)
+
+
+def export_chunks(aud: Audience, query: Query) -> Iterator[str]:
+    """The same export as CSV text, chunk by chunk (what the console's download streams); NotFound
+    for a list there is not, raised before the first chunk. The connection lasts as long as the
+    stream."""
+    conn = aud.engine.connect()
+    try:
+        if query.list_id:
+            require_list(conn, query.list_id)
+    except BaseException:
+        conn.close()
+        raise
+    return _closing(conn, csv_chunks(conn, query))
+
+
+def _closing(conn: Connection, chunks: Iterator[str]) -> Iterator[str]:
+    try:
+        yield from chunks
+    finally:
+        conn.close()

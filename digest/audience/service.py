@@ -37,7 +37,7 @@ class Audience:
         limits: SubscribeLimits = SubscribeLimits(),
         confirm_days: int = CONFIRM_DAYS,
     ):
-        self.settings, self.engine = settings, engine
+        self.settings, self.engine, self.secret_key = settings, engine, secret_key
         self.mail = Mailer(settings, engine, secret_key, send)
         self.limits, self.confirm_days = limits, confirm_days
         # Why the delivery cannot carry an address whose part before the @ is not ASCII; asked only

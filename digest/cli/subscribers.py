@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from digest.audience import joining, leaving, members, privacy
+from digest.audience import console, joining, leaving, members, privacy
 from digest.cli.context import audience_of, options_named
 from digest.cli.output import err, say
 from digest.errors import Conflict, Invalid
@@ -177,18 +177,33 @@ class _ErrorReport:
 @app.command("export")
 def subscribers_export(
     ctx: typer.Context,
-    list_id: ListOption,
+    list_id: Annotated[str | None, typer.Option("--list", "-l", help="Only this list's members.")] = None,
     status: Annotated[
-        list[str] | None, typer.Option(help="Only members with this status (repeatable). Default: all.")
+        list[str] | None,
+        typer.Option(help="Only members with this status (repeatable), on --list or on any list. Default: all."),
     ] = None,
+    prefix: Annotated[str, typer.Option(help="Only addresses that start with this.")] = "",
+    name: Annotated[str, typer.Option(help="Only names that start with this.")] = "",
+    language: Annotated[str | None, typer.Option(help="Only subscribers of this language.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="Only subscribers of this time zone.")] = None,
+    joined_from: Annotated[
+        str | None, typer.Option(help="Only those who joined (--list, else were added) on or after YYYY-MM-DD.")
+    ] = None,
+    joined_to: Annotated[str | None, typer.Option(help="... and on or before YYYY-MM-DD.")] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The CSV file (default: stdout).")
     ] = None,
 ) -> None:
-    """Export a list's members as CSV, safe to open in a spreadsheet (no formula runs)."""
+    """Export subscribers as CSV (the console's filters), safe to open in a spreadsheet (no formula runs).
+
+    With --list, a row per member with their status on it; without, a row per subscriber."""
     with options_named():
-        count = members.export_file(audience_of(ctx), list_id, output or sys.stdout, status)
-    say(f"exported {count:,} members", console=err)
+        query = console.query_of(
+            list_id=list_id, statuses=status or [], prefix=prefix, name=name, language=language,
+            timezone=timezone, joined_from=joined_from, joined_to=joined_to,
+        )  # fmt: skip
+        count = members.export_file(audience_of(ctx), query, output or sys.stdout)
+    say(f"exported {count:,} " + ("members" if list_id else "subscribers"), console=err)
 
 
 @app.command("show")

@@ -360,3 +360,44 @@ def _without(column: ColumnElement[str], addresses: set[str]) -> ColumnElement[s
     for address in sorted(addresses):
         expression = func.replace(expression, address, "[erased]")
     return expression
+
+
+@dataclass(frozen=True)
+class SentEdition:
+    """One edition a subscriber was sent (or is to be), with the provider's events for it, as the
+    admin console's subscriber page shows it."""
+
+    edition_id: int
+    subject: str
+    list_id: str
+    status: DeliveryStatus
+    updated_at: datetime
+    error: str | None
+    events: tuple[tuple[str, datetime, str | None], ...]  # (event, at, reason), oldest first
+
+
+def editions_sent_to(conn: Connection, subscriber_id: int, limit: int = 500) -> list[SentEdition]:
+    """The subscriber's delivery rows, newest change first, each with its events (two indexed
+    queries: deliveries by subscriber, events by delivery)."""
+    rows = conn.execute(
+        select(deliveries.c.id, deliveries.c.edition_id, deliveries.c.status, deliveries.c.updated_at,
+               deliveries.c.error, editions.c.subject, editions.c.list_id)  # fmt: skip
+        .join(editions, editions.c.id == deliveries.c.edition_id)
+        .where(deliveries.c.subscriber_id == subscriber_id)
+        .order_by(deliveries.c.updated_at.desc(), deliveries.c.id.desc())
+        .limit(limit)
+    ).all()
+    events: dict[int, list[tuple[str, datetime, str | None]]] = {}
+    if rows:
+        e = delivery_events
+        for ev in conn.execute(
+            select(e.c.delivery_id, e.c.event, e.c.at, e.c.reason)
+            .where(e.c.delivery_id.in_([r.id for r in rows]))
+            .order_by(e.c.at)
+        ):
+            events.setdefault(ev.delivery_id, []).append((ev.event, ev.at, ev.reason))
+    return [
+        SentEdition(r.edition_id, r.subject, r.list_id, DeliveryStatus(r.status), r.updated_at, r.error,
+                    tuple(events.get(r.id, ())))  # fmt: skip
+        for r in rows
+    ]

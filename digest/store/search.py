@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, bindparam, func, literal_colum
 from digest.domain import Article
 from digest.store.articles import articles_by_ids
 from digest.store.tables import articles, sources
+from subscribers.search import OUTSIDE_METADATA
 
 FTS_TABLE = "articles_fts"
 PG_COLUMN = "search"
@@ -63,4 +64,5 @@ def outside_metadata(name: str | None, type_: NameFilterType, parent_names: Name
         return False
     if type_ == "column" and name == PG_COLUMN and parent_names.get("table_name") == "articles":
         return False
-    return not (type_ == "index" and name == "ix_articles_search")
+    # and the collated indexes of migration 0012 (subscribers.search)
+    return not (type_ == "index" and (name == "ix_articles_search" or name in OUTSIDE_METADATA))

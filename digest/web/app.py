@@ -21,6 +21,7 @@ from digest.web.routes import (
     archive,
     board,
     confirm,
+    console,
     health,
     history,
     preferences,
@@ -48,6 +49,7 @@ ROUTERS = (
     history,
     theme,
     board,
+    console,
 )
 STATIC = Path(__file__).with_name("static")
 

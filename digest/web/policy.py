@@ -55,6 +55,9 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
     ("test-send", Permission.TEST_SEND),
 )
 
+SUBSCRIBERS = "/admin/subscribers"
+SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
+
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
     # the public pages: readers follow links from their mail
@@ -95,4 +98,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", ITEM + "/source"): needs(Permission.READ, "edition"),  # the article beside the brief
     ("GET", ITEM + "/passage"): needs(Permission.CURATE, "edition"),  # a passage of it as the lede or quote
     **{("POST", f"{BOARD}/{act}"): needs(permission, "edition") for act, permission in BOARD_ACTS},
+    # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
+    **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
+    ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
 }

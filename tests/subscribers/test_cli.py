@@ -163,3 +163,20 @@ def test_serve_needs_the_secret(cli, tmp_path):
 def test_missing_config_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "none.yaml"), "lists", "list"])
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_export_takes_the_consoles_filters(cli, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("email,name,language,timezone\nada@example.org,Ada,en,Europe/London\n"
+                      "jean@example.fr,Jean,fr,Europe/Paris\njeanne@example.fr,Jeanne,fr,Europe/Paris\n")  # fmt: skip
+    assert cli("subscribers", "import", str(people), "--list", "world", "--consent", "form").exit_code == 0
+    out = tmp_path / "out.csv"
+    exported = cli("subscribers", "export", "--prefix", "JEAN", "--language", "fr", "--status", "confirmed", "-o", str(out))
+    assert exported.exit_code == 0 and "exported 2 subscribers" in exported.output
+    rows = list(csv.DictReader(out.open()))
+    assert [r["email"] for r in rows] == ["jean@example.fr", "jeanne@example.fr"]  # by address, the prefix's order
+    assert "status" not in rows[0]  # across lists: the people, no list's status
+    member = cli("subscribers", "export", "--list", "world", "--name", "ada", "-o", str(out))
+    assert member.exit_code == 0 and [r["status"] for r in csv.DictReader(out.open())] == ["confirmed"]
+    bad = cli("subscribers", "export", "--joined-from", "yesterday")
+    assert bad.exit_code == 1 and "--joined-from 'yesterday': is not a date (YYYY-MM-DD)" in bad.output

@@ -9,6 +9,7 @@ from subscribers.csvsafe import neutralize, restore
 from subscribers.exporter import export_csv
 from subscribers.importer import import_csv
 from subscribers.models import Subscriber
+from subscribers.search import Query
 from subscribers.service import find_subscriber, set_status, upsert_subscriber
 
 DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+1-555-0100", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
@@ -25,7 +26,7 @@ def test_formula_cells_are_neutralized(engine):
         set_status(conn, sid, "world", "confirmed", method="admin", wording="t")
     out = io.StringIO()
     with engine.connect() as conn:
-        assert export_csv(conn, "world", out) == 1
+        assert export_csv(conn, Query(list_id="world"), out) == 1
     header, row = list(csv.reader(io.StringIO(out.getvalue())))
     for cell in header + row:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
@@ -44,7 +45,7 @@ def test_export_imports_back_to_the_same_subscribers(engine, tmp_path):
         )
         set_status(conn, sid, "world", "confirmed", method="admin", wording="t")
         with (tmp_path / "out.csv").open("w", newline="") as fh:
-            export_csv(conn, "world", fh)
+            export_csv(conn, Query(list_id="world"), fh)
     with engine.connect() as conn:
         report = import_csv(conn, tmp_path / "out.csv", "monde", consent="export of world")
         assert (report.merged, report.rejected) == (1, 0)

@@ -28,6 +28,7 @@ PEOPLE = {
     "another editor": (Role.EDITOR, None),  # two editors on one draft
     "publisher": (Role.PUBLISHER, None),
     "editor of another list": (Role.EDITOR, ("other",)),
+    "admin": (Role.ADMIN, None),
 }
 
 

@@ -1,0 +1,310 @@
+"""The admin console's subscribers at scale (issue 14): the real app on 127.0.0.1, signed in as an
+admin, over 1,000,000 subscribers in 20 lists.
+
+    .venv/bin/python bench/admin.py [--rows 1000000] [--lists 20] [--rounds 20] [--database URL]
+
+Each figure is printed against its target:
+  table       GET /admin/subscribers: the first page, and the pages after it by their "next" link.
+              Target: <= 150 ms at the 95th percentile.
+  searches    each search of the table (address prefix, name, status, list, list and status,
+              language, time zone, a month, combinations), its first page and its second.
+              Target: <= 150 ms at the 95th percentile, each.
+  subscriber  GET /admin/subscribers/ID of members who were sent three editions, with events.
+              Target: <= 100 ms at the 95th percentile.
+  export      every subscriber as CSV: `digest subscribers export` in a process of its own (its
+              time and peak RSS), and the console's streamed download (its time).
+              Target: <= 30 s and <= 300 MB.
+
+The rows are written straight into the tables, a transaction per 50,000 subscribers (executemany
+on SQLite, COPY on PostgreSQL): each subscriber is on one list, three in ten on a second, with a
+consent event per membership; 1,000 at a time share their creation time, as an import's chunk
+does. SQLite by default; `--database` takes a PostgreSQL URL (its tables are dropped first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from digest.audience import console  # noqa: E402
+from digest.domain import Edition, EditionStatus  # noqa: E402
+from digest.store.editions import insert_edition  # noqa: E402
+from subscribers import tables as t  # noqa: E402
+from subscribers.models import MailingList  # noqa: E402
+from subscribers.search import name_key  # noqa: E402
+from subscribers.service import sync_lists  # noqa: E402
+from tests.web.newsroom import SECRET, open_newsroom  # noqa: E402
+
+FIRST = ("anna ben carla dario emma felix greta hugo ines jonas karin luca marta nils olga paul quinn rosa "
+         "sven tina ugo vera willem xenia yann zoe").split()  # fmt: skip
+LAST = ("müller martin rossi garcia smith dubois schmidt bianchi lopez brown petit weber russo moreau fischer "
+        "romano wagner leroy becker colombo").split()  # fmt: skip
+DOMAINS = ("example.org", "mail.example.com", "post.example.net", "web.example.de", "correo.example.es")
+ZONES = ("Europe/Paris", "Europe/Berlin", "Europe/London", "Europe/Rome", "Europe/Madrid", "America/New_York",
+         "America/Chicago", "Asia/Tokyo", "Australia/Sydney", "Africa/Lagos")  # fmt: skip
+LANGUAGES = ("en", "fr", "de", "es", "it")
+STATUSES = ("confirmed",) * 85 + ("pending",) * 5 + ("unsubscribed",) * 7 + ("bounced",) * 2 + ("complained",)
+CHUNK = 50_000
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def _bulk(conn, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:  # noqa: ANN001
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def fill(engine, rows: int, lists: int) -> tuple[list[int], float]:  # noqa: ANN001 (the app's engine)
+    """`rows` subscribers over `lists` lists; three sent editions of the first list, whose members'
+    pages are measured. Returns (those members' ids, the seconds it took)."""
+    random.seed(14)
+    started = time.perf_counter()
+    ids = [f"list-{n:02}" for n in range(lists)]
+    with engine.begin() as conn:
+        sync_lists(conn, [MailingList(id=i, name=f"List {i[-2:]}", from_address=f"{i}@example.org", from_name=i)
+                          for i in ids])  # fmt: skip
+        first = (conn.exec_driver_sql("SELECT max(id) FROM subscribers").scalar() or 0) + 1
+    origin = datetime.now(UTC) - timedelta(days=730)
+    step = timedelta(days=730) / rows
+    sqlite = engine.dialect.name == "sqlite"
+    stamp = t.subscribers.c.created_at.type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
+
+    def moment(at: datetime) -> object:  # as the store writes a time (on SQLite, text that sorts)
+        return stamp(at) if stamp else at
+
+    watched: list[int] = []
+    for start in range(0, rows, CHUNK):
+        people, members, consents = [], [], []
+        for i in range(start, min(start + CHUNK, rows)):
+            sid = first + i
+            given, family = random.choice(FIRST), random.choice(LAST)
+            email = f"{given}.{family.replace('ü', 'u')}{i}@{DOMAINS[i % len(DOMAINS)]}"
+            name = f"{given.title()} {family.title()}"
+            at = origin + step * (i - i % 1000)  # 1,000 at a time share a time, as an import's chunk does
+            people.append((sid, email, email.casefold(), name, name_key(name), random.choice(LANGUAGES),
+                           random.choice(ZONES), "{}", moment(at), os.urandom(8).hex()))  # fmt: skip
+            on = [i % lists] + ([(i * 7 + 3) % lists] if i % 10 < 3 and lists > 1 else [])
+            for n, lst in enumerate(dict.fromkeys(on)):
+                joined = moment(at + timedelta(days=n * 30))
+                status = random.choice(STATUSES)
+                members.append((sid, ids[lst], status, joined, joined))
+                consents.append((sid, ids[lst], status, "import", "bench.csv", "bench", joined))
+            if i % lists == 0 and len(watched) < 2000:
+                watched.append(sid)
+        with engine.begin() as conn:
+            _bulk(conn, "subscribers", ("id", "email", "email_key", "name", "name_key", "language", "timezone",
+                                        "attributes", "created_at", "token_nonce"), people)  # fmt: skip
+            _bulk(conn, "memberships", ("subscriber_id", "list_id", "status", "status_changed_at", "created_at"), members)
+            _bulk(conn, "consent_events", ("subscriber_id", "list_id", "status", "method", "origin", "wording", "at"),
+                  consents)  # fmt: skip
+        print(f"  {min(start + CHUNK, rows):,} subscribers, {time.perf_counter() - started:.0f} s", flush=True)
+    with engine.begin() as conn:
+        if not sqlite:
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('subscribers', 'id'), max(id)) FROM subscribers")
+        _deliveries(conn, ids[0], watched, moment)
+        conn.exec_driver_sql("ANALYZE")  # PostgreSQL's autovacuum does it after a bulk load; SQLite when asked
+    return watched, time.perf_counter() - started
+
+
+def _deliveries(conn, list_id: str, members: list[int], moment) -> None:  # noqa: ANN001
+    """Three sent editions of the list to `members`, each delivery with a delivered event, a third opened."""
+    rows, events = [], []
+    delivery = (conn.exec_driver_sql("SELECT max(id) FROM deliveries").scalar() or 0) + 1
+    for n in range(3):
+        at = datetime.now(UTC) - timedelta(days=7 * (3 - n))
+        edition = insert_edition(conn, Edition(list_id=list_id, subject=f"Weekly {n + 1}", items=[],
+                                               status=EditionStatus.SENT, sent_at=at))  # fmt: skip
+        for sid in members:
+            rows.append((delivery, edition, sid, f"member{sid}@example.org", "sent", 1, moment(at), False))
+            events.append((f"ev-{delivery}-d", "sendgrid", "delivered", edition, delivery, None, moment(at)))
+            if sid % 3 == 0:
+                events.append((f"ev-{delivery}-o", "sendgrid", "open", edition, delivery, None, moment(at)))
+            delivery += 1
+    _bulk(conn, "deliveries", ("id", "edition_id", "subscriber_id", "email", "status", "attempts", "updated_at",
+                               "interrupted"), rows)  # fmt: skip
+    _bulk(conn, "delivery_events", ("event_id", "provider", "event", "edition_id", "delivery_id", "reason", "at"),
+          events)  # fmt: skip
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('deliveries', 'id'), max(id)) FROM deliveries")
+
+
+def _next(html: str) -> str | None:
+    import re
+
+    found = re.search(r'<a href="([^"]+)" rel="next">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def _timed(client: httpx.Client, url: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    answer = client.get(url)
+    took = time.perf_counter() - started
+    assert answer.status_code == 200, (url, answer.status_code, answer.text[:300])
+    return took, answer.text
+
+
+def _month(rows: int) -> tuple[str, str]:
+    middle = datetime.now(UTC) - timedelta(days=365)
+    return (middle.date().isoformat(), (middle + timedelta(days=30)).date().isoformat())
+
+
+SEARCHES = {
+    "address prefix 'emma.ro'": "prefix=emma.ro",
+    "address prefix 'k' on list-05": "prefix=k&list_id=list-05",
+    "name 'greta we'": "name=greta+we",
+    "status bounced (any list)": "status=bounced",
+    "status complained (any list)": "status=complained",
+    "list-07": "list_id=list-07",
+    "list-07, complained": "list_id=list-07&status=complained",
+    "language it": "language=it",
+    "time zone Asia/Tokyo": "timezone=Asia/Tokyo",
+    "added in one month": "joined_from={0}&joined_to={1}",
+    "list-03, confirmed, de, one month": "list_id=list-03&status=confirmed&language=de&joined_from={0}&joined_to={1}",
+    "fr, Europe/Paris, unsubscribed": "language=fr&timezone=Europe/Paris&status=unsubscribed",
+}
+
+
+def measure(room, admin: httpx.Client, watched: list[int], rounds: int, rows: int) -> dict[str, list[float]]:  # noqa: ANN001
+    figures: dict[str, list[float]] = {}
+    for _ in range(3):
+        admin.get("/admin/subscribers")  # warm up: templates compiled, connections open, counts made
+    table = []
+    for _ in range(rounds):
+        took, html = _timed(admin, "/admin/subscribers")
+        table.append(took)
+        for _ in range(3):  # and the pages after it
+            url = _next(html)
+            assert url, "the table has no next page"
+            took, html = _timed(admin, url)
+            table.append(took)
+    figures["table (first page and the 3 after it)"] = table
+    start, end = _month(rows)
+    for label, params in SEARCHES.items():
+        samples = []
+        for _ in range(rounds):
+            took, html = _timed(admin, "/admin/subscribers?" + params.format(start, end))
+            samples.append(took)
+            url = _next(html)
+            if url:
+                took, _ = _timed(admin, url)
+                samples.append(took)
+        figures[f"search: {label}"] = samples
+    pages = []
+    for sid in random.sample(watched, min(len(watched), rounds * 3)):
+        took, html = _timed(admin, f"/admin/subscribers/{sid}")
+        assert "Weekly 3" in html, "the subscriber's page does not show their editions"
+        pages.append(took)
+    figures["subscriber page"] = pages
+    return figures
+
+
+def export_cli(instance: Path, out: Path) -> tuple[float, float, int]:
+    """`digest subscribers export` of everyone, in a process of its own: (seconds, peak RSS in MB, rows)."""
+    program = Path(sys.executable).with_name("digest")
+    code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+            "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+            "took = time.perf_counter() - t; "
+            "print(p.returncode, took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+            "sys.stderr.write(p.stderr)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, str(program), "--config", str(instance / "config.yaml"),
+                           "subscribers", "export", "-o", str(out)],
+                          capture_output=True, text=True, env={**os.environ, "DIGEST_SECRET_KEY": SECRET})  # fmt: skip
+    status, took, rss = done.stdout.split()
+    assert status == "0", done.stderr
+    with out.open("rb") as fh:
+        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    return float(took), int(rss) / 1024, lines - 1
+
+
+def export_http(room) -> tuple[float, int]:  # noqa: ANN001
+    """The console's download of everyone, fetched by a client in a process of its own (as a
+    browser is; in this one it would share the server's interpreter): (seconds, rows)."""
+    code = ("import httpx, sys, time; t = time.perf_counter(); lines = 0\n"
+            "with httpx.stream('GET', sys.argv[1] + '/admin/subscribers/export.csv', cookies={'digest_session': sys.argv[2]},"
+            " timeout=600) as answer:\n"
+            "    assert answer.status_code == 200, answer.status_code\n"
+            "    for chunk in answer.iter_bytes(1 << 20): lines += chunk.count(b'\\n')\n"
+            "print(time.perf_counter() - t, lines)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, room.url, room.tokens["admin"][0]], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    took, lines = done.stdout.split()
+    return float(took), int(lines) - 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--lists", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--database", help="a PostgreSQL URL (default: SQLite in a temporary folder)")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        for name in ("samples", "templates"):
+            shutil.copytree(ROOT / name, instance / name)
+        data = yaml.safe_load((ROOT / "config.yaml").read_text())
+        if options.database:
+            data["database_url"] = options.database
+            _drop(options.database)
+        (instance / "config.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+        room, server = open_newsroom(instance)
+        print(f"filling the database ({room.engine.dialect.name}): {options.rows:,} subscribers in {options.lists} lists")
+        watched, filled = fill(room.engine, options.rows, options.lists)
+        print(f"filled in {filled:.0f} s")
+        started = time.perf_counter()
+        console._counts.clear()
+        counted = console.counts(room.app.state.site.audience)  # type: ignore[attr-defined]
+        count_took = time.perf_counter() - started
+        members = sum(sum(c.values()) for c in counted.lists.values())
+        with server, room.browser("admin") as admin:
+            figures = measure(room, admin, watched, options.rounds, options.rows)
+            http_took, http_rows = export_http(room)
+        cli_took, cli_rss, cli_rows = export_cli(instance, instance / "everyone.csv")
+        room.engine.dispose()
+    print()
+    print(f"counts of {members:,} memberships by list and status, counted once a minute: {count_took * 1000:.0f} ms")
+    for label, samples in figures.items():
+        target = 100 if label == "subscriber page" else 150
+        worst = p95(samples) * 1000
+        print(f"{label}, p95: {worst:.0f} ms (target <= {target} ms){'' if worst <= target else '  MISSED'}")
+    print(f"export of all {cli_rows:,} subscribers, `digest subscribers export`: {cli_took:.1f} s (target <= 30 s), "
+          f"peak RSS {cli_rss:.0f} MB (target <= 300 MB)")  # fmt: skip
+    print(f"export of all {http_rows:,} subscribers, the console's streamed download: {http_took:.1f} s (target <= 30 s)")
+
+
+def _drop(url: str) -> None:
+    """Empty the database's public schema: the bench's database is its own."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
