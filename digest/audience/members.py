@@ -11,6 +11,7 @@ from typing import TextIO
 from sqlalchemy import Connection
 
 from digest.audience.service import Audience
+from digest.store.db import refresh_statistics
 from subscribers.exporter import csv_chunks, export_csv
 from subscribers.importer import CsvFormat, ImportReport, RowError, import_csv
 from subscribers.search import Query
@@ -28,9 +29,11 @@ def import_file(
     errors: Callable[[RowError], None],
     progress: Callable[[int], None],
 ) -> ImportReport:
-    """Import the file into the list, committed chunk by chunk; each bad row goes to `errors`."""
+    """Import the file into the list, committed chunk by chunk; each bad row goes to `errors`. The
+    planner's statistics are refreshed after it, as after an ingest run (a large import changes
+    which index answers the console's searches best)."""
     with aud.engine.connect() as conn:
-        return import_csv(
+        report = import_csv(
             conn,
             path,
             list_id,
@@ -41,6 +44,8 @@ def import_file(
             utf8_refusal=functools.cache(aud.utf8_refusal),  # one answer for the whole file
             fmt=fmt,
         )
+    refresh_statistics(aud.engine)
+    return report
 
 
 def export_file(aud: Audience, query: Query, to: Path | TextIO) -> int:
