@@ -18,6 +18,7 @@ from functools import cache
 from digest.text.lang import languages
 
 BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
+PROSE_WORDS = 8  # a shorter sentence of the article's text, mostly lowercase words
 ECHO_BLOCKS = 6  # the headline's words are looked for in this many blocks after it
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
@@ -31,6 +32,7 @@ _CRUMBS = re.compile(r"\s[>»|/]\s|^<")
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
+_PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
@@ -65,6 +67,15 @@ def is_running_text(block: str) -> bool:
     return block.count(" ") >= BODY_WORDS - 1 and _SENTENCE_END.search(block) is not None
 
 
+def is_prose(block: str) -> bool:
+    """A sentence of the article's text, shorter than running text: PROSE_WORDS words or more, a
+    sentence's end, and mostly lowercase words (not a title-case teaser or a menu)."""
+    if block.count(" ") < PROSE_WORDS - 1 or _PROSE_END.search(block) is None:
+        return False
+    words = block.split()
+    return sum(w[:1].islower() for w in words) * 2 >= len(words)
+
+
 def is_dateish(block: str) -> bool:
     """A date, a time or "1 day ago", maybe with a few words around it ("Posted Nov 18, 8:19 PM"):
     never without a digit."""
@@ -97,11 +108,18 @@ class RunningText:
     def __init__(self, blocks: list[str]):
         self.blocks = blocks
         self._memo: dict[int, bool] = {}
+        self._prose: dict[int, bool] = {}
 
     def __getitem__(self, i: int) -> bool:
         if i not in self._memo:
             self._memo[i] = is_running_text(self.blocks[i])
         return self._memo[i]
+
+    def prose(self, i: int) -> bool:
+        """Running text or a shorter sentence of prose (is_prose)."""
+        if i not in self._prose:
+            self._prose[i] = self[i] or is_prose(self.blocks[i])
+        return self._prose[i]
 
     def next(self, i: int, limit: int) -> int | None:
         """The first block of running text after block i, within limit blocks."""
@@ -119,13 +137,13 @@ class RunningText:
         return first
 
     def goes_on(self, i: int) -> bool:
-        """Whether the article goes on after block i: CONTINUED blocks of running text in a row follow
-        somewhere, or (past an inline box of links) most of the next blocks are running text again."""
+        """Whether the article goes on after block i: CONTINUED blocks of prose in a row follow
+        somewhere, or (past an inline box of links) most of the next blocks are prose again."""
         streak = 0
         near = 0
         for j in range(i + 1, len(self.blocks)):
-            streak = streak + 1 if self[j] else 0
-            near += self[j] and j <= i + NEAR_BLOCKS
+            streak = streak + 1 if self.prose(j) else 0
+            near += self.prose(j) and j <= i + NEAR_BLOCKS
             if streak >= CONTINUED or near >= NEAR_RUNNING:
                 return True
         return False

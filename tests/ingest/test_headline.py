@@ -54,6 +54,29 @@ def test_an_inline_related_box_is_not_the_end():
     assert article_end(blocks, 1, RunningText(blocks)) == len(blocks)
 
 
+def test_short_sentences_after_an_inline_related_box_are_the_article_going_on():
+    short = [
+        "The pier was built in 1911 and rebuilt once after the war.",
+        "Its timber came from the forests above the bay.",
+        "Most of it was replaced with steel in the sixties.",
+    ]
+    teasers = [
+        "Related stories",
+        "Council to review parking charges...",
+        "New bus timetable starts on Monday",
+    ]
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay pier", BODY_1, BODY_2, *teasers, *short]
+    )
+    kept = parse_plain_text(page).paragraphs
+    assert kept[:2] == [BODY_1, BODY_2] and kept[-3:] == short
+    # teasers cut short with "…" are not the article's sentences: there the article ends
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", BODY_1, BODY_2, *teasers, *teasers[1:] * 2]
+    )
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2]
+
+
 def test_dates_and_relative_times_are_never_headlines():
     assert is_dateish("3 hours ago") and is_dateish("vor 2 Stunden") and is_dateish("Posted Nov 18, 8:19 PM")
     assert not is_dateish("Harbour board votes to rebuild the Kestrel Bay ferry pier")
