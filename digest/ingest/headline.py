@@ -19,6 +19,8 @@ from digest.text.lang import languages
 
 BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
 PROSE_WORDS = 8  # a shorter sentence of the article's text, mostly lowercase words
+PROSE_GAP = 1  # prose this close before a headline found: the article had begun
+PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
 ECHO_BLOCKS = 6  # the headline's words are looked for in this many blocks after it
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
@@ -121,9 +123,10 @@ class RunningText:
             self._prose[i] = self[i] or is_prose(self.blocks[i])
         return self._prose[i]
 
-    def next(self, i: int, limit: int) -> int | None:
-        """The first block of running text after block i, within limit blocks."""
-        return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if self[j]), None)
+    def next(self, i: int, limit: int, prose: bool = False) -> int | None:
+        """The first block of running text (or of prose) after block i, within limit blocks."""
+        test = self.prose if prose else self.__getitem__
+        return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if test(j)), None)
 
     def first_dense(self) -> int | None:
         """Where the article's text begins: the first block of running text followed by more within
@@ -152,17 +155,53 @@ class RunningText:
 def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: RunningText) -> int | None:
     """The index of the headline among blocks, or None when no block looks like one.
 
-    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate)."""
+    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate). The
+    article's text does not begin before its headline: a block found with prose just before it is a
+    subheading, and the headline is looked for before that prose (then its text may be short
+    sentences, not running text)."""
     dense = running.first_dense()
     if dense is None:
         return None
+    at = _best_headline(blocks, excluded, running, dense + 1, prose=False)
+    if at is None:
+        return None
+    begun = _prose_before(running, at)
+    if begun is None:
+        return at
+    earlier = _best_headline(blocks, excluded, running, begun, prose=True)
+    return at if earlier is None else earlier
+
+
+def _prose_before(running: RunningText, at: int) -> int | None:
+    """Where a run of prose ending just before block at begins (PROSE_GAP blocks between its
+    sentences at most: an image's caption), or None when none ends there."""
+    start, gap, count = None, 0, 0
+    for j in range(at - 1, -1, -1):
+        if running.prose(j):
+            start, gap, count = j, 0, count + 1
+        else:
+            gap += 1
+            if gap > PROSE_GAP:
+                break
+    return start if count >= PROSE_RUN or start == at - 1 else None
+
+
+def _best_headline(
+    blocks: list[str], excluded: Callable[[str], bool], running: RunningText, stop: int, prose: bool
+) -> int | None:
     best, best_score = None, 0.0
-    for i, block in enumerate(blocks[: dense + 1]):
-        nxt = running.next(i, REACH)
+    for i, block in enumerate(blocks[:stop]):
+        nxt = running.next(i, REACH, prose=prose)
         words = block.split()
         if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
             continue
-        if running[i] or is_dateish(block) or is_end_heading(block) or excluded(block):
+        if (
+            running[i]
+            or (prose and running.prose(i))
+            or is_dateish(block)
+            or is_end_heading(block)
+            or excluded(block)
+        ):
             continue
         own = _content(block)
         if not own:

@@ -123,3 +123,23 @@ def test_photo_credits_inside_the_article_are_dropped():
         ]
     )
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]
+
+
+def test_a_subheading_below_the_opening_sentences_is_not_the_headline():
+    opening = [
+        "There is a strange quiet on the pier this winter.",
+        "The ferry has not run since the storms of October.",
+    ]
+    page = "\n\n".join(
+        [
+            "Menu",
+            "Lonely days at the harbour",
+            *opening,
+            "What the board decided about the pier",
+            BODY_1,
+            BODY_2,
+        ]
+    )
+    article = parse_plain_text(page)
+    assert article.title == "Lonely days at the harbour"
+    assert article.paragraphs[:2] == opening
