@@ -21,7 +21,7 @@ BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
 PROSE_WORDS = 8  # a shorter sentence of the article's text, mostly lowercase words
 PROSE_GAP = 1  # prose this close before a headline found: the article had begun
 PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
-ECHO_BLOCKS = 6  # the headline's words are looked for in this many blocks after it
+ECHO_BLOCKS = 3  # the headline's words are looked for up to this many blocks past the text's start
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
 DATE_CHARS = 160
@@ -207,7 +207,7 @@ def _best_headline(
         if not own:
             continue
         gap = nxt - i
-        after = " ".join(blocks[i + 1 : i + 1 + ECHO_BLOCKS]).lower()
+        after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
         echo = sum(w in after for w in own) / len(own)
         # a kicker or a section label ("Science & Astronomy") echoes as well as a headline, on less
         score = 2.0 * echo * min(1.0, len(own) / HEAD_CONTENT) + 1.0 / gap
