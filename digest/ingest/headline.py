@@ -21,7 +21,7 @@ BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
 PROSE_WORDS = 8  # a shorter sentence of the article's text, mostly lowercase words
 PROSE_GAP = 1  # prose this close before a headline found: the article had begun
 PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
-ECHO_BLOCKS = 3  # the headline's words are looked for up to this many blocks past the text's start
+ECHO_BLOCKS = 3  # the headline's words are looked for in this many blocks after it
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
 DATE_CHARS = 160
@@ -38,7 +38,9 @@ _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a tea
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
-_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR_WORDS = 3  # a year with at most this many words is a date line ("Posted 2019"); more, a headline's year
 
 
 @cache
@@ -88,8 +90,10 @@ def is_dateish(block: str) -> bool:
         return True
     if _TIME.search(block) and len(words) <= 14:
         return True
-    dated = _NUMERIC_DATE.search(block) is not None or any(
-        w.lower().strip(".,") in _month_words() for w in words
+    dated = (
+        _NUMERIC_DATE.search(block) is not None
+        or any(w.lower().strip(".,") in _month_words() for w in words)
+        or (len(words) <= YEAR_WORDS and _YEAR.search(block) is not None)
     )
     return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
 
