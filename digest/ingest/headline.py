@@ -24,6 +24,7 @@ PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie 
 ECHO_BLOCKS = 3  # the headline's words are looked for in this many blocks after it
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
+LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
 DATE_CHARS = 160
 _DIGIT = re.compile(r"\d")
 END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
@@ -221,6 +222,9 @@ def _best_headline(
             score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
         if len(words) == 2:
             score -= 0.3
+        if len(words) <= LABEL_WORDS and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+            if not any(w.lower() in _stopwords() for w in words):
+                score -= LABEL_PENALTY  # a name or a label: "Sara Zinnecker", "Earnings Report"
         if echo >= ECHO_SURE and score >= SCORE_SURE:
             return i  # the first block the text goes on to tell: the headline, not a subheading below it
         if score > best_score:

@@ -152,3 +152,10 @@ def test_a_headline_with_a_year_is_not_a_date_and_a_credit_or_a_byline_row_is_no
     for furniture in ("| BY: Nora Feld", "Kestrel Bay pier at dusk © Jo Kim"):
         page = "\n\n".join(["Menu", furniture, headline, BODY_1, BODY_2])
         assert parse_plain_text(page).title == headline
+
+
+def test_a_name_or_a_label_standing_alone_is_not_the_headline():
+    headline = "A new start for the harbour"
+    for label in ("Nora Feld", "Harbour News"):
+        page = "\n\n".join([headline, "12.03.2024", label, BODY_1, BODY_2])
+        assert parse_plain_text(page).title == headline
