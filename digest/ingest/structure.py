@@ -28,11 +28,16 @@ _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
+_NETWORKS = (
+    r"(?:facebook|twitter|x|pinterest|whatsapp|linkedin|telegram|reddit|xing|flipboard|messenger|instagram"
+    r"|threads|bluesky|mastodon|tumblr|vk|vkontakte|odnoklassniki|e-?mail)"
+)
 _GENERIC_BOILERPLATE = (
     r"[\w’']+ [+\-x×*] [\w’']+ =\s*\S*$",  # captcha: "sept + vingt ="
     r"©|\(c\)\s",
     r"https?://\S+$",
     r"[\W_]+$",
+    rf"{_NETWORKS}(?:\s*[,|/•·]?\s*{_NETWORKS})*\s*$",  # a share row: "Facebook", "Twitter WhatsApp"
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"

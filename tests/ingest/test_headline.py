@@ -159,3 +159,17 @@ def test_a_name_or_a_label_standing_alone_is_not_the_headline():
     for label in ("Nora Feld", "Harbour News"):
         page = "\n\n".join([headline, "12.03.2024", label, BODY_1, BODY_2])
         assert parse_plain_text(page).title == headline
+
+
+def test_reading_times_comment_counts_and_share_rows_are_not_the_article():
+    headline = "A new start for the harbour"
+    furniture = [
+        "Facebook",
+        "Twitter WhatsApp",
+        "4 min read",
+        "8 minutos de lectura",
+        "Lesezeit: 3 Minuten",
+        "2 Kommentare",
+    ]
+    article = parse_plain_text("\n\n".join([headline, *furniture, BODY_1, BODY_2]))
+    assert article.title == headline and article.paragraphs == [BODY_1, BODY_2]
