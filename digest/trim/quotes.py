@@ -93,6 +93,7 @@ class _Paragraphs:
         self._titles: list[tuple[int, int, frozenset[str], str]] | None = None
         self._sentence_starts: dict[int, list[int]] = {}
         self._runs: dict[tuple[int, int, int], list[Run]] = {}
+        self._quoted: dict[int, list[tuple[int, int]]] = {}
 
     def tokens(self, i: int, a: int, b: int) -> tuple[list[Token], list[int]]:
         """Tokens of paragraph i between offsets a and b (offsets stay the paragraph's). Only the text
@@ -114,6 +115,12 @@ class _Paragraphs:
             self._sentence_starts[i] = [a for a, _ in spans]
         k = bisect_right(self._sentence_starts[i], pos) - 1
         return spans[max(k, 0)]
+
+    def quoted(self, i: int) -> list[tuple[int, int]]:
+        """The quotations' spans in paragraph i, (start, end) offsets with their marks."""
+        if i not in self._quoted:
+            self._quoted[i] = [(sp.start, sp.end) for sp in scan(self.texts[i]).spans]
+        return self._quoted[i]
 
     def runs(self, i: int, a: int, b: int) -> list[Run]:
         """Capitalised runs in paragraph i between offsets a and b."""
@@ -389,6 +396,9 @@ class _Finder:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
+                    start = toks[run.first].start
+                    if any(qa < start < qb for qa, qb in self.paras.quoted(i)):
+                        continue  # a name inside a quotation is whom it speaks of, not who speaks
                     known = run.gender or (
                         self.paras.genders().get(run.name.split()[-1]) if gender and run.name else None
                     )

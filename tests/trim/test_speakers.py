@@ -91,3 +91,12 @@ def test_a_role_two_people_hold_stays_unresolved():
     ]
     [q] = found(paragraphs)
     assert q.basis != "titled"
+
+
+def test_a_pronoun_is_not_resolved_to_a_name_inside_a_quotation():
+    paragraphs = [
+        "Harbour master Lena Okafor said the pier would reopen in May.",
+        "“I think Mayor Tom Brandt will cut the ribbon himself,” he said, “and the ferry will run the next day.”",
+    ]
+    speakers = {q.quote.speaker for q in found(paragraphs)}
+    assert "Tom Brandt" not in speakers
