@@ -100,3 +100,12 @@ def test_a_pronoun_is_not_resolved_to_a_name_inside_a_quotation():
     ]
     speakers = {q.quote.speaker for q in found(paragraphs)}
     assert "Tom Brandt" not in speakers
+
+
+def test_a_name_then_an_apposition_then_the_cue_after_a_quotation_is_the_speaker():
+    paragraphs = [
+        "Councillor Priya Nandan spoke first.",
+        "“They expect us to know this by heart,” Terrie Rizzo, the chair of the county’s harbour board, said of the plan.",
+    ]
+    q = found(paragraphs)[-1]
+    assert q.quote.speaker == "Terrie Rizzo" and q.basis == "cue"
