@@ -270,13 +270,16 @@ _JAMMED = re.compile(r"[a-zà-ÿ][A-ZÀ-Þ][a-zà-ÿ]+[A-ZÀ-Þ]")  # FoleyFlagS
 
 def _as_speaker(speaker: str, lang: Language) -> str | None:
     """The speaker found, or None where it cannot be one: a possessive (Trump's: the speaker is what
-    follows it), a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
+    follows it), a place, a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
     buttons; a word that opens sentences and never a name (Yet Trump, Following Sanders) is cut off."""
     words = speaker.split()
     while words and words[0].lower() in lang.not_names:
         words = words[1:]
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
+    name = " ".join(words).lower().rstrip(".,")
+    if name in lang.places or (len(words) > 1 and words[-1].lower() in lang.place_words):
+        return None  # "North Carolina", "Aral Sea": a place
     if len(words) == 1:
         word = words[0].lower().rstrip(".,")
         if word in lang.weekdays or word in lang.months:

@@ -109,3 +109,13 @@ def test_a_name_then_an_apposition_then_the_cue_after_a_quotation_is_the_speaker
     ]
     q = found(paragraphs)[-1]
     assert q.quote.speaker == "Terrie Rizzo" and q.basis == "cue"
+
+
+def test_places_are_not_speakers():
+    paragraphs = [
+        "The vote went late into the night in North Carolina.",
+        "“It is the closest count this county has seen in fifty years,” North Carolina said.",
+        "“The water has never been this low, not once,” the Aral Sea said.",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert "North Carolina" not in speakers and "Aral Sea" not in speakers and "the Aral Sea" not in speakers
