@@ -59,6 +59,7 @@ CONFIDENCE_NAMED = {
     "weak": (0.75, 0.7),
 }
 FIRST_BONUS = 0.2
+WEAK_ROLE = 0.3  # a sentence's subject without a cue verb that is no name (a thing, seldom a speaker)
 CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
     "context": (0.65, 0.55, (0.55, 0.35, 0.1)),
@@ -490,6 +491,10 @@ class _Finder:
     def _confidence(self, speaker: str, basis: str) -> float:
         """How sure a speaker is, by how it was found (CONFIDENCE_NAMED, CONFIDENCE_RESOLVED)."""
         last = speaker.split()[-1]
+        if basis == "weak" and speaker[:1].islower() and not self.lang.capitalises_nouns:
+            # "a speech", "the email goes": a sentence's subject without a cue, no name, a thing (where
+            # nouns are capitalised, as in German, such a subject is as often a role: die Polizei)
+            return WEAK_ROLE
         if basis in CONFIDENCE_NAMED:
             known, unknown = CONFIDENCE_NAMED[basis]
             return known if last in self.people() or speaker[:1].islower() else unknown

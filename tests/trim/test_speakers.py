@@ -119,3 +119,11 @@ def test_places_are_not_speakers():
     ]
     speakers = [q.quote.speaker for q in found(paragraphs)]
     assert "North Carolina" not in speakers and "Aral Sea" not in speakers and "the Aral Sea" not in speakers
+
+
+def test_a_thing_as_the_subject_without_a_cue_is_no_speaker():
+    paragraphs = [
+        "The plan was defended “because the pier is the heart of this whole town” during a speech on Friday."
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker is None
