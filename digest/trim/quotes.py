@@ -59,6 +59,7 @@ CONFIDENCE_NAMED = {
     "weak": (0.75, 0.7),
 }
 FIRST_BONUS = 0.2
+INHERIT_LOSS = 0.05  # a quotation continuing another's is that much less sure of its speaker
 WEAK_ROLE = 0.3  # a sentence's subject without a cue verb that is no name (a thing, seldom a speaker)
 CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
@@ -497,7 +498,11 @@ class _Finder:
             return WEAK_ROLE
         if basis in CONFIDENCE_NAMED:
             known, unknown = CONFIDENCE_NAMED[basis]
-            return known if last in self.people() or speaker[:1].islower() else unknown
+            sure = known if last in self.people() or speaker[:1].islower() else unknown
+            if basis == "inherit":  # a little less sure than the quotation it continues
+                source = next((f.confidence for f in reversed(self.found) if f.quote.speaker == speaker), 1.0)
+                return min(sure, round(source - INHERIT_LOSS, 2))
+            return sure
         again, first, by_distance = CONFIDENCE_RESOLVED[basis]
         previous = next((f.quote.speaker for f in reversed(self.found) if f.quote.speaker), None)
         by = by_distance[min(self.distance, len(by_distance)) - 1]

@@ -127,3 +127,14 @@ def test_a_thing_as_the_subject_without_a_cue_is_no_speaker():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker is None
+
+
+def test_a_quotation_continuing_another_is_less_sure_of_its_speaker_than_the_first():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "Engineer Paul Brandt inspected the locks on Monday. “We are measuring it every single morning now,” "
+        "he said. “And we will go on doing so until the autumn rains come back.”",
+    ]
+    first, second = found(paragraphs)[1:]
+    assert second.basis == "inherit" and second.quote.speaker == first.quote.speaker
+    assert second.confidence < first.confidence
