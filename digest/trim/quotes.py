@@ -507,7 +507,7 @@ class _Finder:
         previous = next((f.quote.speaker for f in reversed(self.found) if f.quote.speaker), None)
         by = by_distance[min(self.distance, len(by_distance)) - 1]
         if previous is None:
-            return min(first, by + FIRST_BONUS)  # no one quoted before to be confused with
+            return min(first, round(by + FIRST_BONUS, 2))  # no one quoted before to be confused with
         return again if previous.split()[-1] == last else by
 
     def run(self) -> list[Found]:
