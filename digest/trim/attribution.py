@@ -257,6 +257,8 @@ class Attributor(Clause):
         """ "…," Jane Doe, the chair of the county party, said: a person, an apposition between commas
         (too long for the cue to be looked for after the name), then the cue verb."""
         toks = self.tokens
+        if not toks[i].is_cap or "," not in self.text[toks[i].end : toks[min(hi, i + 6) - 1].end + 1]:
+            return None  # no capitalised name followed by a comma: the cheap test first
         run = run_at(self.text, toks, i, self.lang, hi)
         if run is None or run.last + 2 >= hi or toks[run.last + 1].text != ",":
             return None
