@@ -148,6 +148,7 @@ def test_a_subheading_below_the_opening_sentences_is_not_the_headline():
 def test_a_headline_with_a_year_is_not_a_date_and_a_credit_or_a_byline_row_is_not_a_headline():
     assert not is_dateish("Europe's best athletes ready for Munich 2022")
     assert is_dateish("Posted 2022") and is_dateish("12.03.2024")
+    assert not is_dateish("Tested by: Jo Kim RRP: £23.99")  # a price is not a time
     headline = "Kestrel Bay pier rebuilt by 2025"
     for furniture in ("| BY: Nora Feld", "Kestrel Bay pier at dusk © Jo Kim"):
         page = "\n\n".join(["Menu", furniture, headline, BODY_1, BODY_2])
