@@ -396,6 +396,15 @@ class _Finder:
                 if roles and (role := self._opening_role(toks, end)) is not None:
                     self.distance = seen
                     return role
+                if (
+                    gender
+                    and len(toks) > 1
+                    and toks[0].lower in self.lang.pronouns
+                    and self._cue_at(toks, 1)
+                    and toks[1].end <= end
+                ):
+                    continue  # "He said Mateen …", "He told POLITICO …": whom he spoke of, not who he is
+                chosen = None
                 for run in self.paras.runs(i, a, b):
                     if toks[run.last].end > end:
                         break
@@ -414,9 +423,18 @@ class _Finder:
                         and is_person(run, toks, self.lang, people)
                         and (" " in run.name or run.titled or run.name.split()[-1] in people)
                     ):
-                        self.distance = seen
-                        return run.name
+                        if self._cue_at(toks, run.last + 1) or self._cue_at(toks, run.first - 1):
+                            chosen = run.name  # "…, Stovall said", "D'Souza replied": the one speaking
+                            break
+                        chosen = chosen or run.name  # else the first person named (the subject, mostly)
+                if chosen is not None:
+                    self.distance = seen
+                    return chosen
         return None
+
+    def _cue_at(self, toks: list[Token], k: int) -> bool:
+        """Whether token k is a cue verb (said, told, replied)."""
+        return 0 <= k < len(toks) and toks[k].lower in self.lang.cue_verbs
 
     def add(
         self,

@@ -138,3 +138,21 @@ def test_a_quotation_continuing_another_is_less_sure_of_its_speaker_than_the_fir
     first, second = found(paragraphs)[1:]
     assert second.basis == "inherit" and second.quote.speaker == first.quote.speaker
     assert second.confidence < first.confidence
+
+
+def test_a_pronoun_stands_for_the_person_speaking_in_the_sentence_before_not_the_first_named():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "The mayor Tom Brandt opened the new locks last spring, engineer Paul Okafor said.",
+        "“They have held through every storm since then,” he said.",
+    ]
+    assert found(paragraphs)[-1].quote.speaker == "Paul Okafor"
+
+
+def test_a_pronoun_is_not_resolved_to_whom_the_sentence_before_spoke_of():
+    paragraphs = [
+        "“We are frustrated and horrified by what happened,” engineer Paul Okafor said. "
+        "He said Tom Brandt had warned the board a year ago.",
+        "“Nobody listened to him then, and nobody listens now,” he said.",
+    ]
+    assert found(paragraphs)[-1].quote.speaker == "Paul Okafor"
