@@ -29,7 +29,7 @@ BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a b
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
 _NETWORKS = (
-    r"(?:facebook|twitter|x|pinterest|whatsapp|linkedin|telegram|reddit|xing|flipboard|messenger|instagram"
+    r"(?:facebook|twitter|pinterest|whatsapp|linkedin|telegram|reddit|xing|flipboard|messenger|instagram"
     r"|threads|bluesky|mastodon|tumblr|vk|vkontakte|odnoklassniki|e-?mail)"
 )
 _GENERIC_BOILERPLATE = (
