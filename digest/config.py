@@ -176,7 +176,9 @@ class ListSettings(MailingList):
     languages: list[Language] = Field(default_factory=list, description="only articles in these; empty: all")
     review: ReviewSettings | None = None
     seed_addresses: list[EmailStr] = Field(
-        default_factory=list, max_length=50, description="who gets every test send of the list's editions, besides the editor"
+        default_factory=list,
+        max_length=50,
+        description="who gets every test send of the list's editions, besides the editor",
     )
     local_time: bool = Field(False, description="send at the list's hour in each subscriber's own time zone")
     images: bool = Field(

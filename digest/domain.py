@@ -65,7 +65,9 @@ class Quote:
     text: str
     speaker: str | None = None
     cue: str | None = None
-    paraphrase: bool = False  # an editor's deliberate paraphrase: the quote check lets it differ from the article
+    paraphrase: bool = (
+        False  # an editor's deliberate paraphrase: the quote check lets it differ from the article
+    )
 
 
 @dataclass(frozen=True)

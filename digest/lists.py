@@ -10,4 +10,3 @@ from subscribers.service import sync_lists as sync
 def sync_lists(engine: Engine, settings: Settings) -> None:
     with engine.begin() as conn:
         sync(conn, settings.lists)
-

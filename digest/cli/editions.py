@@ -119,7 +119,9 @@ def editions_paraphrase(
     ctx: typer.Context,
     edition_id: int,
     article_id: ArticleId,
-    off: Annotated[bool, typer.Option("--off", help="Take the mark away: the quote is checked again.")] = False,
+    off: Annotated[
+        bool, typer.Option("--off", help="Take the mark away: the quote is checked again.")
+    ] = False,
 ) -> None:
     """Mark an item's quote as a deliberate paraphrase: the quote check lets it differ from the article."""
     _change(ctx, edition_id, ("paraphrase", {"article_id": article_id, "on": not off}))
@@ -146,7 +148,9 @@ def editions_check(ctx: typer.Context, edition_id: int) -> None:
 def editions_test_send(
     ctx: typer.Context,
     edition_id: int,
-    to: Annotated[list[str] | None, typer.Option("--to", help="An address to send the test to (repeatable).")] = None,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="An address to send the test to (repeatable).")
+    ] = None,
 ) -> None:
     """Send the edition as a test ("[TEST]" subject) to --to and the list's seed addresses, through the
     configured backend; no subscriber gets it and nothing is counted. Exits 1 if an address was refused."""
@@ -164,8 +168,12 @@ def editions_test_send(
 @app.command("search")
 def editions_search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words of the title or the text (each may be the start of a word).")],
-    list_id: Annotated[str | None, typer.Option("--list", help="Only the articles of this list's sources.")] = None,
+    query: Annotated[
+        str, typer.Argument(help="Words of the title or the text (each may be the start of a word).")
+    ],
+    list_id: Annotated[
+        str | None, typer.Option("--list", help="Only the articles of this list's sources.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many articles.")] = 20,
 ) -> None:
     """Search the stored articles, best match first: their ids are what `editions pin` adds."""
@@ -175,7 +183,10 @@ def editions_search(
     found = service.search_articles(store_of(settings), settings, query, list_id, limit)
     for article in found:
         when = f"{article.published_at:%Y-%m-%d}" if article.published_at else "undated"
-        out.print(f"#{article.id} {escape(article.title)}  [dim]({escape(article.source)}, {when})[/]", highlight=False)
+        out.print(
+            f"#{article.id} {escape(article.title)}  [dim]({escape(article.source)}, {when})[/]",
+            highlight=False,
+        )
     if not found:
         out.print(f"no stored article matches {query!r}", markup=False, highlight=False)
 

@@ -137,7 +137,9 @@ class Outgoing:
 
 def of_list(lst: MailingList, **fields: Any) -> Outgoing:
     """An Outgoing from the list's sender, with its reply address and id, and the other `fields`."""
-    return Outgoing(from_email=lst.from_address, from_name=lst.from_name, reply_to=lst.reply_to, list_id=lst.id, **fields)
+    return Outgoing(
+        from_email=lst.from_address, from_name=lst.from_name, reply_to=lst.reply_to, list_id=lst.id, **fields
+    )
 
 
 def _domain(address: str) -> str:

@@ -60,10 +60,14 @@ def board_of(
         found = find_quotes(article) if article else []
         texts = [q.text for q in brief.quotes]
         shown = [i for i, q in enumerate(found) if q.text in texts]
-        flagged = article is not None and any(not q.paraphrase and not appears_in(q.text, article) for q in brief.quotes)
+        flagged = article is not None and any(
+            not q.paraphrase and not appears_in(q.text, article) for q in brief.quotes
+        )
         items.append(BoardItem(brief, found, shown, brief.article_id in plan.pinned, flagged))
     excluded = [
-        Excluded(aid, articles[aid].title, articles[aid].source) for aid in sorted(plan.excluded) if aid in articles
+        Excluded(aid, articles[aid].title, articles[aid].source)
+        for aid in sorted(plan.excluded)
+        if aid in articles
     ]
     return Board(edition, items, excluded, _submitted(log), send, log[-1].id if log else 0)
 

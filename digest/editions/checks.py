@@ -56,7 +56,9 @@ def find_problems(
     for position, item in enumerate(edition.items, 1):
         if not item.lede.strip():
             found.append(Check(position, "lede", f"item {position} (“{item.title}”) has an empty lede"))
-        found += [_placeholder(position, where, text) for where, text in _texts(item) if PLACEHOLDER.search(text)]
+        found += [
+            _placeholder(position, where, text) for where, text in _texts(item) if PLACEHOLDER.search(text)
+        ]
     found += [Check(u.position, "quote", u.message()) for u in unverified(edition.items, articles)]
     found += [
         _placeholder(None, where, text)
@@ -112,11 +114,21 @@ def _edition(mail: Mail) -> list[Check]:
     elif len(subject) > SUBJECT_MAX:
         found.append(Check(None, "subject", f"the subject has {len(subject)} characters, over {SUBJECT_MAX}"))
     if mail.size > BUDGET:
-        found.append(Check(None, "size", f"{mail.size / 1024:.1f} KB of HTML, over the {BUDGET // 1024} KB budget"))
+        found.append(
+            Check(None, "size", f"{mail.size / 1024:.1f} KB of HTML, over the {BUDGET // 1024} KB budget")
+        )
     if mail.held_back:
         found.append(
-            Check(None, "size", f"{mail.held_back} item(s) moved to the web archive to stay under the {BUDGET // 1024} KB budget")
+            Check(
+                None,
+                "size",
+                f"{mail.held_back} item(s) moved to the web archive to stay under the {BUDGET // 1024} KB budget",
+            )
         )
     if not mail.unsubscribe:
-        found.append(Check(None, "unsubscribe", "the mail has no unsubscribe link for its reader (HTML and text parts)"))
+        found.append(
+            Check(
+                None, "unsubscribe", "the mail has no unsubscribe link for its reader (HTML and text parts)"
+            )
+        )
     return found

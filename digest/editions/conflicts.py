@@ -74,11 +74,17 @@ def message(other: Change, mine: dict[str, Any], items: list[Brief], zone: str) 
 def _value(change: Change) -> str:
     args = change.args
     if change.op == "quote":
-        return "they chose no quote" if args["index"] is None else f"they chose quotation {args['index'] + 1} of the article"
+        return (
+            "they chose no quote"
+            if args["index"] is None
+            else f"they chose quotation {args['index'] + 1} of the article"
+        )
     if change.op == "paraphrase":
         return "they marked the quote as a paraphrase" if args["on"] else "they unmarked the paraphrase"
     if change.op in ("pin", "exclude", "restore"):
-        return {"pin": "they pinned it", "exclude": "they left it out", "restore": "they restored it"}[change.op]
+        return {"pin": "they pinned it", "exclude": "they left it out", "restore": "they restored it"}[
+            change.op
+        ]
     text = " ".join(str(args["text"]).split())
     if not text:
         return "they removed it"

@@ -119,8 +119,14 @@ def check_args(op: str, args: dict[str, Any], items: list[Brief]) -> None:
         raise Invalid("a lede cannot be empty")
     if op == "quote_text" and not args["text"].strip():
         raise Invalid("a quote cannot be empty: to show none, choose no quotation")
-    if op == "paraphrase" and args["on"] and not next(b for b in items if b.article_id == args["article_id"]).quotes:
-        raise Invalid(f"article {args['article_id']} shows no quote: there is nothing to mark as a paraphrase")
+    if (
+        op == "paraphrase"
+        and args["on"]
+        and not next(b for b in items if b.article_id == args["article_id"]).quotes
+    ):
+        raise Invalid(
+            f"article {args['article_id']} shows no quote: there is nothing to mark as a paraphrase"
+        )
     if op == "subject" and not args["text"].strip():
         raise Invalid("a subject cannot be empty")
 

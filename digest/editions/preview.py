@@ -64,7 +64,9 @@ def as_sent(settings: Settings, edition: Edition) -> Mail:
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
-    unsubscribe = all(holes.counts.get("unsubscribe_url", 0) for holes in (template.html_holes, template.text_holes))
+    unsubscribe = all(
+        holes.counts.get("unsubscribe_url", 0) for holes in (template.html_holes, template.text_holes)
+    )
     return Mail(template.subject, body, text, len(body.encode()), template.held_back, unsubscribe)
 
 

@@ -92,6 +92,8 @@ def unverified(items: list[Brief], articles: dict[int, Article]) -> list[Unverif
         if article is None:
             continue
         failed += [
-            Unverified(position, brief, q) for q in brief.quotes if not q.paraphrase and not appears_in(q.text, article)
+            Unverified(position, brief, q)
+            for q in brief.quotes
+            if not q.paraphrase and not appears_in(q.text, article)
         ]
     return failed

@@ -170,7 +170,14 @@ def _record(
     """One action on an edition, in the caller's transaction: its change-log entry (what curation
     replays) and its audit entry `edition.<verb>` (who, when, what: `details`, else the arguments)."""
     record_change(conn, edition_id, actor.name, op, args)
-    audit.record(conn, actor, f"edition.{_VERBS.get(op, op)}", "edition", edition_id, args if details is None else details)
+    audit.record(
+        conn,
+        actor,
+        f"edition.{_VERBS.get(op, op)}",
+        "edition",
+        edition_id,
+        args if details is None else details,
+    )
 
 
 def _skipped(late: list[str], picks: Picks) -> str:
@@ -193,7 +200,13 @@ def _editable(conn: Connection, edition_id: int) -> Edition:
 
 
 def change(
-    engine: Engine, settings: Settings, edition_id: int, actor: Actor, op: str, seen: int | None = None, **args: Any
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    actor: Actor,
+    op: str,
+    seen: int | None = None,
+    **args: Any,
 ) -> Edition:
     """Apply one curation change. An approved or scheduled edition goes back to draft."""
     return apply(engine, settings, edition_id, actor, [(op, args)], seen)
@@ -228,14 +241,21 @@ def apply(
 
 
 def _refuse_collisions(
-    conn: Connection, settings: Settings, edition: Edition, actor: Actor, edits: list[tuple[str, dict[str, Any]]], seen: int
+    conn: Connection,
+    settings: Settings,
+    edition: Edition,
+    actor: Actor,
+    edits: list[tuple[str, dict[str, Any]]],
+    seen: int,
 ) -> None:
     assert edition.id is not None  # a stored edition
     log = changes(conn, edition.id)
     for op, args in edits:
         other = conflicts.colliding(log, seen, actor.name, op, args)
         if other is not None:
-            raise Conflict(conflicts.message(other, args, edition.items, settings.get_list(edition.list_id).timezone))
+            raise Conflict(
+                conflicts.message(other, args, edition.items, settings.get_list(edition.list_id).timezone)
+            )
 
 
 def _details(edition: Edition, op: str, args: dict[str, Any]) -> dict[str, Any] | None:
@@ -279,13 +299,17 @@ def _fetched(engine: Engine, settings: Settings, args: dict[str, Any]) -> dict[s
     return {"article_id": ingest_url(engine, str(args["url"]), limits).id, "url": args["url"]}
 
 
-def transition(engine: Engine, edition_id: int, target: EditionStatus, actor: Actor, **values: object) -> Edition:
+def transition(
+    engine: Engine, edition_id: int, target: EditionStatus, actor: Actor, **values: object
+) -> Edition:
     """Move an edition along its lifecycle (approve, schedule, cancel), recording who did it."""
     with engine.begin() as conn:
         return transition_in(conn, edition_id, target, actor, **values)
 
 
-def transition_in(conn: Connection, edition_id: int, target: EditionStatus, actor: Actor, **values: object) -> Edition:
+def transition_in(
+    conn: Connection, edition_id: int, target: EditionStatus, actor: Actor, **values: object
+) -> Edition:
     """`transition` inside the caller's transaction."""
     edition = _load(conn, edition_id)
     lifecycle.check(edition_id, edition.status, target)
@@ -305,7 +329,9 @@ def submit(engine: Engine, edition_id: int, actor: Actor) -> Edition:
     with engine.begin() as conn:
         edition = _load(conn, edition_id)
         if edition.status != EditionStatus.DRAFT:
-            raise Conflict(f"edition #{edition_id} is {edition.status}: only a draft is submitted for approval")
+            raise Conflict(
+                f"edition #{edition_id} is {edition.status}: only a draft is submitted for approval"
+            )
         if not edition.items:
             raise Conflict(f"edition #{edition_id} has no items: nothing to submit")
         _record(conn, edition_id, actor, SUBMIT, {})
@@ -356,7 +382,9 @@ def resume(engine: Engine, edition_id: int, actor: Actor) -> None:
     _steer(engine, edition_id, actor, "resume", SendState.PAUSED, SendState.RUNNING)
 
 
-def _steer(engine: Engine, edition_id: int, actor: Actor, op: str, current: SendState, target: SendState) -> None:
+def _steer(
+    engine: Engine, edition_id: int, actor: Actor, op: str, current: SendState, target: SendState
+) -> None:
     with engine.begin() as conn:
         if _sending(conn, edition_id) != current:
             raise Conflict(f"the send of edition #{edition_id} is not {current}")
@@ -483,12 +511,16 @@ def mail(engine: Engine, settings: Settings, edition_id: int) -> Mail:
     return as_sent(settings, edition)
 
 
-def checks(engine: Engine, settings: Settings, edition_id: int, links: LinkChecker = linkcheck.shared) -> list[Check]:
+def checks(
+    engine: Engine, settings: Settings, edition_id: int, links: LinkChecker = linkcheck.shared
+) -> list[Check]:
     """The checks before sending that the edition fails (none: it is ready), each with its item's
     position or None for the edition as a whole. The mail's links are asked over the network."""
     with engine.connect() as conn:
         edition = _load(conn, edition_id)
-        articles = articles_by_ids(conn, [item.article_id for item in edition.items if item.article_id is not None])
+        articles = articles_by_ids(
+            conn, [item.article_id for item in edition.items if item.article_id is not None]
+        )
     mail = as_sent(settings, edition)
     found = links.check(links_of(mail, settings.base_url), public_only=not settings.fetch_private_addresses)
     return find_problems(edition, articles, mail, found)

@@ -96,7 +96,9 @@ class Passage:
     """A passage of the article an editor selected, to use as the item's lede or its quote."""
 
     text: str  # on one line: the lede it makes
-    quote: str  # the quote it makes: without the quotation marks around it, or the comma before its attribution
+    quote: (
+        str  # the quote it makes: without the quotation marks around it, or the comma before its attribution
+    )
     speaker: str | None  # the speaker trim gives a quotation at its place (None: trim finds none)
     verbatim: bool  # it stands word for word in the article (a quote that does not is flagged)
 

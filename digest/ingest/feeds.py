@@ -132,5 +132,7 @@ def _article(entry: feedparser.FeedParserDict, base: str, language: str | None) 
         html=content or summary or None,
         image=_image(entry, content or summary, base),
         tags=[t["term"] for t in entry.get("tags") or [] if t.get("term")],
-        entry_hash=fingerprint(guid or "", title, raw_content, raw_summary, entry.get("link"), dict.get(entry, "updated")),
+        entry_hash=fingerprint(
+            guid or "", title, raw_content, raw_summary, entry.get("link"), dict.get(entry, "updated")
+        ),
     )

@@ -59,7 +59,9 @@ class Limits:
     retries: int = 1  # for transient failures: refused or dropped connections, 429, 502, 503, 504
     retry_delay: float = 1.0  # doubled for each retry, with jitter; a Retry-After up to max_retry_wait wins
     max_retry_wait: float = 30.0
-    public_only: bool = False  # refuse hosts (and redirects to hosts) on loopback, private or link-local addresses
+    public_only: bool = (
+        False  # refuse hosts (and redirects to hosts) on loopback, private or link-local addresses
+    )
 
 
 class Fetcher:
@@ -182,9 +184,13 @@ def require_public(request: httpx.Request) -> None:
     """Run before each request, redirects included: a host must resolve to public addresses only."""
     host = request.url.host
     try:
-        found = {info[4][0] for info in socket.getaddrinfo(host, request.url.port or 443, type=socket.SOCK_STREAM)}
+        found = {
+            info[4][0] for info in socket.getaddrinfo(host, request.url.port or 443, type=socket.SOCK_STREAM)
+        }
     except (socket.gaierror, UnicodeError):
         return  # the request itself reports a name that does not resolve
     for address in found:
         if not ipaddress.ip_address(str(address).split("%")[0]).is_global:
-            raise FetchError(f"{request.url}: {host} is not a public address ({address}), so it is not fetched")
+            raise FetchError(
+                f"{request.url}: {host} is not a public address ({address}), so it is not fetched"
+            )

@@ -18,9 +18,13 @@ from functools import cache
 from digest.text.lang import languages
 
 BODY_WORDS = 18  # a block of running text: this many words and a sentence's end
-ECHO_BLOCKS = 6  # the headline's words are looked for in this many blocks after it
+PROSE_WORDS = 8  # a shorter sentence of the article's text, mostly lowercase words
+PROSE_GAP = 1  # prose this close before a headline found: the article had begun
+PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
+ECHO_BLOCKS = 3  # the headline's words are looked for in this many blocks after it
 REACH = 10  # a headline stands at most this many blocks before running text
 HEAD_WORDS = (2, 30)
+LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
 DATE_CHARS = 160
 _DIGIT = re.compile(r"\d")
 END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
@@ -31,10 +35,13 @@ _CRUMBS = re.compile(r"\s[>»|/]\s|^<")
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
+_PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
-_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:19|20)\d{2}\b")
+_TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR_WORDS = 3  # a year with at most this many words is a date line ("Posted 2019"); more, a headline's year
 
 
 @cache
@@ -65,6 +72,15 @@ def is_running_text(block: str) -> bool:
     return block.count(" ") >= BODY_WORDS - 1 and _SENTENCE_END.search(block) is not None
 
 
+def is_prose(block: str) -> bool:
+    """A sentence of the article's text, shorter than running text: PROSE_WORDS words or more, a
+    sentence's end, and mostly lowercase words (not a title-case teaser or a menu)."""
+    if block.count(" ") < PROSE_WORDS - 1 or _PROSE_END.search(block) is None:
+        return False
+    words = block.split()
+    return sum(w[:1].islower() for w in words) * 2 >= len(words)
+
+
 def is_dateish(block: str) -> bool:
     """A date, a time or "1 day ago", maybe with a few words around it ("Posted Nov 18, 8:19 PM"):
     never without a digit."""
@@ -75,8 +91,10 @@ def is_dateish(block: str) -> bool:
         return True
     if _TIME.search(block) and len(words) <= 14:
         return True
-    dated = _NUMERIC_DATE.search(block) is not None or any(
-        w.lower().strip(".,") in _month_words() for w in words
+    dated = (
+        _NUMERIC_DATE.search(block) is not None
+        or any(w.lower().strip(".,") in _month_words() for w in words)
+        or (len(words) <= YEAR_WORDS and _YEAR.search(block) is not None)
     )
     return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
 
@@ -97,15 +115,23 @@ class RunningText:
     def __init__(self, blocks: list[str]):
         self.blocks = blocks
         self._memo: dict[int, bool] = {}
+        self._prose: dict[int, bool] = {}
 
     def __getitem__(self, i: int) -> bool:
         if i not in self._memo:
             self._memo[i] = is_running_text(self.blocks[i])
         return self._memo[i]
 
-    def next(self, i: int, limit: int) -> int | None:
-        """The first block of running text after block i, within limit blocks."""
-        return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if self[j]), None)
+    def prose(self, i: int) -> bool:
+        """Running text or a shorter sentence of prose (is_prose)."""
+        if i not in self._prose:
+            self._prose[i] = self[i] or is_prose(self.blocks[i])
+        return self._prose[i]
+
+    def next(self, i: int, limit: int, prose: bool = False) -> int | None:
+        """The first block of running text (or of prose) after block i, within limit blocks."""
+        test = self.prose if prose else self.__getitem__
+        return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if test(j)), None)
 
     def first_dense(self) -> int | None:
         """Where the article's text begins: the first block of running text followed by more within
@@ -119,13 +145,13 @@ class RunningText:
         return first
 
     def goes_on(self, i: int) -> bool:
-        """Whether the article goes on after block i: CONTINUED blocks of running text in a row follow
-        somewhere, or (past an inline box of links) most of the next blocks are running text again."""
+        """Whether the article goes on after block i: CONTINUED blocks of prose in a row follow
+        somewhere, or (past an inline box of links) most of the next blocks are prose again."""
         streak = 0
         near = 0
         for j in range(i + 1, len(self.blocks)):
-            streak = streak + 1 if self[j] else 0
-            near += self[j] and j <= i + NEAR_BLOCKS
+            streak = streak + 1 if self.prose(j) else 0
+            near += self.prose(j) and j <= i + NEAR_BLOCKS
             if streak >= CONTINUED or near >= NEAR_RUNNING:
                 return True
         return False
@@ -134,23 +160,59 @@ class RunningText:
 def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: RunningText) -> int | None:
     """The index of the headline among blocks, or None when no block looks like one.
 
-    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate)."""
+    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate). The
+    article's text does not begin before its headline: a block found with prose just before it is a
+    subheading, and the headline is looked for before that prose (then its text may be short
+    sentences, not running text)."""
     dense = running.first_dense()
     if dense is None:
         return None
+    at = _best_headline(blocks, excluded, running, dense + 1, prose=False)
+    if at is None:
+        return None
+    begun = _prose_before(running, at)
+    if begun is None:
+        return at
+    earlier = _best_headline(blocks, excluded, running, begun, prose=True)
+    return at if earlier is None else earlier
+
+
+def _prose_before(running: RunningText, at: int) -> int | None:
+    """Where a run of prose ending just before block at begins (PROSE_GAP blocks between its
+    sentences at most: an image's caption), or None when none ends there."""
+    start, gap, count = None, 0, 0
+    for j in range(at - 1, -1, -1):
+        if running.prose(j):
+            start, gap, count = j, 0, count + 1
+        else:
+            gap += 1
+            if gap > PROSE_GAP:
+                break
+    return start if count >= PROSE_RUN or start == at - 1 else None
+
+
+def _best_headline(
+    blocks: list[str], excluded: Callable[[str], bool], running: RunningText, stop: int, prose: bool
+) -> int | None:
     best, best_score = None, 0.0
-    for i, block in enumerate(blocks[: dense + 1]):
-        nxt = running.next(i, REACH)
+    for i, block in enumerate(blocks[:stop]):
+        nxt = running.next(i, REACH, prose=prose)
         words = block.split()
         if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
             continue
-        if running[i] or is_dateish(block) or is_end_heading(block) or excluded(block):
+        if (
+            running[i]
+            or (prose and running.prose(i))
+            or is_dateish(block)
+            or is_end_heading(block)
+            or excluded(block)
+        ):
             continue
         own = _content(block)
         if not own:
             continue
         gap = nxt - i
-        after = " ".join(blocks[i + 1 : i + 1 + ECHO_BLOCKS]).lower()
+        after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
         echo = sum(w in after for w in own) / len(own)
         # a kicker or a section label ("Science & Astronomy") echoes as well as a headline, on less
         score = 2.0 * echo * min(1.0, len(own) / HEAD_CONTENT) + 1.0 / gap
@@ -160,6 +222,9 @@ def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: R
             score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
         if len(words) == 2:
             score -= 0.3
+        if len(words) <= LABEL_WORDS and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+            if not any(w.lower() in _stopwords() for w in words):
+                score -= LABEL_PENALTY  # a name or a label: "Sara Zinnecker", "Earnings Report"
         if echo >= ECHO_SURE and score >= SCORE_SURE:
             return i  # the first block the text goes on to tell: the headline, not a subheading below it
         if score > best_score:

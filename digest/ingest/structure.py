@@ -28,11 +28,16 @@ _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
+_NETWORKS = (
+    r"(?:facebook|twitter|pinterest|whatsapp|linkedin|telegram|reddit|xing|flipboard|messenger|instagram"
+    r"|threads|bluesky|mastodon|tumblr|vk|vkontakte|odnoklassniki|e-?mail)"
+)
 _GENERIC_BOILERPLATE = (
     r"[\w’']+ [+\-x×*] [\w’']+ =\s*\S*$",  # captcha: "sept + vingt ="
     r"©|\(c\)\s",
     r"https?://\S+$",
     r"[\W_]+$",
+    rf"{_NETWORKS}(?:\s*[,|/•·]?\s*{_NETWORKS})*\s*$",  # a share row: "Facebook", "Twitter WhatsApp"
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
@@ -86,9 +91,10 @@ def is_boilerplate(paragraph: str) -> bool:
 
 
 def _prefixes(prefixes: set[str]) -> re.Pattern[str]:
-    """A line opening with one of the prefixes (the longest first); a word must end where it does."""
+    """A line opening with one of the prefixes (the longest first, "By" or "BY:"); a word must end
+    where it does."""
     ordered = sorted(prefixes, key=len, reverse=True)
-    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r"\s") for p in ordered)
+    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r":?\s") for p in ordered)
     return re.compile(rf"^(?:{alternatives})", re.I)
 
 
@@ -150,13 +156,18 @@ def _dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _not_headline(p: str) -> bool:
-    """A block that is boilerplate, a credit, a byline or a photo caption ending with its credit."""
+    """A block that is boilerplate, a credit, a byline or a photo caption ending with its credit, or
+    holding a copyright sign (a caption's credit)."""
     return (
         is_boilerplate(p)
         or _is_credit(p)
-        or (_is_byline(p) and _byline_pattern().match(p) is not None)
+        or (_is_byline(p) and _byline_pattern().match(p.lstrip(_LEAD)) is not None)
         or _credit_word().search(p[-40:]) is not None
+        or "©" in p
     )
+
+
+_LEAD = "|•·–—-:> "  # marks before a byline's word in a row of page furniture ("| BY: Jane Doe")
 
 
 _CREDIT_TAIL = re.compile(

@@ -99,7 +99,9 @@ def render_edition(
     # three renders), then halve the range instead, in case the items differ widely in size
     while over - fits > 1:
         per_item = (sizes[over] - sizes[fits]) / (over - fits)
-        guess = fits + int((budget - sizes[fits]) / per_item) if guesses and per_item > 0 else (fits + over) // 2
+        guess = (
+            fits + int((budget - sizes[fits]) / per_item) if guesses and per_item > 0 else (fits + over) // 2
+        )
         guesses -= bool(guesses)
         middle = min(max(guess, fits + 1), over - 1)
         candidate = render(middle)

@@ -45,7 +45,8 @@ def _item_values(brief: Brief) -> dict[str, Any]:
         "byline": brief.byline,
         "lede": brief.lede,
         "quotes": [
-            {"text": q.text, "speaker": q.speaker, "cue": q.cue, "paraphrase": q.paraphrase} for q in brief.quotes
+            {"text": q.text, "speaker": q.speaker, "cue": q.cue, "paraphrase": q.paraphrase}
+            for q in brief.quotes
         ],
         "words": brief.words,
         "also": [{"source": c.source, "url": c.url} for c in brief.also],
@@ -187,7 +188,9 @@ def recent_editions(
 def newest_edition(conn: Connection, list_id: str, statuses: Iterable[EditionStatus]) -> Edition | None:
     """The list's newest edition in one of the statuses, with its items."""
     newest = conn.execute(
-        select(func.max(editions.c.id)).where(editions.c.list_id == list_id, editions.c.status.in_(list(statuses)))
+        select(func.max(editions.c.id)).where(
+            editions.c.list_id == list_id, editions.c.status.in_(list(statuses))
+        )
     ).scalar()
     return load_edition(conn, newest) if newest is not None else None
 

@@ -27,7 +27,9 @@ def words(query: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(query)]
 
 
-def search_articles(conn: Connection, query: str, source_names: Iterable[str] | None, limit: int) -> list[Article]:
+def search_articles(
+    conn: Connection, query: str, source_names: Iterable[str] | None, limit: int
+) -> list[Article]:
     """Stored articles matching every word of `query` (of the named sources, when given), best first."""
     terms = words(query)
     if not terms:
@@ -51,7 +53,9 @@ def search_articles(conn: Connection, query: str, source_names: Iterable[str] | 
             .order_by(func.ts_rank(vector, tsquery).desc(), when.desc(), articles.c.id)
         )
     if source_names is not None:
-        found = found.where(articles.c.source_id.in_(select(sources.c.id).where(sources.c.name.in_(list(source_names)))))
+        found = found.where(
+            articles.c.source_id.in_(select(sources.c.id).where(sources.c.name.in_(list(source_names))))
+        )
     ids = list(conn.execute(found.limit(limit)).scalars())
     loaded = articles_by_ids(conn, ids)
     return [loaded[i] for i in ids if i in loaded]

@@ -20,6 +20,7 @@ from digest.trim.clause import CHAIN, SUBJECT_REACH, Clause
 from digest.trim.names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
+APPOSITION = 16  # or after a name and an apposition of at most this many tokens between commas
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,9 @@ class Attributor(Clause):
                     j += 1
             found = self._name_right(j, hi, governed=tok.lower in lang.cue_preps)
             return Attribution(found.speaker, tok.text, found.pronoun, role=found.role) if found else None
+        apposed = self._apposed(i, hi)
+        if apposed is not None:
+            return apposed
         phrase_end = self._cue_phrase(i, hi)
         if phrase_end is not None:
             found = self._name_right(phrase_end, hi, governed=True)
@@ -247,6 +251,27 @@ class Attributor(Clause):
             found = self._name_right(i + 1, min(hi, i + 6))
             if found is not None and found.speaker:
                 return Attribution(found.speaker, tok.text, None, weak=True)
+        return None
+
+    def _apposed(self, i: int, hi: int) -> Attribution | None:
+        """ "…," Jane Doe, the chair of the county party, said: a person, an apposition between commas
+        (too long for the cue to be looked for after the name), then the cue verb."""
+        toks = self.tokens
+        if not toks[i].is_cap or "," not in self.text[toks[i].end : toks[min(hi, i + 6) - 1].end + 1]:
+            return None  # no capitalised name followed by a comma: the cheap test first
+        run = run_at(self.text, toks, i, self.lang, hi)
+        if run is None or run.last + 2 >= hi or toks[run.last + 1].text != ",":
+            return None
+        for m in range(run.last + 2, min(hi - 1, run.last + 2 + APPOSITION)):
+            if toks[m].text == ",":
+                c = m + 1
+                while c < hi - 1 and toks[c].lower in self.lang.auxiliaries:
+                    c += 1  # has said, also said
+                if toks[c].is_word and self._is_cue(c) and is_person(run, toks, self.lang, self.people, True):
+                    return Attribution(run.name, self._span(m + 1, c))
+                return None
+            if not toks[m].is_word and toks[m].text not in "-’'.&":
+                return None
         return None
 
     def _signature(self, i: int, hi: int) -> Attribution | None:

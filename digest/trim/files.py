@@ -48,7 +48,12 @@ class Trimmed:
             "paragraphs": article.paragraphs,
             "lede": brief.lede,
             "quotes": [
-                {"text": f.quote.text, "speaker": f.quote.speaker, "cue": f.quote.cue, "confidence": round(f.confidence, 2)}
+                {
+                    "text": f.quote.text,
+                    "speaker": f.quote.speaker,
+                    "cue": f.quote.cue,
+                    "confidence": round(f.confidence, 2),
+                }
                 for f in self.found
             ],
         }

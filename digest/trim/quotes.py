@@ -59,6 +59,8 @@ CONFIDENCE_NAMED = {
     "weak": (0.75, 0.7),
 }
 FIRST_BONUS = 0.2
+INHERIT_LOSS = 0.05  # a quotation continuing another's is that much less sure of its speaker
+WEAK_ROLE = 0.3  # a sentence's subject without a cue verb that is no name (a thing, seldom a speaker)
 CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
     "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
     "context": (0.65, 0.55, (0.55, 0.35, 0.1)),
@@ -93,6 +95,7 @@ class _Paragraphs:
         self._titles: list[tuple[int, int, frozenset[str], str]] | None = None
         self._sentence_starts: dict[int, list[int]] = {}
         self._runs: dict[tuple[int, int, int], list[Run]] = {}
+        self._quoted: dict[int, list[tuple[int, int]]] = {}
 
     def tokens(self, i: int, a: int, b: int) -> tuple[list[Token], list[int]]:
         """Tokens of paragraph i between offsets a and b (offsets stay the paragraph's). Only the text
@@ -114,6 +117,12 @@ class _Paragraphs:
             self._sentence_starts[i] = [a for a, _ in spans]
         k = bisect_right(self._sentence_starts[i], pos) - 1
         return spans[max(k, 0)]
+
+    def quoted(self, i: int) -> list[tuple[int, int]]:
+        """The quotations' spans in paragraph i, (start, end) offsets with their marks."""
+        if i not in self._quoted:
+            self._quoted[i] = [(sp.start, sp.end) for sp in scan(self.texts[i]).spans]
+        return self._quoted[i]
 
     def runs(self, i: int, a: int, b: int) -> list[Run]:
         """Capitalised runs in paragraph i between offsets a and b."""
@@ -263,13 +272,16 @@ _JAMMED = re.compile(r"[a-zà-ÿ][A-ZÀ-Þ][a-zà-ÿ]+[A-ZÀ-Þ]")  # FoleyFlagS
 
 def _as_speaker(speaker: str, lang: Language) -> str | None:
     """The speaker found, or None where it cannot be one: a possessive (Trump's: the speaker is what
-    follows it), a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
+    follows it), a place, a day or a month, a heading in capitals (FULL TEXT), words run together from a page's
     buttons; a word that opens sentences and never a name (Yet Trump, Following Sanders) is cut off."""
     words = speaker.split()
     while words and words[0].lower() in lang.not_names:
         words = words[1:]
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
+    name = " ".join(words).lower().rstrip(".,")
+    if name in lang.places or (len(words) > 1 and words[-1].lower() in lang.place_words):
+        return None  # "North Carolina", "Aral Sea": a place
     if len(words) == 1:
         word = words[0].lower().rstrip(".,")
         if word in lang.weekdays or word in lang.months:
@@ -384,11 +396,23 @@ class _Finder:
                 if roles and (role := self._opening_role(toks, end)) is not None:
                     self.distance = seen
                     return role
+                if (
+                    gender
+                    and len(toks) > 1
+                    and toks[0].lower in self.lang.pronouns
+                    and self._cue_at(toks, 1)
+                    and toks[1].end <= end
+                ):
+                    continue  # "He said Mateen …", "He told POLITICO …": whom he spoke of, not who he is
+                chosen = None
                 for run in self.paras.runs(i, a, b):
                     if toks[run.last].end > end:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
+                    start = toks[run.first].start
+                    if any(qa < start < qb for qa, qb in self.paras.quoted(i)):
+                        continue  # a name inside a quotation is whom it speaks of, not who speaks
                     known = run.gender or (
                         self.paras.genders().get(run.name.split()[-1]) if gender and run.name else None
                     )
@@ -399,9 +423,18 @@ class _Finder:
                         and is_person(run, toks, self.lang, people)
                         and (" " in run.name or run.titled or run.name.split()[-1] in people)
                     ):
-                        self.distance = seen
-                        return run.name
+                        if self._cue_at(toks, run.last + 1) or self._cue_at(toks, run.first - 1):
+                            chosen = run.name  # "…, Stovall said", "D'Souza replied": the one speaking
+                            break
+                        chosen = chosen or run.name  # else the first person named (the subject, mostly)
+                if chosen is not None:
+                    self.distance = seen
+                    return chosen
         return None
+
+    def _cue_at(self, toks: list[Token], k: int) -> bool:
+        """Whether token k is a cue verb (said, told, replied)."""
+        return 0 <= k < len(toks) and toks[k].lower in self.lang.cue_verbs
 
     def add(
         self,
@@ -477,14 +510,22 @@ class _Finder:
     def _confidence(self, speaker: str, basis: str) -> float:
         """How sure a speaker is, by how it was found (CONFIDENCE_NAMED, CONFIDENCE_RESOLVED)."""
         last = speaker.split()[-1]
+        if basis == "weak" and speaker[:1].islower() and not self.lang.capitalises_nouns:
+            # "a speech", "the email goes": a sentence's subject without a cue, no name, a thing (where
+            # nouns are capitalised, as in German, such a subject is as often a role: die Polizei)
+            return WEAK_ROLE
         if basis in CONFIDENCE_NAMED:
             known, unknown = CONFIDENCE_NAMED[basis]
-            return known if last in self.people() or speaker[:1].islower() else unknown
+            sure = known if last in self.people() or speaker[:1].islower() else unknown
+            if basis == "inherit":  # a little less sure than the quotation it continues
+                source = next((f.confidence for f in reversed(self.found) if f.quote.speaker == speaker), 1.0)
+                return min(sure, round(source - INHERIT_LOSS, 2))
+            return sure
         again, first, by_distance = CONFIDENCE_RESOLVED[basis]
         previous = next((f.quote.speaker for f in reversed(self.found) if f.quote.speaker), None)
         by = by_distance[min(self.distance, len(by_distance)) - 1]
         if previous is None:
-            return min(first, by + FIRST_BONUS)  # no one quoted before to be confused with
+            return min(first, round(by + FIRST_BONUS, 2))  # no one quoted before to be confused with
         return again if previous.split()[-1] == last else by
 
     def run(self) -> list[Found]:

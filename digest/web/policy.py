@@ -93,7 +93,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
     ("GET", "/newsroom/editions/{edition_id}/history"): needs(Permission.READ, "edition"),
     # the edition board (digest.web.routes.board): read it, curate it, approve and send it
-    **{("GET", BOARD + page): needs(Permission.READ, "edition") for page in ("", "/preview", "/mail", "/progress", "/checks")},
+    **{
+        ("GET", BOARD + page): needs(Permission.READ, "edition")
+        for page in ("", "/preview", "/mail", "/progress", "/checks")
+    },
     ("GET", BOARD + "/search"): needs(Permission.CURATE, "edition"),  # what to add to the edition
     ("GET", ITEM + "/source"): needs(Permission.READ, "edition"),  # the article beside the brief
     ("GET", ITEM + "/passage"): needs(Permission.CURATE, "edition"),  # a passage of it as the lede or quote

@@ -17,7 +17,12 @@ pytest_plugins = ["tests.servers.feeds"]
 def digest(config, *args) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "250", "DIGEST_CONFIG": str(config)}
     return subprocess.run(
-        [sys.executable, "-m", "digest", *args], capture_output=True, text=True, env=env, timeout=60, cwd=config.parent
+        [sys.executable, "-m", "digest", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=config.parent,
     )
 
 
@@ -33,7 +38,9 @@ def digest_in_process(config, *args):
 def write_config(tmp_path, db_url, sources) -> object:
     path = tmp_path / "config.yaml"
     path.write_text(
-        yaml.safe_dump({"public_url": "https://digest.example.org", "database_url": db_url, "sources": sources})
+        yaml.safe_dump(
+            {"public_url": "https://digest.example.org", "database_url": db_url, "sources": sources}
+        )
     )
     return path
 
@@ -73,7 +80,11 @@ def test_sources_lists_the_configured_ones_in_order_then_those_no_longer_configu
                                     {"name": "alpha", "kind": "feed", "url": good}])  # fmt: skip
     listing = digest(config, "sources")
     assert listing.returncode == 0, listing.stderr
-    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in listing.stdout.splitlines() if line.count("│") == 8]
+    rows = [
+        [c.strip() for c in line.split("│")[1:-1]]
+        for line in listing.stdout.splitlines()
+        if line.count("│") == 8
+    ]
     assert [r[:3] for r in rows] == [
         ["zeta", "rss", "never read"], ["alpha", "feed", "never read"], ["old", "feed", "no longer configured"]
     ]  # fmt: skip
@@ -81,6 +92,8 @@ def test_sources_lists_the_configured_ones_in_order_then_those_no_longer_configu
 
 
 def test_unknown_source_is_named(tmp_path):
-    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'digest.db'}", [{"name": "wire", "kind": "rss", "path": "feed.xml"}])
+    config = write_config(
+        tmp_path, f"sqlite:///{tmp_path / 'digest.db'}", [{"name": "wire", "kind": "rss", "path": "feed.xml"}]
+    )
     result = digest(config, "ingest", "--source", "nope")
     assert result.returncode == 1 and "no source named 'nope'" in result.stderr

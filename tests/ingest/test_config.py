@@ -49,7 +49,10 @@ def test_source_mistakes_are_named_by_their_key(tmp_path, source, said):
 @pytest.mark.parametrize(
     ("url", "canonical"),
     [
-        ("HTTPS://News.Example.org:443/a/b?utm_source=x&id=3&fbclid=y&gclid=z#top", "https://news.example.org/a/b?id=3"),
+        (
+            "HTTPS://News.Example.org:443/a/b?utm_source=x&id=3&fbclid=y&gclid=z#top",
+            "https://news.example.org/a/b?id=3",
+        ),
         ("http://example.org:8080/x?b=2&a=1&utm_medium=rss", "http://example.org:8080/x?a=1&b=2"),
         ("/relative/path?mc_cid=1", "https://base.example.org/relative/path"),
         ("javascript:alert(1)", None),
@@ -61,5 +64,8 @@ def test_canonical_urls_drop_tracking_and_fragments(url, canonical):
 
 
 def test_titles_lose_their_markup_and_scripts():
-    assert plain_text("Ferry <b>service</b> &amp; <script>steal()</script>port  reopen") == "Ferry service & port reopen"
+    assert (
+        plain_text("Ferry <b>service</b> &amp; <script>steal()</script>port  reopen")
+        == "Ferry service & port reopen"
+    )
     assert plain_text("Plain  title") == "Plain title"

@@ -54,6 +54,29 @@ def test_an_inline_related_box_is_not_the_end():
     assert article_end(blocks, 1, RunningText(blocks)) == len(blocks)
 
 
+def test_short_sentences_after_an_inline_related_box_are_the_article_going_on():
+    short = [
+        "The pier was built in 1911 and rebuilt once after the war.",
+        "Its timber came from the forests above the bay.",
+        "Most of it was replaced with steel in the sixties.",
+    ]
+    teasers = [
+        "Related stories",
+        "Council to review parking charges...",
+        "New bus timetable starts on Monday",
+    ]
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay pier", BODY_1, BODY_2, *teasers, *short]
+    )
+    kept = parse_plain_text(page).paragraphs
+    assert kept[:2] == [BODY_1, BODY_2] and kept[-3:] == short
+    # teasers cut short with "…" are not the article's sentences: there the article ends
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", BODY_1, BODY_2, *teasers, *teasers[1:] * 2]
+    )
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2]
+
+
 def test_dates_and_relative_times_are_never_headlines():
     assert is_dateish("3 hours ago") and is_dateish("vor 2 Stunden") and is_dateish("Posted Nov 18, 8:19 PM")
     assert not is_dateish("Harbour board votes to rebuild the Kestrel Bay ferry pier")
@@ -100,3 +123,54 @@ def test_photo_credits_inside_the_article_are_dropped():
         ]
     )
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]
+
+
+def test_a_subheading_below_the_opening_sentences_is_not_the_headline():
+    opening = [
+        "There is a strange quiet on the pier this winter.",
+        "The ferry has not run since the storms of October.",
+    ]
+    page = "\n\n".join(
+        [
+            "Menu",
+            "Lonely days at the harbour",
+            *opening,
+            "What the board decided about the pier",
+            BODY_1,
+            BODY_2,
+        ]
+    )
+    article = parse_plain_text(page)
+    assert article.title == "Lonely days at the harbour"
+    assert article.paragraphs[:2] == opening
+
+
+def test_a_headline_with_a_year_is_not_a_date_and_a_credit_or_a_byline_row_is_not_a_headline():
+    assert not is_dateish("Europe's best athletes ready for Munich 2022")
+    assert is_dateish("Posted 2022") and is_dateish("12.03.2024")
+    assert not is_dateish("Tested by: Jo Kim RRP: £23.99")  # a price is not a time
+    headline = "Kestrel Bay pier rebuilt by 2025"
+    for furniture in ("| BY: Nora Feld", "Kestrel Bay pier at dusk © Jo Kim"):
+        page = "\n\n".join(["Menu", furniture, headline, BODY_1, BODY_2])
+        assert parse_plain_text(page).title == headline
+
+
+def test_a_name_or_a_label_standing_alone_is_not_the_headline():
+    headline = "A new start for the harbour"
+    for label in ("Nora Feld", "Harbour News"):
+        page = "\n\n".join([headline, "12.03.2024", label, BODY_1, BODY_2])
+        assert parse_plain_text(page).title == headline
+
+
+def test_reading_times_comment_counts_and_share_rows_are_not_the_article():
+    headline = "A new start for the harbour"
+    furniture = [
+        "Facebook",
+        "Twitter WhatsApp",
+        "4 min read",
+        "8 minutos de lectura",
+        "Lesezeit: 3 Minuten",
+        "2 Kommentare",
+    ]
+    article = parse_plain_text("\n\n".join([headline, *furniture, BODY_1, BODY_2]))
+    assert article.title == headline and article.paragraphs == [BODY_1, BODY_2]

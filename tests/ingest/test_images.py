@@ -84,13 +84,17 @@ def test_a_feeds_image_keeps_its_size_from_media_content_or_the_img_of_its_html(
 
     media, inline = articles(engine, "rss")
     assert media.image == Image("https://img.example.org/m.jpg", None, 800, 450)
-    assert inline.image == Image("https://example.org/i/2.jpg", "Harbour wall", 300, 200)  # the feed's link is the base
+    assert inline.image == Image(
+        "https://example.org/i/2.jpg", "Harbour wall", 300, 200
+    )  # the feed's link is the base
     assert 'width="300"' in inline.html and 'height="200"' in inline.html  # the sanitized HTML keeps the size
     (from_json,) = articles(engine, "json")
     assert from_json.image == Image("https://j.example.org/j.jpg", None, 1024, 768)
 
 
-def test_full_text_describes_the_feeds_image_and_sizes_it_only_when_it_is_the_same_file(tmp_path, server, engine):
+def test_full_text_describes_the_feeds_image_and_sizes_it_only_when_it_is_the_same_file(
+    tmp_path, server, engine
+):
     page = {
         "/same": article_page("Same file", story_text(5, paragraphs=5), image="https://img.example.org/s.jpg",
                               image_alt="The same photo", og_size=("1600", "900")),

@@ -55,14 +55,19 @@ def test_summary_only_items_get_their_full_text_and_keep_the_summary_as_standfir
     assert lost.body == "A summary only."
     assert undated.published_at == datetime(2026, 11, 20, 6, tzinfo=UTC)  # the page's date
     assert not undated.published_guessed
-    assert paywalled.body == SUMMARY and paywalled.url == server.url("/story/4")  # not the canonical site root
+    assert paywalled.body == SUMMARY and paywalled.url == server.url(
+        "/story/4"
+    )  # not the canonical site root
     assert any("item 4: full text unavailable" in line and "no more text than the feed's summary" in line
                for line in report.skipped)  # fmt: skip
     assert any(
-        line.startswith(f"{feed_url} item 2: full text unavailable") and "HTTP 404" in line for line in report.skipped
+        line.startswith(f"{feed_url} item 2: full text unavailable") and "HTTP 404" in line
+        for line in report.skipped
     ), report.skipped
 
-    again = ingest(engine, settings, limits=FAST)  # the entries did not change: their pages are not fetched again
+    again = ingest(
+        engine, settings, limits=FAST
+    )  # the entries did not change: their pages are not fetched again
     assert (again.unchanged, again.updated) == (4, 0)
     assert server.hits["/story/1"] == 1 and server.hits["/story/2"] == 1
 
@@ -88,15 +93,21 @@ def test_a_page_source_is_one_article_keyed_by_its_canonical_url(tmp_path, serve
     assert again.not_modified == ["column"] and server.not_modified["/opinion"] == 1
     assert source_row(engine, "column").item_count == 1
 
-    rooted = server.add("/rooted", article_page("Rooted", story_text(5), canonical="/"), content_type="text/html")
+    rooted = server.add(
+        "/rooted", article_page("Rooted", story_text(5), canonical="/"), content_type="text/html"
+    )
     ingest(engine, settings_of(tmp_path, Source(name="rooted", kind="page", url=rooted)), limits=FAST)
     assert stored(engine, "rooted")[0].canonical_url == rooted  # a canonical link to the site root is ignored
 
 
 def test_a_page_without_an_article_fails_its_source_with_the_reason(tmp_path, server, engine):
-    url = server.add("/empty", "<html><body><nav><a href='/'>Home</a></nav></body></html>", content_type="text/html")
+    url = server.add(
+        "/empty", "<html><body><nav><a href='/'>Home</a></nav></body></html>", content_type="text/html"
+    )
     pdf = server.add("/file.pdf", b"%PDF-1.4", content_type="application/pdf")
-    settings = settings_of(tmp_path, Source(name="empty", kind="page", url=url), Source(name="pdf", kind="page", url=pdf))
+    settings = settings_of(
+        tmp_path, Source(name="empty", kind="page", url=url), Source(name="pdf", kind="page", url=pdf)
+    )
     report = ingest(engine, settings, limits=FAST)
     assert report.failed["empty"] == f"{url}: no article text found on the page"
     assert report.failed["pdf"] == f"{pdf}: not an HTML page (application/pdf)"

@@ -33,24 +33,50 @@ BAD_CASES = [
     ("wrong-charset", {"body": LATIN1.encode("latin-1")}, None, "wrong or missing charset", 1),
     (
         "missing-charset",
-        {"body": LATIN1.replace(' encoding="utf-8"', "").encode("latin-1"), "content_type": "application/xml"},
+        {
+            "body": LATIN1.replace(' encoding="utf-8"', "").encode("latin-1"),
+            "content_type": "application/xml",
+        },
         None,
         "wrong or missing charset",
         1,
     ),
-    ("html-as-feed", {"body": "<!doctype html><html><body><p>Hi</p></body></html>", "content_type": "text/html"},
-     "not a feed: an HTML page (text/html)", None, 0),  # fmt: skip
+    (
+        "html-as-feed",
+        {"body": "<!doctype html><html><body><p>Hi</p></body></html>", "content_type": "text/html"},
+        "not a feed: an HTML page (text/html)",
+        None,
+        0,
+    ),  # fmt: skip
     ("empty-feed", {"body": rss([])}, None, "the feed has no items", 0),
     ("not-found", {"body": "gone", "status": 404}, "HTTP 404", None, 0),
     ("server-error", {"body": "oops", "status": 500}, "HTTP 500", None, 0),
     ("endless-redirects", {"redirect": "/endless-redirects?n={n}"}, "more than 3 redirects", None, 0),
-    ("stall", {"body": rss(good_items("stall")), "stall": 2.0}, "timed out (the server stopped sending)", None, 0),
+    (
+        "stall",
+        {"body": rss(good_items("stall")), "stall": 2.0},
+        "timed out (the server stopped sending)",
+        None,
+        0,
+    ),
     ("huge-body", {"huge": 3_000_000}, "body exceeds the 1 MB cap", None, 0),
     ("trickle", {"body": rss(good_items("slow")), "trickle": 0.05}, "took longer than 1.5 s in all", None, 0),
     ("busy-then-fine", {"body": rss(good_items("busy")), "flaky": 1}, None, None, 3),
-    ("busy-for-an-hour", {"body": "", "flaky": 9, "retry_after": "3600"}, "HTTP 503 Service Unavailable", None, 0),
+    (
+        "busy-for-an-hour",
+        {"body": "", "flaky": 9, "retry_after": "3600"},
+        "HTTP 503 Service Unavailable",
+        None,
+        0,
+    ),
     ("empty-body", {"body": ""}, "empty response", None, 0),
-    ("json-not-a-feed", {"body": '{"hello": 1}', "content_type": "application/json"}, "not a JSON Feed", None, 0),
+    (
+        "json-not-a-feed",
+        {"body": '{"hello": 1}', "content_type": "application/json"},
+        "not a JSON Feed",
+        None,
+        0,
+    ),
 ]
 
 
@@ -72,14 +98,23 @@ def test_each_bad_source_is_recorded_and_every_good_item_still_lands(tmp_path, s
         assert len(stored(engine, name)) == count, name
         row = source_row(engine, name)
         if reason:
-            assert reason in report.failed[name] and urls[name] in report.failed[name], (name, report.failed[name])
+            assert reason in report.failed[name] and urls[name] in report.failed[name], (
+                name,
+                report.failed[name],
+            )
             assert row.last_error == report.failed[name] and row.failures == 1 and row.last_success_at is None
         else:
             assert row.last_error is None and row.last_success_at is not None, name
         if note:
-            assert any(line.startswith(urls[name]) and note in line for line in report.skipped), (name, report.skipped)
+            assert any(line.startswith(urls[name]) and note in line for line in report.skipped), (
+                name,
+                report.skipped,
+            )
     assert server.hits["/busy-then-fine"] == 2  # a 503 is retried once, after a short back-off
-    assert server.hits["/busy-for-an-hour"] == 1 and "(asked to wait 3600 s)" in report.failed["busy-for-an-hour"]
+    assert (
+        server.hits["/busy-for-an-hour"] == 1
+        and "(asked to wait 3600 s)" in report.failed["busy-for-an-hour"]
+    )
 
 
 def test_a_wrongly_declared_charset_is_decoded_as_what_it_really_is(tmp_path, server, engine):
@@ -105,15 +140,25 @@ def test_rss_atom_and_json_feed_land_with_dates_authors_images_and_tags(tmp_path
         tmp_path,
         Source(name="rss", kind="rss", url=server.add("/rss", rss([item]), gzip=True), tags=["wire"]),
         Source(name="rdf", kind="feed", url=server.add("/rdf", RSS_1_0, content_type="application/rdf+xml")),
-        Source(name="atom", kind="feed", url=server.add("/atom", atom([iso]), content_type="application/atom+xml")),
-        Source(name="json", kind="feed", url=server.add("/json", json_feed([iso]), content_type="application/feed+json")),
+        Source(
+            name="atom",
+            kind="feed",
+            url=server.add("/atom", atom([iso]), content_type="application/atom+xml"),
+        ),
+        Source(
+            name="json",
+            kind="feed",
+            url=server.add("/json", json_feed([iso]), content_type="application/feed+json"),
+        ),
     )
     report = ingest(engine, settings, limits=FAST)
     assert report.failed == {} and report.new == 4
 
     for name in ("rss", "atom", "json"):
         (article,) = stored(engine, name)
-        assert article.url == "https://news.example.org/ferry?id=7"  # tracking parameters and fragment dropped
+        assert (
+            article.url == "https://news.example.org/ferry?id=7"
+        )  # tracking parameters and fragment dropped
         assert article.canonical_url == article.url
         assert article.published_at == datetime(2026, 11, 27, 9, 15, tzinfo=UTC)
         assert not article.published_guessed
@@ -122,12 +167,20 @@ def test_rss_atom_and_json_feed_land_with_dates_authors_images_and_tags(tmp_path
         assert "alert" not in article.body and article.body.endswith("\n\nx")
     assert stored(engine, "rss")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
     assert stored(engine, "json")[0].image_url == "https://img.example.org/ferry.jpg?w=800"
-    assert sorted(stored(engine, "rss")[0].tags) == ["coast", "transport", "wire"]  # the feed's and the source's
+    assert sorted(stored(engine, "rss")[0].tags) == [
+        "coast",
+        "transport",
+        "wire",
+    ]  # the feed's and the source's
     assert stored(engine, "atom")[0].byline == "Desk"
     assert any(ua.startswith("digest/") for ua in server.user_agents)
     assert server.gzipped["/rss"] == 1  # asked for compression, got it, decoded it
     (rdf,) = stored(engine, "rdf")
-    assert (rdf.title, rdf.url, rdf.body) == ("Tide tables", "https://rdf.example.org/tides", "High water at noon.")
+    assert (rdf.title, rdf.url, rdf.body) == (
+        "Tide tables",
+        "https://rdf.example.org/tides",
+        "High water at noon.",
+    )
 
 
 RSS_1_0 = """<?xml version="1.0"?>
@@ -190,7 +243,11 @@ def test_a_second_run_is_answered_with_304_and_changes_nothing(tmp_path, server,
 
     moved = server.add("/moved.xml", rss(good_items("e", 4)), etag='"v2"')  # same validators, another URL
     fourth = ingest(engine, settings_of(tmp_path, Source(name="e", kind="feed", url=moved)), limits=FAST)
-    assert fourth.not_modified == [] and server.hits["/moved.xml"] == 1 and server.not_modified["/moved.xml"] == 0
+    assert (
+        fourth.not_modified == []
+        and server.hits["/moved.xml"] == 1
+        and server.not_modified["/moved.xml"] == 0
+    )
 
 
 def test_a_source_that_keeps_failing_is_left_alone_for_a_while(tmp_path, server, engine):
@@ -225,7 +282,9 @@ def test_a_folder_of_json_and_text_articles(tmp_path, engine):
     )
     (folder / "b.json").write_text("[1, 2]")
     (folder / "c.txt").write_text("Harbour wall repaired after storm\n\nThe wall was repaired in a week.")
-    report = ingest(engine, settings_of(tmp_path, Source(name="desk", kind="folder", path="articles")), limits=FAST)
+    report = ingest(
+        engine, settings_of(tmp_path, Source(name="desk", kind="folder", path="articles")), limits=FAST
+    )
     rows = {r.title: r for r in stored(engine, "desk")}
     assert sorted(rows) == ["Harbour wall repaired after storm", "Tram line opens"]
     assert rows["Tram line opens"].canonical_url == "https://t.example.org/tram"
@@ -248,7 +307,11 @@ def test_text_a_database_would_refuse_is_cleaned_and_a_failed_store_is_one_sourc
     ]}  # fmt: skip
     settings = settings_of(
         tmp_path,
-        Source(name="odd", kind="feed", url=server.add("/odd.json", json.dumps(odd), content_type="application/json")),
+        Source(
+            name="odd",
+            kind="feed",
+            url=server.add("/odd.json", json.dumps(odd), content_type="application/json"),
+        ),
         Source(name="good", kind="feed", url=server.add("/good.xml", rss(good_items("good")))),
         Source(name="broken", kind="feed", url=server.add("/broken.xml", rss(good_items("broken")))),
     )
@@ -266,7 +329,9 @@ def test_text_a_database_would_refuse_is_cleaned_and_a_failed_store_is_one_sourc
     assert (article.title, article.body, article.language) == ("Nul in the title", "Body text.", "en")
     assert article.guid.startswith("sha256:") and len(article.guid) == 71
     assert len(stored(engine, "good")) == 3 and stored(engine, "broken") == []
-    assert report.failed == {"broken": "its articles could not be stored (value too long for type character varying(8))"}
+    assert report.failed == {
+        "broken": "its articles could not be stored (value too long for type character varying(8))"
+    }
     assert source_row(engine, "broken").last_error == report.failed["broken"]
     assert report.new == 4  # the rolled-back source's articles are not counted
 

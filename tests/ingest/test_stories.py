@@ -30,7 +30,14 @@ def test_the_same_guid_or_canonical_url_updates_the_article(tmp_path, server, en
     assert (report.new, report.updated) == (0, 1)
 
     # republished under a new GUID, its link dressed with tracking parameters: still the same article
-    reposted = [item("g1-repost", "Storm closes the port until Friday", text, "https://p.example.org/storm?utm_source=x#top")]
+    reposted = [
+        item(
+            "g1-repost",
+            "Storm closes the port until Friday",
+            text,
+            "https://p.example.org/storm?utm_source=x#top",
+        )
+    ]
     server.add("/feed.xml", rss(reposted))
     report = ingest(engine, settings, limits=FAST)
     assert (report.new, report.updated) == (0, 1)
@@ -40,14 +47,18 @@ def test_the_same_guid_or_canonical_url_updates_the_article(tmp_path, server, en
 
 def test_syndicated_copies_from_other_sources_are_linked_as_one_story(tmp_path, server, engine):
     original = story_text(30, paragraphs=5)
-    copy = [p.replace("council", "city council") for p in original[:4]] + ["Reporting by the Example wire service."]
+    copy = [p.replace("council", "city council") for p in original[:4]] + [
+        "Reporting by the Example wire service."
+    ]
     other = story_text(31, paragraphs=5)
     short = ["Read the full story on the Example site."]
     a = server.add("/a.xml", rss([item("a1", "Floods reach the valley", original, "https://a.example.org/floods"),
                                   item("a2", "Museum reopens", other, "https://a.example.org/museum")]))  # fmt: skip
     b = server.add("/b.xml", rss([item("b1", "Valley floods: what we know", copy, "https://b.example.org/wire/123"),
                                   item("b2", "Unrelated market news", story_text(32), "https://b.example.org/m")]))  # fmt: skip
-    c = server.add("/c.xml", rss([item("c1", "Museum reopens", short, "https://a.example.org/museum?utm_medium=x")]))
+    c = server.add(
+        "/c.xml", rss([item("c1", "Museum reopens", short, "https://a.example.org/museum?utm_medium=x")])
+    )
     settings = settings_of(
         tmp_path,
         Source(name="a", kind="feed", url=a),
@@ -76,5 +87,7 @@ def test_only_near_identical_text_from_another_source_joins_a_story():
     edited = original[:-1] + ["A closing paragraph the wire added for its own readers."]
     assert index.story_of(sketch("Floods", "\n\n".join(edited)), source_id=20) == 1
     assert index.story_of(sketch("Floods", "\n\n".join(original)), source_id=10) is None  # same source
-    assert index.story_of(sketch("Floods", "\n\n".join(story_text(41))), source_id=20) is None  # same words, other story
+    assert (
+        index.story_of(sketch("Floods", "\n\n".join(story_text(41))), source_id=20) is None
+    )  # same words, other story
     assert sketch("Too short", "A few words only.") is None

@@ -36,7 +36,9 @@ def test_a_20_mb_paragraph_without_breaks_is_linear():
     one = " ".join([PARAGRAPH] * 2_000)
     many = " ".join([PARAGRAPH] * 20_000)
     t_one, t_many = timed(one), timed(many)
-    assert t_many < 30 * max(t_one, 0.2)  # ten times the text: quadratic work would take 100 times as long; the floor absorbs a loaded machine
+    assert t_many < 30 * max(
+        t_one, 0.2
+    )  # ten times the text: quadratic work would take 100 times as long; the floor absorbs a loaded machine
 
 
 def test_ten_thousand_quotation_marks():

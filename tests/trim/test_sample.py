@@ -1,6 +1,5 @@
 """Acceptance on the demo's sample article: scraped French text with an English caption and a credit."""
 
-
 import pytest
 
 from digest.ingest.folder import read_article

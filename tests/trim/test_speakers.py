@@ -91,3 +91,68 @@ def test_a_role_two_people_hold_stays_unresolved():
     ]
     [q] = found(paragraphs)
     assert q.basis != "titled"
+
+
+def test_a_pronoun_is_not_resolved_to_a_name_inside_a_quotation():
+    paragraphs = [
+        "Harbour master Lena Okafor said the pier would reopen in May.",
+        "“I think Mayor Tom Brandt will cut the ribbon himself,” he said, “and the ferry will run the next day.”",
+    ]
+    speakers = {q.quote.speaker for q in found(paragraphs)}
+    assert "Tom Brandt" not in speakers
+
+
+def test_a_name_then_an_apposition_then_the_cue_after_a_quotation_is_the_speaker():
+    paragraphs = [
+        "Councillor Priya Nandan spoke first.",
+        "“They expect us to know this by heart,” Terrie Rizzo, the chair of the county’s harbour board, said of the plan.",
+    ]
+    q = found(paragraphs)[-1]
+    assert q.quote.speaker == "Terrie Rizzo" and q.basis == "cue"
+
+
+def test_places_are_not_speakers():
+    paragraphs = [
+        "The vote went late into the night in North Carolina.",
+        "“It is the closest count this county has seen in fifty years,” North Carolina said.",
+        "“The water has never been this low, not once,” the Aral Sea said.",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert "North Carolina" not in speakers and "Aral Sea" not in speakers and "the Aral Sea" not in speakers
+
+
+def test_a_thing_as_the_subject_without_a_cue_is_no_speaker():
+    paragraphs = [
+        "The plan was defended “because the pier is the heart of this whole town” during a speech on Friday."
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker is None
+
+
+def test_a_quotation_continuing_another_is_less_sure_of_its_speaker_than_the_first():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "Engineer Paul Brandt inspected the locks on Monday. “We are measuring it every single morning now,” "
+        "he said. “And we will go on doing so until the autumn rains come back.”",
+    ]
+    first, second = found(paragraphs)[1:]
+    assert second.basis == "inherit" and second.quote.speaker == first.quote.speaker
+    assert second.confidence < first.confidence
+
+
+def test_a_pronoun_stands_for_the_person_speaking_in_the_sentence_before_not_the_first_named():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "The mayor Tom Brandt opened the new locks last spring, engineer Paul Okafor said.",
+        "“They have held through every storm since then,” he said.",
+    ]
+    assert found(paragraphs)[-1].quote.speaker == "Paul Okafor"
+
+
+def test_a_pronoun_is_not_resolved_to_whom_the_sentence_before_spoke_of():
+    paragraphs = [
+        "“We are frustrated and horrified by what happened,” engineer Paul Okafor said. "
+        "He said Tom Brandt had warned the board a year ago.",
+        "“Nobody listened to him then, and nobody listens now,” he said.",
+    ]
+    assert found(paragraphs)[-1].quote.speaker == "Paul Okafor"

@@ -15,7 +15,10 @@ if connection is None:  # `alembic revision --autogenerate` from a developer's s
     connection = make_engine(url).connect()
 
 context.configure(
-    connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=outside_metadata
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=True,
+    include_name=outside_metadata,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -57,6 +57,10 @@ class Language:
     not_names: frozenset[str] = frozenset()
     """Capitalised words that open a sentence and never belong to a name (lowercase): a speaker
     found as "Yet Trump" or "Following Sanders" is Trump or Sanders, and "Speaking" alone is no one."""
+    places: frozenset[str] = frozenset()
+    """Names of places (lowercase, whole): a state, a country, a city is never a speaker."""
+    place_words: frozenset[str] = frozenset()
+    """Last words that make a capitalised run a place ("Aral Sea", "Orange County"): never a speaker."""
     boilerplate: tuple[str, ...] = ()
     """Regular expressions (matched case-insensitively at a paragraph's start) of non-article text."""
     articles: frozenset[str] = frozenset()

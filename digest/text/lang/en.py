@@ -69,6 +69,49 @@ LANGUAGE = Language(
     not_names=frozenset(
         "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile".split()
     ),
+    places=frozenset(
+        [
+            *"alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii"
+            " idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan"
+            " minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania"
+            " tennessee texas utah vermont virginia wisconsin wyoming america europe asia africa"
+            " china russia mexico canada france germany britain england scotland ireland italy spain japan"
+            " india iran iraq syria israel egypt turkey ukraine cuba brazil israel afghanistan pakistan"
+            " libya yemen lebanon jordan venezuela australia greece poland sweden norway".split(),
+            "new hampshire",
+            "new jersey",
+            "new mexico",
+            "new york",
+            "new york city",
+            "north carolina",
+            "south carolina",
+            "north dakota",
+            "south dakota",
+            "rhode island",
+            "west virginia",
+            "puerto rico",
+            "united states",
+            "united kingdom",
+            "great britain",
+            "saudi arabia",
+            "north korea",
+            "south korea",
+            "new zealand",
+            "south africa",
+            "los angeles",
+            "san francisco",
+            "las vegas",
+            "silicon valley",
+            "wall street",
+            "capitol hill",
+            "des moines",
+            "saudi",
+        ]
+    ),
+    place_words=frozenset(
+        "sea ocean river lake county valley island islands mountains mountain coast bay street avenue"
+        " airport square beach park".split()
+    ),
     months=frozenset(
         "january february march april may june july august september october november december".split()
     ),
@@ -92,6 +135,12 @@ LANGUAGE = Language(
         r"(this article|this story) (was|has been) (originally )?(published|updated)\b.{0,120}$",
         r"we use cookies",
         r"tags?\s*:",
+        r"\d+\s*(?:-\s*)?min(?:ute)?s?\.? read\s*$",
+        r"(?:estimated )?reading time\b.{0,20}$",
+        r"\d+\s+comments?\s*$",
+        r"copy link\b.{0,20}$",
+        r"back to (?:gallery|top|home)\s*$",
+        r"posted by\s.{0,40}$",
     ),
     articles=frozenset("the a an".split()),
     definite_articles=frozenset("the".split()),

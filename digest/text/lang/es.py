@@ -74,6 +74,8 @@ LANGUAGE = Language(
         r"síguenos en ",
         r"utilizamos cookies",
         r"etiquetas\s*:",
+        r"\d+\s+minutos? de lectura\s*$",
+        r"\d+\s+comentarios?\s*$",
     ),
     drops_subject=True,
     articles=frozenset("el la los las un una".split()),

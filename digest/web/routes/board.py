@@ -189,7 +189,12 @@ def preview_panel(
 
 @router.get(ITEM + "/source", response_class=HTMLResponse)
 def source_panel(
-    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int, article_id: int
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    edition_id: int,
+    article_id: int,
 ) -> HTMLResponse:
     """An item's article beside its brief, the lede and the quotes marked: the panel for htmx, else
     the board with the panel open in its item."""
@@ -252,11 +257,15 @@ def search(
         error = None
     except DigestError as exc:
         found, error = [], str(exc)
-    return _render(site, request, user, session, edition_id, "_search.html", found=found, q=q, search_error=error)
+    return _render(
+        site, request, user, session, edition_id, "_search.html", found=found, q=q, search_error=error
+    )
 
 
 @router.post(BOARD + "/test-send")
-def test_send(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int) -> Response:
+def test_send(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
+) -> Response:
     """A test to the signed-in user's own address and the list's seed addresses."""
     sent: list[str] = []
 
@@ -278,13 +287,17 @@ def test_send(site: SiteDep, request: Request, user: CurrentUser, session: Curre
 
 
 @router.post(BOARD + "/submit")
-def submit(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int) -> Response:
+def submit(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
+) -> Response:
     return _act(site, request, user, session, edition_id, "submit",
                 lambda actor: service.submit(site.engine, edition_id, actor))  # fmt: skip
 
 
 @router.post(BOARD + "/approve")
-def approve(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int) -> Response:
+def approve(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
+) -> Response:
     return _act(site, request, user, session, edition_id, "approve",
                 lambda actor: service.transition(site.engine, edition_id, EditionStatus.APPROVED, actor))  # fmt: skip
 
@@ -335,14 +348,21 @@ def _send(site: Site, edition_id: int) -> None:
 
 
 @router.post(BOARD + "/pause")
-def pause(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int) -> Response:
+def pause(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
+) -> Response:
     return _act(site, request, user, session, edition_id, "pause",
                 lambda actor: service.pause(site.engine, edition_id, actor))  # fmt: skip
 
 
 @router.post(BOARD + "/resume")
 def resume(
-    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int, background: BackgroundTasks
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    edition_id: int,
+    background: BackgroundTasks,
 ) -> Response:
     def resumed(actor: Actor) -> None:
         service.resume(site.engine, edition_id, actor)
@@ -352,7 +372,9 @@ def resume(
 
 
 @router.post(BOARD + "/cancel")
-def cancel(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int) -> Response:
+def cancel(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, edition_id: int
+) -> Response:
     return _act(site, request, user, session, edition_id, "cancel",
                 lambda actor: service.cancel(site.engine, edition_id, actor))  # fmt: skip
 
