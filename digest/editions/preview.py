@@ -6,8 +6,11 @@ With a width, the file is a page that shows the mail in a frame of that width (3
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,16 +61,43 @@ def write_preview(
 
 
 def as_sent(settings: Settings, edition: Edition) -> Mail:
-    """The edition rendered and filled in as for a subscriber named Reader, links to its archive page."""
+    """The edition rendered and filled in as for a subscriber named Reader, links to its archive page.
+    The last few are kept: the board, its preview panel, the preview's frame and the checks all ask
+    for the same mail after each change (the key is everything the mail is made of, templates included)."""
+    key = _mail_key(settings, edition)
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
     template, archive = rendered(settings, edition)
     body, text = personalize(
         template,
         {"name": "Reader", "unsubscribe_url": archive, "preferences_url": archive, "archive_url": archive},
     )
-    unsubscribe = all(
-        holes.counts.get("unsubscribe_url", 0) for holes in (template.html_holes, template.text_holes)
-    )
-    return Mail(template.subject, body, text, len(body.encode()), template.held_back, unsubscribe)
+    unsubscribe = all(holes.counts.get("unsubscribe_url", 0) for holes in (template.html_holes, template.text_holes))
+    mail = Mail(template.subject, body, text, len(body.encode()), template.held_back, unsubscribe)
+    with _kept_lock:
+        _kept[key] = mail
+        while len(_kept) > KEPT_MAILS:
+            _kept.popitem(last=False)
+    return mail
+
+
+KEPT_MAILS = 32
+_kept: OrderedDict[str, Mail] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _mail_key(settings: Settings, edition: Edition) -> str:
+    lst = settings.get_list(edition.list_id)
+    templates = [
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for folder in settings.template_folders(lst)
+        for path in sorted(Path(folder).rglob("*"))
+        if path.is_file() and (stat := path.stat())
+    ]
+    made_of = repr((edition, lst, templates, settings.base_url))
+    return hashlib.sha256(made_of.encode()).hexdigest()
 
 
 def rendered(settings: Settings, edition: Edition) -> tuple[MessageTemplate, str]:
