@@ -50,6 +50,7 @@ from digest.store.editions import (
     list_editions,
     list_of_edition,
     load_edition,
+    lock_edition,
     open_draft,
     record_change,
     set_edition_status,
@@ -226,6 +227,7 @@ def apply(
     not): a change to a field someone else changed since is refused (Conflict), naming them."""
     edits = [(op, _fetched(engine, settings, args) if op == "add" else args) for op, args in edits]
     with engine.begin() as conn:
+        lock_edition(conn, edition_id)  # two editors saving at once: the second sees the first's change
         edition = _editable(conn, edition_id)
         if seen is not None:
             _refuse_collisions(conn, settings, edition, actor, edits, seen)

@@ -104,6 +104,13 @@ def begin_sending(conn: Connection, edition_id: int, from_statuses: Iterable[Edi
     return moved == 1
 
 
+def lock_edition(conn: Connection, edition_id: int) -> None:
+    """Hold the edition for the rest of the caller's transaction: a second change to it waits until
+    this one is committed, then reads the change log as it is (a no-op write: PostgreSQL's row lock,
+    SQLite's write lock, taken before anything is read)."""
+    conn.execute(update(editions).where(editions.c.id == edition_id).values(id=editions.c.id))
+
+
 def set_edition_status(conn: Connection, edition_id: int, status: EditionStatus) -> None:
     values: dict[str, object] = {"status": status}
     if status == EditionStatus.SENT:

@@ -101,3 +101,37 @@ def test_a_change_that_says_nothing_of_what_was_seen_goes_through_as_the_cli_mak
     service.change(engine, settings, edition_id, BEN, "lede", article_id=first, text="Ben's lede.")
     service.apply(engine, settings, edition_id, BEN, [("subject", {"text": "Ben's subject"})])
     assert _lede(draft, first) == "Ben's lede." and _board(draft).edition.subject == "Ben's subject"
+
+
+def test_two_editors_saving_the_same_field_at_once_lose_nothing(draft):
+    """Ben saves while Ana's change to the same lede is still being written: his waits for hers,
+    then sees it and is refused, rather than both passing the check and his overwriting hers."""
+    import threading
+
+    from digest.store.editions import lock_edition, record_change
+
+    settings, engine, edition_id = draft
+    board = _board(draft)
+    first = board.items[0].article_id
+    outcome: list[BaseException | None] = []
+
+    def ben_saves() -> None:
+        try:
+            service.change(engine, settings, edition_id, BEN, "lede", board.seen, article_id=first, text="Ben's.")
+            outcome.append(None)
+        except Conflict as exc:
+            outcome.append(exc)
+
+    with engine.connect() as ana:
+        with ana.begin():  # Ana's change, as apply writes it, not yet committed
+            lock_edition(ana, edition_id)
+            record_change(ana, edition_id, "Ana", "lede", {"article_id": first, "text": "Ana's."})
+            ben = threading.Thread(target=ben_saves)
+            ben.start()
+            ben.join(timeout=1.0)
+            assert ben.is_alive() and not outcome  # Ben waits for Ana's transaction
+        ben.join(timeout=20)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict) and "Ana changed the lede" in str(outcome[0])
+    with engine.connect() as conn:
+        ledes = [(c.actor, c.args["text"]) for c in changes(conn, edition_id) if c.op == "lede"]
+    assert ledes == [("Ana", "Ana's.")]  # Ben's was not recorded over hers
