@@ -24,10 +24,13 @@ class Rule:
     permission: Permission | None = None  # None on a non-public rule: any signed-in user
     scope: Scope = None  # where the list the permission applies to comes from
     second_factor_setup: bool = False  # open to a user who still has to set up a required second factor
+    token_scope: str | None = None  # a JSON API route: a bearer token with this scope (digest.accounts.tokens)
 
     def describe(self) -> str:
         if self.public:
             return "public"
+        if self.token_scope:
+            return f"API token with {self.token_scope}"
         on = f" on the {self.scope}'s list" if self.scope else ""
         return f"{self.permission or 'signed in'}{on}"
 
@@ -39,6 +42,10 @@ SETUP = Rule(second_factor_setup=True)
 
 def needs(permission: Permission, scope: Scope = None) -> Rule:
     return Rule(permission=permission, scope=scope)
+
+
+def token(scope: str) -> Rule:
+    return Rule(token_scope=scope)
 
 
 BOARD = "/newsroom/editions/{edition_id}"
@@ -56,6 +63,7 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
 )
 
 SUBSCRIBERS = "/admin/subscribers"
+API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
 SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
@@ -101,4 +109,14 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
+    # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
+    ("GET", "/api/openapi.json"): PUBLIC,
+    ("GET", API + "/lists"): token("lists:read"),
+    ("GET", API + "/subscribers"): token("subscribers:read"),
+    ("POST", API + "/subscribers"): token("subscribers:write"),
+    ("GET", API + "/subscribers/{subscriber_id}"): token("subscribers:read"),
+    ("GET", API + "/editions"): token("editions:read"),
+    ("GET", API + "/editions/{edition_id}"): token("editions:read"),
+    ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
+    ("GET", API + "/sources"): token("sources:read"),
 }
