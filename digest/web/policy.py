@@ -5,7 +5,8 @@ before every route: it finds the request's rule and lets it through, redirects a
 not signed in to the sign-in page, or answers 403. A rule that names a permission on a list takes
 the list from the path (`{list_id}`), or from the edition the path names (`{edition_id}`), so an
 editor limited to some lists is refused the others' editions. On a signed-in route, a form or an
-htmx request that changes something must carry the session's CSRF token.
+htmx request that changes something must carry the session's CSRF token. A JSON API rule names a
+token scope instead: the request needs a bearer token with it (digest.web.bearer), and no cookie counts.
 """
 
 from __future__ import annotations

@@ -157,3 +157,21 @@ def test_the_openapi_document_is_3_1_and_describes_the_api_alone(newsroom):  # n
     lists = doc["paths"]["/api/v1/lists"]["get"]["responses"]
     assert lists["403"]["content"]["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
     assert set(SCOPES) >= {"lists:read", "subscribers:write", "editions:write", "sources:read"}
+
+
+def test_every_api_route_refuses_a_token_without_its_scope_and_lets_one_with_it_in(newsroom):  # noqa: F811
+    from digest.web.policy import RULES
+
+    values = {"subscriber_id": "1", "edition_id": str(newsroom.edition_id)}
+    api_rules = {key: rule for key, rule in RULES.items() if rule.token_scope}
+    assert len(api_rules) >= 8
+    for (method, template), rule in api_rules.items():
+        path = template.format(**values)
+        others = [s for s in SCOPES if s.split(":")[0] != rule.token_scope.split(":")[0]]
+        lacking = _token(newsroom, *others, *(["{}:read".format(rule.token_scope.split(":")[0])]
+                                             if rule.token_scope.endswith(":write") else []))  # fmt: skip
+        with _client(newsroom, lacking) as client:
+            _is_problem(client.request(method, path, json={}), 403)
+        with _client(newsroom, _token(newsroom, rule.token_scope)) as client:
+            answer = client.request(method, path, json={})
+            assert answer.status_code not in (401, 403), (method, template, answer.text)
