@@ -88,6 +88,7 @@ def test_subscriber_pages_never_repeat_or_skip_and_filter_as_the_console(newsroo
         assert [m["list_id"] for m in ada[0]["memberships"]] == ["world"]
         one = client.get(f"{API}/subscribers/{ada[0]['id']}").json()
         assert one["email"] == "ada@example.org" and one["memberships"][0]["status"] == "confirmed"
+        assert one["consent"][0]["list_id"] == "world" and one["deliveries"] == []  # nothing sent yet
         _is_problem(client.get(f"{API}/subscribers", params={"cursor": "forged"}), 422)
         _is_problem(client.get(f"{API}/subscribers", params={"joined_from": "yesterday"}), 422)
         _is_problem(client.get(f"{API}/subscribers/999999"), 404)
@@ -116,7 +117,9 @@ def test_an_edition_is_read_and_curated_as_the_board_does(newsroom):  # noqa: F8
     with _client(newsroom, _token(newsroom, "editions:read")) as reader:
         listed = reader.get(f"{API}/editions", params={"list_id": "world"}).json()
         assert [e["id"] for e in listed["data"]] == [newsroom.edition_id] and listed["next"] is None
-        items = reader.get(path).json()["items"]
+        shown = reader.get(path).json()
+        assert shown["deliveries"] == {} and shown["events"] == {}  # not sent yet
+        items = shown["items"]
         assert len(items) >= 2
         _is_problem(reader.post(f"{path}/changes", json={"op": "subject", "text": "New"}), 403)
     first = items[0]["article_id"]

@@ -17,6 +17,8 @@ from digest.web.policy import API
 from digest.web.routes.api.models import (
     ERRORS,
     ConsentOut,
+    DeliveryOut,
+    EventOut,
     ListOut,
     MembershipOut,
     Page,
@@ -87,6 +89,10 @@ def subscriber(site: SiteDep, subscriber_id: Annotated[int, Path(ge=1, le=MAX_ID
         consent=[ConsentOut(list_id=c.list_id, status=c.status, method=c.method, origin=c.origin, wording=c.wording,
                             at=c.at) for c in sub.consent],
         suppressed=sub.suppression is not None,
+        deliveries=[DeliveryOut(edition_id=d.edition_id, subject=d.subject, list_id=d.list_id, status=str(d.status),
+                                updated_at=d.updated_at, error=d.error,
+                                events=[EventOut(event=e, at=at, reason=why) for e, at, why in d.events])
+                    for d in sub.sent],
     )  # fmt: skip
 
 

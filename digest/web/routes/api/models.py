@@ -56,9 +56,26 @@ class ConsentOut(BaseModel):
     at: datetime
 
 
+class EventOut(BaseModel):
+    event: str = Field(description="what the provider reported: delivered, open, click, bounce, complaint...")
+    at: datetime
+    reason: str | None
+
+
+class DeliveryOut(BaseModel):
+    edition_id: int
+    subject: str
+    list_id: str
+    status: str
+    updated_at: datetime
+    error: str | None
+    events: list[EventOut]
+
+
 class SubscriberDetail(SubscriberOut):
     consent: list[ConsentOut]
     suppressed: bool
+    deliveries: list[DeliveryOut] = Field(description="every edition they were sent (or are to be), newest first")
 
 
 class SubscribeIn(BaseModel):
@@ -101,10 +118,12 @@ class EditionOut(BaseModel):
     created_at: datetime | None
     scheduled_for: datetime | None
     sent_at: datetime | None
+    deliveries: dict[str, int] = Field(description="its delivery rows by status")
 
 
 class EditionDetail(EditionOut):
     items: list[ItemOut]
+    events: dict[str, int] = Field(description="the providers' events on its mail, by type")
     changes: int = Field(description="entries in the change log: give it as `seen` to be told of others' changes")
 
 

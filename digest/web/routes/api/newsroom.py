@@ -31,19 +31,23 @@ EditionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 router = APIRouter(responses=ERRORS)
 
 
-def _edition(e: Edition) -> dict[str, Any]:
+def _edition(e: Edition, deliveries: dict[str, int]) -> dict[str, Any]:
     assert e.id is not None  # a stored edition
     return {"id": e.id, "list_id": e.list_id, "subject": e.subject, "status": str(e.status), "intro": e.intro,
-            "created_at": e.created_at, "scheduled_for": e.scheduled_for, "sent_at": e.sent_at}  # fmt: skip
+            "created_at": e.created_at, "scheduled_for": e.scheduled_for, "sent_at": e.sent_at,
+            "deliveries": deliveries}  # fmt: skip
 
 
-def _detail(e: Edition, changes: int) -> EditionDetail:
+def _detail(view: service.EditionView) -> EditionDetail:
+    e = view.edition
     items = [
         ItemOut(article_id=b.article_id, title=b.title, lede=b.lede, url=b.url, source=b.source, language=b.language,
                 quotes=[QuoteOut(text=q.text, speaker=q.speaker, paraphrase=q.paraphrase) for q in b.quotes])
         for b in e.items
     ]  # fmt: skip
-    return EditionDetail(**_edition(e), items=items, changes=changes)
+    counts = {str(k): v for k, v in view.send.counts.items()} if view.send else {}
+    events = {str(k): v for k, v in view.send.events.items()} if view.send else {}
+    return EditionDetail(**_edition(e, counts), items=items, events=events, changes=len(view.changes))
 
 
 @router.get(API + "/editions", response_model=Page[EditionOut], tags=["editions"])
@@ -58,19 +62,19 @@ def editions(
     if cursor and not cursor.isdigit():
         raise Invalid("this cursor is damaged: use the `next` of the page before")
     after = int(cursor) if cursor else 0
-    found = [x.edition for x in service.list_all(site.engine, list_id or None)]
-    found = [e for e in found if e.id is not None and e.id > after and (status is None or e.status == status)]
-    found.sort(key=lambda e: e.id or 0)
+    found = [x for x in service.list_all(site.engine, list_id or None)
+             if (x.edition.id or 0) > after and (status is None or x.edition.status == status)]  # fmt: skip
+    found.sort(key=lambda x: x.edition.id or 0)
     shown = found[:limit]
     more = len(found) > limit
-    return Page(data=[EditionOut(**_edition(e)) for e in shown], next=str(shown[-1].id) if more else None)
+    return Page(data=[EditionOut(**_edition(x.edition, x.counts)) for x in shown],
+                next=str(shown[-1].edition.id) if more else None)  # fmt: skip
 
 
 @router.get(API + "/editions/{edition_id}", response_model=EditionDetail, tags=["editions"])
 def edition(site: SiteDep, edition_id: EditionId) -> EditionDetail:
     """An edition with its items, in order."""
-    view = service.show(site.engine, site.settings, edition_id, None)
-    return _detail(view.edition, len(view.changes))
+    return _detail(service.show(site.engine, site.settings, edition_id, None))
 
 
 def _args(given: ChangeIn) -> dict[str, Any]:
@@ -108,8 +112,7 @@ def change(site: SiteDep, request: Request, edition_id: EditionId, given: Change
     token = current_token(request)
     actor = Actor(f"API token {token.name} (#{token.id})", None, client(request))
     service.change(site.engine, site.settings, edition_id, actor, given.op, given.seen, **_args(given))
-    view = service.show(site.engine, site.settings, edition_id, None)
-    return _detail(view.edition, len(view.changes))
+    return _detail(service.show(site.engine, site.settings, edition_id, None))
 
 
 @router.get(API + "/sources", response_model=Page[SourceOut], tags=["sources"])
