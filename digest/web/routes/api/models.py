@@ -156,15 +156,21 @@ class SourceOut(BaseModel):
     articles: int
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "model": Problem, "content": {MEDIA_TYPE: {}}}
+def _problem(description: str, header: str | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {"description": description, "model": Problem, "content": {MEDIA_TYPE: {}}}
+    if header:
+        found["headers"] = {header: {"schema": {"type": "string"}, "description": HEADERS[header]}}
+    return found
+
+
+HEADERS = {"WWW-Authenticate": "Bearer", "Retry-After": "seconds until the token's window starts again"}
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: _problem("no API token, or an unknown or revoked one"),
+    401: _problem("no API token, or an unknown or revoked one", "WWW-Authenticate"),
     403: _problem("the token lacks the scope"),
     404: _problem("no such object"),
     409: _problem("a conflict: the state does not allow it now"),
     422: _problem("the request is not valid"),
-    429: _problem("too many requests with this token: see Retry-After"),
+    429: _problem("too many requests with this token: see Retry-After", "Retry-After"),
 }
