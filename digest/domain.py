@@ -271,6 +271,19 @@ class Session:
 
 
 @dataclass(frozen=True)
+class ApiToken:
+    """A bearer token of the JSON API (digest.accounts.tokens): its scopes, never its secret."""
+
+    id: int
+    name: str
+    scopes: tuple[str, ...]  # "<resource>:read" or "<resource>:write"
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class AuditEntry:
     id: int
     at: datetime

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer import _click as click  # typer ships its own click; its Context is the one commands get
 from typer.core import TyperGroup
 
-from digest.cli import db, editions, ingest, lists, send, serve, subscribers, trim, users
+from digest.cli import db, editions, ingest, lists, send, serve, subscribers, tokens, trim, users
 from digest.cli.output import err, escape
 from digest.errors import DigestError
 
@@ -47,6 +47,7 @@ app.add_typer(editions.app, name="editions")
 app.add_typer(lists.app, name="lists")
 app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
 app.add_typer(db.app, name="db")
 app.command()(ingest.ingest)
 app.command("sources")(ingest.sources_list)

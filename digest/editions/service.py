@@ -225,6 +225,9 @@ def apply(
     the edition is refused before anything is recorded. An approved or scheduled edition goes back to draft.
     `seen` is the last change-log entry the editor's board showed (a board gives it, the CLI does
     not): a change to a field someone else changed since is refused (Conflict), naming them."""
+    if any(op == "add" for op, _ in edits):  # fetch nothing for an edition that cannot take it
+        with engine.connect() as conn:
+            _editable(conn, edition_id)
     edits = [(op, _fetched(engine, settings, args) if op == "add" else args) for op, args in edits]
     with engine.begin() as conn:
         lock_edition(conn, edition_id)  # two editors saving at once: the second sees the first's change

@@ -270,3 +270,18 @@ audit_log = Table(
     Index("ix_audit_object", "object_type", "object_id"),
     sqlite_autoincrement=True,
 )
+
+# API tokens (digest.accounts.tokens): only the sha256 of each token is kept; a revoked one stays, refused.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(400), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    Column("last_used_at", UTCDateTime()),
+    sqlite_autoincrement=True,
+)

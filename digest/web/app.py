@@ -18,6 +18,7 @@ from digest.web.deps import Site
 from digest.web.middleware import BodyLimit, HeadAsGet, ProtectiveHeaders
 from digest.web.routes import (
     account,
+    api,
     archive,
     board,
     confirm,
@@ -50,6 +51,7 @@ ROUTERS = (
     theme,
     board,
     console,
+    api,
 )
 STATIC = Path(__file__).with_name("static")
 

@@ -57,6 +57,9 @@ async def authorize(request: Request) -> None:
     rule = rule_of(request.method, template) or _mount_rule(request.url.path)
     if rule is None:  # the app checks at start that every route has one; fail closed all the same
         raise HTTPException(403, headers=DENIED)
+    if rule.token_scope is not None:  # the JSON API: a bearer token, never the session cookie
+        site.bearer.check(request, rule.token_scope)
+        return
     if rule.public:
         return
     token = request.cookies.get(COOKIE)

@@ -11,11 +11,14 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from digest.accounts.service import Accounts
+from digest.accounts.tokens import ApiTokens
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings, Theme
 from digest.deliver.notices import SendNotice
 from digest.editions import service as editions_service
+from digest.web.bearer import Bearer, RateLimit
 from digest.web.csrf import Csrf
+from digest.web.idempotency import Answers
 from digest.web.newsroom import Newsroom
 from digest.web.pages import Pages
 from subscribers.optin import SubscribeLimits
@@ -32,6 +35,7 @@ class Site:
         limits: SubscribeLimits = SubscribeLimits(),
         confirm_days: int = CONFIRM_DAYS,
         scheduler_active: Callable[[], bool] = lambda: False,
+        api_limit: RateLimit = RateLimit(),
     ):
         self.engine, self.settings, self.secret_key = engine, settings, secret_key
         self.secure = settings.base_url.startswith("https://")  # cookies are Secure behind https
@@ -46,6 +50,8 @@ class Site:
         self.audience.mail.prepare()
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.accounts = Accounts(engine, secret_key)
+        self.bearer = Bearer(ApiTokens(engine), api_limit)  # the JSON API's tokens and rate limit
+        self.answers = Answers()  # the JSON API's answers by Idempotency-Key
         self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)
         self.newsroom = Newsroom(secret_key)
         self.scheduler_active = scheduler_active

@@ -5,7 +5,8 @@ before every route: it finds the request's rule and lets it through, redirects a
 not signed in to the sign-in page, or answers 403. A rule that names a permission on a list takes
 the list from the path (`{list_id}`), or from the edition the path names (`{edition_id}`), so an
 editor limited to some lists is refused the others' editions. On a signed-in route, a form or an
-htmx request that changes something must carry the session's CSRF token.
+htmx request that changes something must carry the session's CSRF token. A JSON API rule names a
+token scope instead: the request needs a bearer token with it (digest.web.bearer), and no cookie counts.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ class Rule:
     permission: Permission | None = None  # None on a non-public rule: any signed-in user
     scope: Scope = None  # where the list the permission applies to comes from
     second_factor_setup: bool = False  # open to a user who still has to set up a required second factor
+    token_scope: str | None = None  # a JSON API route: a bearer token with this scope (digest.accounts.tokens)
 
     def describe(self) -> str:
         if self.public:
             return "public"
+        if self.token_scope:
+            return f"API token with {self.token_scope}"
         on = f" on the {self.scope}'s list" if self.scope else ""
         return f"{self.permission or 'signed in'}{on}"
 
@@ -39,6 +43,10 @@ SETUP = Rule(second_factor_setup=True)
 
 def needs(permission: Permission, scope: Scope = None) -> Rule:
     return Rule(permission=permission, scope=scope)
+
+
+def token(scope: str) -> Rule:
+    return Rule(token_scope=scope)
 
 
 BOARD = "/newsroom/editions/{edition_id}"
@@ -56,6 +64,7 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
 )
 
 SUBSCRIBERS = "/admin/subscribers"
+API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
 SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
@@ -104,4 +113,14 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
+    # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
+    ("GET", "/api/openapi.json"): PUBLIC,
+    ("GET", API + "/lists"): token("lists:read"),
+    ("GET", API + "/subscribers"): token("subscribers:read"),
+    ("POST", API + "/subscribers"): token("subscribers:write"),
+    ("GET", API + "/subscribers/{subscriber_id}"): token("subscribers:read"),
+    ("GET", API + "/editions"): token("editions:read"),
+    ("GET", API + "/editions/{edition_id}"): token("editions:read"),
+    ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
+    ("GET", API + "/sources"): token("sources:read"),
 }

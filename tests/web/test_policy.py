@@ -71,6 +71,8 @@ def _session(engine, user: User) -> tuple[str, str]:
 
 
 def _expected(rule: Rule, who: str | None) -> str:
+    if rule.token_scope:  # the JSON API: a session is no bearer token (tests/web/test_api.py checks scopes)
+        return "no token"
     if rule.public:
         return "allowed"
     if who is None:
@@ -86,6 +88,8 @@ def _expected(rule: Rule, who: str | None) -> str:
 def _outcome(response: httpx.Response, path: str) -> str:
     """The gate sends a visitor to sign in and back to the page asked for; a page that sends
     elsewhere (the code page without a sign-in under way) has answered itself."""
+    if response.status_code == 401 and response.headers.get("www-authenticate", "").startswith("Bearer"):
+        return "no token"
     if response.status_code == 303 and response.headers.get("location") == f"/signin?next={path}":
         return "sign in"
     return "refused" if response.status_code == 403 and response.headers.get("x-denied") else "allowed"
