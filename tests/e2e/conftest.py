@@ -517,22 +517,34 @@ def _waits_for(item) -> set[str]:
     return set(STARTED_EARLY) & set(getattr(item, "fixturenames", ()))
 
 
+EARLY_GROUP = "e2e"  # the xdist group that holds the watchers, and so starts what they watch
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The tests that watch something started early run last: its minutes pass while others run.
-    Under pytest-xdist the end-to-end tests form one group, run by one worker in this order, so the
-    early start happens once and its watchers find it (`make test` runs `-n 2 --dist loadgroup`)."""
+    Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) the end-to-end tests form two
+    groups of whole files, each run by one worker: EARLY_GROUP holds the watchers' files and every
+    other file of the rest, so the early start happens once, on its worker, and its watchers find it;
+    "e2e-2" holds the other files, so the other worker shares the end-to-end work."""
+    files = sorted({item.path for item in items if E2E in item.path.parents})
+    watched = {item.path for item in items if _waits_for(item)}
+    others = [path for path in files if path not in watched]
+    early = watched | set(others[::2])
     for item in items:
         if E2E in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+            item.add_marker(pytest.mark.xdist_group(EARLY_GROUP if item.path in early else "e2e-2"))
     late = [item for item in items if _waits_for(item)]
     if late:
         items[:] = [item for item in items if not _waits_for(item)] + late
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _start_early(request):
-    """Set the STARTED_EARLY fixtures up with the first end-to-end test, those any test of this
+    """Set the STARTED_EARLY fixtures up with the first test of EARLY_GROUP, those any test of this
     run uses. A set-up that fails is reported by the tests that use it (pytest keeps the error)."""
+    group = request.node.get_closest_marker("xdist_group")
+    if group is None or group.args[:1] != (EARLY_GROUP,):
+        return
     wanted = set().union(*(_waits_for(item) for item in request.session.items))
     for name in STARTED_EARLY:
         if name in wanted:
