@@ -31,6 +31,7 @@ from digest.web.routes import (
     theme,
     today,
     unsubscribe,
+    users,
     webhooks,
 )
 
@@ -50,6 +51,7 @@ ROUTERS = (
     theme,
     board,
     console,
+    users,
 )
 STATIC = Path(__file__).with_name("static")
 

@@ -56,6 +56,9 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
 )
 
 SUBSCRIBERS = "/admin/subscribers"
+USERS = "/admin/users"
+USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
+             "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
 SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
@@ -104,4 +107,10 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
+    # the admin console's users and the audit log (digest.web.routes.users)
+    ("GET", USERS): needs(Permission.MANAGE_USERS),
+    **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},
+    ("GET", "/admin/audit"): needs(Permission.MANAGE_USERS),
+    ("GET", "/welcome/{token}"): PUBLIC,  # an invitation's signed link: it sets a password once
+    ("POST", "/welcome/{token}"): PUBLIC,
 }
