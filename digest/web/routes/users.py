@@ -188,17 +188,17 @@ Text = Annotated[str, Query(max_length=200)]
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit_page(
     site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession,
-    who: Annotated[int | None, Query(gt=0, le=MAX_ID)] = None, action: Text = "", object_type: Text = "",
+    who: Annotated[str, Query(max_length=12)] = "", action: Text = "", object_type: Text = "",
     object_id: Text = "", since: Text = "", until: Text = "",
     before: Annotated[int | None, Query(gt=0, le=MAX_ID)] = None,
 ) -> HTMLResponse:  # fmt: skip
-    given = {"who": who or "", "action": action.strip(), "object_type": object_type.strip(),
+    given = {"who": int(who) if who.isdigit() and 0 < int(who) <= MAX_ID else "", "action": action.strip(), "object_type": object_type.strip(),
              "object_id": object_id.strip(), "since": since, "until": until}  # fmt: skip
     entries, error, status = [], "", 200
     try:
         start, end = _day(since, "From"), _day(until, "To")
         entries = audit.entries(
-            site.engine, user_id=who, action_prefix=given["action"] or None,
+            site.engine, user_id=given["who"] or None, action_prefix=given["action"] or None,
             object_type=given["object_type"] or None, object_id=given["object_id"] or None,
             since=start, until=end + timedelta(days=1) if end else None, before_id=before, limit=PAGE + 1,
         )  # fmt: skip
