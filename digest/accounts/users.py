@@ -74,7 +74,7 @@ class Users:
     def invited(self, token: str) -> User:
         """The person an invitation is for; Invalid, saying why, when it is not good any more."""
         try:
-            payload = self._signer.loads(token, max_age=self.invite_days * 86400)
+            payload = self._signer.loads(token, max_age=int(self.invite_days * 86400))
         except SignatureExpired:
             raise Invalid("this invitation has expired: ask an admin to send a new one") from None
         except BadSignature:

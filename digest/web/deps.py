@@ -5,9 +5,8 @@ subscriber operations (digest.audience.service.Audience) and the pages. A route 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
-
 from html import escape
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine

@@ -5,18 +5,19 @@ of the last entry shown (keyset). Every page works without JavaScript: forms pos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digest.accounts import audit
-from digest.domain import ORDER, Actor, Role
+from digest.domain import ORDER, Actor, Role, Session, User
 from digest.errors import Conflict, Invalid, NotFound, Unavailable
 from digest.web.auth import CurrentSession, CurrentUser, set_session_cookie
-from digest.web.deps import SiteDep, client
+from digest.web.deps import Site, SiteDep, client
 from digest.web.routes.signin import HOME
 
 MAX_ID = 2**31 - 1
@@ -32,7 +33,7 @@ def _lists(chosen: list[str] | None) -> tuple[str, ...] | None:
     return picked or None  # none ticked: every list
 
 
-def _page(site: SiteDep, request: Request, user, session, status: int = 200, **context: object) -> HTMLResponse:  # noqa: ANN001
+def _page(site: Site, request: Request, user: User, session: Session, status: int = 200, **context: Any) -> HTMLResponse:
     done = request.query_params.get("done", "")
     return site.newsroom.render(
         request, "users.html", user=user, session=session, status=status, page="users",
@@ -72,7 +73,7 @@ def invite(
     return _done("invited")
 
 
-def _act(site: SiteDep, request: Request, user, session, done: str, act) -> Response:  # noqa: ANN001
+def _act(site: Site, request: Request, user: User, session: Session, done: str, act: Callable[[Actor], object]) -> Response:
     try:
         act(Actor.of(user, client(request)))
     except (Invalid, Conflict, NotFound, Unavailable) as exc:
@@ -128,7 +129,7 @@ def resend(site: SiteDep, request: Request, user: CurrentUser, session: CurrentS
 # --- the invitation's page: public, the token is the key ---------------------------------------------
 
 
-def _welcome(site: SiteDep, request: Request, token: str, status: int = 200, **context: object) -> HTMLResponse:
+def _welcome(site: Site, request: Request, token: str, status: int = 200, **context: Any) -> HTMLResponse:
     form_csrf, fresh = site.pages.csrf.field(request)
     page = site.newsroom.render(request, "welcome.html", status=status, form_csrf=form_csrf, token=token, **context)
     if fresh:
