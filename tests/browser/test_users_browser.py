@@ -30,6 +30,10 @@ def test_an_invited_editor_sets_a_password_and_signs_in_with_the_role_given(brow
     admin.get_by_role("button", name="Send the invitation").click()
     assert admin.get_by_role("status").inner_text() == "Invitation sent."
     assert admin.get_by_role("cell", name="Kim Editor").is_visible()
+    admin.get_by_text("Change Kim Editor").click()  # a user's own forms, opened without script
+    assert admin.get_by_role("row").filter(has_text="kim@example.org").get_by_label("Role").input_value() == "editor"
+    assert axe_violations(admin) == []
+    screenshot(admin, "console-users-change-open")
 
     link = invitation_link(newsroom, "kim@example.org")
     person_context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})  # their own browser
