@@ -65,5 +65,12 @@ def test_an_invited_editor_sets_a_password_and_signs_in_with_the_role_given(brow
     assert "action=user." in admin.url
     assert rows.filter(has_text="sign-in").count() == 0 and rows.filter(has_text="user.invite").count() == 1
     screenshot(admin, "console-audit-filtered")
+    viewer_context = browser.new_context(bypass_csp=True)  # a viewer is refused every admin page
+    viewer_context.add_cookies([{"name": "digest_session", "value": newsroom.tokens["viewer"][0], "url": newsroom.url}])
+    viewer = viewer_context.new_page()
+    for path in ("/admin/users", "/admin/audit"):
+        answer = viewer.goto(newsroom.url + path)
+        assert answer is not None and answer.status == 403, path
+    viewer_context.close()
     admin_context.close()
     person_context.close()

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digest.accounts import audit
+from digest.accounts.service import PASSWORD_CHARS
 from digest.domain import ORDER, Actor, Role, Session, User
 from digest.errors import Conflict, Invalid, NotFound, Unavailable
 from digest.web.auth import CurrentSession, CurrentUser, set_session_cookie
@@ -131,7 +132,8 @@ def resend(site: SiteDep, request: Request, user: CurrentUser, session: CurrentS
 
 def _welcome(site: Site, request: Request, token: str, status: int = 200, **context: Any) -> HTMLResponse:
     form_csrf, fresh = site.pages.csrf.field(request)
-    page = site.newsroom.render(request, "welcome.html", status=status, form_csrf=form_csrf, token=token, **context)
+    page = site.newsroom.render(request, "welcome.html", status=status, form_csrf=form_csrf, token=token,
+                                least=PASSWORD_CHARS[0], **context)  # fmt: skip
     if fresh:
         site.pages.csrf.set_cookie(page, fresh)
     return page
