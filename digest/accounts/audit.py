@@ -43,7 +43,7 @@ def _plain(value: object) -> object:
 
 
 def entries(engine: Engine, **filters: Any) -> list[AuditEntry]:
-    """The newest entries first: filters user_id, action, object_type, object_id, since, until,
-    before_id (the last id of the page before), limit."""
+    """The newest entries first: filters user_id, action, action_prefix, object_type, object_id, since,
+    until, before_id (the last id of the page before), limit."""
     with engine.connect() as conn:
         return store.audit_entries(conn, **filters)

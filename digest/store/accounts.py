@@ -172,13 +172,17 @@ def insert_audit(conn: Connection, *, at: datetime, actor: str, user_id: int | N
 def audit_entries(conn: Connection, *, user_id: int | None = None, action: str | None = None,
                   object_type: str | None = None, object_id: str | None = None,
                   since: datetime | None = None, until: datetime | None = None,
-                  before_id: int | None = None, limit: int = 100) -> list[AuditEntry]:  # fmt: skip
-    """The newest entries first, filtered; `before_id` pages on (keyset, never OFFSET)."""
+                  before_id: int | None = None, limit: int = 100,
+                  action_prefix: str | None = None) -> list[AuditEntry]:  # fmt: skip
+    """The newest entries first, filtered (`action_prefix`: "edition." finds every edition's action);
+    `before_id` pages on (keyset, never OFFSET)."""
     query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     for column, value in ((audit_log.c.user_id, user_id), (audit_log.c.action, action),
                           (audit_log.c.object_type, object_type), (audit_log.c.object_id, object_id)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
+    if action_prefix:
+        query = query.where(audit_log.c.action.startswith(action_prefix, autoescape=True))
     if since is not None:
         query = query.where(audit_log.c.at >= since)
     if until is not None:

@@ -32,6 +32,7 @@ from digest.web.routes import (
     theme,
     today,
     unsubscribe,
+    users,
     webhooks,
 )
 
@@ -52,6 +53,7 @@ ROUTERS = (
     board,
     console,
     api,
+    users,
 )
 STATIC = Path(__file__).with_name("static")
 

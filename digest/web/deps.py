@@ -5,6 +5,7 @@ subscriber operations (digest.audience.service.Audience) and the pages. A route 
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,10 +13,12 @@ from sqlalchemy import Engine
 
 from digest.accounts.service import Accounts
 from digest.accounts.tokens import ApiTokens
+from digest.accounts.users import Users
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings, Theme
 from digest.deliver.notices import SendNotice
 from digest.editions import service as editions_service
+from digest.errors import Invalid
 from digest.web.bearer import Bearer, RateLimit
 from digest.web.csrf import Csrf
 from digest.web.idempotency import Answers
@@ -52,9 +55,17 @@ class Site:
         self.accounts = Accounts(engine, secret_key)
         self.bearer = Bearer(ApiTokens(engine), api_limit)  # the JSON API's tokens and rate limit
         self.answers = Answers()  # the JSON API's answers by Idempotency-Key
+        self.users = Users(self.accounts, secret_key)  # the admin console's users and invitations
         self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)
         self.newsroom = Newsroom(secret_key)
         self.scheduler_active = scheduler_active
+
+    def invitation_mail(self, to: str, subject: str, text: str) -> None:
+        """An invitation goes out like a notice, from the first list's address (the newsroom's own)."""
+        if not self.settings.lists:
+            raise Invalid("no list is configured: invitations are sent from a list's address")
+        html = "<p>" + "</p><p>".join(escape(part) for part in text.split("\n\n")) + "</p>"
+        self.audience.mail.notices.deliver(to, subject, text, html, list_id=self.settings.lists[0].id)
 
     def theme_of(self, list_id: str) -> Theme:
         """A list's theme (config.yaml's lists have one; a list made by `digest lists create`, the default)."""

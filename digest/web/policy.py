@@ -65,6 +65,9 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
 
 SUBSCRIBERS = "/admin/subscribers"
 API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
+USERS = "/admin/users"
+USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
+             "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
 SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
@@ -123,4 +126,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/editions/{edition_id}"): token("editions:read"),
     ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
     ("GET", API + "/sources"): token("sources:read"),
+    # the admin console's users and the audit log (digest.web.routes.users)
+    ("GET", USERS): needs(Permission.MANAGE_USERS),
+    **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},
+    ("GET", "/admin/audit"): needs(Permission.MANAGE_USERS),
+    ("GET", "/welcome/{token}"): PUBLIC,  # an invitation's signed link: it sets a password once
+    ("POST", "/welcome/{token}"): PUBLIC,
 }

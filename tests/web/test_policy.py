@@ -107,7 +107,8 @@ def test_every_route_answers_each_role_as_the_table_says(db_url):
                                   Actor("test"), lists)  # fmt: skip
         for who, (role, lists) in PEOPLE.items()
     }
-    values = {"list_id": "world", "edition_id": str(edition_id), "token": "not-a-token"}
+    spare = accounts.create_user("spare@example.org", "Spare", Role.VIEWER, None, Actor("test"))  # the users acted on
+    values = {"list_id": "world", "edition_id": str(edition_id), "token": "not-a-token", "user_id": str(spare.id)}
     checked = 0
     with Uvicorn(app) as server:
         for method, template in routes(app):
