@@ -20,6 +20,7 @@ from digest.ingest.fetch import MAX_REDIRECTS, USER_AGENT, FetchError, require_p
 TIMEOUT = 5.0  # seconds, to connect and for each read
 KEEP = 300.0  # seconds an answer is kept
 WORKERS = 16
+PRIVATE = "it points to a private or local address, which readers cannot reach"  # asked neither way
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class LinkChecker:
 
 def _ask(client: httpx.Client, url: str) -> LinkState:
     head = _once(client, "HEAD", url)
-    return head if head.ok else _once(client, "GET", url)
+    return head if head.ok or head.detail == PRIVATE else _once(client, "GET", url)  # GET would be refused too
 
 
 def _once(client: httpx.Client, method: str, url: str) -> LinkState:
@@ -93,7 +94,7 @@ def _once(client: httpx.Client, method: str, url: str) -> LinkState:
             status = response.status_code
             return LinkState(url, status < 400, f"HTTP {status} {response.reason_phrase}".rstrip())
     except FetchError:  # refused before asking: the host is not a public address
-        return LinkState(url, False, "it points to a private or local address, which readers cannot reach")
+        return LinkState(url, False, PRIVATE)
     except httpx.TimeoutException:
         return LinkState(url, False, f"no answer within {client.timeout.read:g} s")
     except httpx.TooManyRedirects:
