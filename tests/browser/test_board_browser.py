@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, axe_violations, screenshot
 
@@ -122,10 +123,10 @@ def test_an_editor_is_refused_approval_and_a_publisher_is_granted_it(newsroom, b
     screenshot(editor, "board-editor-submitted")
 
     publisher = board_page("publisher")
-    assert publisher.locator("text=Submitted for approval by Editor").is_visible()
+    expect(publisher.locator("text=Submitted for approval by Editor")).to_be_visible()
     publisher.click("button:text('Approve')")
     publisher.wait_for_selector(".status-approved")
-    assert publisher.locator("button", has_text="Send now").is_visible()
+    expect(publisher.locator("button", has_text="Send now")).to_be_visible()
     assert newsroom.edition().edition.status == "approved"
     screenshot(publisher, "board-publisher-approved")
     assert editor.errors == [] and publisher.errors == []
@@ -215,7 +216,7 @@ def test_select_a_passage_as_the_quote_with_the_proposed_speaker(newsroom, board
     speaker = page.locator(f"#use-speaker-{aid}")
     speaker.wait_for()
     assert speaker.input_value() == "Anika Lindqvist"  # proposed by the article's attribution ("she said")
-    assert page.evaluate("document.activeElement.id") == f"use-speaker-{aid}"  # the field to check is focused
+    page.wait_for_function(f"() => document.activeElement.id === 'use-speaker-{aid}'")  # the field to check is focused (htmx focuses it as it settles)
     assert page.input_value(f"#use-text-{aid}") == passage
     # (caret left alone: hiding it puts a style attribute on every field, which the next swap would copy)
     _shot_item(page, aid, "board-source-quote-form")

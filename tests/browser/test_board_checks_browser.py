@@ -8,6 +8,7 @@ import email
 from email import policy
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot, signed_in_page
 from tests.browser.test_board_browser import board_page  # noqa: F401 (a pytest fixture)
@@ -50,7 +51,7 @@ def test_a_hand_edited_quote_is_flagged_and_blocks_approval(newsroom, board_page
     screenshot(editor, "board-quote-flagged")
 
     publisher = board_page("publisher")
-    assert publisher.locator(f"#flag-{aid}").is_visible()
+    expect(publisher.locator(f"#flag-{aid}")).to_be_visible()
     publisher.click("button:text('Approve')")
     publisher.wait_for_selector(".error:has-text('does not appear word for word')")
     assert newsroom.edition().edition.status == "draft"

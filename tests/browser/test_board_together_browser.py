@@ -5,6 +5,7 @@ progress states."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from digest.domain import Actor, EditionStatus
 from digest.editions import service
@@ -57,7 +58,7 @@ def test_two_editors_on_one_draft_lose_no_change(browser, newsroom):
     assert "Ana's lede, second take." in alert.inner_text()
     assert ben.inner_text(f"#item-{first} .lede") == "Ana's lede, second take."  # hers, on his board
     assert ben.input_value(f"#lede-{first}") == "Ben's lede for the same item."  # his, kept in the field
-    assert ben.locator(f"#lede-{first}-kept").is_visible()
+    expect(ben.locator(f"#lede-{first}-kept")).to_be_visible()
     assert _lede(newsroom, first) == "Ana's lede, second take."
     _shot(ben, "board-together-conflict", f"#item-{first}")
     ben.locator("#board [role=alert]").screenshot(path=str(ARTIFACTS / "board-together-conflict-alert.png"))
@@ -121,7 +122,7 @@ def test_a_send_shows_live_progress_and_is_paused_and_resumed(browser, slow_send
 
     page.click("#progress button:text('Pause')")
     page.wait_for_selector("text=The send is paused.")
-    assert page.locator("#progress button", has_text="Resume").is_visible()
+    expect(page.locator("#progress button", has_text="Resume")).to_be_visible()
     page.wait_for_function("() => !document.querySelector('#time-left')")
     for _ in range(2):  # the batch in flight lands; after it, nothing more goes out
         with page.expect_response(lambda r: r.url.endswith("/progress")):

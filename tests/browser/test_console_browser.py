@@ -5,6 +5,7 @@ critical violation, light and dark) and photographed into test-artifacts/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from subscribers.models import Subscriber
 from subscribers.service import set_status, upsert_subscriber
@@ -34,7 +35,7 @@ def test_search_page_forward_and_open_a_subscriber(browser, newsroom, dark):  # 
 
     page.goto(newsroom.url + "/newsroom")
     page.get_by_role("link", name="Subscribers").click()  # from the newsroom's navigation
-    assert page.get_by_role("heading", name="Subscribers", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Subscribers", exact=True)).to_be_visible()
     page.get_by_label("List", exact=True).select_option("world")
     page.get_by_label("Language", exact=True).select_option("fr")
     page.get_by_label("Status", exact=True).select_option("confirmed")
@@ -48,14 +49,14 @@ def test_search_page_forward_and_open_a_subscriber(browser, newsroom, dark):  # 
 
     page.get_by_role("link", name="Next page →").click()
     assert rows.count() == 21  # 70 + Jean Dupont, 50 on the first page
-    assert page.get_by_role("link", name="← Previous page").is_visible()
+    expect(page.get_by_role("link", name="← Previous page")).to_be_visible()
     assert page.get_by_role("link", name="Next page →").count() == 0
     screenshot(page, f"console-subscribers-page-2-{shade}")
 
     page.get_by_role("link", name="jean@example.fr").click()
-    assert page.get_by_role("heading", name="jean@example.fr").is_visible()
-    assert page.get_by_role("heading", name="Consent history").is_visible()
-    assert page.get_by_text("Le Quotidien").is_visible()
+    expect(page.get_by_role("heading", name="jean@example.fr")).to_be_visible()
+    expect(page.get_by_role("heading", name="Consent history")).to_be_visible()
+    expect(page.get_by_text("Le Quotidien")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, f"console-subscriber-{shade}")
 

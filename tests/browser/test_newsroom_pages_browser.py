@@ -4,6 +4,7 @@ axe-core (no serious or critical violation) and photographed into test-artifacts
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from digest.domain import Actor, Role
 from digest.editions import service
@@ -30,10 +31,10 @@ def signed_in_page(browser, newsroom, role: Role, dark: bool = False):  # noqa: 
 def test_today_in_the_browser(browser, newsroom, dark):  # noqa: F811
     context, page, errors = signed_in_page(browser, newsroom, Role.EDITOR, dark)
     page.goto(newsroom.url + "/newsroom")
-    assert page.get_by_role("heading", name="Today", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     assert page.get_by_role("link", name="Today").get_attribute("aria-current") == "page"
-    assert page.get_by_role("heading", name="The World This Week").is_visible()
-    assert page.get_by_text("never read successfully").is_visible()
+    expect(page.get_by_role("heading", name="The World This Week")).to_be_visible()
+    expect(page.get_by_text("never read successfully")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, f"newsroom-today-{'dark' if dark else 'light'}")
     page.keyboard.press("Tab")  # the skip link first, then the header's links
@@ -50,8 +51,8 @@ def test_history_in_the_browser(browser, newsroom):  # noqa: F811
     service.change(engine, settings, draft_id, Actor.named("Bo <bo@example.org>"), "subject", text="Wind, at last")
     context, page, errors = signed_in_page(browser, newsroom, Role.VIEWER)
     page.goto(f"{newsroom.url}/newsroom/editions/{draft_id}/history")
-    assert page.get_by_role("heading", name=f"History of edition #{draft_id}").is_visible()
-    assert page.get_by_text("a year late").is_visible()
+    expect(page.get_by_role("heading", name=f"History of edition #{draft_id}")).to_be_visible()
+    expect(page.get_by_text("a year late")).to_be_visible()
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, "newsroom-history-375")

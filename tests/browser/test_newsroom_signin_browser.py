@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyotp
+from playwright.sync_api import expect
 
 from digest.accounts.service import Accounts
 from digest.config import Settings
@@ -43,7 +44,7 @@ def test_signing_in_with_a_second_factor(browser, tmp_path):
         screenshot(page, "newsroom-signin-code")
         page.keyboard.press("Enter")
         page.wait_for_url(server.url + "/account")
-        assert page.get_by_role("heading", name="Your account").is_visible()
+        expect(page.get_by_role("heading", name="Your account")).to_be_visible()
         assert "Ana Editor" in page.content()
         assert axe_violations(page) == []
         screenshot(page, "newsroom-account")

@@ -9,6 +9,7 @@ import re
 from email import policy
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, picture, screenshot
 from tests.web.newsroom_support import newsroom  # noqa: F401 (a pytest fixture)
@@ -62,7 +63,7 @@ def test_the_readers_pages_in_the_list_theme(browser, themed, newsroom, dark):  
         page.goto(newsroom.url + path)
         band = page.locator("header.band")
         assert band.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(122, 31, 92)", name  # #7a1f5c
-        assert page.get_by_role("img", name="The World This Week").is_visible(), name
+        expect(page.get_by_role("img", name="The World This Week"), name).to_be_visible()
         assert axe_violations(page) == [], name
         screenshot(page, f"public-{name}-{mode}")
     page.goto(newsroom.url + shown["preferences"])

@@ -6,6 +6,8 @@ axe-core (no serious or critical violation) and photographed into test-artifacts
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import axe_violations, screenshot
 from tests.web.newsroom import newsroom  # noqa: F401 (a pytest fixture)
 from tests.web.test_users import invitation_link
@@ -17,7 +19,7 @@ def test_an_invited_editor_sets_a_password_and_signs_in_with_the_role_given(brow
     admin = admin_context.new_page()
     admin.goto(newsroom.url + "/newsroom")
     admin.get_by_role("link", name="Users").click()
-    assert admin.get_by_role("heading", name="Users", exact=True).is_visible()
+    expect(admin.get_by_role("heading", name="Users", exact=True)).to_be_visible()
     assert axe_violations(admin) == []
     screenshot(admin, "console-users")
 
@@ -29,7 +31,7 @@ def test_an_invited_editor_sets_a_password_and_signs_in_with_the_role_given(brow
     screenshot(admin, "console-users-invite-form")
     admin.get_by_role("button", name="Send the invitation").click()
     assert admin.get_by_role("status").inner_text() == "Invitation sent."
-    assert admin.get_by_role("cell", name="Kim Editor").is_visible()
+    expect(admin.get_by_role("cell", name="Kim Editor")).to_be_visible()
     admin.get_by_text("Change Kim Editor").click()  # a user's own forms, opened without script
     assert admin.get_by_role("row").filter(has_text="kim@example.org").get_by_label("Role").input_value() == "editor"
     assert axe_violations(admin) == []
@@ -39,7 +41,7 @@ def test_an_invited_editor_sets_a_password_and_signs_in_with_the_role_given(brow
     person_context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})  # their own browser
     person = person_context.new_page()
     person.goto(newsroom.url + "/" + link.split("/", 3)[3])
-    assert person.get_by_role("heading", name="Welcome, Kim Editor").is_visible()
+    expect(person.get_by_role("heading", name="Welcome, Kim Editor")).to_be_visible()
     assert axe_violations(person) == []
     screenshot(person, "welcome-set-password")
     person.get_by_label("New password").fill("kim's long password")

@@ -22,12 +22,15 @@
       },
     });
   });
-  // A Move button that took its item to the end is disabled then: its twin takes the focus.
+  // A Move button that took its item to the end is disabled then: its twin takes the focus. Only
+  // changes (POST) count: the preview and the checks load on their own, at any moment between.
   var focused = null;
+  function change(event) { return event.detail.requestConfig && event.detail.requestConfig.verb === "post"; }
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt.id !== "checks") focused = document.activeElement.id; // the checks load on their own
+    if (change(event)) focused = document.activeElement.id;
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!change(event)) return;
     var twin = /^(up|down)-/.test(focused || "") && document.activeElement === document.body &&
       document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
     if (twin) twin.focus();
