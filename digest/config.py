@@ -30,6 +30,7 @@ BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # they
 SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
 SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
+SENDGRID_WEBHOOK_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
 LOCAL_TIME_SPAN_HOURS = 27  # time zones span 26 hours (UTC-12 to UTC+14), plus an hour of margin
 
 
@@ -423,3 +424,27 @@ def secret(name: str) -> str | None:
     """A secret from the environment; never from the file, never logged."""
     value = os.environ.get(name, "").strip()
     return value or None
+
+
+SECRETS = (
+    (SECRET_KEY_ENV, "signs the links in mail and the sign-in sessions"),
+    (SENDGRID_KEY_ENV, "the SendGrid backend's API key"),
+    (SMTP_PASSWORD_ENV, "the SMTP relay's password"),
+    (SENDGRID_WEBHOOK_KEY_ENV, "checks the signature of SendGrid's event webhook"),
+)
+
+
+def effective(settings: Settings) -> str:
+    """The configuration in force, as YAML, for an admin to read: defaults filled in, a password in
+    the database URL hidden. Secrets are never in it (they come from the environment only)."""
+    data = settings.model_dump(mode="json", exclude={"base_dir"})
+    if data.get("database_url"):
+        data["database_url"] = _CREDENTIALS.sub(r"\1***@", data["database_url"])
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def secrets_set(in_use: dict[str, bool] | None = None) -> list[tuple[str, str, bool]]:
+    """Each secret the environment may give: its name, what it is for, and whether it is set (or,
+    for those named in `in_use`, whether the running program was given one another way)."""
+    given = in_use or {}
+    return [(name, purpose, given.get(name, secret(name) is not None)) for name, purpose in SECRETS]

@@ -27,6 +27,7 @@ from digest.web.routes import (
     history,
     preferences,
     review,
+    settings,
     signin,
     subscribe,
     theme,
@@ -54,6 +55,7 @@ ROUTERS = (
     console,
     api,
     users,
+    settings,
 )
 STATIC = Path(__file__).with_name("static")
 

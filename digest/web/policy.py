@@ -130,6 +130,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", USERS): needs(Permission.MANAGE_USERS),
     **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},
     ("GET", "/admin/audit"): needs(Permission.MANAGE_USERS),
+    # the admin console's settings (digest.web.routes.settings)
+    ("GET", "/admin/settings"): needs(Permission.MANAGE_SETTINGS),
+    ("POST", "/admin/settings/test-delivery"): needs(Permission.MANAGE_SETTINGS),
     ("GET", "/welcome/{token}"): PUBLIC,  # an invitation's signed link: it sets a password once
     ("POST", "/welcome/{token}"): PUBLIC,
 }

@@ -257,7 +257,7 @@ def _named_personalizations(body: bytes | None) -> set[int]:
 
 # The Event Webhook.
 
-PUBLIC_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
+PUBLIC_KEY_ENV = config.SENDGRID_WEBHOOK_KEY_ENV
 SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp"
 EVENT_KINDS = {
