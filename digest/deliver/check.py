@@ -17,7 +17,7 @@ from digest.errors import Invalid
 SUBJECT = "digest: a test of the delivery backend"
 
 
-def test_delivery(settings: Settings, engine: Engine, to: str, actor: Actor) -> str:
+def try_backend(settings: Settings, engine: Engine, to: str, actor: Actor) -> str:
     """Sends the test and returns the backend's name; NoticeError (with the backend's reason) when
     the backend does not take it. Either way the attempt is in the audit log."""
     if not settings.lists:
