@@ -4,13 +4,11 @@ asked and what the backend answered."""
 
 from __future__ import annotations
 
-from html import escape
-
 from sqlalchemy import Engine
 
 from digest.accounts import audit
 from digest.config import Settings
-from digest.deliver.notices import NoticeError, notice_sender
+from digest.deliver.notices import NoticeError, notice_sender, plain_html
 from digest.domain import Actor
 from digest.errors import Invalid
 
@@ -25,10 +23,9 @@ def try_backend(settings: Settings, engine: Engine, to: str, actor: Actor) -> st
     backend = settings.delivery.backend
     text = (f"This message was sent by digest's {backend} backend to check that mail goes out.\n\n"
             f"It was asked for from the settings page by {actor.name or to}.")  # fmt: skip
-    html = "<p>" + "</p><p>".join(escape(part) for part in text.split("\n\n")) + "</p>"
     outcome = "accepted"
     try:
-        notice_sender(settings, engine)(to, SUBJECT, text, html, list_id=settings.lists[0].id)
+        notice_sender(settings, engine)(to, SUBJECT, text, plain_html(text), list_id=settings.lists[0].id)
     except NoticeError as exc:
         outcome = str(exc)
         raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from html import escape
 from typing import Protocol
 
 from sqlalchemy import Engine
@@ -30,6 +31,11 @@ class NoticeError(Unavailable):
     def __init__(self, reason: str, refused: bool = False):
         super().__init__(reason)
         self.refused = refused
+
+
+def plain_html(text: str) -> str:
+    """The HTML part of a notice written as plain text: each paragraph (blank-line separated) escaped."""
+    return "<p>" + "</p><p>".join(escape(part) for part in text.split("\n\n")) + "</p>"
 
 
 class SendNotice(Protocol):

@@ -5,7 +5,6 @@ subscriber operations (digest.audience.service.Audience) and the pages. A route 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,7 +15,7 @@ from digest.accounts.tokens import ApiTokens
 from digest.accounts.users import Users
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings, Theme
-from digest.deliver.notices import SendNotice
+from digest.deliver.notices import SendNotice, plain_html
 from digest.editions import service as editions_service
 from digest.errors import Invalid
 from digest.web.bearer import Bearer, RateLimit
@@ -64,8 +63,7 @@ class Site:
         """An invitation goes out like a notice, from the first list's address (the newsroom's own)."""
         if not self.settings.lists:
             raise Invalid("no list is configured: invitations are sent from a list's address")
-        html = "<p>" + "</p><p>".join(escape(part) for part in text.split("\n\n")) + "</p>"
-        self.audience.mail.notices.deliver(to, subject, text, html, list_id=self.settings.lists[0].id)
+        self.audience.mail.notices.deliver(to, subject, text, plain_html(text), list_id=self.settings.lists[0].id)
 
     def theme_of(self, list_id: str) -> Theme:
         """A list's theme (config.yaml's lists have one; a list made by `digest lists create`, the default)."""
