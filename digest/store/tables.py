@@ -285,3 +285,28 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime()),
     sqlite_autoincrement=True,
 )
+
+# Background jobs (digest.jobs): the admin console's imports and bulk actions, claimed by one process at a
+# time; a job whose process died (no heartbeat) is queued again and run from the start (handlers are idempotent).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer),
+    Column("summary", JSON),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("actor", String(400), nullable=False),  # who started it, as the audit log names them
+    Column("user_id", Integer),  # ... and their users.id when a signed-in user did
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("started_at", UTCDateTime()),
+    Column("heartbeat_at", UTCDateTime()),
+    Column("finished_at", UTCDateTime()),
+    Index("ix_jobs_status", "status", "id"),
+    Index("ix_jobs_kind", "kind", "id"),
+    sqlite_autoincrement=True,
+)

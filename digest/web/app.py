@@ -25,6 +25,7 @@ from digest.web.routes import (
     console,
     health,
     history,
+    jobs,
     preferences,
     review,
     settings,
@@ -56,6 +57,7 @@ ROUTERS = (
     api,
     users,
     settings,
+    jobs,
 )
 STATIC = Path(__file__).with_name("static")
 

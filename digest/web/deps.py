@@ -13,11 +13,13 @@ from sqlalchemy import Engine
 from digest.accounts.service import Accounts
 from digest.accounts.tokens import ApiTokens
 from digest.accounts.users import Users
+from digest.audience.jobs import HANDLERS
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings, Theme
 from digest.deliver.notices import SendNotice, plain_html
 from digest.editions import service as editions_service
 from digest.errors import Invalid
+from digest.jobs import JobRunner
 from digest.web.bearer import Bearer, RateLimit
 from digest.web.csrf import Csrf
 from digest.web.idempotency import Answers
@@ -58,6 +60,8 @@ class Site:
         self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)
         self.newsroom = Newsroom(secret_key)
         self.scheduler_active = scheduler_active
+        # imports and bulk actions: run on a thread of this process, watched on /admin/jobs
+        self.jobs = JobRunner(engine, HANDLERS, settings.path(settings.data_dir) / "jobs")
 
     def invitation_mail(self, to: str, subject: str, text: str) -> None:
         """An invitation goes out like a notice, from the first list's address (the newsroom's own)."""

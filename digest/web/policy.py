@@ -68,7 +68,7 @@ API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never th
 USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
              "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
-SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
+SUBSCRIBER_PAGES = ("", "/export.csv", "/bulk", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
@@ -116,6 +116,10 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
+    ("POST", SUBSCRIBERS + "/bulk"): needs(Permission.MANAGE_SUBSCRIBERS),  # an action on a search, as a job
+    # the background jobs that act on subscribers (imports, bulk actions: digest.web.routes.jobs)
+    **{("GET", "/admin/jobs" + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in ("", "/{job_id}",
+                                                                                     "/{job_id}/report.csv")},
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),

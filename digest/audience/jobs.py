@@ -1,0 +1,10 @@
+"""The audience's kinds of background job (digest.jobs), by name: what the console's runner can run."""
+
+from __future__ import annotations
+
+from digest.audience import bulk
+from digest.jobs import Handler
+
+HANDLERS: dict[str, Handler] = {
+    bulk.KIND: bulk.run,
+}

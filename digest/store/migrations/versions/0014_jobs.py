@@ -1,0 +1,45 @@
+"""jobs: the admin console's background work (imports, bulk actions), its progress and its report
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014"
+down_revision: str | Sequence[str] | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+MOMENT = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("params", sa.JSON, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("done", sa.Integer, nullable=False),
+        sa.Column("total", sa.Integer),
+        sa.Column("summary", sa.JSON),
+        sa.Column("error", sa.Text),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("actor", sa.String(400), nullable=False),
+        sa.Column("user_id", sa.Integer),
+        sa.Column("created_at", MOMENT, nullable=False),
+        sa.Column("started_at", MOMENT),
+        sa.Column("heartbeat_at", MOMENT),
+        sa.Column("finished_at", MOMENT),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_jobs_status", "jobs", ["status", "id"])
+    op.create_index("ix_jobs_kind", "jobs", ["kind", "id"])
+
+
+def downgrade() -> None:
+    op.drop_table("jobs")
