@@ -30,8 +30,8 @@ from digest.errors import DigestError, Invalid, NotFound
 from digest.store import jobs as store
 
 log = logging.getLogger(__name__)
-HEARTBEAT = 5.0  # seconds between a running job's beats
-STALE = 30.0  # a running job not heard of for this long lost its process
+HEARTBEAT = 4.0  # seconds between a running job's beats
+STALE = 20.0  # a running job not heard of for this long lost its process
 PROGRESS_EVERY = 0.5  # seconds: progress is written at most this often
 ATTEMPTS = 3  # a job whose process died this many times is failed, not run again
 
