@@ -164,6 +164,7 @@ delivery_events = Table(
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_delivery_events_edition", "edition_id", "event"),
     Index("ix_delivery_events_delivery", "delivery_id"),  # 0012: a subscriber's page shows each delivery's events
+    Index("ix_delivery_events_edition_at", "edition_id", "at", "event_id"),  # 0014: the API's pages of events
 )
 
 # Every editor's (and the scheduler's) action on an edition: who, when, what. Curation is replayed

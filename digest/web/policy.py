@@ -130,6 +130,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/editions/{edition_id}"): token("editions:read"),
     ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
     ("GET", API + "/sources"): token("sources:read"),
+    ("GET", API + "/editions/{edition_id}/deliveries"): token("deliveries:read"),
+    ("GET", API + "/editions/{edition_id}/events"): token("events:read"),
     # the admin console's users and the audit log (digest.web.routes.users)
     ("GET", USERS): needs(Permission.MANAGE_USERS),
     **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},

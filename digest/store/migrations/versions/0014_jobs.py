@@ -1,4 +1,5 @@
-"""jobs: the admin console's background work (imports, bulk actions), its progress and its report
+"""jobs: the admin console's background work (imports, bulk actions), its progress and its report;
+an index to page through an edition's provider events in time order
 
 Revision ID: 0014
 Revises: 0013
@@ -39,7 +40,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_jobs_status", "jobs", ["status", "id"])
     op.create_index("ix_jobs_kind", "jobs", ["kind", "id"])
+    # the JSON API lists an edition's provider events in the order they happened, by keyset
+    op.create_index("ix_delivery_events_edition_at", "delivery_events", ["edition_id", "at", "event_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_delivery_events_edition_at", "delivery_events")
     op.drop_table("jobs")
