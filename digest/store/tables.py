@@ -287,6 +287,20 @@ api_tokens = Table(
     sqlite_autoincrement=True,
 )
 
+# The JSON API's answers by Idempotency-Key (digest.accounts.idempotency): one row per token and key, its
+# status None while the first request runs; kept a day, in the database so that every serving process sees it.
+api_answers = Table(
+    "api_answers",
+    metadata,
+    Column("token_id", Integer, ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer),
+    Column("answer", JSON),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_api_answers_created", "created_at"),
+)
+
 # Background jobs (digest.jobs): the admin console's imports and bulk actions, claimed by one process at a
 # time; a job whose process died (no heartbeat) is queued again and run from the start (handlers are idempotent).
 jobs = Table(

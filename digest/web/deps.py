@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from digest.accounts.idempotency import Answers
 from digest.accounts.service import Accounts
 from digest.accounts.tokens import ApiTokens
 from digest.accounts.users import Users
@@ -22,7 +23,6 @@ from digest.errors import Invalid
 from digest.jobs import JobRunner
 from digest.web.bearer import Bearer, RateLimit
 from digest.web.csrf import Csrf
-from digest.web.idempotency import Answers
 from digest.web.newsroom import Newsroom
 from digest.web.pages import Pages
 from subscribers.optin import SubscribeLimits
@@ -55,7 +55,7 @@ class Site:
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.accounts = Accounts(engine, secret_key)
         self.bearer = Bearer(ApiTokens(engine), api_limit)  # the JSON API's tokens and rate limit
-        self.answers = Answers()  # the JSON API's answers by Idempotency-Key
+        self.answers = Answers(engine)  # the JSON API's answers by Idempotency-Key
         self.users = Users(self.accounts, secret_key)  # the admin console's users and invitations
         self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)
         self.newsroom = Newsroom(secret_key)

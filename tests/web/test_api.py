@@ -112,6 +112,22 @@ def test_the_same_idempotency_key_and_body_subscribe_once(newsroom):  # noqa: F8
     assert len(creates) == 1
 
 
+def test_a_retry_that_reaches_another_serving_process_gets_the_first_answer(newsroom, instance):  # noqa: F811
+    from digest.pipeline.serve import build_app
+    from tests.servers.web import Uvicorn
+    from tests.web.newsroom import SECRET
+
+    other = Uvicorn(build_app(newsroom.settings, str(instance / "config.yaml"), SECRET, scheduler=False))
+    body = {"list_id": "world", "email": "yuki@example.org", "consent": "signed up at the fair"}
+    secret = _token(newsroom, "subscribers:write")
+    with other, _client(newsroom, secret) as first_process:
+        first = first_process.post(f"{API}/subscribers", json=body, headers={"Idempotency-Key": "retry-1"})
+        assert first.json()["outcome"] == "confirmed"
+        with httpx.Client(base_url=other.url, headers={"Authorization": f"Bearer {secret}"}) as second_process:
+            again = second_process.post(f"{API}/subscribers", json=body, headers={"Idempotency-Key": "retry-1"})
+        assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+
+
 def test_an_edition_is_read_and_curated_as_the_board_does(newsroom):  # noqa: F811
     path = f"{API}/editions/{newsroom.edition_id}"
     with _client(newsroom, _token(newsroom, "editions:read")) as reader:
