@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from digest.audience import lists
-from digest.cli.context import ListId, audience_of, options_named
+from digest.cli.context import ListId, actor, audience_of, options_named
 from digest.cli.output import say
 from subscribers.models import LEFT_STATUSES, MembershipStatus
 
@@ -42,6 +42,7 @@ def lists_create(
             audience_of(ctx),
             list_id,
             name,
+            actor(),
             from_address=from_address,
             from_name=from_name,
             language=language,

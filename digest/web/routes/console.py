@@ -42,7 +42,7 @@ def _search(
 Searched = Annotated[dict[str, object], Depends(_search)]
 
 
-def _link(given: dict[str, object], **extra: str) -> str:
+def search_link(given: dict[str, object], **extra: str) -> str:
     """The table's URL with the search given (and a page's cursor), for the page links and the download."""
     pairs: list[tuple[str, str]] = []
     for key, value in given.items():
@@ -89,8 +89,8 @@ def table(
         lists=console.lists(aud),
         statuses=MEMBERSHIP_STATUSES,
         languages=SUPPORTED_LANGUAGES,
-        link=lambda **extra: "/admin/subscribers?" + _link(given, **extra),
-        download="/admin/subscribers/export.csv?" + _link(given),
+        link=lambda **extra: "/admin/subscribers?" + search_link(given, **extra),
+        download="/admin/subscribers/export.csv?" + search_link(given),
         by_address=search.Order.ADDRESS,
     )
 
