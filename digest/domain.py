@@ -229,7 +229,12 @@ _GRANTS = {
     Role.VIEWER: {Permission.READ},
     Role.EDITOR: {Permission.CURATE, Permission.TEST_SEND},
     Role.PUBLISHER: {Permission.APPROVE, Permission.SEND},
-    Role.ADMIN: {Permission.MANAGE_USERS, Permission.MANAGE_SUBSCRIBERS, Permission.MANAGE_SETTINGS, Permission.MANAGE_LISTS},
+    Role.ADMIN: {
+        Permission.MANAGE_USERS,
+        Permission.MANAGE_SUBSCRIBERS,
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_LISTS,
+    },
 }
 ORDER = (Role.VIEWER, Role.EDITOR, Role.PUBLISHER, Role.ADMIN)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

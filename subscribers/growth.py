@@ -36,7 +36,11 @@ def by_day(conn: Connection, list_id: str, since: date) -> tuple[dict[date, int]
     )
     leaves = (
         select(literal("l").label("kind"), left, func.count().label("n"))
-        .where(m.c.list_id == list_id, m.c.status.in_([str(s) for s in LEFT_STATUSES]), m.c.status_changed_at >= start)
+        .where(
+            m.c.list_id == list_id,
+            m.c.status.in_([str(s) for s in LEFT_STATUSES]),
+            m.c.status_changed_at >= start,
+        )
         .group_by(left)
     )
     found: dict[str, dict[date, int]] = {"j": {}, "l": {}}

@@ -55,7 +55,9 @@ def insert_segment(conn: Connection, name: str, query: Query, created_by: str) -
     at = datetime.now(UTC)
     new_id = conn.execute(
         insert(s)
-        .values(list_id=query.list_id, name=name, query=query.describe(), created_at=at, created_by=created_by)
+        .values(
+            list_id=query.list_id, name=name, query=query.describe(), created_at=at, created_by=created_by
+        )
         .returning(s.c.id)
     ).scalar_one()
     return Segment(new_id, query.list_id, name, query, at, created_by)

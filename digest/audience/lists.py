@@ -23,7 +23,16 @@ from subscribers.models import MailingList, MembershipStatus, new_list
 from subscribers.service import all_lists, create_list, member_counts, require_list, update_list
 
 # What the console's form (and the API) may change of a list made outside config.yaml.
-FIELDS = ("name", "description", "from_name", "from_address", "reply_to", "language", "double_opt_in", "public")
+FIELDS = (
+    "name",
+    "description",
+    "from_name",
+    "from_address",
+    "reply_to",
+    "language",
+    "double_opt_in",
+    "public",
+)
 WEEKS = 12  # the growth a list's page shows
 
 
@@ -72,13 +81,17 @@ def update(aud: Audience, list_id: str, actor: Actor, **fields: Any) -> MailingL
     if unknown:
         raise ValueError(f"not a list field: {', '.join(sorted(unknown))}")  # a caller's mistake
     if declared(aud, list_id) is not None:
-        raise Conflict(f"the list {list_id!r} is declared in config.yaml: change it there (it is read-only here)")
+        raise Conflict(
+            f"the list {list_id!r} is declared in config.yaml: change it there (it is read-only here)"
+        )
     with aud.engine.begin() as conn:
         before = require_list(conn, list_id)
         given = {k: before.model_dump()[k] for k in FIELDS} | fields
         lst = new_list(list_id, **given)
         update_list(conn, lst)
-        changed = {k: [getattr(before, k), getattr(lst, k)] for k in FIELDS if getattr(before, k) != getattr(lst, k)}
+        changed = {
+            k: [getattr(before, k), getattr(lst, k)] for k in FIELDS if getattr(before, k) != getattr(lst, k)
+        }
         audit.record(conn, actor, "list.update", "list", list_id, changed)
     return lst
 

@@ -74,9 +74,18 @@ def delete(aud: Audience, segment_id: int, actor: Actor) -> Segment:
         waiting = unsent_with_segment(conn, segment_id)
         if waiting:
             shown = ", ".join(f"#{n}" for n in waiting)
-            raise Conflict(f"edition {shown} is to be sent to the segment {found.name!r}: choose another audience first")
+            raise Conflict(
+                f"edition {shown} is to be sent to the segment {found.name!r}: choose another audience first"
+            )
         delete_segment(conn, segment_id)
-        audit.record(conn, actor, "segment.delete", "segment", segment_id, {"name": found.name, "list_id": found.list_id})
+        audit.record(
+            conn,
+            actor,
+            "segment.delete",
+            "segment",
+            segment_id,
+            {"name": found.name, "list_id": found.list_id},
+        )
     with _sizing:
         _sizes.get(aud.engine, {}).pop(segment_id, None)
     return found

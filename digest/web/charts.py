@@ -46,10 +46,10 @@ class Chart:
 
 
 def nice_top(value: int) -> int:
-    """The smallest of 1, 2, 5, 10, 20, 50... at or above the value (at least 1)."""
+    """The smallest of 1, 2, 3, 4, 5, 6, 8, 10, 20, 30... at or above the value (at least 1)."""
     step = 1
     while True:
-        for m in (1, 2, 5):
+        for m in (1, 2, 3, 4, 5, 6, 8):
             if m * step >= value:
                 return m * step
         step *= 10
@@ -67,7 +67,20 @@ def weekly_bars(weeks: Sequence[tuple[date, int, int]]) -> Chart:
         x0 = LEFT + i * slot + slot * 0.14
         for k, (kind, value) in enumerate((("joins", joins), ("leaves", leaves))):
             h = inner_h * value / top
-            bars.append(Bar(round(x0 + k * bar_w, 1), round(baseline - h, 1), round(bar_w, 1), round(h, 1), value, kind))
+            bars.append(
+                Bar(
+                    round(x0 + k * bar_w, 1),
+                    round(baseline - h, 1),
+                    round(bar_w, 1),
+                    round(h, 1),
+                    value,
+                    kind,
+                )
+            )
         labels.append(Label(round(LEFT + (i + 0.5) * slot, 1), f"{start.day} {start:%b}"))
-    ticks = [Tick(round(baseline - inner_h * f, 1), round(top * f)) for f in (0, 0.5, 1) if round(top * f) == top * f]
+    ticks = [
+        Tick(round(baseline - inner_h * f, 1), round(top * f))
+        for f in (0, 0.5, 1)
+        if round(top * f) == top * f
+    ]
     return Chart(WIDTH, HEIGHT, LEFT, baseline, bars, ticks, labels)

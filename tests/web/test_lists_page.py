@@ -45,12 +45,25 @@ def test_only_admins_see_the_lists_and_their_link(room):  # noqa: F811
 def test_a_list_of_config_yaml_is_shown_with_its_members_and_schedule_and_cannot_be_edited(room):  # noqa: F811
     with room.browser("admin") as admin:
         page = admin.get(LISTS).text
-        [row] = [r for r in lxml.html.document_fromstring(page).cssselect("table.lists tbody tr") if "world" in r.text_content()]
+        [row] = [
+            r
+            for r in lxml.html.document_fromstring(page).cssselect("table.lists tbody tr")
+            if "world" in r.text_content()
+        ]
         cells = [td.text_content() for td in row.xpath("td")]
-        assert cells == ["config.yaml (read-only here)", "1", "4", "1", "0", "0"]  # pending, confirmed, unsubscribed...
+        assert cells == [
+            "config.yaml (read-only here)",
+            "1",
+            "4",
+            "1",
+            "0",
+            "0",
+        ]  # pending, confirmed, unsubscribed...
         world = admin.get(f"{LISTS}/world").text
         assert "declared in config.yaml" in _text(world, "#managed")[0]
-        assert not lxml.html.document_fromstring(world).cssselect(f'form[action="{LISTS}/world"]')  # no edit form
+        assert not lxml.html.document_fromstring(world).cssselect(
+            f'form[action="{LISTS}/world"]'
+        )  # no edit form
         facts = " ".join(_text(world, "dl.facts"))
         assert "0 7 * * 1 in Europe/Paris · next on" in facts and "templates" in facts
         assert "digest@example.org" in facts
@@ -73,18 +86,31 @@ def test_an_admin_creates_and_edits_a_list_through_the_clis_service_audited(room
         again = admin.post(LISTS, data={**NEW, "csrf": room.csrf("admin")})
         assert again.status_code == 409 and "already exists" in again.text
         bad = admin.post(LISTS, data={**NEW, "id": "Bad Id", "csrf": room.csrf("admin")})
-        assert bad.status_code == 422 and _text(bad.text, ".error")[0].startswith("id 'Bad Id': use lower-case letters")
+        assert bad.status_code == 422 and _text(bad.text, ".error")[0].startswith(
+            "id 'Bad Id': use lower-case letters"
+        )
         kept = lxml.html.document_fromstring(bad.text).cssselect('form[action="/admin/lists"]')[0]
         assert kept.inputs["name"].value == "Letters"  # what was typed stays in the form
 
-        edited = {**NEW, "name": "Letters to the Editor", "public": "1", "double_opt_in": "", "csrf": room.csrf("admin")}
+        edited = {
+            **NEW,
+            "name": "Letters to the Editor",
+            "public": "1",
+            "double_opt_in": "",
+            "csrf": room.csrf("admin"),
+        }
         saved = admin.post(f"{LISTS}/letters", data=edited)
         assert saved.status_code == 303 and "List saved." in admin.get(saved.headers["location"]).text
         wrong = admin.post(f"{LISTS}/letters", data={**edited, "from_address": "not an address"})
         assert wrong.status_code == 422 and "not an address" in _text(wrong.text, ".error")[0]
         assert "Letters" in _text(admin.get(LISTS).text, "table.lists")[0]
     lst = lists.mailing_list(room.app.state.site.audience, "letters")
-    assert (lst.name, lst.public, lst.double_opt_in, lst.language) == ("Letters to the Editor", True, False, "fr")
+    assert (lst.name, lst.public, lst.double_opt_in, lst.language) == (
+        "Letters to the Editor",
+        True,
+        False,
+        "fr",
+    )
     entries = audit.entries(room.engine, action_prefix="list.")
     assert [(e.action, e.object_id, e.actor) for e in entries] == [("list.update", "letters", "Admin <admin@example.org>"),
                                                                   ("list.create", "letters", "Admin <admin@example.org>")]  # fmt: skip
@@ -96,7 +122,9 @@ def test_a_lists_growth_shows_joins_and_leaves_per_week(room):  # noqa: F811
     m = t.memberships
     three_weeks_ago = datetime.now(UTC) - timedelta(weeks=3)
     with room.engine.begin() as conn:  # Ada joined three weeks ago; the others this week, Luis left this week
-        sid = conn.execute(t.subscribers.select().where(t.subscribers.c.email == "ada@example.org")).first().id
+        sid = (
+            conn.execute(t.subscribers.select().where(t.subscribers.c.email == "ada@example.org")).first().id
+        )
         conn.execute(update(m).where(m.c.subscriber_id == sid).values(created_at=three_weeks_ago))
     with room.browser("admin") as admin:
         page = admin.get(f"{LISTS}/world").text

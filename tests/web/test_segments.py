@@ -26,12 +26,12 @@ def _text(html: str, css: str) -> list[str]:
     return [" ".join(e.text_content().split()) for e in lxml.html.document_fromstring(html).cssselect(css)]
 
 
-def _save(room, who: str = "admin", **form: str):  # noqa: ANN001, ANN202
+def _save(room, who: str = "admin", **form: str):  # noqa: ANN001, ANN202, F811
     with room.browser(who) as browser:
         return browser.post(SEGMENTS, data={**ENGLISH, **form, "csrf": room.csrf(who)})
 
 
-def _outbox(room) -> list[str]:  # noqa: ANN001
+def _outbox(room) -> list[str]:  # noqa: ANN001, F811
     outbox = Path(room.settings.path(room.settings.delivery.outbox))
     found = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox.glob("*.eml")]
     return sorted(m["To"].addresses[0].addr_spec for m in found)
@@ -49,7 +49,9 @@ def test_a_search_is_saved_as_a_segment_and_shown_with_its_size(room):  # noqa: 
     assert segments.segments(room.app.state.site.audience) == []
 
     saved = _save(room)
-    assert saved.status_code == 303 and saved.headers["location"] == "/admin/lists/world?done=segment#segments"
+    assert (
+        saved.status_code == 303 and saved.headers["location"] == "/admin/lists/world?done=segment#segments"
+    )
     with room.browser("admin") as admin:
         page = admin.get(saved.headers["location"]).text
         assert "Segment saved." in page
@@ -77,13 +79,18 @@ def test_only_admins_save_and_delete_segments(room):  # noqa: F811
         assert _save(room, who, segment_name=f"by {who}").status_code == 403
         with room.browser(who) as browser:
             assert browser.get(SEGMENTS).status_code == 403
-            assert browser.post(f"{SEGMENTS}/{made.id}/delete", data={"csrf": room.csrf(who)}).status_code == 403
+            assert (
+                browser.post(f"{SEGMENTS}/{made.id}/delete", data={"csrf": room.csrf(who)}).status_code == 403
+            )
     with room.browser("admin") as admin:
         assert admin.post(f"{SEGMENTS}/{made.id}/delete").status_code == 403  # no CSRF token
         gone = admin.post(f"{SEGMENTS}/{made.id}/delete", data={"csrf": room.csrf("admin")})
         assert gone.status_code == 303 and "Segment deleted." in admin.get(gone.headers["location"]).text
     assert segments.segments(room.app.state.site.audience) == []
-    assert [e.action for e in audit.entries(room.engine, action_prefix="segment.")] == ["segment.delete", "segment.create"]
+    assert [e.action for e in audit.entries(room.engine, action_prefix="segment.")] == [
+        "segment.delete",
+        "segment.create",
+    ]
 
 
 def test_an_edition_sent_to_a_segment_reaches_exactly_its_confirmed_members(room):  # noqa: F811
@@ -94,21 +101,37 @@ def test_an_edition_sent_to_a_segment_reaches_exactly_its_confirmed_members(room
     board = room.board
     with room.browser("viewer") as viewer:
         page = viewer.get(board).text
-        assert "every confirmed member of the list" in _text(page, "#audience")[0] and 'id="audience-segment"' not in page
-        refused = viewer.post(f"{board}/audience", data={"segment": str(english.id), "csrf": room.csrf("viewer")})
+        assert (
+            "every confirmed member of the list" in _text(page, "#audience")[0]
+            and 'id="audience-segment"' not in page
+        )
+        refused = viewer.post(
+            f"{board}/audience", data={"segment": str(english.id), "csrf": room.csrf("viewer")}
+        )
         assert refused.status_code == 403
     with room.browser("editor") as editor:
         options = _text(editor.get(board).text, "#audience-segment option")
-        assert options == ["every confirmed member of the list", "English readers (about 2)", "Everyone but the French (about 2)"]
-        assert editor.post(f"{board}/audience", data={"segment": str(english.id)}).status_code == 403  # no CSRF
-        chosen = editor.post(f"{board}/audience", data={"segment": str(english.id), "csrf": room.csrf("editor")})
+        assert options == [
+            "every confirmed member of the list",
+            "English readers (about 2)",
+            "Everyone but the French (about 2)",
+        ]
+        assert (
+            editor.post(f"{board}/audience", data={"segment": str(english.id)}).status_code == 403
+        )  # no CSRF
+        chosen = editor.post(
+            f"{board}/audience", data={"segment": str(english.id), "csrf": room.csrf("editor")}
+        )
         assert chosen.status_code == 303
         shown = _text(editor.get(board).text, "#audience p")[0]
         assert shown == "Goes to: the segment “English readers”: its confirmed members (about 2)"
         unknown = editor.post(f"{board}/audience", data={"segment": "9999", "csrf": room.csrf("editor")})
         assert unknown.status_code == 404 and room.edition().edition.segment_id == english.id
     [entry] = audit.entries(room.engine, action_prefix="edition.audience")
-    assert entry.details == {"segment_id": english.id, "segment": "English readers"} and entry.actor == "Editor <editor@example.org>"
+    assert (
+        entry.details == {"segment_id": english.id, "segment": "English readers"}
+        and entry.actor == "Editor <editor@example.org>"
+    )
 
     with room.browser("admin") as admin:  # the edition waits for it: the segment stays
         kept = admin.post(f"{SEGMENTS}/{english.id}/delete", data={"csrf": room.csrf("admin")})
@@ -121,16 +144,23 @@ def test_an_edition_sent_to_a_segment_reaches_exactly_its_confirmed_members(room
     while room.edition().edition.status != EditionStatus.SENT and time.monotonic() < deadline:
         time.sleep(0.2)
     assert room.edition().edition.status == EditionStatus.SENT
-    assert _outbox(room) == ["ada@example.org", "grace@example.org"]  # not Jean, Greta (confirmed), nor Paola (pending)
+    assert _outbox(room) == [
+        "ada@example.org",
+        "grace@example.org",
+    ]  # not Jean, Greta (confirmed), nor Paola (pending)
 
 
 def test_a_new_audience_sends_an_approved_edition_back_to_draft(room):  # noqa: F811
     _save(room)
     [english] = segments.segments(room.app.state.site.audience)
     with room.browser("publisher") as publisher:
-        assert publisher.post(f"{room.board}/approve", data={"csrf": room.csrf("publisher")}).status_code == 303
+        assert (
+            publisher.post(f"{room.board}/approve", data={"csrf": room.csrf("publisher")}).status_code == 303
+        )
         assert "sends the edition back to draft" in publisher.get(room.board).text
-        publisher.post(f"{room.board}/audience", data={"segment": str(english.id), "csrf": room.csrf("publisher")})
+        publisher.post(
+            f"{room.board}/audience", data={"segment": str(english.id), "csrf": room.csrf("publisher")}
+        )
         assert room.edition().edition.status == EditionStatus.DRAFT
         back = publisher.post(f"{room.board}/audience", data={"segment": "", "csrf": room.csrf("publisher")})
         assert back.status_code == 303 and room.edition().edition.segment_id is None

@@ -65,7 +65,9 @@ def search_of(query: Query) -> str:
     return "/admin/subscribers?" + search_link(given)
 
 
-def _lists_page(site: Site, request: Request, user: User, session: Session, status: int = 200, **context: Any) -> HTMLResponse:
+def _lists_page(
+    site: Site, request: Request, user: User, session: Session, status: int = 200, **context: Any
+) -> HTMLResponse:
     aud = site.audience
     return site.newsroom.render(
         request, "lists.html", user=user, session=session, status=status, page="lists",
@@ -82,17 +84,31 @@ def lists_page(site: SiteDep, request: Request, user: CurrentUser, session: Curr
 
 @router.post(LISTS, response_model=None)
 def create(
-    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, form: Annotated[ListForm, Form()]
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    form: Annotated[ListForm, Form()],
 ) -> Response:
     try:
-        made = lists.create(site.audience, form.id.strip(), actor=Actor.of(user, client(request)), **form.fields())
+        made = lists.create(
+            site.audience, form.id.strip(), actor=Actor.of(user, client(request)), **form.fields()
+        )
     except (Invalid, Conflict) as exc:
-        return _lists_page(site, request, user, session, status_of(exc), error=str(exc), form=form.model_dump())
+        return _lists_page(
+            site, request, user, session, status_of(exc), error=str(exc), form=form.model_dump()
+        )
     return RedirectResponse(f"{LISTS}/{made.id}?done=created", status_code=303)
 
 
 def _list_page(
-    site: Site, request: Request, user: User, session: Session, list_id: str, status: int = 200, **context: Any
+    site: Site,
+    request: Request,
+    user: User,
+    session: Session,
+    list_id: str,
+    status: int = 200,
+    **context: Any,
 ) -> HTMLResponse:
     shown = lists.page(site.audience, list_id)
     weeks = [(w.start, w.joins, w.leaves) for w in shown.weeks]
@@ -106,7 +122,9 @@ def _list_page(
 
 
 @router.get(LISTS + "/{list_id}", response_class=HTMLResponse)
-def list_page(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, list_id: ListId) -> HTMLResponse:
+def list_page(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, list_id: ListId
+) -> HTMLResponse:
     return _list_page(site, request, user, session, list_id)
 
 
@@ -127,7 +145,9 @@ def update(
 # --- segments ------------------------------------------------------------------------------------------
 
 
-def _segments_page(site: Site, request: Request, user: User, session: Session, status: int = 200, **context: Any) -> HTMLResponse:
+def _segments_page(
+    site: Site, request: Request, user: User, session: Session, status: int = 200, **context: Any
+) -> HTMLResponse:
     return site.newsroom.render(
         request, "segments.html", user=user, session=session, status=status, page="lists",
         found=segments.sized(site.audience), search_of=search_of, done=_done(request), **context,
@@ -135,12 +155,14 @@ def _segments_page(site: Site, request: Request, user: User, session: Session, s
 
 
 @router.get(SEGMENTS, response_class=HTMLResponse)
-def segments_page(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession) -> HTMLResponse:
+def segments_page(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession
+) -> HTMLResponse:
     return _segments_page(site, request, user, session)
 
 
 class SegmentForm(BaseModel):
-    """"Save this search as a segment": its name and the search, as the subscribers table has it."""
+    """ "Save this search as a segment": its name and the search, as the subscribers table has it."""
 
     segment_name: str = Field("", max_length=400)
     prefix: str = Field("", max_length=320)
@@ -155,7 +177,11 @@ class SegmentForm(BaseModel):
 
 @router.post(SEGMENTS, response_model=None)
 def save(
-    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, form: Annotated[SegmentForm, Form()]
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    form: Annotated[SegmentForm, Form()],
 ) -> Response:
     try:
         query = console.query_of(prefix=form.prefix, name=form.name, statuses=form.status, list_id=form.list_id,
@@ -168,7 +194,9 @@ def save(
 
 
 @router.post(SEGMENTS + "/{segment_id}/delete", response_model=None)
-def delete(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, segment_id: SegmentId) -> Response:
+def delete(
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, segment_id: SegmentId
+) -> Response:
     try:
         segments.delete(site.audience, segment_id, Actor.of(user, client(request)))
     except (Conflict, NotFound) as exc:

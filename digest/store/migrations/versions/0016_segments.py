@@ -35,8 +35,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("editions") as batch:
         batch.add_column(sa.Column("segment_id", sa.Integer, nullable=True))
-        batch.create_foreign_key("fk_editions_segment", "segments", ["segment_id"], ["id"], ondelete="SET NULL")
-    op.create_index("ix_memberships_list_status_changed", "memberships", ["list_id", "status", "status_changed_at"])
+        batch.create_foreign_key(
+            "fk_editions_segment", "segments", ["segment_id"], ["id"], ondelete="SET NULL"
+        )
+    op.create_index(
+        "ix_memberships_list_status_changed", "memberships", ["list_id", "status", "status_changed_at"]
+    )
 
 
 def downgrade() -> None:
