@@ -7,7 +7,7 @@ never here (Conflict)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -18,7 +18,7 @@ from digest.audience.service import Audience
 from digest.config import ListSettings
 from digest.domain import Actor
 from digest.errors import Conflict
-from subscribers.growth import by_day
+from subscribers.growth import by_period
 from subscribers.models import MailingList, MembershipStatus, new_list
 from subscribers.service import all_lists, create_list, member_counts, require_list, update_list
 
@@ -125,19 +125,11 @@ def weeks(aud: Audience, list_id: str, count: int = WEEKS, today: date | None = 
     """The list's joins and leaves in each of the last `count` weeks (Monday to Sunday, UTC), this one last."""
     today = today or datetime.now(UTC).date()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=count - 1)
+    starts = [first + timedelta(weeks=i) for i in range(count + 1)]
+    edges = [datetime.combine(day, time(), UTC) for day in starts]
     with aud.engine.connect() as conn:
-        joins, leaves = by_day(conn, list_id, first)
-    starts = [first + timedelta(weeks=i) for i in range(count)]
-
-    def week_of(day: date) -> date:
-        return day - timedelta(days=day.weekday())
-
-    sums = {start: [0, 0] for start in starts}
-    for index, found in enumerate((joins, leaves)):
-        for day, n in found.items():
-            if week_of(day) in sums:
-                sums[week_of(day)][index] += n
-    return [Week(start, *sums[start]) for start in starts]
+        found = by_period(conn, list_id, edges)
+    return [Week(start, joins, leaves) for start, (joins, leaves) in zip(starts, found, strict=False)]
 
 
 def page(aud: Audience, list_id: str, today: date | None = None) -> ListPage:

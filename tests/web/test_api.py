@@ -152,6 +152,8 @@ def test_lists_are_made_and_changed_and_segments_saved_as_the_console_does(newsr
         _is_problem(client.post(f"{API}/lists", json={**new, "id": "x", "language": "xx"}), 422)
         changed = client.patch(f"{API}/lists/letters", json={"name": "Letters to the Editor", "public": True})
         assert changed.status_code == 200 and (changed.json()["name"], changed.json()["public"]) == ("Letters to the Editor", True)
+        kept = client.patch(f"{API}/lists/letters", json={"name": None, "reply_to": None})  # null: left as it is
+        assert kept.status_code == 200 and kept.json()["name"] == "Letters to the Editor"
         refused = _is_problem(client.patch(f"{API}/lists/world", json={"name": "Renamed"}), 409)
         assert "declared in config.yaml" in refused["detail"]
         _is_problem(client.patch(f"{API}/lists/nowhere", json={"name": "X"}), 404)
@@ -168,7 +170,7 @@ def test_lists_are_made_and_changed_and_segments_saved_as_the_console_does(newsr
         assert client.delete(f"{API}/segments/{body['id']}").status_code == 204
         _is_problem(client.get(f"{API}/segments/{body['id']}"), 404)
     actions = [e.action for e in audit.entries(newsroom.engine) if e.action.startswith(("list.", "segment."))]
-    assert actions == ["segment.delete", "segment.create", "list.update", "list.create"]
+    assert actions == ["segment.delete", "segment.create", "list.update", "list.update", "list.create"]
 
 
 def test_a_token_past_its_rate_limit_gets_429_with_retry_after(newsroom):  # noqa: F811

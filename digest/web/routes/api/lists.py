@@ -62,8 +62,10 @@ def create_list(
 def update_list(
     site: SiteDep, request: Request, list_id: Annotated[str, Path(max_length=64)], given: ListPatch
 ) -> ListOut:
-    """Change a list's fields (those given); a list declared in config.yaml is refused (409): change it there."""
-    changed = lists.update(site.audience, list_id, _actor(request), **given.model_dump(exclude_unset=True))
+    """Change a list's fields (those given; null leaves one as it is, but for `reply_to`: none); a list
+    declared in config.yaml is refused (409): change it there."""
+    fields = {k: v for k, v in given.model_dump(exclude_unset=True).items() if v is not None or k == "reply_to"}
+    changed = lists.update(site.audience, list_id, _actor(request), **fields)
     return _list(site, changed)
 
 

@@ -178,6 +178,7 @@ class EditionOut(BaseModel):
     created_at: datetime | None
     scheduled_for: datetime | None
     sent_at: datetime | None
+    segment_id: int | None = Field(description="sent to this segment's confirmed members; null: the whole list")
     deliveries: dict[str, int] = Field(description="its delivery rows by status")
 
 

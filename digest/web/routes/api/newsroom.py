@@ -35,7 +35,7 @@ def _edition(e: Edition, deliveries: dict[str, int]) -> dict[str, Any]:
     assert e.id is not None  # a stored edition
     return {"id": e.id, "list_id": e.list_id, "subject": e.subject, "status": str(e.status), "intro": e.intro,
             "created_at": e.created_at, "scheduled_for": e.scheduled_for, "sent_at": e.sent_at,
-            "deliveries": deliveries}  # fmt: skip
+            "segment_id": e.segment_id, "deliveries": deliveries}  # fmt: skip
 
 
 def _detail(view: service.EditionView) -> EditionDetail:
