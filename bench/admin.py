@@ -236,7 +236,7 @@ def measure_lists(room, admin: httpx.Client, rounds: int) -> tuple[dict[str, lis
     alone: dict[str, float] = {}
     started = time.perf_counter()
     lists.weeks(aud, "list-00")
-    alone[f"growth of list-00 ({members:,} members), its grouped query by day over 12 weeks"] = time.perf_counter() - started
+    alone[f"growth of list-00 ({members:,} members), its 12 weeks counted (one statement of index range counts)"] = time.perf_counter() - started
     made = segments.save(aud, "French readers", console.query_of(list_id="list-00", language="fr"), Actor.named("bench"))
     started = time.perf_counter()
     sized = segments.size(aud, made)

@@ -189,7 +189,9 @@ def save(
                                  joined_to=form.joined_to)  # fmt: skip
         made = segments.save(site.audience, form.segment_name, query, Actor.of(user, client(request)))
     except (Invalid, Conflict, NotFound) as exc:
-        return _segments_page(site, request, user, session, status_of(exc), error=str(exc))
+        given = form.model_dump(exclude={"segment_name", "status"}) | {"statuses": form.status}
+        back = "/admin/subscribers?" + search_link(given)
+        return _segments_page(site, request, user, session, status_of(exc), error=str(exc), back=back)
     return RedirectResponse(f"{LISTS}/{made.list_id}?done=segment#segments", status_code=303)
 
 
