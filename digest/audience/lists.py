@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from digest.accounts import audit
 from digest.audience import console, segments
+from digest.audience.kept import Kept
 from digest.audience.service import Audience
 from digest.config import ListSettings
 from digest.domain import Actor
@@ -34,6 +35,7 @@ FIELDS = (
     "public",
 )
 WEEKS = 12  # the growth a list's page shows
+GROWTH_TTL = 60.0  # seconds a list's growth is kept (as the counts are: digest.audience.console)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ class Week:
     leaves: int
 
 
+_growth: Kept[list[Week]] = Kept(GROWTH_TTL)
+
+
 @dataclass(frozen=True)
 class ListPage:
     lst: MailingList
@@ -122,8 +127,13 @@ class ListPage:
 
 
 def weeks(aud: Audience, list_id: str, count: int = WEEKS, today: date | None = None) -> list[Week]:
-    """The list's joins and leaves in each of the last `count` weeks (Monday to Sunday, UTC), this one last."""
+    """The list's joins and leaves in each of the last `count` weeks (Monday to Sunday, UTC), this one
+    last; counted at most every GROWTH_TTL seconds per process."""
     today = today or datetime.now(UTC).date()
+    return _growth.get(aud.engine, (list_id, count, today), lambda: _weeks(aud, list_id, count, today))
+
+
+def _weeks(aud: Audience, list_id: str, count: int, today: date) -> list[Week]:
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=count - 1)
     starts = [first + timedelta(weeks=i) for i in range(count + 1)]
     edges = [datetime.combine(day, time(), UTC) for day in starts]

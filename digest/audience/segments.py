@@ -8,14 +8,10 @@ process: a page that lists segments never counts a million rows, and says "more 
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, replace
-from weakref import WeakKeyDictionary
-
-from sqlalchemy import Engine
 
 from digest.accounts import audit
+from digest.audience.kept import Kept
 from digest.audience.service import Audience
 from digest.domain import Actor
 from digest.errors import Conflict, NotFound
@@ -28,8 +24,7 @@ from subscribers.service import require_list
 
 SIZE_MOST = 100_000
 SIZE_TTL = 60.0
-_sizes: WeakKeyDictionary[Engine, dict[int, tuple[float, int]]] = WeakKeyDictionary()
-_sizing = threading.Lock()
+_sizes: Kept[int] = Kept(SIZE_TTL)
 
 
 @dataclass(frozen=True)
@@ -86,8 +81,7 @@ def delete(aud: Audience, segment_id: int, actor: Actor) -> Segment:
             segment_id,
             {"name": found.name, "list_id": found.list_id},
         )
-    with _sizing:
-        _sizes.get(aud.engine, {}).pop(segment_id, None)
+    _sizes.forget(aud.engine, segment_id)
     return found
 
 
@@ -100,20 +94,16 @@ def reach(query: Query) -> Query | None:
 
 def size(aud: Audience, found: Segment) -> Sized:
     """The segment with its size, counted at most every SIZE_TTL seconds per process."""
-    now = time.monotonic()
-    with _sizing:
-        kept = _sizes.get(aud.engine, {}).get(found.id)
-    if kept is None or now - kept[0] >= SIZE_TTL:
+
+    def count() -> int:
         confirmed = reach(found.query)
         if confirmed is None:
-            n = 0
-        else:
-            with aud.engine.connect() as conn:
-                n = search.count(conn, confirmed, SIZE_MOST)
-        kept = (now, n)
-        with _sizing:
-            _sizes.setdefault(aud.engine, {})[found.id] = kept
-    return Sized(found, min(kept[1], SIZE_MOST), kept[1] > SIZE_MOST)
+            return 0
+        with aud.engine.connect() as conn:
+            return search.count(conn, confirmed, SIZE_MOST)
+
+    n = _sizes.get(aud.engine, found.id, count)
+    return Sized(found, min(n, SIZE_MOST), n > SIZE_MOST)
 
 
 def sized(aud: Audience, list_id: str | None = None) -> list[Sized]:
