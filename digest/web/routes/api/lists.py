@@ -11,9 +11,8 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from digest.audience import console, lists, segments
-from digest.domain import Actor
-from digest.web.bearer import current_token
-from digest.web.deps import SiteDep, client
+from digest.web.bearer import current_token, token_actor
+from digest.web.deps import Site, SiteDep
 from digest.web.idempotency import HEADER
 from digest.web.policy import API
 from digest.web.routes.api.models import ERRORS, ListIn, ListOut, ListPatch, Page, SegmentIn, SegmentOut
@@ -24,12 +23,7 @@ SegmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 router = APIRouter(responses=ERRORS)
 
 
-def _actor(request: Request) -> Actor:
-    token = current_token(request)
-    return Actor(f"API token {token.name} (#{token.id})", None, client(request))
-
-
-def _list(site: Any, lst: MailingList) -> ListOut:
+def _list(site: Site, lst: MailingList) -> ListOut:
     counts = console.counts(site.audience).lists.get(lst.id, {})
     return ListOut(id=lst.id, name=lst.name, description=lst.description, language=lst.language, public=lst.public,
                    double_opt_in=lst.double_opt_in, members={str(s): n for s, n in counts.items()})  # fmt: skip
@@ -52,7 +46,7 @@ def create_list(
 
     def do() -> tuple[int, Any]:
         fields = given.model_dump(exclude={"id", "name"})
-        made = lists.create(site.audience, given.id, given.name, _actor(request), **fields)
+        made = lists.create(site.audience, given.id, given.name, token_actor(request), **fields)
         return 201, _list(site, made).model_dump(mode="json")
 
     return site.answers.once(current_token(request).id, idempotency_key, given.model_dump(), do)
@@ -64,8 +58,10 @@ def update_list(
 ) -> ListOut:
     """Change a list's fields (those given; null leaves one as it is, but for `reply_to`: none); a list
     declared in config.yaml is refused (409): change it there."""
-    fields = {k: v for k, v in given.model_dump(exclude_unset=True).items() if v is not None or k == "reply_to"}
-    changed = lists.update(site.audience, list_id, _actor(request), **fields)
+    fields = {
+        k: v for k, v in given.model_dump(exclude_unset=True).items() if v is not None or k == "reply_to"
+    }
+    changed = lists.update(site.audience, list_id, token_actor(request), **fields)
     return _list(site, changed)
 
 
@@ -95,7 +91,7 @@ def create_segment(
         query = console.query_of(prefix=q.prefix, name=q.name, statuses=q.statuses, list_id=q.list_id,
                                  language=q.language, timezone=q.timezone, joined_from=q.joined_from,
                                  joined_to=q.joined_to)  # fmt: skip
-        made = segments.save(site.audience, given.name, query, _actor(request))
+        made = segments.save(site.audience, given.name, query, token_actor(request))
         return 201, _segment(segments.size(site.audience, made)).model_dump(mode="json")
 
     return site.answers.once(current_token(request).id, idempotency_key, given.model_dump(), do)
@@ -109,5 +105,5 @@ def one_segment(site: SiteDep, segment_id: SegmentId) -> SegmentOut:
 @router.delete(API + "/segments/{segment_id}", status_code=204, response_class=Response, tags=["segments"])
 def delete_segment(site: SiteDep, request: Request, segment_id: SegmentId) -> Response:
     """Delete a segment; 409 while an edition not yet sent is to go to it."""
-    segments.delete(site.audience, segment_id, _actor(request))
+    segments.delete(site.audience, segment_id, token_actor(request))
     return Response(status_code=204)
