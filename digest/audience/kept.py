@@ -34,3 +34,7 @@ class Kept(Generic[T]):
     def forget(self, engine: Engine, key: Hashable) -> None:
         with self._lock:
             self._kept.get(engine, {}).pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
