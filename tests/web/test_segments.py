@@ -63,7 +63,10 @@ def test_a_search_is_saved_as_a_segment_and_shown_with_its_size(room):  # noqa: 
         assert "English readers" in admin.get(SEGMENTS).text
 
     taken = _save(room)  # the list has a segment of that name
-    assert taken.status_code == 409 and "has a segment named 'English readers' already" in _text(taken.text, ".error")[0]
+    assert (
+        taken.status_code == 409
+        and "has a segment named 'English readers' already" in _text(taken.text, ".error")[0]
+    )
     back = lxml.html.document_fromstring(taken.text).cssselect(".error a")[0].get("href")
     assert back == "/admin/subscribers?list_id=world&language=en"  # back to the search, to name it otherwise
     nameless = _save(room, segment_name=" ")
