@@ -150,6 +150,7 @@ class Edition:
     sent_at: datetime | None = None
     scheduled_for: datetime | None = None
     id: int | None = None
+    segment_id: int | None = None  # sent to this segment of the list's confirmed members; None: all of them
 
 
 @dataclass
@@ -221,13 +222,19 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"  # invite, change roles, deactivate, require second factors
     MANAGE_SUBSCRIBERS = "manage_subscribers"  # the console's subscribers: search, export, erase
     MANAGE_SETTINGS = "manage_settings"  # read the configuration in force, test the delivery backend
+    MANAGE_LISTS = "manage_lists"  # the console's lists (create, edit those outside config.yaml) and segments
 
 
 _GRANTS = {
     Role.VIEWER: {Permission.READ},
     Role.EDITOR: {Permission.CURATE, Permission.TEST_SEND},
     Role.PUBLISHER: {Permission.APPROVE, Permission.SEND},
-    Role.ADMIN: {Permission.MANAGE_USERS, Permission.MANAGE_SUBSCRIBERS, Permission.MANAGE_SETTINGS},
+    Role.ADMIN: {
+        Permission.MANAGE_USERS,
+        Permission.MANAGE_SUBSCRIBERS,
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_LISTS,
+    },
 }
 ORDER = (Role.VIEWER, Role.EDITOR, Role.PUBLISHER, Role.ADMIN)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

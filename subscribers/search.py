@@ -90,6 +90,17 @@ class Query:
     def normalized(self) -> Query:
         return replace(self, prefix=self.prefix.strip().casefold(), name=name_key(self.name))
 
+    @classmethod
+    def described(cls, shown: dict[str, str]) -> Query:
+        """The query `describe()` gave (a saved segment's): its values were checked when it was made."""
+        values: dict[str, Any] = {k: v for k, v in shown.items() if k in _TEXT_FIELDS}
+        if shown.get("statuses"):
+            values["statuses"] = tuple(MembershipStatus(x) for x in shown["statuses"].split(",") if x)
+        for name in ("joined_from", "joined_to"):
+            if shown.get(name):
+                values[name] = date.fromisoformat(shown[name])
+        return cls(**values)
+
     def describe(self) -> dict[str, str]:
         """The filters given, as text (what a cursor is bound to, what a page repeats in its links)."""
         shown = {}
@@ -100,6 +111,9 @@ class Query:
             if value not in (None, ""):
                 shown[f.name] = value.isoformat() if isinstance(value, date) else str(value)
         return shown
+
+
+_TEXT_FIELDS = ("prefix", "name", "list_id", "language", "timezone")
 
 
 @dataclass(frozen=True)
@@ -181,39 +195,65 @@ def _select(conn: Connection, query: Query, raw: bool = False) -> Select[Any]:
     an export's time) and the time that orders them as stored."""
     s, m = t.subscribers, t.memberships
     q = query.normalized()
-    with_list = q.list_id is not None
     attributes = cast(s.c.attributes, Text).label("attributes") if raw else s.c.attributes  # text: not parsed
     columns = [s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone, attributes]
-    if with_list:
+    if q.list_id is not None:
         joined_at = _stored(m.c.created_at, conn, raw).label("created_at")
         stmt = select(*columns, joined_at, m.c.status, m.c.status_changed_at).join(
             m, and_(m.c.subscriber_id == s.c.id, m.c.list_id == q.list_id)
         )
     else:
         stmt = select(*columns, _stored(s.c.created_at, conn, raw).label("created_at"))
+    return stmt.where(*_filters(conn, q))
+
+
+def _filters(conn: Connection, q: Query) -> list[ColumnElement[bool]]:
+    """The normalized query's conditions over the subscribers and, with a list chosen, their
+    membership of it (joined by the caller)."""
+    s, m = t.subscribers, t.memberships
+    with_list = q.list_id is not None
     joined = m.c.created_at if with_list else s.c.created_at
+    found: list[ColumnElement[bool]] = []
     if q.prefix:
         key = _collated(s.c.email_key, conn)
-        stmt = stmt.where(key >= q.prefix, key < q.prefix + _TOP)
+        found += [key >= q.prefix, key < q.prefix + _TOP]
     if q.name:
         key = _collated(s.c.name_key, conn)
-        stmt = stmt.where(key >= q.name, key < q.name + _TOP)
+        found += [key >= q.name, key < q.name + _TOP]
     if q.statuses:
         wanted = [str(x) for x in q.statuses]
         if with_list:
-            stmt = stmt.where(m.c.status.in_(wanted) if len(wanted) > 1 else m.c.status == wanted[0])
+            found.append(m.c.status.in_(wanted) if len(wanted) > 1 else m.c.status == wanted[0])
         else:
             anywhere = t.memberships.alias("anywhere")
-            stmt = stmt.where(exists().where(anywhere.c.subscriber_id == s.c.id, anywhere.c.status.in_(wanted)))
+            found.append(exists().where(anywhere.c.subscriber_id == s.c.id, anywhere.c.status.in_(wanted)))
     if q.language:
-        stmt = stmt.where(s.c.language == q.language)
+        found.append(s.c.language == q.language)
     if q.timezone:
-        stmt = stmt.where(s.c.timezone == q.timezone)
+        found.append(s.c.timezone == q.timezone)
     if q.joined_from:
-        stmt = stmt.where(joined >= _day(q.joined_from))
+        found.append(joined >= _day(q.joined_from))
     if q.joined_to:
-        stmt = stmt.where(joined < _day(q.joined_to + timedelta(days=1)))
-    return stmt
+        found.append(joined < _day(q.joined_to + timedelta(days=1)))
+    return found
+
+
+def matching(conn: Connection, query: Query) -> list[ColumnElement[bool]]:
+    """The conditions of a query of one list over `subscribers` and `memberships` (the caller joins
+    the membership of that list): what a send to a segment adds to the list's recipients."""
+    if query.list_id is None:
+        raise Invalid("a segment is a search of one list's members: choose the list")
+    return _filters(conn, query.normalized())
+
+
+def count(conn: Connection, query: Query, most: int | None = None) -> int:
+    """How many rows the query finds; with `most`, counted up to `most` + 1 (more than `most`: at
+    least that), one bounded pass however many rows there are (a segment's size). Without, all of
+    them, once (a bulk action's total; never a page's)."""
+    inner = _select(conn, query).with_only_columns(t.subscribers.c.id)
+    if most is not None:
+        inner = inner.limit(most + 1)
+    return int(conn.execute(select(func.count()).select_from(inner.subquery())).scalar_one())
 
 
 def _past(keys: list[ColumnElement[Any]], values: tuple[Any, ...], up: bool) -> ColumnElement[bool]:
@@ -255,11 +295,6 @@ def page(conn: Connection, query: Query, at: Position | None = None, size: int =
         rows.reverse()
         return Page(_with_memberships(conn, rows), more_after=True, more_before=more)
     return Page(_with_memberships(conn, rows), more_after=more, more_before=at is not None)
-
-
-def count(conn: Connection, query: Query) -> int:
-    """How many rows the query finds: one count over its rows (a bulk action's total; never a page's)."""
-    return int(conn.execute(select(func.count()).select_from(_select(conn, query).subquery())).scalar_one())
 
 
 def stream(conn: Connection, query: Query, batch: int = 5000) -> Iterator[Any]:

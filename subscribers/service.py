@@ -10,9 +10,9 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from subscribers import tables as t
 from subscribers.addresses import address_hash, identity, normalize
-from subscribers.errors import Conflict, NotFound
+from subscribers.errors import Conflict, Invalid, NotFound
 from subscribers.models import RECEIVING, MailingList, Membership, MembershipStatus, Recipient, Subscriber
-from subscribers.search import name_key
+from subscribers.search import Query, matching, name_key
 from subscribers.tokens import Claim
 
 
@@ -39,6 +39,14 @@ def create_list(conn: Connection, lst: MailingList) -> None:
     if get_list(conn, lst.id) is not None:
         raise Conflict(f"a list with id {lst.id!r} already exists")
     conn.execute(insert(t.lists).values(**_list_values(lst)))
+
+
+def update_list(conn: Connection, lst: MailingList) -> None:
+    """Store a list's new fields (made by subscribers.models.new_list); NotFound when there is none."""
+    values = _list_values(lst)
+    values.pop("id")
+    if not conn.execute(update(t.lists).where(t.lists.c.id == lst.id).values(**values)).rowcount:
+        raise NotFound(f"no list with id {lst.id!r}")
 
 
 def _mailing_list(row: Row[*tuple[Any, ...]]) -> MailingList:
@@ -239,8 +247,11 @@ def update_subscriber(conn: Connection, subscriber_id: int, **values: str | None
         conn.execute(update(t.subscribers).where(t.subscribers.c.id == subscriber_id).values(**values))
 
 
-def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Recipient]:
-    """The list's confirmed, non-suppressed members, streamed in id order, one batch in memory."""
+def recipients(
+    conn: Connection, list_id: str, batch: int = 1000, segment: Query | None = None
+) -> Iterator[Recipient]:
+    """The list's confirmed, non-suppressed members (of them, those a segment of the list finds),
+    streamed in id order, one batch in memory."""
     s, m = t.subscribers, t.memberships
     query = (
         select(s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone)
@@ -248,6 +259,10 @@ def recipients(conn: Connection, list_id: str, batch: int = 1000) -> Iterator[Re
         .where(m.c.list_id == list_id, m.c.status == MembershipStatus.CONFIRMED)
         .order_by(s.c.id)
     )
+    if segment is not None:
+        if segment.list_id != list_id:
+            raise Invalid(f"this segment is a search of the list {segment.list_id!r}, not {list_id!r}")
+        query = query.where(*matching(conn, segment))
     last = 0
     while True:
         rows = conn.execute(query.where(s.c.id > last).limit(batch)).all()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 
@@ -71,6 +72,23 @@ memberships = Table(
     # 0012: a list's members newest first, of one status or all (the console, recipients, the counts)
     Index("ix_memberships_list_status_joined", "list_id", "status", "created_at", "subscriber_id"),
     Index("ix_memberships_list_joined", "list_id", "created_at", "subscriber_id"),
+    # 0016: a list's leaves by day (the console's growth chart), one range per status left
+    Index("ix_memberships_list_status_changed", "list_id", "status", "status_changed_at"),
+)
+
+# A saved search (subscribers.search.Query, as Query.describe() gives it) of one list's members:
+# an edition of that list may be sent to the confirmed members it finds instead of to all (0016).
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_id", String(64), ForeignKey("lists.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("query", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(400), nullable=False),
+    UniqueConstraint("list_id", "name", name="uq_segments_list_name"),
+    sqlite_autoincrement=True,
 )
 
 suppressions = Table(

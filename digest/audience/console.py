@@ -3,27 +3,24 @@ their privacy export and erasure (the export of a search is digest.audience.memb
 what digest brings: the signed page links, the counts' cache, the deliveries and the audit log.
 
 Counts per list and status are exact, counted by one pass over the memberships' (list_id, status,
-...) index, and kept for COUNTS_TTL seconds per process: a page load does not count the table, and a
-count is at most that old (the page says when it was counted). Counters kept by triggers would be
+...) index, and kept for COUNTS_TTL seconds per process (digest.audience.kept): a page load does not
+count the table, and a count is at most that old (the page says when it was counted). Counters kept by triggers would be
 exact at every moment, but every subscription, import and bounce would update one of a few shared
 rows, which on PostgreSQL serializes, and can deadlock, concurrent imports and confirmations.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Engine
 
 from digest.accounts import audit
 from digest.audience import members, privacy
+from digest.audience.kept import Kept
 from digest.audience.service import Audience
 from digest.domain import Actor
 from digest.errors import ConfigError, Invalid, NotFound
@@ -37,10 +34,6 @@ from subscribers.service import all_lists, get_subscriber, require_list
 
 COUNTS_TTL = 60.0  # seconds a count is kept
 PAGE_SIZE = 50
-_counts: WeakKeyDictionary[Engine, tuple[float, datetime, dict[str, dict[MembershipStatus, int]]]] = (
-    WeakKeyDictionary()
-)
-_counting = threading.Lock()
 
 
 def query_of(
@@ -83,6 +76,9 @@ def _date(field: str, value: str | None) -> date | None:
 class Counts:
     lists: dict[str, dict[MembershipStatus, int]]  # list id -> status -> members
     counted_at: datetime
+
+
+_counts: Kept[Counts] = Kept(COUNTS_TTL)
 
 
 @dataclass(frozen=True)
@@ -154,18 +150,13 @@ def table(aud: Audience, query: Query, cursor: str | None = None, size: int = PA
 
 def counts(aud: Audience) -> Counts:
     """Every list's members by status, counted at most every COUNTS_TTL seconds per process."""
-    cached = _counts.get(aud.engine)
-    if cached and time.monotonic() - cached[0] < COUNTS_TTL:
-        return Counts(cached[2], cached[1])
-    with _counting:  # one count at a time: the others wait for it and read it
-        cached = _counts.get(aud.engine)
-        if cached and time.monotonic() - cached[0] < COUNTS_TTL:
-            return Counts(cached[2], cached[1])
+
+    def count() -> Counts:
         with aud.engine.connect() as conn:
             found = search.member_counts(conn)
-        at = datetime.now(UTC)
-        _counts[aud.engine] = (time.monotonic(), at, found)
-        return Counts(found, at)
+        return Counts(found, datetime.now(UTC))
+
+    return _counts.get(aud.engine, "lists", count)
 
 
 def lists(aud: Audience) -> list[MailingList]:

@@ -1,4 +1,4 @@
-"""`digest lists`: create, list and show mailing lists."""
+"""`digest lists`: create, update, list and show mailing lists."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from digest.audience import lists
-from digest.cli.context import ListId, audience_of, options_named
+from digest.cli.context import ListId, actor, audience_of, options_named
 from digest.cli.output import say
 from subscribers.models import LEFT_STATUSES, MembershipStatus
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Mailing lists: create, list, show.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Mailing lists: create, update, list, show."
+)
 
 
 @app.command("create")
@@ -42,6 +44,7 @@ def lists_create(
             audience_of(ctx),
             list_id,
             name,
+            actor(),
             from_address=from_address,
             from_name=from_name,
             language=language,
@@ -51,6 +54,34 @@ def lists_create(
             public=public,
         )
     say(f"created list {lst.id} ({'public' if lst.public else 'private'})")
+
+
+@app.command("update")
+def lists_update(
+    ctx: typer.Context,
+    list_id: ListId,
+    name: Annotated[str | None, typer.Option(help="The list's name, as subscribers see it.")] = None,
+    from_address: Annotated[str | None, typer.Option(help="The sender address of its mail.")] = None,
+    from_name: Annotated[str | None, typer.Option(help="The sender name of its mail.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language of its pages and mail.")] = None,
+    description: Annotated[
+        str | None, typer.Option(help="One or two sentences for the subscribe page.")
+    ] = None,
+    reply_to: Annotated[str | None, typer.Option(help="A Reply-To address ('' for none).")] = None,
+    double_opt_in: Annotated[
+        bool | None, typer.Option(help="Ask new subscribers to confirm by email.")
+    ] = None,
+    public: Annotated[bool | None, typer.Option("--public/--private", help="Offer it to everyone.")] = None,
+) -> None:
+    """Change a list made outside config.yaml (the options given; a list of config.yaml is changed there)."""
+    given: dict[str, object] = {"name": name, "from_address": from_address, "from_name": from_name, "language": language,
+             "description": description, "double_opt_in": double_opt_in, "public": public}  # fmt: skip
+    fields: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if reply_to is not None:
+        fields["reply_to"] = reply_to or None
+    with options_named(id="list id"):
+        lst = lists.update(audience_of(ctx), list_id, actor(), **fields)
+    say(f"updated list {lst.id} ({'public' if lst.public else 'private'})")
 
 
 @app.command("list")

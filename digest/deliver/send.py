@@ -60,6 +60,7 @@ from digest.store.deliveries import (
 from digest.store.editions import begin_sending, load_edition, set_edition_status
 from digest.store.leases import Lease, send_lease_name
 from digest.store.sends import load_send, set_send_state, start_send
+from subscribers.segments import get_segment
 from subscribers.service import recipients
 
 SEND_LEASE_SECONDS = 15 * 60  # renewed with every batch; a lease left by another host passes on after it
@@ -100,11 +101,16 @@ class SendReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _create_rows(conn: Connection, edition_id: int, lst: ListSettings) -> int:
-    """One row per confirmed, non-suppressed member at this moment, in chunks: pending, or, for a
-    list sent at each subscriber's local hour, deferred until that hour where it is still ahead."""
-    total, now = 0, datetime.now(UTC)
-    stream = recipients(conn, lst.id, batch=ROWS_CHUNK)
+def _create_rows(conn: Connection, edition: Edition, lst: ListSettings) -> int:
+    """One row per confirmed, non-suppressed member at this moment (of the edition's segment, when it
+    has one), in chunks: pending, or, for a list sent at each subscriber's local hour, deferred until
+    that hour where it is still ahead."""
+    assert edition.id is not None  # a stored edition
+    edition_id, total, now = edition.id, 0, datetime.now(UTC)
+    segment = get_segment(conn, edition.segment_id) if edition.segment_id is not None else None
+    if edition.segment_id is not None and segment is None:  # deleting it is refused while it waits
+        raise Conflict(f"edition #{edition_id} is to go to segment #{edition.segment_id}, which is no more")
+    stream = recipients(conn, lst.id, batch=ROWS_CHUNK, segment=segment.query if segment else None)
     while chunk := list(islice(stream, ROWS_CHUNK)):
         rows = [
             Delivery(
@@ -126,7 +132,7 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
             raise NotFound(f"no edition #{edition_id}")
         if edition.status in SENDABLE and begin_sending(conn, edition_id, SENDABLE):
             # only the caller whose update moved the edition to 'sending' creates the rows
-            _create_rows(conn, edition_id, settings.get_list(edition.list_id))
+            _create_rows(conn, edition, settings.get_list(edition.list_id))
             start_send(conn, edition_id)
             edition.status = EditionStatus.SENDING
             return edition

@@ -64,6 +64,7 @@ from digest.store.search import words
 from digest.store.sends import load_send, set_send_state
 from digest.store.sources import source_health
 from subscribers.addresses import normalize
+from subscribers.segments import get_segment
 
 
 @dataclass
@@ -243,6 +244,34 @@ def apply(
                 edition.status = EditionStatus.DRAFT
             edition, _ = _recompose(conn, settings, edition, datetime.now(UTC))
         return edition
+
+
+AUDIENCE = "audience"  # the change-log op of choosing who an edition goes to (not curation: not replayed)
+
+
+def choose_segment(engine: Engine, edition_id: int, segment_id: int | None, actor: Actor) -> Edition:
+    """Send the edition to one segment of its list's confirmed members (None: to all of them),
+    recorded; an approved or scheduled edition goes back to draft, to be approved for its new
+    audience. NotFound for a segment there is not, Invalid for one of another list."""
+    with engine.begin() as conn:
+        lock_edition(conn, edition_id)
+        edition = _editable(conn, edition_id)
+        name = None
+        if segment_id is not None:
+            found = get_segment(conn, segment_id)
+            if found is None:
+                raise NotFound(f"no segment #{segment_id}")
+            if found.list_id != edition.list_id:
+                raise Invalid(f"the segment {found.name!r} is of the list {found.list_id!r}, not {edition.list_id!r}")
+            name = found.name
+        if segment_id == edition.segment_id:
+            return edition
+        update_edition(conn, edition_id, segment_id=segment_id)
+        _record(conn, edition_id, actor, AUDIENCE, {"segment_id": segment_id, "segment": name})
+        if edition.status != EditionStatus.DRAFT:
+            set_edition_status(conn, edition_id, EditionStatus.DRAFT)
+            _record(conn, edition_id, actor, "unapprove", {"because": AUDIENCE})
+        return _load(conn, edition_id)
 
 
 def _refuse_collisions(

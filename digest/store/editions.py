@@ -89,7 +89,7 @@ def _brief(row: Row[*tuple[Any, ...]]) -> Brief:
 
 
 def update_edition(conn: Connection, edition_id: int, **values: object) -> None:
-    """Set an edition's subject, intro or scheduled_for."""
+    """Set an edition's subject, intro, scheduled_for or segment_id."""
     conn.execute(update(editions).where(editions.c.id == edition_id).values(**values))
 
 
@@ -129,6 +129,7 @@ def _edition(row: Row[*tuple[Any, ...]], items: list[Brief]) -> Edition:
         sent_at=row.sent_at,
         scheduled_for=row.scheduled_for,
         items=items,
+        segment_id=row.segment_id,
     )
 
 
@@ -143,6 +144,13 @@ def _items_of(conn: Connection, edition_ids: list[int]) -> dict[int, list[Brief]
         for row in rows:
             found[row.edition_id].append(_brief(row))
     return found
+
+
+def unsent_with_segment(conn: Connection, segment_id: int) -> list[int]:
+    """The editions to be sent to a segment that have not gone out yet (drafts to sending)."""
+    done = (EditionStatus.SENT, EditionStatus.CANCELED)
+    stmt = select(editions.c.id).where(editions.c.segment_id == segment_id, editions.c.status.not_in(done))
+    return list(conn.execute(stmt.order_by(editions.c.id)).scalars())
 
 
 def list_of_edition(conn: Connection, edition_id: int) -> str | None:

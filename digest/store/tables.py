@@ -90,6 +90,8 @@ editions = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime()),
     Column("scheduled_for", UTCDateTime()),  # when a scheduled edition goes out
+    # 0016: sent to this segment's confirmed members instead of the whole list (NULL: the whole list)
+    Column("segment_id", Integer, ForeignKey(sub.segments.c.id, name="fk_editions_segment", ondelete="SET NULL")),
     Index("ix_editions_list_status", "list_id", "status"),
     sqlite_autoincrement=True,
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 
 from digest.accounts.tokens import ApiTokens, grants
-from digest.domain import ApiToken
+from digest.domain import Actor, ApiToken
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="digest"'}
 
@@ -72,3 +72,10 @@ def current_token(request: Request) -> ApiToken:
     """The token of an API route (authorize has checked it)."""
     token: ApiToken = request.state.token
     return token
+
+
+def token_actor(request: Request) -> Actor:
+    """Who acts through an API route, as the change log and the audit log name them: the token."""
+    token = current_token(request)
+    where = request.client.host if request.client else None
+    return Actor(f"API token {token.name} (#{token.id})", None, where)

@@ -61,9 +61,11 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
     ("resume", Permission.SEND),
     ("cancel", Permission.SEND),
     ("test-send", Permission.TEST_SEND),
+    ("audience", Permission.CURATE),  # the whole list, or one of its segments: chosen before approval
 )
 
 SUBSCRIBERS = "/admin/subscribers"
+LISTS, SEGMENTS = "/admin/lists", "/admin/segments"
 API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
 USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
@@ -120,9 +122,23 @@ RULES: dict[tuple[str, str], Rule] = {
     # the background jobs that act on subscribers (imports, bulk actions: digest.web.routes.jobs)
     **{("GET", "/admin/jobs" + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in ("", "/{job_id}",
                                                                                      "/{job_id}/report.csv")},
+    # the admin console's lists and segments (digest.web.routes.lists): every list, so no list scope
+    ("GET", LISTS): needs(Permission.MANAGE_LISTS),
+    ("POST", LISTS): needs(Permission.MANAGE_LISTS),  # a new list
+    ("GET", LISTS + "/{list_id}"): needs(Permission.MANAGE_LISTS),
+    ("POST", LISTS + "/{list_id}"): needs(Permission.MANAGE_LISTS),  # its fields (not a config.yaml list's)
+    ("GET", SEGMENTS): needs(Permission.MANAGE_LISTS),
+    ("POST", SEGMENTS): needs(Permission.MANAGE_LISTS),  # a search of the subscribers table, saved
+    ("POST", SEGMENTS + "/{segment_id}/delete"): needs(Permission.MANAGE_LISTS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),
+    ("POST", API + "/lists"): token("lists:write"),
+    ("PATCH", API + "/lists/{list_id}"): token("lists:write"),
+    ("GET", API + "/segments"): token("segments:read"),
+    ("POST", API + "/segments"): token("segments:write"),
+    ("GET", API + "/segments/{segment_id}"): token("segments:read"),
+    ("DELETE", API + "/segments/{segment_id}"): token("segments:write"),
     ("GET", API + "/subscribers"): token("subscribers:read"),
     ("POST", API + "/subscribers"): token("subscribers:write"),
     ("GET", API + "/subscribers/{subscriber_id}"): token("subscribers:read"),

@@ -65,6 +65,12 @@ def test_lists_create_list_show(cli):
         "lists", "create", "news", "--name", "X", "--from-address", "n@example.org", "--from-name", "N"
     )
     assert again.exit_code == 1 and "already exists" in again.output
+    changed = cli("lists", "update", "news", "--name", "Nouvelles", "--public", "--reply-to", "r@example.org")
+    assert changed.exit_code == 0 and "updated list news (public)" in changed.output, changed.output
+    shown = cli("lists", "show", "news").output
+    assert "name:           Nouvelles" in shown and "reply-to:       r@example.org" in shown
+    refused = cli("lists", "update", "world", "--name", "Renamed")  # declared in config.yaml
+    assert refused.exit_code != 0 and "declared in config.yaml" in refused.output
 
 
 def test_import_writes_a_report_and_a_summary(cli, tmp_path):

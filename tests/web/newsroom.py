@@ -90,3 +90,12 @@ def newsroom(instance):
     with server:
         yield room
     room.engine.dispose()
+
+
+@pytest.fixture
+def newsroom_each_db(instance, db_url):
+    """A fresh newsroom on each backend (`db_url`: SQLite, and PostgreSQL when it is set)."""
+    room, server = open_newsroom(instance, database_url=db_url)
+    with server:
+        yield room
+    room.engine.dispose()

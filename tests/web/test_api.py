@@ -155,6 +155,40 @@ def test_an_edition_is_read_and_curated_as_the_board_does(newsroom):  # noqa: F8
     assert any(a.startswith("API token test client") for a in actors)
 
 
+def test_lists_are_made_and_changed_and_segments_saved_as_the_console_does(newsroom):  # noqa: F811
+    new = {"id": "letters", "name": "Letters", "from_address": "letters@example.org", "from_name": "The Desk"}
+    with _client(newsroom, _token(newsroom, "lists:read")) as reader:
+        _is_problem(reader.post(f"{API}/lists", json=new), 403)
+    with _client(newsroom, _token(newsroom, "lists:write")) as client:
+        made = client.post(f"{API}/lists", json=new, headers={"Idempotency-Key": "l-1"})
+        assert made.status_code == 201 and made.json()["public"] is False and made.json()["members"] == {}
+        again = client.post(f"{API}/lists", json=new, headers={"Idempotency-Key": "l-1"})
+        assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+        assert "already exists" in _is_problem(client.post(f"{API}/lists", json=new), 409)["detail"]
+        _is_problem(client.post(f"{API}/lists", json={**new, "id": "x", "language": "xx"}), 422)
+        changed = client.patch(f"{API}/lists/letters", json={"name": "Letters to the Editor", "public": True})
+        assert changed.status_code == 200 and (changed.json()["name"], changed.json()["public"]) == ("Letters to the Editor", True)
+        kept = client.patch(f"{API}/lists/letters", json={"name": None, "reply_to": None})  # null: left as it is
+        assert kept.status_code == 200 and kept.json()["name"] == "Letters to the Editor"
+        refused = _is_problem(client.patch(f"{API}/lists/world", json={"name": "Renamed"}), 409)
+        assert "declared in config.yaml" in refused["detail"]
+        _is_problem(client.patch(f"{API}/lists/nowhere", json={"name": "X"}), 404)
+    segment = {"name": "English readers", "query": {"list_id": "world", "language": "en"}}
+    with _client(newsroom, _token(newsroom, "segments:write")) as client:
+        saved = client.post(f"{API}/segments", json=segment)
+        assert saved.status_code == 201, saved.text
+        body = saved.json()
+        assert (body["query"], body["confirmed"], body["more"]) == ({"list_id": "world", "language": "en"}, 2, False)
+        assert client.get(f"{API}/segments/{body['id']}").json() == body
+        assert [s["id"] for s in client.get(f"{API}/segments", params={"list_id": "world"}).json()["data"]] == [body["id"]]
+        _is_problem(client.post(f"{API}/segments", json=segment), 409)
+        _is_problem(client.post(f"{API}/segments", json={**segment, "query": {"list_id": "world", "timezone": "Mars"}}), 422)
+        assert client.delete(f"{API}/segments/{body['id']}").status_code == 204
+        _is_problem(client.get(f"{API}/segments/{body['id']}"), 404)
+    actions = [e.action for e in audit.entries(newsroom.engine) if e.action.startswith(("list.", "segment."))]
+    assert actions == ["segment.delete", "segment.create", "list.update", "list.update", "list.create"]
+
+
 def test_a_token_past_its_rate_limit_gets_429_with_retry_after(newsroom):  # noqa: F811
     newsroom.app.state.site.bearer.windows.limit = RateLimit(requests=3, window=600)
     secret, other = _token(newsroom, "lists:read"), _token(newsroom, "lists:read")
@@ -181,7 +215,7 @@ def test_the_openapi_document_is_3_1_and_describes_the_api_alone(newsroom):  # n
 def test_every_api_route_refuses_a_token_without_its_scope_and_lets_one_with_it_in(newsroom):  # noqa: F811
     from digest.web.policy import RULES
 
-    values = {"subscriber_id": "1", "edition_id": str(newsroom.edition_id)}
+    values = {"subscriber_id": "1", "edition_id": str(newsroom.edition_id), "list_id": "world", "segment_id": "1"}
     api_rules = {key: rule for key, rule in RULES.items() if rule.token_scope}
     assert len(api_rules) >= 8
     for (method, template), rule in api_rules.items():

@@ -11,6 +11,7 @@ import lxml.html
 
 from digest.accounts import audit
 from digest.audience import lists
+from digest.domain import Actor
 from subscribers.models import MembershipStatus
 from subscribers.service import find_subscriber, membership_status
 from subscribers.suppression import suppression_of
@@ -56,8 +57,8 @@ def test_a_bulk_suppress_on_a_search_suppresses_exactly_those_found(newsroom):  
 
 
 def _another_list(room) -> None:  # noqa: ANN001
-    lists.create(room.app.state.site.audience, "other", "Other news", from_address="other@example.org",
-                 from_name="Other news")  # fmt: skip
+    lists.create(room.app.state.site.audience, "other", "Other news", Actor.named("test"),
+                 from_address="other@example.org", from_name="Other news")  # fmt: skip
 
 
 def test_unsubscribe_add_and_remove_change_only_the_list_named(newsroom):  # noqa: F811

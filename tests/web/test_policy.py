@@ -149,6 +149,7 @@ def test_the_edition_board_needs_view_to_read_curate_to_change_and_more_to_appro
         ("POST", board + "/pause"): Permission.SEND,
         ("POST", board + "/resume"): Permission.SEND,
         ("POST", board + "/cancel"): Permission.SEND,
+        ("POST", board + "/audience"): Permission.CURATE,
     }
     on_board = {key: rule for key, rule in RULES.items() if key[1].startswith(board)}
     assert {key: rule.permission for key, rule in on_board.items()} == expected

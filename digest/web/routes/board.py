@@ -14,6 +14,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from digest.audience import segments
 from digest.domain import Actor, EditionStatus, Permission, Session, User
 from digest.editions import lifecycle, service
 from digest.editions.board import Board
@@ -62,6 +63,8 @@ def _render(
     context.setdefault("view", _view(request.query_params.get("width"), request.query_params.get("scheme")))
     if template == "board.html":
         context["mail"] = service.mail(site.engine, site.settings, edition_id)
+    if template in ("board.html", "_board.html"):  # who it goes to: the list, or one of its segments
+        context["segments"] = segments.sized(site.audience, board.edition.list_id)
     return site.newsroom.render(
         request,
         template,
@@ -260,6 +263,25 @@ def search(
     return _render(
         site, request, user, session, edition_id, "_search.html", found=found, q=q, search_error=error
     )
+
+
+@router.post(BOARD + "/audience")
+def audience(
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    edition_id: int,
+    segment: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """Send the edition to the whole list (no segment) or to one of its segments; before approval
+    (an approved edition goes back to draft)."""
+
+    def chosen(actor: Actor) -> object:
+        segment_id = _int("segment", segment) if segment else None
+        return service.choose_segment(site.engine, edition_id, segment_id, actor)
+
+    return _act(site, request, user, session, edition_id, "audience", chosen)
 
 
 @router.post(BOARD + "/test-send")

@@ -1,4 +1,4 @@
-"""/api/v1 lists and subscribers: the console's search (digest.audience.console) with its filters and
+"""/api/v1 subscribers: the console's search (digest.audience.console) with its filters and
 keyset cursors, a subscriber with their memberships, and subscribing someone as `digest subscribers
 add` does (digest.audience.joining), with Idempotency-Key."""
 
@@ -19,7 +19,6 @@ from digest.web.routes.api.models import (
     ConsentOut,
     DeliveryOut,
     EventOut,
-    ListOut,
     MembershipOut,
     Page,
     SubscribeIn,
@@ -33,18 +32,6 @@ ORIGIN = "api"
 MAX_ID = 2**31 - 1
 Text = Annotated[str, Query(max_length=320)]
 router = APIRouter(responses=ERRORS)
-
-
-@router.get(API + "/lists", response_model=Page[ListOut], tags=["lists"])
-def lists(site: SiteDep) -> Page[ListOut]:
-    """Every list with its members by status (one page: there are few lists)."""
-    counts = console.counts(site.audience).lists
-    data = [
-        ListOut(id=lst.id, name=lst.name, description=lst.description, language=lst.language, public=lst.public,
-                double_opt_in=lst.double_opt_in, members={str(s): n for s, n in counts.get(lst.id, {}).items()})
-        for lst in console.lists(site.audience)
-    ]  # fmt: skip
-    return Page(data=data, next=None)
 
 
 def _subscriber(row: Row) -> SubscriberOut:

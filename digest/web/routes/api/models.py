@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from digest.editions.curate import CURATION_OPS
 from digest.web.problems import MEDIA_TYPE, Problem
@@ -27,6 +27,66 @@ class ListOut(BaseModel):
     public: bool
     double_opt_in: bool
     members: dict[str, int] = Field(description="members by status (counted at most a minute ago)")
+
+
+class ListIn(BaseModel):
+    """A list made outside config.yaml (as `digest lists create` makes one)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64, description="lower-case letters, digits, - and _")
+    name: str = Field(min_length=1, max_length=200)
+    from_address: str = Field(min_length=1, max_length=320)
+    from_name: str = Field(max_length=200)
+    description: str = Field("", max_length=2000)
+    reply_to: str | None = Field(None, max_length=320)
+    language: str = Field("en", max_length=16)
+    double_opt_in: bool = True
+    public: bool = False
+
+
+class ListPatch(BaseModel):
+    """The fields to change; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    from_address: str | None = Field(None, min_length=1, max_length=320)
+    from_name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+    reply_to: str | None = Field(None, max_length=320, description="null: none")
+    language: str | None = Field(None, max_length=16)
+    double_opt_in: bool | None = None
+    public: bool | None = None
+
+
+class SearchIn(BaseModel):
+    """A search of one list's members: the subscribers table's filters (GET /api/v1/subscribers)."""
+
+    model_config = ConfigDict(extra="forbid")
+    list_id: str = Field(min_length=1, max_length=64)
+    prefix: str = Field("", max_length=320, description="the address starts with this")
+    name: str = Field("", max_length=320, description="the name starts with this")
+    statuses: list[str] = Field(default_factory=list, max_length=5, description="one of these statuses")
+    language: str = Field("", max_length=16)
+    timezone: str = Field("", max_length=64)
+    joined_from: str = Field("", max_length=32, description="YYYY-MM-DD")
+    joined_to: str = Field("", max_length=32, description="YYYY-MM-DD")
+
+
+class SegmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    query: SearchIn
+
+
+class SegmentOut(BaseModel):
+    id: int
+    list_id: str
+    name: str
+    query: dict[str, str] = Field(description="the search's filters given, as text (statuses comma-separated)")
+    created_at: datetime
+    created_by: str
+    confirmed: int = Field(description="the confirmed members it finds, counted at most a minute ago")
+    more: bool = Field(description="more confirmed members than `confirmed` (counting stops there)")
 
 
 class MembershipOut(BaseModel):
@@ -138,6 +198,7 @@ class EditionOut(BaseModel):
     created_at: datetime | None
     scheduled_for: datetime | None
     sent_at: datetime | None
+    segment_id: int | None = Field(description="sent to this segment's confirmed members; null: the whole list")
     deliveries: dict[str, int] = Field(description="its delivery rows by status")
 
 

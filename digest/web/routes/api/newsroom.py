@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
-from digest.domain import Actor, Edition, EditionStatus
+from digest.domain import Edition, EditionStatus
 from digest.editions import service
 from digest.errors import Invalid
 from digest.ingest.health import sources_health
-from digest.web.bearer import current_token
-from digest.web.deps import SiteDep, client
+from digest.web.bearer import token_actor
+from digest.web.deps import SiteDep
 from digest.web.policy import API
 from digest.web.routes.api.models import (
     ERRORS,
@@ -35,7 +35,7 @@ def _edition(e: Edition, deliveries: dict[str, int]) -> dict[str, Any]:
     assert e.id is not None  # a stored edition
     return {"id": e.id, "list_id": e.list_id, "subject": e.subject, "status": str(e.status), "intro": e.intro,
             "created_at": e.created_at, "scheduled_for": e.scheduled_for, "sent_at": e.sent_at,
-            "deliveries": deliveries}  # fmt: skip
+            "segment_id": e.segment_id, "deliveries": deliveries}  # fmt: skip
 
 
 def _detail(view: service.EditionView) -> EditionDetail:
@@ -109,8 +109,7 @@ def _args(given: ChangeIn) -> dict[str, Any]:
 def change(site: SiteDep, request: Request, edition_id: EditionId, given: ChangeIn) -> EditionDetail:
     """Apply one curation change (an approved or scheduled edition goes back to draft). Give `seen`
     (the `changes` you read) to have a change to a field someone changed since refused (409)."""
-    token = current_token(request)
-    actor = Actor(f"API token {token.name} (#{token.id})", None, client(request))
+    actor = token_actor(request)
     service.change(site.engine, site.settings, edition_id, actor, given.op, given.seen, **_args(given))
     return _detail(service.show(site.engine, site.settings, edition_id, None))
 
