@@ -64,6 +64,9 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
 )
 
 SUBSCRIBERS = "/admin/subscribers"
+SUPPRESSIONS = "/admin/suppressions"
+SUPPRESSION_PAGES = (("GET", ""), ("POST", ""), ("GET", "/{suppression_id}/remove"),
+                     ("POST", "/{suppression_id}/remove"))  # fmt: skip
 API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
 USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
@@ -116,6 +119,9 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
+    # the suppressions, bounces and complaints (digest.web.routes.suppressions)
+    **{(m, SUPPRESSIONS + p): needs(Permission.MANAGE_SUBSCRIBERS) for m, p in SUPPRESSION_PAGES},
+    ("GET", "/admin/bounces"): needs(Permission.MANAGE_SUBSCRIBERS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),
