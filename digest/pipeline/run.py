@@ -73,7 +73,8 @@ def run_slot(
         done = load_run(conn, list_id, slot)
     if done is not None and done.finished_at is not None:
         return RunResult(list_id, slot, done.edition_id, f"already ran: {done.outcome}")
-    ingest(engine, settings, [s.name for s in settings.sources_of(lst)], force=False)  # back-off holds
+    # the list's sources, or (none named) every source in force, those added in the browser too; back-off holds
+    ingest(engine, settings, list(lst.sources) or None, force=False)
     run = _claim(engine, settings, list_id, slot, now)
     if run.finished_at is not None or run.edition_id is None:
         return RunResult(list_id, slot, None, run.outcome or "nothing to do")

@@ -67,6 +67,7 @@ SUBSCRIBERS = "/admin/subscribers"
 SUPPRESSIONS = "/admin/suppressions"
 SUPPRESSION_PAGES = (("GET", ""), ("POST", ""), ("GET", "/{suppression_id}/remove"),
                      ("POST", "/{suppression_id}/remove"))  # fmt: skip
+SOURCE_ACTS = (("POST", ""), ("GET", "/edit"), ("POST", "/edit"), ("POST", "/enabled"), ("POST", "/read"))
 API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
 USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
@@ -122,6 +123,9 @@ RULES: dict[tuple[str, str], Rule] = {
     # the suppressions, bounces and complaints (digest.web.routes.suppressions)
     **{(m, SUPPRESSIONS + p): needs(Permission.MANAGE_SUBSCRIBERS) for m, p in SUPPRESSION_PAGES},
     ("GET", "/admin/bounces"): needs(Permission.MANAGE_SUBSCRIBERS),
+    # the sources (digest.web.routes.sources): their health for anyone who reads, the rest for admins
+    ("GET", "/admin/sources"): needs(Permission.READ),
+    **{(m, "/admin/sources" + p): needs(Permission.MANAGE_SOURCES) for m, p in SOURCE_ACTS},
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),
@@ -132,6 +136,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/editions/{edition_id}"): token("editions:read"),
     ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
     ("GET", API + "/sources"): token("sources:read"),
+    ("POST", API + "/sources"): token("sources:write"),
+    ("PATCH", API + "/sources/{name}"): token("sources:write"),
     # the admin console's users and the audit log (digest.web.routes.users)
     ("GET", USERS): needs(Permission.MANAGE_USERS),
     **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},
