@@ -221,7 +221,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"  # invite, change roles, deactivate, require second factors
     MANAGE_SUBSCRIBERS = "manage_subscribers"  # the console's subscribers: search, export, erase
     MANAGE_SETTINGS = "manage_settings"  # read the configuration in force, test the delivery backend
-    MANAGE_SOURCES = "manage_sources"  # add, edit, disable sources and read one now (anyone reading sees their health)
+    MANAGE_SOURCES = "manage_sources"  # add, edit, disable sources and read one now (editors see their health)
 
 
 _GRANTS = {

@@ -123,8 +123,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # the suppressions, bounces and complaints (digest.web.routes.suppressions)
     **{(m, SUPPRESSIONS + p): needs(Permission.MANAGE_SUBSCRIBERS) for m, p in SUPPRESSION_PAGES},
     ("GET", "/admin/bounces"): needs(Permission.MANAGE_SUBSCRIBERS),
-    # the sources (digest.web.routes.sources): their health for anyone who reads, the rest for admins
-    ("GET", "/admin/sources"): needs(Permission.READ),
+    # the sources (digest.web.routes.sources): their health for editors and up, the rest for admins
+    ("GET", "/admin/sources"): needs(Permission.CURATE),
     **{(m, "/admin/sources" + p): needs(Permission.MANAGE_SOURCES) for m, p in SOURCE_ACTS},
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,

@@ -1,5 +1,5 @@
-"""The admin console's sources, served on loopback on SQLite and PostgreSQL: everyone who reads sees
-each source's health, only admins change them or read one now; config.yaml's sources are the file's
+"""The admin console's sources, served on loopback on SQLite and PostgreSQL: editors and up see each
+source's health, only admins change them or read one now; config.yaml's sources are the file's
 (read-only, but read now works); a feed added in the browser is read by "read now" (a loopback feed
 server), by the scheduled ingest with config.yaml's, not once disabled, and only on public addresses
 unless the instance allows private ones; the JSON API adds and changes them; each change is audited."""
@@ -55,9 +55,12 @@ def _add(client: httpx.Client, csrf: str, name: str, url: str, **more: str) -> h
     return client.post(PAGE, data={"csrf": csrf, "name": name, "kind": "feed", "url": url, **more})
 
 
-def test_everyone_who_reads_sees_the_health_and_only_admins_change_sources(room, feeds):
+def test_editors_see_the_health_and_only_admins_change_sources(room, feeds):
     url = feeds.add("/feed.xml", _feed(2))
-    for who in ("viewer", "editor", "publisher"):
+    with room.browser("viewer") as viewer:
+        assert viewer.get(PAGE).status_code == 403 and PAGE not in viewer.get("/newsroom").text
+        assert _add(viewer, room.csrf("viewer"), "mine", url).status_code == 403
+    for who in ("editor", "publisher"):
         with room.browser(who) as browser:
             page = browser.get(PAGE)
             assert page.status_code == 200 and "wire" in _rows(page.text) and "Read now" not in page.text

@@ -1,7 +1,7 @@
 """The admin console's sources (digest.ingest.catalog, digest.ingest.health): every source's health,
 config.yaml's shown as the file's (read-only), those added in the browser added, edited, disabled and
-enabled; "read now" reads one then and there and shows what came of it. Anyone who reads editions
-sees the health; changing and reading need manage_sources. Every page works without JavaScript."""
+enabled; "read now" reads one then and there and shows what came of it. Editors and up see the
+health (what their editions are made of); changing and reading need manage_sources. Every page works without JavaScript."""
 
 from __future__ import annotations
 
