@@ -50,7 +50,7 @@ class ProblemEvent:
     edition_id: int | None
     reason: str | None
     at: datetime
-    email: str | None  # the delivery's address; None for a notice's, "erased:<id>" once the person is
+    email: str | None  # the delivery's address; None without a delivery row (a notice), "erased:<id>" once erased
 
 
 def problem_events(

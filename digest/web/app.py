@@ -34,6 +34,7 @@ from digest.web.routes import (
     suppressions,
     theme,
     today,
+    tokens,
     unsubscribe,
     users,
     webhooks,
@@ -60,6 +61,7 @@ ROUTERS = (
     api,
     users,
     settings,
+    tokens,
 )
 STATIC = Path(__file__).with_name("static")
 

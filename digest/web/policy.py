@@ -126,6 +126,10 @@ RULES: dict[tuple[str, str], Rule] = {
     # the sources (digest.web.routes.sources): their health for editors and up, the rest for admins
     ("GET", "/admin/sources"): needs(Permission.CURATE),
     **{(m, "/admin/sources" + p): needs(Permission.MANAGE_SOURCES) for m, p in SOURCE_ACTS},
+    # the JSON API's tokens (digest.web.routes.tokens): made, listed and revoked by admins
+    ("GET", "/admin/tokens"): needs(Permission.MANAGE_TOKENS),
+    ("POST", "/admin/tokens"): needs(Permission.MANAGE_TOKENS),
+    ("POST", "/admin/tokens/{token_id}/revoke"): needs(Permission.MANAGE_TOKENS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),

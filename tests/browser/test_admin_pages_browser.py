@@ -5,9 +5,12 @@ loopback feed server; a token created and its secret shown once."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from digest.deliver.tracking import Cause, EventKind, ProviderEvent, apply
 from tests.browser.conftest import axe_violations, screenshot
 from tests.servers.feeds import IngestServer, rss, story_text
 from tests.web.newsroom import open_newsroom
@@ -33,6 +36,9 @@ def _page(browser, room, dark: bool):  # noqa: ANN001, ANN202
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_an_admin_suppresses_an_address_with_a_note_and_reads_the_bounces(browser, room, dark):
     shade = "dark" if dark else "light"
+    apply(room.engine, [ProviderEvent("sendgrid", "b-1", EventKind.BOUNCED, "jean@example.fr", cause=Cause.HARD_BOUNCE,
+                                      reason="550 5.1.1 no such user"),
+                        ProviderEvent("sendgrid", "c-1", EventKind.COMPLAINED, "greta@example.de")])  # fmt: skip
     page = _page(browser, room, dark)
     page.get_by_role("link", name="Suppressions").click()
     expect(page.get_by_role("heading", name="Suppressions", exact=True)).to_be_visible()
@@ -53,7 +59,7 @@ def test_an_admin_suppresses_an_address_with_a_note_and_reads_the_bounces(browse
     page.get_by_role("link", name="← Suppressions").click()
     page.get_by_role("link", name="Bounces and complaints").click()
     expect(page.get_by_role("heading", name="Bounces and complaints", exact=True)).to_be_visible()
-    expect(page.get_by_text("Nothing reported.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="550 5.1.1 no such user")).to_contain_text("bounced")
     assert axe_violations(page) == []
     screenshot(page, f"console-bounces-{shade}")
     page.context.close()
@@ -87,3 +93,28 @@ def test_an_admin_adds_a_feed_and_reads_it_now(browser, room, dark):
         assert axe_violations(page) == []
         screenshot(page, f"console-source-edit-{shade}")
         page.context.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_an_admin_makes_a_token_and_sees_its_secret_once(browser, room, dark):
+    shade = "dark" if dark else "light"
+    page = _page(browser, room, dark)
+    page.get_by_role("link", name="API tokens").click()
+    expect(page.get_by_role("heading", name="API tokens", exact=True)).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Name (what it is for)").fill("The CRM sync")
+    page.get_by_label("lists:read").check()
+    page.get_by_label("subscribers:write").check()
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.get_by_role("heading", name="Token “The CRM sync” made")).to_be_visible()
+    secret = page.get_by_label("The token")
+    expect(secret).to_have_value(re.compile(r"^dgt_"))
+    expect(page.get_by_role("row").filter(has_text="The CRM sync")).to_contain_text(
+        "lists:read, subscribers:write"
+    )
+    assert axe_violations(page) == []
+    screenshot(page, f"console-tokens-{shade}")
+    page.get_by_role("link", name="API tokens").click()
+    expect(page.get_by_role("heading", name="Tokens", exact=True)).to_be_visible()
+    expect(page.get_by_label("The token")).to_have_count(0)  # shown once
+    page.context.close()
