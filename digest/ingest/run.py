@@ -89,7 +89,7 @@ def ingest(
     now = datetime.now(UTC)
     jobs: list[Job] = []
     with engine.begin() as conn:
-        every = catalog.in_force(conn, settings).sources
+        every = catalog.in_force(conn, settings)
         declared = {s.name for s in settings.sources}
         for source in (s for s in every if not names or s.name in names):
             source_id = sources.ensure_source(conn, source.name, source.kind, source.url or source.path or "")
@@ -141,7 +141,7 @@ def read_now(
     """Read one source in force now, back-off or not (the fetch's own timeouts bound it), audited with
     what came of it. NotFound for a name not in force (unknown, or added and disabled)."""
     with engine.connect() as conn:
-        if name not in {s.name for s in catalog.in_force(conn, settings).sources}:
+        if name not in {s.name for s in catalog.in_force(conn, settings)}:
             raise NotFound(f"no source named {name!r} is read (unknown, or disabled)")
     report = ingest(engine, settings, [name], force=True, workers=1, limits=limits)
     outcome = {"new": report.new, "updated": report.updated, "unchanged": report.unchanged,

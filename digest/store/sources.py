@@ -126,7 +126,7 @@ def source_health(conn: Connection) -> list[SourceHealth]:
 
 
 @dataclass(frozen=True)
-class Added:
+class StoredSource:
     """A source added in the browser, as stored."""
 
     name: str
@@ -134,14 +134,16 @@ class Added:
     enabled: bool
 
 
-def added_sources(conn: Connection) -> list[Added]:
+def added_sources(conn: Connection) -> list[StoredSource]:
     """The sources added in the browser, by name."""
     rows = conn.execute(
         select(sources.c.name, sources.c.definition, sources.c.enabled)
         .where(sources.c.definition.is_not(None))
         .order_by(sources.c.name)
     )
-    return [Added(r.name, dict(r.definition), bool(r.enabled)) for r in rows if r.definition is not None]
+    return [
+        StoredSource(r.name, dict(r.definition), bool(r.enabled)) for r in rows if r.definition is not None
+    ]
 
 
 def define_source(

@@ -13,6 +13,7 @@ import pytest
 from digest.accounts import audit
 from digest.accounts.tokens import ApiTokens
 from digest.domain import Actor
+from digest.editions import service
 from digest.ingest.run import ingest
 from tests.servers.feeds import IngestServer, rss, story_text
 from tests.web.newsroom import open_newsroom
@@ -85,10 +86,14 @@ def test_a_feed_added_in_the_browser_is_read_now_and_by_the_scheduled_ingest_and
     url = feeds.add("/feed.xml", _feed(3))
     csrf = room.csrf("admin")
     with room.browser("admin") as admin:
-        added = _add(admin, csrf, "  Loopback   wire ", url, language="en", weight="2", tags="world, tech")
+        added = _add(admin, csrf, "  Loopback   wire ", url, language="en", weight="10", tags="world, tech",
+                     lists="world")  # fmt: skip
         assert added.status_code == 303
         rows = _rows(admin.get(added.headers["location"]).text)
-        assert rows["Loopback wire"][0] == "this console" and rows["Loopback wire"][1] == "never read"
+        assert (
+            rows["Loopback wire"][0] == "this console feeds world"
+            and rows["Loopback wire"][1] == "never read"
+        )
         assert (
             rows["wire"][0] == "config.yaml"
             and "Edit" not in rows["wire"][-1]
@@ -111,9 +116,17 @@ def test_a_feed_added_in_the_browser_is_read_now_and_by_the_scheduled_ingest_and
         assert folder.status_code == 422 and "kind" in folder.text
     [entry] = audit.entries(room.engine, action="source.add")
     assert entry.details["name"] == "Loopback wire" and entry.details["tags"] == ["world", "tech"]
-    assert entry.details["weight"] == 2.0 and entry.details["url"] == url
+    assert (
+        entry.details["weight"] == 10.0
+        and entry.details["url"] == url
+        and entry.details["lists"] == ["world"]
+    )
     reads = audit.entries(room.engine, action="source.read")
     assert [e.details["name"] for e in reads] == ["wire", "Loopback wire"] and reads[1].details["new"] == 3
+    rebuilt = service.build(room.engine, room.settings, "world", Actor.named("test")).edition
+    assert rebuilt is not None and "Loopback wire" in {
+        item.source for item in rebuilt.items
+    }  # it feeds world
     feeds.add("/feed.xml", _feed(5))
     report = ingest(room.engine, room.settings)  # the scheduled run: config.yaml's sources and the added one
     assert report.new == 2 and feeds.hits["/feed.xml"] == 2
@@ -138,6 +151,8 @@ def test_an_added_source_is_edited_and_disabled_and_config_sources_are_read_only
         assert off.status_code == 303
         rows = _rows(admin.get(off.headers["location"]).text)
         assert rows["mine"][0] == "this console · disabled" and "Read now" not in rows["mine"][-1]
+        nowhere = admin.post(f"{PAGE}/edit", data={**data, "lists": "nowhere"})
+        assert nowhere.status_code == 422 and "lists" in nowhere.text
         refused = admin.post(f"{PAGE}/read", data={"csrf": csrf, "name": "mine"})
         assert refused.status_code == 404 and "disabled" in refused.text
         assert (
@@ -147,7 +162,7 @@ def test_an_added_source_is_edited_and_disabled_and_config_sources_are_read_only
     ingest(room.engine, room.settings)
     assert feeds.hits["/other.xml"] == 0 and feeds.hits["/feed.xml"] == 0  # disabled: not read
     edits = audit.entries(room.engine, action="source.edit")
-    assert edits[0].details == {"name": "mine", "enabled": False}
+    assert edits[0].details == {"name": "mine", "enabled": False}  # the list "nowhere" was refused
     assert edits[1].details == {"name": "mine", "url": other, "weight": 3.0}
 
 

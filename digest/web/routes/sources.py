@@ -1,7 +1,8 @@
 """The admin console's sources (digest.ingest.catalog, digest.ingest.health): every source's health,
 config.yaml's shown as the file's (read-only), those added in the browser added, edited, disabled and
 enabled; "read now" reads one then and there and shows what came of it. Editors and up see the
-health (what their editions are made of); changing and reading need manage_sources. Every page works without JavaScript."""
+health (what their editions are made of); changing and reading need manage_sources. Every page
+works without JavaScript."""
 
 from __future__ import annotations
 
@@ -20,14 +21,24 @@ from digest.web.deps import Site, SiteDep, client
 
 Name = Annotated[str, Form(max_length=200)]
 Field = Annotated[str, Form(max_length=2000)]
+Lists = Annotated[list[str] | None, Form(max_length=64)]
 DONE = ("added", "changed", "enabled", "disabled")
 router = APIRouter()
 
 
-def _values(kind: str, url: str, language: str, weight: str, full_text: str, tags: str) -> dict[str, Any]:
+def _values(
+    kind: str, url: str, language: str, weight: str, full_text: str, tags: str, lists: list[str] | None
+) -> dict[str, Any]:
     """A form's values as catalog.define takes them (tags separated by commas)."""
     return {"kind": kind, "url": url.strip(), "language": language.strip(), "weight": weight.strip(),
-            "full_text": full_text == "yes", "tags": [t.strip() for t in tags.split(",") if t.strip()]}  # fmt: skip
+            "full_text": full_text == "yes", "tags": [t.strip() for t in tags.split(",") if t.strip()],
+            "lists": [x for x in lists or [] if x]}  # fmt: skip
+
+
+def _naming(site: Site) -> list[str]:
+    """The lists that name their sources in config.yaml: an added source feeds those it is given (the
+    others take every source)."""
+    return [lst.id for lst in site.settings.lists if lst.sources]
 
 
 def _page(
@@ -38,6 +49,7 @@ def _page(
     return site.newsroom.render(
         request, "sources.html", user=user, session=session, status=status, page="sources",
         sources=sources_health(site.engine, site.settings), declared=declared, kinds=catalog.KINDS,
+        lists=_naming(site),
         done=done if done in DONE else "", form=context.pop("form", {}), **context,
     )  # fmt: skip
 
@@ -60,8 +72,9 @@ def add(
     weight: Annotated[str, Form(max_length=16)] = "1",
     full_text: Annotated[str, Form(max_length=8)] = "",
     tags: Field = "",
+    lists: Lists = None,
 ) -> Response:
-    given = {"name": name, **_values(kind, url, language, weight, full_text, tags)}
+    given = {"name": name, **_values(kind, url, language, weight, full_text, tags, lists)}
     try:
         catalog.add(site.engine, site.settings, given, Actor.of(user, client(request)))
     except (Invalid, Conflict) as exc:
@@ -74,9 +87,10 @@ def add(
 
 def _edit_page(site: Site, request: Request, user: User, session: Session, name: str, status: int = 200,
                **context: Any) -> HTMLResponse:  # fmt: skip
-    source, enabled = catalog.stored(site.engine, site.settings, name)
+    found = catalog.stored(site.engine, site.settings, name)
     return site.newsroom.render(request, "source_edit.html", user=user, session=session, status=status,
-                                page="sources", source=source, enabled=enabled, kinds=catalog.KINDS, **context)  # fmt: skip
+                                page="sources", source=found.source, feeds=found.lists, enabled=found.enabled,
+                                kinds=catalog.KINDS, lists=_naming(site), **context)  # fmt: skip
 
 
 @router.get("/admin/sources/edit", response_class=HTMLResponse)
@@ -100,9 +114,10 @@ def edit(
     weight: Annotated[str, Form(max_length=16)] = "1",
     full_text: Annotated[str, Form(max_length=8)] = "",
     tags: Field = "",
+    lists: Lists = None,
     enabled: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    changes = {**_values(kind, url, language, weight, full_text, tags), "enabled": enabled == "yes"}
+    changes = {**_values(kind, url, language, weight, full_text, tags, lists), "enabled": enabled == "yes"}
     try:
         catalog.change(site.engine, site.settings, name, changes, Actor.of(user, client(request)))
     except (Invalid, Conflict) as exc:

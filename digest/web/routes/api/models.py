@@ -151,6 +151,7 @@ class SourceOut(BaseModel):
     added: bool = Field(False, description="added through the console or the API (stored in the database)")
     enabled: bool = True
     url: str | None = None
+    lists: list[str] = Field(default_factory=list, description="for an added source: the lists it feeds too")
     last_success_at: datetime | None
     last_error: str | None
     failures: int
@@ -160,7 +161,7 @@ class SourceOut(BaseModel):
 
 
 class SourceIn(BaseModel):
-    """A source added through the API: a feed or a page read over HTTP (config.yaml's other kinds are the file's)."""
+    """A source added through the API: a feed or a page read over HTTP (other kinds are config.yaml's)."""
 
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["feed", "page"]
@@ -169,6 +170,9 @@ class SourceIn(BaseModel):
     weight: float = Field(1.0, ge=0, le=10)
     full_text: bool = False
     tags: list[str] = Field(default_factory=list, max_length=50)
+    lists: list[str] = Field(
+        default_factory=list, max_length=50, description="the lists that name their sources it feeds"
+    )
 
 
 class SourceChange(BaseModel):
@@ -180,6 +184,7 @@ class SourceChange(BaseModel):
     weight: float | None = Field(None, ge=0, le=10)
     full_text: bool | None = None
     tags: list[str] | None = Field(None, max_length=50)
+    lists: list[str] | None = Field(None, max_length=50)
     enabled: bool | None = None
 
 

@@ -126,9 +126,10 @@ def change(site: SiteDep, request: Request, edition_id: EditionId, given: Change
 
 
 def _source(health: SourceHealth) -> SourceOut:
-    url = (health.definition or {}).get("url")
+    definition = health.definition or {}
     return SourceOut(name=health.name, kind=health.kind, recorded=health.recorded, configured=health.configured,
-                     added=health.definition is not None, enabled=health.enabled, url=url,
+                     added=health.definition is not None, enabled=health.enabled, url=definition.get("url"),
+                     lists=definition.get("lists") or [],
                      last_success_at=health.last_success_at, last_error=health.last_error, failures=health.failures,
                      next_attempt_at=health.next_attempt_at, item_count=health.item_count, articles=health.articles)  # fmt: skip
 
