@@ -31,7 +31,9 @@ def export_address(conn: Connection, email: str) -> dict[str, Any]:
         "memberships": [],
         "consent_events": [],
         "suppression": (
-            {"reason": suppression.reason, "since": _iso(suppression.created_at)} if suppression else None
+            {"reason": suppression.reason, "since": _iso(suppression.created_at), "note": suppression.note}
+            if suppression
+            else None
         ),
     }
     if sub is None or sub.id is None:

@@ -15,7 +15,7 @@ from digest.accounts import audit
 from digest.audience.service import Audience
 from digest.deliver.tracking import EventKind
 from digest.domain import Actor
-from digest.errors import Invalid
+from digest.errors import Conflict
 from digest.store.events import ProblemEvent, problem_events
 from subscribers import suppression as store
 from subscribers.addresses import InvalidAddress, normalize
@@ -63,14 +63,14 @@ def _note(value: str | None) -> str | None:
 
 
 def add(aud: Audience, address: str, reason: str, note: str | None, actor: Actor) -> Suppression:
-    """Suppress an address with a reason and a note, audited; Invalid when it already is (its row
-    keeps its first reason)."""
+    """Suppress an address with a reason and a note, audited (the console and `digest subscribers
+    suppress`); Conflict when it already is (its row keeps its first reason)."""
     if reason not in ADDABLE:
         raise InvalidValue("reason", reason, f"is not one of {', '.join(ADDABLE)}")
     email, text = _address(address), _note(note)
     with aud.engine.begin() as conn:
         if not store.suppress(conn, email, reason, note=text, added_by=actor.name):
-            raise Invalid(f"{email} is already suppressed")
+            raise Conflict(f"{email} is already suppressed")
         found = store.suppression_of(conn, email)
         assert found is not None
         audit.record(

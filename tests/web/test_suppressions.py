@@ -89,7 +89,7 @@ def test_an_address_is_suppressed_with_a_note_found_by_its_address_and_audited(r
             "This address is not suppressed." in admin.get(PAGE, params={"address": "grace@example.org"}).text
         )
         again = _add(admin, csrf, "ada@example.org", "manual")
-        assert again.status_code == 422 and "already suppressed" in again.text
+        assert again.status_code == 409 and "already suppressed" in again.text
         wrong = _add(admin, csrf, "not an address")
         assert wrong.status_code == 422 and "address" in wrong.text and 'value="not an address"' in wrong.text
         erased = _add(admin, csrf, "z@example.org", "erased")

@@ -69,9 +69,11 @@ def add(
 ) -> Response:
     try:
         suppressions.add(site.audience, address, reason, note, Actor.of(user, client(request)))
-    except Invalid as exc:
+    except (Invalid, Conflict) as exc:
         form = {"address": address, "reason": reason, "note": note}
-        return _list(site, request, user, session, 422, error=str(exc), form=form)
+        return _list(
+            site, request, user, session, 422 if isinstance(exc, Invalid) else 409, error=str(exc), form=form
+        )
     return RedirectResponse(
         "/admin/suppressions?" + urlencode({"done": "added", "address": address}), status_code=303
     )
