@@ -150,7 +150,8 @@ def test_an_added_source_is_edited_and_disabled_and_config_sources_are_read_only
         off = admin.post(f"{PAGE}/enabled", data={"csrf": csrf, "name": "mine", "enabled": "no"})
         assert off.status_code == 303
         rows = _rows(admin.get(off.headers["location"]).text)
-        assert rows["mine"][0] == "this console · disabled" and "Read now" not in rows["mine"][-1]
+        assert rows["mine"][0] == "this console · disabled feeds no list yet: edit it to choose one"
+        assert "Read now" not in rows["mine"][-1]
         nowhere = admin.post(f"{PAGE}/edit", data={**data, "lists": "nowhere"})
         assert nowhere.status_code == 422 and "lists" in nowhere.text
         refused = admin.post(f"{PAGE}/read", data={"csrf": csrf, "name": "mine"})

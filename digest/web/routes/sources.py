@@ -49,7 +49,7 @@ def _page(
     return site.newsroom.render(
         request, "sources.html", user=user, session=session, status=status, page="sources",
         sources=sources_health(site.engine, site.settings), declared=declared, kinds=catalog.KINDS,
-        lists=_naming(site),
+        lists=_naming(site), takes_all=len(_naming(site)) < len(site.settings.lists),
         done=done if done in DONE else "", form=context.pop("form", {}), **context,
     )  # fmt: skip
 
