@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digest.domain import Actor, Session, User
@@ -26,13 +26,22 @@ DONE = ("added", "changed", "enabled", "disabled")
 router = APIRouter()
 
 
-def _values(
-    kind: str, url: str, language: str, weight: str, full_text: str, tags: str, lists: list[str] | None
+def _form(
+    kind: Annotated[str, Form(max_length=16)] = "feed",
+    url: Field = "",
+    language: Annotated[str, Form(max_length=16)] = "",
+    weight: Annotated[str, Form(max_length=16)] = "1",
+    full_text: Annotated[str, Form(max_length=8)] = "",
+    tags: Field = "",
+    lists: Lists = None,
 ) -> dict[str, Any]:
-    """A form's values as catalog.define takes them (tags separated by commas)."""
+    """A source's form, as catalog.define takes it (tags separated by commas)."""
     return {"kind": kind, "url": url.strip(), "language": language.strip(), "weight": weight.strip(),
             "full_text": full_text == "yes", "tags": [t.strip() for t in tags.split(",") if t.strip()],
             "lists": [x for x in lists or [] if x]}  # fmt: skip
+
+
+SourceForm = Annotated[dict[str, Any], Depends(_form)]
 
 
 def _naming(site: Site) -> list[str]:
@@ -65,20 +74,14 @@ def add(
     request: Request,
     user: CurrentUser,
     session: CurrentSession,
+    values: SourceForm,
     name: Name = "",
-    kind: Annotated[str, Form(max_length=16)] = "feed",
-    url: Field = "",
-    language: Annotated[str, Form(max_length=16)] = "",
-    weight: Annotated[str, Form(max_length=16)] = "1",
-    full_text: Annotated[str, Form(max_length=8)] = "",
-    tags: Field = "",
-    lists: Lists = None,
 ) -> Response:
-    given = {"name": name, **_values(kind, url, language, weight, full_text, tags, lists)}
+    given = {"name": name, **values}
     try:
         catalog.add(site.engine, site.settings, given, Actor.of(user, client(request)))
     except (Invalid, Conflict) as exc:
-        form = {**given, "tags": tags, "weight": weight}
+        form = {**given, "tags": ", ".join(values["tags"])}
         return _page(
             site, request, user, session, 422 if isinstance(exc, Invalid) else 409, error=str(exc), form=form
         )
@@ -107,17 +110,11 @@ def edit(
     request: Request,
     user: CurrentUser,
     session: CurrentSession,
+    values: SourceForm,
     name: Name = "",
-    kind: Annotated[str, Form(max_length=16)] = "feed",
-    url: Field = "",
-    language: Annotated[str, Form(max_length=16)] = "",
-    weight: Annotated[str, Form(max_length=16)] = "1",
-    full_text: Annotated[str, Form(max_length=8)] = "",
-    tags: Field = "",
-    lists: Lists = None,
     enabled: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    changes = {**_values(kind, url, language, weight, full_text, tags, lists), "enabled": enabled == "yes"}
+    changes = {**values, "enabled": enabled == "yes"}
     try:
         catalog.change(site.engine, site.settings, name, changes, Actor.of(user, client(request)))
     except (Invalid, Conflict) as exc:
