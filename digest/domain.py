@@ -222,15 +222,20 @@ class Permission(StrEnum):
     MANAGE_SUBSCRIBERS = "manage_subscribers"  # the console's subscribers: search, export, erase
     MANAGE_SETTINGS = "manage_settings"  # read the configuration in force, test the delivery backend
     MANAGE_TOKENS = "manage_tokens"  # create, list and revoke the JSON API's tokens
-    MANAGE_SOURCES = "manage_sources"  # add, edit, disable sources and read one now (editors see their health)
+    MANAGE_SOURCES = "manage_sources"  # add, edit, disable and read now sources (editors see health)
 
 
 _GRANTS = {
     Role.VIEWER: {Permission.READ},
     Role.EDITOR: {Permission.CURATE, Permission.TEST_SEND},
     Role.PUBLISHER: {Permission.APPROVE, Permission.SEND},
-    Role.ADMIN: {Permission.MANAGE_USERS, Permission.MANAGE_SUBSCRIBERS, Permission.MANAGE_SETTINGS,
-                 Permission.MANAGE_SOURCES, Permission.MANAGE_TOKENS},
+    Role.ADMIN: {
+        Permission.MANAGE_USERS,
+        Permission.MANAGE_SUBSCRIBERS,
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_SOURCES,
+        Permission.MANAGE_TOKENS,
+    },
 }
 ORDER = (Role.VIEWER, Role.EDITOR, Role.PUBLISHER, Role.ADMIN)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

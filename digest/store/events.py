@@ -50,7 +50,8 @@ class ProblemEvent:
     edition_id: int | None
     reason: str | None
     at: datetime
-    email: str | None  # the delivery's address; None without a delivery row (a notice), "erased:<id>" once erased
+    # the delivery's address; None without a delivery row (a notice), "erased:<id>" once erased
+    email: str | None
 
 
 def problem_events(
