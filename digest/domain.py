@@ -223,6 +223,8 @@ class Permission(StrEnum):
     MANAGE_SUBSCRIBERS = "manage_subscribers"  # the console's subscribers: search, export, erase
     MANAGE_SETTINGS = "manage_settings"  # read the configuration in force, test the delivery backend
     MANAGE_LISTS = "manage_lists"  # the console's lists (create, edit those outside config.yaml) and segments
+    MANAGE_TOKENS = "manage_tokens"  # create, list and revoke the JSON API's tokens
+    MANAGE_SOURCES = "manage_sources"  # add, edit, disable and read now sources (editors see health)
 
 
 _GRANTS = {
@@ -234,6 +236,8 @@ _GRANTS = {
         Permission.MANAGE_SUBSCRIBERS,
         Permission.MANAGE_SETTINGS,
         Permission.MANAGE_LISTS,
+        Permission.MANAGE_SOURCES,
+        Permission.MANAGE_TOKENS,
     },
 }
 ORDER = (Role.VIEWER, Role.EDITOR, Role.PUBLISHER, Role.ADMIN)

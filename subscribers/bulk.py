@@ -21,12 +21,12 @@ from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from subscribers import search
 from subscribers import tables as t
-from subscribers.addresses import address_hash
 from subscribers.errors import InvalidValue
 from subscribers.models import RECEIVING, MembershipStatus, consent_source
 from subscribers.privacy import OnErase, erase
 from subscribers.search import Query
 from subscribers.service import now, require_list
+from subscribers.suppression import SYSTEM, suppress_many
 
 T = TypeVar("T")
 METHOD = "admin"  # the consent events' method, as for an admin's change one by one
@@ -94,17 +94,19 @@ def apply(
     *,
     on_erase: OnErase[Any] | None,
     origin: str | None = None,
+    by: str = SYSTEM,
     progress: Callable[[int], None] | None = None,
     batch: int = 1000,
 ) -> BulkReport:
     """Do `todo` to everyone the search finds, committing after each batch; `progress` gets the number
     of subscribers done so far. `on_erase` is erasure's hook (subscribers.privacy.erase); `origin` what the consent events name as
-    the change's origin ("bulk action 12")."""
+    the change's origin ("bulk action 12", also a suppression's note); `by` who asked (a suppression's
+    added_by)."""
     report = BulkReport()
     for rows in _batches(search.stream(conn, query, batch), batch):
         ids = [r.id for r in rows]
         report.matched += len(ids)
-        changed = _act(conn, todo, ids, [r.email for r in rows], on_erase, origin)
+        changed = _act(conn, todo, ids, [r.email for r in rows], on_erase, origin, by)
         report.changed += changed
         report.unchanged += len(ids) - changed
         conn.commit()
@@ -131,10 +133,11 @@ def _act(
     emails: list[str],
     on_erase: OnErase[Any] | None,
     origin: str | None,
+    by: str,
 ) -> int:
     """Do the action to one batch; how many it changed."""
     if todo.action is Action.SUPPRESS:
-        return suppress_hashes(conn, [address_hash(e) for e in emails], "manual")
+        return suppress_many(conn, emails, "manual", note=origin, added_by=by)
     if todo.action is Action.ERASE:
         for email in emails:
             erase(conn, email, on_erase=on_erase)
@@ -193,14 +196,3 @@ def _record(conn: Connection, pairs: list[tuple[int, str]], status: MembershipSt
          "wording": wording, "at": at}
         for i, lst in pairs
     ])  # fmt: skip
-
-
-def suppress_hashes(conn: Connection, digests: list[str], reason: str) -> int:
-    """Suppress many addresses (by their hash) at once; how many were not suppressed before."""
-    s = t.suppressions
-    known = set(conn.execute(select(s.c.email_hash).where(s.c.email_hash.in_(digests))).scalars())
-    new = list(dict.fromkeys(d for d in digests if d not in known))
-    if new:
-        at = now()
-        conn.execute(insert(s), [{"email_hash": d, "reason": reason, "created_at": at} for d in new])
-    return len(new)

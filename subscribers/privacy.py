@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, select
 from subscribers import tables as t
 from subscribers.addresses import normalize
 from subscribers.service import find_subscriber, memberships
-from subscribers.suppression import suppress, suppression_of
+from subscribers.suppression import forget, suppress, suppression_of
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -31,7 +31,9 @@ def export_address(conn: Connection, email: str) -> dict[str, Any]:
         "memberships": [],
         "consent_events": [],
         "suppression": (
-            {"reason": suppression.reason, "since": _iso(suppression.created_at)} if suppression else None
+            {"reason": suppression.reason, "since": _iso(suppression.created_at), "note": suppression.note}
+            if suppression
+            else None
         ),
     }
     if sub is None or sub.id is None:
@@ -79,7 +81,8 @@ class OnErase(Protocol[T_co]):
 
 
 def erase(conn: Connection, email: str, *, on_erase: OnErase[T] | None) -> tuple[int | None, T | None]:
-    """Delete everything held about the address, keeping only its hash on the suppression list.
+    """Delete everything held about the address, keeping only its hash on the suppression list (an
+    earlier suppression of it keeps its date, but becomes "erased", without the address or its note).
 
     This package never imports `digest`, yet the person's delivery rows must go with them: the
     caller hands that in as `on_erase` (digest.audience.privacy.erase is the one call every path makes);
@@ -94,6 +97,8 @@ def erase(conn: Connection, email: str, *, on_erase: OnErase[T] | None) -> tuple
     sub = find_subscriber(conn, email)
     suppress(conn, email, "erased")
     addresses = tuple(dict.fromkeys([sub.email, email] if sub else [email]))
+    for address in addresses:  # suppressed before for a bounce, say: only the hash stays, for good
+        forget(conn, address)
     held = on_erase(conn, sub.id if sub else None, addresses) if on_erase else None
     if sub is None or sub.id is None:
         return None, held

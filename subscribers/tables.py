@@ -99,6 +99,12 @@ suppressions = Table(
     Column("email_hash", String(64), nullable=False, unique=True),
     Column("reason", String(32), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # 0015: the address where known (cleared when the person is erased), an admin's note, and who
+    # added it (a user's name, the provider of a bounce or complaint, or "system")
+    Column("email", String(320)),
+    Column("note", Text),
+    Column("added_by", String(400), nullable=False, default="system", server_default="system"),
+    Index("ix_suppressions_reason", "reason", "id"),  # 0015: the page, of one reason, newest first
 )
 
 consent_events = Table(

@@ -12,6 +12,8 @@ their erasure forgets (privacy).
     members       import a list's members; export a search (a list's members, or any filter)
     console       the admin console's subscribers: the table's pages and counts, one subscriber's
                   page, their privacy export and erasure, audited
-    privacy       what is held about a person, suppression, erasure
+    privacy       what is held about a person, and erasure
+    suppressions  the suppression list (found by hash, added and taken off with a note, audited) and
+                  the provider's bounces and complaints, a page at a time
     mail          the confirmation and the welcome, with their links
 """

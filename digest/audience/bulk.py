@@ -60,7 +60,7 @@ def run(ctx: Context) -> dict[str, Any]:
         todo = bulk.plan(conn, p["action"], p.get("list_id"), p.get("consent"))
         ctx.progress(0, bulk.count(conn, query))
         report = bulk.apply(conn, query, todo, on_erase=forget_recipient, origin=f"bulk action {ctx.job.id}",
-                            progress=ctx.progress)  # fmt: skip
+                            by=ctx.actor.name, progress=ctx.progress)  # fmt: skip
     with ctx.engine.begin() as conn:
         audit.record(
             conn, ctx.actor, f"subscribers.bulk.{todo.action}.done", "job", ctx.job.id, report.as_dict()

@@ -1,5 +1,5 @@
-"""What is held about a person, suppression and erasure: the calls every path makes (the CLI; the
-web app and the API to come).
+"""What is held about a person, and erasure: the calls every path makes (the CLI, the web app, the
+API); suppressing an address is digest.audience.suppressions'.
 
 The subscriber domain holds the person (subscribers.privacy); the delivery store holds the mail they
 were sent. `subscribers` never imports `digest`, so digest adds its part: the deliveries to the export,
@@ -18,7 +18,6 @@ from digest.audience.service import Audience
 from digest.store.deliveries import deliveries_of, forget_recipient
 from subscribers import privacy
 from subscribers.addresses import identity, normalize
-from subscribers.suppression import suppress
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,3 @@ def export(aud: Audience, email: str) -> dict[str, Any]:
             for d in deliveries_of(conn, sub["id"] if sub else None, identity(normalize(email)))
         ]
     return data
-
-
-def suppress_address(aud: Audience, email: str) -> bool:
-    """Never mail, import or subscribe the address again. False when it already was."""
-    with aud.engine.begin() as conn:
-        return suppress(conn, email, "manual")

@@ -66,10 +66,13 @@ def sources_list(ctx: typer.Context) -> None:
             table.add_row(escape(src.name), src.kind, "never read", "", "0", "-", "0")
             continue
         error, success = src.last_error or "", "no longer configured"
-        if src.configured:
+        kind = (
+            src.kind if src.definition is None else f"{src.kind} (added{'' if src.enabled else ', disabled'})"
+        )
+        if src.configured or src.definition is not None:
             success = f"{src.last_success_at:%Y-%m-%d %H:%M}" if src.last_success_at else "never"
             if src.next_attempt_at:
                 error += f" (next try after {src.next_attempt_at:%Y-%m-%d %H:%M})"
-        table.add_row(escape(src.name), src.kind, success, escape(error), str(src.failures), str(src.item_count),
+        table.add_row(escape(src.name), kind, success, escape(error), str(src.failures), str(src.item_count),
                       str(src.articles))  # fmt: skip
     out.print(table)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from digest.audience import console, joining, leaving, members, privacy
-from digest.cli.context import audience_of, options_named
+from digest.audience import console, joining, leaving, members, privacy, suppressions
+from digest.cli.context import actor, audience_of, options_named
 from digest.cli.output import err, say
 from digest.errors import Conflict, Invalid
 from subscribers.addresses import normalize
@@ -252,10 +252,18 @@ def subscribers_unsubscribe(
 
 
 @app.command("suppress")
-def subscribers_suppress(ctx: typer.Context, email: Email) -> None:
+def subscribers_suppress(
+    ctx: typer.Context,
+    email: Email,
+    note: Annotated[str, typer.Option(help="Why, who asked: kept with it, shown in the console.")] = "",
+) -> None:
     """Put an address on the suppression list: it is never mailed, imported or subscribed again."""
-    added = privacy.suppress_address(audience_of(ctx), email)
-    say(f"{normalize(email)} " + ("is now suppressed" if added else "was already suppressed"))
+    try:
+        suppressions.add(audience_of(ctx), email, "manual", note, actor())
+    except Conflict:
+        say(f"{normalize(email)} was already suppressed")
+        return
+    say(f"{normalize(email)} is now suppressed")
 
 
 @app.command("erase")

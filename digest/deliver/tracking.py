@@ -121,7 +121,7 @@ def apply_one(conn: Connection, event: ProviderEvent) -> bool:
         )
     try:
         if suppression:
-            suppress(conn, email, suppression)
+            suppress(conn, email, suppression, added_by=event.provider)
         _set_member(conn, email, delivery, status, f"{event.provider} {event.kind}")
     except InvalidAddress:  # not an address we could have mailed: nothing of ours to change
         log.info("%s event %s names no valid address", event.provider, event.event_id)

@@ -13,6 +13,7 @@ from digest.config import ListSettings, Settings
 from digest.domain import UNFINISHED, DeliveryStatus, Edition, EditionStatus, Permission, User
 from digest.editions import lifecycle
 from digest.editions.calendar import next_run
+from digest.ingest.catalog import sources_of
 from digest.store.deliveries import delivery_counts
 from digest.store.editions import newest_edition
 from digest.store.leases import Holder, holder_of
@@ -97,7 +98,7 @@ def today(engine: Engine, settings: Settings, reader: User, now: datetime | None
                     next_run(lst, now),
                     OpenEdition(draft, warnings_of(draft)) if draft is not None else None,
                     last,
-                    [failing[s.name] for s in settings.sources_of(lst) if s.name in failing],
+                    [failing[s.name] for s in sources_of(conn, settings, lst) if s.name in failing],
                 )
             )
         holder = holder_of(conn)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from digest.config import ListSettings, Settings
 from digest.domain import Article, Coverage
+from digest.ingest.catalog import sources_of
 from digest.store.articles import candidate_articles, other_coverage
 from digest.store.editions import count_late_for_list, last_sent_at, used_article_ids, used_stories
 
@@ -70,8 +71,9 @@ def candidates(
     conn: Connection, settings: Settings, lst: ListSettings, now: datetime, draft: int | None = None
 ) -> Picks:
     """The list's candidates, best first, one per story, at most `per_source` from each source; and
-    what was left out of them, counted by reason (but for the late ones: `left_out_late`)."""
-    sources = settings.sources_of(lst)
+    what was left out of them, counted by reason (but for the late ones: `left_out_late`). The sources
+    are those in force: config.yaml's and those added in the browser (digest.ingest.catalog)."""
+    sources = sources_of(conn, settings, lst)
     weights = {s.name: s.weight for s in sources}
     starts = window(conn, lst, now)
     recent = candidate_articles(conn, list(weights), starts.start, set())
@@ -110,7 +112,7 @@ def left_out_late(
     """The articles of the list's sources that came in too late for its window, as the reason a build
     reports (a count over the whole archive: the build asks for it, a curation change does not)."""
     starts = window(conn, lst, now)
-    names = [s.name for s in settings.sources_of(lst)]
+    names = [s.name for s in sources_of(conn, settings, lst)]
     late = count_late_for_list(conn, lst.id, names, starts.start, starts.last_sent, but=draft)
     if not late:
         return []

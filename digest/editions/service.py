@@ -35,6 +35,7 @@ from digest.editions.select import Picks, candidates, left_out_late
 from digest.editions.source import Passage, Source, passage_in, source_of
 from digest.errors import ConfigError, Conflict, Invalid, NotFound
 from digest.ingest import linkcheck
+from digest.ingest.catalog import sources_of
 from digest.ingest.fetch import Limits
 from digest.ingest.linkcheck import LinkChecker
 from digest.ingest.url import ingest_url
@@ -138,7 +139,7 @@ def build_in(conn: Connection, settings: Settings, list_id: str, actor: Actor, n
         )
     picks = candidates(conn, settings, lst, now)
     if not picks.articles:
-        names = ", ".join(s.name for s in settings.sources_of(lst))
+        names = ", ".join(s.name for s in sources_of(conn, settings, lst))
         return BuildResult(
             None, f"no new articles for list {list_id!r} from its sources ({names})" + _skipped(late, picks)
         )
@@ -594,8 +595,9 @@ def search_articles(
         raise Invalid(f"nothing to search for in {query!r}: give a word or two")
     if not 1 <= limit <= 200:
         raise Invalid(f"a search gives 1 to 200 articles, not {limit}")
-    names = [s.name for s in settings.sources_of(settings.get_list(list_id))] if list_id is not None else None
     with engine.connect() as conn:
+        lst = settings.get_list(list_id) if list_id is not None else None
+        names = [s.name for s in sources_of(conn, settings, lst)] if lst is not None else None
         return find_articles(conn, query, names, limit)
 
 

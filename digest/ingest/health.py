@@ -14,7 +14,8 @@ __all__ = ["SourceHealth", "sources_health"]
 
 def sources_health(engine: Engine, settings: Settings) -> list[SourceHealth]:
     """Each configured source in the config's order (one never read is `recorded=False`), then the
-    stored sources that are no longer configured (`configured=False`), by name."""
+    sources added in the browser (`definition` set), then the stored sources no longer configured
+    (`configured=False` for both), each by name."""
     with engine.connect() as conn:
         stored = {health.name: health for health in source_health(conn)}
     configured = [
@@ -23,4 +24,5 @@ def sources_health(engine: Engine, settings: Settings) -> list[SourceHealth]:
         else SourceHealth(src.name, src.kind, recorded=False)
         for src in settings.sources
     ]
-    return configured + [replace(health, configured=False) for health in stored.values()]
+    rest = sorted(stored.values(), key=lambda health: (health.definition is None, health.name))
+    return configured + [replace(health, configured=False) for health in rest]

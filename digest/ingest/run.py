@@ -1,4 +1,6 @@
-"""`digest ingest`: read every configured source, store new and changed articles, report the rest.
+"""`digest ingest`: read every source in force (config.yaml's and those added in the browser:
+digest.ingest.catalog), store new and changed articles, report the rest; `read_now`, one source on an
+admin's request, audited.
 
 Sources are gathered concurrently by a bounded pool of threads (fetch, parse, full text); every database
 write happens on the calling thread, one transaction per source, so SQLite sees a single writer. A
@@ -9,14 +11,17 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from digest.accounts import audit
 from digest.config import Settings, Source
-from digest.domain import Article
+from digest.domain import Actor, Article
+from digest.errors import NotFound
+from digest.ingest import catalog
 from digest.ingest.dedupe import StoryIndex, sketch
 from digest.ingest.fetch import Fetcher, Limits
 from digest.ingest.gather import Gathered, Job, gather
@@ -75,16 +80,18 @@ def ingest(
     workers: int = WORKERS,
     limits: Limits = Limits(),
 ) -> IngestReport:
-    """Ingest the named sources (all when None). A source in back-off is skipped unless `force`,
+    """Ingest the named sources (all in force when None). A source in back-off is skipped unless `force`,
     which defaults to whether sources were named (someone asked for them by name).
-    `progress` is called with each source's name as it is done."""
+    `progress` is called with each source's name as it is done. The sources added in the browser
+    are fetched from public addresses only, unless settings.fetch_private_addresses."""
     force = bool(names) if force is None else force
     report = IngestReport()
-    chosen = [s for s in settings.sources if not names or s.name in names]
     now = datetime.now(UTC)
     jobs: list[Job] = []
     with engine.begin() as conn:
-        for source in chosen:
+        every = catalog.in_force(conn, settings)
+        declared = {s.name for s in settings.sources}
+        for source in (s for s in every if not names or s.name in names):
             source_id = sources.ensure_source(conn, source.name, source.kind, source.url or source.path or "")
             state = sources.source_state(conn, source_id)
             if not force and state.next_attempt_at and state.next_attempt_at > now:
@@ -94,8 +101,15 @@ def ingest(
                 Job(source, state, store.known_entries(conn, source_id), settings.path(source.path or "."))
             )
     stories: StoryIndex | None = None  # loaded when the first items arrive: a run of 304s never needs it
-    with Fetcher(limits) as fetcher, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(gather, job, fetcher) for job in jobs]
+    guarded = limits if settings.fetch_private_addresses else replace(limits, public_only=True)
+    with (
+        Fetcher(limits) as fetcher,
+        Fetcher(guarded) as public,
+        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
+    ):
+        futures = [
+            pool.submit(gather, job, fetcher if job.source.name in declared else public) for job in jobs
+        ]
         for future in as_completed(futures):
             gathered = future.result()  # gather() turns every expected failure into gathered.error
             try:
@@ -118,6 +132,24 @@ def ingest(
             if progress:
                 progress(gathered.job.source.name)
     refresh_statistics(engine)
+    return report
+
+
+def read_now(
+    engine: Engine, settings: Settings, name: str, actor: Actor, limits: Limits = Limits()
+) -> IngestReport:
+    """Read one source in force now, back-off or not (the fetch's own timeouts bound it), audited with
+    what came of it. NotFound for a name not in force (unknown, or added and disabled)."""
+    with engine.connect() as conn:
+        if name not in {s.name for s in catalog.in_force(conn, settings)}:
+            raise NotFound(f"no source named {name!r} is read (unknown, or disabled)")
+    report = ingest(engine, settings, [name], force=True, workers=1, limits=limits)
+    outcome = {"new": report.new, "updated": report.updated, "unchanged": report.unchanged,
+               "not_modified": bool(report.not_modified), "error": report.failed.get(name)}  # fmt: skip
+    with engine.begin() as conn:
+        audit.record(
+            conn, actor, "source.read", "source", sources.source_id_of(conn, name), {"name": name, **outcome}
+        )
     return report
 
 

@@ -21,6 +21,7 @@ from digest.domain import Actor, EditionStatus, Run
 from digest.editions import service
 from digest.editions.review import request_review
 from digest.errors import Busy, Invalid, NotFound
+from digest.ingest.catalog import sources_of
 from digest.ingest.run import ingest
 from digest.links import Links
 from digest.store.editions import load_edition
@@ -73,7 +74,9 @@ def run_slot(
         done = load_run(conn, list_id, slot)
     if done is not None and done.finished_at is not None:
         return RunResult(list_id, slot, done.edition_id, f"already ran: {done.outcome}")
-    ingest(engine, settings, [s.name for s in settings.sources_of(lst)], force=False)  # back-off holds
+    with engine.connect() as conn:  # config.yaml's for the list, and those added in the browser that feed it
+        names = [s.name for s in sources_of(conn, settings, lst)]
+    ingest(engine, settings, names, force=False)  # back-off holds
     run = _claim(engine, settings, list_id, slot, now)
     if run.finished_at is not None or run.edition_id is None:
         return RunResult(list_id, slot, None, run.outcome or "nothing to do")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, func, literal, select, tuple_
 
 from digest.store.db import insert_new
-from digest.store.tables import delivery_events
+from digest.store.tables import deliveries, delivery_events
 from digest.store.types import UTCDateTime
 
 
@@ -68,3 +68,53 @@ def events_page(conn: Connection, edition_id: int, kind: str | None, after: tupl
         EventRecord(r.event_id, r.provider, r.event, r.delivery_id, r.reason, r.at)
         for r in conn.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class ProblemEvent:
+    """A bounce, a drop or a complaint, as the bounces page lists it."""
+
+    event_id: str
+    provider: str
+    kind: str
+    edition_id: int | None
+    reason: str | None
+    at: datetime
+    # the delivery's address; None without a delivery row (a notice), "erased:<id>" once erased
+    email: str | None
+
+
+def problem_events(
+    conn: Connection,
+    kinds: tuple[str, ...],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: tuple[datetime, str] | None = None,
+    size: int = 50,
+) -> tuple[list[ProblemEvent], bool]:
+    """The events of these kinds newest first, from `since` up to (not including) `until`, after the
+    position `before` (at, event_id): keyset, each kind one range of the (event, at, event_id) index,
+    the kinds' pages merged here. Returns the page and whether more follow."""
+    e, d = delivery_events, deliveries
+    found: list[ProblemEvent] = []
+    for kind in kinds:
+        stmt = (
+            select(e.c.event_id, e.c.provider, e.c.event, e.c.edition_id, e.c.reason, e.c.at, d.c.email)
+            .outerjoin(d, d.c.id == e.c.delivery_id)
+            .where(e.c.event == kind)
+        )
+        if since is not None:
+            stmt = stmt.where(e.c.at >= since)
+        if until is not None:
+            stmt = stmt.where(e.c.at < until)
+        if before is not None:
+            at, event_id = before
+            stmt = stmt.where(
+                tuple_(e.c.at, e.c.event_id) < tuple_(literal(at, e.c.at.type), literal(event_id))
+            )
+        stmt = stmt.order_by(e.c.at.desc(), e.c.event_id.desc()).limit(size + 1)
+        found += [ProblemEvent(r.event_id, r.provider, r.event, r.edition_id, r.reason, r.at, r.email)
+                  for r in conn.execute(stmt)]  # fmt: skip
+    found.sort(key=lambda ev: (ev.at, ev.event_id), reverse=True)
+    return found[:size], len(found) > size

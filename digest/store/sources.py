@@ -1,10 +1,12 @@
 """Sources: what ingest remembers of each between runs (validators for a conditional GET, failures and
-back-off) and how each is doing, for `digest sources` and `digest status`."""
+back-off) and how each is doing, for `digest sources` and `digest status`; and the definitions of the
+sources added in the browser (digest.ingest.catalog), which config.yaml's sources do not have."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -92,6 +94,8 @@ class SourceHealth:
     next_attempt_at: datetime | None = None  # left alone until then (back-off)
     item_count: int = 0  # items in the last run that read the source
     articles: int = 0  # stored
+    definition: dict[str, Any] | None = None  # added in the browser: its definition (None: config.yaml's)
+    enabled: bool = True  # an added source may be disabled: it is not read, its articles stay
 
 
 def source_health(conn: Connection) -> list[SourceHealth]:
@@ -114,6 +118,46 @@ def source_health(conn: Connection) -> list[SourceHealth]:
             next_attempt_at=row.next_attempt_at,
             item_count=row.item_count or 0,
             articles=row.articles,
+            definition=row.definition,
+            enabled=bool(row.enabled),
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A source added in the browser, as stored."""
+
+    name: str
+    definition: dict[str, Any]  # config.Source's fields but the name
+    enabled: bool
+
+
+def added_sources(conn: Connection) -> list[StoredSource]:
+    """The sources added in the browser, by name."""
+    rows = conn.execute(
+        select(sources.c.name, sources.c.definition, sources.c.enabled)
+        .where(sources.c.definition.is_not(None))
+        .order_by(sources.c.name)
+    )
+    return [
+        StoredSource(r.name, dict(r.definition), bool(r.enabled)) for r in rows if r.definition is not None
+    ]
+
+
+def define_source(
+    conn: Connection, name: str, kind: str, location: str, definition: dict[str, Any], enabled: bool = True
+) -> int:
+    """Store an added source's definition (a source of that name no longer in config.yaml is adopted,
+    its articles kept); its id."""
+    source_id = ensure_source(conn, name, kind, location)
+    conn.execute(
+        update(sources).where(sources.c.id == source_id).values(definition=definition, enabled=enabled)
+    )
+    return source_id
+
+
+def source_id_of(conn: Connection, name: str) -> int | None:
+    found = conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
+    return int(found) if found is not None else None

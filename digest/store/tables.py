@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 from digest.store.types import UTCDateTime
@@ -41,6 +42,10 @@ sources = Table(
     Column("item_count", Integer, nullable=False, default=0),
     Column("last_attempt_at", UTCDateTime()),
     Column("next_attempt_at", UTCDateTime()),  # back-off after repeated failures
+    # 0015: a source added in the browser (digest.ingest.catalog): its definition (config.Source's
+    # fields but the name) and whether it is read; NULL for config.yaml's sources, recorded only
+    Column("definition", JSON),
+    Column("enabled", Boolean, nullable=False, default=True, server_default=true()),
 )
 
 articles = Table(
@@ -167,6 +172,7 @@ delivery_events = Table(
     Index("ix_delivery_events_edition", "edition_id", "event"),
     Index("ix_delivery_events_delivery", "delivery_id"),  # 0012: a subscriber's page shows each delivery's events
     Index("ix_delivery_events_edition_at", "edition_id", "at", "event_id"),  # 0014: the API's pages of events
+    Index("ix_delivery_events_kind_at", "event", "at", "event_id"),  # 0015: the bounces page, newest first
 )
 
 # Every editor's (and the scheduler's) action on an edition: who, when, what. Curation is replayed

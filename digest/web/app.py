@@ -31,9 +31,12 @@ from digest.web.routes import (
     review,
     settings,
     signin,
+    sources,
     subscribe,
+    suppressions,
     theme,
     today,
+    tokens,
     unsubscribe,
     users,
     webhooks,
@@ -56,10 +59,13 @@ ROUTERS = (
     board,
     console,
     lists,
+    suppressions,
+    sources,
     api,
     users,
     settings,
     jobs,
+    tokens,
 )
 STATIC = Path(__file__).with_name("static")
 

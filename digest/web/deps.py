@@ -54,7 +54,8 @@ class Site:
         self.audience.mail.prepare()
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.accounts = Accounts(engine, secret_key)
-        self.bearer = Bearer(ApiTokens(engine), api_limit)  # the JSON API's tokens and rate limit
+        self.api_tokens = ApiTokens(engine)  # the JSON API's tokens (made and revoked on /admin/tokens too)
+        self.bearer = Bearer(self.api_tokens, api_limit)  # the tokens' check and rate limit
         self.answers = Answers(engine)  # the JSON API's answers by Idempotency-Key
         self.users = Users(self.accounts, secret_key)  # the admin console's users and invitations
         self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)

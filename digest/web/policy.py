@@ -66,6 +66,10 @@ BOARD_ACTS = (  # what the board's POSTs do, and the permission each needs on th
 
 SUBSCRIBERS = "/admin/subscribers"
 LISTS, SEGMENTS = "/admin/lists", "/admin/segments"
+SUPPRESSIONS = "/admin/suppressions"
+SUPPRESSION_PAGES = (("GET", ""), ("POST", ""), ("GET", "/{suppression_id}/remove"),
+                     ("POST", "/{suppression_id}/remove"))  # fmt: skip
+SOURCE_ACTS = (("POST", ""), ("GET", "/edit"), ("POST", "/edit"), ("POST", "/enabled"), ("POST", "/read"))
 API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never the session cookie
 USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
@@ -130,6 +134,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", SEGMENTS): needs(Permission.MANAGE_LISTS),
     ("POST", SEGMENTS): needs(Permission.MANAGE_LISTS),  # a search of the subscribers table, saved
     ("POST", SEGMENTS + "/{segment_id}/delete"): needs(Permission.MANAGE_LISTS),
+    # the suppressions, bounces and complaints (digest.web.routes.suppressions)
+    **{(m, SUPPRESSIONS + p): needs(Permission.MANAGE_SUBSCRIBERS) for m, p in SUPPRESSION_PAGES},
+    ("GET", "/admin/bounces"): needs(Permission.MANAGE_SUBSCRIBERS),
+    # the sources (digest.web.routes.sources): their health for editors and up, the rest for admins
+    ("GET", "/admin/sources"): needs(Permission.CURATE),
+    **{(m, "/admin/sources" + p): needs(Permission.MANAGE_SOURCES) for m, p in SOURCE_ACTS},
+    # the JSON API's tokens (digest.web.routes.tokens): made, listed and revoked by admins
+    ("GET", "/admin/tokens"): needs(Permission.MANAGE_TOKENS),
+    ("POST", "/admin/tokens"): needs(Permission.MANAGE_TOKENS),
+    ("POST", "/admin/tokens/{token_id}/revoke"): needs(Permission.MANAGE_TOKENS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),
@@ -148,6 +162,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/sources"): token("sources:read"),
     ("GET", API + "/editions/{edition_id}/deliveries"): token("deliveries:read"),
     ("GET", API + "/editions/{edition_id}/events"): token("events:read"),
+    ("POST", API + "/sources"): token("sources:write"),
+    ("PATCH", API + "/sources/{name}"): token("sources:write"),
     # the admin console's users and the audit log (digest.web.routes.users)
     ("GET", USERS): needs(Permission.MANAGE_USERS),
     **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},

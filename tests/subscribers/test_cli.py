@@ -186,3 +186,13 @@ def test_export_takes_the_consoles_filters(cli, tmp_path):
     assert member.exit_code == 0 and [r["status"] for r in csv.DictReader(out.open())] == ["confirmed"]
     bad = cli("subscribers", "export", "--joined-from", "yesterday")
     assert bad.exit_code == 1 and "--joined-from 'yesterday': is not a date (YYYY-MM-DD)" in bad.output
+
+
+def test_suppress_keeps_a_note_and_who_and_says_when_the_address_already_was(cli, monkeypatch):
+    monkeypatch.setenv("DIGEST_EDITOR", "ops desk")
+    done = cli("subscribers", "suppress", "bo@example.org", "--note", "asked by mail")
+    assert done.exit_code == 0 and "bo@example.org is now suppressed" in done.output
+    again = cli("subscribers", "suppress", "bo@example.org")
+    assert again.exit_code == 0 and "was already suppressed" in again.output
+    shown = json.loads(cli("subscribers", "show", "bo@example.org", "--json").output)
+    assert shown["suppression"]["reason"] == "manual" and shown["suppression"]["note"] == "asked by mail"

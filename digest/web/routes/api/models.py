@@ -228,13 +228,45 @@ class SourceOut(BaseModel):
     name: str
     kind: str
     recorded: bool
-    configured: bool
+    configured: bool = Field(description="declared in config.yaml (read-only here)")
+    added: bool = Field(False, description="added through the console or the API (stored in the database)")
+    enabled: bool = True
+    url: str | None = None
+    lists: list[str] = Field(default_factory=list, description="for an added source: the lists it feeds too")
     last_success_at: datetime | None
     last_error: str | None
     failures: int
     next_attempt_at: datetime | None
     item_count: int
     articles: int
+
+
+class SourceIn(BaseModel):
+    """A source added through the API: a feed or a page read over HTTP (other kinds are config.yaml's)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["feed", "page"]
+    url: str = Field(min_length=1, max_length=2000, description="http:// or https://")
+    language: str | None = Field(None, max_length=16)
+    weight: float = Field(1.0, ge=0, le=10)
+    full_text: bool = False
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    lists: list[str] = Field(
+        default_factory=list, max_length=50, description="the lists that name their sources it feeds"
+    )
+
+
+class SourceChange(BaseModel):
+    """What to change of an added source; what is left out stays. Its name stays."""
+
+    kind: Literal["feed", "page"] | None = None
+    url: str | None = Field(None, min_length=1, max_length=2000)
+    language: str | None = Field(None, max_length=16)
+    weight: float | None = Field(None, ge=0, le=10)
+    full_text: bool | None = None
+    tags: list[str] | None = Field(None, max_length=50)
+    lists: list[str] | None = Field(None, max_length=50)
+    enabled: bool | None = None
 
 
 def _problem(description: str, header: str | None = None) -> dict[str, Any]:

@@ -1,19 +1,23 @@
 """/api/v1 editions and sources: editions with their items, one curation change at a time through
 digest.editions.service.change (the board's ops, recorded in the change log and the audit log under
-the token's name), and every source's health as ingest recorded it."""
+the token's name), every source's health as ingest recorded it, and sources added and changed
+(digest.ingest.catalog: config.yaml's are the file's), audited under the token's name."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
 
 from digest.domain import Edition, EditionStatus
 from digest.editions import service
 from digest.errors import Invalid
-from digest.ingest.health import sources_health
-from digest.web.bearer import token_actor
+from digest.ingest import catalog
+from digest.ingest.health import SourceHealth, sources_health
+from digest.web.bearer import current_token, token_actor
 from digest.web.deps import SiteDep
+from digest.web.idempotency import HEADER, response
 from digest.web.policy import API
 from digest.web.routes.api.models import (
     ERRORS,
@@ -23,6 +27,8 @@ from digest.web.routes.api.models import (
     ItemOut,
     Page,
     QuoteOut,
+    SourceChange,
+    SourceIn,
     SourceOut,
 )
 
@@ -114,8 +120,47 @@ def change(site: SiteDep, request: Request, edition_id: EditionId, given: Change
     return _detail(service.show(site.engine, site.settings, edition_id, None))
 
 
+def _source(health: SourceHealth) -> SourceOut:
+    definition = health.definition or {}
+    return SourceOut(name=health.name, kind=health.kind, recorded=health.recorded, configured=health.configured,
+                     added=health.definition is not None, enabled=health.enabled, url=definition.get("url"),
+                     lists=definition.get("lists") or [],
+                     last_success_at=health.last_success_at, last_error=health.last_error, failures=health.failures,
+                     next_attempt_at=health.next_attempt_at, item_count=health.item_count, articles=health.articles)  # fmt: skip
+
+
 @router.get(API + "/sources", response_model=Page[SourceOut], tags=["sources"])
 def sources(site: SiteDep) -> Page[SourceOut]:
     """Every source's health: last success, last error, failures in a row, back-off until (one page)."""
-    found = sources_health(site.engine, site.settings)
-    return Page(data=[SourceOut(**vars(s)) for s in found], next=None)
+    return Page(data=[_source(s) for s in sources_health(site.engine, site.settings)], next=None)
+
+
+def _one(site: SiteDep, name: str) -> SourceOut:
+    return next(_source(s) for s in sources_health(site.engine, site.settings) if s.name == name)
+
+
+@router.post(API + "/sources", response_model=SourceOut, status_code=201, tags=["sources"])
+def add_source(
+    site: SiteDep,
+    request: Request,
+    given: SourceIn,
+    idempotency_key: Annotated[str | None, Header(alias=HEADER, max_length=200)] = None,
+) -> JSONResponse:
+    """Add a feed or a page, read from the next ingest run on. A name config.yaml or another source
+    has is refused (409)."""
+
+    def do() -> tuple[int, Any]:
+        added = catalog.add(site.engine, site.settings, given.model_dump(), token_actor(request))
+        return 201, _one(site, added.name).model_dump(mode="json")
+
+    return response(site.answers.once(current_token(request).id, idempotency_key, given.model_dump(), do))
+
+
+@router.patch(API + "/sources/{name}", response_model=SourceOut, tags=["sources"])
+def change_source(
+    site: SiteDep, request: Request, name: Annotated[str, Path(max_length=200)], given: SourceChange
+) -> SourceOut:
+    """Change a source added through the console or the API (what is left out stays; `enabled`
+    false stops reading it). config.yaml's sources are refused (409)."""
+    catalog.change(site.engine, site.settings, name, given.model_dump(exclude_unset=True), token_actor(request))
+    return _one(site, name)
