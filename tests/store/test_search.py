@@ -85,7 +85,9 @@ def test_articles_stored_before_the_migration_are_found(blank_db_url):
     engine = make_engine(blank_db_url)
     _at(engine, "0010")
     with engine.begin() as conn:
-        source = ensure_source(conn, "wire", "feed", "https://wire.example/feed")
+        sources = Table("sources", MetaData(), autoload_with=conn)  # as they were then (0015 adds columns)
+        source = conn.execute(insert(sources).values(name="wire", kind="feed", location="https://wire.example/feed",
+                                                     failures=0, item_count=0).returning(sources.c.id)).scalar_one()  # fmt: skip
         old = Table("articles", MetaData(), autoload_with=conn)
         conn.execute(insert(old).values(source_id=source, guid="x", title="An old story about ferries", body="Boats.",
                                         fetched_at=NOW, content_hash="h", published_guessed=False))  # fmt: skip
