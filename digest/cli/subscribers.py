@@ -14,7 +14,7 @@ from digest.cli.context import audience_of, options_named
 from digest.cli.output import err, say
 from digest.errors import Conflict, Invalid
 from subscribers.addresses import normalize
-from subscribers.importer import RowError, csv_format
+from subscribers.importer import RowError, csv_format, data_lines
 from subscribers.optin import Outcome
 
 if TYPE_CHECKING:
@@ -89,7 +89,8 @@ def subscribers_import(
     mapping: Annotated[
         list[str] | None,
         typer.Option(
-            "--map", help="COLUMN=FIELD: read FIELD (email, name, language, timezone, status) from COLUMN."
+            "--map",
+            help="COLUMN=FIELD: read FIELD (email, name, language, timezone, status, attribute, ignore) from COLUMN.",
         ),
     ] = None,
     report: Annotated[
@@ -116,7 +117,7 @@ def subscribers_import(
 
     shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with _ErrorReport(report_path) as errors, Progress(*shown, transient=True) as bar, options_named():
-        task = bar.add_task("importing", total=_data_lines(file))
+        task = bar.add_task("importing", total=data_lines(file))
         result = members.import_file(
             audience,
             file,
@@ -134,13 +135,6 @@ def subscribers_import(
         say(f"  of which had left:  {result.kept_left:,} (left as they were: an import never re-subscribes)")
     say(f"skipped (suppressed): {result.suppressed:,}")
     say(f"rejected:             {result.rejected:,}" + (f" (see {report_path})" if result.rejected else ""))
-
-
-def _data_lines(path: Path) -> int:
-    """Lines after the header: the bar's total (a quoted cell with a line break makes it an estimate)."""
-    with path.open("rb") as fh:
-        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
-    return max(lines - 1, 0)
 
 
 class _ErrorReport:
