@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
@@ -31,7 +31,7 @@ from subscribers.addresses import (
     identity,
     normalize,
 )
-from subscribers.csvsafe import restore
+from subscribers.csvsafe import neutralize, restore
 from subscribers.errors import Invalid, InvalidValue
 from subscribers.models import (
     LEFT_STATUSES,
@@ -158,7 +158,7 @@ def csv_format(path: Path, encoding: str | None = None, delimiter: str | None = 
             raise InvalidValue("encoding", encoding, reason) from None
         if codecs.lookup(encoding).name == "utf-8":
             encoding = "utf-8-sig"
-    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\""):
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '\r\n"'):
         raise InvalidValue("delimiter", delimiter, "give one character (or 'tab'), not a quote or line break")
     if delimiter is None:
         with path.open(encoding=encoding, errors="replace", newline="") as fh:
@@ -261,7 +261,9 @@ def targets(header: list[str], mapping: dict[str, str], where: str = "the file")
     for target in FIELDS:
         given = [names[i] for i, t in sorted(chosen.items()) if t == target]
         if len(given) > 1:
-            raise Invalid(f"the columns {' and '.join(map(repr, given))} are both mapped to {target}: keep one")
+            raise Invalid(
+                f"the columns {' and '.join(map(repr, given))} are both mapped to {target}: keep one"
+            )
     for target, aliases in ALIASES.items():
         if target not in chosen.values():
             found = next((i for i, n in enumerate(lowered) if n in aliases and i not in chosen), None)
@@ -336,6 +338,35 @@ def read(
     return Reading(list(zip(names, chosen, strict=True)), parsed())
 
 
+class RejectedRows:
+    """The rejected rows as CSV: row, field, reason, value, formula-safe (subscribers.csvsafe). The
+    file is made only when there is a row to write (use as a context manager)."""
+
+    HEADER = ("row", "field", "reason", "value")
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.written = 0
+        self._file: TextIO | None = None
+        self._writer: Any = None
+
+    def __enter__(self) -> RejectedRows:
+        self.path.unlink(missing_ok=True)
+        return self
+
+    def write(self, error: RowError) -> None:
+        if self._writer is None:
+            self._file = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(self.HEADER)
+        self._writer.writerow([error.row, *(neutralize(v) for v in (error.field, error.reason, error.value))])
+        self.written += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file:
+            self._file.close()
+
+
 def data_lines(path: Path) -> int:
     """Lines after the header: a progress bar's total (a quoted cell with a line break makes it an estimate)."""
     with path.open("rb") as fh:
@@ -379,7 +410,9 @@ def _parse(
         joined.encode("utf-8")
     except UnicodeEncodeError:
         encoding = fmt.describe().split(",")[0]
-        return RowError(number, "(row)", f"is not valid {encoding} (give the file's encoding with --encoding)")
+        return RowError(
+            number, "(row)", f"is not valid {encoding} (give the file's encoding with --encoding)"
+        )
     if _CONTROL.search(joined):
         bad = next(name for name, i in _all_fields(cols) if _CONTROL.search(cells[i]))
         return RowError(number, bad, "contains control characters")
@@ -545,11 +578,29 @@ def _upsert_subscribers(
         _insert_rows(
             conn,
             s,
-            ("email", "email_key", "name", "name_key", "language", "timezone", "attributes", "created_at",
-             "token_nonce"),  # fmt: skip
+            (
+                "email",
+                "email_key",
+                "name",
+                "name_key",
+                "language",
+                "timezone",
+                "attributes",
+                "created_at",
+                "token_nonce",
+            ),  # fmt: skip
             [
-                (e.email, e.key, e.name, name_key(e.name), e.language, e.timezone, to_json(e.attributes), stamp,
-                 new_nonce())  # fmt: skip
+                (
+                    e.email,
+                    e.key,
+                    e.name,
+                    name_key(e.name),
+                    e.language,
+                    e.timezone,
+                    to_json(e.attributes),
+                    stamp,
+                    new_nonce(),
+                )  # fmt: skip
                 for e in fresh
             ],
         )
@@ -656,7 +707,9 @@ def _lookup(conn: Connection, head: str, values: list[Any], *before: Any) -> lis
     return [tuple(row) for row in conn.exec_driver_sql(sql, (*before, *values))]
 
 
-def _insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _insert_rows(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
     quote = conn.dialect.identifier_preparer
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (

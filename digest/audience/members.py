@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from digest.audience.service import Audience
 from digest.store.db import refresh_statistics
+from subscribers.addresses import Utf8Refusal
 from subscribers.exporter import csv_chunks, export_csv
 from subscribers.importer import CsvFormat, ImportReport, RowError, import_csv
 from subscribers.search import Query
@@ -19,7 +20,7 @@ from subscribers.service import require_list
 
 
 def import_file(
-    aud: Audience,
+    engine: Engine,
     path: Path,
     list_id: str,
     *,
@@ -28,11 +29,13 @@ def import_file(
     mapping: dict[str, str],
     errors: Callable[[RowError], None],
     progress: Callable[[int], None],
+    utf8_refusal: Utf8Refusal,
+    origin: str | None = None,
 ) -> ImportReport:
     """Import the file into the list, committed chunk by chunk; each bad row goes to `errors`. The
     planner's statistics are refreshed after it, as after an ingest run (a large import changes
-    which index answers the console's searches best)."""
-    with aud.engine.connect() as conn:
+    which index answers the console's searches best). `origin`: the file's name as uploaded."""
+    with engine.connect() as conn:
         report = import_csv(
             conn,
             path,
@@ -41,10 +44,11 @@ def import_file(
             mapping=mapping,
             errors=errors,
             progress=progress,
-            utf8_refusal=functools.cache(aud.utf8_refusal),  # one answer for the whole file
+            utf8_refusal=functools.cache(utf8_refusal),  # one answer for the whole file
             fmt=fmt,
+            origin=origin,
         )
-    refresh_statistics(aud.engine)
+    refresh_statistics(engine)
     return report
 
 

@@ -26,6 +26,7 @@ class Rule:
     scope: Scope = None  # where the list the permission applies to comes from
     second_factor_setup: bool = False  # open to a user who still has to set up a required second factor
     token_scope: str | None = None  # a JSON API route: a bearer token with this scope (digest.accounts.tokens)
+    upload: bool = False  # a streamed upload: its route checks a form's CSRF field (digest.web.uploads)
 
     def describe(self) -> str:
         if self.public:
@@ -69,6 +70,8 @@ USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
              "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
 SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
+IMPORTS = "/admin/imports"  # a CSV uploaded, mapped, previewed, then imported as a job (digest.web.routes.imports)
+IMPORT_PAGES = ("", "/uploads/{upload_id}", "/{job_id}", "/{job_id}/progress", "/{job_id}/report.csv")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
@@ -116,6 +119,9 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
+    **{("GET", IMPORTS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in IMPORT_PAGES},
+    ("POST", IMPORTS): Rule(permission=Permission.MANAGE_SUBSCRIBERS, upload=True),
+    ("POST", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),
@@ -126,6 +132,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/editions/{edition_id}"): token("editions:read"),
     ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
     ("GET", API + "/sources"): token("sources:read"),
+    ("POST", API + "/imports"): token("imports:write"),
+    ("GET", API + "/imports/{job_id}"): token("imports:read"),
     # the admin console's users and the audit log (digest.web.routes.users)
     ("GET", USERS): needs(Permission.MANAGE_USERS),
     **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},

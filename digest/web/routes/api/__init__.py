@@ -12,11 +12,12 @@ from fastapi.responses import JSONResponse
 
 from digest.accounts.tokens import SCOPES
 from digest.web.problems import MEDIA_TYPE
-from digest.web.routes.api import audience, newsroom
+from digest.web.routes.api import audience, imports, newsroom
 
 VERSION = "1"
 router = APIRouter()
 router.include_router(audience.router)
+router.include_router(imports.router)
 router.include_router(newsroom.router)
 
 
@@ -25,6 +26,7 @@ def openapi() -> dict[str, Any]:
     described = FastAPI(title="digest API", version=VERSION, openapi_url=None, docs_url=None, redoc_url=None,
                         description="Bearer tokens with scopes (`digest tokens create`): " + ", ".join(SCOPES))  # fmt: skip
     described.include_router(audience.router)
+    described.include_router(imports.router)
     described.include_router(newsroom.router)
     doc = described.openapi()
     doc["servers"] = [{"url": "/"}]
