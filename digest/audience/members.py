@@ -31,6 +31,7 @@ def import_file(
     progress: Callable[[int], None],
     utf8_refusal: Utf8Refusal,
     origin: str | None = None,
+    chunk_size: int = 5000,
 ) -> ImportReport:
     """Import the file into the list, committed chunk by chunk; each bad row goes to `errors`. The
     planner's statistics are refreshed after it, as after an ingest run (a large import changes
@@ -47,6 +48,7 @@ def import_file(
             utf8_refusal=functools.cache(utf8_refusal),  # one answer for the whole file
             fmt=fmt,
             origin=origin,
+            chunk_size=chunk_size,
         )
     refresh_statistics(engine)
     return report

@@ -165,7 +165,7 @@ def test_the_openapi_document_is_3_1_and_describes_the_api_alone(newsroom):  # n
 def test_every_api_route_refuses_a_token_without_its_scope_and_lets_one_with_it_in(newsroom):  # noqa: F811
     from digest.web.policy import RULES
 
-    values = {"subscriber_id": "1", "edition_id": str(newsroom.edition_id)}
+    values = {"subscriber_id": "1", "edition_id": str(newsroom.edition_id), "job_id": "1"}
     api_rules = {key: rule for key, rule in RULES.items() if rule.token_scope}
     assert len(api_rules) >= 8
     for (method, template), rule in api_rules.items():

@@ -90,8 +90,8 @@ def test_upload_map_preview_import_and_report(room):
     doc = lxml.html.document_fromstring(preview.text)
     rows = [[" ".join(td.text_content().split()) for td in tr] for tr in doc.xpath('//table[@class="preview-rows"]/tbody/tr')]
     assert rows[0] == ["2", "lea@example.fr", "Léa Martin", "", "Europe/Paris", "confirmed", "Société: Le Monde"]
-    assert rows[1] == ["3", "Rejected: email is empty"]
-    assert rows[3][0] == "5" and rows[3][1].startswith("Rejected: timezone") and "Mars/Olympus" in rows[3][1]
+    assert rows[1] == ["3", "Rejected, email: is empty"]
+    assert rows[3][0] == "5" and rows[3][1].startswith("Rejected, timezone:") and "Mars/Olympus" in rows[3][1]
     assert len(rows) == 6
     action, fields = mapping_form(preview.text)
     assert ("map", "email") in fields and ("consent", "salon 2026") in fields

@@ -30,7 +30,7 @@ def _imports_page(site: Site, request: Request, user: User, session: Session, st
                   error: str | None = None) -> HTMLResponse:  # fmt: skip
     return site.newsroom.render(
         request, "imports.html", user=user, session=session, status=status, page="imports", error=error,
-        lists=console.lists(site.audience), jobs=imports.recent(site.audience), max_mb=imports.MAX_UPLOAD // 1024**2,
+        lists=console.lists(site.audience), jobs=imports.recent(site.audience), max_gb=imports.MAX_UPLOAD / 1024**3,
     )  # fmt: skip
 
 
