@@ -11,7 +11,7 @@ from subscribers.models import Recipient
 
 __all__ = [
     "Actor", "Article", "AuditEntry", "Brief", "Change", "Coverage", "Delivery", "DeliveryStatus", "Edition",
-    "EditionStatus", "Image", "PERMISSIONS", "Permission", "Quote", "Recipient", "Role", "Run", "Send", "SendState",
+    "EditionStatus", "Image", "Job", "JobStatus", "PERMISSIONS", "Permission", "Quote", "Recipient", "Role", "Run", "Send", "SendState",
     "Session", "User",
 ]  # fmt: skip
 
@@ -317,3 +317,43 @@ class Actor:
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A piece of background work (digest.jobs): an import, a bulk action. `done` of `total` (None while
+    unknown) is its progress; `summary` what its handler returned; `error` why it failed."""
+
+    id: int
+    kind: str
+    params: dict[str, Any]
+    status: JobStatus
+    done: int
+    total: int | None
+    summary: dict[str, Any] | None
+    error: str | None
+    attempts: int
+    actor: Actor
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """0-100 while the total is known; 100 once done."""
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(100, self.done * 100 // self.total)

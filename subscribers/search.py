@@ -252,6 +252,11 @@ def page(conn: Connection, query: Query, at: Position | None = None, size: int =
     return Page(_with_memberships(conn, rows), more_after=more, more_before=at is not None)
 
 
+def count(conn: Connection, query: Query) -> int:
+    """How many rows the query finds: one count over its rows (a bulk action's total; never a page's)."""
+    return int(conn.execute(select(func.count()).select_from(_select(conn, query).subquery())).scalar_one())
+
+
 def stream(conn: Connection, query: Query, batch: int = 5000) -> Iterator[Any]:
     """Every row of the query in its order, one keyset batch in memory at a time: the driver's rows
     (id, email, name, language, timezone, attributes as JSON text or a dict, created_at; with a list

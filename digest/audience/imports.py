@@ -14,14 +14,14 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from digest import jobs
 from digest.accounts import audit
 from digest.audience import members
 from digest.audience.service import Audience
-from digest.domain import Actor
+from digest.domain import Actor, Job
 from digest.errors import Invalid, NotFound
+from digest.jobs import Context, JobRunner
 from subscribers.csvsafe import restore
 from subscribers.errors import InvalidValue
 from subscribers.importer import (
@@ -37,9 +37,6 @@ from subscribers.importer import (
     targets,
 )
 from subscribers.service import require_list
-
-if TYPE_CHECKING:
-    from digest.jobs import Context, Job, JobRunner
 
 KIND = "import"
 MAX_UPLOAD = 2 * 1024**3  # bytes
@@ -93,10 +90,14 @@ class Uploads:
     def get(self, upload_id: str) -> Upload:
         meta_path = self.folder / f"{upload_id}.json"
         if not _ID.match(upload_id) or not meta_path.exists():
-            raise NotFound("no such upload (uploads not imported are deleted after a day): upload the file again")
+            raise NotFound(
+                "no such upload (uploads not imported are deleted after a day): upload the file again"
+            )
         meta = json.loads(meta_path.read_text())
         fmt = CsvFormat(meta["encoding"], meta["delimiter"])
-        return Upload(upload_id, self.folder / f"{upload_id}.csv", meta["name"], meta["size"], fmt, meta["list_id"])
+        return Upload(
+            upload_id, self.folder / f"{upload_id}.csv", meta["name"], meta["size"], fmt, meta["list_id"]
+        )
 
     def discard(self, upload_id: str) -> None:
         for suffix in (".part", ".csv", ".json"):
@@ -131,7 +132,9 @@ def mapping_of(upload: Upload, chosen: list[str] | None) -> dict[str, str]:
         return {}
     header = header_of(upload.path, upload.format, upload.name)
     if len(chosen) != len(header):
-        raise Invalid(f"the mapping has {len(chosen)} columns but {upload.name} has {len(header)}: reload the page")
+        raise Invalid(
+            f"the mapping has {len(chosen)} columns but {upload.name} has {len(header)}: reload the page"
+        )
     for target in chosen:
         if target not in TARGETS:
             raise InvalidValue("map", target, f"is not one of {', '.join(TARGETS)}")
@@ -176,15 +179,15 @@ def start(
         "file": str(upload.path), "upload": upload.id, "name": upload.name, "list_id": list_id,
         "consent": consent or None, "mapping": mapping, "encoding": upload.format.encoding,
         "delimiter": upload.format.delimiter, "utf8_refusal": aud.utf8_refusal(),
-        "actor": {"name": actor.name, "user_id": actor.user_id, "client": actor.client},
     }  # fmt: skip
-    return jobs.submit(KIND, params, by=actor.user_id)
+    return jobs.submit(KIND, params, actor)
 
 
-def run(ctx: Context) -> dict[str, int]:
+def run(ctx: Context) -> dict[str, Any]:
     """The job: import the upload, its rejected rows to the report, its progress as it goes; then
-    audit it and delete the upload."""
-    given: dict[str, Any] = ctx.job.params
+    audit it and delete the upload. Run again after its process died, it merges what it stored
+    before (an import is idempotent)."""
+    given: dict[str, Any] = ctx.params
     path = Path(given["file"])
     total = data_lines(path)
     ctx.progress(0, total)
@@ -199,32 +202,29 @@ def run(ctx: Context) -> dict[str, int]:
     ctx.progress(report.rows, report.rows)
     summary = {"rows": report.rows, "imported": report.imported, "merged": report.merged,
                "suppressed": report.suppressed, "rejected": report.rejected, "kept_left": report.kept_left}  # fmt: skip
-    actor = Actor(**given["actor"])
     with ctx.engine.begin() as conn:
-        audit.record(conn, actor, "subscribers.import", "list", given["list_id"],
+        audit.record(conn, ctx.actor, "subscribers.import", "list", given["list_id"],
                      {"file": given["name"], "job": ctx.job.id, **summary})  # fmt: skip
     for suffix in (".csv", ".json"):
         path.with_suffix(suffix).unlink(missing_ok=True)
     return summary
 
 
-def job(aud: Audience, job_id: int) -> Job:
+def job(jobs: JobRunner, job_id: int) -> Job:
     """An import's job; NotFound for another kind of job, or none."""
-    found = jobs.get(aud.engine, job_id)
-    if found is None or found.kind != KIND:
-        raise NotFound(f"no import #{job_id}")
+    found = jobs.get(job_id)
+    if found.kind != KIND:
+        raise NotFound(f"no import {job_id}")
     return found
 
 
-def recent(aud: Audience, limit: int = 20) -> list[Job]:
-    """The latest imports, newest first."""
-    return list(jobs.recent(aud.engine, kind=KIND, limit=limit))
-
-
-def rejected_rows(job: Job, limit: int = 100) -> list[RowError]:
-    """The first rejected rows of a finished import, from its report (its cells as they were read)."""
-    if job.report is None or not job.report.exists():
+def rejected_rows(report: Path | None, limit: int = 100) -> list[RowError]:
+    """The first rejected rows of an import, from its report (its cells as they were read)."""
+    if report is None:
         return []
-    with job.report.open(newline="", encoding="utf-8") as fh:
+    with report.open(newline="", encoding="utf-8") as fh:
         rows = itertools.islice(csv.DictReader(fh), limit)
-        return [RowError(int(r["row"]), restore(r["field"]), restore(r["reason"]), restore(r["value"])) for r in rows]
+        return [
+            RowError(int(r["row"]), restore(r["field"]), restore(r["reason"]), restore(r["value"]))
+            for r in rows
+        ]

@@ -1,16 +1,11 @@
-"""The background jobs of the subscriber side, by kind: what digest.jobs.JobRunner runs (the Site
-builds it with these). Each handler takes the job's context and gives its summary (counts)."""
+"""The audience's kinds of background job (digest.jobs), by name: what the console's runner can run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from digest.audience import bulk, imports
+from digest.jobs import Handler
 
-from digest.audience import imports
-
-if TYPE_CHECKING:
-    from digest.jobs import Context
-
-HANDLERS: Mapping[str, Callable[[Context], dict[str, int]]] = {
+HANDLERS: dict[str, Handler] = {
+    bulk.KIND: bulk.run,
     imports.KIND: imports.run,  # a CSV imported into a list (digest.audience.imports)
 }

@@ -29,7 +29,9 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if service:
             service.start()
+        site.jobs.start()  # jobs queued, or left by a process that died, run now
         yield
+        site.jobs.stop()  # the running job finishes, or is run again by the next start
         if service:
             service.stop()  # the running job finishes; the lease is handed back
 

@@ -401,3 +401,31 @@ def editions_sent_to(conn: Connection, subscriber_id: int, limit: int = 500) -> 
                     tuple(events.get(r.id, ())))  # fmt: skip
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One delivery row as the JSON API lists an edition's: its recipient, its state, its last change."""
+
+    id: int
+    subscriber_id: int | None
+    email: str
+    status: DeliveryStatus
+    attempts: int
+    error: str | None
+    updated_at: datetime
+    interrupted: bool
+
+
+def deliveries_page(conn: Connection, edition_id: int, status: DeliveryStatus | None, after: int,
+                    limit: int) -> list[DeliveryRecord]:  # fmt: skip
+    """An edition's delivery rows after the id `after`, in id order (of one status), by keyset."""
+    d = deliveries.c
+    query = select(deliveries).where(d.edition_id == edition_id, d.id > after).order_by(d.id).limit(limit)
+    if status is not None:
+        query = query.where(d.status == status)
+    return [
+        DeliveryRecord(r.id, r.subscriber_id, r.email, DeliveryStatus(r.status), r.attempts, r.error, r.updated_at,
+                       bool(r.interrupted))  # fmt: skip
+        for r in conn.execute(query)
+    ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select, tuple_
 
 from digest.store.db import insert_new
 from digest.store.tables import delivery_events
+from digest.store.types import UTCDateTime
 
 
 def record_event(
@@ -37,3 +39,32 @@ def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:
         .group_by(delivery_events.c.event)
     ).all()
     return {event: n for event, n in rows}
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    event_id: str
+    provider: str
+    event: str
+    delivery_id: int | None
+    reason: str | None
+    at: datetime
+
+
+def events_page(conn: Connection, edition_id: int, kind: str | None, after: tuple[datetime, str] | None,
+                limit: int) -> list[EventRecord]:  # fmt: skip
+    """An edition's provider events in the order they happened, after (at, event id) `after`, by keyset
+    over (edition_id, at, event_id) (migration 0014's index)."""
+    e = delivery_events.c
+    query = select(delivery_events).where(e.edition_id == edition_id)
+    if kind:
+        query = query.where(e.event == kind)
+    if after is not None:
+        query = query.where(
+            tuple_(e.at, e.event_id) > tuple_(literal(after[0], UTCDateTime()), literal(after[1]))
+        )
+    query = query.order_by(e.at, e.event_id).limit(limit)
+    return [
+        EventRecord(r.event_id, r.provider, r.event, r.delivery_id, r.reason, r.at)
+        for r in conn.execute(query)
+    ]

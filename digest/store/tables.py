@@ -164,6 +164,7 @@ delivery_events = Table(
     Column("at", UTCDateTime(), nullable=False),
     Index("ix_delivery_events_edition", "edition_id", "event"),
     Index("ix_delivery_events_delivery", "delivery_id"),  # 0012: a subscriber's page shows each delivery's events
+    Index("ix_delivery_events_edition_at", "edition_id", "at", "event_id"),  # 0014: the API's pages of events
 )
 
 # Every editor's (and the scheduler's) action on an edition: who, when, what. Curation is replayed
@@ -283,5 +284,44 @@ api_tokens = Table(
     Column("created_by", String(400), nullable=False),
     Column("revoked_at", UTCDateTime()),
     Column("last_used_at", UTCDateTime()),
+    sqlite_autoincrement=True,
+)
+
+# The JSON API's answers by Idempotency-Key (digest.accounts.idempotency): one row per token and key, its
+# status None while the first request runs; kept a day, in the database so that every serving process sees it.
+api_answers = Table(
+    "api_answers",
+    metadata,
+    Column("token_id", Integer, ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer),
+    Column("answer", JSON),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_api_answers_created", "created_at"),
+)
+
+# Background jobs (digest.jobs): the admin console's imports and bulk actions, claimed by one process at a
+# time; a job whose process died (no heartbeat) is queued again and run from the start (handlers are idempotent).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer),
+    Column("summary", JSON),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("actor", String(400), nullable=False),  # who started it, as the audit log names them
+    Column("user_id", Integer),  # ... and their users.id when a signed-in user did
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("started_at", UTCDateTime()),
+    Column("heartbeat_at", UTCDateTime()),
+    Column("finished_at", UTCDateTime()),
+    Index("ix_jobs_status", "status", "id"),
+    Index("ix_jobs_kind", "kind", "id"),
     sqlite_autoincrement=True,
 )

@@ -28,6 +28,7 @@ from digest.web.routes import (
     health,
     history,
     imports,
+    jobs,
     preferences,
     review,
     settings,
@@ -60,6 +61,7 @@ ROUTERS = (
     api,
     users,
     settings,
+    jobs,
 )
 STATIC = Path(__file__).with_name("static")
 

@@ -10,17 +10,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
+from digest.accounts.idempotency import Answers
 from digest.accounts.service import Accounts
 from digest.accounts.tokens import ApiTokens
 from digest.accounts.users import Users
+from digest.audience.jobs import HANDLERS
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings, Theme
 from digest.deliver.notices import SendNotice, plain_html
 from digest.editions import service as editions_service
 from digest.errors import Invalid
+from digest.jobs import JobRunner
 from digest.web.bearer import Bearer, RateLimit
 from digest.web.csrf import Csrf
-from digest.web.idempotency import Answers
 from digest.web.newsroom import Newsroom
 from digest.web.pages import Pages
 from subscribers.optin import SubscribeLimits
@@ -53,11 +55,13 @@ class Site:
         self.tokens = self.audience.mail.tokens  # for the review links (digest.web.routes.review)
         self.accounts = Accounts(engine, secret_key)
         self.bearer = Bearer(ApiTokens(engine), api_limit)  # the JSON API's tokens and rate limit
-        self.answers = Answers()  # the JSON API's answers by Idempotency-Key
+        self.answers = Answers(engine)  # the JSON API's answers by Idempotency-Key
         self.users = Users(self.accounts, secret_key)  # the admin console's users and invitations
         self.pages = Pages(Csrf(secret_key, secure=self.secure), self.theme_of)
         self.newsroom = Newsroom(secret_key)
         self.scheduler_active = scheduler_active
+        # imports and bulk actions: run on a thread of this process, watched on /admin/jobs
+        self.jobs = JobRunner(engine, HANDLERS, settings.path(settings.data_dir) / "jobs")
 
     def invitation_mail(self, to: str, subject: str, text: str) -> None:
         """An invitation goes out like a notice, from the first list's address (the newsroom's own)."""

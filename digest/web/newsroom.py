@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.dates import format_timedelta
 from babel.numbers import format_decimal
@@ -46,6 +47,18 @@ def span(value: timedelta) -> str:
     return format_timedelta(value, format="short", locale=LOCALE)
 
 
+def search_link(given: dict[str, object], **extra: str) -> str:
+    """The subscribers table's query string for a search (its form's fields) and a page's cursor: the
+    page links, the download, the bulk action's form, a job's search."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in given.items():
+        if key == "statuses":
+            pairs += [("status", str(s)) for s in value]  # type: ignore[attr-defined]
+        elif value:
+            pairs.append((key, str(value)))
+    return urlencode(pairs + [(k, v) for k, v in extra.items() if v])
+
+
 class Newsroom:
     def __init__(self, secret_key: str):
         self.secret_key = secret_key
@@ -58,6 +71,7 @@ class Newsroom:
         self.env.filters["when"] = when
         self.env.filters["number"] = number
         self.env.filters["span"] = span
+        self.env.filters["search_link"] = search_link
 
     def render(
         self,

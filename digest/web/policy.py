@@ -69,9 +69,8 @@ API = "/api/v1"  # the JSON API (digest.web.routes.api): bearer tokens, never th
 USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
              "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
-SUBSCRIBER_PAGES = ("", "/export.csv", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
+SUBSCRIBER_PAGES = ("", "/export.csv", "/bulk", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
 IMPORTS = "/admin/imports"  # a CSV uploaded, mapped, previewed, then imported as a job (digest.web.routes.imports)
-IMPORT_PAGES = ("", "/uploads/{upload_id}", "/{job_id}", "/{job_id}/progress", "/{job_id}/report.csv")
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
@@ -119,7 +118,12 @@ RULES: dict[tuple[str, str], Rule] = {
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
-    **{("GET", IMPORTS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in IMPORT_PAGES},
+    ("POST", SUBSCRIBERS + "/bulk"): needs(Permission.MANAGE_SUBSCRIBERS),  # an action on a search, as a job
+    # the background jobs that act on subscribers (imports, bulk actions: digest.web.routes.jobs)
+    **{("GET", "/admin/jobs" + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in ("", "/{job_id}",
+                                                                                     "/{job_id}/report.csv")},
+    ("GET", IMPORTS): needs(Permission.MANAGE_SUBSCRIBERS),  # the upload form and the recent imports
+    ("GET", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),  # its mapping and preview
     ("POST", IMPORTS): Rule(permission=Permission.MANAGE_SUBSCRIBERS, upload=True),
     ("POST", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
@@ -132,6 +136,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/editions/{edition_id}"): token("editions:read"),
     ("POST", API + "/editions/{edition_id}/changes"): token("editions:write"),
     ("GET", API + "/sources"): token("sources:read"),
+    ("GET", API + "/editions/{edition_id}/deliveries"): token("deliveries:read"),
+    ("GET", API + "/editions/{edition_id}/events"): token("events:read"),
     ("POST", API + "/imports"): token("imports:write"),
     ("GET", API + "/imports/{job_id}"): token("imports:read"),
     # the admin console's users and the audit log (digest.web.routes.users)

@@ -123,7 +123,11 @@ async def receive_form(request: Request, uploads: Uploads, limit: int, file_fiel
         raise
     for fh in out:
         fh.close()
-    if expected is not None and got.upload_id is None and not hmac.compare_digest(got.one(CSRF_FIELD), expected):
+    if (
+        expected is not None
+        and got.upload_id is None
+        and not hmac.compare_digest(got.one(CSRF_FIELD), expected)
+    ):
         raise HTTPException(403, STALE, DENIED)  # a form without a file is checked all the same
     got.sha256 = digest.hexdigest()
     return got

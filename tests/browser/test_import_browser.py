@@ -40,7 +40,9 @@ def _contacts(folder):  # noqa: ANN001, ANN202
 def test_import_with_a_column_mapping_and_download_the_rejected_rows(browser, newsroom, tmp_path, dark):  # noqa: F811
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, accept_downloads=True,
                                   color_scheme="dark" if dark else "light")  # fmt: skip
-    context.add_cookies([{"name": "digest_session", "value": newsroom.tokens["admin"][0], "url": newsroom.url}])
+    context.add_cookies(
+        [{"name": "digest_session", "value": newsroom.tokens["admin"][0], "url": newsroom.url}]
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -57,7 +59,9 @@ def test_import_with_a_column_mapping_and_download_the_rejected_rows(browser, ne
 
     expect(page.get_by_role("heading", name="Map the columns of contacts.csv")).to_be_visible()
     expect(page.get_by_text("Read as UTF-8, fields separated by ';'")).to_be_visible()
-    expect(page.get_by_text("has no email column").first).to_be_visible()  # nothing guessed from these headers
+    expect(
+        page.get_by_text("has no email column").first
+    ).to_be_visible()  # nothing guessed from these headers
     page.get_by_label("Where the consent comes from").fill("salon 2026")
     page.get_by_label("Courriel").select_option("email")  # htmx redraws the preview on each change
     page.get_by_label("Nom").select_option("name")
@@ -71,18 +75,21 @@ def test_import_with_a_column_mapping_and_download_the_rejected_rows(browser, ne
     screenshot(page, f"import-mapping-{shade}")
     page.get_by_role("button", name="Import into world").click()
 
-    expect(page.get_by_text("The import is done.")).to_be_visible(timeout=30_000)
-    bar = page.locator("progress#import-bar")
+    expect(page.get_by_text("Done.", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Import contacts.csv into world")).to_be_visible()
+    bar = page.locator("#job progress")
     expect(bar).to_have_attribute("value", str(ROWS))  # the progress reached the end
     expect(bar).to_have_attribute("max", str(ROWS))
-    expect(page.locator("#count-imported")).to_have_text(f"{ROWS - 2:,}")
-    expect(page.locator("#count-rejected")).to_have_text("2")
+    expect(page.locator('table.summary tr:has(th:text-is("Imported (new)")) td')).to_have_text(
+        f"{ROWS - 2:,}"
+    )
+    expect(page.locator('table.summary tr:has(th:text-is("Rejected")) td')).to_have_text("2")
     expect(page.locator("table.rejected tbody tr")).to_have_count(2)
     assert axe_violations(page) == []
     screenshot(page, f"import-done-{shade}")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the rejected rows as CSV").click()
+        page.get_by_role("link", name="Download the rejected rows (CSV)").click()
     saved = tmp_path / "rejected.csv"
     download.value.save_as(saved)
     with saved.open(newline="", encoding="utf-8") as fh:
@@ -91,8 +98,8 @@ def test_import_with_a_column_mapping_and_download_the_rejected_rows(browser, ne
     assert [(r[0], r[1]) for r in rows[1:]] == [("3", "email"), ("9", "email")]
     assert rows[2][3] == "pas-une-adresse"
 
-    page.get_by_role("link", name="All imports").click()
-    expect(page.locator("table.imports tbody tr").first).to_contain_text("contacts.csv")
+    page.get_by_role("link", name="Imports").click()
+    expect(page.locator("table.imports tbody tr").first).to_contain_text("Import contacts.csv into world")
     assert axe_violations(page) == []
     screenshot(page, f"import-list-{shade}")
     assert errors == []

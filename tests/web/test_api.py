@@ -112,6 +112,22 @@ def test_the_same_idempotency_key_and_body_subscribe_once(newsroom):  # noqa: F8
     assert len(creates) == 1
 
 
+def test_a_retry_that_reaches_another_serving_process_gets_the_first_answer(newsroom, instance):  # noqa: F811
+    from digest.pipeline.serve import build_app
+    from tests.servers.web import Uvicorn
+    from tests.web.newsroom import SECRET
+
+    other = Uvicorn(build_app(newsroom.settings, str(instance / "config.yaml"), SECRET, scheduler=False))
+    body = {"list_id": "world", "email": "yuki@example.org", "consent": "signed up at the fair"}
+    secret = _token(newsroom, "subscribers:write")
+    with other, _client(newsroom, secret) as first_process:
+        first = first_process.post(f"{API}/subscribers", json=body, headers={"Idempotency-Key": "retry-1"})
+        assert first.json()["outcome"] == "confirmed"
+        with httpx.Client(base_url=other.url, headers={"Authorization": f"Bearer {secret}"}) as second_process:
+            again = second_process.post(f"{API}/subscribers", json=body, headers={"Idempotency-Key": "retry-1"})
+        assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+
+
 def test_an_edition_is_read_and_curated_as_the_board_does(newsroom):  # noqa: F811
     path = f"{API}/editions/{newsroom.edition_id}"
     with _client(newsroom, _token(newsroom, "editions:read")) as reader:
@@ -178,3 +194,46 @@ def test_every_api_route_refuses_a_token_without_its_scope_and_lets_one_with_it_
         with _client(newsroom, _token(newsroom, rule.token_scope)) as client:
             answer = client.request(method, path, json={})
             assert answer.status_code not in (401, 403), (method, template, answer.text)
+
+
+def test_an_editions_deliveries_and_events_page_in_order_never_repeating(newsroom):  # noqa: F811
+    from datetime import UTC, datetime, timedelta
+
+    from digest.domain import Delivery
+    from digest.store.deliveries import insert_deliveries
+    from digest.store.events import record_event
+
+    edition, start = newsroom.edition_id, datetime(2026, 12, 1, 7, tzinfo=UTC)
+    with newsroom.engine.begin() as conn:
+        insert_deliveries(conn, edition, [Delivery(edition, n, f"reader{n}@example.org") for n in range(1, 6)])
+        conn.execute(text("UPDATE deliveries SET status = 'failed', error = 'mailbox full' WHERE email = 'reader3@example.org'"))
+        for n in range(12):  # posted in another order than they happened, one of them twice
+            kind = "open" if n % 3 else "delivered"
+            record_event(conn, f"ev{n:02}", "sendgrid", kind, edition_id=edition, delivery_id=None, reason=None,
+                         at=start + timedelta(minutes=(7 * n) % 12))  # fmt: skip
+        assert not record_event(conn, "ev05", "sendgrid", "open", edition_id=edition, delivery_id=None, reason=None)
+    with _client(newsroom, _token(newsroom, "deliveries:read", "events:read")) as client:
+        seen, cursor = [], ""
+        while True:
+            page = client.get(f"{API}/editions/{edition}/deliveries", params={"limit": 2, "cursor": cursor}).json()
+            seen += [d["email"] for d in page["data"]]
+            if not (cursor := page["next"]):
+                break
+        assert seen == [f"reader{n}@example.org" for n in range(1, 6)]
+        failed = client.get(f"{API}/editions/{edition}/deliveries", params={"status": "failed"}).json()["data"]
+        assert [d["email"] for d in failed] == ["reader3@example.org"]
+
+        times, cursor = [], ""
+        while True:
+            page = client.get(f"{API}/editions/{edition}/events", params={"limit": 5, "cursor": cursor}).json()
+            times += [(e["at"], e["event_id"]) for e in page["data"]]
+            if not (cursor := page["next"]):
+                break
+        assert len(times) == 12 and times == sorted(times)  # each once, in the order they happened
+        opens = client.get(f"{API}/editions/{edition}/events", params={"event": "delivered"}).json()["data"]
+        assert {e["event"] for e in opens} == {"delivered"} and len(opens) == 4
+        assert "cursor is damaged" in _is_problem(
+            client.get(f"{API}/editions/{edition}/events", params={"cursor": "not-a-cursor!"}), 422)["detail"]
+        _is_problem(client.get(f"{API}/editions/999999/deliveries"), 404)
+    with _client(newsroom, _token(newsroom, "editions:read")) as editions_only:
+        assert "deliveries:read" in _is_problem(editions_only.get(f"{API}/editions/{edition}/deliveries"), 403)["detail"]

@@ -60,3 +60,23 @@ def test_the_delivery_test_arrives_at_the_admins_address_and_is_audited(newsroom
     [mail] = _tests_in_outbox(newsroom)
     assert mail["To"] == "admin@example.org"
     assert "file backend" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_a_backend_that_refuses_the_test_is_named_with_its_reason_and_audited(instance):
+    from tests.servers.smtp import Sink, serve
+    from tests.web.newsroom import open_newsroom
+
+    sink = Sink(refuse={"admin@example.org"})  # the relay refuses the admin's address for good (550)
+    relay = serve(sink)
+    smtp = {"host": "127.0.0.1", "port": relay.port, "security": "none", "timeout": 10}
+    room, server = open_newsroom(instance, delivery={"backend": "smtp", "outbox": "outbox", "smtp": smtp})
+    try:
+        with server, room.browser("admin") as admin:
+            answer = admin.post("/admin/settings/test-delivery", data={"csrf": room.csrf("admin")})
+            assert answer.status_code == 502 and "550" in answer.text and 'role="alert"' in answer.text
+            assert "took the test message" not in answer.text
+            assert "settings.test_delivery" in admin.get("/admin/audit?action=settings.").text
+        assert sink.messages == []
+    finally:
+        relay.stop()
+        room.engine.dispose()

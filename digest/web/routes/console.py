@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from digest.audience import console
+from digest.audience import bulk, console
 from digest.domain import Actor
 from digest.errors import Invalid, NotFound
 from digest.web.auth import CurrentSession, CurrentUser
 from digest.web.deps import SiteDep, client
+from digest.web.newsroom import search_link
 from subscribers import search
 from subscribers.models import MEMBERSHIP_STATUSES, SUPPORTED_LANGUAGES
 
@@ -40,17 +40,6 @@ def _search(
 
 
 Searched = Annotated[dict[str, object], Depends(_search)]
-
-
-def _link(given: dict[str, object], **extra: str) -> str:
-    """The table's URL with the search given (and a page's cursor), for the page links and the download."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in given.items():
-        if key == "statuses":
-            pairs += [("status", str(s)) for s in value]  # type: ignore[attr-defined]
-        elif value:
-            pairs.append((key, str(value)))
-    return urlencode(pairs + [(k, v) for k, v in extra.items() if v])
 
 
 @router.get("/admin/subscribers", response_class=HTMLResponse)
@@ -89,8 +78,8 @@ def table(
         lists=console.lists(aud),
         statuses=MEMBERSHIP_STATUSES,
         languages=SUPPORTED_LANGUAGES,
-        link=lambda **extra: "/admin/subscribers?" + _link(given, **extra),
-        download="/admin/subscribers/export.csv?" + _link(given),
+        link=lambda **extra: "/admin/subscribers?" + search_link(given, **extra),
+        download="/admin/subscribers/export.csv?" + search_link(given),
         by_address=search.Order.ADDRESS,
     )
 
@@ -109,6 +98,42 @@ def export(
     return StreamingResponse(chunks, media_type="text/csv; charset=utf-8", headers=headers)
 
 
+Field = Annotated[str, Form(max_length=320)]
+
+
+@router.get("/admin/subscribers/bulk", response_class=HTMLResponse)
+def bulk_form(
+    site: SiteDep,
+    request: Request,
+    user: CurrentUser,
+    session: CurrentSession,
+    given: Searched,
+    action: Annotated[str, Query(max_length=16)] = "",
+    target: Annotated[str, Query(max_length=64)] = "",
+    consent: Text = "",
+) -> HTMLResponse:
+    """What an action on the search would do, counted, before it is confirmed."""
+    proposal, error = None, None
+    try:
+        proposal = bulk.propose(site.audience, given, action, target or None, consent or None)
+    except (Invalid, NotFound) as exc:
+        error = str(exc)
+    return site.newsroom.render(request, "bulk.html", user=user, session=session, page="subscribers",
+                                status=422 if error else 200, given=given, proposal=proposal, error=error,
+                                action=action, target=target, consent=consent)  # fmt: skip
+
+
+@router.post("/admin/subscribers/bulk")
+def bulk_start(
+    site: SiteDep, request: Request, user: CurrentUser, given: Searched, action: Field, target: Field = "",
+    consent: Field = "",
+) -> RedirectResponse:  # fmt: skip
+    """Run the action on the search as a job, and watch it."""
+    job = bulk.start(site.audience, site.jobs, given, action, target or None, consent or None,
+                     Actor.of(user, client(request)))  # fmt: skip
+    return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
+
+
 SubscriberId = Annotated[int, Path(gt=0, le=MAX_ID)]
 
 
@@ -123,7 +148,9 @@ def subscriber(
 
 
 @router.get("/admin/subscribers/{subscriber_id}/privacy.json")
-def privacy_export(site: SiteDep, request: Request, user: CurrentUser, subscriber_id: SubscriberId) -> Response:
+def privacy_export(
+    site: SiteDep, request: Request, user: CurrentUser, subscriber_id: SubscriberId
+) -> Response:
     data = console.privacy_export(site.audience, subscriber_id, Actor.of(user, client(request)))
     headers = {
         "Content-Disposition": f'attachment; filename="subscriber-{subscriber_id}.json"',
@@ -138,7 +165,9 @@ def erase_form(
     site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, subscriber_id: SubscriberId
 ) -> HTMLResponse:
     shown = console.subscriber_page(site.audience, subscriber_id)
-    return site.newsroom.render(request, "erase.html", user=user, session=session, page="subscribers", sub=shown)
+    return site.newsroom.render(
+        request, "erase.html", user=user, session=session, page="subscribers", sub=shown
+    )
 
 
 @router.post("/admin/subscribers/{subscriber_id}/erase", response_class=HTMLResponse)

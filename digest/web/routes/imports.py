@@ -1,14 +1,15 @@
 """The admin console's imports (digest.audience.imports): upload a CSV (streamed to disk), map its
-columns and see its first rows as they will be read, start the import, watch its job to the end and
-download the rejected rows. Every page works without JavaScript: the upload is a plain form, the
-preview a GET form, the job's page reloads itself while the job runs (htmx polls a fragment instead)."""
+columns and see its first rows as they will be read, then start the import, a job watched on its
+page (digest.web.routes.jobs: the progress, the counts, the rejected rows and their CSV). Every page
+works without JavaScript: the upload is a plain form, the preview a GET form (htmx redraws it as the
+choices change)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from digest.audience import console, imports
@@ -19,8 +20,6 @@ from digest.web.deps import Site, SiteDep, client
 from digest.web.uploads import receive_form
 from subscribers.importer import TARGETS
 
-MAX_ID = 2**31 - 1
-JobId = Annotated[int, Path(gt=0, le=MAX_ID)]
 UploadId = Annotated[str, Path(max_length=64)]
 Mapping = Annotated[list[str] | None, Query(max_length=16)]
 router = APIRouter()
@@ -30,7 +29,7 @@ def _imports_page(site: Site, request: Request, user: User, session: Session, st
                   error: str | None = None) -> HTMLResponse:  # fmt: skip
     return site.newsroom.render(
         request, "imports.html", user=user, session=session, status=status, page="imports", error=error,
-        lists=console.lists(site.audience), jobs=imports.recent(site.audience), max_gb=imports.MAX_UPLOAD / 1024**3,
+        lists=console.lists(site.audience), jobs=site.jobs.recent(imports.KIND), max_gb=imports.MAX_UPLOAD / 1024**3,
     )  # fmt: skip
 
 
@@ -111,27 +110,4 @@ def start(
                             mapping=imports.mapping_of(upload, map), actor=Actor.of(user, client(request)))  # fmt: skip
     except (Invalid, NotFound) as exc:
         return _mapping_page(site, request, user, session, upload_id, list_id, consent, map, 422, str(exc))
-    return RedirectResponse(f"/admin/imports/{job.id}", status_code=303)
-
-
-@router.get("/admin/imports/{job_id}", response_class=HTMLResponse)
-def job_page(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, job_id: JobId) -> HTMLResponse:
-    job = imports.job(site.audience, job_id)
-    return site.newsroom.render(request, "import_job.html", user=user, session=session, page="imports", job=job,
-                                rejected=imports.rejected_rows(job))  # fmt: skip
-
-
-@router.get("/admin/imports/{job_id}/progress", response_class=HTMLResponse)
-def progress(site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, job_id: JobId) -> HTMLResponse:
-    job = imports.job(site.audience, job_id)
-    return site.newsroom.render(request, "_import_progress.html", user=user, session=session, job=job,
-                                rejected=imports.rejected_rows(job))  # fmt: skip
-
-
-@router.get("/admin/imports/{job_id}/report.csv")
-def report(site: SiteDep, job_id: JobId) -> Response:
-    job = imports.job(site.audience, job_id)
-    if job.report is None or not job.report.exists():
-        raise NotFound(f"import #{job_id} has no rejected rows")
-    return FileResponse(job.report, media_type="text/csv; charset=utf-8",
-                        filename=f"import-{job_id}-rejected.csv", headers={"Cache-Control": "no-store"})  # fmt: skip
+    return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)

@@ -12,13 +12,14 @@ from fastapi.responses import JSONResponse
 
 from digest.accounts.tokens import SCOPES
 from digest.web.problems import MEDIA_TYPE
-from digest.web.routes.api import audience, imports, newsroom
+from digest.web.routes.api import audience, deliveries, imports, newsroom
 
 VERSION = "1"
 router = APIRouter()
 router.include_router(audience.router)
 router.include_router(imports.router)
 router.include_router(newsroom.router)
+router.include_router(deliveries.router)
 
 
 @cache
@@ -28,6 +29,7 @@ def openapi() -> dict[str, Any]:
     described.include_router(audience.router)
     described.include_router(imports.router)
     described.include_router(newsroom.router)
+    described.include_router(deliveries.router)
     doc = described.openapi()
     doc["servers"] = [{"url": "/"}]
     doc.setdefault("components", {})["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer"}}

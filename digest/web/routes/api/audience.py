@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from digest.audience import console, joining
 from digest.web.bearer import current_token
 from digest.web.deps import SiteDep
-from digest.web.idempotency import HEADER
+from digest.web.idempotency import HEADER, response
 from digest.web.policy import API
 from digest.web.routes.api.models import (
     ERRORS,
@@ -114,4 +114,4 @@ def subscribe(
                            email=sub.email if sub else given.email)  # fmt: skip
         return 200, out.model_dump(mode="json")
 
-    return site.answers.once(current_token(request).id, idempotency_key, given.model_dump(), do)
+    return response(site.answers.once(current_token(request).id, idempotency_key, given.model_dump(), do))

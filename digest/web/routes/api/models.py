@@ -72,6 +72,26 @@ class DeliveryOut(BaseModel):
     events: list[EventOut]
 
 
+class EditionDeliveryOut(BaseModel):
+    id: int
+    subscriber_id: int | None = Field(description="null once the subscriber was erased")
+    email: str = Field(description="`erased:<id>` once the subscriber was erased")
+    status: str = Field(description="pending, sending, sent, failed, deferred or canceled")
+    attempts: int
+    error: str | None
+    updated_at: datetime
+    interrupted: bool = Field(description="in flight when a send was killed: it may have gone out twice")
+
+
+class EditionEventOut(BaseModel):
+    event_id: str
+    provider: str
+    event: str = Field(description="what the provider reported: delivered, open, click, bounce, complaint...")
+    delivery_id: int | None
+    reason: str | None
+    at: datetime
+
+
 class SubscriberDetail(SubscriberOut):
     consent: list[ConsentOut]
     suppressed: bool
