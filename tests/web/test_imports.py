@@ -187,6 +187,17 @@ def test_only_admins_import_and_the_upload_needs_the_csrf_token(room):
     assert admin.get(IMPORTS + "/uploads/nope-not-an-upload-id").status_code == 404
 
 
+def test_an_upload_over_the_limit_is_refused_and_nothing_kept(room, monkeypatch):
+    from digest.audience import imports
+
+    monkeypatch.setattr(imports, "MAX_UPLOAD", 4096)
+    admin = room.browser("admin")
+    big = b"email\n" + b"".join(b"reader%d@example.org\n" % i for i in range(1000))
+    assert upload(admin, room.csrf("admin"), big).status_code == 413
+    folder = room.settings.path(room.settings.data_dir) / "uploads"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
 def test_the_api_imports_with_a_mapping_and_honours_the_idempotency_key(room):
     secret = ApiTokens(room.engine).create("crm", ["imports:write"], Actor.named("test")).secret
     reader = ApiTokens(room.engine).create("reader", ["subscribers:read"], Actor.named("test")).secret
