@@ -99,8 +99,15 @@ class Uploads:
             upload_id, self.folder / f"{upload_id}.csv", meta["name"], meta["size"], fmt, meta["list_id"]
         )
 
+    def take(self, upload: Upload) -> None:
+        """Claim the upload for its import, once: a second start (a double click) is NotFound."""
+        try:
+            (self.folder / f"{upload.id}.json").rename(self.folder / f"{upload.id}.taken")
+        except FileNotFoundError:
+            raise NotFound("this file's import has already started: see the recent imports") from None
+
     def discard(self, upload_id: str) -> None:
-        for suffix in (".part", ".csv", ".json"):
+        for suffix in (".part", ".csv", ".json", ".taken"):
             (self.folder / f"{upload_id}{suffix}").unlink(missing_ok=True)
 
 
@@ -180,7 +187,13 @@ def start(
         "consent": consent or None, "mapping": mapping, "encoding": upload.format.encoding,
         "delimiter": upload.format.delimiter, "utf8_refusal": aud.utf8_refusal(),
     }  # fmt: skip
-    return jobs.submit(KIND, params, actor)
+    folder = uploads(aud)
+    folder.take(upload)
+    try:
+        return jobs.submit(KIND, params, actor)
+    except BaseException:  # not started after all: the upload may be started again
+        (folder.folder / f"{upload.id}.taken").rename(folder.folder / f"{upload.id}.json")
+        raise
 
 
 def run(ctx: Context) -> dict[str, Any]:
@@ -189,6 +202,8 @@ def run(ctx: Context) -> dict[str, Any]:
     before (an import is idempotent)."""
     given: dict[str, Any] = ctx.params
     path = Path(given["file"])
+    if not path.exists():  # deleted by the run that finished it before its process died
+        raise Invalid(f"the uploaded file {given['name']} is no longer here: upload it again")
     total = data_lines(path)
     ctx.progress(0, total)
     refusal = given["utf8_refusal"]
@@ -205,7 +220,7 @@ def run(ctx: Context) -> dict[str, Any]:
     with ctx.engine.begin() as conn:
         audit.record(conn, ctx.actor, "subscribers.import", "list", given["list_id"],
                      {"file": given["name"], "job": ctx.job.id, **summary})  # fmt: skip
-    for suffix in (".csv", ".json"):
+    for suffix in (".csv", ".taken"):
         path.with_suffix(suffix).unlink(missing_ok=True)
     return summary
 

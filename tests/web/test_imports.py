@@ -122,6 +122,7 @@ def test_upload_map_preview_import_and_report(room):
     assert without_token.status_code == 403
     started = admin.post(action, data=form(fields))
     assert started.status_code == 303, started.text[-800:]
+    assert admin.post(action, data=form(fields)).status_code == 404  # a double click starts no second import
     job_url = started.headers["location"]
     assert re.fullmatch(r"/admin/jobs/\d+", job_url)  # the job's page, as for every job
     html = wait_for(admin, job_url)
