@@ -68,8 +68,11 @@ class Uploads:
         self.folder.mkdir(parents=True, exist_ok=True)
         old = time.time() - KEEP
         for stale in self.folder.iterdir():
-            if stale.stat().st_mtime < old:
-                stale.unlink(missing_ok=True)
+            try:
+                if stale.stat().st_mtime < old:
+                    stale.unlink()
+            except FileNotFoundError:  # another request took it first
+                continue
         upload_id = secrets.token_urlsafe(18)
         return upload_id, self.folder / f"{upload_id}.part"
 
