@@ -128,6 +128,9 @@ BOMS = (  # UTF-32's little-endian BOM starts like UTF-16's: look for it first
 )
 DELIMITERS = ",;\t|"
 SAMPLE = 64 * 1024
+# Whole-file reads go by blocks under malloc's mmap threshold (128 KiB): larger ones, freed, make glibc
+# raise that threshold and serve them from the heap, which then stays as large as the file was (RSS).
+BLOCK = 64 * 1024
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "Latin-1"}
 
 
@@ -196,7 +199,7 @@ def _utf8_census(path: Path) -> tuple[bool, bool]:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
     letters = bad = False
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(BLOCK), b""):
             text = decoder.decode(block)
             if not text.isascii():
                 letters = letters or _UTF8_LETTER.search(text) is not None
@@ -210,7 +213,7 @@ def _decodes(path: Path, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     with path.open("rb") as fh:
         try:
-            for block in iter(lambda: fh.read(1 << 20), b""):
+            for block in iter(lambda: fh.read(BLOCK), b""):
                 decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -370,7 +373,7 @@ class RejectedRows:
 def data_lines(path: Path) -> int:
     """Lines after the header: a progress bar's total (a quoted cell with a line break makes it an estimate)."""
     with path.open("rb") as fh:
-        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(BLOCK), b""))
     return max(lines - 1, 0)
 
 
