@@ -69,8 +69,8 @@ STATIC = Path(__file__).with_name("static")
 def create_app(site: Site) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(authorize)])
     app.state.site = site
-    uploads = {prefix: MAX_UPLOAD for prefix in (IMPORTS, API + "/imports")}  # streamed to disk as they come
-    app.add_middleware(BodyLimit, larger={"/webhooks/": webhooks.MAX_BODY, **uploads})  # the last added runs first
+    larger = {"/webhooks/": webhooks.MAX_BODY, IMPORTS: MAX_UPLOAD, API + "/imports": MAX_UPLOAD}  # uploads
+    app.add_middleware(BodyLimit, larger=larger)  # the last added runs first
     app.add_middleware(ProtectiveHeaders)
     app.add_middleware(HeadAsGet)
     errors.install(app, site.pages)

@@ -70,7 +70,7 @@ USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
              "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
 SUBSCRIBER_PAGES = ("", "/export.csv", "/bulk", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
-IMPORTS = "/admin/imports"  # a CSV uploaded, mapped, previewed, then imported as a job (digest.web.routes.imports)
+IMPORTS = "/admin/imports"  # a CSV uploaded, mapped and previewed, then imported as a job
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
@@ -123,7 +123,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **{("GET", "/admin/jobs" + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in ("", "/{job_id}",
                                                                                      "/{job_id}/report.csv")},
     ("GET", IMPORTS): needs(Permission.MANAGE_SUBSCRIBERS),  # the upload form and the recent imports
-    ("GET", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),  # its mapping and preview
+    ("GET", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),  # mapped, previewed
     ("POST", IMPORTS): Rule(permission=Permission.MANAGE_SUBSCRIBERS, upload=True),
     ("POST", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)

@@ -210,7 +210,7 @@ class ImportOut(BaseModel):
     file: str
     done: int = Field(description="rows read so far")
     total: int | None = Field(description="rows to read (an estimate: the file's lines)")
-    summary: dict[str, int] | None = Field(description="rows, imported, merged, suppressed, rejected, kept_left")
+    summary: dict[str, int] | None = Field(description="rows, imported, merged, suppressed, rejected...")
     error: str | None
     created_at: datetime
     started_at: datetime | None
