@@ -305,8 +305,6 @@ def write_import_csv(path: Path, rows: int) -> None:
 def upload_client(url: str, token: str, csrf: str, csv_path: str, list_id: str) -> None:
     """What a browser does, in a process of its own: upload, map (the defaults), start, watch.
     Prints the seconds of the upload and of the whole, and the moment (time.time()) the upload ended."""
-    import re
-
     started = time.perf_counter()
     with (
         httpx.Client(base_url=url, cookies={"digest_session": token}, timeout=600) as browser,
@@ -316,14 +314,9 @@ def upload_client(url: str, token: str, csrf: str, csv_path: str, list_id: str) 
                             files={"file": ("bench.csv", fh, "text/csv")})  # fmt: skip
         assert sent.status_code == 303, (sent.status_code, sent.text[-500:])
         uploaded, upload_end = time.perf_counter() - started, time.time()
-        mapping = browser.get(sent.headers["location"], params={"list_id": list_id, "consent": "bench"})
-        form = mapping.text[mapping.text.index('<form method="post" action="/admin/imports/uploads/') :]
-        form = form[: form.index("</form>")]
-        action = re.search(r'action="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-        fields: dict[str, list[str]] = {}
-        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
-            fields.setdefault(name, []).append(value.replace("&#39;", "'").replace("&amp;", "&"))
-        job = browser.post(action, data=fields)
+        mapping = sent.headers["location"]
+        assert browser.get(mapping).status_code == 200  # the page an admin sees: the mapping, the first rows
+        job = browser.post(mapping, data={"csrf": csrf, "list_id": list_id, "consent": "bench"})  # the defaults
         assert job.status_code == 303, (job.status_code, job.text[-500:])
         watched = job.headers["location"]  # the job's page: its fragment, as htmx polls it
         while "Done." not in (html := browser.get(watched, headers={"HX-Request": "true"}).text):

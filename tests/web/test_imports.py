@@ -50,21 +50,6 @@ def upload(
     )
 
 
-def mapping_form(html: str) -> tuple[str, list[tuple[str, str]]]:
-    """The mapping page's start form: its action and fields."""
-    page = lxml.html.document_fromstring(html)
-    [form] = page.xpath('//form[@method="post"][contains(@action, "/uploads/")]')
-    return form.get("action"), [(i.get("name"), i.get("value") or "") for i in form.xpath(".//input")]
-
-
-def form(fields: list[tuple[str, str]], without: str = "") -> dict[str, list[str]]:
-    data: dict[str, list[str]] = {}
-    for name, value in fields:
-        if name != without:
-            data.setdefault(name, []).append(value)
-    return data
-
-
 def wait_for(browser: httpx.Client, job_url: str) -> str:
     for _ in range(400):
         html = browser.get(job_url).text
@@ -96,8 +81,10 @@ def test_upload_map_preview_import_and_report(room):
     assert [o.get("value") for o in doc.xpath('(//select[@name="map"])[1]/option')] == list(TARGETS)
     assert "has no email column" in page.text  # and the import cannot start without one
 
-    given = {"list_id": "world", "consent": "salon 2026", "map": ["email", "name", "timezone", "attribute"]}
-    preview = admin.get(mapping, params=given)
+    given = {"csrf": room.csrf("admin"), "list_id": "world", "consent": "salon 2026",
+             "map": ["email", "name", "timezone", "attribute"]}  # fmt: skip
+    preview = admin.post(mapping, data={**given, "action": "preview"})
+    assert preview.status_code == 200
     doc = lxml.html.document_fromstring(preview.text)
     rows = [
         [" ".join(td.text_content().split()) for td in tr]
@@ -115,14 +102,16 @@ def test_upload_map_preview_import_and_report(room):
     assert rows[1] == ["3", "Rejected, email: is empty"]
     assert rows[3][0] == "5" and rows[3][1].startswith("Rejected, timezone:") and "Mars/Olympus" in rows[3][1]
     assert len(rows) == 6
-    action, fields = mapping_form(preview.text)
-    assert ("map", "email") in fields and ("consent", "salon 2026") in fields
+    doc = lxml.html.document_fromstring(preview.text)
+    chosen = [sel.xpath("string(option[@selected]/@value)") for sel in doc.xpath('//select[@name="map"]')]
+    assert chosen == given["map"]
+    assert doc.xpath('string(//input[@name="consent"]/@value)') == "salon 2026"  # the form keeps the choices
 
-    without_token = admin.post(action, data=form(fields, without="csrf"))
+    without_token = admin.post(mapping, data={**given, "csrf": ""})
     assert without_token.status_code == 403
-    started = admin.post(action, data=form(fields))
+    started = admin.post(mapping, data={**given, "action": "import"})
     assert started.status_code == 303, started.text[-800:]
-    assert admin.post(action, data=form(fields)).status_code == 404  # a double click starts no second import
+    assert admin.post(mapping, data=given).status_code == 404  # a double click starts no second import
     job_url = started.headers["location"]
     assert re.fullmatch(r"/admin/jobs/\d+", job_url)  # the job's page, as for every job
     html = wait_for(admin, job_url)
@@ -160,8 +149,8 @@ def test_the_progress_fragment_and_the_page_without_javascript(room):
     admin = room.browser("admin")
     body = "email\n" + "".join(f"reader{i}@example.org\n" for i in range(12_000))
     mapping = upload(admin, room.csrf("admin"), body.encode(), "many.csv").headers["location"]
-    action, fields = mapping_form(admin.get(mapping, params={"list_id": "world", "consent": "test"}).text)
-    job_url = admin.post(action, data=form(fields)).headers["location"]
+    started = admin.post(mapping, data={"csrf": room.csrf("admin"), "list_id": "world", "consent": "test"})
+    job_url = started.headers["location"]
     first = admin.get(job_url).text
     if "Done." not in first:
         assert '<meta http-equiv="refresh"' in first and 'hx-get="' + job_url + '"' in first

@@ -1,14 +1,14 @@
 """The admin console's imports (digest.audience.imports): upload a CSV (streamed to disk), map its
 columns and see its first rows as they will be read, then start the import, a job watched on its
 page (digest.web.routes.jobs: the progress, the counts, the rejected rows and their CSV). Every page
-works without JavaScript: the upload is a plain form, the preview a GET form (htmx redraws it as the
-choices change)."""
+works without JavaScript: the upload is a plain form, the mapping a form whose preview button shows
+the first rows again (htmx redraws them as the choices change); the form posts what it shows, so the import runs with the choices on screen."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +21,6 @@ from digest.web.uploads import receive_form
 from subscribers.importer import TARGETS
 
 UploadId = Annotated[str, Path(max_length=64)]
-Mapping = Annotated[list[str] | None, Query(max_length=16)]
 router = APIRouter()
 
 
@@ -79,16 +78,10 @@ def _mapping_page(
 
 @router.get("/admin/imports/uploads/{upload_id}", response_class=HTMLResponse)
 def mapping(
-    site: SiteDep,
-    request: Request,
-    user: CurrentUser,
-    session: CurrentSession,
-    upload_id: UploadId,
-    list_id: Annotated[str, Query(max_length=64)] = "",
-    consent: Annotated[str, Query(max_length=1000)] = "",
-    map: Mapping = None,  # noqa: A002 (the form's field: one target per column)
+    site: SiteDep, request: Request, user: CurrentUser, session: CurrentSession, upload_id: UploadId
 ) -> HTMLResponse:
-    return _mapping_page(site, request, user, session, upload_id, list_id, consent, map)
+    """The mapping pre-filled (the importer's aliases), the list the upload named."""
+    return _mapping_page(site, request, user, session, upload_id, "", "", None)
 
 
 @router.post("/admin/imports/uploads/{upload_id}", response_model=None)
@@ -101,7 +94,12 @@ def start(
     list_id: Annotated[str, Form(max_length=64)] = "",
     consent: Annotated[str, Form(max_length=1000)] = "",
     map: Annotated[list[str] | None, Form(max_length=16)] = None,  # noqa: A002
+    action: Annotated[str, Form(max_length=16)] = "import",
 ) -> Response:
+    """The mapping form's two buttons: "Show the first rows" (the page again, with the choices made)
+    and "Import" (the job, with exactly the choices shown)."""
+    if action == "preview":
+        return _mapping_page(site, request, user, session, upload_id, list_id, consent, map)
     upload = imports.uploads(site.audience).get(upload_id)
     try:
         if not list_id:
