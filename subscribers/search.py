@@ -28,10 +28,12 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    DateTime,
     Select,
     String,
     Text,
     and_,
+    cast,
     exists,
     func,
     literal,
@@ -146,9 +148,12 @@ def _collated(column: ColumnElement[Any], conn: Connection) -> ColumnElement[Any
 
 
 def _stored(column: ColumnElement[Any], conn: Connection, raw: bool) -> ColumnElement[Any]:
-    """A time column as SQLite stores it (text that sorts), for `raw` reads: the export walks a
-    million rows and needs a time only to carry the keyset on. The SQL is the same."""
-    return type_coerce(column, String) if raw and conn.dialect.name == "sqlite" else column
+    """A time column as the driver gives it, for `raw` reads (on SQLite the text that sorts, on
+    PostgreSQL the driver's datetime): the export walks a million rows and needs a time only to carry
+    the keyset on, not our column type's conversion of each. The SQL is the same."""
+    if not raw:
+        return column
+    return type_coerce(column, String) if conn.dialect.name == "sqlite" else type_coerce(column, DateTime(timezone=True))
 
 
 def _keys(order: Order, conn: Connection, raw: bool = False) -> list[ColumnElement[Any]]:
@@ -172,12 +177,12 @@ def _day(value: date) -> datetime:
 
 def _select(conn: Connection, query: Query, raw: bool = False) -> Select[Any]:
     """The filtered rows, unordered: subscribers, joined to their membership of the list chosen.
-    `raw` leaves the attributes as the driver gives them (JSON text on SQLite) and the time that
-    orders them as stored."""
+    `raw` gives the attributes as JSON text (PostgreSQL's driver would parse every row's JSON, most of
+    an export's time) and the time that orders them as stored."""
     s, m = t.subscribers, t.memberships
     q = query.normalized()
     with_list = q.list_id is not None
-    attributes = type_coerce(s.c.attributes, Text).label("attributes") if raw else s.c.attributes
+    attributes = cast(s.c.attributes, Text).label("attributes") if raw else s.c.attributes  # text: not parsed
     columns = [s.c.id, s.c.email, s.c.name, s.c.language, s.c.timezone, attributes]
     if with_list:
         joined_at = _stored(m.c.created_at, conn, raw).label("created_at")

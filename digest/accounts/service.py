@@ -15,6 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import pyotp
 from argon2 import PasswordHasher
@@ -42,7 +43,13 @@ RECOVERY_CODES = 10
 ISSUER = "digest"
 
 _hasher = PasswordHasher()  # Argon2id, argon2-cffi's defaults (RFC 9106's second recommendation)
-_DUMMY = _hasher.hash("a password no account has")  # unknown addresses cost the same time
+
+
+@cache
+def _dummy() -> str:
+    """A hash to check an unknown address's password against, so that it costs the same time; made
+    when first needed (a hash takes a third of a second: every command would pay it at start-up)."""
+    return _hasher.hash("a password no account has")
 
 
 class Throttled(Conflict):
@@ -322,7 +329,7 @@ def _verify(hashed: str | None, password: str) -> bool:
     """Whether the password matches; an account without a password (or no account) costs the
     same time and never matches."""
     try:
-        _hasher.verify(hashed or _DUMMY, password)
+        _hasher.verify(hashed or _dummy(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     return hashed is not None
