@@ -85,7 +85,7 @@ class ImportReport:
         return self.imported + self.merged + self.suppressed + self.rejected
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """A row as it will be imported: its fields checked and normalized."""
 
