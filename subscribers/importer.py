@@ -15,10 +15,10 @@ import codecs
 import csv
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
@@ -31,7 +31,7 @@ from subscribers.addresses import (
     identity,
     normalize,
 )
-from subscribers.csvsafe import restore
+from subscribers.csvsafe import neutralize, restore
 from subscribers.errors import Invalid, InvalidValue
 from subscribers.models import (
     LEFT_STATUSES,
@@ -47,6 +47,8 @@ from subscribers.service import now, require_list
 from subscribers.tokens import new_nonce
 
 FIELDS = ("email", "name", "language", "timezone", "status")
+ATTRIBUTE, IGNORE = "attribute", "ignore"
+TARGETS = (*FIELDS, ATTRIBUTE, IGNORE)  # what a column can be mapped to
 # Header names recognised without a mapping, compared lower-cased.
 ALIASES = {
     "email": ("email", "e-mail", "email address", "e-mail address", "mail"),
@@ -83,8 +85,10 @@ class ImportReport:
         return self.imported + self.merged + self.suppressed + self.rejected
 
 
-@dataclass
-class _Entry:
+@dataclass(slots=True)
+class Entry:
+    """A row as it will be imported: its fields checked and normalized."""
+
     row: int
     email: str
     key: str
@@ -104,6 +108,15 @@ class _Columns:
     width: int
 
 
+@dataclass
+class Reading:
+    """A file opened for import: its header's columns, each with what it is read as (a field,
+    ATTRIBUTE or IGNORE), and its rows, read one at a time as they come (blank lines skipped)."""
+
+    columns: list[tuple[str, str]]  # (the header's name, its target)
+    rows: Iterator[Entry | RowError] = field(repr=False)
+
+
 # --- the file's encoding and delimiter -----------------------------------------------------------
 
 BOMS = (  # UTF-32's little-endian BOM starts like UTF-16's: look for it first
@@ -115,6 +128,9 @@ BOMS = (  # UTF-32's little-endian BOM starts like UTF-16's: look for it first
 )
 DELIMITERS = ",;\t|"
 SAMPLE = 64 * 1024
+# Whole-file reads go by blocks under malloc's mmap threshold (128 KiB): larger ones, freed, make glibc
+# raise that threshold and serve them from the heap, which then stays as large as the file was (RSS).
+BLOCK = 64 * 1024
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "Latin-1"}
 
 
@@ -145,7 +161,7 @@ def csv_format(path: Path, encoding: str | None = None, delimiter: str | None = 
             raise InvalidValue("encoding", encoding, reason) from None
         if codecs.lookup(encoding).name == "utf-8":
             encoding = "utf-8-sig"
-    if delimiter is not None and (len(delimiter) != 1 or delimiter in "\r\n\""):
+    if delimiter is not None and (len(delimiter) != 1 or delimiter in '\r\n"'):
         raise InvalidValue("delimiter", delimiter, "give one character (or 'tab'), not a quote or line break")
     if delimiter is None:
         with path.open(encoding=encoding, errors="replace", newline="") as fh:
@@ -183,7 +199,7 @@ def _utf8_census(path: Path) -> tuple[bool, bool]:
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
     letters = bad = False
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(BLOCK), b""):
             text = decoder.decode(block)
             if not text.isascii():
                 letters = letters or _UTF8_LETTER.search(text) is not None
@@ -197,7 +213,7 @@ def _decodes(path: Path, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     with path.open("rb") as fh:
         try:
-            for block in iter(lambda: fh.read(1 << 20), b""):
+            for block in iter(lambda: fh.read(BLOCK), b""):
                 decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -228,44 +244,137 @@ def _next_status(current: MembershipStatus | None, wanted: MembershipStatus) -> 
     return None
 
 
-def _columns(header: list[str], mapping: dict[str, str], where: str) -> _Columns:
+def targets(header: list[str], mapping: dict[str, str], where: str = "the file") -> list[str]:
+    """What each column of the header becomes: the target `mapping` gives it (by column name, any
+    case), else the field whose alias its name is (ALIASES, when no column is mapped to that field),
+    else an attribute; unnamed columns and our export's own (EXPORT_ONLY) are ignored. Invalid for a
+    repeated column name, an unknown target or column, or a field given two columns."""
     names = [restore(h.strip()) for h in header]
     lowered = [n.lower() for n in names]
     if len(set(lowered)) != len(lowered):
         dupes = sorted({n for n in names if lowered.count(n.lower()) > 1})
         raise Invalid(f"{where}: the header repeats column(s) {', '.join(dupes)}")
-    index: dict[str, int] = {}
+    chosen: dict[int, str] = {}
     for column, target in mapping.items():
-        if target not in FIELDS:
-            raise Invalid(f"mapping {column}={target}: {target!r} is not one of {', '.join(FIELDS)}")
+        if target not in TARGETS:
+            raise Invalid(f"mapping {column}={target}: {target!r} is not one of {', '.join(TARGETS)}")
         if column.lower() not in lowered:
             raise Invalid(f"mapping {column}={target}: {where} has no column {column!r}")
-        index[target] = lowered.index(column.lower())
+        chosen[lowered.index(column.lower())] = target
+    for target in FIELDS:
+        given = [names[i] for i, t in sorted(chosen.items()) if t == target]
+        if len(given) > 1:
+            raise Invalid(
+                f"the columns {' and '.join(map(repr, given))} are both mapped to {target}: keep one"
+            )
     for target, aliases in ALIASES.items():
-        if target not in index:
-            found = next((i for i, n in enumerate(lowered) if n in aliases and i not in index.values()), None)
+        if target not in chosen.values():
+            found = next((i for i, n in enumerate(lowered) if n in aliases and i not in chosen), None)
             if found is not None:
-                index[target] = found
-    if "email" not in index:
-        raise Invalid(
-            f"{where}: the header row has no email column (name one with --map COLUMN=email)"
-        )
-    used = set(index.values())
-    attributes = [
-        (name, i)
-        for i, name in enumerate(names)
-        if i not in used and name and name.lower() not in EXPORT_ONLY
+                chosen[found] = target
+    return [
+        chosen.get(i) or (IGNORE if not names[i] or lowered[i] in EXPORT_ONLY else ATTRIBUTE)
+        for i in range(len(names))
     ]
+
+
+def _columns(header: list[str], chosen: list[str], where: str) -> _Columns:
+    names = [restore(h.strip()) for h in header]
+    index = {target: i for i, target in enumerate(chosen) if target in FIELDS}
+    if "email" not in index:
+        raise Invalid(f"{where}: the header row has no email column (map one of its columns to email)")
+    attributes = [(names[i], i) for i, target in enumerate(chosen) if target == ATTRIBUTE and names[i]]
     if len(attributes) > MAX_ATTRIBUTES:
         raise Invalid(
             f"{where}: the header has {len(attributes):,} columns besides {', '.join(FIELDS[:-1])} and "
             f"{FIELDS[-1]}; at most {MAX_ATTRIBUTES} can be kept as attributes, so nothing was imported "
-            f"(remove the columns you do not need)"
+            f"(remove the columns you do not need, or ignore them)"
         )
     too_long = [name for name, _ in attributes if len(name) > 64]
     if too_long:
         raise Invalid(f"{where}: column name {too_long[0][:80]!r}... is longer than 64 characters")
     return _Columns(index, attributes, len(header))
+
+
+def header_of(path: Path, fmt: CsvFormat, where: str | None = None) -> list[str]:
+    """The file's header row, as read (Invalid for an empty file or an unreadable header)."""
+    where = where or str(path)
+    try:
+        _, header = next(_rows(path, fmt))
+    except StopIteration:
+        raise Invalid(f"{where}: the file is empty") from None
+    if isinstance(header, str):
+        raise Invalid(f"{where}: the header row {header}")
+    return header
+
+
+def read(
+    path: Path,
+    *,
+    consent: str | None,
+    mapping: dict[str, str] | None = None,
+    fmt: CsvFormat | None = None,
+    utf8_refusal: Utf8Refusal | None = None,
+    where: str | None = None,
+) -> Reading:
+    """Open the file as the import reads it: the header checked at once (Invalid), the rows parsed
+    as they are taken. The import and its preview both read through here."""
+    consent = consent_source(consent)
+    fmt = fmt or csv_format(path)
+    where = where or str(path)
+    header = header_of(path, fmt, where)
+    chosen = targets(header, mapping or {}, where)
+    cols = _columns(header, chosen, where)
+    names = [restore(h.strip()) for h in header]
+
+    def parsed() -> Iterator[Entry | RowError]:
+        rows = _rows(path, fmt)
+        next(rows)  # the header
+        for number, cells in rows:
+            if not cells or cells == [""]:
+                continue  # a blank line is not a row
+            if isinstance(cells, str):
+                yield RowError(number, "(row)", cells)
+            else:
+                yield _parse(number, cells, cols, consent, fmt, utf8_refusal)
+
+    return Reading(list(zip(names, chosen, strict=True)), parsed())
+
+
+class RejectedRows:
+    """The rejected rows as CSV: row, field, reason, value, formula-safe (subscribers.csvsafe). The
+    file is made only when there is a row to write (use as a context manager)."""
+
+    HEADER = ("row", "field", "reason", "value")
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.written = 0
+        self._file: TextIO | None = None
+        self._writer: Any = None
+
+    def __enter__(self) -> RejectedRows:
+        self.path.unlink(missing_ok=True)
+        return self
+
+    def write(self, error: RowError) -> None:
+        if self._writer is None:
+            self._file = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(self.HEADER)
+        self._writer.writerow([error.row, *(neutralize(v) for v in (error.field, error.reason, error.value))])
+        self.written += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file:
+            self._file.close()
+
+
+def data_lines(path: Path) -> int:
+    """Lines after the header: a progress bar's total (a quoted cell with a line break makes it an estimate)."""
+    with path.open("rb") as fh:
+        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(BLOCK), b""))
+    return max(lines - 1, 0)
 
 
 def _rows(path: Path, fmt: CsvFormat) -> Iterator[tuple[int, list[str] | str]]:
@@ -296,7 +405,7 @@ def _parse(
     consent: str | None,
     fmt: CsvFormat,
     utf8_refusal: Utf8Refusal | None,
-) -> _Entry | RowError:
+) -> Entry | RowError:
     if len(cells) != cols.width:
         return RowError(number, "(row)", f"has {len(cells)} fields but the header has {cols.width}")
     joined = "".join(cells)
@@ -304,7 +413,9 @@ def _parse(
         joined.encode("utf-8")
     except UnicodeEncodeError:
         encoding = fmt.describe().split(",")[0]
-        return RowError(number, "(row)", f"is not valid {encoding} (give the file's encoding with --encoding)")
+        return RowError(
+            number, "(row)", f"is not valid {encoding} (give the file's encoding with --encoding)"
+        )
     if _CONTROL.search(joined):
         bad = next(name for name, i in _all_fields(cols) if _CONTROL.search(cells[i]))
         return RowError(number, bad, "contains control characters")
@@ -335,7 +446,7 @@ def _parse(
         if value:
             attributes[attr] = value
     key = identity(email)
-    return _Entry(
+    return Entry(
         number,
         email,
         key,
@@ -357,7 +468,7 @@ def _all_fields(cols: _Columns) -> Iterator[tuple[str, int]]:
     yield from cols.attributes
 
 
-def _merge(into: _Entry, later: _Entry) -> None:
+def _merge(into: Entry, later: Entry) -> None:
     """A repeated address within one chunk: later values win, attributes are combined."""
     into.repeats += 1
     into.name = later.name or into.name
@@ -379,38 +490,27 @@ def import_csv(
     chunk_size: int = 5000,
     utf8_refusal: Utf8Refusal | None = None,
     fmt: CsvFormat | None = None,
+    origin: str | None = None,
 ) -> ImportReport:
     """Import subscribers into a list, reading the file as `fmt` says (detected when not given).
 
     Columns: email (required), name, language, timezone, status; any other column becomes an attribute.
     A row whose address the delivery cannot carry (see `utf8_refusal`) is rejected with that reason.
-    `mapping` maps a file's column name to one of those fields. Without a status column rows are
-    confirmed when a consent source is stated, else pending; confirmed rows need a stated consent source.
+    `mapping` maps a file's column name to one of those fields, ATTRIBUTE or IGNORE (see `targets`).
+    Without a status column rows are confirmed when a consent source is stated, else pending;
+    confirmed rows need a stated consent source. `origin` is the file's name as the consent events
+    keep it (default: the path's) and as errors name it.
     """
     require_list(conn, list_id)
+    where = str(path) if origin is None else origin
+    origin = (origin or path.name)[:500]
+    reading = read(path, consent=consent, mapping=mapping, fmt=fmt, utf8_refusal=utf8_refusal, where=where)
     consent = consent_source(consent)
     report = ImportReport()
-    fmt = fmt or csv_format(path)
-    rows = _rows(path, fmt)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise Invalid(f"{path}: the file is empty") from None
-    if isinstance(header, str):
-        raise Invalid(f"{path}: the header row {header}")
-    cols = _columns(header, mapping or {}, str(path))
-    chunk: dict[str, _Entry] = {}
-    origin = path.name[:500]
+    chunk: dict[str, Entry] = {}
     done = 0
-    for number, cells in rows:
-        if not cells or cells == [""]:
-            continue  # a blank line is not a row
+    for parsed in reading.rows:
         done += 1
-        parsed = (
-            RowError(number, "(row)", cells)
-            if isinstance(cells, str)
-            else _parse(number, cells, cols, consent, fmt, utf8_refusal)
-        )
         if isinstance(parsed, RowError):
             report.rejected += 1
             if errors:
@@ -433,7 +533,7 @@ def import_csv(
 
 def _flush(
     conn: Connection,
-    entries: list[_Entry],
+    entries: list[Entry],
     list_id: str,
     consent: str | None,
     origin: str,
@@ -460,7 +560,7 @@ def _suppressed(conn: Connection, digests: list[str]) -> set[str]:
 
 
 def _upsert_subscribers(
-    conn: Connection, live: list[_Entry], at: datetime, report: ImportReport
+    conn: Connection, live: list[Entry], at: datetime, report: ImportReport
 ) -> tuple[dict[str, int], list[int]]:
     """Insert the new subscribers, merge into the known ones. Returns ({identity: id}, known ids)."""
     s = t.subscribers
@@ -481,11 +581,29 @@ def _upsert_subscribers(
         _insert_rows(
             conn,
             s,
-            ("email", "email_key", "name", "name_key", "language", "timezone", "attributes", "created_at",
-             "token_nonce"),  # fmt: skip
+            (
+                "email",
+                "email_key",
+                "name",
+                "name_key",
+                "language",
+                "timezone",
+                "attributes",
+                "created_at",
+                "token_nonce",
+            ),  # fmt: skip
             [
-                (e.email, e.key, e.name, name_key(e.name), e.language, e.timezone, to_json(e.attributes), stamp,
-                 new_nonce())  # fmt: skip
+                (
+                    e.email,
+                    e.key,
+                    e.name,
+                    name_key(e.name),
+                    e.language,
+                    e.timezone,
+                    to_json(e.attributes),
+                    stamp,
+                    new_nonce(),
+                )  # fmt: skip
                 for e in fresh
             ],
         )
@@ -525,7 +643,7 @@ def _upsert_subscribers(
 
 def _apply_memberships(
     conn: Connection,
-    live: list[_Entry],
+    live: list[Entry],
     ids: dict[str, int],
     known: list[int],
     list_id: str,
@@ -592,7 +710,9 @@ def _lookup(conn: Connection, head: str, values: list[Any], *before: Any) -> lis
     return [tuple(row) for row in conn.exec_driver_sql(sql, (*before, *values))]
 
 
-def _insert_rows(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _insert_rows(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
     quote = conn.dialect.identifier_preparer
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (

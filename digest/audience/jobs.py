@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from digest.audience import bulk
+from digest.audience import bulk, imports
 from digest.jobs import Handler
 
 HANDLERS: dict[str, Handler] = {
     bulk.KIND: bulk.run,
+    imports.KIND: imports.run,  # a CSV imported into a list (digest.audience.imports)
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import Annotated
 
 import typer
 
@@ -14,11 +14,8 @@ from digest.cli.context import actor, audience_of, options_named
 from digest.cli.output import err, say
 from digest.errors import Conflict, Invalid
 from subscribers.addresses import normalize
-from subscribers.importer import RowError, csv_format
+from subscribers.importer import RejectedRows, csv_format, data_lines
 from subscribers.optin import Outcome
-
-if TYPE_CHECKING:
-    import _csv
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -89,7 +86,8 @@ def subscribers_import(
     mapping: Annotated[
         list[str] | None,
         typer.Option(
-            "--map", help="COLUMN=FIELD: read FIELD (email, name, language, timezone, status) from COLUMN."
+            "--map",
+            help="COLUMN=FIELD: read FIELD (email, name, language, timezone, status, attribute, ignore) from COLUMN.",
         ),
     ] = None,
     report: Annotated[
@@ -115,10 +113,10 @@ def subscribers_import(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     shown = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with _ErrorReport(report_path) as errors, Progress(*shown, transient=True) as bar, options_named():
-        task = bar.add_task("importing", total=_data_lines(file))
+    with RejectedRows(report_path) as errors, Progress(*shown, transient=True) as bar, options_named():
+        task = bar.add_task("importing", total=data_lines(file))
         result = members.import_file(
-            audience,
+            audience.engine,
             file,
             list_id,
             consent=consent,
@@ -126,6 +124,7 @@ def subscribers_import(
             mapping=columns,
             errors=errors.write,
             progress=lambda rows: bar.update(task, completed=rows),
+            utf8_refusal=audience.utf8_refusal,
         )
     say(f"rows read:            {result.rows:,}")
     say(f"imported (new):       {result.imported:,}")
@@ -136,58 +135,23 @@ def subscribers_import(
     say(f"rejected:             {result.rejected:,}" + (f" (see {report_path})" if result.rejected else ""))
 
 
-def _data_lines(path: Path) -> int:
-    """Lines after the header: the bar's total (a quoted cell with a line break makes it an estimate)."""
-    with path.open("rb") as fh:
-        lines = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
-    return max(lines - 1, 0)
-
-
-class _ErrorReport:
-    """The rejected rows as CSV: row, field, reason, value. Created only when there is one."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._file: TextIO | None = None
-        self._writer: _csv.Writer | None = None
-
-    def __enter__(self) -> _ErrorReport:
-        if self.path.exists():
-            self.path.unlink()
-        return self
-
-    def write(self, error: RowError) -> None:
-        import csv
-
-        from subscribers.csvsafe import neutralize
-
-        if self._writer is None:
-            self._file = self.path.open("w", newline="", encoding="utf-8")
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(["row", "field", "reason", "value"])
-        self._writer.writerow(
-            [error.row, neutralize(error.field), neutralize(error.reason), neutralize(error.value)]
-        )
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file:
-            self._file.close()
-
-
 @app.command("export")
 def subscribers_export(
     ctx: typer.Context,
     list_id: Annotated[str | None, typer.Option("--list", "-l", help="Only this list's members.")] = None,
     status: Annotated[
         list[str] | None,
-        typer.Option(help="Only members with this status (repeatable), on --list or on any list. Default: all."),
+        typer.Option(
+            help="Only members with this status (repeatable), on --list or on any list. Default: all."
+        ),
     ] = None,
     prefix: Annotated[str, typer.Option(help="Only addresses that start with this.")] = "",
     name: Annotated[str, typer.Option(help="Only names that start with this.")] = "",
     language: Annotated[str | None, typer.Option(help="Only subscribers of this language.")] = None,
     timezone: Annotated[str | None, typer.Option(help="Only subscribers of this time zone.")] = None,
     joined_from: Annotated[
-        str | None, typer.Option(help="Only those who joined (--list, else were added) on or after YYYY-MM-DD.")
+        str | None,
+        typer.Option(help="Only those who joined (--list, else were added) on or after YYYY-MM-DD."),
     ] = None,
     joined_to: Annotated[str | None, typer.Option(help="... and on or before YYYY-MM-DD.")] = None,
     output: Annotated[

@@ -12,10 +12,12 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute, Mount
 
+from digest.audience.imports import MAX_UPLOAD
 from digest.web import errors
 from digest.web.auth import authorize, rule_of
 from digest.web.deps import Site
 from digest.web.middleware import BodyLimit, HeadAsGet, ProtectiveHeaders
+from digest.web.policy import API, IMPORTS
 from digest.web.routes import (
     account,
     api,
@@ -25,6 +27,7 @@ from digest.web.routes import (
     console,
     health,
     history,
+    imports,
     jobs,
     lists,
     preferences,
@@ -61,6 +64,7 @@ ROUTERS = (
     lists,
     suppressions,
     sources,
+    imports,
     api,
     users,
     settings,
@@ -73,7 +77,8 @@ STATIC = Path(__file__).with_name("static")
 def create_app(site: Site) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(authorize)])
     app.state.site = site
-    app.add_middleware(BodyLimit, larger={"/webhooks/": webhooks.MAX_BODY})  # the last added runs first
+    larger = {"/webhooks/": webhooks.MAX_BODY, IMPORTS: MAX_UPLOAD, API + "/imports": MAX_UPLOAD}  # uploads
+    app.add_middleware(BodyLimit, larger=larger)  # the last added runs first
     app.add_middleware(ProtectiveHeaders)
     app.add_middleware(HeadAsGet)
     errors.install(app, site.pages)

@@ -26,6 +26,7 @@ class Rule:
     scope: Scope = None  # where the list the permission applies to comes from
     second_factor_setup: bool = False  # open to a user who still has to set up a required second factor
     token_scope: str | None = None  # a JSON API route: a bearer token with this scope (digest.accounts.tokens)
+    upload: bool = False  # a streamed upload: its route checks a form's CSRF field (digest.web.uploads)
 
     def describe(self) -> str:
         if self.public:
@@ -75,6 +76,7 @@ USERS = "/admin/users"
 USER_ACTS = ("/invite", "/second-factors", "/{user_id}", "/{user_id}/deactivate", "/{user_id}/reactivate",
              "/{user_id}/second-factor/reset", "/{user_id}/invite")  # fmt: skip
 SUBSCRIBER_PAGES = ("", "/export.csv", "/bulk", "/{subscriber_id}", "/{subscriber_id}/privacy.json", "/{subscriber_id}/erase")
+IMPORTS = "/admin/imports"  # a CSV uploaded, mapped and previewed, then imported as a job
 
 # (method, path) -> rule. HEAD is answered as GET (digest.web.middleware.HeadAsGet).
 RULES: dict[tuple[str, str], Rule] = {
@@ -144,6 +146,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/tokens"): needs(Permission.MANAGE_TOKENS),
     ("POST", "/admin/tokens"): needs(Permission.MANAGE_TOKENS),
     ("POST", "/admin/tokens/{token_id}/revoke"): needs(Permission.MANAGE_TOKENS),
+    ("GET", IMPORTS): needs(Permission.MANAGE_SUBSCRIBERS),  # the upload form and the recent imports
+    ("GET", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),  # mapped, previewed
+    ("POST", IMPORTS): Rule(permission=Permission.MANAGE_SUBSCRIBERS, upload=True),
+    ("POST", IMPORTS + "/uploads/{upload_id}"): needs(Permission.MANAGE_SUBSCRIBERS),
     # the JSON API: a bearer token with the scope named; its errors are problem details (RFC 9457)
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", API + "/lists"): token("lists:read"),
@@ -164,6 +170,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/editions/{edition_id}/events"): token("events:read"),
     ("POST", API + "/sources"): token("sources:write"),
     ("PATCH", API + "/sources/{name}"): token("sources:write"),
+    ("POST", API + "/imports"): token("imports:write"),
+    ("GET", API + "/imports/{job_id}"): token("imports:read"),
     # the admin console's users and the audit log (digest.web.routes.users)
     ("GET", USERS): needs(Permission.MANAGE_USERS),
     **{("POST", USERS + act): needs(Permission.MANAGE_USERS) for act in USER_ACTS},

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from subscribers import tables as t
 from subscribers.errors import Invalid, NotFound
-from subscribers.importer import import_csv
+from subscribers.importer import Entry, RowError, import_csv, read, targets
 from subscribers.models import Subscriber
 from subscribers.service import find_subscriber, membership_status, set_status, upsert_subscriber
 from subscribers.suppression import suppress
@@ -130,11 +130,34 @@ def test_column_mapping_and_header_aliases(engine, tmp_path):
         (b"email,Email\na@example.org,b@example.org\n", None, "repeats column"),
         (b"mail\na@example.org\n", {"Courriel": "email"}, "has no column 'Courriel'"),
         (b"mail\na@example.org\n", {"mail": "phone"}, "'phone' is not one of"),
+        (b"a,b\nx@example.org,y@example.org\n", {"a": "email", "b": "email"}, "'a' and 'b' are both mapped"),
+        (b"email\na@example.org\n", {"email": "ignore"}, "no email column"),
     ],
 )
 def test_a_file_that_cannot_be_imported_says_why(engine, tmp_path, body, mapping, message):
     with pytest.raises(Invalid, match=message):
         run(engine, write(tmp_path, body), mapping=mapping)
+
+
+def test_a_column_mapped_to_an_attribute_or_ignored(engine, tmp_path):
+    path = write(tmp_path, b"email,name,Notes,created_at\nann@example.org,Ann,vip,2020-01-01\n")
+    assert targets(["email", "name", "Notes", "created_at"], {}) == ["email", "name", "attribute", "ignore"]
+    report, _ = run(engine, path, mapping={"name": "attribute", "Notes": "ignore"})
+    assert report.imported == 1
+    with engine.connect() as conn:
+        ann = find_subscriber(conn, "ann@example.org")
+    assert (ann.name, ann.attributes) == (None, {"name": "Ann"})
+
+
+def test_the_preview_reads_the_rows_as_the_import_does(tmp_path):
+    body = b"Courriel;Nom;Statut\nann@example.org;Ann;confirmed\n;Nobody;\nbob@example.org;Bob;\n"
+    mapping = {"Courriel": "email", "Nom": "name", "Statut": "status"}
+    reading = read(write(tmp_path, body), consent=None, mapping=mapping)
+    assert reading.columns == [("Courriel", "email"), ("Nom", "name"), ("Statut", "status")]
+    ann, nobody, bob = reading.rows
+    assert isinstance(ann, RowError) and (ann.row, ann.field) == (2, "status")  # confirmed needs a consent
+    assert isinstance(nobody, RowError) and (nobody.row, nobody.reason) == (3, "is empty")
+    assert isinstance(bob, Entry) and (bob.row, bob.email, bob.status) == (4, "bob@example.org", "pending")
 
 
 def test_unknown_list_is_refused(engine, tmp_path):

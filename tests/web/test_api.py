@@ -216,7 +216,7 @@ def test_every_api_route_refuses_a_token_without_its_scope_and_lets_one_with_it_
     from digest.web.policy import RULES
 
     values = {"subscriber_id": "1", "edition_id": str(newsroom.edition_id), "list_id": "world", "segment_id": "1",
-              "name": "wire"}
+              "name": "wire", "job_id": "1"}
     api_rules = {key: rule for key, rule in RULES.items() if rule.token_scope}
     assert len(api_rules) >= 8
     for (method, template), rule in api_rules.items():

@@ -1,5 +1,6 @@
 """The admin console's background jobs (digest.jobs): the recent ones, one job's progress (a fragment
-htmx polls while it runs; without JavaScript the page reloads itself) and its report."""
+htmx polls while it runs; without JavaScript the page reloads itself) and its report (an import's
+first rejected rows shown on its page)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from digest.audience import imports
 from digest.errors import NotFound
 from digest.web.auth import CurrentSession, CurrentUser
 from digest.web.deps import SiteDep
@@ -28,8 +30,10 @@ def job(
 ) -> HTMLResponse:
     found = site.jobs.get(job_id)
     template = "_job.html" if request.headers.get("HX-Request") else "job.html"
+    report = site.jobs.report(found)
+    rejected = imports.rejected_rows(report) if found.kind == imports.KIND and found.finished else []
     return site.newsroom.render(request, template, user=user, session=session, page="subscribers", job=found,
-                                has_report=site.jobs.report(found) is not None)  # fmt: skip
+                                has_report=report is not None, rejected=rejected)  # fmt: skip
 
 
 @router.get("/admin/jobs/{job_id}/report.csv")

@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse
 
 from digest.accounts.tokens import SCOPES
 from digest.web.problems import MEDIA_TYPE
-from digest.web.routes.api import audience, deliveries, lists, newsroom
+from digest.web.routes.api import audience, deliveries, imports, lists, newsroom
 
 VERSION = "1"
 router = APIRouter()
 router.include_router(lists.router)
 router.include_router(audience.router)
+router.include_router(imports.router)
 router.include_router(newsroom.router)
 router.include_router(deliveries.router)
 
@@ -28,6 +29,7 @@ def openapi() -> dict[str, Any]:
                         description="Bearer tokens with scopes (`digest tokens create`): " + ", ".join(SCOPES))  # fmt: skip
     described.include_router(lists.router)
     described.include_router(audience.router)
+    described.include_router(imports.router)
     described.include_router(newsroom.router)
     described.include_router(deliveries.router)
     doc = described.openapi()

@@ -287,3 +287,25 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: _problem("the request is not valid"),
     429: _problem("too many requests with this token: see Retry-After", "Retry-After"),
 }
+
+
+class RejectedOut(BaseModel):
+    row: int = Field(description="the file's row number (1 is the header)")
+    field: str
+    reason: str
+    value: str
+
+
+class ImportOut(BaseModel):
+    id: int
+    status: str = Field(description="the job's status: queued, running, done or failed")
+    list_id: str
+    file: str
+    done: int = Field(description="rows read so far")
+    total: int | None = Field(description="rows to read (an estimate: the file's lines)")
+    summary: dict[str, int] | None = Field(description="rows, imported, merged, suppressed, rejected...")
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    rejected: list[RejectedOut] = Field(description="the first 100 rejected rows, once it is done")
