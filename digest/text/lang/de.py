@@ -179,4 +179,5 @@ LANGUAGE = Language(
     time_prepositions=("um",),
     capitalises_nouns=True,
     subject_after_verb=True,
+    speaker_threshold=0.65,
 )

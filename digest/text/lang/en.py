@@ -175,4 +175,5 @@ LANGUAGE = Language(
     ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
+    speaker_threshold=0.76,
 )
