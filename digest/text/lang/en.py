@@ -67,7 +67,8 @@ LANGUAGE = Language(
     ),
     weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
     not_names=frozenset(
-        "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile".split()
+        "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile "
+        "even ever each every both two three several many some most last next another other".split()
     ),
     places=frozenset(
         [
