@@ -42,7 +42,10 @@ _GENERIC_BOILERPLATE = (
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
 )
-_AGENCIES = r"getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/"
+_AGENCIES = (
+    r"getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|istock|shutterstock|imago|keystone|unsplash|pixabay"
+    r"|picture alliance|/"
+)
 
 
 @cache
@@ -172,7 +175,8 @@ _LEAD = "|•·–—-:> "  # marks before a byline's word in a row of page furn
 
 _CREDIT_TAIL = re.compile(
     r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
-    r"|/\s*(?:getty images|afp|reuters|ap|dpa|epa|imago|picture alliance)"  # Jo Kim/Getty Images
+    r"|/\s*(?:getty images|afp|reuters|ap|associated press|dpa|epa|imago|picture alliance|istock(?:\.com)?"
+    r"|shutterstock|keystone|efe|ansa)\)?"  # Jo Kim/Getty Images, (Jo Kim / Associated Press)
     r"|\bgetty images)\s*$",
     re.I,
 )
@@ -285,7 +289,7 @@ def parse_plain_text(text: str) -> Article:
         elif _is_byline(body[0]):
             byline = byline or body[0]
             body = body[1:]
-        elif len(body) > 1 and _is_credit(body[1]) and not _is_title(body[0]):
+        elif len(body) > 1 and _inline_credit(body[1]) and not _is_title(body[0]):
             caption = f"{caption} {body[0]}" if caption else body[0]  # a photo caption, then its credit
             body = body[2:]
         else:

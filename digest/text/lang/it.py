@@ -69,6 +69,8 @@ LANGUAGE = Language(
         "dicembre".split()
     ),
     boilerplate=(
+        r"(?:vai|salta) al contenuto(?: principale)?\s*$",
+        r"questo sito (?:\w+ ){0,3}cookie",
         r"(lascia|scrivi) un commento\b",
         r"il tuo indirizzo (e-?mail|email) non sarà pubblicato",
         r"i campi obbligatori sono contrassegnati",
