@@ -38,6 +38,10 @@ _GENERIC_BOILERPLATE = (
     r"https?://\S+$",
     r"[\W_]+$",
     rf"{_NETWORKS}(?:\s*[,|/•·]?\s*{_NETWORKS})*\s*$",  # a share row: "Facebook", "Twitter WhatsApp"
+    rf"(?:[\w.’'-]+ ){{1,4}}(?:on|bei|auf|sur|en|su) {_NETWORKS}\s*$",  # "MZ Dessau bei Facebook"
+    r"(?:foto|photo|bild|image)?:?\s*(?:istock(?:\.com)?|getty images|shutterstock|imago|keystone"
+    r"|picture alliance)(?:\s*/\s*[\w .-]+)?\s*$",  # a lone credit: "iStock.com", "Foto: imago"
+    r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"

@@ -136,6 +136,26 @@ LANGUAGE = Language(
         "apr jun jul aug sep sept okt nov dez".split()
     ),
     boilerplate=(
+        r"(?:diesen artikel teilen|artikel gefallen\?|gefällt (?:ihnen|dir) (?:dieser|unser) [\w-]+\?"
+        r"|bild anzeigen|buch bestellen|ausgabe kaufen|die aktuelle ausgabe|empfohlen für (?:dich|sie)"
+        r"|entdecken sie jetzt|externer inhalt|affiliate-?link|\(?noch keine bewertungen\)?|aktualisiert:"
+        r"|erstellt am\b|die meistgelesenen artikel|artikel zum thema|fragen an (?:den|die) (?:autor|autorin))"
+        r".{0,80}$",
+        r"anzeige\s*[-–:]",
+        r"zurück(?: zur| zum)? (?:übersicht|startseite|vorherigen seite|seitenanfang|anfang|artikel)\s*$",
+        r"(?:zum weiterlesen|siehe auch|weitere (?:beiträge|artikel|nachrichten|themen|meldungen)"
+        r"|themenrelevante nachrichten|mehr (?:dazu|artikel|nachrichten)|das könnte (?:sie|dich) auch interessieren"
+        r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,60}$",
+        r"(?:themen|schlagw[oö]rter|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen)"
+        r"(?: im artikel)?\s*:?\s*$",
+        r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "
+        r"(?:artikel|beitrag) (?:nützlich|hilfreich)|info zur bewertung)\b.{0,40}$",
+        r"(?:möchten sie (?:den|diesen) artikel teilen|mit freunden teilen|teilen mit|url zum kopieren"
+        r"|link kopieren|(?:rezept |artikel )?drucken|merken|zum shop)\s*:?\s*$",
+        r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,40}$",
+        r"(?:newsletter (?:erhalten|bestellen)|jetzt spenden|jede kleine spende|unterstützen sie (?:uns|diese)"
+        r"|unterstütze \w+\s*$|lust auf mehr|sie wollen mehr von uns)\b.{0,80}$",
+        r"(?:pressemitteilung von|originalpublikation)\b.{0,60}$",
         r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
         r"ihre e-?mail-adresse wird nicht veröffentlicht",
         r"erforderliche felder sind",

@@ -68,6 +68,8 @@ LANGUAGE = Language(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     ),
     boilerplate=(
+        r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??\s*$",
+        r"pour créer des paragraphes, laissez simplement des lignes vides",
         r"laisser un commentaire\b",
         r"(votre|ton) adresse (e-?mail|courriel|de messagerie) ne sera pas publiée",
         r"les champs obligatoires sont indiqués",
