@@ -34,6 +34,7 @@ ECHO_SURE, SCORE_SURE = 0.5, 1.2
 HEAD_CONTENT = 4  # a headline's echo counts in full from this many content words
 _CRUMBS = re.compile(r"\s[>»|/]\s|^<")
 _CRUMB_MARKS = re.compile(r"\s[>»›]\s|\s[>»›]$")
+SHARE_ROW, TEXT_BEFORE_ROW = 3, 4  # a row of share buttons after the text has begun: its end
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
@@ -242,13 +243,19 @@ def _crumbs_of(block: str, following: list[str]) -> bool:
     return any(len(b) < len(block) and block.endswith(b) and b.count(" ") >= HEAD_WORDS[0] for b in following)
 
 
-def article_end(blocks: list[str], start: int, running: RunningText) -> int:
+def article_end(
+    blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool] = lambda b: False
+) -> int:
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
-    not the end), else the end."""
-    began = False
+    not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
+    TEXT_BEFORE_ROW paragraphs of running text; else the end."""
+    text, row = 0, 0
     for i in range(start, len(blocks)):
-        if began and is_end_heading(blocks[i]) and not running.goes_on(i):
+        if text and is_end_heading(blocks[i]) and not running.goes_on(i):
             return i
-        began = began or running[i]
+        text += running[i]
+        row = row + 1 if text and boilerplate(blocks[i]) else 0
+        if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:
+            return i - row + 1
     return len(blocks)

@@ -224,7 +224,7 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     at = find_headline(blocks, _not_headline, running)
     if at is None:
         return [p for p in blocks if not is_boilerplate(p)], None
-    end = article_end(blocks, at + 1, running)
+    end = article_end(blocks, at + 1, running, is_boilerplate)
     first = max(0, at - BEFORE_HEADLINE)
     before = [
         p
