@@ -8,8 +8,10 @@ its attribution ("…," she said. "…") gives the second part the first part's 
 
 The speaker comes from a cue (attribution.py); a pronoun, an unstated subject ("dijo.") or an epithet
 ("reconoció el alemán") stands for the person named just before; a quotation without any cue is
-given the speaker of the quotation just before it, else the person the text was last about.
-Quotations are sought in an article's first MAX_CHARS characters.
+given the speaker of the quotation just before it, else the person the text was last about. Each
+speaker gets a confidence, how often a speaker found that way is right on the train splits
+(CONFIDENCE_NAMED, CONFIDENCE_RESOLVED); below the language's speaker_threshold the quotation keeps
+no speaker rather than a wrong one. Quotations are sought in an article's first MAX_CHARS characters.
 """
 
 from __future__ import annotations
@@ -326,7 +328,6 @@ class _Finder:
         self._people: set[str] | None = None
         self.distance = 0  # sentences back the last resolved person was found (0: the quotation's own)
         self.previous: str | None = None  # the last speaker found, sure enough to keep or not
-        self.previous_at = (0, 0)  # and its quotation's paragraph and offset
         self.spoke = False  # and whether that sentence has a cue verb (the person spoke in it)
 
     def attribute(
@@ -391,15 +392,6 @@ class _Finder:
             if not (nxt.is_cap and nxt.is_word):  # not Der Minister Hans Weber: the person is found below
                 return f"{first.text} {head.text}"
         return None
-
-    def sentences_since(self, pi: int, pos: int) -> int:
-        """How many sentences back the last speaker's quotation opened (0: in this one)."""
-        qi, qpos = self.previous_at
-        if qi == pi:
-            return sum(qpos < a <= pos for a, _ in self.paras.sentences(pi))
-        after = sum(a > qpos for a, _ in self.paras.sentences(qi))
-        between = sum(len(self.paras.sentences(i)) for i in range(qi + 1, pi))
-        return after + between + sum(a <= pos for a, _ in self.paras.sentences(pi))
 
     def resolve(
         self, pi: int, pos: int, sentences: int | None = None, gender: str = "", roles: bool = False
@@ -517,7 +509,7 @@ class _Finder:
         speaker = _as_speaker(speaker, self.lang) if speaker else None
         confidence = self._confidence(speaker, basis) if speaker else 0.0
         if speaker:
-            self.previous, self.previous_at = speaker, (pi, span.start)
+            self.previous = speaker
         if confidence < self.lang.speaker_threshold:
             speaker, confidence = None, 0.0
         if speaker:
