@@ -94,11 +94,13 @@ def is_dateish(block: str) -> bool:
         return True
     if _TIME.search(block) and len(words) <= 14:
         return True
+    months = [k for k, w in enumerate(words) if w.lower().strip(".,") in _month_words()]
     dated = (
         _NUMERIC_DATE.search(block) is not None
-        or any(w.lower().strip(".,") in _month_words() for w in words)
+        or any(_DIGIT.search(" ".join(words[max(0, k - 2) : k + 3])) for k in months)
         or (len(words) <= YEAR_WORDS and _YEAR.search(block) is not None)
-    )
+    )  # a month next to a figure: "Nov. 20, 2019", "20 novembre", not "10 percent in October"
+
     return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
 
 

@@ -42,6 +42,8 @@ _GENERIC_BOILERPLATE = (
     r"(?:foto|photo|bild|image)?:?\s*(?:istock(?:\.com)?|getty images|shutterstock|imago|keystone"
     r"|picture alliance)(?:\s*/\s*[\w .-]+)?\s*$",  # a lone credit: "iStock.com", "Foto: imago"
     r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
+    r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
+    r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"

@@ -144,7 +144,7 @@ LANGUAGE = Language(
         r"skip to (?:the )?(?:main )?(?:content|navigation)\s*$",
         r"this copy is for your personal,? non-commercial use only",
         r"(?:show|close|hide)(?: more| extra)? shar(?:e|ing) options\s*$",
-        r"image \d+ of \d+\s*$",
+        r"image \d+ of\W*\d+\s*$",
         r"text size\s*$",
         r"(?:subscribe|sign in|log in|search|menu|close)(?: now)?\s*$",
         r"tags?\s*:",
