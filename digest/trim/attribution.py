@@ -13,6 +13,7 @@ A pronoun is returned as such (with its gender) for the caller to resolve agains
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from digest.text.marks import closing_marks, opening_marks
@@ -20,6 +21,7 @@ from digest.trim.clause import CHAIN, SUBJECT_REACH, Clause
 from digest.trim.names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
+_POSSESSIVE = re.compile(r"['’]s$")
 APPOSITION = 16  # or after a name and an apposition of at most this many tokens between commas
 
 
@@ -151,6 +153,8 @@ class Attributor(Clause):
             and toks[i - 1].is_word
         ):
             run = run_at(self.text, toks, self._run_ending_at(i - 1, lo), lang, i)
+            if run is not None and _POSSESSIVE.search(toks[i - 1].text):
+                return Attribution(speaker=f"{toks[i - 1].text} {toks[i].text}")  # Clinton's campaign said
             if run is not None and is_person(run, toks, lang, self.people):
                 return Attribution(speaker=run.name)  # hatte Koch-Mehrin damals gesagt
         gender = self._pronoun(i)

@@ -215,9 +215,11 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
         capitalised = all(w[0].isupper() or not w[0].isalpha() for w in words)
     else:
         long_words = [w for w in words if len(w) > 3]
-        capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(
-            long_words
-        )
+        capitalised = (
+            len(long_words) >= 2
+            and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+            and not any(w.strip(",.;:") in lang.auxiliaries for w in words)
+        )  # a title capitalises its verbs: "This is who Donald Trump is" is a sentence
     if capitalised:
         return True
     if any(w in lang.stopwords for w in _LETTERS.findall(inner.lower())):
@@ -482,7 +484,9 @@ class _Finder:
         basis = "weak" if found.weak else ("role" if found.role else "cue")
         titled = (
             self._titled(found.speaker, pi, span.start)
-            if found.role and found.speaker and not self.lang.capitalises_nouns
+            if found.speaker
+            and (found.role or found.speaker[:1].islower())
+            and not self.lang.capitalises_nouns
             else None
         )  # German roles are as often someone the article does not name (see below)
         if titled is not None:

@@ -178,3 +178,27 @@ def test_a_pronoun_for_someone_who_spoke_in_the_sentence_before_keeps_them():
     ]
     q = found(paragraphs)[-1]
     assert q.quote.speaker == "Paul Brandt" and q.confidence >= THRESHOLD
+
+
+def test_the_first_half_of_a_split_quotation_naming_someone_is_the_speakers():
+    paragraphs = [
+        "“This is who Donald Trump is,” Clinton said at the rally in Ohio. "
+        "“But it is not only women he has insulted, it is veterans too.”"
+    ]
+    first, second = found(paragraphs)
+    assert first.quote.text == "This is who Donald Trump is"
+    assert first.quote.speaker == second.quote.speaker == "Clinton"
+
+
+def test_a_possessive_before_the_cue_keeps_what_it_owns():
+    [q] = found(["Clinton’s campaign said on Monday: “We will not stop knocking on doors in every county.”"])
+    assert q.quote.speaker == "Clinton’s campaign"
+
+
+def test_an_english_role_the_article_tied_to_one_named_person_is_that_person():
+    paragraphs = [
+        "Minister Hans Weber opened the bridge on Monday.",
+        "Later the minister said: “We built it in record time for the whole valley.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Hans Weber" and q.basis == "titled"
