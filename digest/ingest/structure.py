@@ -223,21 +223,22 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
     None) when no headline is found."""
     running = RunningText(blocks)
+    boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
     at = find_headline(blocks, _not_headline, running)
     if at is None:
-        return [p for p in blocks if not is_boilerplate(p)], None
-    end = article_end(blocks, at + 1, running, is_boilerplate)
+        return [p for p in blocks if not boilerplate(p)], None
+    end = article_end(blocks, at + 1, running, boilerplate)
     first = max(0, at - BEFORE_HEADLINE)
     before = [
         p
         for i, p in enumerate(blocks[first:at], start=first)
-        if not is_boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
+        if not boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
     ]
     after, began = [], False
     for i in range(at + 1, end):
         p = blocks[i]
         began = began or running[i]
-        if is_boilerplate(p) or (began and _inline_credit(p)):
+        if boilerplate(p) or (began and _inline_credit(p)):
             continue  # (a caption and its credit before the text are the head's, below)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
