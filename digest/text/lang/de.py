@@ -136,6 +136,16 @@ LANGUAGE = Language(
         "apr jun jul aug sep sept okt nov dez".split()
     ),
     boilerplate=(
+        r"(?:impressum|datenschutz(?:erklärung)?|startseite|zur startseite|(?:zurück )?nach oben|zurück zur liste"
+        r"|alle anzeigen|seite teilen|soziale netzwerke|werben sie bei uns|einen missbrauch melden"
+        r"|dieses blog durchsuchen|viel spaß beim stöbern|neugierig geworden\??|mehr videos|der nächste beitrag)\s*$",
+        r"(?:teile diesen beitrag|den artikel mit anderen teilen|hat ihnen dieser artikel gefallen"
+        r"|letzte (?:kommentare|artikel|beiträge)|meist ?gelesen|am meisten gelesen|beliebte (?:artikel|tags|beiträge)"
+        r"|die neuesten (?:meldungen|artikel|beiträge)|diese artikel könnten (?:dich|sie) interessieren"
+        r"|mehr zum ereignis|kategorien?\s*:|ja, ich möchte den .{0,40}newsletter|mit unserem newsletter"
+        r"|geben sie ihre e-mail|deine e-mail-adresse wird nicht|hinterlasse eine antwort"
+        r"|nur angemeldete benutzer können|es gilt die datenschutzerklärung|diese website verwendet akismet"
+        r"|folge uns auch in den sozialen|alle (?:meldungen|artikel) (?:der|zu)|design von)\b.{0,120}$",
         r"(?:diesen artikel teilen|artikel gefallen\?|gefällt (?:ihnen|dir) (?:dieser|unser) [\w-]+\?"
         r"|bild anzeigen|buch bestellen|ausgabe kaufen|die aktuelle ausgabe|empfohlen für (?:dich|sie)"
         r"|entdecken sie jetzt|externer inhalt|affiliate-?link|\(?noch keine bewertungen\)?|aktualisiert:"

@@ -61,6 +61,7 @@ LANGUAGE = Language(
         "diciembre".split()
     ),
     boilerplate=(
+        r"(?:comentar este artículo|video recomendado)\s*$",
         r"(?:mirá|mira|lea|lee) también\b.{0,200}$",
         r"(?:te puede interesar|noticias relacionadas|más noticias|también te puede interesar)\b.{0,120}$",
         r"(deja|dejar|escribe) (un|tu) comentario\b",

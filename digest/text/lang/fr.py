@@ -68,6 +68,8 @@ LANGUAGE = Language(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     ),
     boilerplate=(
+        r"(?:mentions légales|conditions générales(?: de vente| d'utilisation)?|permalien)\s*$",
+        r"(?:pour lire la suite|pour accéder en illimité|pour rester informé)\b.{0,120}$",
         r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??\s*$",
         r"pour créer des paragraphes, laissez simplement des lignes vides",
         r"laisser un commentaire\b",
