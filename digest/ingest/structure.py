@@ -94,9 +94,23 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
 
 
+_FIRST_SENTENCE = re.compile(r"^[^.!?]{0,240}")
+_COOKIE_WORD = re.compile(r"\bcookies?\b", re.I)
+_SITE_SPEAKS = re.compile(  # the site speaking of itself: "we use", "diese Website", "ce site"
+    r"\b(?:we|our|wir|unsere[mnr]?|nous|nos|notre|utilizamos|usamos|nuestro|utilizziamo|usiamo"
+    r"|this (?:site|website)|diese (?:seite|website|webseite)|ce site|este sitio|questo sito)\b",
+    re.I,
+)
+
+
 def is_boilerplate(paragraph: str) -> bool:
-    """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short."""
-    return len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None
+    """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
+    and a cookie banner of any length (its first sentence: the site speaking of its cookies)."""
+    if len(paragraph) <= BOILERPLATE_CHARS:
+        return _boilerplate().match(paragraph) is not None
+    first = _FIRST_SENTENCE.match(paragraph)
+    head = first.group() if first else ""
+    return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
 
 
 def _prefixes(prefixes: set[str]) -> re.Pattern[str]:

@@ -136,6 +136,7 @@ LANGUAGE = Language(
         "apr jun jul aug sep sept okt nov dez".split()
     ),
     boilerplate=(
+        r"seite auswählen\s*$",
         r"(?:impressum|datenschutz(?:erklärung)?|startseite|zur startseite|(?:zurück )?nach oben|zurück zur liste"
         r"|alle anzeigen|seite teilen|soziale netzwerke|werben sie bei uns|einen missbrauch melden"
         r"|dieses blog durchsuchen|viel spaß beim stöbern|neugierig geworden\??|mehr videos|der nächste beitrag)\s*$",
