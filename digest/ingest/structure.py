@@ -252,8 +252,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     for i in range(at + 1, end):
         p = blocks[i]
         began = began or running[i]
-        if boilerplate(p) or (began and _inline_credit(p)):
-            continue  # (a caption and its credit before the text are the head's, below)
+        head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
+        if boilerplate(p) or (began and not head_credit and _inline_credit(p)):
+            continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):

@@ -209,3 +209,13 @@ def test_a_row_of_share_buttons_after_the_text_ends_the_article():
          "Share", "Tweet", "Email", teaser, teaser + " More.", teaser + " Even more."]
     )  # fmt: skip
     assert teaser not in " ".join(parse_plain_text(page).paragraphs)
+
+
+def test_a_caption_and_its_credit_under_the_headline_before_the_byline_are_not_the_lede():
+    caption = "Fishermen watch the storm from the old pier at Kestrel Bay on Tuesday as the harbour board met in the town hall."
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", caption, "(Jo Kim / Associated Press)",
+         "By Nora Feld", "Nov. 19, 2019", BODY_1, BODY_2, BODY_3]
+    )  # fmt: skip
+    article = parse_plain_text(page)
+    assert article.paragraphs[0] == BODY_1 and caption not in article.paragraphs
