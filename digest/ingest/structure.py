@@ -253,7 +253,10 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         p = blocks[i]
         began = began or running[i]
         head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
-        if boilerplate(p) or (began and not head_credit and _inline_credit(p)):
+        credit = _inline_credit(p)
+        if credit and not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]:
+            after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
+        if boilerplate(p) or (began and not head_credit and credit):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)

@@ -219,3 +219,13 @@ def test_a_caption_and_its_credit_under_the_headline_before_the_byline_are_not_t
     )  # fmt: skip
     article = parse_plain_text(page)
     assert article.paragraphs[0] == BODY_1 and caption not in article.paragraphs
+
+
+def test_a_photo_caption_and_its_credit_below_the_standfirst_are_not_the_lede():
+    standfirst = "The pier has been closed since the storms, and the ferry with it."
+    caption = "An artist's drawing of the new pier at Kestrel Bay."
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", "By Nora Feld", "Local News", standfirst,
+         "Shares", caption, "(Image: © Kestrel Bay Harbour Board)", BODY_1, BODY_2, BODY_3]
+    )  # fmt: skip
+    assert caption not in parse_plain_text(page).paragraphs
