@@ -189,5 +189,5 @@ LANGUAGE = Language(
     ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
-    speaker_threshold=0.76,
+    speaker_threshold=0.75,
 )
