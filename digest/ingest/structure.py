@@ -248,7 +248,8 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         for i, p in enumerate(blocks[first:at], start=first)
         if not boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
     ]
-    after, began = [], False
+    after: list[str] = []
+    began = False
     for i in range(at + 1, end):
         p = blocks[i]
         began = began or running[i]

@@ -202,3 +202,8 @@ def test_an_english_role_the_article_tied_to_one_named_person_is_that_person():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker == "Hans Weber" and q.basis == "titled"
+
+
+def test_a_vox_pop_line_with_a_spaced_hyphen_and_a_place_names_its_speaker():
+    [q] = found(['"I came for the music and stayed for the people of this town." - Dana Whitlock of Ohio'])
+    assert q.quote.speaker == "Dana Whitlock"
