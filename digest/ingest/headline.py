@@ -22,16 +22,19 @@ PROSE_WORDS = 8  # a shorter sentence of the article's text, mostly lowercase wo
 PROSE_GAP = 1  # prose this close before a headline found: the article had begun
 PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
 ECHO_BLOCKS = 3  # the headline's words are looked for in this many blocks after it
-REACH = 10  # a headline stands at most this many blocks before running text
+REACH = 14  # a headline stands at most this many blocks before running text
+CRUMB_BLOCKS = 4  # a breadcrumb trail ending with the headline stands this close before it
 HEAD_WORDS = (2, 30)
 LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
 DATE_CHARS = 160
 _DIGIT = re.compile(r"\d")
 END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
-DENSE_GAP = 2
+DENSE_GAP = 3
 ECHO_SURE, SCORE_SURE = 0.5, 1.2
 HEAD_CONTENT = 4  # a headline's echo counts in full from this many content words
 _CRUMBS = re.compile(r"\s[>»|/]\s|^<")
+_CRUMB_MARKS = re.compile(r"\s[>»›]\s|\s[>»›]$")
+SHARE_ROW, TEXT_BEFORE_ROW = 3, 4  # a row of share buttons after the text has begun: its end
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
@@ -91,11 +94,13 @@ def is_dateish(block: str) -> bool:
         return True
     if _TIME.search(block) and len(words) <= 14:
         return True
+    months = [k for k, w in enumerate(words) if w.lower().strip(".,") in _month_words()]
     dated = (
         _NUMERIC_DATE.search(block) is not None
-        or any(w.lower().strip(".,") in _month_words() for w in words)
+        or any(_DIGIT.search(" ".join(words[max(0, k - 2) : k + 3])) for k in months)
         or (len(words) <= YEAR_WORDS and _YEAR.search(block) is not None)
-    )
+    )  # a month next to a figure: "Nov. 20, 2019", "20 novembre", not "10 percent in October"
+
     return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
 
 
@@ -209,13 +214,15 @@ def _best_headline(
         ):
             continue
         own = _content(block)
-        if not own:
+        if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]):
             continue
         gap = nxt - i
         after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
         echo = sum(w in after for w in own) / len(own)
         # a kicker or a section label ("Science & Astronomy") echoes as well as a headline, on less
         score = 2.0 * echo * min(1.0, len(own) / HEAD_CONTENT) + 1.0 / gap
+        if len(_CRUMB_MARKS.findall(block)) >= 2:
+            continue  # a breadcrumb trail: Home > News > Sport
         if _CRUMBS.search(block) or (block.isupper() and len(words) <= 4):
             score -= 0.5  # a breadcrumb (Home > News), a label in capitals
         if _FULL_STOP.search(block):
@@ -232,13 +239,25 @@ def _best_headline(
     return best
 
 
-def article_end(blocks: list[str], start: int, running: RunningText) -> int:
+def _crumbs_of(block: str, following: list[str]) -> bool:
+    """Whether a block is a breadcrumb trail ending with a headline that follows it on its own
+    ("Home / Sport / Title" or "HomeLatest NewsTitle", then "Title")."""
+    return any(len(b) < len(block) and block.endswith(b) and b.count(" ") >= HEAD_WORDS[0] for b in following)
+
+
+def article_end(
+    blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool] = lambda b: False
+) -> int:
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
-    not the end), else the end."""
-    began = False
+    not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
+    TEXT_BEFORE_ROW paragraphs of running text; else the end."""
+    text, row = 0, 0
     for i in range(start, len(blocks)):
-        if began and is_end_heading(blocks[i]) and not running.goes_on(i):
+        if text and is_end_heading(blocks[i]) and not running.goes_on(i):
             return i
-        began = began or running[i]
+        text += running[i]
+        row = row + 1 if text and boilerplate(blocks[i]) else 0
+        if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:
+            return i - row + 1
     return len(blocks)

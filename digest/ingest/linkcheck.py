@@ -85,7 +85,9 @@ class LinkChecker:
 
 def _ask(client: httpx.Client, url: str) -> LinkState:
     head = _once(client, "HEAD", url)
-    return head if head.ok or head.detail == PRIVATE else _once(client, "GET", url)  # GET would be refused too
+    return (
+        head if head.ok or head.detail == PRIVATE else _once(client, "GET", url)
+    )  # GET would be refused too
 
 
 def _once(client: httpx.Client, method: str, url: str) -> LinkState:

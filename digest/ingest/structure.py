@@ -38,11 +38,20 @@ _GENERIC_BOILERPLATE = (
     r"https?://\S+$",
     r"[\W_]+$",
     rf"{_NETWORKS}(?:\s*[,|/•·]?\s*{_NETWORKS})*\s*$",  # a share row: "Facebook", "Twitter WhatsApp"
+    rf"(?:[\w.’'-]+ ){{1,4}}(?:on|bei|auf|sur|en|su) {_NETWORKS}\s*$",  # "MZ Dessau bei Facebook"
+    r"(?:foto|photo|bild|image)?:?\s*(?:istock(?:\.com)?|getty images|shutterstock|imago|keystone"
+    r"|picture alliance)(?:\s*/\s*[\w .-]+)?\s*$",  # a lone credit: "iStock.com", "Foto: imago"
+    r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
+    r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
+    r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
 )
-_AGENCIES = r"getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|/"
+_AGENCIES = (
+    r"getty images|afp|reuters|\bap\b|dpa|epa|ansa|efe|istock|shutterstock|imago|keystone|unsplash|pixabay"
+    r"|picture alliance|/"
+)
 
 
 @cache
@@ -85,9 +94,23 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
 
 
+_FIRST_SENTENCE = re.compile(r"^[^.!?]{0,240}")
+_COOKIE_WORD = re.compile(r"\bcookies?\b", re.I)
+_SITE_SPEAKS = re.compile(  # the site speaking of itself: "we use", "diese Website", "ce site"
+    r"\b(?:we|our|wir|unsere[mnr]?|nous|nos|notre|utilizamos|usamos|nuestro|utilizziamo|usiamo"
+    r"|this (?:site|website)|diese (?:seite|website|webseite)|ce site|este sitio|questo sito)\b",
+    re.I,
+)
+
+
 def is_boilerplate(paragraph: str) -> bool:
-    """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short."""
-    return len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None
+    """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
+    and a cookie banner of any length (its first sentence: the site speaking of its cookies)."""
+    if len(paragraph) <= BOILERPLATE_CHARS:
+        return _boilerplate().match(paragraph) is not None
+    first = _FIRST_SENTENCE.match(paragraph)
+    head = first.group() if first else ""
+    return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
 
 
 def _prefixes(prefixes: set[str]) -> re.Pattern[str]:
@@ -172,7 +195,8 @@ _LEAD = "|•·–—-:> "  # marks before a byline's word in a row of page furn
 
 _CREDIT_TAIL = re.compile(
     r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
-    r"|/\s*(?:getty images|afp|reuters|ap|dpa|epa|imago|picture alliance)"  # Jo Kim/Getty Images
+    r"|/\s*(?:getty images|afp|reuters|ap|associated press|dpa|epa|imago|picture alliance|istock(?:\.com)?"
+    r"|shutterstock|keystone|efe|ansa)\)?"  # Jo Kim/Getty Images, (Jo Kim / Associated Press)
     r"|\bgetty images)\s*$",
     re.I,
 )
@@ -213,22 +237,28 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
     None) when no headline is found."""
     running = RunningText(blocks)
+    boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
     at = find_headline(blocks, _not_headline, running)
     if at is None:
-        return [p for p in blocks if not is_boilerplate(p)], None
-    end = article_end(blocks, at + 1, running)
+        return [p for p in blocks if not boilerplate(p)], None
+    end = article_end(blocks, at + 1, running, boilerplate)
     first = max(0, at - BEFORE_HEADLINE)
     before = [
         p
         for i, p in enumerate(blocks[first:at], start=first)
-        if not is_boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
+        if not boilerplate(p) and not is_dateish(p) and (i == at - 1 or _caption_or_byline(p))
     ]
-    after, began = [], False
+    after: list[str] = []
+    began = False
     for i in range(at + 1, end):
         p = blocks[i]
         began = began or running[i]
-        if is_boilerplate(p) or (began and _inline_credit(p)):
-            continue  # (a caption and its credit before the text are the head's, below)
+        head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
+        credit = _inline_credit(p)
+        if credit and not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]:
+            after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
+        if boilerplate(p) or (began and not head_credit and credit):
+            continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
@@ -285,7 +315,7 @@ def parse_plain_text(text: str) -> Article:
         elif _is_byline(body[0]):
             byline = byline or body[0]
             body = body[1:]
-        elif len(body) > 1 and _is_credit(body[1]) and not _is_title(body[0]):
+        elif len(body) > 1 and _inline_credit(body[1]) and not _is_title(body[0]):
             caption = f"{caption} {body[0]}" if caption else body[0]  # a photo caption, then its credit
             body = body[2:]
         else:

@@ -13,13 +13,17 @@ A pronoun is returned as such (with its gender) for the caller to resolve agains
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from digest.text.marks import closing_marks, opening_marks
+from digest.text.tokens import Token
 from digest.trim.clause import CHAIN, SUBJECT_REACH, Clause
 from digest.trim.names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
+_POSSESSIVE = re.compile(r"['’]s$")
+SIGNATURE_PLACES = frozenset("of from aus de di".split())  # "— Dana Whitlock of Ohio", "— Anna Berg aus Köln"
 APPOSITION = 16  # or after a name and an apposition of at most this many tokens between commas
 
 
@@ -151,6 +155,8 @@ class Attributor(Clause):
             and toks[i - 1].is_word
         ):
             run = run_at(self.text, toks, self._run_ending_at(i - 1, lo), lang, i)
+            if run is not None and _POSSESSIVE.search(toks[i - 1].text):
+                return Attribution(speaker=f"{toks[i - 1].text} {toks[i].text}")  # Clinton's campaign said
             if run is not None and is_person(run, toks, lang, self.people):
                 return Attribution(speaker=run.name)  # hatte Koch-Mehrin damals gesagt
         gender = self._pronoun(i)
@@ -214,7 +220,7 @@ class Attributor(Clause):
             i += 1
         if i >= hi or not toks[i].is_word:
             return None
-        if i > start and toks[i - 1].text in "–—―":
+        if i > start and (toks[i - 1].text in "–—―" or self._spaced_hyphen(toks[i - 1])):
             signed = self._signature(i, hi)
             if signed is not None:
                 return signed
@@ -283,7 +289,17 @@ class Attributor(Clause):
         nxt = run.last + 1
         if nxt >= hi or self.tokens[nxt].text in ",.;:)(" or not self.tokens[nxt].is_word:
             return Attribution(speaker=run.name)
+        if self.tokens[nxt].lower in SIGNATURE_PLACES and nxt + 1 < hi and self.tokens[nxt + 1].is_cap:
+            return Attribution(speaker=run.name)  # "…" - Dana Whitlock of Ohio
         return None
+
+    def _spaced_hyphen(self, tok: Token) -> bool:
+        """A hyphen standing for a dash, with a space on each side: "…" - Jane Doe."""
+        return (
+            tok.text == "-"
+            and self.text[tok.end : tok.end + 1] == " "
+            and self.text[tok.start - 1 : tok.start] == " "
+        )
 
     def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:
         """After a quotation: the speaker before the cue verb k (Smith said) or after it (said Smith)."""

@@ -8,8 +8,10 @@ its attribution ("…," she said. "…") gives the second part the first part's 
 
 The speaker comes from a cue (attribution.py); a pronoun, an unstated subject ("dijo.") or an epithet
 ("reconoció el alemán") stands for the person named just before; a quotation without any cue is
-given the speaker of the quotation just before it, else the person the text was last about.
-Quotations are sought in an article's first MAX_CHARS characters.
+given the speaker of the quotation just before it, else the person the text was last about. Each
+speaker gets a confidence, how often a speaker found that way is right on the train splits
+(CONFIDENCE_NAMED, CONFIDENCE_RESOLVED); below the language's speaker_threshold the quotation keeps
+no speaker rather than a wrong one. Quotations are sought in an article's first MAX_CHARS characters.
 """
 
 from __future__ import annotations
@@ -46,26 +48,40 @@ INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its 
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
-SPEAKER_THRESHOLD = 0.55  # a speaker less sure than this is left out: no name rather than a wrong one
 # How often a speaker found each way is right, read off the English and German train splits and
 # rounded. A cue next to a name: (the article names that person in full or quoted them before, not).
-# A pronoun or no cue at all: (the person found is the previous quotation's speaker, no quotation
-# before has one, another speaker before), the last by how many sentences back the person was found.
 CONFIDENCE_NAMED = {
-    "cue": (0.95, 0.8),
+    "cue": (0.95, 0.85),
     "role": (0.85, 0.85),
     "titled": (0.85, 0.85),
     "inherit": (0.85, 0.75),
-    "weak": (0.75, 0.7),
+    "weak": (0.78, 0.75),
 }
-FIRST_BONUS = 0.2
+FEW_PEOPLE = 8  # an article naming this many people or fewer, in full, is about one or two of them
+FIRST_OF_FEW = (
+    0.8  # its first quotation without a cue is of the person named in that sentence or the one before
+)
+WEAK_AGAIN = 0.9  # a sentence's subject without a cue who is the previous quotation's speaker
 INHERIT_LOSS = 0.05  # a quotation continuing another's is that much less sure of its speaker
 WEAK_ROLE = 0.3  # a sentence's subject without a cue verb that is no name (a thing, seldom a speaker)
-CONFIDENCE_RESOLVED: dict[str, tuple[float, float, tuple[float, ...]]] = {
-    "pronoun": (0.8, 0.7, (0.6, 0.55, 0.4)),
-    "context": (0.65, 0.55, (0.55, 0.35, 0.1)),
-    "epithet": (0.6, 0.6, (0.6, 0.4, 0.3)),
+# A pronoun, an epithet or no cue at all: how sure the person found is, by whether they are the previous
+# quotation's speaker ("again"), another speaker was quoted before ("other") or no one was ("first"),
+# then by how many sentences back they were found (0: the quotation's own, 1, 2, 3 or more), each as
+# (that sentence has a cue verb: the person spoke in it, it has none).
+Table = dict[str, tuple[tuple[float, float], ...]]
+CONFIDENCE_RESOLVED: dict[str, Table] = {
+    "pronoun": {
+        "again": ((0.93, 0.9), (0.94, 0.9), (0.88, 0.7), (0.84, 0.65)),
+        "other": ((0.66, 0.55), (0.82, 0.64), (0.52, 0.52), (0.5, 0.35)),
+        "first": ((0.7, 0.7), (0.77, 0.77), (0.6, 0.6), (0.4, 0.4)),
+    },
+    "context": {
+        "again": ((0.85, 0.85), (0.87, 0.62), (0.63, 0.48), (0.52, 0.3)),
+        "other": ((0.75, 0.65), (0.7, 0.32), (0.33, 0.2), (0.3, 0.17)),
+        "first": ((0.9, 0.9), (0.68, 0.4), (0.5, 0.25), (0.1, 0.1)),
+    },
 }
+CONFIDENCE_RESOLVED["epithet"] = CONFIDENCE_RESOLVED["pronoun"]  # too few to tell apart
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
@@ -199,9 +215,11 @@ def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code:
         capitalised = all(w[0].isupper() or not w[0].isalpha() for w in words)
     else:
         long_words = [w for w in words if len(w) > 3]
-        capitalised = len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(
-            long_words
-        )
+        capitalised = (
+            len(long_words) >= 2
+            and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+            and not any(w.strip(",.;:") in lang.auxiliaries for w in words)
+        )  # a title capitalises its verbs: "This is who Donald Trump is" is a sentence
     if capitalised:
         return True
     if any(w in lang.stopwords for w in _LETTERS.findall(inner.lower())):
@@ -310,7 +328,9 @@ class _Finder:
         self.code = code
         self.found: list[Found] = []
         self._people: set[str] | None = None
-        self.distance = 0  # sentences back the last resolved person was found
+        self.distance = 0  # sentences back the last resolved person was found (0: the quotation's own)
+        self.previous: str | None = None  # the last speaker found, sure enough to keep or not
+        self.spoke = False  # and whether that sentence has a cue verb (the person spoke in it)
 
     def attribute(
         self, first: tuple[int, Span], last: tuple[int, Span], prev_end: int, next_start: int
@@ -383,6 +403,7 @@ class _Finder:
         most `sentences` sentences back (the one holding pos counts) and RESOLVE_PARAGRAPHS paragraphs."""
         people = self.people()
         seen = 0
+        own = int(any(a < pos < b for a, b in self.paras.sentences(pi)))  # the quotation's sentence
         for i in range(pi, max(pi - RESOLVE_PARAGRAPHS, -1), -1):
             text = self.paras.texts[i]
             for a, b in reversed([s for s in self.paras.sentences(i) if i != pi or s[0] < pos]):
@@ -394,7 +415,7 @@ class _Finder:
                     continue  # no full name and no known surname: nothing to tokenise
                 toks, _ = self.paras.tokens(i, a, b)  # the whole sentence: shared by its quotations
                 if roles and (role := self._opening_role(toks, end)) is not None:
-                    self.distance = seen
+                    self.distance, self.spoke = seen - own, False
                     return role
                 if (
                     gender
@@ -428,7 +449,8 @@ class _Finder:
                             break
                         chosen = chosen or run.name  # else the first person named (the subject, mostly)
                 if chosen is not None:
-                    self.distance = seen
+                    self.distance = seen - own
+                    self.spoke = any(t.lower in self.lang.cue_verbs for t in toks if t.end <= end)
                     return chosen
         return None
 
@@ -462,7 +484,9 @@ class _Finder:
         basis = "weak" if found.weak else ("role" if found.role else "cue")
         titled = (
             self._titled(found.speaker, pi, span.start)
-            if found.role and found.speaker and not self.lang.capitalises_nouns
+            if found.speaker
+            and (found.role or found.speaker[:1].islower())
+            and not self.lang.capitalises_nouns
             else None
         )  # German roles are as often someone the article does not name (see below)
         if titled is not None:
@@ -488,7 +512,9 @@ class _Finder:
             return
         speaker = _as_speaker(speaker, self.lang) if speaker else None
         confidence = self._confidence(speaker, basis) if speaker else 0.0
-        if confidence < SPEAKER_THRESHOLD:
+        if speaker:
+            self.previous = speaker
+        if confidence < self.lang.speaker_threshold:
             speaker, confidence = None, 0.0
         if speaker:
             self.people().add(speaker.split()[-1])
@@ -507,6 +533,10 @@ class _Finder:
         ]
         return before[-1] if before and len(named) == 1 else None  # one person holds it in the article
 
+    def _again(self, last: str) -> bool:
+        """Whether the previous quotation with a speaker has this one (by surname)."""
+        return self.previous is not None and self.previous.split()[-1] == last
+
     def _confidence(self, speaker: str, basis: str) -> float:
         """How sure a speaker is, by how it was found (CONFIDENCE_NAMED, CONFIDENCE_RESOLVED)."""
         last = speaker.split()[-1]
@@ -517,16 +547,19 @@ class _Finder:
         if basis in CONFIDENCE_NAMED:
             known, unknown = CONFIDENCE_NAMED[basis]
             sure = known if last in self.people() or speaker[:1].islower() else unknown
+            if basis == "weak" and self._again(last):
+                return WEAK_AGAIN
             if basis == "inherit":  # a little less sure than the quotation it continues
                 source = next((f.confidence for f in reversed(self.found) if f.quote.speaker == speaker), 1.0)
                 return min(sure, round(source - INHERIT_LOSS, 2))
             return sure
-        again, first, by_distance = CONFIDENCE_RESOLVED[basis]
-        previous = next((f.quote.speaker for f in reversed(self.found) if f.quote.speaker), None)
-        by = by_distance[min(self.distance, len(by_distance)) - 1]
-        if previous is None:
-            return min(first, round(by + FIRST_BONUS, 2))  # no one quoted before to be confused with
-        return again if previous.split()[-1] == last else by
+        relation = "first" if self.previous is None else ("again" if self._again(last) else "other")
+        if relation == "first" and basis == "context" and self.distance <= 1:
+            if len(self.paras.people()) <= FEW_PEOPLE:
+                return FIRST_OF_FEW  # an article about one or two people quotes them first
+        by_distance = CONFIDENCE_RESOLVED[basis][relation]
+        spoke, silent = by_distance[min(self.distance, len(by_distance) - 1)]
+        return spoke if self.spoke else silent
 
     def run(self) -> list[Found]:
         texts = self.paras.texts

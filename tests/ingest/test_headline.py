@@ -174,3 +174,58 @@ def test_reading_times_comment_counts_and_share_rows_are_not_the_article():
     ]
     article = parse_plain_text("\n\n".join([headline, *furniture, BODY_1, BODY_2]))
     assert article.title == headline and article.paragraphs == [BODY_1, BODY_2]
+
+
+def test_a_breadcrumb_trail_ending_with_the_headline_is_not_the_headline():
+    page = "\n\n".join(
+        ["Home", "Sport", "Home / Sport / Harbour board votes to rebuild the Kestrel Bay ferry pier",
+         "Harbour board votes to rebuild the Kestrel Bay ferry pier", BODY_1, BODY_2, BODY_3]
+    )  # fmt: skip
+    article = parse_plain_text(page)
+    assert article.title == "Harbour board votes to rebuild the Kestrel Bay ferry pier"
+    assert article.paragraphs[0] == BODY_1
+
+
+def test_a_headline_with_a_month_and_a_figure_apart_is_no_date_line():
+    assert not is_dateish("New car sales plunge 10 percent in October")
+    assert is_dateish("Nov. 20, 2019")
+
+
+def test_a_long_cookie_banner_is_neither_the_lede_nor_the_text():
+    banner = (
+        "We use cookies on our website to give you the most relevant experience by remembering your "
+        "preferences and repeat visits, to measure how the site is used and to show you offers that fit. "
+        "By clicking Accept you consent to the use of all the cookies, or you may visit the settings."
+    )
+    page = "\n\n".join(["Harbour board votes to rebuild the Kestrel Bay ferry pier", banner, BODY_1, BODY_2])
+    article = parse_plain_text(page)
+    assert banner not in article.paragraphs and article.paragraphs[0] == BODY_1
+
+
+def test_a_row_of_share_buttons_after_the_text_ends_the_article():
+    teaser = "Readers also liked this story about the new lighthouse keeper and the storm of last winter."
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", BODY_1, BODY_2, BODY_3, BODY_1 + " Again.",
+         "Share", "Tweet", "Email", teaser, teaser + " More.", teaser + " Even more."]
+    )  # fmt: skip
+    assert teaser not in " ".join(parse_plain_text(page).paragraphs)
+
+
+def test_a_caption_and_its_credit_under_the_headline_before_the_byline_are_not_the_lede():
+    caption = "Fishermen watch the storm from the old pier at Kestrel Bay on Tuesday as the harbour board met in the town hall."
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", caption, "(Jo Kim / Associated Press)",
+         "By Nora Feld", "Nov. 19, 2019", BODY_1, BODY_2, BODY_3]
+    )  # fmt: skip
+    article = parse_plain_text(page)
+    assert article.paragraphs[0] == BODY_1 and caption not in article.paragraphs
+
+
+def test_a_photo_caption_and_its_credit_below_the_standfirst_are_not_the_lede():
+    standfirst = "The pier has been closed since the storms, and the ferry with it."
+    caption = "An artist's drawing of the new pier at Kestrel Bay."
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the Kestrel Bay ferry pier", "By Nora Feld", "Local News", standfirst,
+         "Shares", caption, "(Image: © Kestrel Bay Harbour Board)", BODY_1, BODY_2, BODY_3]
+    )  # fmt: skip
+    assert caption not in parse_plain_text(page).paragraphs

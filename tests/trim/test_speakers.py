@@ -1,7 +1,10 @@
 """Speakers that are right or left out: a confidence on every attribution, and what cannot be a speaker."""
 
 from digest.domain import Article
-from digest.trim.quotes import SPEAKER_THRESHOLD, quotations
+from digest.text.lang import get
+from digest.trim.quotes import quotations
+
+THRESHOLD = get("en").speaker_threshold  # type: ignore[union-attr]
 
 
 def found(paragraphs: list[str], language: str = "en"):
@@ -22,7 +25,7 @@ def test_a_quotation_without_cue_far_from_anyone_named_keeps_no_speaker():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker is None and q.confidence == 0.0 and q.basis == ""
-    assert SPEAKER_THRESHOLD > 0
+    assert THRESHOLD > 0
 
 
 def test_the_same_quotation_next_to_the_person_keeps_them():
@@ -31,7 +34,7 @@ def test_the_same_quotation_next_to_the_person_keeps_them():
         "“Nobody asked the people who actually live on this street what they wanted.”",
     ]
     [q] = found(paragraphs)
-    assert q.quote.speaker == "Priya Nandan" and q.basis == "context" and q.confidence >= SPEAKER_THRESHOLD
+    assert q.quote.speaker == "Priya Nandan" and q.basis == "context" and q.confidence >= THRESHOLD
 
 
 def test_a_pronoun_for_the_person_who_just_spoke_is_surer_than_one_for_someone_else():
@@ -132,8 +135,8 @@ def test_a_thing_as_the_subject_without_a_cue_is_no_speaker():
 def test_a_quotation_continuing_another_is_less_sure_of_its_speaker_than_the_first():
     paragraphs = [
         "“The river has never been this low in August,” said hydrologist Marta Kovac.",
-        "Engineer Paul Brandt inspected the locks on Monday. “We are measuring it every single morning now,” "
-        "he said. “And we will go on doing so until the autumn rains come back.”",
+        "The locks were inspected on Monday. “We are measuring it every single morning now,” "
+        "engineer Paul Brandt said. “And we will go on doing so until the autumn rains come back.”",
     ]
     first, second = found(paragraphs)[1:]
     assert second.basis == "inherit" and second.quote.speaker == first.quote.speaker
@@ -156,3 +159,51 @@ def test_a_pronoun_is_not_resolved_to_whom_the_sentence_before_spoke_of():
         "“Nobody listened to him then, and nobody listens now,” he said.",
     ]
     assert found(paragraphs)[-1].quote.speaker == "Paul Okafor"
+
+
+def test_a_pronoun_for_someone_other_than_the_last_speaker_named_in_passing_is_left_out():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "Engineer Paul Brandt inspected the locks on Monday.",
+        "“We are measuring it every single morning now,” he said.",
+    ]
+    q = found(paragraphs)[-1]
+    assert q.quote.speaker is None and q.confidence == 0.0
+
+
+def test_a_pronoun_for_someone_who_spoke_in_the_sentence_before_keeps_them():
+    paragraphs = [
+        "“The river has never been this low in August,” said hydrologist Marta Kovac.",
+        "Paul Brandt, an engineer, said the locks had held. “We are measuring it every single morning now,” he said.",
+    ]
+    q = found(paragraphs)[-1]
+    assert q.quote.speaker == "Paul Brandt" and q.confidence >= THRESHOLD
+
+
+def test_the_first_half_of_a_split_quotation_naming_someone_is_the_speakers():
+    paragraphs = [
+        "“This is who Donald Trump is,” Clinton said at the rally in Ohio. "
+        "“But it is not only women he has insulted, it is veterans too.”"
+    ]
+    first, second = found(paragraphs)
+    assert first.quote.text == "This is who Donald Trump is"
+    assert first.quote.speaker == second.quote.speaker == "Clinton"
+
+
+def test_a_possessive_before_the_cue_keeps_what_it_owns():
+    [q] = found(["Clinton’s campaign said on Monday: “We will not stop knocking on doors in every county.”"])
+    assert q.quote.speaker == "Clinton’s campaign"
+
+
+def test_an_english_role_the_article_tied_to_one_named_person_is_that_person():
+    paragraphs = [
+        "Minister Hans Weber opened the bridge on Monday.",
+        "Later the minister said: “We built it in record time for the whole valley.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Hans Weber" and q.basis == "titled"
+
+
+def test_a_vox_pop_line_with_a_spaced_hyphen_and_a_place_names_its_speaker():
+    [q] = found(['"I came for the music and stayed for the people of this town." - Dana Whitlock of Ohio'])
+    assert q.quote.speaker == "Dana Whitlock"

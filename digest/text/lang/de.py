@@ -136,6 +136,37 @@ LANGUAGE = Language(
         "apr jun jul aug sep sept okt nov dez".split()
     ),
     boilerplate=(
+        r"seite auswählen\s*$",
+        r"(?:impressum|datenschutz(?:erklärung)?|startseite|zur startseite|(?:zurück )?nach oben|zurück zur liste"
+        r"|alle anzeigen|seite teilen|soziale netzwerke|werben sie bei uns|einen missbrauch melden"
+        r"|dieses blog durchsuchen|viel spaß beim stöbern|neugierig geworden\??|mehr videos|der nächste beitrag)\s*$",
+        r"(?:teile diesen beitrag|den artikel mit anderen teilen|hat ihnen dieser artikel gefallen"
+        r"|letzte (?:kommentare|artikel|beiträge)|meist ?gelesen|am meisten gelesen|beliebte (?:artikel|tags|beiträge)"
+        r"|die neuesten (?:meldungen|artikel|beiträge)|diese artikel könnten (?:dich|sie) interessieren"
+        r"|mehr zum ereignis|kategorien?\s*:|ja, ich möchte den .{0,40}newsletter|mit unserem newsletter"
+        r"|geben sie ihre e-mail|deine e-mail-adresse wird nicht|hinterlasse eine antwort"
+        r"|nur angemeldete benutzer können|es gilt die datenschutzerklärung|diese website verwendet akismet"
+        r"|folge uns auch in den sozialen|alle (?:meldungen|artikel) (?:der|zu)|design von)\b.{0,120}$",
+        r"(?:diesen artikel teilen|artikel gefallen\?|gefällt (?:ihnen|dir) (?:dieser|unser) [\w-]+\?"
+        r"|bild anzeigen|buch bestellen|ausgabe kaufen|die aktuelle ausgabe|empfohlen für (?:dich|sie)"
+        r"|entdecken sie jetzt|externer inhalt|affiliate-?link|\(?noch keine bewertungen\)?|aktualisiert:"
+        r"|erstellt am\b|die meistgelesenen artikel|artikel zum thema|fragen an (?:den|die) (?:autor|autorin))"
+        r".{0,80}$",
+        r"anzeige\s*[-–:]",
+        r"zurück(?: zur| zum)? (?:übersicht|startseite|vorherigen seite|seitenanfang|anfang|artikel)\s*$",
+        r"(?:zum weiterlesen|siehe auch|weitere (?:beiträge|artikel|nachrichten|themen|meldungen)"
+        r"|themenrelevante nachrichten|mehr (?:dazu|artikel|nachrichten)|das könnte (?:sie|dich) auch interessieren"
+        r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,60}$",
+        r"(?:themen|schlagw[oö]rter|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen)"
+        r"(?: im artikel)?\s*:?\s*$",
+        r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "
+        r"(?:artikel|beitrag) (?:nützlich|hilfreich)|info zur bewertung)\b.{0,40}$",
+        r"(?:möchten sie (?:den|diesen) artikel teilen|mit freunden teilen|teilen mit|url zum kopieren"
+        r"|link kopieren|(?:rezept |artikel )?drucken|merken|zum shop)\s*:?\s*$",
+        r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,40}$",
+        r"(?:newsletter (?:erhalten|bestellen)|jetzt spenden|jede kleine spende|unterstützen sie (?:uns|diese)"
+        r"|unterstütze \w+\s*$|lust auf mehr|sie wollen mehr von uns)\b.{0,80}$",
+        r"(?:pressemitteilung von|originalpublikation)\b.{0,60}$",
         r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
         r"ihre e-?mail-adresse wird nicht veröffentlicht",
         r"erforderliche felder sind",
@@ -147,7 +178,14 @@ LANGUAGE = Language(
         r"alle rechte vorbehalten",
         r"(kommentare?|hier klicken)\b.{0,60}$",
         r"folgen sie uns",
-        r"wir verwenden cookies",
+        r"wir verwenden (?:\w+ ){0,4}cookies",
+        r"(?:diese|unsere) (?:seite|website|webseite) (?:benutzt|verwendet|nutzt) cookies",
+        r"auf (?:unserer|dieser) (?:website|webseite|seite) (?:nutzen|verwenden) wir\b.{0,80}cookies",
+        r"zum inhalt springen\s*$",
+        r"(?:menü|suche|navigation) (?:schließen|öffnen)\s*$",
+        r"(?:suche|menü|jetzt abonnieren|anmelden)\s*$",
+        r"(?:hinterlasse|schreibe) (?:jetzt )?einen kommentar",
+        r"tipp: du kannst mit der tastatur blättern",
         r"schlagworte?\s*:",
         r"lesezeit\b.{0,30}$",
         r"\d+\s*min(?:uten|\.)?\s+lesezeit\s*$",
@@ -173,10 +211,21 @@ LANGUAGE = Language(
     honorific_genders={"herr": "m", "frau": "f"},
     feminine_endings=("in", "innen"),
     roles_have_gender=True,
-    byline_prefixes=("von",),
-    credit_prefixes=("foto:", "fotos:", "bild:", "quelle:", "illustration:"),
+    byline_prefixes=("von", "eine kolumne von", "ein kommentar von", "ein gastbeitrag von", "text:"),
+    credit_prefixes=(
+        "foto:",
+        "fotos:",
+        "bild:",
+        "quelle:",
+        "illustration:",
+        "text & fotos:",
+        "text und fotos:",
+        "text & foto:",
+        "text und foto:",
+    ),
     credit_words=("foto",),
     time_prepositions=("um",),
     capitalises_nouns=True,
     subject_after_verb=True,
+    speaker_threshold=0.65,
 )

@@ -55,6 +55,11 @@ LANGUAGE = Language(
         r"recommended(?: for you)?",
         r"(?:leave a |post a )?(?:comments?|reply)",
         r"about the author",
+        r"on our radar",
+        r"related roundups?\b.{0,40}",
+        r"top rated comments",
+        r"what to read next",
+        r"latest (?:news|stories|headlines)",
         r"tags?",
         r"trending(?: now)?",
         r"most (?:popular|read)",
@@ -67,7 +72,8 @@ LANGUAGE = Language(
     ),
     weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
     not_names=frozenset(
-        "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile".split()
+        "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile "
+        "even ever each every both two three several many some most last next another other".split()
     ),
     places=frozenset(
         [
@@ -116,6 +122,8 @@ LANGUAGE = Language(
         "january february march april may june july august september october november december".split()
     ),
     boilerplate=(
+        r"(?:no responses? (?:so far|yet)|[\w.-]+ is powered by\b.{0,40})\s*$",
+        r"(?:like it\? share it!?|keep reading|more stories|you may also like|further reading)\b.{0,60}$",
         r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",
         r"leave a (comment|reply)\b",
         r"(share|tweet|email|print)( this( article| story)?)?"
@@ -133,7 +141,13 @@ LANGUAGE = Language(
         r"follow us on ",
         r"(all rights reserved|copyright)\b",
         r"(this article|this story) (was|has been) (originally )?(published|updated)\b.{0,120}$",
-        r"we use cookies",
+        r"(?:we|this (?:site|website)) uses? (?:\w+ ){0,3}cookies",
+        r"skip to (?:the )?(?:main )?(?:content|navigation)\s*$",
+        r"this copy is for your personal,? non-commercial use only",
+        r"(?:show|close|hide)(?: more| extra)? shar(?:e|ing) options\s*$",
+        r"image \d+ of\W*\d+\s*$",
+        r"text size\s*$",
+        r"(?:subscribe|sign in|log in|search|menu|close)(?: now)?\s*$",
         r"tags?\s*:",
         r"\d+\s*(?:-\s*)?min(?:ute)?s?\.? read\s*$",
         r"(?:estimated )?reading time\b.{0,20}$",
@@ -175,4 +189,5 @@ LANGUAGE = Language(
     ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
+    speaker_threshold=0.75,
 )

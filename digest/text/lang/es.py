@@ -61,6 +61,9 @@ LANGUAGE = Language(
         "diciembre".split()
     ),
     boilerplate=(
+        r"(?:comentar este artículo|video recomendado)\s*$",
+        r"(?:mirá|mira|lea|lee) también\b.{0,200}$",
+        r"(?:te puede interesar|noticias relacionadas|más noticias|también te puede interesar)\b.{0,120}$",
         r"(deja|dejar|escribe) (un|tu) comentario\b",
         r"tu (dirección de )?correo electrónico no será publicad",
         r"los campos obligatorios están marcados",
@@ -72,7 +75,8 @@ LANGUAGE = Language(
         r"todos los derechos reservados",
         r"(comentarios?|haz clic aquí)\b.{0,60}$",
         r"síguenos en ",
-        r"utilizamos cookies",
+        r"(?:utilizamos|este sitio (?:web )?utiliza) (?:\w+ ){0,3}cookies",
+        r"(?:ir|saltar) al contenido(?: principal)?\s*$",
         r"etiquetas\s*:",
         r"\d+\s+minutos? de lectura\s*$",
         r"\d+\s+comentarios?\s*$",
@@ -88,7 +92,7 @@ LANGUAGE = Language(
     self_naming=(("se", "llama"), ("se", "hace")),
     honorific_genders={"sr": "m", "sra": "f", "srta": "f", "don": "m", "doña": "f"},
     feminine_endings=("a", "as"),
-    byline_prefixes=("por",),
+    byline_prefixes=("por", "escribe"),
     credit_prefixes=("foto:", "fotos:", "fotografía:", "imagen:", "ilustración:"),
     credit_words=("foto",),
     date_joiners=("de",),

@@ -68,6 +68,10 @@ LANGUAGE = Language(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
     ),
     boilerplate=(
+        r"(?:mentions légales|conditions générales(?: de vente| d'utilisation)?|permalien)\s*$",
+        r"(?:pour lire la suite|pour accéder en illimité|pour rester informé)\b.{0,120}$",
+        r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??\s*$",
+        r"pour créer des paragraphes, laissez simplement des lignes vides",
         r"laisser un commentaire\b",
         r"(votre|ton) adresse (e-?mail|courriel|de messagerie) ne sera pas publiée",
         r"les champs obligatoires sont indiqués",
@@ -81,7 +85,9 @@ LANGUAGE = Language(
         r"tous droits réservés",
         r"(commentaires?|réagir|cliquez ici)\b.{0,60}$",
         r"suivez-nous sur ",
-        r"nous utilisons des cookies",
+        r"(?:nous utilisons|ce site utilise) (?:\w+ ){0,3}cookies",
+        r"aller au contenu(?: principal)?\s*$",
+        r"plus d'informations(?: ok)?\s*$",
         r"mots-clés\s*:",
         r"(?:temps de )?lecture\s*:?\s*\d+\s*min\w*\.?\s*$",
         r"\d+\s*min(?:utes?)?\s+de lecture\s*$",

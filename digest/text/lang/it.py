@@ -69,6 +69,9 @@ LANGUAGE = Language(
         "dicembre".split()
     ),
     boilerplate=(
+        r"(?:potrebbe interessarti|articoli correlati|ti potrebbe interessare)\b.{0,120}$",
+        r"(?:vai|salta) al contenuto(?: principale)?\s*$",
+        r"questo sito (?:\w+ ){0,3}cookie",
         r"(lascia|scrivi) un commento\b",
         r"il tuo indirizzo (e-?mail|email) non sarà pubblicato",
         r"i campi obbligatori sono contrassegnati",
