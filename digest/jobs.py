@@ -6,15 +6,18 @@ that serves the console; several processes on one database each run one, and a j
 only. A handler reports progress through its `Context`, may write a report file (the rows an import
 rejected), and returns the job's summary; a `DigestError` it raises fails the job with its message.
 
-While a job runs, its runner beats (every HEARTBEAT seconds); a job whose process died (kill -9, a
-crash) stops beating and is queued again after STALE seconds, by this or another process, and run
-from the start: handlers are idempotent (an import merges what it stored before; a bulk action done
+A running job names its process ("host:pid") and its runner beats (every HEARTBEAT seconds). A job
+whose process died (kill -9, a crash) is queued again, and run from the start: at once by a runner
+on the same host, which sees that the process is gone, else after STALE seconds without a beat, by
+any runner. Handlers are idempotent (an import merges what it stored before; a bulk action done
 twice is done once), so an interrupted job is finished, never half-done or lost.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -71,6 +74,18 @@ class Context:
 
 
 Handler = Callable[[Context], dict[str, Any]]  # returns the job's summary
+
+
+def _alive(claimant: str) -> bool:
+    """Whether the process "host:pid" of this host is running (a pid reused since counts as running:
+    its job then waits for STALE instead)."""
+    try:
+        os.kill(int(claimant.rsplit(":", 1)[1]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return True
 
 
 class JobRunner:
@@ -154,9 +169,14 @@ class JobRunner:
             self._run(job)
 
     def _claim(self) -> Job | None:
+        host, me = socket.gethostname(), f"{socket.gethostname()}:{os.getpid()}"
         with self.engine.begin() as conn:
             store.requeue_stale(conn, _now() - timedelta(seconds=STALE))
-            return store.claim_next(conn, _now())
+            gone = [
+                job_id for job_id, by in store.claimed_on(conn, host).items() if by != me and not _alive(by)
+            ]
+            store.requeue(conn, gone)
+            return store.claim_next(conn, _now(), me)
 
     def _report_path(self, job_id: int) -> Path:
         return self.folder / str(job_id) / "report.csv"

@@ -4,6 +4,9 @@ another runner; a job of no known kind is refused."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -39,11 +42,12 @@ def _finished(runner: JobRunner, job_id: int) -> Job:
     return job
 
 
-def _left_running(engine, beat: datetime) -> int:  # noqa: ANN001
+def _left_running(engine, beat: datetime, by: str | None = None) -> int:  # noqa: ANN001
     """A job as a process that claimed it leaves it: running, its last beat at `beat`."""
     with engine.begin() as conn:
         job = insert_job(conn, "count", {"n": 3}, WHO, beat)
-        conn.execute(update(table).values(status="running", attempts=1, heartbeat_at=beat))
+        conn.execute(update(table).where(table.c.id == job.id)
+                     .values(status="running", attempts=1, heartbeat_at=beat, claimed_by=by))
     return job.id
 
 
@@ -87,3 +91,14 @@ def test_a_running_job_that_still_beats_is_left_to_its_process(engine, tmp_path)
 def test_an_unknown_kind_is_refused(engine, tmp_path):
     with pytest.raises(Invalid, match="no job of kind 'nope'"):
         _runner(engine, tmp_path, []).submit("nope", {}, WHO)
+
+
+def test_a_job_whose_process_on_this_host_is_gone_is_run_again_at_once(engine, tmp_path):
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process of this host that has ended: its pid answers no signal
+    ran: list[int] = []
+    job_id = _left_running(engine, datetime.now(UTC), by=f"{socket.gethostname()}:{gone.pid}")
+    alive = _left_running(engine, datetime.now(UTC), by=f"{socket.gethostname()}:{os.getppid()}")
+    runner = _runner(engine, tmp_path, ran)
+    assert runner.run_pending() == 1 and ran == [job_id]  # not waiting for its beat to go stale
+    assert runner.get(alive).status == JobStatus.RUNNING  # its process still runs it

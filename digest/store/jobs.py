@@ -56,8 +56,27 @@ def requeue_stale(conn: Connection, before: datetime) -> int:
     return conn.execute(update(jobs).where(stale).values(status=JobStatus.QUEUED)).rowcount
 
 
-def claim_next(conn: Connection, at: datetime) -> Job | None:
-    """The oldest queued job, now running here; None if there is none (or another process won it)."""
+def claimed_on(conn: Connection, host: str) -> dict[int, str]:
+    """The running jobs claimed by processes of this host: job id -> the claimant ("host:pid")."""
+    rows = conn.execute(
+        select(jobs.c.id, jobs.c.claimed_by).where(jobs.c.status == JobStatus.RUNNING,
+                                                   jobs.c.claimed_by.like(f"{host}:%"))
+    ).all()  # fmt: skip
+    return {r.id: r.claimed_by for r in rows}
+
+
+def requeue(conn: Connection, job_ids: list[int]) -> None:
+    """Queue these running jobs again (their process is known to be gone)."""
+    if job_ids:
+        conn.execute(
+            update(jobs).where(jobs.c.id.in_(job_ids), jobs.c.status == JobStatus.RUNNING)
+            .values(status=JobStatus.QUEUED)
+        )  # fmt: skip
+
+
+def claim_next(conn: Connection, at: datetime, by: str) -> Job | None:
+    """The oldest queued job, now running in the process `by` ("host:pid"); None if there is none (or
+    another process won it)."""
     job_id = conn.execute(
         select(jobs.c.id).where(jobs.c.status == JobStatus.QUEUED).order_by(jobs.c.id).limit(1)
     ).scalar()
@@ -68,6 +87,7 @@ def claim_next(conn: Connection, at: datetime) -> Job | None:
         .where(jobs.c.id == job_id, jobs.c.status == JobStatus.QUEUED)
         .values(
             status=JobStatus.RUNNING,
+            claimed_by=by,
             started_at=at,
             heartbeat_at=at,
             attempts=jobs.c.attempts + 1,

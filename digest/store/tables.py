@@ -325,6 +325,7 @@ jobs = Table(
     Column("attempts", Integer, nullable=False),
     Column("actor", String(400), nullable=False),  # who started it, as the audit log names them
     Column("user_id", Integer),  # ... and their users.id when a signed-in user did
+    Column("claimed_by", String(200)),  # the process running it, "host:pid"
     Column("created_at", UTCDateTime(), nullable=False),
     Column("started_at", UTCDateTime()),
     Column("heartbeat_at", UTCDateTime()),

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("actor", sa.String(400), nullable=False),
         sa.Column("user_id", sa.Integer),
+        sa.Column("claimed_by", sa.String(200)),
         sa.Column("created_at", MOMENT, nullable=False),
         sa.Column("started_at", MOMENT),
         sa.Column("heartbeat_at", MOMENT),
