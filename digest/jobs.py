@@ -123,12 +123,6 @@ class JobRunner:
         path = self._report_path(job.id)
         return path if path.is_file() else None
 
-    def work_folder(self, job_id: int) -> Path:
-        """A folder of the job's own, for files it is given (an upload) or writes."""
-        path = self.folder / str(job_id)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
     # --- the thread ----------------------------------------------------------------------------------
 
     def start(self) -> None:

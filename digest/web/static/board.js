@@ -30,10 +30,10 @@
     if (change(event)) focused = document.activeElement.id;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!change(event)) return;
-    var twin = /^(up|down)-/.test(focused || "") && document.activeElement === document.body &&
-      document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
-    if (twin) twin.focus();
+    var was = change(event) && /^(up|down)-/.test(focused || "") && document.getElementById(focused);
+    if (!was || !was.disabled) return;  // not settled yet (an out-of-band part), or still usable
+    var twin = document.getElementById(focused.replace(/^(up|down)/, function (d) { return d === "up" ? "down" : "up"; }));
+    if (twin && !twin.disabled) twin.focus();
   });
   // The article beside an item: a passage selected in its text fills the panel's passage field, and
   // Use as lede and Use as quote wait for one (without JavaScript, the passage is pasted there).
