@@ -12,6 +12,7 @@ Every change of a membership is recorded as a consent event, as one by one it wo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from subscribers import search
+from subscribers import batches, search
 from subscribers import tables as t
 from subscribers.errors import InvalidValue
 from subscribers.models import RECEIVING, MembershipStatus, consent_source
@@ -29,6 +30,7 @@ from subscribers.service import now, require_list
 from subscribers.suppression import SYSTEM, suppress_many
 
 T = TypeVar("T")
+ERASE_BATCH = 100  # erasure is a handful of statements per person: smaller batches hold the lock briefly
 METHOD = "admin"  # the consent events' method, as for an admin's change one by one
 
 
@@ -98,18 +100,22 @@ def apply(
     progress: Callable[[int], None] | None = None,
     batch: int = 1000,
 ) -> BulkReport:
-    """Do `todo` to everyone the search finds, committing after each batch; `progress` gets the number
+    """Do `todo` to everyone the search finds, committing after each batch (of ERASE_BATCH at most for
+    an erasure) and leaving other writers their turn (subscribers.batches); `progress` gets the number
     of subscribers done so far. `on_erase` is erasure's hook (subscribers.privacy.erase); `origin` what the consent events name as
     the change's origin ("bulk action 12", also a suppression's note); `by` who asked (a suppression's
     added_by)."""
     report = BulkReport()
+    if todo.action is Action.ERASE:
+        batch = min(batch, ERASE_BATCH)
     for rows in _batches(search.stream(conn, query, batch), batch):
+        began = time.monotonic()
         ids = [r.id for r in rows]
         report.matched += len(ids)
         changed = _act(conn, todo, ids, [r.email for r in rows], on_erase, origin, by)
         report.changed += changed
         report.unchanged += len(ids) - changed
-        conn.commit()
+        batches.commit(conn, began)
         if progress:
             progress(report.matched)
     return report

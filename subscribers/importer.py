@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Column, Connection, Table, bindparam, select, update
 
+from subscribers import batches
 from subscribers import tables as t
 from subscribers.addresses import (
     InvalidAddress,
@@ -539,6 +541,7 @@ def _flush(
     origin: str,
     report: ImportReport,
 ) -> None:
+    began = time.monotonic()
     suppressed = _suppressed(conn, [e.digest for e in entries])
     live = []
     for entry in entries:
@@ -550,7 +553,7 @@ def _flush(
         at = now()
         ids, known = _upsert_subscribers(conn, live, at, report)
         _apply_memberships(conn, live, ids, known, list_id, consent, origin, at, report)
-    conn.commit()
+    batches.commit(conn, began)
 
 
 def _suppressed(conn: Connection, digests: list[str]) -> set[str]:
