@@ -24,39 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from digest.config import Settings, Source  # noqa: E402
 from digest.ingest.run import ingest  # noqa: E402
 from digest.store.db import open_store  # noqa: E402
-from tests.servers.feeds import IngestServer, article_page, rss, story_text  # noqa: E402
-
-
-def serve(feeds: int, items: int, ready) -> None:
-    """The loopback server: feeds with ETags, and one article page per item."""
-    with IngestServer() as server:
-        for f in range(feeds):
-            entries = []
-            for i in range(items):
-                seed = f * 1000 + i
-                path = f"/news/{f}/{i}"
-                body = story_text(seed, paragraphs=8, words=40)
-                server.add(
-                    path,
-                    article_page(
-                        f"Story {seed}", body, canonical=server.url(path), image=f"/img/{seed}.jpg", image_alt="A photo",
-                        caption="A caption.", published="2026-11-27T09:15:00+00:00", author="Desk",
-                    ),
-                    content_type="text/html; charset=utf-8",
-                    gzip=True,
-                )  # fmt: skip
-                entries.append(
-                    {
-                        "title": f"Story {seed}",
-                        "link": server.url(path) + "?utm_source=rss",
-                        "guid": f"s-{seed}",
-                        "date": "Fri, 27 Nov 2026 09:15:00 +0000",
-                        "summary": body[0][:200],
-                    }  # fmt: skip
-                )
-            server.add(f"/feed/{f}.xml", rss(entries, title=f"Feed {f}"), etag=f'"feed-{f}-v1"', gzip=True)
-        ready.send(server.base)
-        ready.recv()  # until the bench is done
+from tests.servers.feeds import serve_corpus  # noqa: E402
 
 
 def once(base: str, feeds: int, workers: int) -> tuple[int, float, float, int, int]:
@@ -89,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ours, theirs = multiprocessing.Pipe()
-    server = multiprocessing.get_context("fork").Process(target=serve, args=(args.feeds, args.items, theirs))
+    server = multiprocessing.get_context("fork").Process(target=serve_corpus, args=(args.feeds, args.items, theirs))
     server.start()
     base = ours.recv()
     expected = args.feeds * args.items

@@ -7,11 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from subscribers.models import Recipient
-
 __all__ = [
     "Actor", "Article", "AuditEntry", "Brief", "Change", "Coverage", "Delivery", "DeliveryStatus", "Edition",
-    "EditionStatus", "Image", "Job", "JobStatus", "PERMISSIONS", "Permission", "Quote", "Recipient", "Role", "Run", "Send", "SendState",
+    "EditionStatus", "Image", "Job", "JobStatus", "PERMISSIONS", "Permission", "Quote", "RESOURCES", "Role", "Run", "SCOPES", "Send", "SendState",
     "Session", "User",
 ]  # fmt: skip
 
@@ -280,6 +278,10 @@ class Session:
     expires_at: datetime
     second_factor_done: bool  # False while the user still has to give their second factor
     client: str | None = None
+
+
+RESOURCES = ("lists", "segments", "subscribers", "imports", "editions", "sources", "deliveries", "events")
+SCOPES = tuple(f"{resource}:{access}" for resource in RESOURCES for access in ("read", "write"))
 
 
 @dataclass(frozen=True)

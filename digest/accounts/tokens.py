@@ -13,12 +13,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from digest.accounts import audit
-from digest.domain import Actor, ApiToken
+from digest.domain import SCOPES, Actor, ApiToken
 from digest.errors import Conflict, Invalid, NotFound
 from digest.store import tokens as store
 
-RESOURCES = ("lists", "segments", "subscribers", "imports", "editions", "sources", "deliveries", "events")
-SCOPES = tuple(f"{resource}:{access}" for resource in RESOURCES for access in ("read", "write"))
 PREFIX = "dgt_"  # so a token is recognisable in a leaked file, and by secret scanners
 USED_TOUCH = timedelta(minutes=1)  # last_used_at is written at most this often
 

@@ -4,11 +4,11 @@ services raise are mapped to exit codes in one place: `main`."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 from typer import _click as click  # typer ships its own click; its Context is the one commands get
 from typer.core import TyperGroup
 
@@ -28,8 +28,17 @@ class Commands(TyperGroup):
             fail(str(exc))
         except OSError as exc:  # a file named on the command line: missing, unreadable, not a file
             fail(f"{exc.filename or ''}: {exc.strerror or exc}")
-        except SQLAlchemyError as exc:
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
             fail(f"database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+
+
+def _database_error(exc: Exception) -> bool:
+    """Whether SQLAlchemy raised it. Asked without importing SQLAlchemy, which a command that never
+    opened the database (and `--help`) has not loaded: its errors cannot have been raised then."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
 def fail(message: str) -> NoReturn:

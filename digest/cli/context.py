@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest import config
 from digest.domain import Actor
 from digest.errors import Invalid
 from subscribers.errors import InvalidValue, shown
@@ -18,19 +17,22 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from digest.audience.service import Audience
+    from digest.config import Settings
     from digest.links import Links
 
 
 ListId = Annotated[str, typer.Argument(help="The list's id: lower-case letters, digits, - and _.")]
 
 
-def settings_of(ctx: typer.Context) -> config.Settings:
+def settings_of(ctx: typer.Context) -> Settings:
     """The settings from --config (on the main app's context), else $DIGEST_CONFIG, else ./config.yaml."""
+    from digest import config
+
     obj = ctx.obj if isinstance(ctx.obj, dict) else {}
     return config.load(obj.get("config_path"))
 
 
-def store_of(settings: config.Settings) -> Engine:
+def store_of(settings: Settings) -> Engine:
     """The database, migrated, with the lists of config.yaml in it."""
     from digest.pipeline.instance import open_instance
 
@@ -40,6 +42,7 @@ def store_of(settings: config.Settings) -> Engine:
 def audience_of(ctx: typer.Context) -> Audience:
     """The subscriber operations on the configured instance, signing with DIGEST_SECRET_KEY when it
     is set (the operations that mail a link refuse without it)."""
+    from digest import config
     from digest.audience.service import Audience
 
     settings = settings_of(ctx)
@@ -57,14 +60,17 @@ def options_named(**arguments: str) -> Iterator[None]:
         raise Invalid(f"{name}{shown(exc.value)}: {exc.reason}") from None
 
 
-def links_of(settings: config.Settings) -> Links:
+def links_of(settings: Settings) -> Links:
+    from digest import config
     from digest.links import Links, signer
 
     return Links(settings.base_url, signer(config.secret(config.SECRET_KEY_ENV)))
 
 
-def optional_links(settings: config.Settings) -> Links | None:
+def optional_links(settings: Settings) -> Links | None:
     """The signed links, when the signing key is set (what only shows a link can do without it)."""
+    from digest import config
+
     return links_of(settings) if config.secret(config.SECRET_KEY_ENV) else None
 
 

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from digest.audience import lists
 from digest.cli.context import ListId, actor, audience_of, options_named
 from digest.cli.output import say
-from subscribers.models import LEFT_STATUSES, MembershipStatus
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Mailing lists: create, update, list, show."
@@ -39,6 +37,8 @@ def lists_create(
     ] = False,
 ) -> None:
     """Create a list (lists in config.yaml are created on their own)."""
+    from digest.audience import lists
+
     with options_named(id="list id"):
         lst = lists.create(
             audience_of(ctx),
@@ -74,6 +74,8 @@ def lists_update(
     public: Annotated[bool | None, typer.Option("--public/--private", help="Offer it to everyone.")] = None,
 ) -> None:
     """Change a list made outside config.yaml (the options given; a list of config.yaml is changed there)."""
+    from digest.audience import lists
+
     given: dict[str, object] = {"name": name, "from_address": from_address, "from_name": from_name, "language": language,
              "description": description, "double_opt_in": double_opt_in, "public": public}  # fmt: skip
     fields: dict[str, object] = {k: v for k, v in given.items() if v is not None}
@@ -87,6 +89,9 @@ def lists_update(
 @app.command("list")
 def lists_list(ctx: typer.Context) -> None:
     """The lists, with their members by status."""
+    from digest.audience import lists
+    from subscribers.models import LEFT_STATUSES, MembershipStatus
+
     summaries = lists.summaries(audience_of(ctx))
     if not summaries:
         say("no lists yet: add one to config.yaml or run `digest lists create`")
@@ -104,6 +109,9 @@ def lists_list(ctx: typer.Context) -> None:
 @app.command("show")
 def lists_show(ctx: typer.Context, list_id: ListId) -> None:
     """One list's settings, members by status, and subscribe page."""
+    from digest.audience import lists
+    from subscribers.models import MembershipStatus
+
     summary = lists.summary(audience_of(ctx), list_id)
     lst = summary.lst
     say(f"id:             {lst.id}")

@@ -8,7 +8,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from digest import config
 from digest.cli.context import links_of, settings_of, store_of
 from digest.cli.output import out
 
@@ -22,6 +21,7 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the web app and run the scheduler; SIGTERM stops gracefully."""
+    from digest import config
     from digest.pipeline.serve import serve as run_server
 
     settings = settings_of(ctx)

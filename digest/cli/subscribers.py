@@ -9,13 +9,9 @@ from typing import Annotated
 
 import typer
 
-from digest.audience import console, joining, leaving, members, privacy, suppressions
 from digest.cli.context import actor, audience_of, options_named
 from digest.cli.output import err, say
 from digest.errors import Conflict, Invalid
-from subscribers.addresses import normalize
-from subscribers.importer import RejectedRows, csv_format, data_lines
-from subscribers.optin import Outcome
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -50,6 +46,10 @@ def subscribers_add(
     consent: Consent = None,
 ) -> None:
     """Add one subscriber. Without --consent, a double opt-in list mails them a confirmation link."""
+    from digest.audience import joining
+    from subscribers.addresses import normalize
+    from subscribers.optin import Outcome
+
     with options_named():
         result = joining.add(
             audience_of(ctx),
@@ -99,6 +99,9 @@ def subscribers_import(
     Rows are confirmed only with --consent (or a status column and --consent); otherwise pending.
     Suppressed addresses are skipped and counted; each rejected row goes to the report with its reason.
     """
+    from digest.audience import members
+    from subscribers.importer import RejectedRows, csv_format, data_lines
+
     columns = {}
     for item in mapping or []:
         column, sep, target = item.partition("=")
@@ -161,6 +164,8 @@ def subscribers_export(
     """Export subscribers as CSV (the console's filters), safe to open in a spreadsheet (no formula runs).
 
     With --list, a row per member with their status on it; without, a row per subscriber."""
+    from digest.audience import console, members
+
     with options_named():
         query = console.query_of(
             list_id=list_id, statuses=status or [], prefix=prefix, name=name, language=language,
@@ -179,6 +184,8 @@ def subscribers_show(
     ] = False,
 ) -> None:
     """What is held about one address: details, memberships, consent records, suppression, deliveries."""
+    from digest.audience import privacy
+
     data = privacy.export(audience_of(ctx), email)
     if as_json:
         say(json.dumps(data, ensure_ascii=False, indent=2))
@@ -209,6 +216,8 @@ def subscribers_unsubscribe(
     everything: Annotated[bool, typer.Option("--all", help="Leave every list.")] = False,
 ) -> None:
     """Unsubscribe an address from one list (--list) or from all (--all)."""
+    from digest.audience import leaving
+
     if bool(list_id) == everything:
         raise Invalid("say which: --list LIST or --all")
     sub, left = leaving.remove(audience_of(ctx), email, None if everything else list_id, origin=ORIGIN)
@@ -222,6 +231,9 @@ def subscribers_suppress(
     note: Annotated[str, typer.Option(help="Why, who asked: kept with it, shown in the console.")] = "",
 ) -> None:
     """Put an address on the suppression list: it is never mailed, imported or subscribed again."""
+    from digest.audience import suppressions
+    from subscribers.addresses import normalize
+
     try:
         suppressions.add(audience_of(ctx), email, "manual", note, actor())
     except Conflict:
@@ -237,6 +249,9 @@ def subscribers_erase(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Erase everything held about an address. Only a hash stays, so it cannot be imported back."""
+    from digest.audience import privacy
+    from subscribers.addresses import normalize
+
     address = normalize(email)
     if not yes and not typer.confirm(f"Erase {address} for good?"):
         raise Conflict("nothing erased")

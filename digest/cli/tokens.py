@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.accounts.tokens import SCOPES, ApiTokens
 from digest.cli.context import actor, settings_of, store_of
 from digest.cli.output import escape, out, say
+from digest.domain import SCOPES
+
+if TYPE_CHECKING:
+    from digest.accounts.tokens import ApiTokens
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The JSON API's tokens: create, list, revoke.")
 
 
 def _tokens(ctx: typer.Context) -> ApiTokens:
+    from digest.accounts.tokens import ApiTokens
+
     return ApiTokens(store_of(settings_of(ctx)))
 
 

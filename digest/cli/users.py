@@ -4,21 +4,25 @@ for (twice, hidden) or read from standard input, never given as an argument."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from digest.accounts.service import Accounts
 from digest.cli.context import actor, settings_of, store_of
 from digest.cli.output import escape, out
-from digest.config import secret
 from digest.domain import Role
 from digest.errors import Invalid
+
+if TYPE_CHECKING:
+    from digest.accounts.service import Accounts
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The newsroom's users: create, list.")
 
 
 def _accounts(ctx: typer.Context) -> Accounts:
+    from digest.accounts.service import Accounts
+    from digest.config import secret
+
     return Accounts(store_of(settings_of(ctx)), secret("DIGEST_SECRET_KEY"))
 
 

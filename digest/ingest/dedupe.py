@@ -1,13 +1,16 @@
 """Story linking: the same story from several sources (syndicated copies, near-identical text) is found
-with MinHash over word shingles and an LSH index, and its articles share one story id."""
+with MinHash over word shingles and an LSH index, and its articles share one story id. datasketch (and
+the numpy and scipy it pulls in, most of a second) is imported when a first article is compared."""
 
 from __future__ import annotations
 
 import re
 import zlib
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SCHEME = "affine32"
@@ -16,7 +19,14 @@ MIN_WORDS = 40  # shorter texts share too few shingles to tell a copy from a coi
 THRESHOLD = 0.5  # estimated Jaccard similarity of the shingle sets; other stories score under 0.1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations  # the same for every sketch: made once
+
+
+@cache
+def _permutations() -> Any:
+    """The permutations every sketch shares: made once."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def sketch(title: str, text: str) -> bytes | None:
@@ -24,15 +34,21 @@ def sketch(title: str, text: str) -> bytes | None:
     words = _WORD.findall(f"{title} {text}".lower())
     if len(words) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_PERMUTATIONS)
+    import numpy as np
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_permutations())
     minhash.update_batch({" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)})
     signature: bytes = minhash.hashvalues.astype(np.uint32).tobytes()
     return signature
 
 
 def _minhash(signature: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
     return MinHash(
-        hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME, permutations=_PERMUTATIONS
+        hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME, permutations=_permutations()
     )
 
 
@@ -40,8 +56,10 @@ class StoryIndex:
     """Recent articles' signatures, to find the story a new article belongs to."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.lsh: MinHashLSH = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.stories: dict[int, int] = {}  # article id -> story id
         self.sources: dict[int, int] = {}  # article id -> source id
         self.minhashes: dict[int, MinHash] = {}

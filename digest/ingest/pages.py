@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import trafilatura
 from lxml.html import HtmlElement
 
 from digest.domain import Article
@@ -20,6 +19,8 @@ _SENTENCE_MARKS = re.compile(r"[!?.,:;]\s*$|[!?]")
 
 
 def _extract(html: str | HtmlElement, url: str | None, metadata: bool) -> dict[str, Any]:
+    import trafilatura  # on demand: a run whose feeds all answer 304 never extracts a page
+
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=metadata, include_comments=False, include_tables=False, fast=True
     )

@@ -194,6 +194,40 @@ _VOCABULARY = (
 ).split()
 
 
+def serve_corpus(feeds: int, items: int, ready) -> None:
+    """The benches' loopback server, in a process of its own: `feeds` feeds with ETags of `items`
+    summary-only items each, and one article page per item. Its base URL goes out on the `ready`
+    pipe; it serves until a message comes back."""
+    with IngestServer() as server:
+        for f in range(feeds):
+            entries = []
+            for i in range(items):
+                seed = f * 1000 + i
+                path = f"/news/{f}/{i}"
+                body = story_text(seed, paragraphs=8, words=40)
+                server.add(
+                    path,
+                    article_page(
+                        f"Story {seed}", body, canonical=server.url(path), image=f"/img/{seed}.jpg", image_alt="A photo",
+                        caption="A caption.", published="2026-11-27T09:15:00+00:00", author="Desk",
+                    ),
+                    content_type="text/html; charset=utf-8",
+                    gzip=True,
+                )  # fmt: skip
+                entries.append(
+                    {
+                        "title": f"Story {seed}",
+                        "link": server.url(path) + "?utm_source=rss",
+                        "guid": f"s-{seed}",
+                        "date": "Fri, 27 Nov 2026 09:15:00 +0000",
+                        "summary": body[0][:200],
+                    }  # fmt: skip
+                )
+            server.add(f"/feed/{f}.xml", rss(entries, title=f"Feed {f}"), etag=f'"feed-{f}-v1"', gzip=True)
+        ready.send(server.base)
+        ready.recv()  # until the bench is done
+
+
 def story_text(seed: int, paragraphs: int = 4, words: int = 45) -> list[str]:
     """Deterministic prose-like paragraphs; different seeds give different stories."""
     import random

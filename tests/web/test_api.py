@@ -11,8 +11,8 @@ import httpx
 from sqlalchemy import text
 
 from digest.accounts import audit
-from digest.accounts.tokens import SCOPES, ApiTokens
-from digest.domain import Actor
+from digest.accounts.tokens import ApiTokens
+from digest.domain import SCOPES, Actor
 from digest.web.bearer import RateLimit
 from tests.web.newsroom import newsroom  # noqa: F401 (a pytest fixture)
 

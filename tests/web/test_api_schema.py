@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from digest.accounts.tokens import SCOPES, ApiTokens
-from digest.domain import Actor
+from digest.accounts.tokens import ApiTokens
+from digest.domain import SCOPES, Actor
 from digest.web.bearer import RateLimit
 from tests import ROOT
 from tests.web.newsroom import open_newsroom

@@ -10,8 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from digest.accounts.tokens import RESOURCES
-from digest.domain import Actor, Session, User
+from digest.domain import RESOURCES, Actor, Session, User
 from digest.errors import Conflict, Invalid
 from digest.web.auth import CurrentSession, CurrentUser
 from digest.web.deps import Site, SiteDep, client

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
-from digest.accounts.tokens import SCOPES
+from digest.domain import SCOPES
 from digest.web.problems import MEDIA_TYPE
 from digest.web.routes.api import audience, deliveries, imports, lists, newsroom
 
