@@ -239,6 +239,13 @@ class DeliverySettings(Strict):
     backend: Literal["file", "smtp", "sendgrid", "console"] = "file"
     outbox: str = "outbox"
     batch_size: int = Field(500, ge=1, le=1000)
+    in_flight: int = Field(
+        1,
+        ge=1,
+        le=32,
+        description="batches with the backend at once: more hide a distant provider's latency; after a "
+        "kill -9, as many batches may arrive twice (with smtp, each batch opens its own pool of connections)",
+    )
     smtp: SmtpSettings = SmtpSettings()
     sendgrid: SendGridSettings = SendGridSettings()
     throttle: ThrottleSettings = ThrottleSettings()

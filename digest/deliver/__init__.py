@@ -1,6 +1,6 @@
 """Delivery: outbox rows, batches, backends, notices and provider events.
 
-    send.py         an edition's send from its rows: one batch in flight, a lease, crash recovery
+    send.py         an edition's send from its rows: delivery.in_flight batches at most, a lease, crash recovery
     control.py      where a send stands and how to say it; resume_sends() for start-up
     throttle.py     messages per second and a sliding window
     retry.py        back-off with jitter, or the provider's reset time
@@ -11,7 +11,7 @@
     backends/       sendgrid, smtp, file, console: a batch in, one Result per message out
                     (sendgrid also verifies and parses its own Event Webhook)
 
-Configuration (config.yaml, `delivery:`): backend, batch_size, throttle.{per_second, window_limit,
+Configuration (config.yaml, `delivery:`): backend, batch_size, in_flight, throttle.{per_second, window_limit,
 window_seconds}, retry.{attempts, base_delay, max_delay, defer_seconds, max_rate_limit_wait},
 resume_cutoff_hours, wait_for_deferred, smtp.{host, port, username, security, timeout, pool_size,
 messages_per_connection}, sendgrid.{api_host, sandbox, timeout}. Secrets from the environment only:

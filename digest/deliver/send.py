@@ -3,9 +3,10 @@
 The rows are created, one per recipient, in the same transaction that moves the edition to
 `sending`; after that the send only ever works from the rows: a batch is claimed (pending ->
 sending), handed to the backend, and each row becomes `sent` only when the backend accepted it.
-One process sends an edition at a time (a lease); only one batch is ever in flight, so after a
-kill -9 the rows found still `sending` -- the only ones that may go out twice -- are one batch at
-most. They are sent again, flagged `interrupted`, and reported.
+One process sends an edition at a time (a lease); at most `delivery.in_flight` batches (one by
+default) are ever with the backend, so after a kill -9 the rows found still `sending` -- the only
+ones that may go out twice -- are that many batches at most. They are sent again, flagged
+`interrupted`, and reported.
 
 No row stays `sending` when a send returns or raises: a recipient whose message cannot be built or
 is refused fails alone, with its reason (the backends see to it); a batch that ends in an error no
@@ -17,8 +18,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -209,8 +211,10 @@ def _run(
 ) -> None:
     """Claim a batch, hand it to the backend, record the outcome; repeat.
 
-    While a batch is with the backend (in a worker thread), the next one is read and personalized,
-    but it is claimed only once the previous outcome is recorded: one batch in flight at most.
+    Up to `delivery.in_flight` batches are with the backend at once, each in a worker thread; while
+    they are, the next one is read and personalized. A batch is claimed only when a place is free, so
+    at most that many batches are ever `sending`. When the send stops (done, paused, shutting down,
+    an error), every batch in flight is waited for and its outcome recorded first.
     """
     delivery = settings.delivery
     edition_id = edition.id
@@ -228,71 +232,95 @@ def _run(
     throttle = Throttle(delivery.throttle)
     size = throttle.largest_batch(delivery.batch_size)
     state = Progress(sum(counts.values()), counts)
+    started, handed = time.monotonic(), 0
 
     def prepare() -> list[Outgoing]:
         with engine.connect() as conn:
             rows = next_batch(conn, edition_id, size)
         return [_outgoing(content, row, lst, links) for row in rows]
 
-    started, handed, waited = time.monotonic(), 0, 0.0
-    upcoming = prepare()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-send") as worker:
-        while True:
-            if SHUTTING_DOWN.is_set():
-                report.notes.append(
-                    "stopped after the batch in flight: the process is shutting down; it resumes on start"
-                )
-                return
-            if upcoming:  # wait for the throttle before claiming: a claimed row is on its way out at once
-                throttle.acquire(len(upcoming))
+    def settle(batch: list[Outgoing], in_flight: Future[list[Result]]) -> None:
+        """Record what became of a batch handed to the backend."""
+        nonlocal handed
+        try:
+            results = in_flight.result()
+        except BackendError:
             with engine.begin() as conn:
-                lease.hold(conn)
-                send = load_send(conn, edition_id)
-                assert send is not None  # _begin made sure the send has its row
-                report.state = send.state
-                if report.state != SendState.RUNNING:
-                    return
-                claimed = claim(conn, [_row_id(o) for o in upcoming])
-            batch = [o for o in upcoming if _row_id(o) in claimed]
-            if not upcoming:
-                wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited)
-                if wait is None:
-                    break
-                wait = min(wait, 5.0)  # short naps: a pause or cancel is noticed at the next look
-                time.sleep(wait)
-                waited += wait
-                upcoming = prepare()
-                continue
-            _count_claimed(engine, edition_id, state, len(batch))
-            in_flight = worker.submit(backend.send, batch)
-            upcoming = prepare()  # while the batch is with the backend
+                release_deliveries(conn, [_row_id(o) for o in batch])
+            raise
+        except Exception as exc:
+            reason = f"{backend.name}: unexpected {type(exc).__name__}: {exc}"
+            retry_at = datetime.now(UTC) + timedelta(seconds=delivery.retry.defer_seconds)
+            with engine.begin() as conn:
+                defer_unsettled(conn, edition_id, [_row_id(o) for o in batch], reason, retry_at)
+            raise
+        accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
+        with engine.begin() as conn:
+            marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
+            finish_deliveries(conn, outcomes)
+        _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.SENT, marked)
+        _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, len(accepted) - marked)  # erased
+        for o in outcomes:
+            _move(state.counts, DeliveryStatus.SENDING, o.status, 1)
+        report.sent_now += marked
+        handed += len(batch)
+        state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
+        if progress:
+            progress(state)
+
+    def land() -> None:
+        """Wait for every batch still in flight and record it; the first error goes on up after."""
+        error: Exception | None = None
+        while flying:
             try:
-                results = in_flight.result()
-            except BackendError:
-                with engine.begin() as conn:
-                    release_deliveries(conn, [_row_id(o) for o in batch])
-                raise
+                settle(*flying.popleft())
             except Exception as exc:
-                reason = f"{backend.name}: unexpected {type(exc).__name__}: {exc}"
-                retry_at = datetime.now(UTC) + timedelta(seconds=delivery.retry.defer_seconds)
+                error = error or exc
+        if error:
+            raise error
+
+    places, waited = delivery.in_flight, 0.0
+    flying: deque[tuple[list[Outgoing], Future[list[Result]]]] = deque()
+    upcoming = prepare()
+    with ThreadPoolExecutor(max_workers=places, thread_name_prefix="digest-send") as workers:
+        try:
+            while True:
+                if SHUTTING_DOWN.is_set():
+                    report.notes.append(
+                        "stopped after the batches in flight: the process is shutting down; it resumes on start"
+                    )
+                    return
+                if upcoming:  # wait for the throttle before claiming: a claimed row is on its way out at once
+                    throttle.acquire(len(upcoming))
                 with engine.begin() as conn:
-                    defer_unsettled(conn, edition_id, [_row_id(o) for o in batch], reason, retry_at)
-                raise
-            accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
-            with engine.begin() as conn:
-                marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
-                finish_deliveries(conn, outcomes)
-            _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.SENT, marked)
-            _move(
-                state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, len(accepted) - marked
-            )  # erased
-            for o in outcomes:
-                _move(state.counts, DeliveryStatus.SENDING, o.status, 1)
-            report.sent_now += marked
-            handed += len(batch)
-            state.rate = report.rate = handed / max(time.monotonic() - started, 1e-6)
-            if progress:
-                progress(state)
+                    lease.hold(conn)
+                    send = load_send(conn, edition_id)
+                    assert send is not None  # _begin made sure the send has its row
+                    report.state = send.state
+                    if report.state != SendState.RUNNING:
+                        return
+                    claimed = claim(conn, [_row_id(o) for o in upcoming])
+                batch = [o for o in upcoming if _row_id(o) in claimed]
+                if not upcoming:
+                    if flying:  # a batch in flight may come back deferred: see to it before deciding
+                        settle(*flying.popleft())
+                        upcoming = prepare()
+                        continue
+                    wait = _deferred_wait(engine, edition_id, delivery.wait_for_deferred - waited)
+                    if wait is None:
+                        break
+                    wait = min(wait, 5.0)  # short naps: a pause or cancel is noticed at the next look
+                    time.sleep(wait)
+                    waited += wait
+                    upcoming = prepare()
+                    continue
+                _count_claimed(engine, edition_id, state, len(batch))
+                flying.append((batch, workers.submit(backend.send, batch)))
+                upcoming = prepare()  # while the batches are with the backend
+                while len(flying) >= places:
+                    settle(*flying.popleft())
+        finally:
+            land()  # whatever stopped the send: no batch handed over is left unrecorded
     with engine.begin() as conn:
         counts = delivery_counts(conn, edition_id)
         if not any(counts.get(s) for s in UNFINISHED):

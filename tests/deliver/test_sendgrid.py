@@ -145,8 +145,10 @@ def test_a_400_naming_the_personalization_fails_only_that_one(sqlite_engine):
     assert stats["requests"] == 2
 
 
-def test_a_wrong_key_stops_the_send_and_loses_nothing(sqlite_engine):
-    settings = make_settings(retry=FAST_RETRY)
+@pytest.mark.parametrize("in_flight", [1, 4])
+def test_a_wrong_key_stops_the_send_and_loses_nothing(sqlite_engine, in_flight):
+    """With several batches in flight, each is recorded before the send stops: none is left `sending`."""
+    settings = make_settings(retry=FAST_RETRY, batch_size=5, in_flight=in_flight)
     add_subscribers(sqlite_engine, 20)
     edition_id = add_edition(sqlite_engine, settings)
     with Server(StandIn(KEY)) as server:
@@ -157,6 +159,23 @@ def test_a_wrong_key_stops_the_send_and_loses_nothing(sqlite_engine):
             assert delivery_counts(conn, edition_id) == {"pending": 20}
         report = send_edition(sqlite_engine, settings, edition_id, backend(server.url), make_links())
     assert report.counts == {"sent": 20}
+
+
+@pytest.mark.parametrize("in_flight", [1, 4])
+def test_batches_in_flight_hide_the_providers_latency(engine, in_flight):
+    """delivery.in_flight batches are with the provider at once, and never more: at 0.2 s a request,
+    8 batches one by one take 1.6 s; four at a time, two round trips. Everyone gets it once."""
+    settings = make_settings(batch_size=50, in_flight=in_flight)
+    add_subscribers(engine, 400)
+    edition_id = add_edition(engine, settings)
+    with Server(StandIn(KEY, latency=0.2)) as server:
+        started = time.monotonic()
+        report = send_edition(engine, settings, edition_id, backend(server.url), make_links())
+        elapsed = time.monotonic() - started
+        stats = server.stand_in.stats()
+    assert report.counts == {"sent": 400} and stats["unique"] == 400 and stats["duplicates"] == 0
+    assert stats["most_in_flight"] == in_flight
+    assert elapsed >= 8 * 0.2 if in_flight == 1 else elapsed < 8 * 0.2
 
 
 def test_sandbox_mode_is_validated_not_sent(sqlite_engine):

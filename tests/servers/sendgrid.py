@@ -2,10 +2,10 @@
 
 It checks what SendGrid checks and we rely on: the bearer key, the v3 schema, at most 1,000
 personalizations and recipients, each address once per request, 30 MB. It answers 202 (200 in
-sandbox mode), or on demand 429 with X-RateLimit-* headers, 500, or a stall (for kill tests).
+sandbox mode) after `latency` seconds (a provider far away), or on demand 429 with X-RateLimit-* headers, 500, or a stall (for kill tests).
 `GET /_stats` gives the counts, for a stand-in running in another process.
 
-    python -m tests.servers.sendgrid --port 8025 --key KEY [--fault-rate 0.2]
+    python -m tests.servers.sendgrid --port 8025 --key KEY [--fault-rate 0.2] [--latency 0.25]
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class StandIn:
     plan: deque = field(default_factory=deque)  # statuses (429, 500, "drop") to answer next, in order
     stall_at: int | None = None  # the request number that is recorded as accepted, then hangs
     rate_limit: int | None = None  # requests allowed per clock second; more get 429 until the next one
+    latency: float = 0.0  # seconds each request takes before its answer
 
     def __post_init__(self):
         self.lock = threading.Lock()
@@ -63,6 +64,8 @@ class StandIn:
         self.sandboxed = 0
         self.requests = 0
         self.answers: Counter[int] = Counter()
+        self.in_flight = 0  # requests being answered now
+        self.most_in_flight = 0  # the most answered at once
         self.window: tuple[int, int] = (0, 0)  # (clock second, requests in it)
         self.stalled = threading.Event()
         self.release = threading.Event()
@@ -77,6 +80,7 @@ class StandIn:
                 "unique": len(counts),
                 "duplicates": sum(n - 1 for n in counts.values() if n > 1),
                 "sandboxed": self.sandboxed,
+                "most_in_flight": self.most_in_flight,
             }
 
     def rendered(self, email: str) -> tuple[str, str]:
@@ -228,7 +232,15 @@ def _handler(stand_in: StandIn):
                 self.close_connection = True
                 return self._reply(413, {}, _errors("payload too large (30 MB)"))
             raw = self.rfile.read(length)
-            status, headers, payload = stand_in.handle(self.headers.get("Authorization"), raw)
+            with stand_in.lock:
+                stand_in.in_flight += 1
+                stand_in.most_in_flight = max(stand_in.most_in_flight, stand_in.in_flight)
+            try:
+                time.sleep(stand_in.latency)
+                status, headers, payload = stand_in.handle(self.headers.get("Authorization"), raw)
+            finally:
+                with stand_in.lock:
+                    stand_in.in_flight -= 1
             with stand_in.lock:
                 stand_in.answers[0 if status == "drop" else status] += 1
             if status == "drop":  # a dropped connection: no answer at all
@@ -282,8 +294,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--key", required=True)
     parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each request takes")
     args = parser.parse_args()
-    server = Server(StandIn(args.key, fault_rate=args.fault_rate, keep=False), args.port)
+    server = Server(StandIn(args.key, fault_rate=args.fault_rate, keep=False, latency=args.latency), args.port)
     print(f"ready {server.url}", flush=True)
     server.httpd.serve_forever()
 

@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import ssl
+import threading
 import time
 import urllib.error
 from collections.abc import Callable, Mapping
@@ -81,6 +82,7 @@ class SendGridBackend:
         self.timeout = timeout
         self.sleep = sleep
         self.requests = 0  # HTTP requests made, retries included
+        self._counting = threading.Lock()  # batches may be in flight in several threads (delivery.in_flight)
         self.not_before = 0.0  # the last answer said no requests are left before this (epoch seconds)
 
     @classmethod
@@ -133,7 +135,8 @@ class SendGridBackend:
         early = self.not_before - time.time()
         if early > 0:  # the previous answer used up the window: wait for its reset, not for a 429
             self.sleep(min(early, self.retry.max_rate_limit_wait))
-        self.requests += 1
+        with self._counting:
+            self.requests += 1
         try:
             response = self.client.client.mail.send.post(request_body=body, timeout=self.timeout)
         except http_errors.HTTPError as exc:
