@@ -1,6 +1,7 @@
 """Importing subscribers in Chromium, signed in as an admin: upload a CSV whose headers are not the
 importer's aliases ("Courriel;Nom"), map its columns, see the first rows as they will be read,
-start the import, watch the progress reach the end and download the rejected rows; every page of
+start the import, watch the progress reach the end, download the rejected rows and find the import in
+the audit log; every page of
 the flow checked with axe-core (no serious or critical violation, light and dark) and photographed
 into test-artifacts/."""
 
@@ -104,5 +105,7 @@ def test_import_with_a_column_mapping_and_download_the_rejected_rows(browser, ne
     expect(page.locator("table.imports tbody tr").first).to_contain_text("Import contacts.csv into world")
     assert axe_violations(page) == []
     screenshot(page, f"import-list-{shade}")
+    page.get_by_role("link", name="Audit log").click()  # the import is in the audit log, on its list
+    expect(page.locator("table.audit tbody tr").filter(has_text="subscribers.import").first).to_contain_text("world")
     assert errors == []
     context.close()
