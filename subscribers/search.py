@@ -200,11 +200,22 @@ def _select(conn: Connection, query: Query, raw: bool = False) -> Select[Any]:
     if q.list_id is not None:
         joined_at = _stored(m.c.created_at, conn, raw).label("created_at")
         stmt = select(*columns, joined_at, m.c.status, m.c.status_changed_at).join(
-            m, and_(m.c.subscriber_id == s.c.id, m.c.list_id == q.list_id)
+            m, and_(m.c.subscriber_id == s.c.id, _list_of(m.c.list_id, q, conn) == q.list_id)
         )
     else:
         stmt = select(*columns, _stored(s.c.created_at, conn, raw).label("created_at"))
     return stmt.where(*_filters(conn, q))
+
+
+def _list_of(column: ColumnElement[Any], q: Query, conn: Connection) -> ColumnElement[Any]:
+    """The membership's list, as the join compares it. A search by address or name walks the
+    subscribers' index in that order, and takes each one's membership by its key; SQLite's planner
+    would rather read the whole list by its index and sort it (160 ms for a prefix on a list of a
+    million subscribers, 15 ms the other way), so there the comparison is made on `list_id || ''`,
+    which no index answers. PostgreSQL weighs both ways by its statistics."""
+    if conn.dialect.name == "sqlite" and q.order in (Order.ADDRESS, Order.NAME):
+        return column.concat("")
+    return column
 
 
 def _filters(conn: Connection, q: Query) -> list[ColumnElement[bool]]:
