@@ -37,10 +37,14 @@ _CRUMB_MARKS = re.compile(r"\s[>»›]\s|\s[>»›]$")
 SHARE_ROW, TEXT_BEFORE_ROW = 3, 4  # a row of share buttons after the text has begun: its end
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
+TEXT_BEFORE_END = 3  # paragraphs of running text before furniture may end the article (not a recipe's head)
+SHORT_COST = 10  # what a block that is not prose costs a run of text, in words
+TAIL_WORTH = 20  # past furniture, a tail worth less than this is not the article's
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_URL = re.compile(r"\s*https?://\S+\s*$")  # a link in a list of the article's own, not the page's furniture
 _TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -251,13 +255,32 @@ def article_end(
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
     not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
-    TEXT_BEFORE_ROW paragraphs of running text; else the end."""
+    TEXT_BEFORE_ROW paragraphs of running text; else the end. At such a heading, or at a block of
+    boilerplate once TEXT_BEFORE_END paragraphs were read, the article also ends when what follows
+    is worth less than TAIL_WORTH words of text (_worth_after): teasers, comments, the footer."""
     text, row = 0, 0
+    worth: list[int] = []
     for i in range(start, len(blocks)):
         if text and is_end_heading(blocks[i]) and not running.goes_on(i):
             return i
+        if text >= TEXT_BEFORE_END and boilerplate(blocks[i]) and not _URL.match(blocks[i]):
+            worth = worth or _worth_after(blocks, running, boilerplate)
+            if worth[i + 1] < TAIL_WORTH:
+                return i
         text += running[i]
         row = row + 1 if text and boilerplate(blocks[i]) else 0
         if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:
             return i - row + 1
     return len(blocks)
+
+
+def _worth_after(blocks: list[str], running: RunningText, boilerplate: Callable[[str], bool]) -> list[int]:
+    """For each index, what the best run of blocks from there is worth as article text: a block of
+    prose counts its words, boilerplate nothing, any other block (a teaser's title, a source, a
+    date, a menu entry, a byline) costs SHORT_COST. A teaser list or a comment thread costs more
+    than its one-line blurbs bring."""
+    worth = [0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        value = blocks[i].count(" ") + 1 if running.prose(i) else 0 if boilerplate(blocks[i]) else -SHORT_COST
+        worth[i] = max(0, value + worth[i + 1])
+    return worth

@@ -77,6 +77,20 @@ def test_short_sentences_after_an_inline_related_box_are_the_article_going_on():
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2]
 
 
+def test_a_teaser_list_after_the_article_is_not_its_text():
+    teaser = [
+        "Council to review parking charges in the old town",
+        "By Jo Marsh",
+        "11/20/2019 01:14 PM",
+        "The council will look again at what drivers pay to park near the market square this year.",
+    ]
+    blocks = ["A headline about the pier", BODY_1, BODY_2, BODY_3, "Share this", *teaser * 4, "About us"]
+    assert article_end(blocks, 1, RunningText(blocks), lambda b: b == "Share this") == 4
+    # the same furniture with the article's text going on after it is not its end
+    blocks = ["A headline about the pier", BODY_1, BODY_2, BODY_3, "Share this", BODY_1, BODY_2]
+    assert article_end(blocks, 1, RunningText(blocks), lambda b: b == "Share this") == len(blocks)
+
+
 def test_dates_and_relative_times_are_never_headlines():
     assert is_dateish("3 hours ago") and is_dateish("vor 2 Stunden") and is_dateish("Posted Nov 18, 8:19 PM")
     assert not is_dateish("Harbour board votes to rebuild the Kestrel Bay ferry pier")
