@@ -210,7 +210,15 @@ def _inline_credit(p: str) -> bool:
         return False
     tail = p[-80:]
     tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
-    return tailed or _is_credit(p)
+    return tailed or _is_credit(p) or _credit_at_end().search(tail) is not None
+
+
+@cache
+def _credit_at_end() -> re.Pattern[str]:
+    """A caption's credit after its text, opening with a language's credit word: "… Klemmer. Foto:
+    GdP/Hagen Immel", "… (Foto: Natacha Pisarenko)", "… © Rike/pixelio.de"."""
+    prefixes = _words(p for lang in languages().values() for p in lang.credit_prefixes)
+    return re.compile(rf"(?:(?:^|[\s(.,;])(?:{prefixes})|©)\s*(?:[^.!?:;]|\.(?=\S)){{1,60}}\)?\s*$", re.I)
 
 
 def is_photo_caption(p: str) -> bool:
@@ -320,6 +328,7 @@ def parse_plain_text(text: str) -> Article:
             body = body[2:]
         else:
             break
+    body = [p for p in body if not _inline_credit(p)]  # a photo's caption with its credit, its credit alone
     dateline, body = _dateline(body)
     while body and (_is_byline(body[0]) or _is_credit(body[0])):
         if not _is_credit(body[0]):

@@ -147,3 +147,21 @@ def test_the_byline_is_found_beside_a_credit():
         f"Council approves late-night buses\n\nPhoto: Tom Ellery\n\nBy Martin Hale\n\n{BODY}"
     )
     assert article.byline == "By Martin Hale" and article.paragraphs == [BODY]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Der Busbahnhof am Abend. Foto: Stadtwerke/Anna Roth",
+        "Shift workers wait for the last tram (Photo: Tom Ellery)",
+        "Le dépôt de bus de la ville © Jean Morel/pixelio.de",
+    ],
+)
+def test_a_caption_ending_with_its_credit_is_not_the_story(caption):
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{BODY}"
+    assert parse_plain_text(text).paragraphs == [BODY, BODY]
+
+
+def test_a_sentence_naming_a_photo_is_the_story():
+    line = "The council also showed a photo of the new buses, which will run from May."
+    assert parse_plain_text(f"Council approves late-night buses\n\n{BODY}\n\n{line}").paragraphs == [BODY, line]
