@@ -94,20 +94,22 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
 
 
-_FIRST_SENTENCE = re.compile(r"^[^.!?]{0,240}")
+_FIRST_SENTENCE = re.compile(r"^(?:[^.!?]|[.!?](?=\S)){0,240}")  # "oetker.de" does not end it
 _COOKIE_WORD = re.compile(r"\bcookies?\b", re.I)
 _SITE_SPEAKS = re.compile(  # the site speaking of itself: "we use", "diese Website", "ce site"
     r"\b(?:we|our|wir|unsere[mnr]?|nous|nos|notre|utilizamos|usamos|nuestro|utilizziamo|usiamo"
-    r"|this (?:site|website)|diese (?:seite|website|webseite)|ce site|este sitio|questo sito)\b",
+    r"|this (?:site|website)|diese (?:seite|website|webseite)|ce site|este sitio|questo sito)\b"
+    r"|\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|eu)\b",  # or naming itself: "von oetker.de"
     re.I,
 )
 
 
 def is_boilerplate(paragraph: str) -> bool:
     """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
-    and a cookie banner of any length (its first sentence: the site speaking of its cookies)."""
-    if len(paragraph) <= BOILERPLATE_CHARS:
-        return _boilerplate().match(paragraph) is not None
+    and a cookie banner of any length (its first sentence: the site speaking of its cookies, or
+    naming itself by its domain)."""
+    if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None:
+        return True
     first = _FIRST_SENTENCE.match(paragraph)
     head = first.group() if first else ""
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None

@@ -165,3 +165,8 @@ def test_a_caption_ending_with_its_credit_is_not_the_story(caption):
 def test_a_sentence_naming_a_photo_is_the_story():
     line = "The council also showed a photo of the new buses, which will run from May."
     assert parse_plain_text(f"Council approves late-night buses\n\n{BODY}\n\n{line}").paragraphs == [BODY, line]
+
+
+def test_a_cookie_notice_naming_the_site_by_its_domain_is_boilerplate():
+    assert is_boilerplate("Diese Cookies sind notwendig, damit die Basisfunktionen von example.de genutzt werden.")
+    assert not is_boilerplate("Die Cookies werden bei 180 Grad zwölf Minuten gebacken, bis sie goldbraun sind.")
