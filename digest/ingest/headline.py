@@ -255,9 +255,9 @@ def article_end(
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
     not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
-    TEXT_BEFORE_ROW paragraphs of running text; else the end. At such a heading, or at a block of
-    boilerplate once TEXT_BEFORE_END paragraphs were read, the article also ends when what follows
-    is worth less than TAIL_WORTH words of text (_worth_after): teasers, comments, the footer."""
+    TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
+    TEXT_BEFORE_END paragraphs were read, the article also ends when what follows is worth less
+    than TAIL_WORTH words of text (_worth_after): teasers, comments, the footer."""
     text, row = 0, 0
     worth: list[int] = []
     for i in range(start, len(blocks)):

@@ -249,8 +249,10 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     running = RunningText(blocks)
     boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
     at = find_headline(blocks, _not_headline, running)
-    if at is None:
-        return [p for p in blocks if not boilerplate(p)], None
+    if at is None:  # still, the article's text ends where the page's furniture takes over
+        dense = running.first_dense()
+        end = len(blocks) if dense is None else article_end(blocks, dense, running, boilerplate)
+        return [p for p in blocks[:end] if not boilerplate(p)], None
     end = article_end(blocks, at + 1, running, boilerplate)
     first = max(0, at - BEFORE_HEADLINE)
     before = [

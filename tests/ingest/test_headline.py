@@ -243,3 +243,14 @@ def test_a_photo_caption_and_its_credit_below_the_standfirst_are_not_the_lede():
          "Shares", caption, "(Image: © Kestrel Bay Harbour Board)", BODY_1, BODY_2, BODY_3]
     )  # fmt: skip
     assert caption not in parse_plain_text(page).paragraphs
+
+
+def test_without_a_headline_the_page_still_ends_after_the_article():
+    # the headline stands too far above the text (a row of share buttons between) to be found
+    share = ["Facebook", "Twitter", "LinkedIn", "Email", "Copy link", "Print", "Save", "Comment"]
+    teasers = ["Council to review parking charges", "By Jo Marsh", "11/20/2019 01:14 PM"] * 4
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", *share * 2, BODY_1, BODY_2, BODY_3, BODY_1]
+        + ["Share this article", *teasers, "About us"]
+    )
+    assert parse_plain_text(page).paragraphs[-4:] == [BODY_1, BODY_2, BODY_3, BODY_1]
