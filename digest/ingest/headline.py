@@ -250,23 +250,30 @@ def _crumbs_of(block: str, following: list[str]) -> bool:
 
 
 def article_end(
-    blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool] = lambda b: False
+    blocks: list[str],
+    start: int,
+    running: RunningText,
+    boilerplate: Callable[[str], bool] = lambda b: False,
+    byline: Callable[[str], bool] = lambda b: False,
 ) -> int:
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
     not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
     TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
-    TEXT_BEFORE_END paragraphs were read, the article also ends when what follows is worth less
+    TEXT_BEFORE_END paragraphs were read, or at a byline once the text began (a teaser's: the
+    article's own stands above its text), the article also ends when what follows is worth less
     than TAIL_WORTH words of text (_worth_after): teasers, comments, the footer."""
     text, row = 0, 0
     worth: list[int] = []
     for i in range(start, len(blocks)):
         if text and is_end_heading(blocks[i]) and not running.goes_on(i):
             return i
-        if text >= TEXT_BEFORE_END and boilerplate(blocks[i]) and not _URL.match(blocks[i]):
+        furniture = text >= TEXT_BEFORE_END and boilerplate(blocks[i]) and not _URL.match(blocks[i])
+        teaser = bool(text) and byline(blocks[i])
+        if furniture or teaser:
             worth = worth or _worth_after(blocks, running, boilerplate)
             if worth[i + 1] < TAIL_WORTH:
-                return i
+                return i - 1 if teaser and not running.prose(i - 1) else i  # the teaser's title goes too
         text += running[i]
         row = row + 1 if text and boilerplate(blocks[i]) else 0
         if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:

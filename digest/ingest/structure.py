@@ -22,6 +22,7 @@ HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 CREDIT_MAX_WORDS = 10  # a credit is at most this long
+NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
@@ -141,6 +142,17 @@ def _is_credit(p: str) -> bool:
     return _credit_pattern().match(p) is not None and p.count(" ") < CREDIT_MAX_WORDS
 
 
+_NAME_JOINERS = frozenset("and und et y e von van de der den di da du la le".split())
+
+
+def _opens_byline(p: str) -> bool:
+    """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
+    not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence)."""
+    m = _byline_pattern().match(p)
+    names = p[m.end() :].split() if m else []
+    return 0 < len(names) <= NAME_WORDS and all(w[:1].isupper() or w in _NAME_JOINERS for w in names)
+
+
 def _is_byline(p: str) -> bool:
     """A byline, or a short run of capitalised words (a name standing alone); never a credit."""
     words = p.split()
@@ -251,9 +263,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     at = find_headline(blocks, _not_headline, running)
     if at is None:  # still, the article's text ends where the page's furniture takes over
         dense = running.first_dense()
-        end = len(blocks) if dense is None else article_end(blocks, dense, running, boilerplate)
+        end = len(blocks) if dense is None else article_end(blocks, dense, running, boilerplate, _opens_byline)
         return [p for p in blocks[:end] if not boilerplate(p)], None
-    end = article_end(blocks, at + 1, running, boilerplate)
+    end = article_end(blocks, at + 1, running, boilerplate, _opens_byline)
     first = max(0, at - BEFORE_HEADLINE)
     before = [
         p

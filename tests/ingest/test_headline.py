@@ -254,3 +254,14 @@ def test_without_a_headline_the_page_still_ends_after_the_article():
         + ["Share this article", *teasers, "About us"]
     )
     assert parse_plain_text(page).paragraphs[-4:] == [BODY_1, BODY_2, BODY_3, BODY_1]
+
+
+def test_a_teaser_list_with_bylines_ends_a_short_article():
+    teasers = ["Council to review parking charges", "By REUTERS", "11/20/2019 01:14 PM"] * 5
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", "By Nora Feld", BODY_1, BODY_2, *teasers])
+    article = parse_plain_text(page)
+    assert article.byline == "By Nora Feld" and article.paragraphs == [BODY_1, BODY_2]
+    # a sentence opening with the word of a byline ("Von … bis …") is the article's text
+    von = "Von Atemschutzmaske über Exit-Strategie bis Zoonose"
+    page = "\n\n".join(["Das Glossar der Pandemie", BODY_1, BODY_2, von, BODY_3])
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, von, BODY_3]
