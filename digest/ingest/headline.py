@@ -39,6 +39,7 @@ CONTINUED = 3  # this many blocks of running text in a row after a heading: the 
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
 TEXT_BEFORE_END = 3  # paragraphs of running text before furniture may end the article (not a recipe's head)
 SHORT_COST = 10  # what a block that is not prose costs a run of text, in words
+TEASER_ITEMS, TEASER_PERIOD, META_WORDS = 3, 5, 8  # a teaser list: its meta lines' rhythm
 TAIL_WORTH = 20  # past furniture, a tail worth less than this is not the article's
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
@@ -270,6 +271,8 @@ def article_end(
             return i
         furniture = text >= TEXT_BEFORE_END and boilerplate(blocks[i]) and not _URL.match(blocks[i])
         teaser = bool(text) and byline(blocks[i])
+        if text >= TEXT_BEFORE_END and _teaser_list(blocks, i, running, byline):
+            return _item_start(blocks, i, running)
         if furniture or teaser:
             worth = worth or _worth_after(blocks, running, boilerplate)
             if worth[i + 1] < TAIL_WORTH:
@@ -279,6 +282,36 @@ def article_end(
         if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:
             return i - row + 1
     return len(blocks)
+
+
+def _teaser_list(blocks: list[str], i: int, running: RunningText, byline: Callable[[str], bool]) -> bool:
+    """Whether block i opens a list of teasers: a date or a byline (an item's meta line) that comes
+    back TEASER_ITEMS times at one period of 2 to TEASER_PERIOD blocks, each item with a line that
+    is not prose (its title). The article's own dated list (a timeline) has no titles between."""
+
+    def meta(j: int) -> bool:
+        b = blocks[j]
+        return (b.count(" ") < META_WORDS and is_dateish(b)) or byline(b)
+
+    if not meta(i):
+        return False
+    for period in range(2, TEASER_PERIOD + 1):
+        items = [i + k * period for k in range(TEASER_ITEMS)]
+        if items[-1] < len(blocks) and all(meta(j) for j in items[1:]):
+            between = [j for k in items for j in range(k + 1, k + period)]
+            if all(not meta(j) for j in between) and all(
+                any(not running.prose(j) for j in range(k - period + 1, k)) for k in items[1:]
+            ):
+                return True
+    return False
+
+
+def _item_start(blocks: list[str], i: int, running: RunningText) -> int:
+    """The first block of a teaser whose meta line is block i: its title and kicker above it."""
+    start = i
+    while start > i - TEASER_PERIOD + 1 and not running.prose(start - 1) and not running[start - 1]:
+        start -= 1
+    return start
 
 
 def _worth_after(blocks: list[str], running: RunningText, boilerplate: Callable[[str], bool]) -> list[int]:

@@ -265,3 +265,17 @@ def test_a_teaser_list_with_bylines_ends_a_short_article():
     von = "Von Atemschutzmaske über Exit-Strategie bis Zoonose"
     page = "\n\n".join(["Das Glossar der Pandemie", BODY_1, BODY_2, von, BODY_3])
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, von, BODY_3]
+
+
+def test_a_teaser_list_is_told_by_the_rhythm_of_its_dates():
+    blurb = (
+        "The council will look again at what drivers pay to park near the market square, and traders "
+        "say the charges have kept shoppers away from the old town since the spring."
+    )
+    teasers = ["Council to review parking charges", "Jo Marsh", "Wednesday November 20, 2019", blurb] * 4
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, *teasers])
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]
+    # the article's own timeline: dates with its paragraphs between, no teaser titles
+    timeline = ["12 March 2024", BODY_1, "14 March 2024", BODY_2, "20 March 2024", BODY_3, "2 April 2024", BODY_1]
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, *timeline])
+    assert parse_plain_text(page).paragraphs[-len(timeline) :] == timeline
