@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from digest.domain import Article
-from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish
+from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_running_text
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import detect
 
@@ -22,6 +22,7 @@ HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 CREDIT_MAX_WORDS = 10  # a credit is at most this long
+HEAD_FURNITURE = 8  # blocks after the head looked at for its furniture, up to the text
 NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
@@ -151,6 +152,24 @@ def _opens_byline(p: str) -> bool:
     m = _byline_pattern().match(p)
     names = p[m.end() :].split() if m else []
     return 0 < len(names) <= NAME_WORDS and all(w[:1].isupper() or w in _NAME_JOINERS for w in names)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+_DIGITS = re.compile(r"\d")
+
+
+def _head_furniture(p: str) -> bool:
+    """Page furniture between the head and the text: a date, a byline, a handle, a count, a
+    label of a word or two, a short line with a figure ("• 2 min read", "@rgonzalezcbs", "0",
+    "Shares", "Nessun commento")."""
+    return (
+        is_dateish(p)
+        or _opens_byline(p)
+        or p.startswith("@")
+        or _LETTERS.search(p) is None
+        or (p.count(" ") < 2 and _END.search(p) is None)
+        or (p.count(" ") < 4 and _DIGITS.search(p) is not None and _END.search(p) is None)  # "2 min read"
+    )
 
 
 def _is_byline(p: str) -> bool:
@@ -350,6 +369,10 @@ def parse_plain_text(text: str) -> Article:
         if not _is_credit(body[0]):
             byline = byline or body[0]
         body = body[1:]
+    head_end = next((k for k, p in enumerate(body[:HEAD_FURNITURE]) if k and is_running_text(p)), 0)
+    for p in [p for p in body[:head_end] if _head_furniture(p)]:
+        byline = byline or (p if _opens_byline(p) else None)
+        body.remove(p)
     return Article(
         title=paras[title_at],
         paragraphs=body,

@@ -170,3 +170,11 @@ def test_a_sentence_naming_a_photo_is_the_story():
 def test_a_cookie_notice_naming_the_site_by_its_domain_is_boilerplate():
     assert is_boilerplate("Diese Cookies sind notwendig, damit die Basisfunktionen von example.de genutzt werden.")
     assert not is_boilerplate("Die Cookies werden bei 180 Grad zwölf Minuten gebacken, bis sie goldbraun sind.")
+
+
+def test_page_furniture_between_the_head_and_the_text_is_dropped():
+    text = "\n\n".join(
+        ["Council approves late-night buses", "by Martin Hale", "@martinhale", "• 2 min read", "0", "Shares", BODY]
+    )
+    article = parse_plain_text(text)
+    assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
