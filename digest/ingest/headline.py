@@ -263,20 +263,18 @@ def article_end(
     TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
     TEXT_BEFORE_END paragraphs were read, or at a byline once the text began (a teaser's: the
     article's own stands above its text), the article also ends when what follows is worth less
-    than TAIL_WORTH words of text (_worth_after): teasers, comments, the footer."""
+    than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer."""
     text, row = 0, 0
-    worth: list[int] = []
     for i in range(start, len(blocks)):
         if text and is_end_heading(blocks[i]) and not running.goes_on(i):
             return i
         furniture = text >= TEXT_BEFORE_END and boilerplate(blocks[i]) and not _URL.match(blocks[i])
-        teaser = bool(text) and byline(blocks[i])
-        if text >= TEXT_BEFORE_END and _teaser_list(blocks, i, running, byline):
+        short = blocks[i].count(" ") < META_WORDS  # a meta line: a date, a byline
+        teaser = bool(text) and short and byline(blocks[i])
+        if short and text >= TEXT_BEFORE_END and _teaser_list(blocks, i, running, byline):
             return _item_start(blocks, i, running)
-        if furniture or teaser:
-            worth = worth or _worth_after(blocks, running, boilerplate)
-            if worth[i + 1] < TAIL_WORTH:
-                return i - 1 if teaser and not running.prose(i - 1) else i  # the teaser's title goes too
+        if (furniture or teaser) and not _text_follows(blocks, i + 1, running, boilerplate):
+            return i - 1 if teaser and not running.prose(i - 1) else i  # the teaser's title goes too
         text += running[i]
         row = row + 1 if text and boilerplate(blocks[i]) else 0
         if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:
@@ -291,7 +289,7 @@ def _teaser_list(blocks: list[str], i: int, running: RunningText, byline: Callab
 
     def meta(j: int) -> bool:
         b = blocks[j]
-        return (b.count(" ") < META_WORDS and is_dateish(b)) or byline(b)
+        return b.count(" ") < META_WORDS and (is_dateish(b) or byline(b))
 
     if not meta(i):
         return False
@@ -314,13 +312,14 @@ def _item_start(blocks: list[str], i: int, running: RunningText) -> int:
     return start
 
 
-def _worth_after(blocks: list[str], running: RunningText, boilerplate: Callable[[str], bool]) -> list[int]:
-    """For each index, what the best run of blocks from there is worth as article text: a block of
+def _text_follows(blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool]) -> bool:
+    """Whether a run of blocks from start is worth TAIL_WORTH words of article text: a block of
     prose counts its words, boilerplate nothing, any other block (a teaser's title, a source, a
     date, a menu entry, a byline) costs SHORT_COST. A teaser list or a comment thread costs more
-    than its one-line blurbs bring."""
-    worth = [0] * (len(blocks) + 1)
-    for i in range(len(blocks) - 1, -1, -1):
-        value = blocks[i].count(" ") + 1 if running.prose(i) else 0 if boilerplate(blocks[i]) else -SHORT_COST
-        worth[i] = max(0, value + worth[i + 1])
-    return worth
+    than its one-line blurbs bring; the article going on reaches it at once."""
+    total = 0
+    for i in range(start, len(blocks)):
+        total += blocks[i].count(" ") + 1 if running.prose(i) else 0 if boilerplate(blocks[i]) else -SHORT_COST
+        if total >= TAIL_WORTH:
+            return True
+    return False

@@ -112,6 +112,8 @@ def is_boilerplate(paragraph: str) -> bool:
     naming itself by its domain)."""
     if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None:
         return True
+    if "ookie" not in paragraph and "OOKIE" not in paragraph:
+        return False  # (most paragraphs: the cheap test first)
     first = _FIRST_SENTENCE.match(paragraph)
     head = first.group() if first else ""
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
@@ -149,6 +151,8 @@ _NAME_JOINERS = frozenset("and und et y e von van de der den di da du la le".spl
 def _opens_byline(p: str) -> bool:
     """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
     not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence)."""
+    if p.count(" ") > NAME_WORDS:
+        return False
     m = _byline_pattern().match(p)
     names = p[m.end() :].split() if m else []
     return 0 < len(names) <= NAME_WORDS and all(w[:1].isupper() or w in _NAME_JOINERS for w in names)
@@ -243,7 +247,16 @@ def _inline_credit(p: str) -> bool:
         return False
     tail = p[-80:]
     tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
-    return tailed or _is_credit(p) or _credit_at_end().search(tail) is not None
+    if tailed or _is_credit(p):
+        return True
+    if tail.rstrip()[-1:] in ".!?:;…\"'”“»«’":
+        return False  # a sentence's end
+    mark = max(tail.rfind(":"), tail.rfind("©"))
+    if mark < 0 and "hoto" not in tail:
+        return False  # no credit word with its colon ("photo by" has none)
+    if sum(w[:1].islower() for w in tail[mark + 1 :].split()) > 1:
+        return False  # what follows is words, not names ("Incendies : le Var placé en vigilance rouge")
+    return _credit_at_end().search(tail) is not None
 
 
 @cache
@@ -363,7 +376,10 @@ def parse_plain_text(text: str) -> Article:
             body = body[2:]
         else:
             break
-    body = [p for p in body if not _inline_credit(p)]  # a photo's caption with its credit, its credit alone
+    # a photo's caption with its credit, or its credit alone, above the text (_article_blocks drops
+    # those in the text once it began) or anywhere when no headline was found
+    began = next((k for k, p in enumerate(body) if is_running_text(p)), 0) if headline is not None else len(body)
+    body = [p for k, p in enumerate(body) if k > began or not _inline_credit(p)]
     dateline, body = _dateline(body)
     while body and (_is_byline(body[0]) or _is_credit(body[0])):
         if not _is_credit(body[0]):
