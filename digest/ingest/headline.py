@@ -124,19 +124,21 @@ class RunningText:
 
     def __init__(self, blocks: list[str]):
         self.blocks = blocks
-        self._memo: dict[int, bool] = {}
-        self._prose: dict[int, bool] = {}
+        self._memo: list[bool | None] = [None] * len(blocks)
+        self._prose: list[bool | None] = [None] * len(blocks)
 
     def __getitem__(self, i: int) -> bool:
-        if i not in self._memo:
-            self._memo[i] = is_running_text(self.blocks[i])
-        return self._memo[i]
+        known = self._memo[i]
+        if known is None:
+            known = self._memo[i] = is_running_text(self.blocks[i])
+        return known
 
     def prose(self, i: int) -> bool:
         """Running text or a shorter sentence of prose (is_prose)."""
-        if i not in self._prose:
-            self._prose[i] = self[i] or is_prose(self.blocks[i])
-        return self._prose[i]
+        known = self._prose[i]
+        if known is None:
+            known = self._prose[i] = self[i] or is_prose(self.blocks[i])
+        return known
 
     def next(self, i: int, limit: int, prose: bool = False) -> int | None:
         """The first block of running text (or of prose) after block i, within limit blocks."""
@@ -266,15 +268,18 @@ def article_end(
     than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer."""
     text, row = 0, 0
     for i in range(start, len(blocks)):
-        if text and is_end_heading(blocks[i]) and not running.goes_on(i):
-            return i
-        furniture = text >= TEXT_BEFORE_END and boilerplate(blocks[i]) and not _URL.match(blocks[i])
-        short = blocks[i].count(" ") < META_WORDS  # a meta line: a date, a byline
-        teaser = bool(text) and short and byline(blocks[i])
-        if short and text >= TEXT_BEFORE_END and _teaser_list(blocks, i, running, byline):
-            return _item_start(blocks, i, running)
-        if (furniture or teaser) and not _text_follows(blocks, i + 1, running, boilerplate):
-            return i - 1 if teaser and not running.prose(i - 1) else i  # the teaser's title goes too
+        block = blocks[i]
+        if text:
+            if is_end_heading(block) and not running.goes_on(i):
+                return i
+            read = text >= TEXT_BEFORE_END
+            short = block.count(" ") < META_WORDS  # a meta line: a date, a byline
+            if short and read and _teaser_list(blocks, i, running, byline):
+                return _item_start(blocks, i, running)
+            teaser = short and byline(block)
+            furniture = read and boilerplate(block) and not _URL.match(block)
+            if (furniture or teaser) and not _text_follows(blocks, i + 1, running, boilerplate):
+                return i - 1 if teaser and not running.prose(i - 1) else i  # the teaser's title goes too
         text += running[i]
         row = row + 1 if text and boilerplate(blocks[i]) else 0
         if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:

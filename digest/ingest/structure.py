@@ -15,7 +15,7 @@ from functools import cache
 from digest.domain import Article
 from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_running_text
 from digest.text.lang import boilerplate_phrases, languages
-from digest.text.language import detect
+from digest.text.language import SAMPLE_CHARS, detect
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 HEAD = 6  # the title is looked for among the first paragraphs
@@ -310,8 +310,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         p = blocks[i]
         began = began or running[i]
         head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
-        credit = _inline_credit(p)
-        if credit and not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]:
+        below_caption = not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]
+        credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
+        if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
         if boilerplate(p) or (began and not head_credit and credit):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
@@ -330,12 +331,24 @@ def _menu_item(p: str) -> bool:
     )
 
 
+def _sample(paragraphs: Iterable[str]) -> str:
+    """The paragraphs joined, up to the SAMPLE_CHARS the language identifier reads."""
+    taken: list[str] = []
+    size = 0
+    for p in paragraphs:
+        taken.append(p)
+        size += len(p) + 1
+        if size >= SAMPLE_CHARS:
+            break
+    return " ".join(taken)
+
+
 def parse_plain_text(text: str) -> Article:
     paras, headline = _article_blocks(paragraphs_of(text))
     if not paras:
         return Article(title="", paragraphs=[])
     start = headline + 1 if headline is not None else 0
-    language = detect(" ".join(p for p in paras[start : start + 12] if not _is_title(p)))
+    language = detect(_sample(p for p in paras[start : start + 12] if not _is_title(p)))
     head = paras[:HEAD]
     title_at = (
         headline
