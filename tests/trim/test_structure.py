@@ -149,6 +149,9 @@ def test_the_byline_is_found_beside_a_credit():
     assert article.byline == "By Martin Hale" and article.paragraphs == [BODY]
 
 
+MORE = "Buses will run every twenty minutes from midnight until five in the morning, the council said on Tuesday."
+
+
 @pytest.mark.parametrize(
     "caption",
     [
@@ -158,8 +161,8 @@ def test_the_byline_is_found_beside_a_credit():
     ],
 )
 def test_a_caption_ending_with_its_credit_is_not_the_story(caption):
-    text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{BODY}"
-    assert parse_plain_text(text).paragraphs == [BODY, BODY]
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
 
 
 def test_a_sentence_naming_a_photo_is_the_story():
@@ -178,3 +181,14 @@ def test_page_furniture_between_the_head_and_the_text_is_dropped():
     )
     article = parse_plain_text(text)
     assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
+
+
+def test_a_teaser_shown_twice_in_a_row_is_not_the_story():
+    teaser = "Tribune Publishing renames itself as its dispute with Gannett continues"
+    text = "\n\n".join(["Council approves late-night buses", BODY, "Business", teaser, "Business", teaser, MORE])
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]  # (its section labels are the head's furniture here)
+    # a paragraph the page shows twice is the story's once
+    assert parse_plain_text("\n\n".join(["Council approves late-night buses", BODY, BODY, MORE])).paragraphs == [
+        BODY,
+        MORE,
+    ]
