@@ -289,8 +289,9 @@ def article_end(
 
 def _teaser_list(blocks: list[str], i: int, running: RunningText, byline: Callable[[str], bool]) -> bool:
     """Whether block i opens a list of teasers: a date or a byline (an item's meta line) that comes
-    back TEASER_ITEMS times at one period of 2 to TEASER_PERIOD blocks, each item with a line that
-    is not prose (its title). The article's own dated list (a timeline) has no titles between."""
+    back TEASER_ITEMS times at one period of 2 to TEASER_PERIOD blocks, each item a teaser (its
+    title, at most a blurb). The article's own dated list (a timeline, a live blog) has its
+    paragraphs between, not titles."""
 
     def meta(j: int) -> bool:
         b = blocks[j]
@@ -301,12 +302,18 @@ def _teaser_list(blocks: list[str], i: int, running: RunningText, byline: Callab
     for period in range(2, TEASER_PERIOD + 1):
         items = [i + k * period for k in range(TEASER_ITEMS)]
         if items[-1] < len(blocks) and all(meta(j) for j in items[1:]):
-            between = [j for k in items for j in range(k + 1, k + period)]
-            if all(not meta(j) for j in between) and all(
-                any(not running.prose(j) for j in range(k - period + 1, k)) for k in items[1:]
-            ):
+            between = [j for k in items[:-1] for j in range(k + 1, k + period)]
+            if not any(meta(j) for j in between) and all(_teaser(blocks, k - period + 1, k, running) for k in items[1:]):
                 return True
     return False
+
+
+def _teaser(blocks: list[str], start: int, stop: int, running: RunningText) -> bool:
+    """Whether the blocks between two meta lines are a teaser: a title (words, not prose) and at
+    most one paragraph of prose (its blurb), not a live blog's entry of paragraphs."""
+    prose = sum(running.prose(j) for j in range(start, stop))
+    titled = any(not running.prose(j) and _WORD.search(blocks[j]) and " " in blocks[j] for j in range(start, stop))
+    return titled and prose <= 1
 
 
 def _item_start(blocks: list[str], i: int, running: RunningText) -> int:
