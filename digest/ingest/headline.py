@@ -303,7 +303,9 @@ def _teaser_list(blocks: list[str], i: int, running: RunningText, byline: Callab
         items = [i + k * period for k in range(TEASER_ITEMS)]
         if items[-1] < len(blocks) and all(meta(j) for j in items[1:]):
             between = [j for k in items[:-1] for j in range(k + 1, k + period)]
-            if not any(meta(j) for j in between) and all(_teaser(blocks, k - period + 1, k, running) for k in items[1:]):
+            if not any(meta(j) for j in between) and all(
+                _teaser(blocks, k - period + 1, k, running) for k in items[1:]
+            ):
                 return True
     return False
 
@@ -312,7 +314,9 @@ def _teaser(blocks: list[str], start: int, stop: int, running: RunningText) -> b
     """Whether the blocks between two meta lines are a teaser: a title (words, not prose) and at
     most one paragraph of prose (its blurb), not a live blog's entry of paragraphs."""
     prose = sum(running.prose(j) for j in range(start, stop))
-    titled = any(not running.prose(j) and _WORD.search(blocks[j]) and " " in blocks[j] for j in range(start, stop))
+    titled = any(
+        not running.prose(j) and _WORD.search(blocks[j]) and " " in blocks[j] for j in range(start, stop)
+    )
     return titled and prose <= 1
 
 
@@ -324,14 +328,18 @@ def _item_start(blocks: list[str], i: int, running: RunningText) -> int:
     return start
 
 
-def _text_follows(blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool]) -> bool:
+def _text_follows(
+    blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool]
+) -> bool:
     """Whether a run of blocks from start is worth TAIL_WORTH words of article text: a block of
     prose counts its words, boilerplate nothing, any other block (a teaser's title, a source, a
     date, a menu entry, a byline) costs SHORT_COST. A teaser list or a comment thread costs more
     than its one-line blurbs bring; the article going on reaches it at once."""
     total = 0
     for i in range(start, len(blocks)):
-        total += blocks[i].count(" ") + 1 if running.prose(i) else 0 if boilerplate(blocks[i]) else -SHORT_COST
+        total += (
+            blocks[i].count(" ") + 1 if running.prose(i) else 0 if boilerplate(blocks[i]) else -SHORT_COST
+        )
         if total >= TAIL_WORTH:
             return True
     return False

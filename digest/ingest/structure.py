@@ -296,7 +296,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     at = find_headline(blocks, _not_headline, running)
     if at is None:  # still, the article's text ends where the page's furniture takes over
         dense = running.first_dense()
-        end = len(blocks) if dense is None else article_end(blocks, dense, running, boilerplate, _opens_byline)
+        end = (
+            len(blocks) if dense is None else article_end(blocks, dense, running, boilerplate, _opens_byline)
+        )
         return [p for p in blocks[:end] if not boilerplate(p)], None
     end = article_end(blocks, at + 1, running, boilerplate, _opens_byline)
     first = max(0, at - BEFORE_HEADLINE)
@@ -405,7 +407,9 @@ def parse_plain_text(text: str) -> Article:
             break
     # a photo's caption with its credit, or its credit alone, above the text (_article_blocks drops
     # those in the text once it began) or anywhere when no headline was found
-    began = next((k for k, p in enumerate(body) if is_running_text(p)), 0) if headline is not None else len(body)
+    began = (
+        next((k for k, p in enumerate(body) if is_running_text(p)), 0) if headline is not None else len(body)
+    )
     body = [p for k, p in enumerate(body) if k > began or not _inline_credit(p)]
     dateline, body = _dateline(body)
     while body and (_is_byline(body[0]) or _is_credit(body[0])):

@@ -276,12 +276,23 @@ def test_a_teaser_list_is_told_by_the_rhythm_of_its_dates():
     page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, *teasers])
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]
     # the article's own timeline: dates with its paragraphs between, no teaser titles
-    timeline = ["12 March 2024", BODY_1, "14 March 2024", BODY_2, "20 March 2024", BODY_3, "2 April 2024", BODY_1]
+    timeline = [
+        "12 March 2024",
+        BODY_1,
+        "14 March 2024",
+        BODY_2,
+        "20 March 2024",
+        BODY_3,
+        "2 April 2024",
+        BODY_1,
+    ]
     page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, *timeline])
     assert parse_plain_text(page).paragraphs[-len(timeline) :] == timeline
 
 
 def test_a_live_blog_with_its_times_and_separators_is_not_a_teaser_list():
     entry = ["___.", "12:50 p.m.:", BODY_1, BODY_2, BODY_3]
-    page = "\n\n".join(["The Latest: the harbour board votes on the pier", BODY_1, BODY_2, BODY_3, *entry * 4])
+    page = "\n\n".join(
+        ["The Latest: the harbour board votes on the pier", BODY_1, BODY_2, BODY_3, *entry * 4]
+    )
     assert parse_plain_text(page).paragraphs.count(BODY_3) == 5  # every entry kept

@@ -167,17 +167,32 @@ def test_a_caption_ending_with_its_credit_is_not_the_story(caption):
 
 def test_a_sentence_naming_a_photo_is_the_story():
     line = "The council also showed a photo of the new buses, which will run from May."
-    assert parse_plain_text(f"Council approves late-night buses\n\n{BODY}\n\n{line}").paragraphs == [BODY, line]
+    assert parse_plain_text(f"Council approves late-night buses\n\n{BODY}\n\n{line}").paragraphs == [
+        BODY,
+        line,
+    ]
 
 
 def test_a_cookie_notice_naming_the_site_by_its_domain_is_boilerplate():
-    assert is_boilerplate("Diese Cookies sind notwendig, damit die Basisfunktionen von example.de genutzt werden.")
-    assert not is_boilerplate("Die Cookies werden bei 180 Grad zwölf Minuten gebacken, bis sie goldbraun sind.")
+    assert is_boilerplate(
+        "Diese Cookies sind notwendig, damit die Basisfunktionen von example.de genutzt werden."
+    )
+    assert not is_boilerplate(
+        "Die Cookies werden bei 180 Grad zwölf Minuten gebacken, bis sie goldbraun sind."
+    )
 
 
 def test_page_furniture_between_the_head_and_the_text_is_dropped():
     text = "\n\n".join(
-        ["Council approves late-night buses", "by Martin Hale", "@martinhale", "• 2 min read", "0", "Shares", BODY]
+        [
+            "Council approves late-night buses",
+            "by Martin Hale",
+            "@martinhale",
+            "• 2 min read",
+            "0",
+            "Shares",
+            BODY,
+        ]
     )
     article = parse_plain_text(text)
     assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
@@ -185,10 +200,17 @@ def test_page_furniture_between_the_head_and_the_text_is_dropped():
 
 def test_a_teaser_shown_twice_in_a_row_is_not_the_story():
     teaser = "Tribune Publishing renames itself as its dispute with Gannett continues"
-    text = "\n\n".join(["Council approves late-night buses", BODY, "Business", teaser, "Business", teaser, MORE])
-    assert parse_plain_text(text).paragraphs == [BODY, MORE]  # (its section labels are the head's furniture here)
+    text = "\n\n".join(
+        ["Council approves late-night buses", BODY, "Business", teaser, "Business", teaser, MORE]
+    )
+    assert parse_plain_text(text).paragraphs == [
+        BODY,
+        MORE,
+    ]  # (its section labels are the head's furniture here)
     # a paragraph the page shows twice is the story's once
-    assert parse_plain_text("\n\n".join(["Council approves late-night buses", BODY, BODY, MORE])).paragraphs == [
+    assert parse_plain_text(
+        "\n\n".join(["Council approves late-night buses", BODY, BODY, MORE])
+    ).paragraphs == [
         BODY,
         MORE,
     ]
