@@ -6,7 +6,8 @@ hold in every language: a headline is a short block without a final full stop, c
 first paragraphs of running text, whose words come back in them (the headline's echo); it is not a
 date, a byline or a credit. The article ends at a block that opens what follows articles (each
 language's `article_end` headings: "Related articles", "Kommentare", "À lire aussi") once its text
-has begun.
+has begun, or where the page's furniture takes over: a block of boilerplate or a teaser's byline
+with little prose after it, a list of teasers whose dates or bylines come back at one rhythm.
 """
 
 from __future__ import annotations
@@ -265,7 +266,8 @@ def article_end(
     TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
     TEXT_BEFORE_END paragraphs were read, or at a byline once the text began (a teaser's: the
     article's own stands above its text), the article also ends when what follows is worth less
-    than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer."""
+    than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer. It ends, too,
+    at the first item of a list of teasers told by the rhythm of their meta lines (_teaser_list)."""
     text, row = 0, 0
     for i in range(start, len(blocks)):
         block = blocks[i]
