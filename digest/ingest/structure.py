@@ -22,7 +22,6 @@ HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 CREDIT_MAX_WORDS = 10  # a credit is at most this long
-ECHO_GAP = 2  # a block shown again this close is a teaser's card
 HEAD_FURNITURE = 8  # blocks after the head looked at for its furniture, up to the text
 NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
@@ -346,19 +345,6 @@ def _sample(paragraphs: Iterable[str]) -> str:
     return " ".join(taken)
 
 
-def _without_echoes(body: list[str]) -> list[str]:
-    """The body without a block of three words or more shown twice within ECHO_GAP blocks: a
-    teaser's card (its title as a link, then again as text) goes with both copies; a sentence
-    shown twice (a page rendering a paragraph twice) keeps its first."""
-    echoed: set[int] = set()
-    for k, p in enumerate(body):
-        if p.count(" ") >= 2:  # (a label of a word or two may well be shown twice: "Anreise")
-            for j in range(max(0, k - ECHO_GAP), k):
-                if body[j] == p:
-                    echoed |= {k} if _END.search(p) else {j, k}  # a sentence repeated: once is the story's
-    return [p for k, p in enumerate(body) if k not in echoed] if echoed else body
-
-
 def parse_plain_text(text: str) -> Article:
     paras, headline = _article_blocks(paragraphs_of(text))
     if not paras:
@@ -416,7 +402,6 @@ def parse_plain_text(text: str) -> Article:
         if not _is_credit(body[0]):
             byline = byline or body[0]
         body = body[1:]
-    body = _without_echoes(body)
     head_end = next((k for k, p in enumerate(body[:HEAD_FURNITURE]) if k and is_running_text(p)), 0)
     for p in [p for p in body[:head_end] if _head_furniture(p)]:
         byline = byline or (p if _opens_byline(p) else None)

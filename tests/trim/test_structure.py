@@ -196,21 +196,3 @@ def test_page_furniture_between_the_head_and_the_text_is_dropped():
     )
     article = parse_plain_text(text)
     assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
-
-
-def test_a_teaser_shown_twice_in_a_row_is_not_the_story():
-    teaser = "Tribune Publishing renames itself as its dispute with Gannett continues"
-    text = "\n\n".join(
-        ["Council approves late-night buses", BODY, "Business", teaser, "Business", teaser, MORE]
-    )
-    assert parse_plain_text(text).paragraphs == [
-        BODY,
-        MORE,
-    ]  # (its section labels are the head's furniture here)
-    # a paragraph the page shows twice is the story's once
-    assert parse_plain_text(
-        "\n\n".join(["Council approves late-night buses", BODY, BODY, MORE])
-    ).paragraphs == [
-        BODY,
-        MORE,
-    ]
