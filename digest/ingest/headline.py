@@ -6,7 +6,8 @@ hold in every language: a headline is a short block without a final full stop, c
 first paragraphs of running text, whose words come back in them (the headline's echo); it is not a
 date, a byline or a credit. The article ends at a block that opens what follows articles (each
 language's `article_end` headings: "Related articles", "Kommentare", "À lire aussi") once its text
-has begun.
+has begun, or where the page's furniture takes over: a block of boilerplate or a teaser's byline
+with little prose after it, a list of teasers whose dates or bylines come back at one rhythm.
 """
 
 from __future__ import annotations
@@ -37,10 +38,15 @@ _CRUMB_MARKS = re.compile(r"\s[>»›]\s|\s[>»›]$")
 SHARE_ROW, TEXT_BEFORE_ROW = 3, 4  # a row of share buttons after the text has begun: its end
 CONTINUED = 3  # this many blocks of running text in a row after a heading: the article goes on
 NEAR_BLOCKS, NEAR_RUNNING = 12, 4  # or this many among the next blocks
+TEXT_BEFORE_END = 3  # paragraphs of running text before furniture may end the article (not a recipe's head)
+SHORT_COST = 10  # what a block that is not prose costs a run of text, in words
+TEASER_ITEMS, TEASER_PERIOD, META_WORDS = 3, 5, 8  # a teaser list: its meta lines' rhythm
+TAIL_WORTH = 20  # past furniture, a tail worth less than this is not the article's
 _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_URL = re.compile(r"\s*https?://\S+\s*$")  # a link in a list of the article's own, not the page's furniture
 _TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -119,19 +125,21 @@ class RunningText:
 
     def __init__(self, blocks: list[str]):
         self.blocks = blocks
-        self._memo: dict[int, bool] = {}
-        self._prose: dict[int, bool] = {}
+        self._memo: list[bool | None] = [None] * len(blocks)
+        self._prose: list[bool | None] = [None] * len(blocks)
 
     def __getitem__(self, i: int) -> bool:
-        if i not in self._memo:
-            self._memo[i] = is_running_text(self.blocks[i])
-        return self._memo[i]
+        known = self._memo[i]
+        if known is None:
+            known = self._memo[i] = is_running_text(self.blocks[i])
+        return known
 
     def prose(self, i: int) -> bool:
         """Running text or a shorter sentence of prose (is_prose)."""
-        if i not in self._prose:
-            self._prose[i] = self[i] or is_prose(self.blocks[i])
-        return self._prose[i]
+        known = self._prose[i]
+        if known is None:
+            known = self._prose[i] = self[i] or is_prose(self.blocks[i])
+        return known
 
     def next(self, i: int, limit: int, prose: bool = False) -> int | None:
         """The first block of running text (or of prose) after block i, within limit blocks."""
@@ -246,18 +254,94 @@ def _crumbs_of(block: str, following: list[str]) -> bool:
 
 
 def article_end(
-    blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool] = lambda b: False
+    blocks: list[str],
+    start: int,
+    running: RunningText,
+    boilerplate: Callable[[str], bool] = lambda b: False,
+    byline: Callable[[str], bool] = lambda b: False,
 ) -> int:
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
     not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
-    TEXT_BEFORE_ROW paragraphs of running text; else the end."""
+    TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
+    TEXT_BEFORE_END paragraphs were read, or at a byline once the text began (a teaser's: the
+    article's own stands above its text), the article also ends when what follows is worth less
+    than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer. It ends, too,
+    at the first item of a list of teasers told by the rhythm of their meta lines (_teaser_list)."""
     text, row = 0, 0
     for i in range(start, len(blocks)):
-        if text and is_end_heading(blocks[i]) and not running.goes_on(i):
-            return i
+        block = blocks[i]
+        if text:
+            if is_end_heading(block) and not running.goes_on(i):
+                return i
+            read = text >= TEXT_BEFORE_END
+            short = block.count(" ") < META_WORDS  # a meta line: a date, a byline
+            if short and read and _teaser_list(blocks, i, running, byline):
+                return _item_start(blocks, i, running)
+            teaser = short and byline(block)
+            furniture = read and boilerplate(block) and not _URL.match(block)
+            if (furniture or teaser) and not _text_follows(blocks, i + 1, running, boilerplate):
+                return i - 1 if teaser and not running.prose(i - 1) else i  # the teaser's title goes too
         text += running[i]
         row = row + 1 if text and boilerplate(blocks[i]) else 0
         if row >= SHARE_ROW and text >= TEXT_BEFORE_ROW:
             return i - row + 1
     return len(blocks)
+
+
+def _teaser_list(blocks: list[str], i: int, running: RunningText, byline: Callable[[str], bool]) -> bool:
+    """Whether block i opens a list of teasers: a date or a byline (an item's meta line) that comes
+    back TEASER_ITEMS times at one period of 2 to TEASER_PERIOD blocks, each item a teaser (its
+    title, at most a blurb). The article's own dated list (a timeline, a live blog) has its
+    paragraphs between, not titles."""
+
+    def meta(j: int) -> bool:
+        b = blocks[j]
+        return b.count(" ") < META_WORDS and (is_dateish(b) or byline(b))
+
+    if not meta(i):
+        return False
+    for period in range(2, TEASER_PERIOD + 1):
+        items = [i + k * period for k in range(TEASER_ITEMS)]
+        if items[-1] < len(blocks) and all(meta(j) for j in items[1:]):
+            between = [j for k in items[:-1] for j in range(k + 1, k + period)]
+            if not any(meta(j) for j in between) and all(
+                _teaser(blocks, k - period + 1, k, running) for k in items[1:]
+            ):
+                return True
+    return False
+
+
+def _teaser(blocks: list[str], start: int, stop: int, running: RunningText) -> bool:
+    """Whether the blocks between two meta lines are a teaser: a title (words, not prose) and at
+    most one paragraph of prose (its blurb), not a live blog's entry of paragraphs."""
+    prose = sum(running.prose(j) for j in range(start, stop))
+    titled = any(
+        not running.prose(j) and _WORD.search(blocks[j]) and " " in blocks[j] for j in range(start, stop)
+    )
+    return titled and prose <= 1
+
+
+def _item_start(blocks: list[str], i: int, running: RunningText) -> int:
+    """The first block of a teaser whose meta line is block i: its title and kicker above it."""
+    start = i
+    while start > i - TEASER_PERIOD + 1 and not running.prose(start - 1) and not running[start - 1]:
+        start -= 1
+    return start
+
+
+def _text_follows(
+    blocks: list[str], start: int, running: RunningText, boilerplate: Callable[[str], bool]
+) -> bool:
+    """Whether a run of blocks from start is worth TAIL_WORTH words of article text: a block of
+    prose counts its words, boilerplate nothing, any other block (a teaser's title, a source, a
+    date, a menu entry, a byline) costs SHORT_COST. A teaser list or a comment thread costs more
+    than its one-line blurbs bring; the article going on reaches it at once."""
+    total = 0
+    for i in range(start, len(blocks)):
+        total += (
+            blocks[i].count(" ") + 1 if running.prose(i) else 0 if boilerplate(blocks[i]) else -SHORT_COST
+        )
+        if total >= TAIL_WORTH:
+            return True
+    return False

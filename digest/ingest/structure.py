@@ -13,15 +13,17 @@ from collections.abc import Iterable
 from functools import cache
 
 from digest.domain import Article
-from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish
+from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_running_text
 from digest.text.lang import boilerplate_phrases, languages
-from digest.text.language import detect
+from digest.text.language import SAMPLE_CHARS, detect
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 HEAD = 6  # the title is looked for among the first paragraphs
 TITLE_WORDS = (3, 30)
 CREDIT_WORDS = 5
 CREDIT_MAX_WORDS = 10  # a credit is at most this long
+HEAD_FURNITURE = 8  # blocks after the head looked at for its furniture, up to the text
+NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
@@ -94,20 +96,24 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
 
 
-_FIRST_SENTENCE = re.compile(r"^[^.!?]{0,240}")
+_FIRST_SENTENCE = re.compile(r"^(?:[^.!?]|[.!?](?=\S)){0,240}")  # "oetker.de" does not end it
 _COOKIE_WORD = re.compile(r"\bcookies?\b", re.I)
 _SITE_SPEAKS = re.compile(  # the site speaking of itself: "we use", "diese Website", "ce site"
     r"\b(?:we|our|wir|unsere[mnr]?|nous|nos|notre|utilizamos|usamos|nuestro|utilizziamo|usiamo"
-    r"|this (?:site|website)|diese (?:seite|website|webseite)|ce site|este sitio|questo sito)\b",
+    r"|this (?:site|website)|diese (?:seite|website|webseite)|ce site|este sitio|questo sito)\b"
+    r"|\b[\w-]+\.(?:com|net|org|de|at|ch|fr|es|it|eu)\b",  # or naming itself: "von oetker.de"
     re.I,
 )
 
 
 def is_boilerplate(paragraph: str) -> bool:
     """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
-    and a cookie banner of any length (its first sentence: the site speaking of its cookies)."""
-    if len(paragraph) <= BOILERPLATE_CHARS:
-        return _boilerplate().match(paragraph) is not None
+    and a cookie banner of any length (its first sentence: the site speaking of its cookies, or
+    naming itself by its domain)."""
+    if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None:
+        return True
+    if "ookie" not in paragraph and "OOKIE" not in paragraph:
+        return False  # (most paragraphs: the cheap test first)
     first = _FIRST_SENTENCE.match(paragraph)
     head = first.group() if first else ""
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
@@ -137,6 +143,37 @@ def _is_credit(p: str) -> bool:
     """A photo or image credit: "Credit: PA", "Foto: dpa", "Photo : Thomas Samson / AFP". It names
     who took the picture, not who wrote the article: never the byline, never the story's text."""
     return _credit_pattern().match(p) is not None and p.count(" ") < CREDIT_MAX_WORDS
+
+
+_NAME_JOINERS = frozenset("and und et y e von van de der den di da du la le".split())
+
+
+def _opens_byline(p: str) -> bool:
+    """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
+    not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence)."""
+    if p.count(" ") > NAME_WORDS:
+        return False
+    m = _byline_pattern().match(p)
+    names = p[m.end() :].split() if m else []
+    return 0 < len(names) <= NAME_WORDS and all(w[:1].isupper() or w in _NAME_JOINERS for w in names)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+_DIGITS = re.compile(r"\d")
+
+
+def _head_furniture(p: str) -> bool:
+    """Page furniture between the head and the text: a date, a byline, a handle, a count, a
+    label of a word or two, a short line with a figure ("• 2 min read", "@rgonzalezcbs", "0",
+    "Shares", "Nessun commento")."""
+    return (
+        is_dateish(p)
+        or _opens_byline(p)
+        or p.startswith("@")
+        or _LETTERS.search(p) is None
+        or (p.count(" ") < 2 and _END.search(p) is None)
+        or (p.count(" ") < 4 and _DIGITS.search(p) is not None and _END.search(p) is None)  # "2 min read"
+    )
 
 
 def _is_byline(p: str) -> bool:
@@ -210,7 +247,24 @@ def _inline_credit(p: str) -> bool:
         return False
     tail = p[-80:]
     tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
-    return tailed or _is_credit(p)
+    if tailed or _is_credit(p):
+        return True
+    if tail.rstrip()[-1:] in ".!?:;…\"'”“»«’":
+        return False  # a sentence's end
+    mark = max(tail.rfind(":"), tail.rfind("©"))
+    if mark < 0 and "hoto" not in tail:
+        return False  # no credit word with its colon ("photo by" has none)
+    if sum(w[:1].islower() for w in tail[mark + 1 :].split()) > 1:
+        return False  # what follows is words, not names ("Incendies : le Var placé en vigilance rouge")
+    return _credit_at_end().search(tail) is not None
+
+
+@cache
+def _credit_at_end() -> re.Pattern[str]:
+    """A caption's credit after its text, opening with a language's credit word: "… Klemmer. Foto:
+    GdP/Hagen Immel", "… (Foto: Natacha Pisarenko)", "… © Rike/pixelio.de"."""
+    prefixes = _words(p for lang in languages().values() for p in lang.credit_prefixes)
+    return re.compile(rf"(?:(?:^|[\s(.,;])(?:{prefixes})|©)\s*(?:[^.!?:;]|\.(?=\S)){{1,60}}\)?\s*$", re.I)
 
 
 def is_photo_caption(p: str) -> bool:
@@ -239,9 +293,13 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     running = RunningText(blocks)
     boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
     at = find_headline(blocks, _not_headline, running)
-    if at is None:
-        return [p for p in blocks if not boilerplate(p)], None
-    end = article_end(blocks, at + 1, running, boilerplate)
+    if at is None:  # still, the article's text ends where the page's furniture takes over
+        dense = running.first_dense()
+        end = (
+            len(blocks) if dense is None else article_end(blocks, dense, running, boilerplate, _opens_byline)
+        )
+        return [p for p in blocks[:end] if not boilerplate(p)], None
+    end = article_end(blocks, at + 1, running, boilerplate, _opens_byline)
     first = max(0, at - BEFORE_HEADLINE)
     before = [
         p
@@ -254,8 +312,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         p = blocks[i]
         began = began or running[i]
         head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
-        credit = _inline_credit(p)
-        if credit and not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]:
+        below_caption = not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]
+        credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
+        if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
         if boilerplate(p) or (began and not head_credit and credit):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
@@ -274,12 +333,24 @@ def _menu_item(p: str) -> bool:
     )
 
 
+def _sample(paragraphs: Iterable[str]) -> str:
+    """The paragraphs joined, up to the SAMPLE_CHARS the language identifier reads."""
+    taken: list[str] = []
+    size = 0
+    for p in paragraphs:
+        taken.append(p)
+        size += len(p) + 1
+        if size >= SAMPLE_CHARS:
+            break
+    return " ".join(taken)
+
+
 def parse_plain_text(text: str) -> Article:
     paras, headline = _article_blocks(paragraphs_of(text))
     if not paras:
         return Article(title="", paragraphs=[])
     start = headline + 1 if headline is not None else 0
-    language = detect(" ".join(p for p in paras[start : start + 12] if not _is_title(p)))
+    language = detect(_sample(p for p in paras[start : start + 12] if not _is_title(p)))
     head = paras[:HEAD]
     title_at = (
         headline
@@ -320,11 +391,21 @@ def parse_plain_text(text: str) -> Article:
             body = body[2:]
         else:
             break
+    # a photo's caption with its credit, or its credit alone, above the text (_article_blocks drops
+    # those in the text once it began) or anywhere when no headline was found
+    began = (
+        next((k for k, p in enumerate(body) if is_running_text(p)), 0) if headline is not None else len(body)
+    )
+    body = [p for k, p in enumerate(body) if k > began or not _inline_credit(p)]
     dateline, body = _dateline(body)
     while body and (_is_byline(body[0]) or _is_credit(body[0])):
         if not _is_credit(body[0]):
             byline = byline or body[0]
         body = body[1:]
+    head_end = next((k for k, p in enumerate(body[:HEAD_FURNITURE]) if k and is_running_text(p)), 0)
+    for p in [p for p in body[:head_end] if _head_furniture(p)]:
+        byline = byline or (p if _opens_byline(p) else None)
+        body.remove(p)
     return Article(
         title=paras[title_at],
         paragraphs=body,

@@ -18,23 +18,23 @@ MIN_HITS = 2
 
 
 @cache
-def _profiles() -> dict[str, list[str]]:
-    """Each stopword -> the languages that list it (a word shared by several counts for each)."""
+def _profiles() -> dict[str, tuple[tuple[str, ...], float]]:
+    """Each stopword -> the languages that list it and its share (a word shared by several counts
+    for each, for less)."""
     index: dict[str, list[str]] = {}
     for code, lang in languages().items():
         for word in lang.stopwords:
             index.setdefault(word, []).append(code)
-    return index
+    return {word: (tuple(codes), 1.0 / len(codes)) for word, codes in index.items()}
 
 
 def scores(text: str) -> dict[str, float]:
     """Stopword hits per language in the first SAMPLE_CHARS of text; shared words count for less."""
     index = _profiles()
     counts: dict[str, float] = {}
-    for word in _WORD.findall(text[:SAMPLE_CHARS].lower()):
-        codes = index.get(word)
-        if codes:
-            share = 1.0 / len(codes)
+    for hit in map(index.get, _WORD.findall(text[:SAMPLE_CHARS].lower())):
+        if hit:
+            codes, share = hit
             for code in codes:
                 counts[code] = counts.get(code, 0.0) + share
     return counts

@@ -77,6 +77,20 @@ def test_short_sentences_after_an_inline_related_box_are_the_article_going_on():
     assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2]
 
 
+def test_a_teaser_list_after_the_article_is_not_its_text():
+    teaser = [
+        "Council to review parking charges in the old town",
+        "By Jo Marsh",
+        "11/20/2019 01:14 PM",
+        "The council will look again at what drivers pay to park near the market square this year.",
+    ]
+    blocks = ["A headline about the pier", BODY_1, BODY_2, BODY_3, "Share this", *teaser * 4, "About us"]
+    assert article_end(blocks, 1, RunningText(blocks), lambda b: b == "Share this") == 4
+    # the same furniture with the article's text going on after it is not its end
+    blocks = ["A headline about the pier", BODY_1, BODY_2, BODY_3, "Share this", BODY_1, BODY_2]
+    assert article_end(blocks, 1, RunningText(blocks), lambda b: b == "Share this") == len(blocks)
+
+
 def test_dates_and_relative_times_are_never_headlines():
     assert is_dateish("3 hours ago") and is_dateish("vor 2 Stunden") and is_dateish("Posted Nov 18, 8:19 PM")
     assert not is_dateish("Harbour board votes to rebuild the Kestrel Bay ferry pier")
@@ -229,3 +243,56 @@ def test_a_photo_caption_and_its_credit_below_the_standfirst_are_not_the_lede():
          "Shares", caption, "(Image: © Kestrel Bay Harbour Board)", BODY_1, BODY_2, BODY_3]
     )  # fmt: skip
     assert caption not in parse_plain_text(page).paragraphs
+
+
+def test_without_a_headline_the_page_still_ends_after_the_article():
+    # the headline stands too far above the text (a row of share buttons between) to be found
+    share = ["Facebook", "Twitter", "LinkedIn", "Email", "Copy link", "Print", "Save", "Comment"]
+    teasers = ["Council to review parking charges", "By Jo Marsh", "11/20/2019 01:14 PM"] * 4
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", *share * 2, BODY_1, BODY_2, BODY_3, BODY_1]
+        + ["Share this article", *teasers, "About us"]
+    )
+    assert parse_plain_text(page).paragraphs[-4:] == [BODY_1, BODY_2, BODY_3, BODY_1]
+
+
+def test_a_teaser_list_with_bylines_ends_a_short_article():
+    teasers = ["Council to review parking charges", "By REUTERS", "11/20/2019 01:14 PM"] * 5
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", "By Nora Feld", BODY_1, BODY_2, *teasers])
+    article = parse_plain_text(page)
+    assert article.byline == "By Nora Feld" and article.paragraphs == [BODY_1, BODY_2]
+    # a sentence opening with the word of a byline ("Von … bis …") is the article's text
+    von = "Von Atemschutzmaske über Exit-Strategie bis Zoonose"
+    page = "\n\n".join(["Das Glossar der Pandemie", BODY_1, BODY_2, von, BODY_3])
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, von, BODY_3]
+
+
+def test_a_teaser_list_is_told_by_the_rhythm_of_its_dates():
+    blurb = (
+        "The council will look again at what drivers pay to park near the market square, and traders "
+        "say the charges have kept shoppers away from the old town since the spring."
+    )
+    teasers = ["Council to review parking charges", "Jo Marsh", "Wednesday November 20, 2019", blurb] * 4
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, *teasers])
+    assert parse_plain_text(page).paragraphs == [BODY_1, BODY_2, BODY_3]
+    # the article's own timeline: dates with its paragraphs between, no teaser titles
+    timeline = [
+        "12 March 2024",
+        BODY_1,
+        "14 March 2024",
+        BODY_2,
+        "20 March 2024",
+        BODY_3,
+        "2 April 2024",
+        BODY_1,
+    ]
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, *timeline])
+    assert parse_plain_text(page).paragraphs[-len(timeline) :] == timeline
+
+
+def test_a_live_blog_with_its_times_and_separators_is_not_a_teaser_list():
+    entry = ["___.", "12:50 p.m.:", BODY_1, BODY_2, BODY_3]
+    page = "\n\n".join(
+        ["The Latest: the harbour board votes on the pier", BODY_1, BODY_2, BODY_3, *entry * 4]
+    )
+    assert parse_plain_text(page).paragraphs.count(BODY_3) == 5  # every entry kept

@@ -147,3 +147,52 @@ def test_the_byline_is_found_beside_a_credit():
         f"Council approves late-night buses\n\nPhoto: Tom Ellery\n\nBy Martin Hale\n\n{BODY}"
     )
     assert article.byline == "By Martin Hale" and article.paragraphs == [BODY]
+
+
+MORE = "Buses will run every twenty minutes from midnight until five in the morning, the council said on Tuesday."
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Der Busbahnhof am Abend. Foto: Stadtwerke/Anna Roth",
+        "Shift workers wait for the last tram (Photo: Tom Ellery)",
+        "Le dépôt de bus de la ville © Jean Morel/pixelio.de",
+    ],
+)
+def test_a_caption_ending_with_its_credit_is_not_the_story(caption):
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_sentence_naming_a_photo_is_the_story():
+    line = "The council also showed a photo of the new buses, which will run from May."
+    assert parse_plain_text(f"Council approves late-night buses\n\n{BODY}\n\n{line}").paragraphs == [
+        BODY,
+        line,
+    ]
+
+
+def test_a_cookie_notice_naming_the_site_by_its_domain_is_boilerplate():
+    assert is_boilerplate(
+        "Diese Cookies sind notwendig, damit die Basisfunktionen von example.de genutzt werden."
+    )
+    assert not is_boilerplate(
+        "Die Cookies werden bei 180 Grad zwölf Minuten gebacken, bis sie goldbraun sind."
+    )
+
+
+def test_page_furniture_between_the_head_and_the_text_is_dropped():
+    text = "\n\n".join(
+        [
+            "Council approves late-night buses",
+            "by Martin Hale",
+            "@martinhale",
+            "• 2 min read",
+            "0",
+            "Shares",
+            BODY,
+        ]
+    )
+    article = parse_plain_text(text)
+    assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
