@@ -66,8 +66,10 @@ def test_a_visitor_is_sent_to_sign_in_and_the_header_leads_everywhere(newsroom):
     with newsroom.user("vi@example.org", Role.VIEWER) as browser:
         page = lxml.html.document_fromstring(browser.get("/newsroom").text)
         account = lxml.html.document_fromstring(browser.get("/account").text)
-    nav = page.xpath("//header//nav//a")
-    assert [(a.get("href"), a.text_content()) for a in nav] == [("/newsroom", "Today"), ("/account", "Account")]
-    assert nav[0].get("aria-current") == "page" and nav[1].get("aria-current") is None
-    assert account.xpath('//header//nav//a[@aria-current="page"]')[0].get("href") == "/account"
+    nav = page.xpath("//header//nav//a")  # a viewer's navigation: Today; one's account is by one's name
+    assert [(a.get("href"), a.text_content()) for a in nav] == [("/newsroom", "Today")]
+    assert nav[0].get("aria-current") == "page"
+    mine = page.xpath('//header//*[@class="who"]//a')
+    assert [(a.get("href"), a.text_content(), a.get("aria-current")) for a in mine] == [("/account", "Account", None)]
+    assert account.xpath('//header//a[@aria-current="page"]')[0].get("href") == "/account"
     assert page.xpath('//header//form[@action="/signout"]//button')[0].text_content() == "Sign out"
