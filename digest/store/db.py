@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,8 +86,15 @@ def refresh_statistics(engine: Engine) -> None:
     with engine.connect() as conn:
         # every table, when it grew or shrank a lot since the last look (a sampled estimate, with
         # analysis_limit, misjudges how many articles a source has: it must be the real count)
-        conn.exec_driver_sql("PRAGMA optimize=0x10002")
-        conn.commit()
+        try:
+            conn.exec_driver_sql("PRAGMA optimize=0x10002")
+            conn.commit()
+        except OperationalError as exc:
+            # Its analysis reads, then writes: when another process wrote in between, SQLite answers
+            # "database is locked" at once, without waiting (seen with two runs of one slot). The
+            # statistics are advice: the next run refreshes them.
+            if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
 
 
 def upgrade(engine: Engine) -> bool:
