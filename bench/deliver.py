@@ -20,12 +20,10 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,31 +34,13 @@ from digest.deliver.backends.sendgrid import SendGridBackend  # noqa: E402
 from digest.deliver.backends.smtp import Relay, SmtpBackend  # noqa: E402
 from digest.deliver.send import send_edition  # noqa: E402
 from digest.store.db import open_store  # noqa: E402
-from tests.servers.smtp import free_port  # noqa: E402
-from tests.servers.support import add_edition, add_subscribers, make_links, make_settings  # noqa: E402
+from tests.servers.support import add_edition, add_subscribers, make_links, make_settings, server_process  # noqa: E402
 
 KEY = "SG.bench-key"
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-@contextmanager
-def server(module: str, *args: str):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", module, "--port", str(port), *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout.readline().startswith("ready")
-        yield port, proc
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def store(folder: Path, n: int, **delivery):
@@ -74,7 +54,7 @@ def store(folder: Path, n: int, **delivery):
 
 def bench_sendgrid(n: int, fault_rate: float = 0.0) -> dict:
     stand_in = ("tests.servers.sendgrid", "--key", KEY, "--fault-rate", str(fault_rate))
-    with tempfile.TemporaryDirectory() as tmp, server(*stand_in) as (port, proc):
+    with tempfile.TemporaryDirectory() as tmp, server_process(*stand_in) as (port, proc):
         engine, settings, edition_id, seeded = store(Path(tmp), n, batch_size=1000)
         url = f"http://127.0.0.1:{port}"
         backend = SendGridBackend(KEY, url, timeout=30)
@@ -128,7 +108,7 @@ def _rss_of(pid: int) -> float | None:
 def _smtp_run(n: int, pool: int, latency: float) -> tuple[float, dict, int, str]:
     with (
         tempfile.TemporaryDirectory() as tmp,
-        server("tests.servers.smtp", "--latency", str(latency)) as (port, proc),
+        server_process("tests.servers.smtp", "--latency", str(latency)) as (port, proc),
     ):
         engine, settings, edition_id, _ = store(Path(tmp), n, batch_size=1000)
         backend = SmtpBackend(

@@ -147,21 +147,6 @@ def ingest(feeds: int, items: int) -> None:
           f"{verdict(loop / ours >= TARGET_INGEST)}); {done.stdout.strip().splitlines()[-1]}", flush=True)  # fmt: skip
 
 
-@contextmanager
-def stand_in() -> Iterator[str]:
-    from tests.servers.smtp import free_port
-
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tests.servers.sendgrid", "--port", str(port), "--key", KEY],
-                            cwd=REPO, stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().startswith("ready")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
 def sent(folder: Path, recipients: int, backend: object) -> float:
     """Seconds to send a fresh edition to `recipients` through `backend` (the seeding not counted)."""
     from digest.deliver.send import send_edition
@@ -194,7 +179,10 @@ def send(recipients: int) -> None:
             self.bodies.append(json.dumps(body).encode())
             super()._post(body)
 
-    with stand_in() as url, tempfile.TemporaryDirectory() as tmp:
+    from tests.servers.support import server_process
+
+    with server_process("tests.servers.sendgrid", "--key", KEY) as (port, _), tempfile.TemporaryDirectory() as tmp:
+        url = f"http://127.0.0.1:{port}"
         sent(Path(tmp) / "recorded", recipients, recording := Recording(KEY, url))
         ours = sent(Path(tmp) / "timed", recipients, SendGridBackend(KEY, url))
         headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}

@@ -2,7 +2,8 @@
 
 It checks what SendGrid checks and we rely on: the bearer key, the v3 schema, at most 1,000
 personalizations and recipients, each address once per request, 30 MB. It answers 202 (200 in
-sandbox mode) after `latency` seconds (a provider far away), or on demand 429 with X-RateLimit-* headers, 500, or a stall (for kill tests).
+sandbox mode) after `latency` seconds (a provider far away), or on demand 429 with X-RateLimit-*
+headers, 500, or a stall (for kill tests).
 `GET /_stats` gives the counts, for a stand-in running in another process.
 
     python -m tests.servers.sendgrid --port 8025 --key KEY [--fault-rate 0.2] [--latency 0.25]

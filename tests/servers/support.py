@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select
@@ -17,6 +21,23 @@ from subscribers.tokens import Tokens
 from tests import ROOT
 
 LIST_ID = "world"
+
+
+@contextmanager
+def server_process(module: str, *args: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
+    """A loopback server of tests.servers (`module`) in a process of its own, as the benches run
+    them: (its port, the process) once it says it is ready; terminated on the way out."""
+    from tests.servers.smtp import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith("ready")
+        yield port, proc
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def make_settings(**delivery) -> Settings:
