@@ -55,8 +55,9 @@ class _Serializer(URLSafeTimedSerializer):
     """itsdangerous's URL-safe timed tokens, the same bytes for the same payload and time, made at
     twice the speed: a send signs two links for every recipient. Its signer is made once, not for
     every token; the HMAC runs on hashlib's SHA-1 (the C path of hmac, where itsdangerous's lazy
-    default takes the pure-Python one); and there is no try at zlib, which never shortens a payload
-    of a few dozen bytes. Loading is itsdangerous's own: a compressed token would still load."""
+    default takes the pure-Python one); and there is no try at zlib, which shortens a payload of a
+    few dozen bytes only when it repeats itself (an id and a random nonce do not). Loading is
+    itsdangerous's own: a compressed token still loads, and itsdangerous loads ours."""
 
     def __init__(self, secret_key: str, salt: str):
         super().__init__(secret_key, salt=salt, signer_kwargs={"digest_method": hashlib.sha1})
