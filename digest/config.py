@@ -30,6 +30,7 @@ SECRET_KEY_ENV = "DIGEST_SECRET_KEY"
 SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
 SENDGRID_WEBHOOK_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
+BROKER_URL_ENV = "DIGEST_BROKER_URL"
 LOCAL_TIME_SPAN_HOURS = 27  # time zones span 26 hours (UTC-12 to UTC+14), plus an hour of margin
 
 
@@ -256,6 +257,12 @@ class DeliverySettings(Strict):
     wait_for_deferred: float = Field(
         120, ge=0, description="seconds `digest send` waits for deferred rows before it stops"
     )
+    claim_seconds: float = Field(
+        900,
+        ge=1,
+        description="execution: celery: a batch a worker claimed and did not settle within this is sent "
+        "again (the worker died); longer than a batch's retries can take",
+    )
 
 
 class SchedulerSettings(Strict):
@@ -271,6 +278,11 @@ class Settings(Strict):
     templates: str | None = None  # a folder of your own; the templates that ship with digest otherwise
     sources: list[Source] = Field(default_factory=list)
     lists: list[ListSettings] = Field(default_factory=list)
+    execution: Literal["local", "celery"] = Field(
+        "local",
+        description="local: `digest serve` does the work itself; celery: it enqueues ingest per source and "
+        "sending per batch for `digest worker` processes (PostgreSQL only; the broker from DIGEST_BROKER_URL)",
+    )
     delivery: DeliverySettings = DeliverySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     fetch_private_addresses: bool = Field(
@@ -312,6 +324,11 @@ class Settings(Strict):
             problems += [
                 f"lists[{i}].sources: no source named {name!r}" for name in lst.sources if name not in names
             ]
+        if self.execution == "celery" and self.db_url.startswith("sqlite"):
+            problems.append(
+                "execution: celery needs PostgreSQL (database_url: postgresql+psycopg://...): SQLite is one "
+                "process's database, so `execution: local` is its only mode"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -439,6 +456,7 @@ SECRETS = (
     (SENDGRID_KEY_ENV, "the SendGrid backend's API key"),
     (SMTP_PASSWORD_ENV, "the SMTP relay's password"),
     (SENDGRID_WEBHOOK_KEY_ENV, "checks the signature of SendGrid's event webhook"),
+    (BROKER_URL_ENV, "execution: celery: the broker's URL (redis://127.0.0.1:6379/0 when unset)"),
 )
 
 

@@ -183,6 +183,7 @@ class Send:
     state: SendState
     started_at: datetime
     interrupted: int = 0  # rows found in flight after a crash, sent again (possible duplicates)
+    active_at: datetime | None = None  # execution: celery: a worker's last claim, or the last enqueueing
 
 
 @dataclass(frozen=True)

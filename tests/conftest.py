@@ -29,6 +29,7 @@ from tests.servers.web import LISTS, SECRET, Sent, Site, Switch, serve_switch
 # comes first): the tests read table rows whole, so every run gets the same wide terminal.
 os.environ.setdefault("COLUMNS", "250")
 POSTGRES_ENV = "DIGEST_TEST_POSTGRES_URL"
+REDIS_ENV = "DIGEST_TEST_REDIS_URL"  # the broker of execution: celery
 
 
 def _postgres_base() -> str:
@@ -41,6 +42,20 @@ def _postgres_base() -> str:
 def _in_schema(base: str, schema: str) -> str:
     sep = "&" if "?" in base else "?"
     return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def broker(offset: int = 0) -> str | None:
+    """A Redis database of this test process's own, emptied (xdist runs test processes side by side;
+    `offset` keeps fixtures of one process apart); None when DIGEST_TEST_REDIS_URL is not set."""
+    import redis
+
+    base = os.environ.get(REDIS_ENV)
+    if not base:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    url = f"{base.rstrip('/')}/{1 + (offset + int(worker.removeprefix('gw') or 0)) % 15}"
+    redis.Redis.from_url(url).flushdb()
+    return url
 
 
 def fresh_postgres_schema() -> Iterator[str]:

@@ -65,6 +65,7 @@ app.command()(editions.preview)
 app.command()(send.send)
 app.command()(serve.status)
 app.command()(serve.serve)
+app.command()(serve.worker)
 app.command()(serve.demo)
 
 

@@ -12,7 +12,7 @@ from digest.cli.context import links_of, settings_of, store_of
 from digest.cli.output import err, out
 
 if TYPE_CHECKING:
-    from digest.deliver.send import Progress as SendProgress
+    from digest.deliver.batches import Progress as SendProgress
 
 
 def send(ctx: typer.Context, edition_id: int) -> None:

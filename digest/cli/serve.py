@@ -1,4 +1,4 @@
-"""`digest serve` (the web app and the scheduler), `digest status` and `digest demo`."""
+"""`digest serve` (the web app and the scheduler), `digest worker`, `digest status` and `digest demo`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.table import Table
 
 from digest.cli.context import links_of, settings_of, store_of
 from digest.cli.output import out
+from digest.config import Settings
 
 
 def serve(
@@ -28,6 +29,37 @@ def serve(
     links = links_of(settings)  # refuse to start without the signing key
     path = str(config.config_path((ctx.obj or {}).get("config_path")).resolve())
     run_server(settings, path, links.tokens.secret_key, host, port, scheduler)
+
+
+def worker(
+    ctx: typer.Context,
+    concurrency: Annotated[int, typer.Option(help="Tasks run at once (processes).", min=1)] = 2,
+    name: Annotated[str | None, typer.Option(help="The worker's name (default: digest@<host>).")] = None,
+    loglevel: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Run a worker (execution: celery): it reads sources and sends batches that the scheduler, the
+    web app and `digest send` put on the queue.
+
+    Run as many as you like, on this machine or others: each needs the same config.yaml and secrets
+    (DIGEST_SECRET_KEY and the backend's), and to reach the database and the broker (DIGEST_BROKER_URL,
+    redis://127.0.0.1:6379/0 when unset; amqp://... for RabbitMQ). SIGTERM or Ctrl-C stops it warmly:
+    the tasks under way finish, the rest stay queued for the other workers. A worker killed outright
+    loses nothing either: its tasks are given back, and its batch is sent again once its claim lapses
+    (delivery.claim_seconds)."""
+    from digest import config
+    from digest.errors import ConfigError
+    from digest.pipeline.tasks import run_worker
+    from digest.queue import celery_app
+
+    settings = settings_of(ctx)
+    if settings.execution != "celery":
+        raise ConfigError(
+            "execution is local in config.yaml: `digest serve` does the work itself; set `execution: celery` "
+            "(with PostgreSQL) to hand it to workers"
+        )
+    links_of(settings)  # refuse to start without the signing key
+    path = str(config.config_path((ctx.obj or {}).get("config_path")).resolve())
+    run_worker(celery_app(settings.db_url), path, concurrency, name, loglevel)
 
 
 def status(ctx: typer.Context) -> None:
@@ -55,6 +87,27 @@ def status(ctx: typer.Context) -> None:
         )
     else:
         out.print("scheduler: not running (start it with `digest serve`)")
+    if settings.execution == "celery":
+        _workers(settings)
+
+
+def _workers(settings: Settings) -> None:
+    from digest.deliver.workers import workers_now
+
+    now = workers_now(store_of(settings), settings)
+    if now.problem:
+        out.print(f"[red]workers[/]: {escape(now.problem)}", highlight=False)
+    else:
+        out.print(f"workers: {len(now.workers)} answering; tasks queued: {now.queued}")
+    for name, stats in sorted(now.workers.items()):
+        pool = stats.get("pool", {})
+        done = sum((stats.get("total") or {}).values())
+        out.print(f"  {escape(name)}: pid {stats.get('pid')}, {pool.get('max-concurrency', '?')} at once, {done} task(s) done")
+    for claim in now.in_flight:
+        out.print(
+            f"  in flight: edition #{claim.edition_id}, {claim.rows} row(s) with {escape(claim.worker)} "
+            f"(claim until {claim.until:%H:%M:%S} UTC)"
+        )
 
 
 def demo(ctx: typer.Context) -> None:

@@ -29,64 +29,41 @@ from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend, Result
+from digest.deliver.batches import Progress, finish_if_done, outgoing_of, record, row_id
 from digest.deliver.localtime import local_hour
-from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts, of_list
+from digest.deliver.message import Outgoing
 from digest.deliver.throttle import Throttle
+from digest.deliver.workers import enqueue_batches, follow
 from digest.domain import (
     SENDABLE,
-    SETTLED,
-    UNFINISHED,
     Delivery,
     DeliveryStatus,
     Edition,
     EditionStatus,
     SendState,
 )
-from digest.errors import BackendError, Conflict, NotFound
+from digest.errors import Conflict, NotFound
 from digest.links import Links
-from digest.render import MessageTemplate, render_edition
+from digest.render import render_edition
 from digest.store.deliveries import (
-    BatchRow,
-    Outcome,
     claim,
-    defer_unsettled,
     delivery_counts,
-    finish_deliveries,
     insert_deliveries,
-    mark_sent,
     next_batch,
     next_deferred,
     recover_in_flight,
-    release_deliveries,
 )
-from digest.store.editions import begin_sending, load_edition, set_edition_status
+from digest.store.editions import begin_sending, load_edition
 from digest.store.leases import Lease, send_lease_name
-from digest.store.sends import load_send, set_send_state, start_send
+from digest.store.sends import load_send, start_send
 from subscribers.segments import get_segment
 from subscribers.service import recipients
 
 SEND_LEASE_SECONDS = 15 * 60  # renewed with every batch; a lease left by another host passes on after it
-FAILED_FOR = {
-    "retry": DeliveryStatus.DEFERRED,
-    "failed": DeliveryStatus.FAILED,
-}  # backend result -> row status
 # Set when the process stops (SIGTERM to `digest serve`): a send finishes its batch in flight and
 # stops there, still 'running', so the next process to start resumes it.
 SHUTTING_DOWN = threading.Event()
 ROWS_CHUNK = 10_000  # recipients read and rows written at a time: memory stays bounded
-
-
-@dataclass
-class Progress:
-    """Where a send stands; `rate` is messages handed over per second in this run."""
-
-    total: int
-    counts: dict[str, int]
-    rate: float = 0.0
-
-    @property
-    def done(self) -> int:
-        return sum(self.counts.get(s, 0) for s in SETTLED)
 
 
 @dataclass
@@ -182,7 +159,9 @@ def send_edition(
     report = SendReport(
         edition_id, 0, 0, {}, edition.status, state=SendState.DONE if done else SendState.RUNNING
     )
-    if edition.status == EditionStatus.SENDING:
+    if edition.status == EditionStatus.SENDING and settings.execution == "celery":
+        _hand_to_workers(engine, settings, edition_id, report, progress)
+    elif edition.status == EditionStatus.SENDING:
         lease = Lease(
             engine,
             send_lease_name(edition_id),
@@ -197,6 +176,31 @@ def send_edition(
         if report.counts.get(DeliveryStatus.DEFERRED):
             report.next_retry = next_deferred(conn, edition_id)
     return report
+
+
+def _hand_to_workers(
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    report: SendReport,
+    progress: Callable[[Progress], None] | None,
+) -> None:
+    """execution: celery: the workers send the batches (digest.deliver.workers); with `progress`,
+    follow them until they are done."""
+    queued = enqueue_batches(engine, settings, edition_id)
+    report.notes.append(
+        f"{queued} batch(es) queued for the workers (`digest worker`)"
+        if queued
+        else "the workers are already sending it"
+    )
+    if progress:
+        follow(engine, settings, edition_id, progress)
+    with engine.connect() as conn:
+        send = load_send(conn, edition_id)
+    if send is not None:
+        report.state = send.state
+        if send.state == SendState.DONE:
+            report.status = EditionStatus.SENT
 
 
 def _run(
@@ -237,29 +241,14 @@ def _run(
     def prepare() -> list[Outgoing]:
         with engine.connect() as conn:
             rows = next_batch(conn, edition_id, size)
-        return [_outgoing(content, row, lst, links) for row in rows]
+        return [outgoing_of(content, row, lst, links) for row in rows]
 
     def settle(batch: list[Outgoing], in_flight: Future[list[Result]]) -> None:
         """Record what became of a batch handed to the backend."""
         nonlocal handed
-        try:
-            results = in_flight.result()
-        except BackendError:
-            with engine.begin() as conn:
-                release_deliveries(conn, [_row_id(o) for o in batch])
-            raise
-        except Exception as exc:
-            reason = f"{backend.name}: unexpected {type(exc).__name__}: {exc}"
-            retry_at = datetime.now(UTC) + timedelta(seconds=delivery.retry.defer_seconds)
-            with engine.begin() as conn:
-                defer_unsettled(conn, edition_id, [_row_id(o) for o in batch], reason, retry_at)
-            raise
-        accepted, outcomes = _outcomes(batch, results, delivery.retry.defer_seconds)
-        with engine.begin() as conn:
-            marked = mark_sent(conn, accepted, message_id_parts(edition_id, lst.from_address))
-            finish_deliveries(conn, outcomes)
+        marked, accepted, outcomes = record(engine, delivery, lst, edition_id, batch, in_flight.result, backend.name)
         _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.SENT, marked)
-        _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, len(accepted) - marked)  # erased
+        _move(state.counts, DeliveryStatus.SENDING, DeliveryStatus.CANCELED, accepted - marked)  # erased
         for o in outcomes:
             _move(state.counts, DeliveryStatus.SENDING, o.status, 1)
         report.sent_now += marked
@@ -299,8 +288,8 @@ def _run(
                     report.state = send.state
                     if report.state != SendState.RUNNING:
                         return
-                    claimed = claim(conn, [_row_id(o) for o in upcoming])
-                batch = [o for o in upcoming if _row_id(o) in claimed]
+                    claimed = claim(conn, [row_id(o) for o in upcoming])
+                batch = [o for o in upcoming if row_id(o) in claimed]
                 if not upcoming:
                     if flying:  # a batch in flight may come back deferred: see to it before deciding
                         settle(*flying.popleft())
@@ -321,12 +310,8 @@ def _run(
                     settle(*flying.popleft())
         finally:
             land()  # whatever stopped the send: no batch handed over is left unrecorded
-    with engine.begin() as conn:
-        counts = delivery_counts(conn, edition_id)
-        if not any(counts.get(s) for s in UNFINISHED):
-            set_edition_status(conn, edition_id, EditionStatus.SENT)
-            set_send_state(conn, edition_id, SendState.DONE)
-            report.status, report.state = EditionStatus.SENT, SendState.DONE
+    if finish_if_done(engine, edition_id):
+        report.status, report.state = EditionStatus.SENT, SendState.DONE
 
 
 def _count_claimed(engine: Engine, edition_id: int, state: Progress, n: int) -> None:
@@ -352,48 +337,3 @@ def _deferred_wait(engine: Engine, edition_id: int, budget: float) -> float | No
     return wait if wait <= budget else None
 
 
-def _row_id(message: Outgoing) -> int:
-    assert message.delivery_id is not None  # a send hands over delivery rows' messages only
-    return message.delivery_id
-
-
-def _outcomes(
-    outgoing: list[Outgoing], results: list[Result], defer_seconds: float
-) -> tuple[list[int], list[Outcome]]:
-    """(accepted ids, the other outcomes); a row the backend said nothing about is deferred, never lost."""
-    by_key = {r.key: r for r in results}
-    default_retry = datetime.now(UTC) + timedelta(seconds=defer_seconds)
-    accepted: list[int] = []
-    others: list[Outcome] = []
-    for message in outgoing:
-        result = by_key.get(message.key) or Result(message.key, "retry", "no result from the backend")
-        if result.status == "accepted":
-            accepted.append(_row_id(message))
-            continue
-        status = FAILED_FOR[result.status]
-        deferred = (result.retry_at or default_retry) if status == DeliveryStatus.DEFERRED else None
-        others.append(Outcome(_row_id(message), status, result.reason, message.message_id, deferred))
-    return accepted, others
-
-
-def _outgoing(content: MessageTemplate, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:
-    delivery, name = row.delivery, row.name
-    assert delivery.id is not None  # a stored row
-    unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
-    return of_list(
-        lst,
-        key=delivery_key(delivery.id),
-        delivery_id=delivery.id,
-        edition_id=delivery.edition_id,
-        to_email=delivery.email,
-        to_name=name,
-        content=content,
-        values={
-            "name": name or delivery.email.split("@")[0],
-            "unsubscribe_url": unsubscribe,
-            "preferences_url": links.preferences(delivery.subscriber_id, row.nonce),
-            "archive_url": links.archive(delivery.edition_id),
-        },
-        unsubscribe_url=unsubscribe,
-        message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),
-    )

@@ -1,4 +1,8 @@
-"""Sending limits: a steady rate (messages per second) and a sliding window (N per period)."""
+"""Sending limits: a steady rate (messages per second) and a sliding window (N per period).
+
+A `Throttle` keeps one process's sends to the limits; a `SharedThrottle` keeps every worker's sends
+through one provider to them together: the same reckoning, its state in the database, locked while
+each worker reserves its batch's place (execution: celery)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from sqlalchemy import Engine
+
 from digest.config import ThrottleSettings
+from digest.store.throttles import locked_state, save_state
 
 
 class Throttle:
@@ -53,3 +60,23 @@ class Throttle:
         wait = self.delay(n)
         if wait > 0:
             self.sleep(wait)
+
+
+class SharedThrottle(Throttle):
+    """The limits for all the workers sending under `name` (the backend): each reservation reads and
+    writes the state in one transaction, on the wall clock every worker shares."""
+
+    def __init__(self, engine: Engine, name: str, limits: ThrottleSettings) -> None:
+        super().__init__(limits, clock=time.time)
+        self.engine, self.name = engine, name
+
+    def delay(self, n: int) -> float:
+        if not (self.limits.per_second or self.limits.window_limit):
+            return 0.0
+        with self.engine.begin() as conn:
+            state = locked_state(conn, self.name)
+            self.next_free = float(state.get("next_free", 0.0))
+            self.sent = deque((float(when), int(k)) for when, k in state.get("sent", []))
+            wait = super().delay(n)
+            save_state(conn, self.name, {"next_free": self.next_free, "sent": [list(s) for s in self.sent]})
+        return wait

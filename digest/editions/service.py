@@ -20,9 +20,10 @@ from digest import config
 from digest.accounts import audit
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import make_backend
+from digest.deliver.batches import Progress
 from digest.deliver.control import SendStatus, send_status
 from digest.deliver.proofs import ProofResult, send_proofs
-from digest.deliver.send import Progress, SendReport, send_edition
+from digest.deliver.send import SendReport, send_edition
 from digest.domain import SENDABLE, Actor, Article, Brief, Change, Edition, EditionStatus, Run, SendState
 from digest.editions import conflicts, lifecycle
 from digest.editions.board import SUBMIT, Board, board_of

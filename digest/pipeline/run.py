@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from digest.config import Settings
+from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend
 from digest.deliver.notices import Notices
 from digest.deliver.send import SendReport, send_edition
@@ -57,6 +57,32 @@ def _claim(engine: Engine, settings: Settings, list_id: str, slot: str, now: dat
     return run
 
 
+def _sources(engine: Engine, settings: Settings, lst: ListSettings) -> list[str]:
+    """config.yaml's sources for the list, and those added in the browser that feed it."""
+    with engine.connect() as conn:
+        return [s.name for s in sources_of(conn, settings, lst)]
+
+
+def enqueue_slot(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime) -> str:
+    """execution: celery: the run on the workers, each source read by a task of its own, then the
+    edition built and sent (the chord's callback, digest.finish_slot) once they all have."""
+    from celery.canvas import chord  # not `from celery import`: its lazy names race between threads
+
+    from digest.queue import celery_app, signature
+
+    with engine.connect() as conn:
+        done = load_run(conn, list_id, slot)
+    if done is not None and done.finished_at is not None:
+        return f"already ran: {done.outcome}"
+    names = _sources(engine, settings, settings.get_list(list_id))
+    finish = signature(settings, "finish_slot", list_id, slot, now.isoformat())
+    if names:
+        chord([signature(settings, "ingest_source", name) for name in names], app=celery_app(settings.db_url))(finish)
+    else:
+        finish.apply_async()
+    return f"queued for the workers: {len(names)} source(s) to read, then the edition"
+
+
 def run_slot(
     engine: Engine,
     settings: Settings,
@@ -66,17 +92,18 @@ def run_slot(
     links: Links,
     now: datetime | None = None,
     notices: Notices | None = None,
+    ingest_first: bool = True,
 ) -> RunResult:
-    """Run the list's slot, or finish it. `notices` mails a reviewed list's editors."""
+    """Run the list's slot, or finish it. `notices` mails a reviewed list's editors; `ingest_first`
+    off when the list's sources were read just before (by the workers: enqueue_slot)."""
     now = now or datetime.now(UTC)
     lst = settings.get_list(list_id)
     with engine.connect() as conn:
         done = load_run(conn, list_id, slot)
     if done is not None and done.finished_at is not None:
         return RunResult(list_id, slot, done.edition_id, f"already ran: {done.outcome}")
-    with engine.connect() as conn:  # config.yaml's for the list, and those added in the browser that feed it
-        names = [s.name for s in sources_of(conn, settings, lst)]
-    ingest(engine, settings, names, force=False)  # back-off holds
+    if ingest_first:
+        ingest(engine, settings, _sources(engine, settings, lst), force=False)  # back-off holds
     run = _claim(engine, settings, list_id, slot, now)
     if run.finished_at is not None or run.edition_id is None:
         return RunResult(list_id, slot, None, run.outcome or "nothing to do")

@@ -100,11 +100,14 @@ def _context(config_path: str) -> JobContext:
 
 def run_list_job(config_path: str, list_id: str) -> None:
     """The job APScheduler fires for a list (module-level, plain arguments: it is pickled)."""
-    from digest.pipeline.run import run_slot
+    from digest.pipeline.run import enqueue_slot, run_slot
 
     ctx = _context(config_path)
     now = datetime.now(UTC)
     slot = due_slot(ctx.settings.get_list(list_id), now)
+    if ctx.settings.execution == "celery":
+        log.info("list %s slot %s: %s", list_id, slot, enqueue_slot(ctx.engine, ctx.settings, list_id, slot, now))
+        return
     with _SENDING:
         result = run_slot(ctx.engine, ctx.settings, list_id, slot, ctx.backend, ctx.links, now, ctx.notices)
     log.info("list %s slot %s: %s", result.list_id, result.slot, result.outcome)

@@ -11,4 +11,5 @@ domain objects (digest.domain), never rows.
     events.py       provider events, each stored once
     runs.py         scheduled runs, one per slot of a list
     leases.py       one holder at a time: the scheduler, each edition's send
+    throttles.py    a sending limit's state, shared by every worker
 """

@@ -102,39 +102,126 @@ def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None
     to `recover_in_flight`, which decides about them once under the send's lease.
     """
     at = at or now()
-    query = select(
-        deliveries.c.id,
-        deliveries.c.subscriber_id,
-        deliveries.c.email,
-        deliveries.c.attempts,
-        subscribers.c.name,
-        subscribers.c.token_nonce,
-    ).outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
-    rows = list(
-        conn.execute(
-            query.where(deliveries.c.edition_id == edition_id, deliveries.c.status == PENDING)
-            .order_by(deliveries.c.id)
-            .limit(size)
-        )
-    )
+    rows = _batch_rows(conn, edition_id, deliveries.c.status == PENDING, size)
     if len(rows) < size:
-        rows += conn.execute(
-            query.where(
-                deliveries.c.edition_id == edition_id,
-                deliveries.c.status == DEFERRED,
-                deliveries.c.deferred_until <= at,
-            )
-            .order_by(deliveries.c.id)
-            .limit(size - len(rows))
-        ).all()
+        due = (deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at)
+        rows += _batch_rows(conn, edition_id, due, size - len(rows))
+    return rows
+
+
+def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], size: int) -> list[BatchRow]:
+    query = (
+        select(
+            deliveries.c.id,
+            deliveries.c.subscriber_id,
+            deliveries.c.email,
+            deliveries.c.attempts,
+            subscribers.c.name,
+            subscribers.c.token_nonce,
+        )
+        .outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
+        .where(deliveries.c.edition_id == edition_id, where)
+        .order_by(deliveries.c.id)
+        .limit(size)
+    )
     return [
         BatchRow(
             Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id),
             r.name,
             r.token_nonce,
         )
-        for r in rows
+        for r in conn.execute(query)
     ]
+
+
+def claim_batch(
+    conn: Connection, edition_id: int, size: int, holder: str, until: datetime, at: datetime | None = None
+) -> list[BatchRow]:
+    """For one of many workers (execution: celery): claim up to `size` rows that may go now, pending
+    first, then deferred rows that are due, and return them ready to send. The rows are locked with
+    FOR UPDATE SKIP LOCKED, so workers claiming at once each get rows of their own without waiting;
+    the claim names the worker and holds until `until` (see reclaim_lapsed). On SQLite, where one
+    writer at a time is the rule, the lock clause is left out."""
+    at = at or now()
+    ids: list[int] = []
+    for may_send in (
+        deliveries.c.status == PENDING,
+        (deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at),
+    ):
+        if len(ids) < size:
+            ids += conn.execute(
+                select(deliveries.c.id)
+                .where(deliveries.c.edition_id == edition_id, may_send)
+                .order_by(deliveries.c.id)
+                .limit(size - len(ids))
+                .with_for_update(skip_locked=True)
+            ).scalars()
+    if not ids:
+        return []
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids))
+        .values(
+            status=SENDING, attempts=deliveries.c.attempts + 1, claimed_by=holder, claimed_until=until,
+            updated_at=at,
+        )
+    )  # fmt: skip
+    return _batch_rows(conn, edition_id, deliveries.c.id.in_(ids), size)
+
+
+def reclaim_lapsed(conn: Connection, edition_id: int, at: datetime | None = None) -> int:
+    """Rows a worker claimed and never settled before its claim lapsed (the worker died): pending
+    again, flagged as possibly duplicated, as recover_in_flight does for the one local sender."""
+    n = conn.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.edition_id == edition_id,
+            deliveries.c.status == SENDING,
+            deliveries.c.claimed_until < (at or now()),
+        )
+        .values(status=PENDING, interrupted=True, updated_at=now())
+    ).rowcount
+    _count_interrupted(conn, edition_id, n)
+    return n
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """Rows a worker has with a backend now, for `digest status`."""
+
+    worker: str
+    edition_id: int
+    rows: int
+    until: datetime
+
+
+def claims_in_flight(conn: Connection, at: datetime | None = None) -> list[Claimed]:
+    rows = conn.execute(
+        select(deliveries.c.claimed_by, deliveries.c.edition_id, func.count(), func.max(deliveries.c.claimed_until))
+        .where(deliveries.c.status == SENDING, deliveries.c.claimed_until >= (at or now()))
+        .group_by(deliveries.c.claimed_by, deliveries.c.edition_id)
+        .order_by(deliveries.c.claimed_by, deliveries.c.edition_id)
+    )
+    return [Claimed(worker or "?", edition_id, n, until) for worker, edition_id, n, until in rows]
+
+
+def claimable(conn: Connection, edition_id: int, at: datetime | None = None) -> tuple[int, int]:
+    """(rows that may be claimed now, rows claimed by a live worker): pending, deferred and due, or
+    claimed by a worker whose claim lapsed; and those still within their claim."""
+    at = at or now()
+    ready = (
+        (deliveries.c.status == PENDING)
+        | ((deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at))
+        | ((deliveries.c.status == SENDING) & (deliveries.c.claimed_until < at))
+    )
+    held = (deliveries.c.status == SENDING) & (deliveries.c.claimed_until >= at)
+    row = conn.execute(
+        select(func.count().filter(ready), func.count().filter(held)).where(
+            deliveries.c.edition_id == edition_id,
+            deliveries.c.status.in_((PENDING, DEFERRED, SENDING)),
+        )
+    ).one()
+    return row[0], row[1]
 
 
 def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:

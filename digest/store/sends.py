@@ -15,7 +15,7 @@ def load_send(conn: Connection, edition_id: int) -> Send | None:
     row = conn.execute(select(edition_sends).where(edition_sends.c.edition_id == edition_id)).first()
     if row is None:
         return None
-    return Send(row.edition_id, SendState(row.state), row.started_at, row.interrupted)
+    return Send(row.edition_id, SendState(row.state), row.started_at, row.interrupted, row.active_at)
 
 
 def start_send(conn: Connection, edition_id: int) -> None:
@@ -23,6 +23,13 @@ def start_send(conn: Connection, edition_id: int) -> None:
         insert(edition_sends).values(
             edition_id=edition_id, state=SendState.RUNNING, started_at=datetime.now(UTC)
         )
+    )
+
+
+def mark_active(conn: Connection, edition_id: int) -> None:
+    """A worker claimed a batch of the send, or its batches were enqueued, now."""
+    conn.execute(
+        update(edition_sends).where(edition_sends.c.edition_id == edition_id).values(active_at=datetime.now(UTC))
     )
 
 

@@ -139,6 +139,8 @@ deliveries = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("deferred_until", UTCDateTime()),  # added by 0003
     Column("interrupted", Boolean, nullable=False, default=False),  # added by 0003
+    Column("claimed_by", String(200)),  # added by 0017: the worker sending it (execution: celery)
+    Column("claimed_until", UTCDateTime()),  # added by 0017: after this, a 'sending' row is sent again
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
     Index("ix_deliveries_claim", "edition_id", "status", "id"),  # added by 0003
@@ -156,6 +158,7 @@ edition_sends = Table(
     Column("state", String(16), nullable=False),  # running, paused, canceled, done
     Column("started_at", UTCDateTime(), nullable=False),
     Column("interrupted", Integer, nullable=False, default=0),  # rows found in flight after a crash
+    Column("active_at", UTCDateTime()),  # added by 0017: a worker's last claim, or the last enqueueing
 )
 
 delivery_events = Table(
@@ -206,6 +209,14 @@ runs = Table(
 
 # Who may do a thing that only one process may do at a time: run the scheduler ("scheduler"), send
 # an edition ("send:<edition id>"). One holder each, renewed while alive, taken over when expired.
+# A sending limit's state, shared by every worker (migration 0017; digest.deliver.throttle).
+throttles = Table(
+    "throttles",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("state", JSON, nullable=False),
+)
+
 leases = Table(
     "leases",
     metadata,

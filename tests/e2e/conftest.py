@@ -30,7 +30,7 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from tests.conftest import POSTGRES_ENV, ROOT, fresh_postgres_schema
+from tests.conftest import POSTGRES_ENV, ROOT, broker, fresh_postgres_schema
 from tests.servers import smtp
 from tests.servers.smtp import free_port
 
@@ -403,13 +403,18 @@ def scheduled(tmp_path_factory) -> Iterator[dict[str, Scheduled]]:
     database. Started at once for every database, so the cron minute is waited for once."""
     with ExitStack() as stack:
         instances = {}
-        for kind in database_kinds():
+        for kind in database_kinds() + (["celery"] if "postgresql" in database_kinds() and broker() else []):
             folder = tmp_path_factory.mktemp(f"scheduled-{kind}")
-            program = make_program(folder / "instance", stack.enter_context(database(kind, folder)))
+            db_kind = "postgresql" if kind == "celery" else kind
+            program = make_program(folder / "instance", stack.enter_context(database(db_kind, folder)))
             stack.callback(program.stop_all)
             mailbox = stack.enter_context(running_mailbox())
             program.use_smtp(mailbox)
             program.configure(lists=every_minute_lists(program), scheduler={"lease_seconds": 6})
+            if kind == "celery":  # the scheduler enqueues, a worker reads the sources and sends
+                program.configure(execution="celery", delivery={"claim_seconds": 5})
+                program.env["DIGEST_BROKER_URL"] = broker(offset=8)
+                program.start("worker", "--concurrency", "2", log_name="worker.log")
             for list_id in ("world", "desk"):
                 program.run("subscribers", "import", "samples/subscribers.csv", "--list", list_id,
                             "--consent", "e2e test")  # fmt: skip

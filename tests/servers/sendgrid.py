@@ -69,6 +69,7 @@ class StandIn:
         self.most_in_flight = 0  # the most answered at once
         self.window: tuple[int, int] = (0, 0)  # (clock second, requests in it)
         self.stalled = threading.Event()
+        self.stalled_batch: list[str] = []  # the addresses of the request that stalls
         self.release = threading.Event()
 
     def stats(self) -> dict:
@@ -138,6 +139,7 @@ class StandIn:
                             Accepted(email, p.get("custom_args", {}), p.get("headers", {}), p.get("substitutions", {}), request)
                         )
         if number == self.stall_at:
+            self.stalled_batch = [p["to"][0]["email"] for p in items]
             self.stalled.set()
             self.release.wait(60)
         return (200 if sandbox else 202), limits, {}

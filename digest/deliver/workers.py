@@ -1,0 +1,160 @@
+"""An edition sent by many workers (execution: celery), batch by batch.
+
+`send_edition` creates the rows as always, then enqueues one `send_batch` task per batch of rows
+that may go (`enqueue_batches`); any worker takes any of them. A task claims its batch with FOR
+UPDATE SKIP LOCKED (digest.store.deliveries.claim_batch), so workers claiming at once never wait for
+each other or take the same row; the claim names the worker and holds for `delivery.claim_seconds`.
+The batch goes to the backend and each row is settled as in a local send (digest.deliver.send.record);
+the task that finds nothing left to send marks the edition sent.
+
+The rows are the truth, the broker only carries work:
+- a worker killed mid-batch leaves its rows 'sending'; once their claim lapses, the next task of the
+  edition sends them again, flagged as possible duplicates (one batch per task the worker was running);
+- a task lost with the broker, a batch deferred for later, or a worker killed when it was the last:
+  the scheduler's dispatch finds a send with rows to go and no activity for a while (`stalled`), and
+  enqueues its batches again. A task with nothing left to claim ends at once, so an extra one costs
+  nothing;
+- every worker keeps to the provider's limits together (SharedThrottle).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from digest.config import Settings
+from digest.deliver.backends import Backend
+from digest.deliver.batches import Progress, finish_if_done, outgoing_of, record
+from digest.deliver.throttle import SharedThrottle, Throttle
+from digest.domain import SETTLED, UNFINISHED, DeliveryStatus, SendState
+from digest.links import Links
+from digest.queue import enqueue
+from digest.render import MessageTemplate, render_edition
+from digest.store.deliveries import (
+    Claimed,
+    claim_batch,
+    claimable,
+    claims_in_flight,
+    delivery_counts,
+    reclaim_lapsed,
+)
+from digest.store.editions import load_edition
+from digest.store.sends import load_send, mark_active
+
+QUIET = 60.0  # seconds without a claim or an enqueueing (or a claim's length, if shorter): tasks were lost
+_CONTENT: dict[int, MessageTemplate] = {}  # an edition's rendered content, per worker process
+
+
+def batch_size(settings: Settings) -> int:
+    return Throttle(settings.delivery.throttle).largest_batch(settings.delivery.batch_size)
+
+
+def stalled(engine: Engine, settings: Settings, edition_id: int, at: datetime | None = None) -> bool:
+    """The send runs, has rows to go now (a lapsed claim's among them), and nothing has happened to
+    it for a while: whatever tasks it had are lost or done."""
+    at = at or datetime.now(UTC)
+    quiet = timedelta(seconds=min(QUIET, settings.delivery.claim_seconds))
+    with engine.connect() as conn:
+        send = load_send(conn, edition_id)
+        if send is None or send.state != SendState.RUNNING:
+            return False
+        if send.active_at is not None and at - send.active_at < quiet:
+            return False
+        ready, _ = claimable(conn, edition_id, at)
+    return ready > 0
+
+
+def enqueue_batches(engine: Engine, settings: Settings, edition_id: int) -> int:
+    """One `send_batch` task per batch of rows that may go now, unless the send is active (its tasks
+    are queued or running): how many were enqueued."""
+    if not stalled(engine, settings, edition_id):
+        return 0
+    with engine.begin() as conn:
+        ready, _ = claimable(conn, edition_id)
+        mark_active(conn, edition_id)
+    tasks = math.ceil(ready / batch_size(settings))
+    for _ in range(tasks):
+        enqueue(settings, "send_batch", edition_id)
+    return tasks
+
+
+def send_batch(
+    engine: Engine, settings: Settings, edition_id: int, backend: Backend, links: Links, worker: str
+) -> int:
+    """One batch of the edition's send, claimed by `worker`: how many rows it sent."""
+    with engine.connect() as conn:
+        send, edition = load_send(conn, edition_id), load_edition(conn, edition_id)
+    if send is None or send.state != SendState.RUNNING or edition is None:
+        return 0  # paused, canceled or done: a resume enqueues the batches again
+    delivery, lst = settings.delivery, settings.get_list(edition.list_id)
+    size = batch_size(settings)
+    SharedThrottle(engine, backend.name, delivery.throttle).acquire(size)
+    at = datetime.now(UTC)
+    with engine.begin() as conn:
+        reclaim_lapsed(conn, edition_id, at)
+        rows = claim_batch(conn, edition_id, size, worker, at + timedelta(seconds=delivery.claim_seconds), at)
+        if rows:
+            mark_active(conn, edition_id)
+    sent = 0
+    if rows:
+        if edition_id not in _CONTENT:
+            _CONTENT.clear()  # a worker sends one edition at a time, mostly
+            _CONTENT[edition_id] = render_edition(edition, lst, settings.template_folders(lst))
+        batch = [outgoing_of(_CONTENT[edition_id], row, lst, links) for row in rows]
+        sent, _, _ = record(engine, delivery, lst, edition_id, batch, lambda: backend.send(batch), backend.name)
+    finish_if_done(engine, edition_id)
+    return sent
+
+
+def follow(
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    progress: Callable[[Progress], None],
+    poll: float = 0.5,
+) -> None:
+    """Show the workers' progress on a send until it is done, paused or canceled, or only deferred
+    rows are left (the dispatch enqueues them when they are due). A send that stalls meanwhile (a
+    worker died with the last batches) has its batches enqueued again."""
+    started, first = time.monotonic(), None
+    while True:
+        with engine.connect() as conn:
+            counts = delivery_counts(conn, edition_id)
+            send = load_send(conn, edition_id)
+        done = sum(counts.get(s, 0) for s in SETTLED)
+        first = done if first is None else first
+        state = Progress(sum(counts.values()), counts, (done - first) / max(time.monotonic() - started, 1e-6))
+        progress(state)
+        waiting = {s for s in UNFINISHED if counts.get(s)}
+        if send is None or send.state != SendState.RUNNING or waiting <= {DeliveryStatus.DEFERRED}:
+            return
+        enqueue_batches(engine, settings, edition_id)
+        time.sleep(poll)
+
+
+@dataclass
+class WorkersNow:
+    """What `digest status` shows of the workers: those that answered, the tasks waiting, and the
+    batches with a backend now (by worker process and edition)."""
+
+    workers: dict[str, dict[str, Any]]
+    queued: int | None  # None: the broker could not be asked
+    in_flight: list[Claimed]
+    problem: str | None = None
+
+
+def workers_now(engine: Engine, settings: Settings, timeout: float = 1.0) -> WorkersNow:
+    from digest.queue import queued, workers
+
+    with engine.connect() as conn:
+        in_flight = claims_in_flight(conn)
+    try:
+        return WorkersNow(workers(settings, timeout), queued(settings), in_flight)
+    except Exception as exc:  # the broker down or unreachable: say so, show what the database knows
+        return WorkersNow({}, None, in_flight, f"the broker did not answer: {type(exc).__name__}: {exc}")
