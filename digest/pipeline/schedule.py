@@ -77,7 +77,7 @@ class JobContext:
 
 
 @lru_cache(maxsize=4)
-def _context(config_path: str) -> JobContext:
+def job_context(config_path: str) -> JobContext:
     """The jobs' context for this config.yaml; the first job of the process makes it."""
     from digest.deliver.backends import make_backend
     from digest.deliver.notices import Notices
@@ -102,7 +102,7 @@ def run_list_job(config_path: str, list_id: str) -> None:
     """The job APScheduler fires for a list (module-level, plain arguments: it is pickled)."""
     from digest.pipeline.run import enqueue_slot, run_slot
 
-    ctx = _context(config_path)
+    ctx = job_context(config_path)
     now = datetime.now(UTC)
     slot = due_slot(ctx.settings.get_list(list_id), now)
     if ctx.settings.execution == "celery":
@@ -117,7 +117,7 @@ def dispatch_job(config_path: str) -> None:
     """The job APScheduler fires every DISPATCH_SECONDS."""
     from digest.pipeline.dispatch import dispatch
 
-    ctx = _context(config_path)
+    ctx = job_context(config_path)
     with _SENDING:
         for line in dispatch(
             ctx.engine, ctx.settings, ctx.backend, ctx.links, datetime.now(UTC), ctx.notices

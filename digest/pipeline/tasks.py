@@ -34,13 +34,13 @@ def worker_name() -> str:
 
 def register(app: Celery, config_path: str) -> None:
     """Define the tasks on the worker's app, with the context of its config.yaml."""
-    from digest.pipeline.schedule import _context
+    from digest.pipeline.schedule import job_context
 
     @app.task(name="digest.ingest_source", autoretry_for=(OSError,), **RETRY)
     def ingest_source(name: str) -> str:
         from digest.ingest.run import ingest
 
-        ctx = _context(config_path)
+        ctx = job_context(config_path)
         report = ingest(ctx.engine, ctx.settings, [name], force=False)  # a source's failure is recorded
         if name in report.failed:
             return f"{name}: failed: {report.failed[name]}"
@@ -50,7 +50,7 @@ def register(app: Celery, config_path: str) -> None:
     def finish_slot(list_id: str, slot: str, now: str) -> str:
         from digest.pipeline.run import run_slot
 
-        ctx = _context(config_path)
+        ctx = job_context(config_path)
         result = run_slot(
             ctx.engine, ctx.settings, list_id, slot, ctx.backend, ctx.links, datetime.fromisoformat(now),
             ctx.notices, ingest_first=False,
@@ -62,7 +62,7 @@ def register(app: Celery, config_path: str) -> None:
     def send_batch(edition_id: int) -> int:
         from digest.deliver.workers import send_batch as send
 
-        ctx = _context(config_path)
+        ctx = job_context(config_path)
         return send(ctx.engine, ctx.settings, edition_id, ctx.backend, ctx.links, worker_name())
 
 
@@ -70,7 +70,13 @@ def register(app: Celery, config_path: str) -> None:
 def run_worker(app: Celery, config_path: str, concurrency: int, name: str | None, loglevel: str) -> None:
     """Run a Celery worker on the digest queue in this process until it is told to stop (SIGTERM or
     Ctrl-C: a warm shutdown, the tasks under way finish first)."""
+    from celery.signals import worker_process_init
+
+    from digest.pipeline.schedule import job_context
+
     register(app, config_path)
+    # each pool process makes its context (config, engine, backend) as it starts, not in its first task
+    worker_process_init.connect(lambda **_: job_context(config_path), weak=False)
     argv: list[Any] = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", "--without-gossip"]
     argv += ["--without-mingle", f"--hostname={name or 'digest@' + socket.gethostname()}"]
     app.worker_main(argv)

@@ -32,7 +32,7 @@ from digest.links import Links
 from digest.lists import sync_lists
 from digest.pipeline.dispatch import dispatch
 from digest.pipeline.run import run_slot
-from digest.pipeline.schedule import JOB_DEFAULTS, JOBS_TABLE, _context, due_slot, fire_times, install_jobs
+from digest.pipeline.schedule import JOB_DEFAULTS, JOBS_TABLE, due_slot, fire_times, install_jobs, job_context
 from digest.store.db import open_store
 from digest.store.leases import Lease
 from digest.store.tables import deliveries, editions, runs
@@ -350,7 +350,7 @@ def job_env(monkeypatch):
     """The environment `digest serve` gives its jobs; their per-process context is dropped afterwards."""
     monkeypatch.setenv(config.SECRET_KEY_ENV, SECRET)
     yield
-    _context.cache_clear()
+    job_context.cache_clear()
 
 
 def test_the_job_apscheduler_fires_runs_an_automatic_list_and_the_dispatch_job_resumes_it(
