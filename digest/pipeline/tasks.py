@@ -36,7 +36,7 @@ def register(app: Celery, config_path: str) -> None:
     """Define the tasks on the worker's app, with the context of its config.yaml."""
     from digest.pipeline.schedule import job_context
 
-    @app.task(name="digest.ingest_source", autoretry_for=(OSError,), **RETRY)
+    @app.task(name="digest.ingest_source", autoretry_for=(OSError,), **RETRY)  # its result ends a chord
     def ingest_source(name: str) -> str:
         from digest.ingest.run import ingest
 
@@ -46,7 +46,7 @@ def register(app: Celery, config_path: str) -> None:
             return f"{name}: failed: {report.failed[name]}"
         return f"{name}: {report.new} new, {report.updated} updated"
 
-    @app.task(name="digest.finish_slot", autoretry_for=(OSError,), **RETRY)
+    @app.task(name="digest.finish_slot", autoretry_for=(OSError,), ignore_result=True, **RETRY)
     def finish_slot(list_id: str, slot: str, now: str) -> str:
         from digest.pipeline.run import run_slot
 
@@ -58,7 +58,7 @@ def register(app: Celery, config_path: str) -> None:
         log.info("list %s slot %s: %s", list_id, slot, result.outcome)
         return result.outcome
 
-    @app.task(name="digest.send_batch", autoretry_for=(BackendError, OSError), **RETRY)
+    @app.task(name="digest.send_batch", autoretry_for=(BackendError, OSError), ignore_result=True, **RETRY)
     def send_batch(edition_id: int) -> int:
         from digest.deliver.workers import send_batch as send
 
