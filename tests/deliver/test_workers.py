@@ -1,11 +1,15 @@
-"""execution: celery: `digest worker` processes on Redis and PostgreSQL share one edition's send, batch
+"""execution: celery: `digest worker` processes on Redis (or RabbitMQ) and PostgreSQL share one edition's send, batch
 by batch; each recipient gets one copy; a worker killed -9 mid-batch loses nobody, and its batch (the
-only possible duplicates) is reported; the provider's limit holds for all the workers together."""
+only possible duplicates) is reported; one stopped warmly finishes its batch first; one started late
+joins in; a broker restarted empty loses nobody; the provider's limit holds for all the workers
+together."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,15 +24,15 @@ from sqlalchemy import text
 from digest.store.db import open_store
 from digest.store.deliveries import interrupted_deliveries
 from tests.conftest import REDIS_ENV, broker, fresh_postgres_schema
-
-AMQP_ENV = "DIGEST_TEST_AMQP_URL"
 from tests.servers.sendgrid import Server, StandIn
+from tests.servers.smtp import free_port
 from tests.servers.support import ROOT, add_edition, add_subscribers, address, make_settings
 
 KEY = "SG.workers-test"
 N = 3000
 BATCH = 100
 DIGEST = str(Path(sys.executable).with_name("digest"))
+AMQP_ENV = "DIGEST_TEST_AMQP_URL"
 
 
 @pytest.fixture(name="broker")
@@ -66,11 +70,11 @@ def _instance(tmp_path: Path, broker: str, database_url: str, api_host: str, **d
 
 
 @contextmanager
-def _workers(env: dict, tmp_path: Path, count: int):
+def _workers(env: dict, tmp_path: Path, count: int, first: int = 0):
     """`count` workers, each of one process taking tasks, in sessions of their own (a kill -9 of a
     session takes the worker and its pool process); stopped warmly at the end."""
     procs = []
-    for i in range(count):
+    for i in range(first, first + count):
         with open(tmp_path / f"worker{i}.log", "wb") as log:
             procs.append(subprocess.Popen(
                 [DIGEST, "worker", "--concurrency", "1", "--name", f"w{i}@test"], env=env, stdout=log,
@@ -211,6 +215,70 @@ def test_a_worker_stopped_warmly_finishes_its_batch_and_nothing_goes_twice(tmp_p
     engine.dispose()
     assert set(copies) == {address(i) for i in range(N)} and max(copies.values()) == 1
     assert reported == []
+
+
+def test_a_worker_started_late_joins_the_send_under_way(tmp_path, broker, postgres):
+    with Server(StandIn(KEY, latency=0.05)) as server:
+        env, edition_id = _instance(tmp_path, broker, postgres, server.url)
+        with _workers(env, tmp_path, 1) as first:
+            assert "workers: 1 answering" in _wait_answering(env, 1), _logs(tmp_path)
+            send = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)  # fmt: skip
+            deadline = time.monotonic() + 60
+            while server.stand_in.requests < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with _workers(env, tmp_path, 1, first=1) as late:
+                out, err = send.communicate(timeout=180)
+                assert send.returncode == 0, out + err + _logs(tmp_path)
+                claimers = Counter(os.getpgid(int(c.split(":")[1])) for _, c in _rows(postgres, edition_id))
+        copies = Counter(a.email for a in server.stand_in.accepted)
+    assert claimers[late[0].pid] > 0 and claimers[first[0].pid] > 0  # the late one took batches too
+    assert set(copies) == {address(i) for i in range(N)} and max(copies.values()) == 1
+
+
+def test_the_broker_restarted_empty_mid_send_loses_nobody(tmp_path, postgres):
+    """A Redis of the test's own, killed mid-send and started again empty (it keeps nothing on disk):
+    the queued batches are gone with it; the send is enqueued again from its rows."""
+    port = free_port()
+    redis_server = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    if shutil.which("redis-server") is None:
+        pytest.skip("the broker restart test starts a redis-server of its own; none is installed")
+    broker_process = subprocess.Popen(redis_server, stdout=subprocess.DEVNULL)
+    try:
+        _wait_port(port)
+        with Server(StandIn(KEY, latency=0.1)) as server:
+            env, edition_id = _instance(tmp_path, f"redis://127.0.0.1:{port}/0", postgres, server.url)
+            with _workers(env, tmp_path, 2):
+                assert "workers: 2 answering" in _wait_answering(env, 2), _logs(tmp_path)
+                send = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)  # fmt: skip
+                deadline = time.monotonic() + 60
+                while server.stand_in.requests < 4 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                broker_process.kill()
+                broker_process.wait(10)
+                time.sleep(1)
+                broker_process = subprocess.Popen(redis_server, stdout=subprocess.DEVNULL)
+                _wait_port(port)
+                out, err = send.communicate(timeout=240)
+                assert send.returncode == 0, out + err + _logs(tmp_path)
+            copies = Counter(a.email for a in server.stand_in.accepted)
+    finally:
+        broker_process.kill()
+        broker_process.wait(10)
+    assert set(copies) == {address(i) for i in range(N)}  # nobody lost
+    assert {status for status, _ in _rows(postgres, edition_id)} == {"sent"}
+
+
+def _wait_port(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing answers on port {port}"
+            time.sleep(0.1)
 
 
 def test_the_providers_limit_holds_for_all_workers_together(tmp_path, broker, postgres):
