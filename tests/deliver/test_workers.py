@@ -1,8 +1,8 @@
-"""execution: celery: `digest worker` processes on Redis (or RabbitMQ) and PostgreSQL share one edition's send, batch
-by batch; each recipient gets one copy; a worker killed -9 mid-batch loses nobody, and its batch (the
-only possible duplicates) is reported; one stopped warmly finishes its batch first; one started late
-joins in; a broker restarted empty loses nobody; the provider's limit holds for all the workers
-together."""
+"""execution: celery: `digest worker` processes on Redis (or RabbitMQ) and PostgreSQL share one
+edition's send, batch by batch; each recipient gets one copy; a worker killed -9 mid-batch loses
+nobody, and its batch (the only possible duplicates) is reported; one stopped warmly finishes its
+batch first; one started late joins in; a broker restarted empty loses nobody; the provider's limit
+holds for all the workers together."""
 
 from __future__ import annotations
 
