@@ -13,6 +13,8 @@ is run again by another; each is idempotent (the rows say what is left to do).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +62,21 @@ def enqueue(settings: config.Settings, task: str, *args: Any, countdown: float |
 def signature(settings: config.Settings, task: str, *args: Any) -> Any:
     """`digest.<task>(*args)` as a Celery signature, immutable (for a chord's members and callback)."""
     return celery_app(settings.db_url).signature(f"digest.{task}", args=args, immutable=True, queue=QUEUE)
+
+
+def group_of(
+    settings: config.Settings, task: str, calls: list[tuple[Any, ...]], poll: float = 0.2
+) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Run `digest.<task>(*args)` for each of `calls` on the workers at once, and hand back each
+    (args, result) as it is done: for a command that waits for its work (`digest ingest`)."""
+    pending = {celery_app(settings.db_url).send_task(f"digest.{task}", args=args, queue=QUEUE): args
+               for args in calls}  # fmt: skip
+    while pending:
+        done = [r for r in pending if r.ready()]
+        for result in done:
+            yield pending.pop(result), result.get(propagate=True)
+        if pending and not done:
+            time.sleep(poll)
 
 
 def queued(settings: config.Settings) -> int:

@@ -20,13 +20,15 @@ def ingest(
     ] = None,
 ) -> None:
     """Read the configured sources and store new and changed articles."""
-    from digest.ingest.run import ingest as run_ingest
+    from digest.ingest.run import ingest as run_here
+    from digest.ingest.run import ingest_on_workers
 
     settings = settings_of(ctx)
     for name in source or []:
         settings.get_source(name)
     engine = store_of(settings)
     chosen = len(source) if source else len(settings.sources)
+    run_ingest = ingest_on_workers if settings.execution == "celery" else run_here
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=chosen)
         report = run_ingest(

@@ -11,8 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -52,6 +53,17 @@ class IngestReport:
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def to_json(self) -> dict[str, object]:
+        """The report as a worker's task hands it back (execution: celery)."""
+        data = asdict(self)
+        data["deferred"] = {name: at.isoformat() for name, at in self.deferred.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> IngestReport:
+        deferred = {name: datetime.fromisoformat(at) for name, at in data.get("deferred", {}).items()}
+        return cls(**{**data, "deferred": deferred})
 
     def merge(self, other: IngestReport) -> None:
         for name in ("new", "updated", "unchanged", "duplicates", "linked"):
@@ -132,6 +144,29 @@ def ingest(
             if progress:
                 progress(gathered.job.source.name)
     refresh_statistics(engine)
+    return report
+
+
+def ingest_on_workers(
+    engine: Engine,
+    settings: Settings,
+    names: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    force: bool | None = None,
+) -> IngestReport:
+    """execution: celery: `ingest` with each source read by a worker's task of its own (ingest_source);
+    waits for them all and merges their reports. `progress` is called as each source is done."""
+    from digest.queue import group_of
+
+    force = bool(names) if force is None else force
+    with engine.connect() as conn:
+        chosen = [s.name for s in catalog.in_force(conn, settings) if not names or s.name in names]
+    report = IngestReport()
+    for name, part in group_of(settings, "ingest_source", [(name, force) for name in chosen]):
+        report.merge(IngestReport.from_json(part))
+        if progress:
+            progress(str(name[0]))
     return report
 
 

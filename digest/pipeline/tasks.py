@@ -2,7 +2,7 @@
 calls, and each is idempotent, so a task run twice (redelivered after its worker died, or enqueued
 again by the dispatch) changes nothing more:
 
-    digest.ingest_source(name)            read one source (ingest per source)
+    digest.ingest_source(name, force)     read one source (ingest per source): its report
     digest.finish_slot(list, slot, now)   after a run's sources were read: build, approve, send
     digest.send_batch(edition)            claim one batch of an edition's rows and send it
 
@@ -37,14 +37,11 @@ def register(app: Celery, config_path: str) -> None:
     from digest.pipeline.schedule import job_context
 
     @app.task(name="digest.ingest_source", autoretry_for=(OSError,), **RETRY)  # its result ends a chord
-    def ingest_source(name: str) -> str:
+    def ingest_source(name: str, force: bool = False) -> dict[str, object]:
         from digest.ingest.run import ingest
 
         ctx = job_context(config_path)
-        report = ingest(ctx.engine, ctx.settings, [name], force=False)  # a source's failure is recorded
-        if name in report.failed:
-            return f"{name}: failed: {report.failed[name]}"
-        return f"{name}: {report.new} new, {report.updated} updated"
+        return ingest(ctx.engine, ctx.settings, [name], force=force).to_json()  # a failure is in the report
 
     @app.task(name="digest.finish_slot", autoretry_for=(OSError,), ignore_result=True, **RETRY)
     def finish_slot(list_id: str, slot: str, now: str) -> str:
