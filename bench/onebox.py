@@ -26,14 +26,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -110,22 +107,10 @@ def start_up(runs: int) -> None:
           f"{verdict(slowest <= TARGET_START)}); a bare Typer program here: {floor:.3f} s", flush=True)  # fmt: skip
 
 
-@contextmanager
-def feed_server(feeds: int, items: int) -> Iterator[str]:
-    from tests.servers.feeds import serve_corpus
-
-    ours, theirs = multiprocessing.Pipe()
-    server = multiprocessing.get_context("fork").Process(target=serve_corpus, args=(feeds, items, theirs))
-    server.start()
-    try:
-        yield ours.recv()
-    finally:
-        ours.send("done")
-        server.join(5)
-
-
 def ingest(feeds: int, items: int) -> None:
-    with feed_server(feeds, items) as base, tempfile.TemporaryDirectory() as tmp:
+    from tests.servers.feeds import corpus_server
+
+    with corpus_server(feeds, items) as base, tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.yaml"
         sources = [{"name": f"feed-{f}", "kind": "feed", "url": f"{base}/feed/{f}.xml", "full_text": True}
                    for f in range(feeds)]  # fmt: skip

@@ -9,6 +9,8 @@ import ssl
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -412,3 +414,18 @@ def stored(engine, source: str) -> list:
 def source_row(engine, name: str):
     with engine.connect() as conn:
         return conn.execute(select(tables.sources).where(tables.sources.c.name == name)).one()
+
+
+@contextmanager
+def corpus_server(feeds: int, items: int) -> Iterator[str]:
+    """serve_corpus in a process of its own (forked), for the benches: its base URL while it runs."""
+    import multiprocessing
+
+    ours, theirs = multiprocessing.Pipe()
+    server = multiprocessing.get_context("fork").Process(target=serve_corpus, args=(feeds, items, theirs))
+    server.start()
+    try:
+        yield ours.recv()
+    finally:
+        ours.send("done")
+        server.join(5)
