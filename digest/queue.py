@@ -13,12 +13,15 @@ is run again by another; each is idempotent (the rows say what is left to do).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from digest import config
+from digest.errors import Unavailable
 
 if TYPE_CHECKING:
     from celery.app.base import Celery
@@ -54,9 +57,24 @@ def celery_app(database_url: str, broker: str | None = None) -> Celery:
     return app
 
 
+@contextmanager
+def broker_errors() -> Iterator[None]:
+    """A broker that cannot be reached is an Unavailable error naming it (its password hidden)."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        yield
+    except (OperationalError, ConnectionError) as exc:
+        shown = re.sub(r"//([^/@]*):[^/@]*@", r"//\1:***@", broker_url())
+        raise Unavailable(f"the broker at {shown} ({config.BROKER_URL_ENV}) cannot be reached: {exc}") from None
+
+
 def enqueue(settings: config.Settings, task: str, *args: Any, countdown: float | None = None) -> None:
     """Put `digest.<task>(*args)` on the queue."""
-    celery_app(settings.db_url).send_task(f"digest.{task}", args=args, countdown=countdown, queue=QUEUE)
+    with broker_errors():
+        celery_app(settings.db_url).send_task(
+            f"digest.{task}", args=args, countdown=countdown, queue=QUEUE, ignore_result=True
+        )
 
 
 def signature(settings: config.Settings, task: str, *args: Any) -> Any:
@@ -69,8 +87,10 @@ def group_of(
 ) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Run `digest.<task>(*args)` for each of `calls` on the workers at once, and hand back each
     (args, result) as it is done: for a command that waits for its work (`digest ingest`)."""
-    pending = {celery_app(settings.db_url).send_task(f"digest.{task}", args=args, queue=QUEUE): args
-               for args in calls}  # fmt: skip
+    app = celery_app(settings.db_url)
+    with broker_errors(), app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=2)  # before the result store's own, which raises RuntimeError
+        pending = {app.send_task(f"digest.{task}", args=args, queue=QUEUE): args for args in calls}
     while pending:
         done = [r for r in pending if r.ready()]
         for result in done:

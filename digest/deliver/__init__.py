@@ -1,8 +1,11 @@
 """Delivery: outbox rows, batches, backends, notices and provider events.
 
-    send.py         an edition's send from its rows: delivery.in_flight batches at most, a lease, crash recovery
+    send.py         an edition's send from its rows: delivery.in_flight batches at most, a lease, crash recovery;
+                    with execution: celery, handed to the workers
+    workers.py      the same send by many workers (execution: celery): a task per batch, claims that lapse
+    batches.py      a batch's messages made from its rows, and what became of it: shared by both
     control.py      where a send stands and how to say it; resume_sends() for start-up
-    throttle.py     messages per second and a sliding window
+    throttle.py     messages per second and a sliding window; SharedThrottle, for every worker at once
     retry.py        back-off with jitter, or the provider's reset time
     message.py      one message (Outgoing): a delivery row's copy or a notice, shared content + values
     notices.py      confirmations, welcomes and review requests: transactional, without a delivery row
@@ -11,7 +14,7 @@
     backends/       sendgrid, smtp, file, console: a batch in, one Result per message out
                     (sendgrid also verifies and parses its own Event Webhook)
 
-Configuration (config.yaml, `delivery:`): backend, batch_size, in_flight, throttle.{per_second, window_limit,
+Configuration (config.yaml, `delivery:`): backend, batch_size, in_flight, claim_seconds, throttle.{per_second, window_limit,
 window_seconds}, retry.{attempts, base_delay, max_delay, defer_seconds, max_rate_limit_wait},
 resume_cutoff_hours, wait_for_deferred, smtp.{host, port, username, security, timeout, pool_size,
 messages_per_connection}, sendgrid.{api_host, sandbox, timeout}. Secrets from the environment only:

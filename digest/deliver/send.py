@@ -12,6 +12,9 @@ No row stays `sending` when a send returns or raises: a recipient whose message 
 is refused fails alone, with its reason (the backends see to it); a batch that ends in an error no
 backend should raise is deferred, flagged `interrupted` (some of it may have gone out), and the
 error goes on up. Only a killed process leaves rows `sending`, for the next run to recover.
+
+With `execution: celery` the rows are created the same way, then handed to the workers, batch by
+batch (digest.deliver.workers); `digest send` follows them.
 """
 
 from __future__ import annotations

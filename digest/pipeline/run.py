@@ -68,7 +68,7 @@ def enqueue_slot(engine: Engine, settings: Settings, list_id: str, slot: str, no
     edition built and sent (the chord's callback, digest.finish_slot) once they all have."""
     from celery.canvas import chord  # not `from celery import`: its lazy names race between threads
 
-    from digest.queue import celery_app, signature
+    from digest.queue import broker_errors, celery_app, signature
 
     with engine.connect() as conn:
         done = load_run(conn, list_id, slot)
@@ -76,10 +76,11 @@ def enqueue_slot(engine: Engine, settings: Settings, list_id: str, slot: str, no
         return f"already ran: {done.outcome}"
     names = _sources(engine, settings, settings.get_list(list_id))
     finish = signature(settings, "finish_slot", list_id, slot, now.isoformat())
-    if names:
-        chord([signature(settings, "ingest_source", name) for name in names], app=celery_app(settings.db_url))(finish)
-    else:
-        finish.apply_async()
+    with broker_errors():
+        if names:
+            chord([signature(settings, "ingest_source", name) for name in names], app=celery_app(settings.db_url))(finish)
+        else:
+            finish.apply_async()
     return f"queued for the workers: {len(names)} source(s) to read, then the edition"
 
 

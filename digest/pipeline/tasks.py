@@ -63,7 +63,6 @@ def register(app: Celery, config_path: str) -> None:
         return send(ctx.engine, ctx.settings, edition_id, ctx.backend, ctx.links, worker_name())
 
 
-
 def run_worker(app: Celery, config_path: str, concurrency: int, name: str | None, loglevel: str) -> None:
     """Run a Celery worker on the digest queue in this process until it is told to stop (SIGTERM or
     Ctrl-C: a warm shutdown, the tasks under way finish first)."""

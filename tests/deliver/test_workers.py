@@ -304,3 +304,21 @@ def test_celery_is_refused_on_sqlite_with_the_reason(tmp_path):
     done = subprocess.run([DIGEST, "worker"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "execution: celery needs PostgreSQL" in done.stdout + done.stderr
+
+
+def test_a_send_with_the_broker_down_says_so_and_is_sent_once_it_is_back(tmp_path, broker, postgres):
+    with Server(StandIn(KEY)) as server:
+        env, edition_id = _instance(tmp_path, f"redis://127.0.0.1:{free_port()}/0", postgres, server.url)
+        down = subprocess.run([DIGEST, "send", str(edition_id)], env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert down.returncode != 0 and "Traceback" not in down.stderr, down.stderr
+        assert "the broker at redis://127.0.0.1:" in down.stdout + down.stderr
+        env["DIGEST_BROKER_URL"] = broker
+        with _workers(env, tmp_path, 1):
+            assert "workers: 1 answering" in _wait_answering(env, 1), _logs(tmp_path)
+            time.sleep(3)  # the send stays quiet for claim_seconds before it is enqueued again
+            again = subprocess.run([DIGEST, "send", str(edition_id)], env=env, capture_output=True, text=True,
+                                   timeout=180)  # fmt: skip
+            assert again.returncode == 0, again.stdout + again.stderr + _logs(tmp_path)
+        copies = Counter(a.email for a in server.stand_in.accepted)
+    assert set(copies) == {address(i) for i in range(N)} and max(copies.values()) == 1
