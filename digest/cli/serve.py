@@ -40,12 +40,14 @@ def worker(
     """Run a worker (execution: celery): it reads sources and sends batches that the scheduler, the
     web app and `digest send` put on the queue.
 
-    Run as many as you like, on this machine or others: each needs the same config.yaml and secrets
-    (DIGEST_SECRET_KEY and the backend's), and to reach the database and the broker (DIGEST_BROKER_URL,
-    redis://127.0.0.1:6379/0 when unset; amqp://... for RabbitMQ). SIGTERM or Ctrl-C stops it warmly:
-    the tasks under way finish, the rest stay queued for the other workers. A worker killed outright
-    loses nothing either: its tasks are given back, and its batch is sent again once its claim lapses
-    (delivery.claim_seconds)."""
+    Run as many as you like, on this machine or others. Each needs the same config.yaml and
+    secrets (DIGEST_SECRET_KEY, the backend's key), and to reach the database and the broker:
+    DIGEST_BROKER_URL, redis://127.0.0.1:6379/0 when unset, or amqp://... for RabbitMQ.
+
+    SIGTERM or Ctrl-C stops it warmly: the batches under way finish, the rest stay queued for the
+    others. A worker killed outright loses nothing either: its batch is sent again by another once
+    its claim lapses (delivery.claim_seconds), flagged as possibly sent twice.
+    """
     from digest import config
     from digest.errors import ConfigError
     from digest.pipeline.tasks import run_worker
