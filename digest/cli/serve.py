@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -10,7 +10,9 @@ from rich.table import Table
 
 from digest.cli.context import links_of, settings_of, store_of
 from digest.cli.output import out
-from digest.config import Settings
+
+if TYPE_CHECKING:
+    from digest.config import Settings
 
 
 def serve(
