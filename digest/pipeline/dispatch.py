@@ -17,7 +17,7 @@ from digest.domain import Actor, Edition, EditionStatus
 from digest.editions import lifecycle, service
 from digest.errors import DigestError
 from digest.links import Links
-from digest.pipeline.run import run_slot
+from digest.pipeline.run import enqueue_slot, run_slot
 from digest.store.editions import list_editions
 from digest.store.runs import unfinished_runs
 
@@ -59,6 +59,10 @@ def dispatch(
         yield f"edition #{report.edition_id} resumed: {report.status}: {report.counts}"
     for run in unfinished:
         try:
+            if settings.execution == "celery":
+                queued = enqueue_slot(engine, settings, run.list_id, run.slot, now, read_sources=False)
+                yield f"resumed run {run.list_id} {run.slot}: {queued}"
+                continue
             result = run_slot(engine, settings, run.list_id, run.slot, backend, links, now, notices)
             yield f"resumed run {run.list_id} {run.slot}: {result.outcome}"
         except DigestError as exc:  # one run's trouble must not keep the others waiting

@@ -63,9 +63,12 @@ def _sources(engine: Engine, settings: Settings, lst: ListSettings) -> list[str]
         return [s.name for s in sources_of(conn, settings, lst)]
 
 
-def enqueue_slot(engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime) -> str:
+def enqueue_slot(
+    engine: Engine, settings: Settings, list_id: str, slot: str, now: datetime, read_sources: bool = True
+) -> str:
     """execution: celery: the run on the workers, each source read by a task of its own, then the
-    edition built and sent (the chord's callback, digest.finish_slot) once they all have."""
+    edition built and sent (the chord's callback, digest.finish_slot) once they all have. A run
+    resumed after its start (`read_sources` off) goes straight to finish_slot."""
     from celery.canvas import chord  # not `from celery import`: its lazy names race between threads
 
     from digest.queue import broker_errors, celery_app, signature
@@ -74,7 +77,7 @@ def enqueue_slot(engine: Engine, settings: Settings, list_id: str, slot: str, no
         done = load_run(conn, list_id, slot)
     if done is not None and done.finished_at is not None:
         return f"already ran: {done.outcome}"
-    names = _sources(engine, settings, settings.get_list(list_id))
+    names = _sources(engine, settings, settings.get_list(list_id)) if read_sources else []
     finish = signature(settings, "finish_slot", list_id, slot, now.isoformat())
     with broker_errors():
         if names:
