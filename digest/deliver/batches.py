@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from digest.config import DeliverySettings, ListSettings
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts, of_list
-from digest.domain import SETTLED, UNFINISHED, DeliveryStatus, EditionStatus, SendState
+from digest.domain import SETTLED, DeliveryStatus, EditionStatus, SendState
 from digest.errors import BackendError
 from digest.links import Links
 from digest.render import MessageTemplate
@@ -20,8 +20,8 @@ from digest.store.deliveries import (
     BatchRow,
     Outcome,
     defer_unsettled,
-    delivery_counts,
     finish_deliveries,
+    has_unfinished,
     mark_sent,
     release_deliveries,
 )
@@ -85,8 +85,7 @@ def finish_if_done(engine: Engine, edition_id: int) -> bool:
         send = load_send(conn, edition_id)
         if send is not None and send.state == SendState.DONE:
             return True
-        counts = delivery_counts(conn, edition_id)
-        if send is None or send.state != SendState.RUNNING or any(counts.get(s) for s in UNFINISHED):
+        if send is None or send.state != SendState.RUNNING or has_unfinished(conn, edition_id):
             return False
         set_edition_status(conn, edition_id, EditionStatus.SENT)
         set_send_state(conn, edition_id, SendState.DONE)

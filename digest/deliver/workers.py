@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
 from digest.deliver.batches import Progress, finish_if_done, outgoing_of, record
 from digest.deliver.throttle import SharedThrottle, Throttle
-from digest.domain import SETTLED, UNFINISHED, DeliveryStatus, SendState
+from digest.domain import SETTLED, UNFINISHED, DeliveryStatus, Edition, SendState
+from digest.errors import NotFound
 from digest.links import Links
 from digest.queue import enqueue
 from digest.render import MessageTemplate, render_edition
@@ -48,7 +49,7 @@ from digest.store.editions import load_edition
 from digest.store.sends import load_send, mark_active
 
 QUIET = 60.0  # seconds without a claim or an enqueueing (or a claim's length, if shorter): tasks were lost
-_CONTENT: dict[int, MessageTemplate] = {}  # an edition's rendered content, per worker process
+_RENDERED: dict[int, tuple[Edition, MessageTemplate]] = {}  # per worker process
 
 
 def batch_size(settings: Settings) -> int:
@@ -89,9 +90,10 @@ def send_batch(
 ) -> int:
     """One batch of the edition's send, claimed by `worker`: how many rows it sent."""
     with engine.connect() as conn:
-        send, edition = load_send(conn, edition_id), load_edition(conn, edition_id)
-    if send is None or send.state != SendState.RUNNING or edition is None:
-        return 0  # paused, canceled or done: a resume enqueues the batches again
+        send = load_send(conn, edition_id)
+        if send is None or send.state != SendState.RUNNING:
+            return 0  # paused, canceled or done: a resume enqueues the batches again
+        edition, content = _rendered(conn, settings, edition_id)
     delivery, lst = settings.delivery, settings.get_list(edition.list_id)
     size = batch_size(settings)
     SharedThrottle(engine, backend.name, delivery.throttle).acquire(size)
@@ -103,13 +105,22 @@ def send_batch(
             mark_active(conn, edition_id)
     sent = 0
     if rows:
-        if edition_id not in _CONTENT:
-            _CONTENT.clear()  # a worker sends one edition at a time, mostly
-            _CONTENT[edition_id] = render_edition(edition, lst, settings.template_folders(lst))
-        batch = [outgoing_of(_CONTENT[edition_id], row, lst, links) for row in rows]
+        batch = [outgoing_of(content, row, lst, links) for row in rows]
         sent, _, _ = record(engine, delivery, lst, edition_id, batch, lambda: backend.send(batch), backend.name)
     finish_if_done(engine, edition_id)
     return sent
+
+
+def _rendered(conn: Connection, settings: Settings, edition_id: int) -> tuple[Edition, MessageTemplate]:
+    """The edition and its content rendered, once per worker process: a sending edition is frozen."""
+    if edition_id not in _RENDERED:
+        edition = load_edition(conn, edition_id)
+        if edition is None:
+            raise NotFound(f"no edition #{edition_id}")
+        lst = settings.get_list(edition.list_id)
+        _RENDERED.clear()  # a worker sends one edition at a time, mostly
+        _RENDERED[edition_id] = edition, render_edition(edition, lst, settings.template_folders(lst))
+    return _RENDERED[edition_id]
 
 
 def follow(
@@ -117,24 +128,26 @@ def follow(
     settings: Settings,
     edition_id: int,
     progress: Callable[[Progress], None],
-    poll: float = 0.5,
+    poll: float = 1.0,
 ) -> None:
     """Show the workers' progress on a send until it is done, paused or canceled, or only deferred
-    rows are left (the dispatch enqueues them when they are due). A send that stalls meanwhile (a
-    worker died with the last batches) has its batches enqueued again."""
-    started, first = time.monotonic(), None
+    rows are left (the dispatch enqueues them when they are due). A send that makes no progress
+    meanwhile is looked at: one that stalled (a worker died with the last batches) has its batches
+    enqueued again."""
+    started, first, last = time.monotonic(), None, None
     while True:
         with engine.connect() as conn:
             counts = delivery_counts(conn, edition_id)
             send = load_send(conn, edition_id)
         done = sum(counts.get(s, 0) for s in SETTLED)
         first = done if first is None else first
-        state = Progress(sum(counts.values()), counts, (done - first) / max(time.monotonic() - started, 1e-6))
-        progress(state)
+        progress(Progress(sum(counts.values()), counts, (done - first) / max(time.monotonic() - started, 1e-6)))
         waiting = {s for s in UNFINISHED if counts.get(s)}
         if send is None or send.state != SendState.RUNNING or waiting <= {DeliveryStatus.DEFERRED}:
             return
-        enqueue_batches(engine, settings, edition_id)
+        if done == last:
+            enqueue_batches(engine, settings, edition_id)
+        last = done
         time.sleep(poll)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from digest.domain import Delivery, DeliveryStatus
+from digest.domain import UNFINISHED, Delivery, DeliveryStatus
 from digest.store.tables import deliveries, delivery_events, edition_sends, editions
 from subscribers.addresses import wire_form
 from subscribers.tables import subscribers
@@ -64,6 +64,18 @@ def delivery_counts(conn: Connection, edition_id: int) -> dict[str, int]:
         .group_by(deliveries.c.status)
     ).all()
     return {status: n for status, n in rows}
+
+
+def has_unfinished(conn: Connection, edition_id: int) -> bool:
+    """Whether any row of the edition is still to be sent (one index probe, whatever the size)."""
+    return (
+        conn.execute(
+            select(literal(1))
+            .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_(UNFINISHED))
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def last_sent_at(conn: Connection, edition_id: int) -> datetime | None:
