@@ -139,6 +139,9 @@ def send_once(folder: Path, port: int, n: int, execution: str, count: int = 0, c
         engine = open_store(url)
         add_subscribers(engine, n)
         edition_id = add_edition(engine, make_settings())
+        with engine.connect() as conn:  # the statistics a live database has (autovacuum), not a fresh one's
+            conn.execute(text("ANALYZE"))
+            conn.commit()
         engine.dispose()
         with workers(env, count, concurrency) as pool:
             before = accepted(port)

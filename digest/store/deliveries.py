@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     String,
+    any_,
     bindparam,
     cast,
     func,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from digest.domain import UNFINISHED, Delivery, DeliveryStatus
 from digest.store.tables import deliveries, delivery_events, edition_sends, editions
@@ -37,24 +40,36 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+COPIED = ("edition_id", "subscriber_id", "email", "status", "deferred_until", "attempts", "updated_at", "interrupted")
+
+
+def _among(conn: Connection, ids: list[int]) -> ColumnElement[bool]:
+    """`id IN (...)` for a batch's ids; on PostgreSQL `id = ANY(array)`, one parameter for the whole
+    batch, where a thousand placeholders cost psycopg more to convert than the statement to run."""
+    if conn.dialect.name == "postgresql":
+        return deliveries.c.id == any_(literal(ids, ARRAY(Integer)))
+    return deliveries.c.id.in_(ids)
+
+
 def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -> None:
-    if rows:
-        at = now()
-        conn.execute(
-            insert(deliveries),
-            [
-                {
-                    "edition_id": edition_id,
-                    "subscriber_id": d.subscriber_id,
-                    "email": d.email,
-                    "status": DEFERRED if d.deferred_until else PENDING,
-                    "deferred_until": d.deferred_until,
-                    "attempts": 0,
-                    "updated_at": at,
-                }
-                for d in rows
-            ],
-        )
+    """The rows of a send, in the caller's transaction. On PostgreSQL they are copied in (COPY,
+    through the transaction's own psycopg connection): a million rows in seconds, where an INSERT per
+    row takes a minute."""
+    if not rows:
+        return
+    at = now()
+    values = [
+        (edition_id, d.subscriber_id, d.email, DEFERRED if d.deferred_until else PENDING, d.deferred_until, 0, at,
+         False)
+        for d in rows
+    ]  # fmt: skip
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            with cursor.copy(f"COPY deliveries ({', '.join(COPIED)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        return
+    conn.execute(insert(deliveries), [dict(zip(COPIED, row, strict=True)) for row in values])
 
 
 def delivery_counts(conn: Connection, edition_id: int) -> dict[str, int]:
@@ -172,13 +187,13 @@ def claim_batch(
         return []
     conn.execute(
         update(deliveries)
-        .where(deliveries.c.id.in_(ids))
+        .where(_among(conn, ids))
         .values(
             status=SENDING, attempts=deliveries.c.attempts + 1, claimed_by=holder, claimed_until=until,
             updated_at=at,
         )
     )  # fmt: skip
-    return _batch_rows(conn, edition_id, deliveries.c.id.in_(ids), size)
+    return _batch_rows(conn, edition_id, _among(conn, ids), size)
 
 
 def reclaim_lapsed(conn: Connection, edition_id: int, at: datetime | None = None) -> int:
@@ -247,14 +262,14 @@ def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[i
     )
     n = conn.execute(
         update(deliveries)
-        .where(deliveries.c.id.in_(ids), may_send)
+        .where(_among(conn, ids), may_send)
         .values(status=SENDING, attempts=deliveries.c.attempts + 1, updated_at=at)
     ).rowcount
     if n == len(ids):
         return set(ids)
     return set(
         conn.execute(
-            select(deliveries.c.id).where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+            select(deliveries.c.id).where(_among(conn, ids), deliveries.c.status == SENDING)
         ).scalars()
     )
 
@@ -268,7 +283,7 @@ def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> 
     prefix, suffix = message_id
     return conn.execute(
         update(deliveries)
-        .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+        .where(_among(conn, ids), deliveries.c.status == SENDING)
         .values(
             status=SENT,
             error=None,
@@ -327,7 +342,7 @@ def release_deliveries(conn: Connection, ids: list[int]) -> None:
     if ids:
         conn.execute(
             update(deliveries)
-            .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+            .where(_among(conn, ids), deliveries.c.status == SENDING)
             .values(status=PENDING, attempts=deliveries.c.attempts - 1, updated_at=now())
         )
 
@@ -352,7 +367,7 @@ def defer_unsettled(conn: Connection, edition_id: int, ids: list[int], reason: s
     so its rows are tried again at `until`, flagged as possibly duplicated, as after a kill."""
     n = conn.execute(
         update(deliveries)
-        .where(deliveries.c.id.in_(ids), deliveries.c.status == SENDING)
+        .where(_among(conn, ids), deliveries.c.status == SENDING)
         .values(
             status=DEFERRED, deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now()
         )
