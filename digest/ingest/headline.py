@@ -46,8 +46,9 @@ _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_LINK_END = re.compile(r"\s(?:https?://|www\.)\S+$")
 _URL = re.compile(r"\s*https?://\S+\s*$")  # a link in a list of the article's own, not the page's furniture
-_TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
+_TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b(?![./-]\d)|\b\d{1,2}\s*(?:am|pm)\b", re.I)  # not 23.01.2022
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 YEAR_WORDS = 3  # a year with at most this many words is a date line ("Posted 2019"); more, a headline's year
@@ -78,7 +79,10 @@ def _end_heading() -> re.Pattern[str]:
 
 
 def is_running_text(block: str) -> bool:
-    return block.count(" ") >= BODY_WORDS - 1 and _SENTENCE_END.search(block) is not None
+    """BODY_WORDS words or more, ending as a sentence ends or with a link ("Infos unter https://…")."""
+    return block.count(" ") >= BODY_WORDS - 1 and (
+        _SENTENCE_END.search(block) is not None or _LINK_END.search(block) is not None
+    )
 
 
 def is_prose(block: str) -> bool:
@@ -148,14 +152,19 @@ class RunningText:
 
     def first_dense(self) -> int | None:
         """Where the article's text begins: the first block of running text followed by more within
-        DENSE_GAP blocks (a cookie banner or a teaser stands alone); else the first running text."""
+        DENSE_GAP blocks (a cookie banner or a teaser stands alone) or by a heading of what follows
+        articles (a short article of one paragraph, then "Related articles"); else the first running
+        text."""
         first = None
         for i in range(len(self.blocks)):
             if self[i]:
                 first = i if first is None else first
-                if self.next(i, DENSE_GAP) is not None:
+                if self.next(i, DENSE_GAP) is not None or self._end_follows(i):
                     return i
         return first
+
+    def _end_follows(self, i: int) -> bool:
+        return any(is_end_heading(b) for b in self.blocks[i + 1 : i + 1 + DENSE_GAP])
 
     def goes_on(self, i: int) -> bool:
         """Whether the article goes on after block i: CONTINUED blocks of prose in a row follow
@@ -170,23 +179,29 @@ class RunningText:
         return False
 
 
-def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: RunningText) -> int | None:
+def find_headline(
+    blocks: list[str],
+    excluded: Callable[[str], bool],
+    running: RunningText,
+    byline: Callable[[str], bool] = lambda b: False,
+) -> int | None:
     """The index of the headline among blocks, or None when no block looks like one.
 
-    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate). The
+    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate), `byline`
+    a byline: the block right under one is the article's first line, not its headline. The
     article's text does not begin before its headline: a block found with prose just before it is a
     subheading, and the headline is looked for before that prose (then its text may be short
     sentences, not running text)."""
     dense = running.first_dense()
     if dense is None:
         return None
-    at = _best_headline(blocks, excluded, running, dense + 1, prose=False)
+    at = _best_headline(blocks, excluded, running, dense + 1, prose=False, byline=byline)
     if at is None:
         return None
     begun = _prose_before(running, at)
     if begun is None:
         return at
-    earlier = _best_headline(blocks, excluded, running, begun, prose=True)
+    earlier = _best_headline(blocks, excluded, running, begun, prose=True, byline=byline)
     return at if earlier is None else earlier
 
 
@@ -205,7 +220,12 @@ def _prose_before(running: RunningText, at: int) -> int | None:
 
 
 def _best_headline(
-    blocks: list[str], excluded: Callable[[str], bool], running: RunningText, stop: int, prose: bool
+    blocks: list[str],
+    excluded: Callable[[str], bool],
+    running: RunningText,
+    stop: int,
+    prose: bool,
+    byline: Callable[[str], bool] = lambda b: False,
 ) -> int | None:
     best, best_score = None, 0.0
     for i, block in enumerate(blocks[:stop]):
@@ -219,6 +239,7 @@ def _best_headline(
             or is_dateish(block)
             or is_end_heading(block)
             or excluded(block)
+            or (i and byline(blocks[i - 1]))
         ):
             continue
         own = _content(block)

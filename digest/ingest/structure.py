@@ -292,7 +292,7 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     None) when no headline is found."""
     running = RunningText(blocks)
     boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
-    at = find_headline(blocks, _not_headline, running)
+    at = find_headline(blocks, _not_headline, running, _opens_byline)
     if at is None:  # still, the article's text ends where the page's furniture takes over
         dense = running.first_dense()
         end = (

@@ -296,3 +296,28 @@ def test_a_live_blog_with_its_times_and_separators_is_not_a_teaser_list():
         ["The Latest: the harbour board votes on the pier", BODY_1, BODY_2, BODY_3, *entry * 4]
     )
     assert parse_plain_text(page).paragraphs.count(BODY_3) == 5  # every entry kept
+
+
+def test_a_headline_opening_with_its_date_is_not_a_date_line():
+    assert not is_dateish("14.03.2024 - Kestrel Bay wins the harbour cup once more")
+    assert is_dateish("14.03.2024 14:30")
+
+
+def test_a_short_article_of_one_paragraph_before_related_articles_is_its_text():
+    teaser = "The council will look again at what drivers pay to park near the market square this year."
+    blocks = ["Menu", "Harbour board votes to rebuild the pier", "12.03.2024", BODY_1, "Share this"]
+    blocks += ["Related articles", "Council to review parking charges", teaser, teaser, teaser]
+    assert RunningText(blocks).first_dense() == 3
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 1
+
+
+def test_the_line_under_a_byline_is_the_text_not_the_headline():
+    blocks = ["Harbour board votes to rebuild the pier.", "By Nora Feld", "What will the ferry cost?", BODY_1]
+    blocks += [BODY_2]
+    found = find_headline(blocks, lambda _: False, RunningText(blocks), lambda b: b.startswith("By "))
+    assert found == 0
+
+
+def test_running_text_may_end_with_a_link():
+    blocks = ["Harbour board votes to rebuild the pier", BODY_1 + " More at https://example.org/pier", "Share"]
+    assert RunningText(blocks)[1]
