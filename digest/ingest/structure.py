@@ -27,6 +27,7 @@ NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
+OPENING_RUN = 2  # blocks of running text above the headline: the article's opening, not a caption
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
@@ -145,12 +146,15 @@ def _is_credit(p: str) -> bool:
     return _credit_pattern().match(p) is not None and p.count(" ") < CREDIT_MAX_WORDS
 
 
+_BYLINE_PARTS = re.compile(r"\s[|•·]\s")
 _NAME_JOINERS = frozenset("and und et y e von van de der den di da du la le".split())
 
 
 def _opens_byline(p: str) -> bool:
     """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
-    not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence)."""
+    not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence). The names end at a
+    separator's mark: "By Jo Marsh | Harbour Herald staff"."""
+    p = _BYLINE_PARTS.split(p, maxsplit=1)[0]
     if p.count(" ") > NAME_WORDS:
         return False
     m = _byline_pattern().match(p)
@@ -333,6 +337,14 @@ def _menu_item(p: str) -> bool:
     )
 
 
+def _opening_above(above: list[str]) -> list[str]:
+    """The article's opening paragraphs standing above its headline (a teaser of the text, the
+    text itself above a subheading taken for the headline): OPENING_RUN blocks of running text or
+    more. A photo's caption above a headline is one."""
+    running = [p for p in above if is_running_text(p)]
+    return running if len(running) >= OPENING_RUN else []
+
+
 def _sample(paragraphs: Iterable[str]) -> str:
     """The paragraphs joined, up to the SAMPLE_CHARS the language identifier reads."""
     taken: list[str] = []
@@ -370,8 +382,9 @@ def parse_plain_text(text: str) -> Article:
     if title_at is None:
         title_at = next((i for i, p in enumerate(head) if _is_title(p) and not _is_credit(p)), 0)
     caption = byline = None
+    opening = _opening_above(paras[:title_at])
     for p in paras[:title_at]:
-        if _is_credit(p):
+        if _is_credit(p) or p in opening:
             continue
         if _is_byline(p):
             byline = byline or p
@@ -408,7 +421,7 @@ def parse_plain_text(text: str) -> Article:
         body.remove(p)
     return Article(
         title=paras[title_at],
-        paragraphs=body,
+        paragraphs=[*opening, *body],
         language=language,
         byline=byline,
         caption=caption,

@@ -1,7 +1,7 @@
 """A scraped whole page: the headline past the navigation, the article's end before what follows it."""
 
 from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_end_heading
-from digest.ingest.structure import parse_plain_text
+from digest.ingest.structure import _opens_byline, parse_plain_text
 
 BODY_1 = (
     "The harbour board voted on Thursday to rebuild the old ferry pier at Kestrel Bay, ending a dispute "
@@ -321,3 +321,17 @@ def test_the_line_under_a_byline_is_the_text_not_the_headline():
 def test_running_text_may_end_with_a_link():
     blocks = ["Harbour board votes to rebuild the pier", BODY_1 + " More at https://example.org/pier", "Share"]
     assert RunningText(blocks)[1]
+
+
+def test_the_text_above_a_subheading_taken_for_the_headline_is_kept():
+    page = "\n\n".join(["Hope!", BODY_1, BODY_2, "What the ferry will cost", BODY_3, BODY_1])
+    article = parse_plain_text(page)
+    assert article.paragraphs[:2] == [BODY_1, BODY_2]
+    assert article.title == "What the ferry will cost"
+
+
+def test_a_byline_with_its_outlet_after_a_mark_is_a_byline():
+    blocks = ["Harbour board votes on the pier.", "By Nora Feld | Kestrel Bay Herald staff", "Why now?", BODY_1]
+    blocks += [BODY_2]
+    assert _opens_byline(blocks[1]) and not _opens_byline("By the pier | the boats wait")
+    assert find_headline(blocks, lambda _: False, RunningText(blocks), _opens_byline) == 0
