@@ -381,6 +381,8 @@ class Attributor(Clause):
                 if right is not None:  # inversion: Der Zeitung sagte Filep Karma: „…“
                     return Attribution(right.name, cue, None)
                 right_role = self._name_right(k + 1, i)
+                if right_role is not None and not right_role.role and self._object_after(lo, aux):
+                    right_role = None  # Meeks said Clinton reassured them that "…": whom he spoke of
                 if right_role is not None and right_role.role:
                     # erläutert die Arbeitshypothese so: the object; a person opening the clause speaks
                     person = self._first_person(lo, min(aux, lo + SUBJECT_REACH))
@@ -401,6 +403,16 @@ class Attributor(Clause):
             )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
+
+    def _object_after(self, lo: int, aux: int) -> bool:
+        """Whether a person after the cue verb at aux is its object or the subject of what was said,
+        not its speaker: where subjects do not follow their verb (English) and a subject stands before
+        it, right before it (Meeks said Clinton …, Meeks (D-N.Y.) said Clinton …; but “…,” said Jo Kim,
+        a lawyer: “…”, and the inverted The paradox, said Jo Kim, is “…”)."""
+        if self.lang.subject_after_verb or aux <= lo:
+            return False
+        before = self.tokens[aux - 1]
+        return before.is_word or before.text == ")"
 
     def _document(self, lo: int, aux: int, k: int, i: int) -> str | None:
         """The document an impersonal cue quotes from, opening its clause: In dem Antrag heißt es: „…“"""

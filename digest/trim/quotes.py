@@ -295,8 +295,12 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     words = speaker.split()
     while words and words[0].lower() in lang.not_names:
         words = words[1:]
+    if words and words[0][:1].islower():
+        words = _role_phrase(words, lang)
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
+    if words[-1].lower().rstrip(".") in lang.honorifics or words[-1].lower() in _TITLE_ABBREVIATIONS:
+        return None  # "Retired Army Col", "Former Rep": a title cut off before its name
     name = " ".join(words).lower().rstrip(".,")
     if name in lang.places or (len(words) > 1 and words[-1].lower() in lang.place_words):
         return None  # "North Carolina", "Aral Sea": a place
@@ -307,6 +311,21 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     elif _days(lang.weekdays).search(speaker) or speaker.isupper():
         return None  # "Speaking Sunday", "FULL TEXT"; but Theresa May
     return " ".join(words) if len(words) < len(speaker.split()) else speaker
+
+
+_TITLE_ABBREVIATIONS = frozenset("col gen gov sen rep lt sgt capt cmdr adm".split())
+
+
+def _role_phrase(words: list[str], lang: Language) -> list[str]:
+    """A role written in lowercase, its cue verb taken off ("the source recalled": the source); none
+    when it ends with a word that cannot end a subject ("a headline that", "a previous case to", "the
+    president will"): the words found are part of a clause, not who spoke."""
+    if len(words) > 1 and words[-1].lower() in lang.cue_verbs:
+        words = words[:-1]
+    last = words[-1].lower()
+    if len(words) > 1 and (last in lang.stopwords or last in lang.clause_words or last in lang.auxiliaries):
+        return []
+    return words
 
 
 @cache

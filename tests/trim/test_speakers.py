@@ -207,3 +207,27 @@ def test_an_english_role_the_article_tied_to_one_named_person_is_that_person():
 def test_a_vox_pop_line_with_a_spaced_hyphen_and_a_place_names_its_speaker():
     [q] = found(['"I came for the music and stayed for the people of this town." - Dana Whitlock of Ohio'])
     assert q.quote.speaker == "Dana Whitlock"
+
+
+def test_the_person_after_said_is_whom_the_speaker_spoke_of():
+    [q] = found(["Councillor Priya Nandan now said Mayor Janet Oduya had “broken every promise about the library.”"])
+    assert q.quote.speaker == "Priya Nandan"
+
+
+def test_an_inverted_cue_names_its_speaker_after_the_verb():
+    [q] = found(["The trouble, said Janet Oduya, is that “nobody reads the minutes of these meetings at all.”"])
+    assert q.quote.speaker == "Janet Oduya"
+
+
+def test_a_title_abbreviated_before_a_name_stays_with_it():
+    [q] = found(["“We will vote against the new toll on the bridge,” said Vermont Sen. Alma Brightwater."])
+    assert q.quote.speaker == "Alma Brightwater"
+    [q] = found(["“The base will stay open for another ten years,” said Retired Army Col. Dale Ferris."])
+    assert q.quote.speaker == "Dale Ferris"
+
+
+def test_a_clause_taken_for_a_role_is_no_speaker():
+    [q] = found(["The council passed a resolution that said “every resident deserves a safe street to walk.”"])
+    assert q.quote.speaker is None
+    [q] = found(["“We will look at every single complaint again,” the inspector recalled on Monday."])
+    assert q.quote.speaker == "the inspector"
