@@ -305,6 +305,8 @@ class Attributor(Clause):
         """After a quotation: the speaker before the cue verb k (Smith said) or after it (said Smith)."""
         aux = self._aux_start(k, lo)
         cue = self._span(aux, k)
+        if self._passive(aux, k):
+            return self._agent(k, hi, cue)
         inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
         if inverted is not None:
             return Attribution(cue=cue, pronoun=inverted)
@@ -353,6 +355,8 @@ class Attributor(Clause):
                 inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
+                if self._passive(aux, k):
+                    return self._agent(k, i, cue)
                 source = self._document(lo, aux, k, i)
                 if source is not None:
                     return Attribution(source, cue)
@@ -403,6 +407,20 @@ class Attributor(Clause):
             )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
+
+    def _passive(self, aux: int, k: int) -> bool:
+        """Whether the verb group from aux to the cue verb k is passive: "was asked", "were told"."""
+        return any(self.tokens[n].lower in self.lang.passive_auxiliaries for n in range(aux, k))
+
+    def _agent(self, k: int, hi: int, cue: str) -> Attribution:
+        """The speaker of a passive cue verb k: its agent, a person right after "by" (was asked by
+        host Jo Kim), else none; its subject is whom the words were spoken to."""
+        j = k + 1
+        if j + 1 < hi and self.tokens[j].lower in self.lang.agent_words:
+            found = self._name_right(j + 1, hi)
+            if found is not None and found.speaker:
+                return Attribution(found.speaker, cue, role=found.role)
+        return Attribution(cue=cue)
 
     def _object_after(self, lo: int, aux: int) -> bool:
         """Whether a person after the cue verb at aux is its object or the subject of what was said,

@@ -82,6 +82,7 @@ CONFIDENCE_RESOLVED: dict[str, Table] = {
     },
 }
 CONFIDENCE_RESOLVED["epithet"] = CONFIDENCE_RESOLVED["pronoun"]  # too few to tell apart
+PLURAL = "p"  # the gender of a plural pronoun (Language.pronouns): a group, not the person named before
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 
@@ -511,7 +512,7 @@ class _Finder:
         if titled is not None:
             speaker, basis = titled, "titled"  # "a déclaré la directrice générale": Marie Dupont, named so
         elif speaker is None and found.pronoun is not None:
-            speaker = self.resolve(pi, span.start, gender=found.pronoun)
+            speaker = None if found.pronoun == PLURAL else self.resolve(pi, span.start, gender=found.pronoun)
             basis = "pronoun"
         elif (
             found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns

@@ -231,3 +231,19 @@ def test_a_clause_taken_for_a_role_is_no_speaker():
     assert q.quote.speaker is None
     [q] = found(["“We will look at every single complaint again,” the inspector recalled on Monday."])
     assert q.quote.speaker == "the inspector"
+
+
+def test_a_plural_pronoun_is_a_group_not_the_person_named_before():
+    paragraphs = [
+        "Janet Oduya, who runs the harbour office, met the two inspectors on Monday.",
+        "“The pier will need new piles before the summer season begins,” they said.",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker is None
+
+
+def test_the_subject_of_a_passive_cue_is_whom_the_words_were_spoken_to():
+    [q] = found(["Janet Oduya was asked by host Dale Ferris: “Will the ferry run again before the summer?”"])
+    assert q.quote.speaker == "Dale Ferris"
+    [q] = found(["Janet Oduya was asked on Monday: “Will the ferry run again before the summer season?”"])
+    assert q.quote.speaker is None

@@ -24,7 +24,7 @@ LANGUAGE = Language(
     ),
     cue_phrases=("according to", "in the words of", "in a statement", "quoted as saying"),
     cue_preps=frozenset(),
-    pronouns={"he": "m", "she": "f", "they": None},
+    pronouns={"he": "m", "she": "f", "they": "p"},
     determiners=frozenset("the a an this that its his her their our in of on at for from by with".split()),
     name_nouns=frozenset(
         "book novel film movie album song single title titled entitled motto slogan campaign programme "
@@ -159,6 +159,8 @@ LANGUAGE = Language(
     articles=frozenset("the a an".split()),
     definite_articles=frozenset("the".split()),
     auxiliaries=frozenset("has had have was were is also too then later further again".split()),
+    passive_auxiliaries=frozenset("was were is are been being".split()),
+    agent_words=frozenset({"by"}),
     clause_words=frozenset("and but or that which who because while when so with".split()),
     object_pronouns=frozenset("him her it them".split()),
     impersonal=frozenset("it".split()),

@@ -23,7 +23,7 @@ LANGUAGE = Language(
     ),
     cue_phrases=("d’après", "d'après", "de l’avis de", "aux yeux de"),
     cue_preps=frozenset({"selon"}),
-    pronouns={"il": "m", "elle": "f", "ils": None, "elles": "f"},
+    pronouns={"il": "m", "elle": "f", "ils": "p", "elles": "f"},
     determiners=frozenset(
         "l’ l' d’ d' qu’ le la les l un une des du au aux de d sa son ses leur ce cette dans en par sur pour "
         "avec".split()
