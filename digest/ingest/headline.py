@@ -127,8 +127,9 @@ def _content(text: str) -> set[str]:
 class RunningText:
     """Which blocks are running text (is_running_text), each looked at only when first asked."""
 
-    def __init__(self, blocks: list[str]):
+    def __init__(self, blocks: list[str], furniture: Callable[[str], bool] = lambda b: False):
         self.blocks = blocks
+        self.furniture = furniture  # blocks that do not count in a headline's reach (share rows)
         self._memo: list[bool | None] = [None] * len(blocks)
         self._prose: list[bool | None] = [None] * len(blocks)
 
@@ -149,6 +150,26 @@ class RunningText:
         """The first block of running text (or of prose) after block i, within limit blocks."""
         test = self.prose if prose else self.__getitem__
         return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if test(j)), None)
+
+    def reach(self, i: int, limit: int, prose: bool = False) -> int | None:
+        """The first block of running text (or of prose) after block i, within limit blocks that are
+        not furniture: a share row between a headline and its text does not put the text out of reach."""
+        test = self.prose if prose else self.__getitem__
+        counted = 0
+        for j in range(i + 1, len(self.blocks)):
+            if test(j):
+                return j
+            counted += not self._in_row(j)
+            if counted >= limit:
+                return None
+        return None
+
+    def _in_row(self, j: int) -> bool:
+        """Whether block j is furniture in a row of it (Facebook, Twitter, Email), not a lone line."""
+        blocks, furniture = self.blocks, self.furniture
+        return furniture(blocks[j]) and (
+            (j > 0 and furniture(blocks[j - 1])) or (j + 1 < len(blocks) and furniture(blocks[j + 1]))
+        )
 
     def first_dense(self) -> int | None:
         """Where the article's text begins: the first block of running text followed by more within
@@ -229,7 +250,7 @@ def _best_headline(
 ) -> int | None:
     best, best_score = None, 0.0
     for i, block in enumerate(blocks[:stop]):
-        nxt = running.next(i, REACH, prose=prose)
+        nxt = running.reach(i, REACH, prose=prose)
         words = block.split()
         if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
             continue
@@ -243,7 +264,7 @@ def _best_headline(
         ):
             continue
         own = _content(block)
-        if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]):
+        if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]) or _figures(block):
             continue
         gap = nxt - i
         after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
@@ -266,6 +287,12 @@ def _best_headline(
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _figures(block: str) -> bool:
+    """A ticker or a table row: more of its characters are figures than letters ("ATX3078.02-0.24%")."""
+    digits = sum(ch.isdigit() for ch in block)
+    return digits * 2 > len(block) - block.count(" ") - digits
 
 
 def _crumbs_of(block: str, following: list[str]) -> bool:

@@ -27,6 +27,7 @@ NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
+ECHO_GAP = 2  # a block written again this close is a teaser's (its title twice), not the article's
 OPENING_RUN = 2  # blocks of running text above the headline: the article's opening, not a caption
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
@@ -294,8 +295,8 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     before the headline (a caption, a byline), the headline, and the blocks after it up to the
     article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
     None) when no headline is found."""
-    running = RunningText(blocks)
     boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
+    running = RunningText(blocks, boilerplate)
     at = find_headline(blocks, _not_headline, running, _opens_byline)
     if at is None:  # still, the article's text ends where the page's furniture takes over
         dense = running.first_dense()
@@ -326,7 +327,21 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
         after.pop()  # the page's menus and footers after the article's last lines
-    return [*before, blocks[at], *after], len(before)
+    return [*before, blocks[at], *_without_echoes(after)], len(before)
+
+
+def _without_echoes(blocks: list[str]) -> list[str]:
+    """The blocks without those written twice within ECHO_GAP blocks that are not running text: a
+    teaser inside the article gives its title twice (the image's and the link's), its section label
+    too ("Business", "Title", "Business", "Title"); the article's own lines are written once."""
+    echoed = {
+        k
+        for i, p in enumerate(blocks)
+        for j in range(i + 1, min(len(blocks), i + 1 + ECHO_GAP))
+        if blocks[j] == p and not is_running_text(p)
+        for k in (i, j)
+    }
+    return [p for k, p in enumerate(blocks) if k not in echoed] if echoed else blocks
 
 
 def _menu_item(p: str) -> bool:

@@ -335,3 +335,22 @@ def test_a_byline_with_its_outlet_after_a_mark_is_a_byline():
     blocks += [BODY_2]
     assert _opens_byline(blocks[1]) and not _opens_byline("By the pier | the boats wait")
     assert find_headline(blocks, lambda _: False, RunningText(blocks), _opens_byline) == 0
+
+
+def test_a_share_row_between_the_headline_and_its_text_keeps_the_text_in_reach():
+    share = ["Facebook", "Twitter", "Email", "Share this", "Print"] * 3
+    blocks = ["Home", "Harbour board votes to rebuild the Kestrel Bay pier", *share, BODY_1, BODY_2, BODY_3]
+    running = RunningText(blocks, lambda b: b in share)
+    assert find_headline(blocks, lambda _: False, running) == 1
+
+
+def test_a_ticker_is_never_a_headline():
+    blocks = ["DAX18302.1-0.4%MDAX25011.7+0.2%", "Harbour board votes to rebuild the pier", BODY_1, BODY_2]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 1
+
+
+def test_a_teaser_written_twice_inside_the_article_is_dropped():
+    teaser = "Council to review parking charges in the old town"
+    page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, "Local", teaser, "Local", teaser, BODY_2])
+    article = parse_plain_text(page + "\n\n" + BODY_3)
+    assert article.paragraphs == [BODY_1, BODY_2, BODY_3]
