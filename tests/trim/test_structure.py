@@ -32,6 +32,14 @@ BODY = (
         "Leggi anche: La storia infinita",
         "Condividi su Facebook",
         "© 2024 Harbour Times. All rights reserved.",
+        "Advert",
+        "Share on: Facebook Twitter",
+        "Don't miss",
+        "Our latest stories",
+        "Tell us what you think!",
+        "- Next Harbour News",
+        "Related",
+        "Write to Jo Kim at jo.kim@example.org",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -41,6 +49,8 @@ def test_boilerplate_in_every_language(line):
 def test_article_text_is_not_boilerplate():
     assert not is_boilerplate(BODY)
     assert not is_boilerplate("Commentators said the vote was close.")
+    assert not is_boilerplate("Next year the ferry will run twice a day, the board said.")
+    assert not is_boilerplate("Related talks with the council will begin in spring.")
 
 
 def test_caption_and_credit_before_the_title():

@@ -128,11 +128,16 @@ LANGUAGE = Language(
         r"leave a (comment|reply)\b",
         r"(share|tweet|email|print)( this( article| story)?)?"
         r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
-        r"share (on|via) ",
+        r"share (?:on|via)\b",
         r"(read|see) (more|also)\b.{0,200}$",
-        r"related( articles?| stories| coverage)?\s*:",
+        r"related( articles?| stories| coverage| posts)?\s*(?::|$)",
         r"(sign up|subscribe) (for|to) (our|the) .{0,60}newsletter",
-        r"(advertisement|sponsored content)\s*$",
+        r"(advert(?:isement)?|sponsored content|videos?)\s*$",
+        r"(?:don'?t|do not) miss\b.{0,40}$",
+        r"(?:our |the )?(?:latest|top|more) (?:stories|news|articles|headlines)\s*$",
+        r"tell us what you think\b.{0,20}$",
+        r"[-–«‹]?\s*(?:previous|next|older|newer)(?: \w+){0,3}\s*[-–»›]?\s*$",  # "- Next Harbour News"
+        r"write to .{1,60}\bat \S+@\S+\s*$",  # a writer's address under the article
         r"your email address will not be published",
         r"required fields are marked",
         r"save my name, email,? and website",
