@@ -40,6 +40,10 @@ BODY = (
         "- Next Harbour News",
         "Related",
         "Write to Jo Kim at jo.kim@example.org",
+        "View comments",
+        "Trending now",
+        "Want the harbour news first? Sign up for our newsletter.",
+        "· Updated:",
     ],
 )
 def test_boilerplate_in_every_language(line):

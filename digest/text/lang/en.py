@@ -136,6 +136,11 @@ LANGUAGE = Language(
         r"(?:don'?t|do not) miss\b.{0,40}$",
         r"(?:our |the )?(?:latest|top|more) (?:stories|news|articles|headlines)\s*$",
         r"tell us what you think\b.{0,20}$",
+        r"view (?:all|more|comments?)\s*$",
+        r"(?:trending|top|latest|featured) (?:news|now|videos?|stories)\s*$",
+        r"follow(?: us)?\s*$",
+        r".{0,60}\bsign up for (?:our|the) (?:\w+ )?newsletters?\.?\s*$",
+        r"[·•|]?\s*(?:updated|published|posted)\s*:?\s*$",  # the label of a date left without it
         r"[-–«‹]?\s*(?:previous|next|older|newer)(?: \w+){0,3}\s*[-–»›]?\s*$",  # "- Next Harbour News"
         r"write to .{1,60}\bat \S+@\S+\s*$",  # a writer's address under the article
         r"your email address will not be published",
