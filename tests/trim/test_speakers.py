@@ -247,3 +247,12 @@ def test_the_subject_of_a_passive_cue_is_whom_the_words_were_spoken_to():
     assert q.quote.speaker == "Dale Ferris"
     [q] = found(["Janet Oduya was asked on Monday: “Will the ferry run again before the summer season?”"])
     assert q.quote.speaker is None
+
+
+def test_a_preposition_after_a_quotation_is_not_a_verb_naming_its_speaker():
+    paragraphs = [
+        "Janet Oduya told the board that the survey found “no sign of any link at all” between Dale Ferris "
+        "and the contractor who built the pier."
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker != "Dale Ferris"

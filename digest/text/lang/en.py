@@ -9,7 +9,9 @@ LANGUAGE = Language(
         "the and of to in is that for it with was on as he she by at from his her have has are were be "
         "this which or an not but they said would their will been who after about more also its we you "
         "had than when into there what could should over however meanwhile yesterday today tomorrow later "
-        "earlier then now still also but while although after before since".split()
+        "earlier then now still also but while although after before since between during against around "
+        "without like including until through amid amidst among across toward towards upon within beyond "
+        "despite except via".split()
     ),
     quote_pairs=(("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'")),
     cue_verbs=frozenset(
