@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from digest.text.marks import closing_marks, opening_marks
 from digest.text.tokens import Token
-from digest.trim.clause import CHAIN, SUBJECT_REACH, Clause
+from digest.trim.clause import ASIDE, CHAIN, SUBJECT_REACH, Clause
 from digest.trim.names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
@@ -241,7 +241,7 @@ class Attributor(Clause):
             found = self._name_right(phrase_end, hi, governed=True)
             cue = self._span(i, phrase_end - 1)
             return Attribution(found.speaker, cue, found.pronoun, role=found.role) if found else None
-        for k in range(i, min(hi, i + MAX_GAP)):
+        for k in self._gap_after(i, hi):
             if toks[k].is_word and self._is_cue(k):
                 return self._around_cue(k, i, hi)
             if toks[k - 1].text == "," and (
@@ -250,7 +250,7 @@ class Attributor(Clause):
                 found = self._name_right(k + 1, hi)  # „…“ beenden, so Rice.
                 if found is not None:
                     return Attribution(found.speaker, toks[k].text, found.pronoun, role=found.role)
-            if not toks[k].is_word and toks[k].text not in ".,-":
+            if not toks[k].is_word and toks[k].text not in ".,-()":
                 break
         # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
         if not tok.is_cap and tok.lower not in lang.clause_words and tok.lower not in lang.stopwords:
@@ -258,6 +258,20 @@ class Attributor(Clause):
             if found is not None and found.speaker:
                 return Attribution(found.speaker, tok.text, None, weak=True)
         return None
+
+    def _gap_after(self, i: int, hi: int) -> list[int]:
+        """The tokens where a cue verb may stand after a quotation: MAX_GAP of them from token i, not
+        counting a short parenthesis between a name and its verb ("…," Jo Kim (D-Ore.) said)."""
+        toks, out, k = self.tokens, [], i
+        while k < hi and len(out) < MAX_GAP:
+            if toks[k].text == "(":
+                close = next((n for n in range(k + 1, min(hi, k + ASIDE + 2)) if toks[n].text == ")"), None)
+                if close is not None:
+                    k = close + 1
+                    continue
+            out.append(k)
+            k += 1
+        return out
 
     def _apposed(self, i: int, hi: int) -> Attribution | None:
         """ "…," Jane Doe, the chair of the county party, said: a person, an apposition between commas

@@ -45,6 +45,7 @@ NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
 RESOLVE_PARAGRAPHS = 4
 INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
+SHORT_ATTRIBUTION = 5  # a sentence of this many words after a question or an exclamation quoted may attribute it
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
@@ -359,7 +360,7 @@ class _Finder:
         the rest of its sentence after it, else from its sentence before it."""
         people = self.people()
         pi, span = last
-        _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
+        sentence_end = self._attribution_end(pi, span)
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
         if found is None or (found.speaker is None and found.pronoun is None):
@@ -372,6 +373,17 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, start, span.start)
         attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
+
+    def _attribution_end(self, pi: int, span: Span) -> int:
+        """Where the attribution after a quotation may end: its sentence's end; or, when a question or
+        an exclamation inside the marks ended the sentence ("…!” Jo Kim replied.), the end of the
+        short sentence after it."""
+        text = self.paras.texts[pi]
+        _, end = self.paras.sentence_at(pi, span.end - 1)
+        if end > span.end + 1 or text[span.end - 2 : span.end - 1] not in ("!", "?"):
+            return end
+        _, following = self.paras.sentence_at(pi, min(len(text) - 1, end + 1))
+        return following if text.count(" ", end, following) <= SHORT_ATTRIBUTION else end
 
     def _closing(self, pi: int, a: int, b: int) -> Attribution | None:
         """An attribution that closes the sentence after a quotation, past a clause of its own:

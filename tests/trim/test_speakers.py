@@ -256,3 +256,21 @@ def test_a_preposition_after_a_quotation_is_not_a_verb_naming_its_speaker():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker != "Dale Ferris"
+
+
+def test_a_parenthesis_between_the_name_and_its_verb_after_a_quotation():
+    [q] = found(["“There is real energy in every one of these harbour towns,” Earl Blumer (D-Ore.) said."])
+    assert q.quote.speaker == "Earl Blumer"
+
+
+def test_a_quoted_exclamation_is_attributed_by_the_short_sentence_after_it():
+    paragraphs = [
+        "“We fixed the pier before the storm came,” Dale Ferris said. “That is a false comparison!” Janet "
+        "Oduya replied. “How many ferries have sunk here and how many have not?”"
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert speakers == ["Dale Ferris", "Janet Oduya", "Janet Oduya"]
+    # a longer sentence after it is a new statement, not its attribution
+    paragraphs = ["Janet Oduya asked: “Why would the board not fix the pier?” The council wants the old pier torn down."]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Janet Oduya"
