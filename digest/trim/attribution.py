@@ -262,7 +262,8 @@ class Attributor(Clause):
     def _gap_after(self, i: int, hi: int) -> list[int]:
         """The tokens where a cue verb may stand after a quotation: MAX_GAP of them from token i, not
         counting a short parenthesis between a name and its verb ("…," Jo Kim (D-Ore.) said)."""
-        toks, out, k = self.tokens, [], i
+        toks, k = self.tokens, i
+        out: list[int] = []
         while k < hi and len(out) < MAX_GAP:
             if toks[k].text == "(":
                 close = next((n for n in range(k + 1, min(hi, k + ASIDE + 2)) if toks[n].text == ")"), None)
