@@ -259,6 +259,19 @@ class Attributor(Clause):
                 return Attribution(found.speaker, tok.text, None, weak=True)
         return None
 
+    def _past_lowercase_role(self, i: int, hi: int) -> int:
+        """The token after an article and a role in lowercase opening at token i ("the economist",
+        "the state's chief economist"), where a name may follow; else i."""
+        toks, lang = self.tokens, self.lang
+        if toks[i].lower not in lang.articles:
+            return i
+        j = i + 1
+        while j < min(hi, i + 4) and toks[j].is_word and not toks[j].is_cap:
+            if is_role(toks[j].text, lang) and j + 1 < hi and toks[j + 1].is_cap:
+                return j + 1
+            j += 1
+        return i
+
     def _gap_after(self, i: int, hi: int) -> list[int]:
         """The tokens where a cue verb may stand after a quotation: MAX_GAP of them from token i, not
         counting a short parenthesis between a name and its verb ("…," Jo Kim (D-Ore.) said)."""
@@ -276,8 +289,10 @@ class Attributor(Clause):
 
     def _apposed(self, i: int, hi: int) -> Attribution | None:
         """ "…," Jane Doe, the chair of the county party, said: a person, an apposition between commas
-        (too long for the cue to be looked for after the name), then the cue verb."""
+        (too long for the cue to be looked for after the name), then the cue verb. The person may
+        follow a role in lowercase: "…," the economist Jane Doe, a former adviser, wrote."""
         toks = self.tokens
+        i = self._past_lowercase_role(i, hi)
         if not toks[i].is_cap or "," not in self.text[toks[i].end : toks[min(hi, i + 6) - 1].end + 1]:
             return None  # no capitalised name followed by a comma: the cheap test first
         run = run_at(self.text, toks, i, self.lang, hi)

@@ -274,3 +274,8 @@ def test_a_quoted_exclamation_is_attributed_by_the_short_sentence_after_it():
     paragraphs = ["Janet Oduya asked: “Why would the board not fix the pier?” The council wants the old pier torn down."]
     [q] = found(paragraphs)
     assert q.quote.speaker == "Janet Oduya"
+
+
+def test_a_person_after_a_lowercase_role_and_before_an_apposition_speaks():
+    [q] = found(["“Wages may rise in the harbour at last,” the economist Jo Birch, a former adviser to the board, wrote."])
+    assert q.quote.speaker == "Jo Birch"
