@@ -328,7 +328,7 @@ class Attributor(Clause):
         return (
             tok.text == "-"
             and self.text[tok.end : tok.end + 1] == " "
-            and self.text[tok.start - 1 : tok.start] == " "
+            and (tok.start == 0 or self.text[tok.start - 1 : tok.start] == " ")
         )
 
     def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:

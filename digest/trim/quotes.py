@@ -86,6 +86,7 @@ CONFIDENCE_RESOLVED["epithet"] = CONFIDENCE_RESOLVED["pronoun"]  # too few to te
 PLURAL = "p"  # the gender of a plural pronoun (Language.pronouns): a group, not the person named before
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
+_DASHES = "—―–-"
 
 
 @dataclass(frozen=True)
@@ -364,7 +365,7 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
         if found is None or (found.speaker is None and found.pronoun is None):
-            found = self._closing(pi, span.end, min(sentence_end, next_start)) or found
+            found = self._closing(pi, span.end, min(sentence_end, next_start)) or self._signed_below(pi, span) or found
         if found is not None and (found.speaker is not None or found.pronoun is not None):
             return found
         pi, span = first
@@ -373,6 +374,16 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, start, span.start)
         attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
+
+    def _signed_below(self, pi: int, span: Span) -> Attribution | None:
+        """The signature in the paragraph after a quotation that ends its own: "— Jo Kim (@jokim)
+        November 18, 2019" under a post quoted, "- Jo Kim." under a quotation set apart."""
+        texts = self.paras.texts
+        if pi + 1 >= len(texts) or texts[pi][span.end :].strip() or texts[pi + 1].lstrip()[:1] not in _DASHES:
+            return None
+        toks, _ = self.paras.tokens(pi + 1, 0, min(len(texts[pi + 1]), AFTER_CHARS))
+        found = Attributor(texts[pi + 1], toks, self.lang, self.people()).after(0, len(toks))
+        return found if found is not None and found.speaker else None
 
     def _attribution_end(self, pi: int, span: Span) -> int:
         """Where the attribution after a quotation may end: its sentence's end; or, when a question or

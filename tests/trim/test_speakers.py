@@ -279,3 +279,10 @@ def test_a_quoted_exclamation_is_attributed_by_the_short_sentence_after_it():
 def test_a_person_after_a_lowercase_role_and_before_an_apposition_speaks():
     [q] = found(["“Wages may rise in the harbour at last,” the economist Jo Birch, a former adviser to the board, wrote."])
     assert q.quote.speaker == "Jo Birch"
+
+
+def test_a_signature_in_the_paragraph_under_a_quotation_names_its_speaker():
+    [q] = found(["“Nobody asked the fishermen what they wanted from the board.”", "— Dale Ferris (@dferris) May 4, 2024"])
+    assert q.quote.speaker == "Dale Ferris"
+    [q] = found(["“Nobody asked the fishermen what they wanted from the board.”", "- Dale Ferris."])
+    assert q.quote.speaker == "Dale Ferris"
