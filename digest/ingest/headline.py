@@ -48,7 +48,9 @@ _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _LINK_END = re.compile(r"\s(?:https?://|www\.)\S+$")
 _URL = re.compile(r"\s*https?://\S+\s*$")  # a link in a list of the article's own, not the page's furniture
-_TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b(?![./-]\d)|\b\d{1,2}\s*(?:am|pm)\b", re.I)  # not 23.01.2022
+_TIME = re.compile(
+    r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b(?![./-]\d)|\b\d{1,2}\s*(?:am|pm)\b", re.I
+)  # not 23.01.2022
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 YEAR_WORDS = 3  # a year with at most this many words is a date line ("Posted 2019"); more, a headline's year

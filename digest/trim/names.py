@@ -80,8 +80,10 @@ def _role_suffix(role_words: frozenset[str]) -> re.Pattern[str]:
 def _titles_a_name(tok: Token, lang: Language) -> bool:
     """Whether a word before a full stop is an initial or an abbreviated title that a name follows:
     "J. Doe", "Mr. Doe", "Sen. Jo Doe", "Col. Jo Doe"."""
-    return len(tok.text) == 1 or tok.lower in lang.honorifics or (
-        tok.lower in lang.abbreviations and is_role(tok.text, lang)
+    return (
+        len(tok.text) == 1
+        or tok.lower in lang.honorifics
+        or (tok.lower in lang.abbreviations and is_role(tok.text, lang))
     )
 
 

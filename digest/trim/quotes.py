@@ -45,7 +45,9 @@ NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
 RESOLVE_PARAGRAPHS = 4
 INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
-SHORT_ATTRIBUTION = 5  # a sentence of this many words after a question or an exclamation quoted may attribute it
+SHORT_ATTRIBUTION = (
+    5  # a sentence of this many words after a question or an exclamation quoted may attribute it
+)
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
@@ -365,7 +367,11 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
         if found is None or (found.speaker is None and found.pronoun is None):
-            found = self._closing(pi, span.end, min(sentence_end, next_start)) or self._signed_below(pi, span) or found
+            found = (
+                self._closing(pi, span.end, min(sentence_end, next_start))
+                or self._signed_below(pi, span)
+                or found
+            )
         if found is not None and (found.speaker is not None or found.pronoun is not None):
             return found
         pi, span = first

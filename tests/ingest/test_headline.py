@@ -319,7 +319,11 @@ def test_the_line_under_a_byline_is_the_text_not_the_headline():
 
 
 def test_running_text_may_end_with_a_link():
-    blocks = ["Harbour board votes to rebuild the pier", BODY_1 + " More at https://example.org/pier", "Share"]
+    blocks = [
+        "Harbour board votes to rebuild the pier",
+        BODY_1 + " More at https://example.org/pier",
+        "Share",
+    ]
     assert RunningText(blocks)[1]
 
 
@@ -331,7 +335,12 @@ def test_the_text_above_a_subheading_taken_for_the_headline_is_kept():
 
 
 def test_a_byline_with_its_outlet_after_a_mark_is_a_byline():
-    blocks = ["Harbour board votes on the pier.", "By Nora Feld | Kestrel Bay Herald staff", "Why now?", BODY_1]
+    blocks = [
+        "Harbour board votes on the pier.",
+        "By Nora Feld | Kestrel Bay Herald staff",
+        "Why now?",
+        BODY_1,
+    ]
     blocks += [BODY_2]
     assert _opens_byline(blocks[1]) and not _opens_byline("By the pier | the boats wait")
     assert find_headline(blocks, lambda _: False, RunningText(blocks), _opens_byline) == 0
@@ -351,6 +360,8 @@ def test_a_ticker_is_never_a_headline():
 
 def test_a_teaser_written_twice_inside_the_article_is_dropped():
     teaser = "Council to review parking charges in the old town"
-    page = "\n\n".join(["Harbour board votes to rebuild the pier", BODY_1, "Local", teaser, "Local", teaser, BODY_2])
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", BODY_1, "Local", teaser, "Local", teaser, BODY_2]
+    )
     article = parse_plain_text(page + "\n\n" + BODY_3)
     assert article.paragraphs == [BODY_1, BODY_2, BODY_3]

@@ -210,12 +210,16 @@ def test_a_vox_pop_line_with_a_spaced_hyphen_and_a_place_names_its_speaker():
 
 
 def test_the_person_after_said_is_whom_the_speaker_spoke_of():
-    [q] = found(["Councillor Priya Nandan now said Mayor Janet Oduya had “broken every promise about the library.”"])
+    [q] = found(
+        ["Councillor Priya Nandan now said Mayor Janet Oduya had “broken every promise about the library.”"]
+    )
     assert q.quote.speaker == "Priya Nandan"
 
 
 def test_an_inverted_cue_names_its_speaker_after_the_verb():
-    [q] = found(["The trouble, said Janet Oduya, is that “nobody reads the minutes of these meetings at all.”"])
+    [q] = found(
+        ["The trouble, said Janet Oduya, is that “nobody reads the minutes of these meetings at all.”"]
+    )
     assert q.quote.speaker == "Janet Oduya"
 
 
@@ -227,7 +231,9 @@ def test_a_title_abbreviated_before_a_name_stays_with_it():
 
 
 def test_a_clause_taken_for_a_role_is_no_speaker():
-    [q] = found(["The council passed a resolution that said “every resident deserves a safe street to walk.”"])
+    [q] = found(
+        ["The council passed a resolution that said “every resident deserves a safe street to walk.”"]
+    )
     assert q.quote.speaker is None
     [q] = found(["“We will look at every single complaint again,” the inspector recalled on Monday."])
     assert q.quote.speaker == "the inspector"
@@ -271,18 +277,29 @@ def test_a_quoted_exclamation_is_attributed_by_the_short_sentence_after_it():
     speakers = [q.quote.speaker for q in found(paragraphs)]
     assert speakers == ["Dale Ferris", "Janet Oduya", "Janet Oduya"]
     # a longer sentence after it is a new statement, not its attribution
-    paragraphs = ["Janet Oduya asked: “Why would the board not fix the pier?” The council wants the old pier torn down."]
+    paragraphs = [
+        "Janet Oduya asked: “Why would the board not fix the pier?” The council wants the old pier torn down."
+    ]
     [q] = found(paragraphs)
     assert q.quote.speaker == "Janet Oduya"
 
 
 def test_a_person_after_a_lowercase_role_and_before_an_apposition_speaks():
-    [q] = found(["“Wages may rise in the harbour at last,” the economist Jo Birch, a former adviser to the board, wrote."])
+    [q] = found(
+        [
+            "“Wages may rise in the harbour at last,” the economist Jo Birch, a former adviser to the board, wrote."
+        ]
+    )
     assert q.quote.speaker == "Jo Birch"
 
 
 def test_a_signature_in_the_paragraph_under_a_quotation_names_its_speaker():
-    [q] = found(["“Nobody asked the fishermen what they wanted from the board.”", "— Dale Ferris (@dferris) May 4, 2024"])
+    [q] = found(
+        [
+            "“Nobody asked the fishermen what they wanted from the board.”",
+            "— Dale Ferris (@dferris) May 4, 2024",
+        ]
+    )
     assert q.quote.speaker == "Dale Ferris"
     [q] = found(["“Nobody asked the fishermen what they wanted from the board.”", "- Dale Ferris."])
     assert q.quote.speaker == "Dale Ferris"
