@@ -45,9 +45,7 @@ NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
 RESOLVE_PARAGRAPHS = 4
 INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
-SHORT_ATTRIBUTION = (
-    5  # a sentence of this many words after a question or an exclamation quoted may attribute it
-)
+SHORT_ATTRIBUTION = 5  # words of a sentence after a quoted question or exclamation that may attribute it
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
