@@ -203,5 +203,5 @@ LANGUAGE = Language(
     ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
-    speaker_threshold=0.75,
+    speaker_threshold=0.72,
 )
