@@ -87,6 +87,7 @@ PLURAL = "p"  # the gender of a plural pronoun (Language.pronouns): a group, not
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
 _DASHES = "—―–-"
+_MARKS = "\"'”’»«“‘„ "
 
 
 @dataclass(frozen=True)
@@ -361,7 +362,7 @@ class _Finder:
         the rest of its sentence after it, else from its sentence before it."""
         people = self.people()
         pi, span = last
-        sentence_end = self._attribution_end(pi, span)
+        sentence_end = self._attribution_end(pi, span, next_start)
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
         if found is None or (found.speaker is None and found.pronoun is None):
@@ -389,15 +390,16 @@ class _Finder:
         found = Attributor(texts[pi + 1], toks, self.lang, self.people()).after(0, len(toks))
         return found if found is not None and found.speaker else None
 
-    def _attribution_end(self, pi: int, span: Span) -> int:
+    def _attribution_end(self, pi: int, span: Span, next_start: int) -> int:
         """Where the attribution after a quotation may end: its sentence's end; or, when a question or
         an exclamation inside the marks ended the sentence ("…!” Jo Kim replied.), the end of the
-        short sentence after it."""
+        short sentence after it, up to the next quotation."""
         text = self.paras.texts[pi]
         _, end = self.paras.sentence_at(pi, span.end - 1)
-        if end > span.end + 1 or text[span.end - 2 : span.end - 1] not in ("!", "?"):
+        if text[span.end : end].strip(_MARKS) or text[: span.end].rstrip(_MARKS)[-1:] not in ("!", "?"):
             return end
         _, following = self.paras.sentence_at(pi, min(len(text) - 1, end + 1))
+        following = min(following, next_start)
         return following if text.count(" ", end, following) <= SHORT_ATTRIBUTION else end
 
     def _closing(self, pi: int, a: int, b: int) -> Attribution | None:
@@ -478,6 +480,8 @@ class _Finder:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
+                    if self._object_of_cue(toks, run.first):
+                        continue  # "she told Hewitt", "Graham told CBS News": whom they spoke to
                     start = toks[run.first].start
                     if any(qa < start < qb for qa, qb in self.paras.quoted(i)):
                         continue  # a name inside a quotation is whom it speaks of, not who speaks
@@ -500,6 +504,13 @@ class _Finder:
                     self.spoke = any(t.lower in self.lang.cue_verbs for t in toks if t.end <= end)
                     return chosen
         return None
+
+    def _object_of_cue(self, toks: list[Token], first: int) -> bool:
+        """Whether a name at token `first` follows a cue verb with its subject before it (she told
+        Hewitt): where subjects do not follow their verb, the person spoken to; "…,” said Kim is not."""
+        if self.lang.subject_after_verb or first < 2 or not self._cue_at(toks, first - 1):
+            return False
+        return toks[first - 2].is_word or toks[first - 2].text == ")"
 
     def _cue_at(self, toks: list[Token], k: int) -> bool:
         """Whether token k is a cue verb (said, told, replied)."""

@@ -303,3 +303,17 @@ def test_a_signature_in_the_paragraph_under_a_quotation_names_its_speaker():
     assert q.quote.speaker == "Dale Ferris"
     [q] = found(["“Nobody asked the fishermen what they wanted from the board.”", "- Dale Ferris."])
     assert q.quote.speaker == "Dale Ferris"
+
+
+def test_the_person_a_pronoun_spoke_to_is_not_whom_it_stands_for():
+    paragraphs = [
+        "Janet Oduya met the press on Monday.",
+        "“First of all,” she told Dale Ferris, “we will never close the harbour to the fishing boats.”",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert "Dale Ferris" not in speakers
+
+
+def test_a_question_in_straight_double_apostrophes_is_attributed_by_the_short_sentence_after_it():
+    paragraphs = ["''Can we still win the harbour seat this year?'' Dale Ferris asked. ''I do not know.''"]
+    assert found(paragraphs)[0].quote.speaker == "Dale Ferris"
