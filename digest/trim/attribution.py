@@ -363,7 +363,18 @@ class Attributor(Clause):
             return None
         if i - 2 >= lo and toks[i - 1].text in ":(" and toks[i - 2].is_cap:
             run = run_at(self.text, toks, self._run_ending_at(i - 2, lo), lang, i - 1)
-            if run is not None and not run.governed and is_person(run, toks, lang, self.people):
+            spoken_to = (
+                run is not None
+                and run.first > lo
+                and self._is_cue(run.first - 1)
+                and self._object_after(lo, run.first - 1)
+            )
+            if (
+                run is not None
+                and not run.governed
+                and not spoken_to
+                and is_person(run, toks, lang, self.people)
+            ):
                 # …, und der Ministerpräsident Jens Stoltenberg: „…“; der Leiter, Mohammed ElBaradei („…“)
                 return Attribution(speaker=run.name)
         for k in range(i - 1, lo - 1, -1):
@@ -460,7 +471,7 @@ class Attributor(Clause):
         if self.lang.subject_after_verb or aux <= lo:
             return False
         before = self.tokens[aux - 1]
-        return before.is_word or before.text == ")"
+        return before.is_word or before.text in ")—–"
 
     def _document(self, lo: int, aux: int, k: int, i: int) -> str | None:
         """The document an impersonal cue quotes from, opening its clause: In dem Antrag heißt es: „…“"""

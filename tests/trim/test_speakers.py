@@ -317,3 +317,17 @@ def test_the_person_a_pronoun_spoke_to_is_not_whom_it_stands_for():
 def test_a_question_in_straight_double_apostrophes_is_attributed_by_the_short_sentence_after_it():
     paragraphs = ["''Can we still win the harbour seat this year?'' Dale Ferris asked. ''I do not know.''"]
     assert found(paragraphs)[0].quote.speaker == "Dale Ferris"
+
+
+def test_whom_a_person_told_before_a_colon_is_not_the_speaker():
+    [q] = found(["Dale Ferris told WKBY: “I replied to the post. I did not write that post myself.”"])
+    assert q.quote.speaker == "Dale Ferris"
+
+
+def test_an_aside_between_dashes_stands_between_the_speaker_and_the_cue():
+    paragraphs = [
+        "On Friday, Dale Ferris — named the favourite for the harbour seat — told Jo Kim of Harbour Radio "
+        "that “you have to look at it very seriously.”"
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Dale Ferris"
