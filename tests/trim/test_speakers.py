@@ -331,3 +331,8 @@ def test_an_aside_between_dashes_stands_between_the_speaker_and_the_cue():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker == "Dale Ferris"
+
+
+def test_an_adverb_between_the_speaker_and_the_cue():
+    [q] = found(["Janet Oduya has repeatedly said that the ferry will “run again before the summer season.”"])
+    assert q.quote.speaker == "Janet Oduya"

@@ -170,7 +170,11 @@ LANGUAGE = Language(
     ),
     articles=frozenset("the a an".split()),
     definite_articles=frozenset("the".split()),
-    auxiliaries=frozenset("has had have was were is also too then later further again".split()),
+    auxiliaries=frozenset(
+        "has had have was were is also too then later further again now recently repeatedly previously once "
+        "often publicly privately reportedly frequently already always never even just first flatly simply "
+        "quickly openly".split()
+    ),
     passive_auxiliaries=frozenset("was were is are been being".split()),
     agent_words=frozenset({"by"}),
     clause_words=frozenset("and but or that which who because while when so with".split()),
