@@ -24,6 +24,9 @@ from digest.trim.names import is_person, is_role, run_at
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
 _POSSESSIVE = re.compile(r"['’]s$")
 SIGNATURE_PLACES = frozenset("of from aus de di".split())  # "— Dana Whitlock of Ohio", "— Anna Berg aus Köln"
+DESCRIPTION = (
+    2  # lowercase words between a capitalised word and the name they describe (Virginia delegate Jo Kim)
+)
 APPOSITION = 16  # or after a name and an apposition of at most this many tokens between commas
 
 
@@ -106,8 +109,13 @@ class Attributor(Clause):
             if article and k > j + 1:
                 return Attribution(speaker=self._span(j, k - 1), role=True)  # the prosecutor, le ministre
             return None
+        described = self._described(run.last + 1, hi)
+        if described is not None and (run.name or "").lower() in lang.places:
+            return Attribution(speaker=described)  # said Virginia delegate Jo Kim: not Virginia
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
+        if described is not None:
+            return Attribution(speaker=described)
         if toks[run.last].lower in lang.speech_nouns and run.last + 1 < hi:
             # so das Fazit der Betreiber, nach den Vorwürfen der Anwältin: whose words they are
             speaker = self._name_right(run.last + 1, hi, governed=True)
@@ -135,6 +143,23 @@ class Attributor(Clause):
         if k == j and run.name is None and is_role(toks[run.first].text, lang):
             return Attribution(speaker=self._span(j, run.first), role=True)  # warnten Vertreter der Verbände
         return None
+
+    def _described(self, k: int, hi: int) -> str | None:
+        """The person named after a capitalised word and a description in lowercase starting at token
+        k: said Virginia delegate Jo Kim, said Democratic strategist Jo Kim (where only names are
+        capitalised)."""
+        toks, lang = self.tokens, self.lang
+        if lang.capitalises_nouns:
+            return None
+        n = k
+        while n < min(hi, k + DESCRIPTION) and toks[n].is_word and not toks[n].is_cap:
+            if toks[n].lower in lang.stopwords or toks[n].lower in lang.determiners:
+                return None
+            n += 1
+        if n == k or n >= hi:
+            return None
+        other = run_at(self.text, toks, n, lang, hi)
+        return other.name if other is not None and is_person(other, toks, lang, self.people) else None
 
     def _weak_name(self, found: Attribution) -> bool:
         """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""

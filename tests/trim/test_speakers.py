@@ -336,3 +336,12 @@ def test_an_aside_between_dashes_stands_between_the_speaker_and_the_cue():
 def test_an_adverb_between_the_speaker_and_the_cue():
     [q] = found(["Janet Oduya has repeatedly said that the ferry will “run again before the summer season.”"])
     assert q.quote.speaker == "Janet Oduya"
+
+
+def test_a_person_described_after_a_capitalised_word_speaks():
+    [q] = found(
+        ["“This is a scripted show and we are all props,” said Virginia delegate Beau Carrel, angered."]
+    )
+    assert q.quote.speaker == "Beau Carrel"
+    [q] = found(["“The harbour needs a new pier before the summer,” said Democratic strategist Jo Birch."])
+    assert q.quote.speaker == "Jo Birch"
