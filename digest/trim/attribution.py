@@ -110,7 +110,9 @@ class Attributor(Clause):
                 return Attribution(speaker=self._span(j, k - 1), role=True)  # the prosecutor, le ministre
             return None
         described = self._described(run.last + 1, hi)
-        if described is not None and (run.name or "").lower() in lang.places:
+        name = run.name or ""
+        lone = " " not in name and name not in self.people
+        if described is not None and (lone or name.lower() in lang.places):
             return Attribution(speaker=described)  # said Virginia delegate Jo Kim: not Virginia
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
