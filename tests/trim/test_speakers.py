@@ -345,3 +345,11 @@ def test_a_person_described_after_a_capitalised_word_speaks():
     assert q.quote.speaker == "Beau Carrel"
     [q] = found(["“The harbour needs a new pier before the summer,” said Democratic strategist Jo Birch."])
     assert q.quote.speaker == "Jo Birch"
+
+
+def test_a_party_or_a_group_is_no_speaker():
+    paragraphs = [
+        "Asked whether his voters should pick Republicans or Democrats down the ballot, Dale demurred.",
+        "“The good thing about running alone is that you tell nobody what to do,” he said.",
+    ]
+    assert found(paragraphs)[0].quote.speaker != "Republicans"

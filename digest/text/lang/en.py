@@ -75,7 +75,9 @@ LANGUAGE = Language(
     weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
     not_names=frozenset(
         "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile "
-        "even ever each every both two three several many some most last next another other".split()
+        "even ever each every both two three several many some most last next another other finally likewise "
+        "according republican republicans democrat democrats americans muslims christians conservatives "
+        "liberals".split()
     ),
     places=frozenset(
         [
