@@ -44,6 +44,14 @@ BODY = (
         "Trending now",
         "Want the harbour news first? Sign up for our newsletter.",
         "· Updated:",
+        "Möchten Sie den Artikel teilen?",
+        "Beitrag teilen:",
+        "Rezept drucken Bei Pinterest speichern",
+        "Schlagwörter: Hafen, Fähre, Gemeinderat",
+        "Hier geht es zur neuen Satzung",
+        "Unterstütze Hafenblatt schon mit 3 Euro!",
+        "Vos réactions (4)",
+        "Audios et vidéos sur le sujet",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -55,6 +63,7 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("Commentators said the vote was close.")
     assert not is_boilerplate("Next year the ferry will run twice a day, the board said.")
     assert not is_boilerplate("Related talks with the council will begin in spring.")
+    assert not is_boilerplate("Hier geht es um die Zukunft des Hafens, sagte die Bürgermeisterin am Montag.")
 
 
 def test_caption_and_credit_before_the_title():

@@ -162,10 +162,14 @@ LANGUAGE = Language(
         r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "
         r"(?:artikel|beitrag) (?:nützlich|hilfreich)|info zur bewertung)\b.{0,40}$",
         r"(?:möchten sie (?:den|diesen) artikel teilen|mit freunden teilen|teilen mit|url zum kopieren"
-        r"|link kopieren|(?:rezept |artikel )?drucken|merken|zum shop)\s*:?\s*$",
-        r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,40}$",
+        r"|link kopieren|(?:rezept |artikel )?drucken|merken|zum shop|(?:beitrag )?teilen|kontakt|diese seite)"
+        r"\s*[:?]?\s*$",
+        r"(?:rezept |artikel )?drucken (?:\w+ ){0,3}(?:speichern|teilen|merken)\s*$",  # buttons in a row
+        r"(?:themen|schlagw[oö]rter|stichw[oö]rter|tags)\s*:\s*.{1,100}$",  # a line of tags
+        r"hier geht(?:'s| es) (?:zu[mr]?|weiter)\b.{0,60}$",
+        r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,120}$",
         r"(?:newsletter (?:erhalten|bestellen)|jetzt spenden|jede kleine spende|unterstützen sie (?:uns|diese)"
-        r"|unterstütze \w+\s*$|lust auf mehr|sie wollen mehr von uns)\b.{0,80}$",
+        r"|unterstütze \w+|lust auf mehr|sie wollen mehr von uns)\b.{0,120}$",
         r"(?:pressemitteilung von|originalpublikation)\b.{0,60}$",
         r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
         r"ihre e-?mail-adresse wird nicht veröffentlicht",

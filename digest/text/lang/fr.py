@@ -70,7 +70,9 @@ LANGUAGE = Language(
     boilerplate=(
         r"(?:mentions légales|conditions générales(?: de vente| d'utilisation)?|permalien)\s*$",
         r"(?:pour lire la suite|pour accéder en illimité|pour rester informé)\b.{0,120}$",
-        r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??\s*$",
+        r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??"
+        r"(?:\s*\(\d+\))?\s*$",  # "Vos réactions (11)"
+        r"(?:audios? et )?vidéos? sur le (?:même )?sujet\s*$",
         r"pour créer des paragraphes, laissez simplement des lignes vides",
         r"laisser un commentaire\b",
         r"(votre|ton) adresse (e-?mail|courriel|de messagerie) ne sera pas publiée",
