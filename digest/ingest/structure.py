@@ -48,6 +48,7 @@ _GENERIC_BOILERPLATE = (
     r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
     r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
     r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
+    r"[←→]\s*.{3,120}$|.{3,120}\s[←→]\s*$",  # a link to the previous or the next post
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"

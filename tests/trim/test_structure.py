@@ -52,6 +52,11 @@ BODY = (
         "Unterstütze Hafenblatt schon mit 3 Euro!",
         "Vos réactions (4)",
         "Audios et vidéos sur le sujet",
+        "No responses so far »",
+        "← The ferry timetable for the winter",
+        "The ferry timetable for the winter →",
+        "Zusatzinformationen:",
+        "Eingestellt von Jo um 21:11",
     ],
 )
 def test_boilerplate_in_every_language(line):

@@ -156,7 +156,9 @@ LANGUAGE = Language(
         r"zurück(?: zur| zum)? (?:übersicht|startseite|vorherigen seite|seitenanfang|anfang|artikel)\s*$",
         r"(?:zum weiterlesen|siehe auch|weitere (?:beiträge|artikel|nachrichten|themen|meldungen)"
         r"|themenrelevante nachrichten|mehr (?:dazu|artikel|nachrichten)|das könnte (?:sie|dich) auch interessieren"
-        r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,60}$",
+        r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,120}$",
+        r"(?:zusatzinformationen|ansprechpartner(?:in)?(?: zum thema)?)\s*:?\s*$",
+        r"(?:eingestellt von|entdecke(?:n sie)? weitere)\b.{0,60}$",
         r"(?:themen|schlagw[oö]rter|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen)"
         r"(?: im artikel)?\s*:?\s*$",
         r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "

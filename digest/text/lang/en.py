@@ -126,7 +126,7 @@ LANGUAGE = Language(
         "january february march april may june july august september october november december".split()
     ),
     boilerplate=(
-        r"(?:no responses? (?:so far|yet)|[\w.-]+ is powered by\b.{0,40})\s*$",
+        r"(?:no responses? (?:so far|yet)\W*|[\w.-]+ is powered by\b.{0,100})\s*$",
         r"(?:like it\? share it!?|keep reading|more stories|you may also like|further reading)\b.{0,60}$",
         r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",
         r"leave a (comment|reply)\b",
