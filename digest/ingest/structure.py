@@ -26,6 +26,7 @@ HEAD_FURNITURE = 8  # blocks after the head looked at for its furniture, up to t
 NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
+_SIGNATURE_DASHES = "—―–"
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
 ECHO_GAP = 2  # a block written again this close is a teaser's (its title twice), not the article's
 OPENING_RUN = 2  # blocks of running text above the headline: the article's opening, not a caption
@@ -334,12 +335,13 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
 def _without_echoes(blocks: list[str]) -> list[str]:
     """The blocks without those written twice within ECHO_GAP blocks that are not running text: a
     teaser inside the article gives its title twice (the image's and the link's), its section label
-    too ("Business", "Title", "Business", "Title"); the article's own lines are written once."""
+    too ("Business", "Title", "Business", "Title"); the article's own lines are written once (but
+    for the signature of two posts quoted from one account)."""
     echoed = {
         k
         for i, p in enumerate(blocks)
         for j in range(i + 1, min(len(blocks), i + 1 + ECHO_GAP))
-        if blocks[j] == p and not is_running_text(p)
+        if blocks[j] == p and not is_running_text(p) and p[:1] not in _SIGNATURE_DASHES
         for k in (i, j)
     }
     return [p for k, p in enumerate(blocks) if k not in echoed] if echoed else blocks
@@ -347,7 +349,10 @@ def _without_echoes(blocks: list[str]) -> list[str]:
 
 def _menu_item(p: str) -> bool:
     """A menu entry, a label or a date line: a few words without a sentence's end, or a date with its
-    year or time (not "June 14 -- Harbour Arena", an item of the article's list of dates)."""
+    year or time (not "June 14 -- Harbour Arena", an item of the article's list of dates; not the
+    signature of a post quoted, "— Jo Kim (@jokim) May 4, 2024")."""
+    if p[:1] in _SIGNATURE_DASHES:
+        return False
     return (len(p.split()) <= MENU_WORDS and _END.search(p) is None) or (
         is_dateish(p) and _YEAR_OR_TIME.search(p) is not None
     )

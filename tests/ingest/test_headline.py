@@ -365,3 +365,11 @@ def test_a_teaser_written_twice_inside_the_article_is_dropped():
     )
     article = parse_plain_text(page + "\n\n" + BODY_3)
     assert article.paragraphs == [BODY_1, BODY_2, BODY_3]
+
+
+def test_the_signature_of_a_post_quoted_at_the_end_of_the_article_is_kept():
+    signature = "— Kestrel Bay Council (@kestrelbay) May 4, 2024"
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, signature, signature]
+    )
+    assert parse_plain_text(page).paragraphs[-2:] == [signature, signature]

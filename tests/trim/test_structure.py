@@ -57,6 +57,12 @@ BODY = (
         "The ferry timetable for the winter →",
         "Zusatzinformationen:",
         "Eingestellt von Jo um 21:11",
+        "Thanks for signing up!",
+        "There was an error processing your subscription.",
+        "Have a tip? Jo Kim may be reached at jo.kim@example.org.",
+        "(Reporting by Jo Kim; Editing by Dale Ferris)",
+        "Print this article",
+        "[ 12 comments ]",
     ],
 )
 def test_boilerplate_in_every_language(line):

@@ -141,6 +141,20 @@ LANGUAGE = Language(
         r"(?:our |the )?(?:latest|top|more) (?:stories|news|articles|headlines)\s*$",
         r"tell us what you think\b.{0,20}$",
         r"view (?:all|more|comments?)\s*$",
+        r"\(?view all\)?\s*$",
+        r"thanks? (?:you )?for (?:signing up|subscribing)\b.{0,40}$",  # a newsletter form's messages
+        r"(?:please check the opt-in box|there was an error processing|keep an eye on your inbox)\b.{0,80}$",
+        r"see all (?:newsletters|stories|news)\s*$",
+        r"i agree (?:that|to) .{0,80}(?:newsletters?|terms|privacy|e-?mails?)\b.{0,40}$",
+        r"get the latest .{0,40}\b(?:inbox|newsletters?)\b.{0,60}$",
+        r"(?:edit profile|sign out|you are signed in as)\b.{0,30}$",
+        r"have a tip\?.{0,200}$",  # the writer's address under the article
+        r"print this (?:article|story|page)\b.{0,40}$",
+        r"next up in\b.{0,40}$",
+        r"\(reporting by\b.{0,200}$",  # an agency's credits: "(Reporting by …; Editing by …)"
+        r"above: .{1,120}$",  # a photo's caption
+        r"\[\s*\d+ comments?\s*\]\s*$",
+        r"rating: \d+ votes?\s*$",
         r"(?:trending|top|latest|featured) (?:news|now|videos?|stories)\s*$",
         r"follow(?: us)?\s*$",
         r".{0,60}\bsign up for (?:our|the) (?:\w+ )?newsletters?\.?\s*$",
