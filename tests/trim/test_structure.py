@@ -63,6 +63,18 @@ BODY = (
         "(Reporting by Jo Kim; Editing by Dale Ferris)",
         "Print this article",
         "[ 12 comments ]",
+        "Jo Kim Submitted photo",
+        "1 of 6",
+        "Terms of Service Privacy Notice",
+        "Published 10:02 AM EST Nov 19, 2024",
+        "In This Article: ferries, Kestrel Bay",
+        "Pin It",
+        "More in Harbour News",
+        "Email Jo Kim at jo@example.org or follow her on the harbour forum.",
+        "Want more stories like this?",
+        "Need more news? Subscribe to our weekly harbour letter for the latest.",
+        "No comments yet",
+        "Related Links",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -75,6 +87,8 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("Next year the ferry will run twice a day, the board said.")
     assert not is_boilerplate("Related talks with the council will begin in spring.")
     assert not is_boilerplate("Hier geht es um die Zukunft des Hafens, sagte die Bürgermeisterin am Montag.")
+    assert not is_boilerplate("Published in 1990, the harbour guide is still the best map of the bay.")
+    assert not is_boilerplate("By Tuesday the ferry was running again.")
 
 
 def test_caption_and_credit_before_the_title():

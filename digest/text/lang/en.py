@@ -134,7 +134,7 @@ LANGUAGE = Language(
         r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
         r"share (?:on|via)\b",
         r"(read|see) (more|also)\b.{0,200}$",
-        r"related( articles?| stories| coverage| posts)?\s*(?::|$)",
+        r"related( articles?| stories| coverage| posts| links)?\s*(?::|$)",
         r"(sign up|subscribe) (for|to) (our|the) .{0,60}newsletter",
         r"(advert(?:isement)?|sponsored content|videos?)\s*$",
         r"(?:don'?t|do not) miss\b.{0,40}$",
@@ -155,6 +155,17 @@ LANGUAGE = Language(
         r"above: .{1,120}$",  # a photo's caption
         r"\[\s*\d+ comments?\s*\]\s*$",
         r"rating: \d+ votes?\s*$",
+        r"(?:[\w.'-]+ ){0,5}submitted photo\s*$",  # a reader's photo credited
+        r"\d+ of \d+\s*$",  # a gallery's counter
+        r"terms of (?:service|use)\b.{0,40}$",
+        r"(?:published|updated|posted)\s+\d.{0,60}$",  # "Published 10:02 AM EST Nov 19, 2019"
+        r"in this (?:article|story)\s*:.{0,200}$",
+        r"(?:pin it|by|trending)\s*$",
+        r"more (?:in|from) .{1,50}$|more \w+ news\s*$|.{1,40}'s most recent stories\s*$",
+        r"e-?mail .{1,60}\bat \S+@\S+.{0,120}$",
+        r"want more (?:stories|news|articles)\b.{0,40}$",
+        r".{0,60}\bsubscribe to (?:our|the) .{0,150}$",
+        r"no comments yet\b.{0,60}$",
         r"(?:trending|top|latest|featured) (?:news|now|videos?|stories)\s*$",
         r"follow(?: us)?\s*$",
         r".{0,60}\bsign up for (?:our|the) (?:\w+ )?newsletters?\.?\s*$",
