@@ -373,3 +373,10 @@ def test_the_signature_of_a_post_quoted_at_the_end_of_the_article_is_kept():
         ["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, signature, signature]
     )
     assert parse_plain_text(page).paragraphs[-2:] == [signature, signature]
+
+
+def test_a_breadcrumb_ending_with_the_headline_some_blocks_above_it_is_not_the_headline():
+    title = "Harbour board votes to rebuild the Kestrel Bay pier"
+    blocks = ["Start News Harbour " + title, "Share", "Print", "Mail", "12.03.2024", "Local", title, BODY_1]
+    blocks += [BODY_2]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 6
