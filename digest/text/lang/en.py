@@ -77,7 +77,7 @@ LANGUAGE = Language(
         "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile "
         "even ever each every both two three several many some most last next another other finally likewise "
         "according republican republicans democrat democrats americans muslims christians conservatives "
-        "liberals".split()
+        "liberals under given beyond signs hours".split()
     ),
     places=frozenset(
         [
