@@ -353,3 +353,14 @@ def test_a_party_or_a_group_is_no_speaker():
         "“The good thing about running alone is that you tell nobody what to do,” he said.",
     ]
     assert found(paragraphs)[0].quote.speaker != "Republicans"
+
+
+def test_words_that_open_sentences_are_cut_off_a_speaker():
+    from digest.trim.quotes import _as_speaker
+
+    en = get("en")
+    assert en is not None
+    assert _as_speaker("Under", en) is None and _as_speaker("Republicans", en) is None
+    assert _as_speaker("Given Ferris", en) == "Ferris"
+    assert _as_speaker("Vermont Sen", en) is None and _as_speaker("the source recalled", en) == "the source"
+    assert _as_speaker("a headline that", en) is None
