@@ -27,6 +27,7 @@ REACH = 14  # a headline stands at most this many blocks before running text
 CRUMB_BLOCKS = 8  # a breadcrumb trail ending with the headline stands this close before it
 HEAD_WORDS = (2, 30)
 LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
+TAG_ITEMS = 3  # a list of this many names between commas is the article's tags
 DATE_CHARS = 160
 _DIGIT = re.compile(r"\d")
 END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
@@ -281,6 +282,8 @@ def _best_headline(
             score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
         if len(words) == 2:
             score -= 0.3
+        if _tag_list(block):
+            score -= LABEL_PENALTY  # "Bockenem, Nordstraße, Polizei": the article's tags
         if len(words) <= LABEL_WORDS and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
             if not any(w.lower() in _stopwords() for w in words):
                 score -= LABEL_PENALTY  # a name or a label: "Sara Zinnecker", "Earnings Report"
@@ -289,6 +292,14 @@ def _best_headline(
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _tag_list(block: str) -> bool:
+    """A list of TAG_ITEMS or more capitalised names of a word or two between commas, and nothing else."""
+    items = block.split(", ")
+    return len(items) >= TAG_ITEMS and all(
+        0 < len(item.split()) <= 2 and all(w[:1].isupper() for w in item.split()) for item in items
+    )
 
 
 def _figures(block: str) -> bool:

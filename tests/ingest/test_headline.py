@@ -380,3 +380,14 @@ def test_a_breadcrumb_ending_with_the_headline_some_blocks_above_it_is_not_the_h
     blocks = ["Start News Harbour " + title, "Share", "Print", "Mail", "12.03.2024", "Local", title, BODY_1]
     blocks += [BODY_2]
     assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 6
+
+
+def test_a_list_of_tags_above_the_text_is_not_the_headline():
+    blocks = [
+        "Harbour board votes to rebuild the pier",
+        "12.03.2024",
+        "Kestrel Bay, Harbour, Ferry",
+        BODY_1,
+        BODY_2,
+    ]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 0
