@@ -29,6 +29,7 @@ HEAD_WORDS = (2, 30)
 LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
 TAG_ITEMS = 3  # a list of this many names between commas is the article's tags
 DATE_CHARS = 160
+DATE_OTHER_WORDS = 3  # a date line has at most this many words besides the date ("Posted by Jo Kim")
 _DIGIT = re.compile(r"\d")
 END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
 DENSE_GAP = 3
@@ -114,7 +115,12 @@ def is_dateish(block: str) -> bool:
         or (len(words) <= YEAR_WORDS and _YEAR.search(block) is not None)
     )  # a month next to a figure: "Nov. 20, 2019", "20 novembre", not "10 percent in October"
 
-    return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
+    other = sum(
+        1
+        for w in words
+        if _DIGIT.search(w) is None and w.lower().strip(".,") not in _month_words() and len(w) > 2
+    )  # a headline with a date in it has more words besides ("Results: Harbour Cup, 19.5.2007")
+    return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2 and other <= DATE_OTHER_WORDS
 
 
 def is_end_heading(block: str) -> bool:

@@ -391,3 +391,8 @@ def test_a_list_of_tags_above_the_text_is_not_the_headline():
         BODY_2,
     ]
     assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 0
+
+
+def test_a_headline_with_a_date_in_it_is_not_a_date_line():
+    assert not is_dateish("Results: Harbour Cup juniors, Kestrel Bay, 19.5.2024")
+    assert is_dateish("September 17, 2024 Jo Kim 0") and is_dateish("Nov. 13, 2024")
