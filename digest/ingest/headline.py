@@ -24,10 +24,12 @@ PROSE_GAP = 1  # prose this close before a headline found: the article had begun
 PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
 ECHO_BLOCKS = 3  # the headline's words are looked for in this many blocks after it
 REACH = 14  # a headline stands at most this many blocks before running text
-CRUMB_BLOCKS = 4  # a breadcrumb trail ending with the headline stands this close before it
+CRUMB_BLOCKS = 8  # a breadcrumb trail ending with the headline stands this close before it
 HEAD_WORDS = (2, 30)
 LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
+TAG_ITEMS = 3  # a list of this many names between commas is the article's tags
 DATE_CHARS = 160
+DATE_OTHER_WORDS = 3  # a date line has at most this many words besides the date ("Posted by Jo Kim")
 _DIGIT = re.compile(r"\d")
 END_CHARS, END_WORDS = 80, 8  # a heading of what follows an article is this short
 DENSE_GAP = 3
@@ -46,8 +48,11 @@ _SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
 _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a teaser's "…"
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_LINK_END = re.compile(r"\s(?:https?://|www\.)\S+$")
 _URL = re.compile(r"\s*https?://\S+\s*$")  # a link in a list of the article's own, not the page's furniture
-_TIME = re.compile(r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.I)
+_TIME = re.compile(
+    r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b(?![./-]\d)|\b\d{1,2}\s*(?:am|pm)\b", re.I
+)  # not 23.01.2022
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 YEAR_WORDS = 3  # a year with at most this many words is a date line ("Posted 2019"); more, a headline's year
@@ -78,7 +83,10 @@ def _end_heading() -> re.Pattern[str]:
 
 
 def is_running_text(block: str) -> bool:
-    return block.count(" ") >= BODY_WORDS - 1 and _SENTENCE_END.search(block) is not None
+    """BODY_WORDS words or more, ending as a sentence ends or with a link ("Infos unter https://…")."""
+    return block.count(" ") >= BODY_WORDS - 1 and (
+        _SENTENCE_END.search(block) is not None or _LINK_END.search(block) is not None
+    )
 
 
 def is_prose(block: str) -> bool:
@@ -107,7 +115,12 @@ def is_dateish(block: str) -> bool:
         or (len(words) <= YEAR_WORDS and _YEAR.search(block) is not None)
     )  # a month next to a figure: "Nov. 20, 2019", "20 novembre", not "10 percent in October"
 
-    return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2
+    other = sum(
+        1
+        for w in words
+        if _DIGIT.search(w) is None and w.lower().strip(".,") not in _month_words() and len(w) > 2
+    )  # a headline with a date in it has more words besides ("Results: Harbour Cup, 19.5.2007")
+    return dated and len(words) <= 8 and sum(ch.isdigit() for ch in block) >= 2 and other <= DATE_OTHER_WORDS
 
 
 def is_end_heading(block: str) -> bool:
@@ -123,8 +136,9 @@ def _content(text: str) -> set[str]:
 class RunningText:
     """Which blocks are running text (is_running_text), each looked at only when first asked."""
 
-    def __init__(self, blocks: list[str]):
+    def __init__(self, blocks: list[str], furniture: Callable[[str], bool] = lambda b: False):
         self.blocks = blocks
+        self.furniture = furniture  # blocks that do not count in a headline's reach (share rows)
         self._memo: list[bool | None] = [None] * len(blocks)
         self._prose: list[bool | None] = [None] * len(blocks)
 
@@ -146,16 +160,41 @@ class RunningText:
         test = self.prose if prose else self.__getitem__
         return next((j for j in range(i + 1, min(len(self.blocks), i + 1 + limit)) if test(j)), None)
 
+    def reach(self, i: int, limit: int, prose: bool = False) -> int | None:
+        """The first block of running text (or of prose) after block i, within limit blocks that are
+        not furniture: a share row between a headline and its text does not put the text out of reach."""
+        test = self.prose if prose else self.__getitem__
+        counted = 0
+        for j in range(i + 1, len(self.blocks)):
+            if test(j):
+                return j
+            counted += not self._in_row(j)
+            if counted >= limit:
+                return None
+        return None
+
+    def _in_row(self, j: int) -> bool:
+        """Whether block j is furniture in a row of it (Facebook, Twitter, Email), not a lone line."""
+        blocks, furniture = self.blocks, self.furniture
+        return furniture(blocks[j]) and (
+            (j > 0 and furniture(blocks[j - 1])) or (j + 1 < len(blocks) and furniture(blocks[j + 1]))
+        )
+
     def first_dense(self) -> int | None:
         """Where the article's text begins: the first block of running text followed by more within
-        DENSE_GAP blocks (a cookie banner or a teaser stands alone); else the first running text."""
+        DENSE_GAP blocks (a cookie banner or a teaser stands alone) or by a heading of what follows
+        articles (a short article of one paragraph, then "Related articles"); else the first running
+        text."""
         first = None
         for i in range(len(self.blocks)):
             if self[i]:
                 first = i if first is None else first
-                if self.next(i, DENSE_GAP) is not None:
+                if self.next(i, DENSE_GAP) is not None or self._end_follows(i):
                     return i
         return first
+
+    def _end_follows(self, i: int) -> bool:
+        return any(is_end_heading(b) for b in self.blocks[i + 1 : i + 1 + DENSE_GAP])
 
     def goes_on(self, i: int) -> bool:
         """Whether the article goes on after block i: CONTINUED blocks of prose in a row follow
@@ -170,23 +209,29 @@ class RunningText:
         return False
 
 
-def find_headline(blocks: list[str], excluded: Callable[[str], bool], running: RunningText) -> int | None:
+def find_headline(
+    blocks: list[str],
+    excluded: Callable[[str], bool],
+    running: RunningText,
+    byline: Callable[[str], bool] = lambda b: False,
+) -> int | None:
     """The index of the headline among blocks, or None when no block looks like one.
 
-    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate). The
+    `excluded` tells the blocks that cannot be a headline (a byline, a credit, boilerplate), `byline`
+    a byline: the block right under one is the article's first line, not its headline. The
     article's text does not begin before its headline: a block found with prose just before it is a
     subheading, and the headline is looked for before that prose (then its text may be short
     sentences, not running text)."""
     dense = running.first_dense()
     if dense is None:
         return None
-    at = _best_headline(blocks, excluded, running, dense + 1, prose=False)
+    at = _best_headline(blocks, excluded, running, dense + 1, prose=False, byline=byline)
     if at is None:
         return None
     begun = _prose_before(running, at)
     if begun is None:
         return at
-    earlier = _best_headline(blocks, excluded, running, begun, prose=True)
+    earlier = _best_headline(blocks, excluded, running, begun, prose=True, byline=byline)
     return at if earlier is None else earlier
 
 
@@ -205,11 +250,16 @@ def _prose_before(running: RunningText, at: int) -> int | None:
 
 
 def _best_headline(
-    blocks: list[str], excluded: Callable[[str], bool], running: RunningText, stop: int, prose: bool
+    blocks: list[str],
+    excluded: Callable[[str], bool],
+    running: RunningText,
+    stop: int,
+    prose: bool,
+    byline: Callable[[str], bool] = lambda b: False,
 ) -> int | None:
     best, best_score = None, 0.0
     for i, block in enumerate(blocks[:stop]):
-        nxt = running.next(i, REACH, prose=prose)
+        nxt = running.reach(i, REACH, prose=prose)
         words = block.split()
         if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
             continue
@@ -219,10 +269,11 @@ def _best_headline(
             or is_dateish(block)
             or is_end_heading(block)
             or excluded(block)
+            or (i and byline(blocks[i - 1]))
         ):
             continue
         own = _content(block)
-        if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]):
+        if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]) or _figures(block):
             continue
         gap = nxt - i
         after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
@@ -237,6 +288,8 @@ def _best_headline(
             score -= 0.6 + 0.05 * len(words)  # a sentence: a standfirst or a caption, seldom a headline
         if len(words) == 2:
             score -= 0.3
+        if _tag_list(block):
+            score -= LABEL_PENALTY  # "Bockenem, Nordstraße, Polizei": the article's tags
         if len(words) <= LABEL_WORDS and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
             if not any(w.lower() in _stopwords() for w in words):
                 score -= LABEL_PENALTY  # a name or a label: "Sara Zinnecker", "Earnings Report"
@@ -245,6 +298,20 @@ def _best_headline(
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _tag_list(block: str) -> bool:
+    """A list of TAG_ITEMS or more capitalised names of a word or two between commas, and nothing else."""
+    items = block.split(", ")
+    return len(items) >= TAG_ITEMS and all(
+        0 < len(item.split()) <= 2 and all(w[:1].isupper() for w in item.split()) for item in items
+    )
+
+
+def _figures(block: str) -> bool:
+    """A ticker or a table row: more of its characters are figures than letters ("ATX3078.02-0.24%")."""
+    digits = sum(ch.isdigit() for ch in block)
+    return digits * 2 > len(block) - block.count(" ") - digits
 
 
 def _crumbs_of(block: str, following: list[str]) -> bool:

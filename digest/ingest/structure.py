@@ -26,7 +26,10 @@ HEAD_FURNITURE = 8  # blocks after the head looked at for its furniture, up to t
 NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
 MENU_WORDS = 3
+_SIGNATURE_DASHES = "—―–"
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
+ECHO_GAP = 2  # a block written again this close is a teaser's (its title twice), not the article's
+OPENING_RUN = 2  # blocks of running text above the headline: the article's opening, not a caption
 BEFORE_HEADLINE = 3  # blocks before the headline looked at for a caption or a byline; the rest is the page's
 
 _END = re.compile(r"[.!?:;…»”\"')]$")
@@ -46,6 +49,7 @@ _GENERIC_BOILERPLATE = (
     r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
     r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
     r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
+    r"[←→]\s*.{3,120}$|.{3,120}\s[←→]\s*$",  # a link to the previous or the next post
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
@@ -145,12 +149,15 @@ def _is_credit(p: str) -> bool:
     return _credit_pattern().match(p) is not None and p.count(" ") < CREDIT_MAX_WORDS
 
 
+_BYLINE_PARTS = re.compile(r"\s[|•·]\s")
 _NAME_JOINERS = frozenset("and und et y e von van de der den di da du la le".split())
 
 
 def _opens_byline(p: str) -> bool:
     """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
-    not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence)."""
+    not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence). The names end at a
+    separator's mark: "By Jo Marsh | Harbour Herald staff"."""
+    p = _BYLINE_PARTS.split(p, maxsplit=1)[0]
     if p.count(" ") > NAME_WORDS:
         return False
     m = _byline_pattern().match(p)
@@ -290,9 +297,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     before the headline (a caption, a byline), the headline, and the blocks after it up to the
     article's end, boilerplate and date lines before its text dropped. (blocks without boilerplate,
     None) when no headline is found."""
-    running = RunningText(blocks)
     boilerplate = cache(is_boilerplate)  # a block is asked about again from the article's end
-    at = find_headline(blocks, _not_headline, running)
+    running = RunningText(blocks, boilerplate)
+    at = find_headline(blocks, _not_headline, running, _opens_byline)
     if at is None:  # still, the article's text ends where the page's furniture takes over
         dense = running.first_dense()
         end = (
@@ -322,15 +329,41 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
         after.pop()  # the page's menus and footers after the article's last lines
-    return [*before, blocks[at], *after], len(before)
+    return [*before, blocks[at], *_without_echoes(after)], len(before)
+
+
+def _without_echoes(blocks: list[str]) -> list[str]:
+    """The blocks without those written twice within ECHO_GAP blocks that are not running text: a
+    teaser inside the article gives its title twice (the image's and the link's), its section label
+    too ("Business", "Title", "Business", "Title"); the article's own lines are written once (but
+    for the signature of two posts quoted from one account)."""
+    echoed = {
+        k
+        for i, p in enumerate(blocks)
+        for j in range(i + 1, min(len(blocks), i + 1 + ECHO_GAP))
+        if blocks[j] == p and not is_running_text(p) and p[:1] not in _SIGNATURE_DASHES
+        for k in (i, j)
+    }
+    return [p for k, p in enumerate(blocks) if k not in echoed] if echoed else blocks
 
 
 def _menu_item(p: str) -> bool:
     """A menu entry, a label or a date line: a few words without a sentence's end, or a date with its
-    year or time (not "June 14 -- Harbour Arena", an item of the article's list of dates)."""
+    year or time (not "June 14 -- Harbour Arena", an item of the article's list of dates; not the
+    signature of a post quoted, "— Jo Kim (@jokim) May 4, 2024")."""
+    if p[:1] in _SIGNATURE_DASHES:
+        return False
     return (len(p.split()) <= MENU_WORDS and _END.search(p) is None) or (
         is_dateish(p) and _YEAR_OR_TIME.search(p) is not None
     )
+
+
+def _opening_above(above: list[str]) -> list[str]:
+    """The article's opening paragraphs standing above its headline (a teaser of the text, the
+    text itself above a subheading taken for the headline): OPENING_RUN blocks of running text or
+    more. A photo's caption above a headline is one."""
+    running = [p for p in above if is_running_text(p)]
+    return running if len(running) >= OPENING_RUN else []
 
 
 def _sample(paragraphs: Iterable[str]) -> str:
@@ -370,8 +403,9 @@ def parse_plain_text(text: str) -> Article:
     if title_at is None:
         title_at = next((i for i, p in enumerate(head) if _is_title(p) and not _is_credit(p)), 0)
     caption = byline = None
+    opening = _opening_above(paras[:title_at])
     for p in paras[:title_at]:
-        if _is_credit(p):
+        if _is_credit(p) or p in opening:
             continue
         if _is_byline(p):
             byline = byline or p
@@ -408,7 +442,7 @@ def parse_plain_text(text: str) -> Article:
         body.remove(p)
     return Article(
         title=paras[title_at],
-        paragraphs=body,
+        paragraphs=[*opening, *body],
         language=language,
         byline=byline,
         caption=caption,

@@ -18,12 +18,15 @@ from dataclasses import dataclass
 
 from digest.text.marks import closing_marks, opening_marks
 from digest.text.tokens import Token
-from digest.trim.clause import CHAIN, SUBJECT_REACH, Clause
+from digest.trim.clause import ASIDE, CHAIN, SUBJECT_REACH, Clause
 from digest.trim.names import is_person, is_role, run_at
 
 MAX_GAP = 8  # a cue verb after a quotation comes within this many tokens of it
 _POSSESSIVE = re.compile(r"['’]s$")
 SIGNATURE_PLACES = frozenset("of from aus de di".split())  # "— Dana Whitlock of Ohio", "— Anna Berg aus Köln"
+DESCRIPTION = (
+    2  # lowercase words between a capitalised word and the name they describe (Virginia delegate Jo Kim)
+)
 APPOSITION = 16  # or after a name and an apposition of at most this many tokens between commas
 
 
@@ -106,8 +109,15 @@ class Attributor(Clause):
             if article and k > j + 1:
                 return Attribution(speaker=self._span(j, k - 1), role=True)  # the prosecutor, le ministre
             return None
+        described = self._described(run.last + 1, hi)
+        name = run.name or ""
+        lone = " " not in name and name not in self.people
+        if described is not None and (lone or name.lower() in lang.places):
+            return Attribution(speaker=described)  # said Virginia delegate Jo Kim: not Virginia
         if is_person(run, toks, lang, self.people, next_to_cue=k == j):
             return Attribution(speaker=run.name)
+        if described is not None:
+            return Attribution(speaker=described)
         if toks[run.last].lower in lang.speech_nouns and run.last + 1 < hi:
             # so das Fazit der Betreiber, nach den Vorwürfen der Anwältin: whose words they are
             speaker = self._name_right(run.last + 1, hi, governed=True)
@@ -135,6 +145,23 @@ class Attributor(Clause):
         if k == j and run.name is None and is_role(toks[run.first].text, lang):
             return Attribution(speaker=self._span(j, run.first), role=True)  # warnten Vertreter der Verbände
         return None
+
+    def _described(self, k: int, hi: int) -> str | None:
+        """The person named after a capitalised word and a description in lowercase starting at token
+        k: said Virginia delegate Jo Kim, said Democratic strategist Jo Kim (where only names are
+        capitalised)."""
+        toks, lang = self.tokens, self.lang
+        if lang.capitalises_nouns:
+            return None
+        n = k
+        while n < min(hi, k + DESCRIPTION) and toks[n].is_word and not toks[n].is_cap:
+            if toks[n].lower in lang.stopwords or toks[n].lower in lang.determiners:
+                return None
+            n += 1
+        if n == k or n >= hi:
+            return None
+        other = run_at(self.text, toks, n, lang, hi)
+        return other.name if other is not None and is_person(other, toks, lang, self.people) else None
 
     def _weak_name(self, found: Attribution) -> bool:
         """A lone capitalised word taken for a name only for its place (Relativierend fügt Gall hinzu)."""
@@ -241,7 +268,7 @@ class Attributor(Clause):
             found = self._name_right(phrase_end, hi, governed=True)
             cue = self._span(i, phrase_end - 1)
             return Attribution(found.speaker, cue, found.pronoun, role=found.role) if found else None
-        for k in range(i, min(hi, i + MAX_GAP)):
+        for k in self._gap_after(i, hi):
             if toks[k].is_word and self._is_cue(k):
                 return self._around_cue(k, i, hi)
             if toks[k - 1].text == "," and (
@@ -250,7 +277,7 @@ class Attributor(Clause):
                 found = self._name_right(k + 1, hi)  # „…“ beenden, so Rice.
                 if found is not None:
                     return Attribution(found.speaker, toks[k].text, found.pronoun, role=found.role)
-            if not toks[k].is_word and toks[k].text not in ".,-":
+            if not toks[k].is_word and toks[k].text not in ".,-()":
                 break
         # „…“, beschreibt ein Reporter das Ereignis: a verb this module does not list, then a name
         if not tok.is_cap and tok.lower not in lang.clause_words and tok.lower not in lang.stopwords:
@@ -259,10 +286,40 @@ class Attributor(Clause):
                 return Attribution(found.speaker, tok.text, None, weak=True)
         return None
 
+    def _past_lowercase_role(self, i: int, hi: int) -> int:
+        """The token after an article and a role in lowercase opening at token i ("the economist",
+        "the state's chief economist"), where a name may follow; else i."""
+        toks, lang = self.tokens, self.lang
+        if toks[i].lower not in lang.articles:
+            return i
+        j = i + 1
+        while j < min(hi, i + 4) and toks[j].is_word and not toks[j].is_cap:
+            if is_role(toks[j].text, lang) and j + 1 < hi and toks[j + 1].is_cap:
+                return j + 1
+            j += 1
+        return i
+
+    def _gap_after(self, i: int, hi: int) -> list[int]:
+        """The tokens where a cue verb may stand after a quotation: MAX_GAP of them from token i, not
+        counting a short parenthesis between a name and its verb ("…," Jo Kim (D-Ore.) said)."""
+        toks, k = self.tokens, i
+        out: list[int] = []
+        while k < hi and len(out) < MAX_GAP:
+            if toks[k].text == "(":
+                close = next((n for n in range(k + 1, min(hi, k + ASIDE + 2)) if toks[n].text == ")"), None)
+                if close is not None:
+                    k = close + 1
+                    continue
+            out.append(k)
+            k += 1
+        return out
+
     def _apposed(self, i: int, hi: int) -> Attribution | None:
         """ "…," Jane Doe, the chair of the county party, said: a person, an apposition between commas
-        (too long for the cue to be looked for after the name), then the cue verb."""
+        (too long for the cue to be looked for after the name), then the cue verb. The person may
+        follow a role in lowercase: "…," the economist Jane Doe, a former adviser, wrote."""
         toks = self.tokens
+        i = self._past_lowercase_role(i, hi)
         if not toks[i].is_cap or "," not in self.text[toks[i].end : toks[min(hi, i + 6) - 1].end + 1]:
             return None  # no capitalised name followed by a comma: the cheap test first
         run = run_at(self.text, toks, i, self.lang, hi)
@@ -298,13 +355,15 @@ class Attributor(Clause):
         return (
             tok.text == "-"
             and self.text[tok.end : tok.end + 1] == " "
-            and self.text[tok.start - 1 : tok.start] == " "
+            and (tok.start == 0 or self.text[tok.start - 1 : tok.start] == " ")
         )
 
     def _around_cue(self, k: int, lo: int, hi: int) -> Attribution | None:
         """After a quotation: the speaker before the cue verb k (Smith said) or after it (said Smith)."""
         aux = self._aux_start(k, lo)
         cue = self._span(aux, k)
+        if self._passive(aux, k):
+            return self._agent(k, hi, cue)
         inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
         if inverted is not None:
             return Attribution(cue=cue, pronoun=inverted)
@@ -331,7 +390,18 @@ class Attributor(Clause):
             return None
         if i - 2 >= lo and toks[i - 1].text in ":(" and toks[i - 2].is_cap:
             run = run_at(self.text, toks, self._run_ending_at(i - 2, lo), lang, i - 1)
-            if run is not None and not run.governed and is_person(run, toks, lang, self.people):
+            spoken_to = (
+                run is not None
+                and run.first > lo
+                and self._is_cue(run.first - 1)
+                and self._object_after(lo, run.first - 1)
+            )
+            if (
+                run is not None
+                and not run.governed
+                and not spoken_to
+                and is_person(run, toks, lang, self.people)
+            ):
                 # …, und der Ministerpräsident Jens Stoltenberg: „…“; der Leiter, Mohammed ElBaradei („…“)
                 return Attribution(speaker=run.name)
         for k in range(i - 1, lo - 1, -1):
@@ -353,6 +423,8 @@ class Attributor(Clause):
                 inverted = next((g for g in map(self._inverted, range(aux, k + 1)) if g is not None), None)
                 if inverted is not None:
                     return Attribution(cue=cue, pronoun=inverted)
+                if self._passive(aux, k):
+                    return self._agent(k, i, cue)
                 source = self._document(lo, aux, k, i)
                 if source is not None:
                     return Attribution(source, cue)
@@ -381,6 +453,8 @@ class Attributor(Clause):
                 if right is not None:  # inversion: Der Zeitung sagte Filep Karma: „…“
                     return Attribution(right.name, cue, None)
                 right_role = self._name_right(k + 1, i)
+                if right_role is not None and not right_role.role and self._object_after(lo, aux):
+                    right_role = None  # Meeks said Clinton reassured them that "…": whom he spoke of
                 if right_role is not None and right_role.role:
                     # erläutert die Arbeitshypothese so: the object; a person opening the clause speaks
                     person = self._first_person(lo, min(aux, lo + SUBJECT_REACH))
@@ -401,6 +475,30 @@ class Attributor(Clause):
             )
             return Attribution(found.speaker, None, found.pronoun, role=found.role) if found else None
         return None
+
+    def _passive(self, aux: int, k: int) -> bool:
+        """Whether the verb group from aux to the cue verb k is passive: "was asked", "were told"."""
+        return any(self.tokens[n].lower in self.lang.passive_auxiliaries for n in range(aux, k))
+
+    def _agent(self, k: int, hi: int, cue: str) -> Attribution:
+        """The speaker of a passive cue verb k: its agent, a person right after "by" (was asked by
+        host Jo Kim), else none; its subject is whom the words were spoken to."""
+        j = k + 1
+        if j + 1 < hi and self.tokens[j].lower in self.lang.agent_words:
+            found = self._name_right(j + 1, hi)
+            if found is not None and found.speaker:
+                return Attribution(found.speaker, cue, role=found.role)
+        return Attribution(cue=cue)
+
+    def _object_after(self, lo: int, aux: int) -> bool:
+        """Whether a person after the cue verb at aux is its object or the subject of what was said,
+        not its speaker: where subjects do not follow their verb (English) and a subject stands before
+        it, right before it (Meeks said Clinton …, Meeks (D-N.Y.) said Clinton …; but “…,” said Jo Kim,
+        a lawyer: “…”, and the inverted The paradox, said Jo Kim, is “…”)."""
+        if self.lang.subject_after_verb or aux <= lo:
+            return False
+        before = self.tokens[aux - 1]
+        return before.is_word or before.text in ")—–"
 
     def _document(self, lo: int, aux: int, k: int, i: int) -> str | None:
         """The document an impersonal cue quotes from, opening its clause: In dem Antrag heißt es: „…“"""

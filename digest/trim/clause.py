@@ -11,6 +11,7 @@ from digest.trim.names import Run, is_person, run_at
 
 CHAIN = 8  # a name in a role's genitive chain or apposition comes within this many tokens
 SUBJECT_REACH = 6  # a sentence's subject starts within its first few tokens
+DASH_ASIDE = 16  # an aside between dashes after a name, before its verb, is this many tokens at most
 ASIDE = 5  # a parenthesis between a name and its verb, (SPD) or (42), is this many tokens at most
 
 
@@ -68,11 +69,15 @@ class Clause:
         return j
 
     def _before_aside(self, i: int, lo: int) -> int:
-        """The token before a short parenthesis that ends at token i (Renate Schmidt (SPD) sagte), else i."""
+        """The token before a short parenthesis that ends at token i (Renate Schmidt (SPD) sagte), or
+        before an aside between dashes (Jo Kim — named the favourite on Monday — told), else i."""
         toks = self.tokens
-        if i <= lo or toks[i].text != ")":
+        if i <= lo or toks[i].text not in ")—–":
             return i
-        opening = next((n for n in range(i - 1, max(lo, i - ASIDE) - 1, -1) if toks[n].text == "("), None)
+        opening_mark, reach = ("(", ASIDE) if toks[i].text == ")" else (toks[i].text, DASH_ASIDE)
+        opening = next(
+            (n for n in range(i - 1, max(lo, i - reach) - 1, -1) if toks[n].text == opening_mark), None
+        )
         return opening - 1 if opening is not None else i
 
     def _past_attribute(self, k: int, hi: int) -> int:

@@ -77,6 +77,16 @@ def _role_suffix(role_words: frozenset[str]) -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(map(re.escape, roles)) + ")$")
 
 
+def _titles_a_name(tok: Token, lang: Language) -> bool:
+    """Whether a word before a full stop is an initial or an abbreviated title that a name follows:
+    "J. Doe", "Mr. Doe", "Sen. Jo Doe", "Col. Jo Doe"."""
+    return (
+        len(tok.text) == 1
+        or tok.lower in lang.honorifics
+        or (tok.lower in lang.abbreviations and is_role(tok.text, lang))
+    )
+
+
 def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | None = None) -> Run | None:
     """The capitalised run that starts at token i, or None if token i does not start one."""
     n = len(tokens) if stop is None else min(stop, len(tokens))
@@ -90,7 +100,7 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
             if tok.lower in lang.stopwords:
                 break
             last = j
-        elif tok.text == "." and (len(tokens[j - 1].text) == 1 or tokens[j - 1].lower in lang.honorifics):
+        elif tok.text == "." and _titles_a_name(tokens[j - 1], lang):
             if j + 1 < n and tokens[j + 1].is_cap and tokens[j + 1].is_word:
                 last = j
             else:

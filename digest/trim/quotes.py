@@ -45,6 +45,7 @@ NAME_WORDS_CAPITALISED = 6  # the same where every noun is capitalised
 FOREIGN_HITS = 1.0  # a quoted term with this much of another language and none of the article's is a name
 RESOLVE_PARAGRAPHS = 4
 INHERIT_CHARS = 120  # a quotation this close after another, with no cue of its own, continues it
+SHORT_ATTRIBUTION = 5  # words of a sentence after a quoted question or exclamation that may attribute it
 AFTER_CHARS = 100  # an attribution after a quotation is within this many characters of it
 BEFORE_CHARS = 300  # and one before it, within this many
 LEDE_OVERLAP = 0.8  # a quotation with this share of its words in the lede would repeat it
@@ -82,8 +83,11 @@ CONFIDENCE_RESOLVED: dict[str, Table] = {
     },
 }
 CONFIDENCE_RESOLVED["epithet"] = CONFIDENCE_RESOLVED["pronoun"]  # too few to tell apart
+PLURAL = "p"  # the gender of a plural pronoun (Language.pronouns): a group, not the person named before
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
+_DASHES = "—―–-"
+_MARKS = "\"'”’»«“‘„ "
 
 
 @dataclass(frozen=True)
@@ -295,8 +299,12 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     words = speaker.split()
     while words and words[0].lower() in lang.not_names:
         words = words[1:]
+    if words and words[0][:1].islower():
+        words = _role_phrase(words, lang)
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
+    if words[-1].lower().rstrip(".") in lang.honorifics or words[-1].lower() in _TITLE_ABBREVIATIONS:
+        return None  # "Retired Army Col", "Former Rep": a title cut off before its name
     name = " ".join(words).lower().rstrip(".,")
     if name in lang.places or (len(words) > 1 and words[-1].lower() in lang.place_words):
         return None  # "North Carolina", "Aral Sea": a place
@@ -307,6 +315,21 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     elif _days(lang.weekdays).search(speaker) or speaker.isupper():
         return None  # "Speaking Sunday", "FULL TEXT"; but Theresa May
     return " ".join(words) if len(words) < len(speaker.split()) else speaker
+
+
+_TITLE_ABBREVIATIONS = frozenset("col gen gov sen rep lt sgt capt cmdr adm".split())
+
+
+def _role_phrase(words: list[str], lang: Language) -> list[str]:
+    """A role written in lowercase, its cue verb taken off ("the source recalled": the source); none
+    when it ends with a word that cannot end a subject ("a headline that", "a previous case to", "the
+    president will"): the words found are part of a clause, not who spoke."""
+    if len(words) > 1 and words[-1].lower() in lang.cue_verbs:
+        words = words[:-1]
+    last = words[-1].lower()
+    if len(words) > 1 and (last in lang.stopwords or last in lang.clause_words or last in lang.auxiliaries):
+        return []
+    return words
 
 
 @cache
@@ -339,11 +362,15 @@ class _Finder:
         the rest of its sentence after it, else from its sentence before it."""
         people = self.people()
         pi, span = last
-        _, sentence_end = self.paras.sentence_at(pi, span.end - 1)
+        sentence_end = self._attribution_end(pi, span, next_start)
         toks, _ = self.paras.tokens(pi, span.end, min(sentence_end, next_start, span.end + AFTER_CHARS))
         found = Attributor(self.paras.texts[pi], toks, self.lang, people).after(0, len(toks))
         if found is None or (found.speaker is None and found.pronoun is None):
-            found = self._closing(pi, span.end, min(sentence_end, next_start)) or found
+            found = (
+                self._closing(pi, span.end, min(sentence_end, next_start))
+                or self._signed_below(pi, span)
+                or found
+            )
         if found is not None and (found.speaker is not None or found.pronoun is not None):
             return found
         pi, span = first
@@ -352,6 +379,28 @@ class _Finder:
         toks, _ = self.paras.tokens(pi, start, span.start)
         attributor = Attributor(self.paras.texts[pi], toks, self.lang, people)
         return attributor.before(0, len(toks)) or found or attributor.subject(0, len(toks)) or Attribution()
+
+    def _signed_below(self, pi: int, span: Span) -> Attribution | None:
+        """The signature in the paragraph after a quotation that ends its own: "— Jo Kim (@jokim)
+        November 18, 2019" under a post quoted, "- Jo Kim." under a quotation set apart."""
+        texts = self.paras.texts
+        if pi + 1 >= len(texts) or texts[pi][span.end :].strip() or texts[pi + 1].lstrip()[:1] not in _DASHES:
+            return None
+        toks, _ = self.paras.tokens(pi + 1, 0, min(len(texts[pi + 1]), AFTER_CHARS))
+        found = Attributor(texts[pi + 1], toks, self.lang, self.people()).after(0, len(toks))
+        return found if found is not None and found.speaker else None
+
+    def _attribution_end(self, pi: int, span: Span, next_start: int) -> int:
+        """Where the attribution after a quotation may end: its sentence's end; or, when a question or
+        an exclamation inside the marks ended the sentence ("…!” Jo Kim replied.), the end of the
+        short sentence after it, up to the next quotation."""
+        text = self.paras.texts[pi]
+        _, end = self.paras.sentence_at(pi, span.end - 1)
+        if text[span.end : end].strip(_MARKS) or text[: span.end].rstrip(_MARKS)[-1:] not in ("!", "?"):
+            return end
+        _, following = self.paras.sentence_at(pi, min(len(text) - 1, end + 1))
+        following = min(following, next_start)
+        return following if text.count(" ", end, following) <= SHORT_ATTRIBUTION else end
 
     def _closing(self, pi: int, a: int, b: int) -> Attribution | None:
         """An attribution that closes the sentence after a quotation, past a clause of its own:
@@ -431,6 +480,8 @@ class _Finder:
                         break
                     if run.first > 0 and toks[run.first - 1].lower in self.lang.determiners:
                         continue
+                    if self._object_of_cue(toks, run.first):
+                        continue  # "she told Hewitt", "Graham told CBS News": whom they spoke to
                     start = toks[run.first].start
                     if any(qa < start < qb for qa, qb in self.paras.quoted(i)):
                         continue  # a name inside a quotation is whom it speaks of, not who speaks
@@ -453,6 +504,13 @@ class _Finder:
                     self.spoke = any(t.lower in self.lang.cue_verbs for t in toks if t.end <= end)
                     return chosen
         return None
+
+    def _object_of_cue(self, toks: list[Token], first: int) -> bool:
+        """Whether a name at token `first` follows a cue verb with its subject before it (she told
+        Hewitt): where subjects do not follow their verb, the person spoken to; "…,” said Kim is not."""
+        if self.lang.subject_after_verb or first < 2 or not self._cue_at(toks, first - 1):
+            return False
+        return toks[first - 2].is_word or toks[first - 2].text == ")"
 
     def _cue_at(self, toks: list[Token], k: int) -> bool:
         """Whether token k is a cue verb (said, told, replied)."""
@@ -492,7 +550,7 @@ class _Finder:
         if titled is not None:
             speaker, basis = titled, "titled"  # "a déclaré la directrice générale": Marie Dupont, named so
         elif speaker is None and found.pronoun is not None:
-            speaker = self.resolve(pi, span.start, gender=found.pronoun)
+            speaker = None if found.pronoun == PLURAL else self.resolve(pi, span.start, gender=found.pronoun)
             basis = "pronoun"
         elif (
             found.role and found.speaker and self._definite(found.speaker) and not self.lang.capitalises_nouns

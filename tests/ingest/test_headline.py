@@ -1,7 +1,7 @@
 """A scraped whole page: the headline past the navigation, the article's end before what follows it."""
 
 from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_end_heading
-from digest.ingest.structure import parse_plain_text
+from digest.ingest.structure import _opens_byline, parse_plain_text
 
 BODY_1 = (
     "The harbour board voted on Thursday to rebuild the old ferry pier at Kestrel Bay, ending a dispute "
@@ -296,3 +296,103 @@ def test_a_live_blog_with_its_times_and_separators_is_not_a_teaser_list():
         ["The Latest: the harbour board votes on the pier", BODY_1, BODY_2, BODY_3, *entry * 4]
     )
     assert parse_plain_text(page).paragraphs.count(BODY_3) == 5  # every entry kept
+
+
+def test_a_headline_opening_with_its_date_is_not_a_date_line():
+    assert not is_dateish("14.03.2024 - Kestrel Bay wins the harbour cup once more")
+    assert is_dateish("14.03.2024 14:30")
+
+
+def test_a_short_article_of_one_paragraph_before_related_articles_is_its_text():
+    teaser = "The council will look again at what drivers pay to park near the market square this year."
+    blocks = ["Menu", "Harbour board votes to rebuild the pier", "12.03.2024", BODY_1, "Share this"]
+    blocks += ["Related articles", "Council to review parking charges", teaser, teaser, teaser]
+    assert RunningText(blocks).first_dense() == 3
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 1
+
+
+def test_the_line_under_a_byline_is_the_text_not_the_headline():
+    blocks = ["Harbour board votes to rebuild the pier.", "By Nora Feld", "What will the ferry cost?", BODY_1]
+    blocks += [BODY_2]
+    found = find_headline(blocks, lambda _: False, RunningText(blocks), lambda b: b.startswith("By "))
+    assert found == 0
+
+
+def test_running_text_may_end_with_a_link():
+    blocks = [
+        "Harbour board votes to rebuild the pier",
+        BODY_1 + " More at https://example.org/pier",
+        "Share",
+    ]
+    assert RunningText(blocks)[1]
+
+
+def test_the_text_above_a_subheading_taken_for_the_headline_is_kept():
+    page = "\n\n".join(["Hope!", BODY_1, BODY_2, "What the ferry will cost", BODY_3, BODY_1])
+    article = parse_plain_text(page)
+    assert article.paragraphs[:2] == [BODY_1, BODY_2]
+    assert article.title == "What the ferry will cost"
+
+
+def test_a_byline_with_its_outlet_after_a_mark_is_a_byline():
+    blocks = [
+        "Harbour board votes on the pier.",
+        "By Nora Feld | Kestrel Bay Herald staff",
+        "Why now?",
+        BODY_1,
+    ]
+    blocks += [BODY_2]
+    assert _opens_byline(blocks[1]) and not _opens_byline("By the pier | the boats wait")
+    assert find_headline(blocks, lambda _: False, RunningText(blocks), _opens_byline) == 0
+
+
+def test_a_share_row_between_the_headline_and_its_text_keeps_the_text_in_reach():
+    share = ["Facebook", "Twitter", "Email", "Share this", "Print"] * 3
+    blocks = ["Home", "Harbour board votes to rebuild the Kestrel Bay pier", *share, BODY_1, BODY_2, BODY_3]
+    running = RunningText(blocks, lambda b: b in share)
+    assert find_headline(blocks, lambda _: False, running) == 1
+
+
+def test_a_ticker_is_never_a_headline():
+    blocks = ["DAX18302.1-0.4%MDAX25011.7+0.2%", "Harbour board votes to rebuild the pier", BODY_1, BODY_2]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 1
+
+
+def test_a_teaser_written_twice_inside_the_article_is_dropped():
+    teaser = "Council to review parking charges in the old town"
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", BODY_1, "Local", teaser, "Local", teaser, BODY_2]
+    )
+    article = parse_plain_text(page + "\n\n" + BODY_3)
+    assert article.paragraphs == [BODY_1, BODY_2, BODY_3]
+
+
+def test_the_signature_of_a_post_quoted_at_the_end_of_the_article_is_kept():
+    signature = "— Kestrel Bay Council (@kestrelbay) May 4, 2024"
+    page = "\n\n".join(
+        ["Harbour board votes to rebuild the pier", BODY_1, BODY_2, BODY_3, signature, signature]
+    )
+    assert parse_plain_text(page).paragraphs[-2:] == [signature, signature]
+
+
+def test_a_breadcrumb_ending_with_the_headline_some_blocks_above_it_is_not_the_headline():
+    title = "Harbour board votes to rebuild the Kestrel Bay pier"
+    blocks = ["Start News Harbour " + title, "Share", "Print", "Mail", "12.03.2024", "Local", title, BODY_1]
+    blocks += [BODY_2]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 6
+
+
+def test_a_list_of_tags_above_the_text_is_not_the_headline():
+    blocks = [
+        "Harbour board votes to rebuild the pier",
+        "12.03.2024",
+        "Kestrel Bay, Harbour, Ferry",
+        BODY_1,
+        BODY_2,
+    ]
+    assert find_headline(blocks, lambda _: False, RunningText(blocks)) == 0
+
+
+def test_a_headline_with_a_date_in_it_is_not_a_date_line():
+    assert not is_dateish("Results: Harbour Cup juniors, Kestrel Bay, 19.5.2024")
+    assert is_dateish("September 17, 2024 Jo Kim 0") and is_dateish("Nov. 13, 2024")

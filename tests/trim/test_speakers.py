@@ -207,3 +207,160 @@ def test_an_english_role_the_article_tied_to_one_named_person_is_that_person():
 def test_a_vox_pop_line_with_a_spaced_hyphen_and_a_place_names_its_speaker():
     [q] = found(['"I came for the music and stayed for the people of this town." - Dana Whitlock of Ohio'])
     assert q.quote.speaker == "Dana Whitlock"
+
+
+def test_the_person_after_said_is_whom_the_speaker_spoke_of():
+    [q] = found(
+        ["Councillor Priya Nandan now said Mayor Janet Oduya had “broken every promise about the library.”"]
+    )
+    assert q.quote.speaker == "Priya Nandan"
+
+
+def test_an_inverted_cue_names_its_speaker_after_the_verb():
+    [q] = found(
+        ["The trouble, said Janet Oduya, is that “nobody reads the minutes of these meetings at all.”"]
+    )
+    assert q.quote.speaker == "Janet Oduya"
+
+
+def test_a_title_abbreviated_before_a_name_stays_with_it():
+    [q] = found(["“We will vote against the new toll on the bridge,” said Vermont Sen. Alma Brightwater."])
+    assert q.quote.speaker == "Alma Brightwater"
+    [q] = found(["“The base will stay open for another ten years,” said Retired Army Col. Dale Ferris."])
+    assert q.quote.speaker == "Dale Ferris"
+
+
+def test_a_clause_taken_for_a_role_is_no_speaker():
+    [q] = found(
+        ["The council passed a resolution that said “every resident deserves a safe street to walk.”"]
+    )
+    assert q.quote.speaker is None
+    [q] = found(["“We will look at every single complaint again,” the inspector recalled on Monday."])
+    assert q.quote.speaker == "the inspector"
+
+
+def test_a_plural_pronoun_is_a_group_not_the_person_named_before():
+    paragraphs = [
+        "Janet Oduya, who runs the harbour office, met the two inspectors on Monday.",
+        "“The pier will need new piles before the summer season begins,” they said.",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker is None
+
+
+def test_the_subject_of_a_passive_cue_is_whom_the_words_were_spoken_to():
+    [q] = found(["Janet Oduya was asked by host Dale Ferris: “Will the ferry run again before the summer?”"])
+    assert q.quote.speaker == "Dale Ferris"
+    [q] = found(["Janet Oduya was asked on Monday: “Will the ferry run again before the summer season?”"])
+    assert q.quote.speaker is None
+
+
+def test_a_preposition_after_a_quotation_is_not_a_verb_naming_its_speaker():
+    paragraphs = [
+        "Janet Oduya told the board that the survey found “no sign of any link at all” between Dale Ferris "
+        "and the contractor who built the pier."
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker != "Dale Ferris"
+
+
+def test_a_parenthesis_between_the_name_and_its_verb_after_a_quotation():
+    [q] = found(["“There is real energy in every one of these harbour towns,” Earl Blumer (D-Ore.) said."])
+    assert q.quote.speaker == "Earl Blumer"
+
+
+def test_a_quoted_exclamation_is_attributed_by_the_short_sentence_after_it():
+    paragraphs = [
+        "“We fixed the pier before the storm came,” Dale Ferris said. “That is a false comparison!” Janet "
+        "Oduya replied. “How many ferries have sunk here and how many have not?”"
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert speakers == ["Dale Ferris", "Janet Oduya", "Janet Oduya"]
+    # a longer sentence after it is a new statement, not its attribution
+    paragraphs = [
+        "Janet Oduya asked: “Why would the board not fix the pier?” The council wants the old pier torn down."
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Janet Oduya"
+
+
+def test_a_person_after_a_lowercase_role_and_before_an_apposition_speaks():
+    [q] = found(
+        [
+            "“Wages may rise in the harbour at last,” the economist Jo Birch, a former adviser to the board, wrote."
+        ]
+    )
+    assert q.quote.speaker == "Jo Birch"
+
+
+def test_a_signature_in_the_paragraph_under_a_quotation_names_its_speaker():
+    [q] = found(
+        [
+            "“Nobody asked the fishermen what they wanted from the board.”",
+            "— Dale Ferris (@dferris) May 4, 2024",
+        ]
+    )
+    assert q.quote.speaker == "Dale Ferris"
+    [q] = found(["“Nobody asked the fishermen what they wanted from the board.”", "- Dale Ferris."])
+    assert q.quote.speaker == "Dale Ferris"
+
+
+def test_the_person_a_pronoun_spoke_to_is_not_whom_it_stands_for():
+    paragraphs = [
+        "Janet Oduya met the press on Monday.",
+        "“First of all,” she told Dale Ferris, “we will never close the harbour to the fishing boats.”",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert "Dale Ferris" not in speakers
+
+
+def test_a_question_in_straight_double_apostrophes_is_attributed_by_the_short_sentence_after_it():
+    paragraphs = ["''Can we still win the harbour seat this year?'' Dale Ferris asked. ''I do not know.''"]
+    assert found(paragraphs)[0].quote.speaker == "Dale Ferris"
+
+
+def test_whom_a_person_told_before_a_colon_is_not_the_speaker():
+    [q] = found(["Dale Ferris told WKBY: “I replied to the post. I did not write that post myself.”"])
+    assert q.quote.speaker == "Dale Ferris"
+
+
+def test_an_aside_between_dashes_stands_between_the_speaker_and_the_cue():
+    paragraphs = [
+        "On Friday, Dale Ferris — named the favourite for the harbour seat — told Jo Kim of Harbour Radio "
+        "that “you have to look at it very seriously.”"
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Dale Ferris"
+
+
+def test_an_adverb_between_the_speaker_and_the_cue():
+    [q] = found(["Janet Oduya has repeatedly said that the ferry will “run again before the summer season.”"])
+    assert q.quote.speaker == "Janet Oduya"
+
+
+def test_a_person_described_after_a_capitalised_word_speaks():
+    [q] = found(
+        ["“This is a scripted show and we are all props,” said Virginia delegate Beau Carrel, angered."]
+    )
+    assert q.quote.speaker == "Beau Carrel"
+    [q] = found(["“The harbour needs a new pier before the summer,” said Democratic strategist Jo Birch."])
+    assert q.quote.speaker == "Jo Birch"
+
+
+def test_a_party_or_a_group_is_no_speaker():
+    paragraphs = [
+        "Asked whether his voters should pick Republicans or Democrats down the ballot, Dale demurred.",
+        "“The good thing about running alone is that you tell nobody what to do,” he said.",
+    ]
+    assert found(paragraphs)[0].quote.speaker != "Republicans"
+
+
+def test_words_that_open_sentences_are_cut_off_a_speaker():
+    from digest.trim.quotes import _as_speaker
+
+    en = get("en")
+    assert en is not None
+    assert _as_speaker("Under", en) is None and _as_speaker("Republicans", en) is None
+    assert _as_speaker("Given Ferris", en) == "Ferris"
+    assert _as_speaker("Vermont Sen", en) is None and _as_speaker("the source recalled", en) == "the source"
+    assert _as_speaker("a headline that", en) is None

@@ -33,7 +33,8 @@ class Language:
     inverted_cues: frozenset[str] = frozenset()
     """Words that attribute only right after a quotation ("so" in German: „…“, so Müller)."""
     pronouns: dict[str, str | None] = field(default_factory=dict)
-    """Third-person subject pronouns -> gender ("m", "f" or None)."""
+    """Third-person subject pronouns -> gender ("m", "f", None) or "p", a plural (they, ils, loro): a
+    group speaks, never the one person named before."""
     determiners: frozenset[str] = frozenset()
     """Articles and article-preposition contractions: before a quoted term they mark a name."""
     name_nouns: frozenset[str] = frozenset()
@@ -73,6 +74,11 @@ class Language:
     """Articles of cases that never open a speaker (German dative and genitive: in einem Interview)."""
     auxiliaries: frozenset[str] = frozenset()
     """Auxiliaries and adverbs that stand between a speaker and a cue verb (a déclaré, hat … gesagt)."""
+    passive_auxiliaries: frozenset[str] = frozenset()
+    """Auxiliaries that make a cue verb passive (was asked, were told): its subject is the one spoken
+    to, the speaker is the agent after an agent_word (by), if any."""
+    agent_words: frozenset[str] = frozenset()
+    """The preposition before a passive verb's agent ("asked by the host")."""
     finite_auxiliaries: frozenset[str] = frozenset()
     """Finite auxiliaries that stand second in a clause, its subject right after them when something
     else opens it (German: Im Mai hatte Müller erklärt)."""

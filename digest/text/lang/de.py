@@ -156,16 +156,22 @@ LANGUAGE = Language(
         r"zurück(?: zur| zum)? (?:übersicht|startseite|vorherigen seite|seitenanfang|anfang|artikel)\s*$",
         r"(?:zum weiterlesen|siehe auch|weitere (?:beiträge|artikel|nachrichten|themen|meldungen)"
         r"|themenrelevante nachrichten|mehr (?:dazu|artikel|nachrichten)|das könnte (?:sie|dich) auch interessieren"
-        r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,60}$",
+        r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,120}$",
+        r"(?:zusatzinformationen|ansprechpartner(?:in)?(?: zum thema)?)\s*:?\s*$",
+        r"(?:eingestellt von|entdecke(?:n sie)? weitere)\b.{0,60}$",
         r"(?:themen|schlagw[oö]rter|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen)"
         r"(?: im artikel)?\s*:?\s*$",
         r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "
         r"(?:artikel|beitrag) (?:nützlich|hilfreich)|info zur bewertung)\b.{0,40}$",
         r"(?:möchten sie (?:den|diesen) artikel teilen|mit freunden teilen|teilen mit|url zum kopieren"
-        r"|link kopieren|(?:rezept |artikel )?drucken|merken|zum shop)\s*:?\s*$",
-        r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,40}$",
+        r"|link kopieren|(?:rezept |artikel )?drucken|merken|zum shop|(?:beitrag )?teilen|kontakt|diese seite)"
+        r"\s*[:?]?\s*$",
+        r"(?:rezept |artikel )?drucken (?:\w+ ){0,3}(?:speichern|teilen|merken)\s*$",  # buttons in a row
+        r"(?:themen|schlagw[oö]rter|stichw[oö]rter|tags)\s*:\s*.{1,100}$",  # a line of tags
+        r"hier geht(?:'s| es) (?:zu[mr]?|weiter)\b.{0,60}$",
+        r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,120}$",
         r"(?:newsletter (?:erhalten|bestellen)|jetzt spenden|jede kleine spende|unterstützen sie (?:uns|diese)"
-        r"|unterstütze \w+\s*$|lust auf mehr|sie wollen mehr von uns)\b.{0,80}$",
+        r"|unterstütze \w+|lust auf mehr|sie wollen mehr von uns)\b.{0,120}$",
         r"(?:pressemitteilung von|originalpublikation)\b.{0,60}$",
         r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
         r"ihre e-?mail-adresse wird nicht veröffentlicht",

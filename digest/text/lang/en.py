@@ -9,7 +9,9 @@ LANGUAGE = Language(
         "the and of to in is that for it with was on as he she by at from his her have has are were be "
         "this which or an not but they said would their will been who after about more also its we you "
         "had than when into there what could should over however meanwhile yesterday today tomorrow later "
-        "earlier then now still also but while although after before since".split()
+        "earlier then now still also but while although after before since between during against around "
+        "without like including until through amid amidst among across toward towards upon within beyond "
+        "despite except via".split()
     ),
     quote_pairs=(("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'")),
     cue_verbs=frozenset(
@@ -24,7 +26,7 @@ LANGUAGE = Language(
     ),
     cue_phrases=("according to", "in the words of", "in a statement", "quoted as saying"),
     cue_preps=frozenset(),
-    pronouns={"he": "m", "she": "f", "they": None},
+    pronouns={"he": "m", "she": "f", "they": "p"},
     determiners=frozenset("the a an this that its his her their our in of on at for from by with".split()),
     name_nouns=frozenset(
         "book novel film movie album song single title titled entitled motto slogan campaign programme "
@@ -40,7 +42,7 @@ LANGUAGE = Language(
         "state foreign defence defense interior finance justice health commissioner ambassador "
         "representative rep sen gov deputy vice executive officer head leader king queen prince princess "
         "pope cardinal bishop archbishop sheriff detective inspector superintendent commander colonel "
-        "lieutenant sergeant admiral sec us u.s uk eu un nato".split()
+        "lieutenant sergeant admiral sec us u.s uk eu un nato col gen lt sgt capt cmdr adm".split()
     ),
     abbreviations=frozenset(
         "mr mrs ms dr prof sr jr st mt gen gov sen rep lt col sgt capt cmdr adm jan feb mar apr jun jul aug "
@@ -73,7 +75,9 @@ LANGUAGE = Language(
     weekdays=frozenset("monday tuesday wednesday thursday friday saturday sunday".split()),
     not_names=frozenset(
         "yet though although like following regarding rival speaking appearing showing asked when while after before during despite unlike instead meanwhile "
-        "even ever each every both two three several many some most last next another other".split()
+        "even ever each every both two three several many some most last next another other finally likewise "
+        "according republican republicans democrat democrats americans muslims christians conservatives "
+        "liberals under given beyond signs hours".split()
     ),
     places=frozenset(
         [
@@ -122,17 +126,52 @@ LANGUAGE = Language(
         "january february march april may june july august september october november december".split()
     ),
     boilerplate=(
-        r"(?:no responses? (?:so far|yet)|[\w.-]+ is powered by\b.{0,40})\s*$",
+        r"(?:no responses? (?:so far|yet)\W*|[\w.-]+ is powered by\b.{0,100})\s*$",
         r"(?:like it\? share it!?|keep reading|more stories|you may also like|further reading)\b.{0,60}$",
         r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",
         r"leave a (comment|reply)\b",
         r"(share|tweet|email|print)( this( article| story)?)?"
         r"( on (facebook|twitter|x|linkedin|whatsapp))?\s*$",
-        r"share (on|via) ",
+        r"share (?:on|via)\b",
         r"(read|see) (more|also)\b.{0,200}$",
-        r"related( articles?| stories| coverage)?\s*:",
+        r"related( articles?| stories| coverage| posts| links)?\s*(?::|$)",
         r"(sign up|subscribe) (for|to) (our|the) .{0,60}newsletter",
-        r"(advertisement|sponsored content)\s*$",
+        r"(advert(?:isement)?|sponsored content|videos?)\s*$",
+        r"(?:don'?t|do not) miss\b.{0,40}$",
+        r"(?:our |the )?(?:latest|top|more) (?:stories|news|articles|headlines)\s*$",
+        r"tell us what you think\b.{0,20}$",
+        r"view (?:all|more|comments?)\s*$",
+        r"\(?view all\)?\s*$",
+        r"thanks? (?:you )?for (?:signing up|subscribing)\b.{0,40}$",  # a newsletter form's messages
+        r"(?:please check the opt-in box|there was an error processing|keep an eye on your inbox)\b.{0,80}$",
+        r"see all (?:newsletters|stories|news)\s*$",
+        r"i agree (?:that|to) .{0,80}(?:newsletters?|terms|privacy|e-?mails?)\b.{0,40}$",
+        r"get the latest .{0,40}\b(?:inbox|newsletters?)\b.{0,60}$",
+        r"(?:edit profile|sign out|you are signed in as)\b.{0,30}$",
+        r"have a tip\?.{0,200}$",  # the writer's address under the article
+        r"print this (?:article|story|page)\b.{0,40}$",
+        r"next up in\b.{0,40}$",
+        r"\(reporting by\b.{0,200}$",  # an agency's credits: "(Reporting by …; Editing by …)"
+        r"above: .{1,120}$",  # a photo's caption
+        r"\[\s*\d+ comments?\s*\]\s*$",
+        r"rating: \d+ votes?\s*$",
+        r"(?:[\w.'-]+ ){0,5}submitted photo\s*$",  # a reader's photo credited
+        r"\d+ of \d+\s*$",  # a gallery's counter
+        r"terms of (?:service|use)\b.{0,40}$",
+        r"(?:published|updated|posted)\s+\d.{0,60}$",  # "Published 10:02 AM EST Nov 19, 2019"
+        r"in this (?:article|story)\s*:.{0,200}$",
+        r"(?:pin it|by|trending)\s*$",
+        r"more (?:in|from) .{1,50}$|more \w+ news\s*$|.{1,40}'s most recent stories\s*$",
+        r"e-?mail .{1,60}\bat \S+@\S+.{0,120}$",
+        r"want more (?:stories|news|articles)\b.{0,40}$",
+        r".{0,60}\bsubscribe to (?:our|the) .{0,150}$",
+        r"no comments yet\b.{0,60}$",
+        r"(?:trending|top|latest|featured) (?:news|now|videos?|stories)\s*$",
+        r"follow(?: us)?\s*$",
+        r".{0,60}\bsign up for (?:our|the) (?:\w+ )?newsletters?\.?\s*$",
+        r"[·•|]?\s*(?:updated|published|posted)\s*:?\s*$",  # the label of a date left without it
+        r"[-–«‹]?\s*(?:previous|next|older|newer)(?: \w+){0,3}\s*[-–»›]?\s*$",  # "- Next Harbour News"
+        r"write to .{1,60}\bat \S+@\S+\s*$",  # a writer's address under the article
         r"your email address will not be published",
         r"required fields are marked",
         r"save my name, email,? and website",
@@ -158,7 +197,13 @@ LANGUAGE = Language(
     ),
     articles=frozenset("the a an".split()),
     definite_articles=frozenset("the".split()),
-    auxiliaries=frozenset("has had have was were is also too then later further again".split()),
+    auxiliaries=frozenset(
+        "has had have was were is also too then later further again now recently repeatedly previously once "
+        "often publicly privately reportedly frequently already always never even just first flatly simply "
+        "quickly openly".split()
+    ),
+    passive_auxiliaries=frozenset("was were is are been being".split()),
+    agent_words=frozenset({"by"}),
     clause_words=frozenset("and but or that which who because while when so with".split()),
     object_pronouns=frozenset("him her it them".split()),
     impersonal=frozenset("it".split()),
@@ -189,5 +234,5 @@ LANGUAGE = Language(
     ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
-    speaker_threshold=0.75,
+    speaker_threshold=0.72,
 )

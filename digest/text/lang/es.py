@@ -21,7 +21,7 @@ LANGUAGE = Language(
     ),
     cue_phrases=("de acuerdo con", "a juicio de", "en palabras de"),
     cue_preps=frozenset({"según"}),
-    pronouns={"él": "m", "ella": "f", "ellos": None, "ellas": "f"},
+    pronouns={"él": "m", "ella": "f", "ellos": "p", "ellas": "f"},
     determiners=frozenset("el la los las un una del al de su sus en con por para".split()),
     name_nouns=frozenset(
         "libro novela película álbum canción título titulado titulada lema eslogan campaña programa serie "

@@ -23,7 +23,7 @@ LANGUAGE = Language(
     ),
     cue_phrases=("d’après", "d'après", "de l’avis de", "aux yeux de"),
     cue_preps=frozenset({"selon"}),
-    pronouns={"il": "m", "elle": "f", "ils": None, "elles": "f"},
+    pronouns={"il": "m", "elle": "f", "ils": "p", "elles": "f"},
     determiners=frozenset(
         "l’ l' d’ d' qu’ le la les l un une des du au aux de d sa son ses leur ce cette dans en par sur pour "
         "avec".split()
@@ -70,7 +70,9 @@ LANGUAGE = Language(
     boilerplate=(
         r"(?:mentions légales|conditions générales(?: de vente| d'utilisation)?|permalien)\s*$",
         r"(?:pour lire la suite|pour accéder en illimité|pour rester informé)\b.{0,120}$",
-        r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??\s*$",
+        r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??"
+        r"(?:\s*\(\d+\))?\s*$",  # "Vos réactions (11)"
+        r"(?:audios? et )?vidéos? sur le (?:même )?sujet\s*$",
         r"pour créer des paragraphes, laissez simplement des lignes vides",
         r"laisser un commentaire\b",
         r"(votre|ton) adresse (e-?mail|courriel|de messagerie) ne sera pas publiée",

@@ -22,7 +22,7 @@ LANGUAGE = Language(
     ),
     cue_phrases=("a detta di", "stando a", "ha detto", "ha dichiarato"),
     cue_preps=frozenset({"secondo"}),
-    pronouns={"lui": "m", "lei": "f", "egli": "m", "ella": "f", "loro": None},
+    pronouns={"lui": "m", "lei": "f", "egli": "m", "ella": "f", "loro": "p"},
     determiners=frozenset(
         "l’ l' dell’ dell' all’ all' nell’ nell' sull’ sull' dall’ dall' un’ un' il lo la l i gli le un uno "
         "una del dello della dei degli delle al allo alla ai agli alle nel nello "
