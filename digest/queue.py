@@ -14,8 +14,7 @@ is run again by another; each is idempotent (the rows say what is left to do).
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -82,21 +81,26 @@ def signature(settings: config.Settings, task: str, *args: Any) -> Any:
     return celery_app(settings.db_url).signature(f"digest.{task}", args=args, immutable=True, queue=QUEUE)
 
 
-def group_of(
-    settings: config.Settings, task: str, calls: list[tuple[Any, ...]], poll: float = 0.2
-) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Run `digest.<task>(*args)` for each of `calls` on the workers at once, and hand back each
-    (args, result) as it is done: for a command that waits for its work (`digest ingest`)."""
+def run_all(
+    settings: config.Settings,
+    task: str,
+    calls: list[tuple[Any, ...]],
+    done: Callable[[tuple[Any, ...], Any], None],
+) -> None:
+    """Run `digest.<task>(*args)` for each of `calls` on the workers at once, and wait for them all,
+    handing each (args, result) to `done` as it comes: for a command that waits for its work
+    (`digest ingest`). The results are waited for as the result store pushes them (Redis), else
+    read one by one."""
+    from celery.result import ResultSet
+
     app = celery_app(settings.db_url)
     with broker_errors(), app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=2)  # before the result store's own, which raises RuntimeError
-        pending = {app.send_task(f"digest.{task}", args=args, queue=QUEUE): args for args in calls}
-    while pending:
-        done = [r for r in pending if r.ready()]
-        for result in done:
-            yield pending.pop(result), result.get(propagate=True)
-        if pending and not done:
-            time.sleep(poll)
+        sent = [(app.send_task(f"digest.{task}", args=args, queue=QUEUE), args) for args in calls]
+    by_id = {result.id: args for result, args in sent}
+    results = ResultSet([result for result, _ in sent], app=app)
+    collect = results.join_native if results.supports_native_join else results.join
+    collect(callback=lambda task_id, value: done(by_id[task_id], value), propagate=True)
 
 
 def queued(settings: config.Settings) -> int:

@@ -157,16 +157,19 @@ def ingest_on_workers(
 ) -> IngestReport:
     """execution: celery: `ingest` with each source read by a worker's task of its own (ingest_source);
     waits for them all and merges their reports. `progress` is called as each source is done."""
-    from digest.queue import group_of
+    from digest.queue import run_all
 
     force = bool(names) if force is None else force
     with engine.connect() as conn:
         chosen = [s.name for s in catalog.in_force(conn, settings) if not names or s.name in names]
     report = IngestReport()
-    for name, part in group_of(settings, "ingest_source", [(name, force) for name in chosen]):
+
+    def read(args: tuple[Any, ...], part: dict[str, Any]) -> None:
         report.merge(IngestReport.from_json(part))
         if progress:
-            progress(str(name[0]))
+            progress(str(args[0]))
+
+    run_all(settings, "ingest_source", [(name, force) for name in chosen], read)
     return report
 
 
