@@ -7,8 +7,9 @@ enqueues needs none of the code that runs them. The broker is Redis by default, 
 results in Redis when the broker is Redis, else in the database. The broker is never the source of
 truth: a task lost with its broker is found again from the database (digest.deliver.workers).
 
-Every task is acknowledged late, and given back when its worker dies, so a task a killed worker had
-is run again by another; each is idempotent (the rows say what is left to do).
+Every task is acknowledged late, and given back when its worker dies (on Redis, once its visibility
+timeout has passed), so a task a killed worker had is run again; each is idempotent (the rows say
+what is left to do), and a send does not wait for it: the killed worker's claim lapses sooner.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ def broker_url() -> str:
 
 
 @lru_cache(maxsize=4)
-def celery_app(database_url: str, broker: str | None = None) -> Celery:
-    """The app for this database and broker (made once per process)."""
+def celery_app(database_url: str) -> Celery:
+    """The app for this database and the broker of the environment (made once per process)."""
     from celery.app.base import Celery  # the module itself: celery's lazy names race between threads
 
-    broker = broker or broker_url()
+    broker = broker_url()
     backend = broker if broker.startswith(("redis://", "rediss://")) else f"db+{database_url}"
     app = Celery("digest", broker=broker, backend=backend, set_as_current=False)
     app.conf.update(
@@ -68,12 +69,10 @@ def broker_errors() -> Iterator[None]:
         raise Unavailable(f"the broker at {shown} ({config.BROKER_URL_ENV}) cannot be reached: {exc}") from None
 
 
-def enqueue(settings: config.Settings, task: str, *args: Any, countdown: float | None = None) -> None:
-    """Put `digest.<task>(*args)` on the queue."""
+def enqueue(settings: config.Settings, task: str, *args: Any) -> None:
+    """Put `digest.<task>(*args)` on the queue; its result is not kept."""
     with broker_errors():
-        celery_app(settings.db_url).send_task(
-            f"digest.{task}", args=args, countdown=countdown, queue=QUEUE, ignore_result=True
-        )
+        celery_app(settings.db_url).send_task(f"digest.{task}", args=args, queue=QUEUE, ignore_result=True)
 
 
 def signature(settings: config.Settings, task: str, *args: Any) -> Any:

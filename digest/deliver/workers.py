@@ -4,15 +4,15 @@
 that may go (`enqueue_batches`); any worker takes any of them. A task claims its batch with FOR
 UPDATE SKIP LOCKED (digest.store.deliveries.claim_batch), so workers claiming at once never wait for
 each other or take the same row; the claim names the worker and holds for `delivery.claim_seconds`.
-The batch goes to the backend and each row is settled as in a local send (digest.deliver.send.record);
+The batch goes to the backend and each row is settled as in a local send (digest.deliver.batches.record);
 the task that finds nothing left to send marks the edition sent.
 
 The rows are the truth, the broker only carries work:
 - a worker killed mid-batch leaves its rows 'sending'; once their claim lapses, the next task of the
   edition sends them again, flagged as possible duplicates (one batch per task the worker was running);
 - a task lost with the broker, a batch deferred for later, or a worker killed when it was the last:
-  the scheduler's dispatch finds a send with rows to go and no activity for a while (`stalled`), and
-  enqueues its batches again. A task with nothing left to claim ends at once, so an extra one costs
+  the scheduler's dispatch (and `digest send`, while it follows) finds a send with rows to go and no
+  activity for a while (`stalled`), and enqueues its batches again. A task with nothing left to claim ends at once, so an extra one costs
   nothing;
 - every worker keeps to the provider's limits together (SharedThrottle).
 """
@@ -67,7 +67,7 @@ def stalled(engine: Engine, settings: Settings, edition_id: int, at: datetime | 
             return False
         if send.active_at is not None and at - send.active_at < quiet:
             return False
-        ready, _ = claimable(conn, edition_id, at)
+        ready = claimable(conn, edition_id, at)
     return ready > 0
 
 
@@ -77,7 +77,7 @@ def enqueue_batches(engine: Engine, settings: Settings, edition_id: int) -> int:
     if not stalled(engine, settings, edition_id):
         return 0
     with engine.begin() as conn:
-        ready, _ = claimable(conn, edition_id)
+        ready = claimable(conn, edition_id)
         mark_active(conn, edition_id)
     tasks = math.ceil(ready / batch_size(settings))
     for _ in range(tasks):

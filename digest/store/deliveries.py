@@ -232,23 +232,24 @@ def claims_in_flight(conn: Connection, at: datetime | None = None) -> list[Claim
     return [Claimed(worker or "?", edition_id, n, until) for worker, edition_id, n, until in rows]
 
 
-def claimable(conn: Connection, edition_id: int, at: datetime | None = None) -> tuple[int, int]:
-    """(rows that may be claimed now, rows claimed by a live worker): pending, deferred and due, or
-    claimed by a worker whose claim lapsed; and those still within their claim."""
+def claimable(conn: Connection, edition_id: int, at: datetime | None = None) -> int:
+    """Rows that may be claimed now: pending, deferred and due, or claimed by a worker whose claim
+    lapsed."""
     at = at or now()
     ready = (
         (deliveries.c.status == PENDING)
         | ((deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at))
         | ((deliveries.c.status == SENDING) & (deliveries.c.claimed_until < at))
     )
-    held = (deliveries.c.status == SENDING) & (deliveries.c.claimed_until >= at)
-    row = conn.execute(
-        select(func.count().filter(ready), func.count().filter(held)).where(
-            deliveries.c.edition_id == edition_id,
-            deliveries.c.status.in_((PENDING, DEFERRED, SENDING)),
-        )
-    ).one()
-    return row[0], row[1]
+    return int(
+        conn.execute(
+            select(func.count()).where(
+                deliveries.c.edition_id == edition_id,
+                deliveries.c.status.in_((PENDING, DEFERRED, SENDING)),
+                ready,
+            )
+        ).scalar_one()
+    )
 
 
 def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
