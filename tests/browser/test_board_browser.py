@@ -70,9 +70,16 @@ def test_reorder_by_drag_and_drop(newsroom, board_page):
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
     page.mouse.down()
     page.mouse.move(target["x"] + 40, target["y"] + 2, steps=20)  # a person's drag: many small moves
-    # a person lets go once the item shows in its new place: Sortable moves it on its own clock (a
-    # timer of 50 ms in its pointer fallback), which a loaded machine can put after a quick release
-    page.wait_for_function(f"() => document.querySelector('#items > li').dataset.article === '{order[2]}'")
+    # a person lets go once the item shows in its new place, moving the pointer a little until it
+    # does: Sortable moves it on its own clock (a timer of 50 ms in its pointer fallback), which a
+    # loaded machine can put after the last of a quick series of moves
+    shown = f"() => document.querySelector('#items > li').dataset.article === '{order[2]}'"
+    for nudge in range(120):
+        if page.evaluate(shown):
+            break
+        page.mouse.move(target["x"] + 40 + nudge % 2, target["y"] + 2, steps=2)
+        page.wait_for_timeout(250)
+    assert page.evaluate(shown), "the dragged item never showed in its new place"
     with page.expect_response(lambda r: r.url.endswith("/changes") and r.status == 200):
         page.mouse.up()
     page.wait_for_selector("#said:text('Moved to position 1.')")  # the board as the server answered it
