@@ -12,7 +12,7 @@ The rows are the truth, the broker only carries work:
   edition sends them again, flagged as possible duplicates (one batch per task the worker was running);
 - a task lost with the broker, a batch deferred for later, or a worker killed when it was the last:
   the scheduler's dispatch (and `digest send`, while it follows) finds a send with rows to go and no
-  activity for a while (`stalled`), and enqueues its batches again. A task with nothing left to claim ends at once, so an extra one costs
+  activity for a while, and enqueues its batches again (`enqueue_batches`). A task with nothing left to claim ends at once, so an extra one costs
   nothing;
 - every worker keeps to the provider's limits together (SharedThrottle).
 """
@@ -56,29 +56,21 @@ def batch_size(settings: Settings) -> int:
     return Throttle(settings.delivery.throttle).largest_batch(settings.delivery.batch_size)
 
 
-def stalled(engine: Engine, settings: Settings, edition_id: int, at: datetime | None = None) -> bool:
-    """The send runs, has rows to go now (a lapsed claim's among them), and nothing has happened to
-    it for a while: whatever tasks it had are lost or done."""
-    at = at or datetime.now(UTC)
+def enqueue_batches(engine: Engine, settings: Settings, edition_id: int) -> int:
+    """One `send_batch` task per batch of rows that may go now (a lapsed claim's among them), when
+    the send runs and nothing has happened to it for a while: whatever tasks it had are lost or
+    done. A send that is active (its tasks queued or running) is left alone. How many were enqueued."""
+    at = datetime.now(UTC)
     quiet = timedelta(seconds=min(QUIET, settings.delivery.claim_seconds))
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         send = load_send(conn, edition_id)
         if send is None or send.state != SendState.RUNNING:
-            return False
+            return 0
         if send.active_at is not None and at - send.active_at < quiet:
-            return False
+            return 0
         ready = claimable(conn, edition_id, at)
-    return ready > 0
-
-
-def enqueue_batches(engine: Engine, settings: Settings, edition_id: int) -> int:
-    """One `send_batch` task per batch of rows that may go now, unless the send is active (its tasks
-    are queued or running): how many were enqueued."""
-    if not stalled(engine, settings, edition_id):
-        return 0
-    with engine.begin() as conn:
-        ready = claimable(conn, edition_id)
-        mark_active(conn, edition_id)
+        if ready:
+            mark_active(conn, edition_id)
     tasks = math.ceil(ready / batch_size(settings))
     for _ in range(tasks):
         enqueue(settings, "send_batch", edition_id)
