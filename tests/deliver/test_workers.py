@@ -122,6 +122,27 @@ def _claims(database_url: str, edition_id: int, addresses: list[str]) -> list:
     return [(e, c) for e, c in rows if e in set(addresses)]
 
 
+def _send_in_background(env: dict, edition_id: int) -> subprocess.Popen:
+    return subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _worker_holding(database_url: str, edition_id: int, stand_in: StandIn, procs: list) -> subprocess.Popen:
+    """The one worker whose pool process claimed the batch the stand-in holds."""
+    holders = {c for _, c in _claims(database_url, edition_id, stand_in.stalled_batch)}
+    [holder] = [p for p in procs if p.pid in {os.getpgid(int(c.split(":")[1])) for c in holders}]
+    return holder
+
+
+def _reported(database_url: str, edition_id: int) -> set[str]:
+    """The addresses flagged as possibly sent twice."""
+    engine = open_store(database_url)
+    with engine.connect() as conn:
+        reported = set(interrupted_deliveries(conn, edition_id))
+    engine.dispose()
+    return reported
+
+
 def _logs(tmp_path: Path) -> str:
     return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(tmp_path.glob("worker*.log")))
 
@@ -168,21 +189,14 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_its_batch_is_reported(tmp_pa
         env, edition_id = _instance(tmp_path, broker, postgres, server.url)
         with _workers(env, tmp_path, 2) as procs:
             assert "workers: 2 answering" in _wait_answering(env, 2), _logs(tmp_path)
-            send = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)  # fmt: skip
+            send = _send_in_background(env, edition_id)
             assert server.stand_in.stalled.wait(60), _logs(tmp_path)
-            holders = {c for e, c in _claims(postgres, edition_id, server.stand_in.stalled_batch)}
-            stalled_pool = {os.getpgid(int(c.split(":")[1])) for c in holders}
-            assert len(stalled_pool) == 1 and stalled_pool <= {p.pid for p in procs}
-            os.killpg(stalled_pool.pop(), signal.SIGKILL)
+            os.killpg(_worker_holding(postgres, edition_id, server.stand_in, procs).pid, signal.SIGKILL)
             server.stand_in.release.set()
             out, err = send.communicate(timeout=180)
             assert send.returncode == 0, out + err + _logs(tmp_path)
         copies = Counter(a.email for a in server.stand_in.accepted)
-    engine = open_store(postgres)
-    with engine.connect() as conn:
-        reported = set(interrupted_deliveries(conn, edition_id))
-    engine.dispose()
+    reported = _reported(postgres, edition_id)
     duplicated = {a for a, n in copies.items() if n > 1}
     assert set(copies) == {address(i) for i in range(N)}  # nobody missed
     assert duplicated == reported and len(reported) == BATCH  # that batch, and exactly it, reported
@@ -196,11 +210,9 @@ def test_a_worker_stopped_warmly_finishes_its_batch_and_nothing_goes_twice(tmp_p
         env, edition_id = _instance(tmp_path, broker, postgres, server.url)
         with _workers(env, tmp_path, 2) as procs:
             assert "workers: 2 answering" in _wait_answering(env, 2), _logs(tmp_path)
-            send = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)  # fmt: skip
+            send = _send_in_background(env, edition_id)
             assert server.stand_in.stalled.wait(60), _logs(tmp_path)
-            [holder] = {c for _, c in _claims(postgres, edition_id, server.stand_in.stalled_batch)}
-            [stopped] = [p for p in procs if p.pid == os.getpgid(int(holder.split(":")[1]))]
+            stopped = _worker_holding(postgres, edition_id, server.stand_in, procs)
             os.kill(stopped.pid, signal.SIGTERM)  # the worker itself, as `kill PID` or systemd does
             time.sleep(1)
             assert stopped.poll() is None  # it waits for its batch
@@ -209,12 +221,9 @@ def test_a_worker_stopped_warmly_finishes_its_batch_and_nothing_goes_twice(tmp_p
             out, err = send.communicate(timeout=180)
             assert send.returncode == 0, out + err + _logs(tmp_path)
         copies = Counter(a.email for a in server.stand_in.accepted)
-    engine = open_store(postgres)
-    with engine.connect() as conn:
-        reported = interrupted_deliveries(conn, edition_id)
-    engine.dispose()
+    reported = _reported(postgres, edition_id)
     assert set(copies) == {address(i) for i in range(N)} and max(copies.values()) == 1
-    assert reported == []
+    assert reported == set()
 
 
 def test_a_worker_started_late_joins_the_send_under_way(tmp_path, broker, postgres):
@@ -222,8 +231,7 @@ def test_a_worker_started_late_joins_the_send_under_way(tmp_path, broker, postgr
         env, edition_id = _instance(tmp_path, broker, postgres, server.url)
         with _workers(env, tmp_path, 1) as first:
             assert "workers: 1 answering" in _wait_answering(env, 1), _logs(tmp_path)
-            send = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)  # fmt: skip
+            send = _send_in_background(env, edition_id)
             deadline = time.monotonic() + 60
             while server.stand_in.requests < 3 and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -250,8 +258,7 @@ def test_the_broker_restarted_empty_mid_send_loses_nobody(tmp_path, postgres):
             env, edition_id = _instance(tmp_path, f"redis://127.0.0.1:{port}/0", postgres, server.url)
             with _workers(env, tmp_path, 2):
                 assert "workers: 2 answering" in _wait_answering(env, 2), _logs(tmp_path)
-                send = subprocess.Popen([DIGEST, "send", str(edition_id)], env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)  # fmt: skip
+                send = _send_in_background(env, edition_id)
                 deadline = time.monotonic() + 60
                 while server.stand_in.requests < 4 and time.monotonic() < deadline:
                     time.sleep(0.05)
