@@ -5,6 +5,7 @@ the numpy and scipy it pulls in, most of a second) is imported when a first arti
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,8 @@ def _minhash(signature: bytes) -> MinHash:
 
 
 class StoryIndex:
-    """Recent articles' signatures, to find the story a new article belongs to."""
+    """Recent articles' signatures, to find the story a new article belongs to. Safe to share between
+    threads: a process keeps one per database (digest.ingest.run) and brings it up to date."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         from datasketch import MinHashLSH
@@ -63,23 +65,35 @@ class StoryIndex:
         self.stories: dict[int, int] = {}  # article id -> story id
         self.sources: dict[int, int] = {}  # article id -> source id
         self.minhashes: dict[int, MinHash] = {}
+        self.newest = 0  # the highest article id added
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.stories)
+
+    def __contains__(self, article_id: int) -> bool:
+        return article_id in self.stories
 
     def add(self, article_id: int, story_id: int, source_id: int, signature: bytes) -> None:
-        if article_id in self.stories:
-            self.lsh.remove(article_id)
-        self.minhashes[article_id] = _minhash(signature)
-        self.lsh.insert(article_id, self.minhashes[article_id])
-        self.stories[article_id] = story_id
-        self.sources[article_id] = source_id
+        minhash = _minhash(signature)
+        with self._lock:
+            if article_id in self.stories:
+                self.lsh.remove(article_id)
+            self.minhashes[article_id] = minhash
+            self.lsh.insert(article_id, minhash)
+            self.stories[article_id] = story_id
+            self.sources[article_id] = source_id
+            self.newest = max(self.newest, article_id)
 
     def story_of(self, signature: bytes, source_id: int) -> int | None:
         """The story of the most similar article from another source, if one is similar enough."""
         minhash = _minhash(signature)
         best, best_score = None, self.threshold
-        for article_id in self.lsh.query(minhash):
-            if self.sources[article_id] == source_id:
-                continue
-            score = minhash.jaccard(self.minhashes[article_id])
-            if score >= best_score:
-                best, best_score = article_id, score
-        return self.stories[best] if best is not None else None
+        with self._lock:
+            for article_id in self.lsh.query(minhash):
+                if self.sources[article_id] == source_id:
+                    continue
+                score = minhash.jaccard(self.minhashes[article_id])
+                if score >= best_score:
+                    best, best_score = article_id, score
+            return self.stories[best] if best is not None else None

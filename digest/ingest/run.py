@@ -9,6 +9,8 @@ source that keeps failing is left alone for a while (exponential back-off with j
 from __future__ import annotations
 
 import random
+import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
@@ -37,6 +39,13 @@ BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_MAX = timedelta(hours=24)
 STORY_WINDOW = timedelta(days=14)  # syndicated copies are looked for among articles this recent
 STORY_LIMIT = 20_000
+STORY_REBUILD = timedelta(hours=1)  # a kept index is built afresh this often: what left the window goes
+STORY_SLACK = 1_000  # ids under the newest seen, looked at again: transactions commit out of order
+
+# the story index each process keeps per database (engine): built once, then brought up to date with the
+# articles stored since (by this process or any other), so a worker's task for one source loads a few rows
+_indexes: weakref.WeakKeyDictionary[Engine, tuple[StoryIndex, datetime]] = weakref.WeakKeyDictionary()
+_indexes_lock = threading.Lock()
 
 
 @dataclass
@@ -128,7 +137,7 @@ def ingest(
                 try:
                     with engine.begin() as conn:
                         if stories is None and gathered.articles:
-                            stories = _story_index(conn, now)
+                            stories = _story_index(engine, conn, now)
                         part, sketched = _store(conn, gathered, stories)
                 except IntegrityError:  # another process stored the same items just now: look again
                     with engine.begin() as conn:
@@ -195,11 +204,20 @@ def _db_reason(exc: SQLAlchemyError) -> str:
     return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
 
 
-def _story_index(conn: Connection, now: datetime) -> StoryIndex:
-    index = StoryIndex()
-    for known in store.recent_sketches(conn, now - STORY_WINDOW, STORY_LIMIT):
-        index.add(known.article_id, known.story_id, known.source_id, known.signature)
-    return index
+def _story_index(engine: Engine, conn: Connection, now: datetime) -> StoryIndex:
+    """This process's index of the recent stories of `engine`'s database, up to date: built afresh when
+    missing, older than STORY_REBUILD or grown past STORY_LIMIT, else given the articles added since."""
+    with _indexes_lock:
+        index, built = _indexes.get(engine, (None, now))
+        if index is None or now - built > STORY_REBUILD or len(index) > STORY_LIMIT * 3 // 2:
+            index, built, after = StoryIndex(), now, 0
+        else:
+            after = max(0, index.newest - STORY_SLACK)
+        for known in store.recent_sketches(conn, now - STORY_WINDOW, STORY_LIMIT, after_id=after):
+            if known.article_id not in index:
+                index.add(known.article_id, known.story_id, known.source_id, known.signature)
+        _indexes[engine] = index, built
+        return index
 
 
 def _store(

@@ -229,12 +229,16 @@ class Sketch:
     signature: bytes
 
 
-def recent_sketches(conn: Connection, since: datetime, limit: int) -> list[Sketch]:
-    """The newest sketched articles fetched since a moment, newest first."""
+def recent_sketches(conn: Connection, since: datetime, limit: int, after_id: int = 0) -> list[Sketch]:
+    """The newest sketched articles fetched since a moment (and with an id above `after_id`), newest
+    first."""
     rows = conn.execute(
         select(articles.c.id, articles.c.story_id, articles.c.source_id, articles.c.sketch)
         .where(
-            articles.c.fetched_at >= since, articles.c.sketch.is_not(None), articles.c.story_id.is_not(None)
+            articles.c.fetched_at >= since,
+            articles.c.id > after_id,
+            articles.c.sketch.is_not(None),
+            articles.c.story_id.is_not(None),
         )
         .order_by(articles.c.id.desc())
         .limit(limit)

@@ -8,6 +8,7 @@ from digest.domain import Coverage
 from digest.ingest.dedupe import StoryIndex, sketch
 from digest.ingest.run import ingest
 from digest.store.articles import other_coverage
+from digest.store.db import open_store
 from tests.servers.feeds import DATE, FAST, paragraphs_html, rss, settings_of, stored, story_text
 
 pytest_plugins = ["tests.servers.feeds"]
@@ -78,6 +79,31 @@ def test_syndicated_copies_from_other_sources_are_linked_as_one_story(tmp_path, 
     with engine.connect() as conn:
         coverage = other_coverage(conn, [floods.id, market.id])
     assert coverage == {floods.id: [Coverage("b", "https://b.example.org/wire/123")], market.id: []}
+
+
+def test_a_process_keeps_its_story_index_and_learns_what_others_stored(tmp_path, server, engine, db_url):
+    """A worker reads one source per task: its index of recent stories is kept from task to task and
+    brought up to date with the articles stored since, here by another process (another engine)."""
+    original, other = story_text(50, paragraphs=5), story_text(51, paragraphs=5)
+    copy = [p.replace("council", "city council") for p in original[:4]]
+    feeds = {
+        "a": [item("a1", "Museum reopens", other, "https://a.example.org/museum")],
+        "b": [item("b1", "Floods reach the valley", original, "https://b.example.org/floods")],
+        "c": [item("c1", "Valley floods: what we know", copy, "https://c.example.org/wire/9")],
+    }
+    settings = settings_of(
+        tmp_path,
+        *(Source(name=n, kind="feed", url=server.add(f"/{n}.xml", rss(i))) for n, i in feeds.items()),
+    )
+    elsewhere = open_store(db_url)  # the other process
+    try:
+        ingest(engine, settings, ["a"], limits=FAST)  # this process builds its index
+        ingest(elsewhere, settings, ["b"], limits=FAST)  # the original lands in the other process
+        assert ingest(engine, settings, ["c"], limits=FAST).linked == 1  # this process saw it all the same
+    finally:
+        elsewhere.dispose()
+    (floods,), (wire,) = stored(engine, "b"), stored(engine, "c")
+    assert wire.story_id == floods.story_id == floods.id
 
 
 def test_only_near_identical_text_from_another_source_joins_a_story():
