@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from subscribers import tables as t
 from subscribers.addresses import address_hash, identity, normalize
+from subscribers.columns import one_of
 from subscribers.errors import Conflict, Invalid, NotFound
 from subscribers.models import RECEIVING, MailingList, Membership, MembershipStatus, Recipient, Subscriber
 from subscribers.search import Query, matching, name_key
@@ -271,7 +272,7 @@ def recipients(
             set(
                 conn.execute(
                     select(t.suppressions.c.email_hash).where(
-                        t.suppressions.c.email_hash.in_(hashes.values())
+                        one_of(conn, t.suppressions.c.email_hash, list(hashes.values()))
                     )
                 ).scalars()
             )

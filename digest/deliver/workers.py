@@ -39,16 +39,19 @@ from digest.queue import enqueue
 from digest.render import MessageTemplate, render_edition
 from digest.store.deliveries import (
     Claimed,
+    batch_starts,
     claim_batch,
-    claimable,
     claims_in_flight,
     delivery_counts,
+    more_after,
     reclaim_lapsed,
 )
 from digest.store.editions import load_edition
 from digest.store.sends import load_send, mark_active
 
 QUIET = 60.0  # seconds without a claim or an enqueueing (or a claim's length, if shorter): tasks were lost
+ACTIVE_EVERY = 5.0  # seconds: how often one process marks a send active, at most (well within QUIET)
+_MARKED: dict[int, float] = {}  # edition -> when this process last marked it active (monotonic)
 _RENDERED: dict[int, tuple[Edition, MessageTemplate]] = {}  # per worker process
 
 
@@ -57,9 +60,10 @@ def batch_size(settings: Settings) -> int:
 
 
 def enqueue_batches(engine: Engine, settings: Settings, edition_id: int) -> int:
-    """One `send_batch` task per batch of rows that may go now (a lapsed claim's among them), when
-    the send runs and nothing has happened to it for a while: whatever tasks it had are lost or
-    done. A send that is active (its tasks queued or running) is left alone. How many were enqueued."""
+    """One `send_batch` task per batch of rows that may go now (a lapsed claim's among them), each
+    told where its batch starts, when the send runs and nothing has happened to it for a while:
+    whatever tasks it had are lost or done. A send that is active (its tasks queued or running) is
+    left alone. How many were enqueued."""
     at = datetime.now(UTC)
     quiet = timedelta(seconds=min(QUIET, settings.delivery.claim_seconds))
     with engine.begin() as conn:
@@ -68,19 +72,27 @@ def enqueue_batches(engine: Engine, settings: Settings, edition_id: int) -> int:
             return 0
         if send.active_at is not None and at - send.active_at < quiet:
             return 0
-        ready = claimable(conn, edition_id, at)
-        if ready:
+        starts = batch_starts(conn, edition_id, batch_size(settings), at)
+        if starts:
             mark_active(conn, edition_id)
-    tasks = math.ceil(ready / batch_size(settings))
-    for _ in range(tasks):
-        enqueue(settings, "send_batch", edition_id)
-    return tasks
+    for start in starts:
+        enqueue(settings, "send_batch", edition_id, start)
+    return len(starts)
 
 
 def send_batch(
-    engine: Engine, settings: Settings, edition_id: int, backend: Backend, links: Links, worker: str
+    engine: Engine,
+    settings: Settings,
+    edition_id: int,
+    start: int,
+    backend: Backend,
+    links: Links,
+    worker: str,
 ) -> int:
-    """One batch of the edition's send, claimed by `worker`: how many rows it sent."""
+    """One batch of the edition's send, from row `start` on, claimed by `worker`: how many rows it
+    sent. A batch that comes out short (the send's end is near, or rows were lost) first takes back
+    the rows of lapsed claims; the task that may have sent the last batch looks whether the send is
+    done."""
     with engine.connect() as conn:
         send = load_send(conn, edition_id)
         if send is None or send.state != SendState.RUNNING:
@@ -90,17 +102,35 @@ def send_batch(
     size = batch_size(settings)
     SharedThrottle(engine, backend.name, delivery.throttle).acquire(size)
     at = datetime.now(UTC)
+    until = at + timedelta(seconds=delivery.claim_seconds)
     with engine.begin() as conn:
-        reclaim_lapsed(conn, edition_id, at)
-        rows = claim_batch(conn, edition_id, size, worker, at + timedelta(seconds=delivery.claim_seconds), at)
-        if rows:
-            mark_active(conn, edition_id)
+        rows = claim_batch(conn, edition_id, size, worker, until, at, start)
+        if len(rows) < size and reclaim_lapsed(conn, edition_id, at):
+            rows += claim_batch(conn, edition_id, size - len(rows), worker, until, at)
+    if rows:
+        _keep_active(engine, edition_id)
     sent = 0
     if rows:
         batch = [outgoing_of(content, row, lst, links) for row in rows]
         sent, _, _ = record(engine, delivery, lst, edition_id, batch, lambda: backend.send(batch), backend.name)
-    finish_if_done(engine, edition_id)
+    if len(rows) < size or not _more_after(engine, edition_id, rows[-1].delivery.id):
+        finish_if_done(engine, edition_id)
     return sent
+
+
+def _keep_active(engine: Engine, edition_id: int) -> None:
+    """Mark the send active (a batch was claimed), at most every ACTIVE_EVERY seconds per process:
+    every worker's claims at once would otherwise wait on the send's one row."""
+    now = time.monotonic()
+    if now - _MARKED.get(edition_id, -math.inf) >= ACTIVE_EVERY:
+        _MARKED[edition_id] = now
+        with engine.begin() as conn:
+            mark_active(conn, edition_id)
+
+
+def _more_after(engine: Engine, edition_id: int, after: int | None) -> bool:
+    with engine.connect() as conn:
+        return more_after(conn, edition_id, after or 0)
 
 
 def _rendered(conn: Connection, settings: Settings, edition_id: int) -> tuple[Edition, MessageTemplate]:
@@ -125,7 +155,7 @@ def follow(
     rows are left (the dispatch enqueues them when they are due). A send that makes no progress
     meanwhile is looked at: one that stalled (a worker died with the last batches) has its batches
     enqueued again. Counting a large edition's rows costs the database: it is done every second for
-    200,000 rows, less often for more (every 5 s for a million, 10 s at most)."""
+    100,000 rows, less often for more (every 10 s for a million or more)."""
     started, first, last = time.monotonic(), None, None
     while True:
         with engine.connect() as conn:
@@ -140,7 +170,7 @@ def follow(
         if done == last:
             enqueue_batches(engine, settings, edition_id)
         last = done
-        time.sleep(min(10.0, max(1.0, sum(counts.values()) / 200_000)))
+        time.sleep(min(10.0, max(1.0, sum(counts.values()) / 100_000)))
 
 
 @dataclass

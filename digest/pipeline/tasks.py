@@ -4,7 +4,7 @@ again by the dispatch) changes nothing more:
 
     digest.ingest_source(name, force)     read one source (ingest per source): its report
     digest.finish_slot(list, slot, now)   after a run's sources were read: build, approve, send
-    digest.send_batch(edition)            claim one batch of an edition's rows and send it
+    digest.send_batch(edition, start)     claim one batch of an edition's rows (from row start on), send it
 
 The scheduler (one per database, under its lease, in `digest serve`), the web app and `digest send`
 enqueue them (digest.queue); the worker's own config.yaml and secrets give each task its context.
@@ -56,11 +56,11 @@ def register(app: Celery, config_path: str) -> None:
         return result.outcome
 
     @app.task(name="digest.send_batch", autoretry_for=(BackendError, OSError), ignore_result=True, **RETRY)
-    def send_batch(edition_id: int) -> int:
+    def send_batch(edition_id: int, start: int = 0) -> int:
         from digest.deliver.workers import send_batch as send
 
         ctx = job_context(config_path)
-        return send(ctx.engine, ctx.settings, edition_id, ctx.backend, ctx.links, worker_name())
+        return send(ctx.engine, ctx.settings, edition_id, start, ctx.backend, ctx.links, worker_name())
 
 
 def run_worker(app: Celery, config_path: str, concurrency: int, name: str | None, loglevel: str) -> None:

@@ -13,9 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Integer,
     String,
-    any_,
     bindparam,
     cast,
     func,
@@ -25,11 +23,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from digest.domain import UNFINISHED, Delivery, DeliveryStatus
 from digest.store.tables import deliveries, delivery_events, edition_sends, editions
 from subscribers.addresses import wire_form
+from subscribers.columns import one_of
 from subscribers.tables import subscribers
 
 PENDING, SENDING, SENT = DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT
@@ -41,14 +39,6 @@ def now() -> datetime:
 
 
 COPIED = ("edition_id", "subscriber_id", "email", "status", "deferred_until", "attempts", "updated_at", "interrupted")
-
-
-def _among(conn: Connection, ids: list[int]) -> ColumnElement[bool]:
-    """`id IN (...)` for a batch's ids; on PostgreSQL `id = ANY(array)`, one parameter for the whole
-    batch, where a thousand placeholders cost psycopg more to convert than the statement to run."""
-    if conn.dialect.name == "postgresql":
-        return deliveries.c.id == any_(literal(ids, ARRAY(Integer)))
-    return deliveries.c.id.in_(ids)
 
 
 def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -> None:
@@ -162,17 +152,27 @@ def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], s
 
 
 def claim_batch(
-    conn: Connection, edition_id: int, size: int, holder: str, until: datetime, at: datetime | None = None
+    conn: Connection,
+    edition_id: int,
+    size: int,
+    holder: str,
+    until: datetime,
+    at: datetime | None = None,
+    start: int = 0,
 ) -> list[BatchRow]:
-    """For one of many workers (execution: celery): claim up to `size` rows that may go now, pending
-    first, then deferred rows that are due, and return them ready to send. The rows are locked with
-    FOR UPDATE SKIP LOCKED, so workers claiming at once each get rows of their own without waiting;
-    the claim names the worker and holds until `until` (see reclaim_lapsed). On SQLite, where one
-    writer at a time is the rule, the lock clause is left out."""
+    """For one of many workers (execution: celery): claim up to `size` rows that may go now, and
+    return them ready to send: pending rows from id `start` on (a batch's first row: batch_starts),
+    then pending rows before it, then deferred rows that are due. Starting at its own rows, a task
+    reads no index entry that earlier batches left behind. The rows are locked with FOR UPDATE SKIP
+    LOCKED, so workers claiming at once each get rows of their own without waiting; the claim names
+    the worker and holds until `until` (see reclaim_lapsed). On SQLite, where one writer at a time
+    is the rule, the lock clause is left out."""
     at = at or now()
     ids: list[int] = []
+    pending = deliveries.c.status == PENDING
     for may_send in (
-        deliveries.c.status == PENDING,
+        pending & (deliveries.c.id >= start),
+        pending & (deliveries.c.id < start),
         (deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at),
     ):
         if len(ids) < size:
@@ -187,13 +187,21 @@ def claim_batch(
         return []
     conn.execute(
         update(deliveries)
-        .where(_among(conn, ids))
+        .where(one_of(conn, deliveries.c.id, ids))
         .values(
             status=SENDING, attempts=deliveries.c.attempts + 1, claimed_by=holder, claimed_until=until,
             updated_at=at,
         )
     )  # fmt: skip
-    return _batch_rows(conn, edition_id, _among(conn, ids), size)
+    return _batch_rows(conn, edition_id, one_of(conn, deliveries.c.id, ids), size)
+
+
+def more_after(conn: Connection, edition_id: int, after: int) -> bool:
+    """Whether a pending or deferred row of the edition comes after row `after` (one index probe
+    from there): a task that finds none may have sent the edition's last batch."""
+    waiting = deliveries.c.status.in_((PENDING, DEFERRED))
+    query = select(literal(1)).where(deliveries.c.edition_id == edition_id, waiting, deliveries.c.id > after)
+    return conn.execute(query.limit(1)).first() is not None
 
 
 def reclaim_lapsed(conn: Connection, edition_id: int, at: datetime | None = None) -> int:
@@ -232,24 +240,22 @@ def claims_in_flight(conn: Connection, at: datetime | None = None) -> list[Claim
     return [Claimed(worker or "?", edition_id, n, until) for worker, edition_id, n, until in rows]
 
 
-def claimable(conn: Connection, edition_id: int, at: datetime | None = None) -> int:
-    """Rows that may be claimed now: pending, deferred and due, or claimed by a worker whose claim
-    lapsed."""
+def batch_starts(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[int]:
+    """The first id of each run of `size` rows that may be claimed now (pending, deferred and due, or
+    claimed by a worker whose claim lapsed), in id order: one task's batch each."""
     at = at or now()
     ready = (
         (deliveries.c.status == PENDING)
         | ((deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at))
         | ((deliveries.c.status == SENDING) & (deliveries.c.claimed_until < at))
     )
-    return int(
-        conn.execute(
-            select(func.count()).where(
-                deliveries.c.edition_id == edition_id,
-                deliveries.c.status.in_((PENDING, DEFERRED, SENDING)),
-                ready,
-            )
-        ).scalar_one()
+    numbered = (
+        select(deliveries.c.id, func.row_number().over(order_by=deliveries.c.id).label("n"))
+        .where(deliveries.c.edition_id == edition_id, deliveries.c.status.in_((PENDING, DEFERRED, SENDING)), ready)
+        .subquery()
     )
+    query = select(numbered.c.id).where((numbered.c.n - 1) % size == 0).order_by(numbered.c.id)
+    return list(conn.execute(query).scalars())
 
 
 def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[int]:
@@ -263,14 +269,14 @@ def claim(conn: Connection, ids: list[int], at: datetime | None = None) -> set[i
     )
     n = conn.execute(
         update(deliveries)
-        .where(_among(conn, ids), may_send)
+        .where(one_of(conn, deliveries.c.id, ids), may_send)
         .values(status=SENDING, attempts=deliveries.c.attempts + 1, updated_at=at)
     ).rowcount
     if n == len(ids):
         return set(ids)
     return set(
         conn.execute(
-            select(deliveries.c.id).where(_among(conn, ids), deliveries.c.status == SENDING)
+            select(deliveries.c.id).where(one_of(conn, deliveries.c.id, ids), deliveries.c.status == SENDING)
         ).scalars()
     )
 
@@ -284,7 +290,7 @@ def mark_sent(conn: Connection, ids: list[int], message_id: tuple[str, str]) -> 
     prefix, suffix = message_id
     return conn.execute(
         update(deliveries)
-        .where(_among(conn, ids), deliveries.c.status == SENDING)
+        .where(one_of(conn, deliveries.c.id, ids), deliveries.c.status == SENDING)
         .values(
             status=SENT,
             error=None,
@@ -343,7 +349,7 @@ def release_deliveries(conn: Connection, ids: list[int]) -> None:
     if ids:
         conn.execute(
             update(deliveries)
-            .where(_among(conn, ids), deliveries.c.status == SENDING)
+            .where(one_of(conn, deliveries.c.id, ids), deliveries.c.status == SENDING)
             .values(status=PENDING, attempts=deliveries.c.attempts - 1, updated_at=now())
         )
 
@@ -368,7 +374,7 @@ def defer_unsettled(conn: Connection, edition_id: int, ids: list[int], reason: s
     so its rows are tried again at `until`, flagged as possibly duplicated, as after a kill."""
     n = conn.execute(
         update(deliveries)
-        .where(_among(conn, ids), deliveries.c.status == SENDING)
+        .where(one_of(conn, deliveries.c.id, ids), deliveries.c.status == SENDING)
         .values(
             status=DEFERRED, deferred_until=until, error=reason[:1000], interrupted=True, updated_at=now()
         )
