@@ -50,7 +50,7 @@ from digest.store.editions import load_edition
 from digest.store.sends import load_send, mark_active
 
 QUIET = 60.0  # seconds without a claim or an enqueueing (or a claim's length, if shorter): tasks were lost
-ACTIVE_EVERY = 5.0  # seconds: how often one process marks a send active, at most (well within QUIET)
+ACTIVE_EVERY = 5.0  # seconds: how often one process marks a send active, at most (a claim's length / 4 if less)
 _MARKED: dict[int, float] = {}  # edition -> when this process last marked it active (monotonic)
 _RENDERED: dict[int, tuple[Edition, MessageTemplate]] = {}  # per worker process
 
@@ -108,7 +108,7 @@ def send_batch(
         if len(rows) < size and reclaim_lapsed(conn, edition_id, at):
             rows += claim_batch(conn, edition_id, size - len(rows), worker, until, at)
     if rows:
-        _keep_active(engine, edition_id)
+        _keep_active(engine, edition_id, min(ACTIVE_EVERY, delivery.claim_seconds / 4))
     sent = 0
     if rows:
         batch = [outgoing_of(content, row, lst, links) for row in rows]
@@ -118,11 +118,11 @@ def send_batch(
     return sent
 
 
-def _keep_active(engine: Engine, edition_id: int) -> None:
-    """Mark the send active (a batch was claimed), at most every ACTIVE_EVERY seconds per process:
-    every worker's claims at once would otherwise wait on the send's one row."""
+def _keep_active(engine: Engine, edition_id: int, every: float) -> None:
+    """Mark the send active (a batch was claimed), at most `every` seconds per process: every
+    worker's claims at once would otherwise wait on the send's one row."""
     now = time.monotonic()
-    if now - _MARKED.get(edition_id, -math.inf) >= ACTIVE_EVERY:
+    if now - _MARKED.get(edition_id, -math.inf) >= every:
         _MARKED[edition_id] = now
         with engine.begin() as conn:
             mark_active(conn, edition_id)
