@@ -7,8 +7,10 @@ from __future__ import annotations
 import ipaddress
 import random
 import socket
+import ssl
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import httpx
 
@@ -64,6 +66,14 @@ class Limits:
     )
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings every client of the process shares (httpx's: certifi's authorities, or the
+    SSL_CERT_FILE or _DIR named): loading the authorities takes tens of milliseconds, and a worker's
+    task, which reads one source, makes its clients afresh."""
+    return httpx.create_ssl_context()
+
+
 class Fetcher:
     """A shared, thread-safe client. Use as a context manager, or call close()."""
 
@@ -74,6 +84,7 @@ class Fetcher:
             follow_redirects=True,
             max_redirects=limits.max_redirects,
             headers={"User-Agent": USER_AGENT},
+            verify=_tls(),
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
             transport=transport,
             event_hooks={"request": [require_public]} if limits.public_only else None,
