@@ -1,19 +1,22 @@
 """An edition sent by many workers (execution: celery), batch by batch.
 
 `send_edition` creates the rows as always, then enqueues one `send_batch` task per batch of rows
-that may go (`enqueue_batches`); any worker takes any of them. A task claims its batch with FOR
-UPDATE SKIP LOCKED (digest.store.deliveries.claim_batch), so workers claiming at once never wait for
-each other or take the same row; the claim names the worker and holds for `delivery.claim_seconds`.
+that may go, each told the id its batch starts at (`enqueue_batches`); any worker takes any of them.
+A task claims its batch with FOR UPDATE SKIP LOCKED (digest.store.deliveries.claim_batch), so workers
+claiming at once never wait for each other or take the same row; the claim names the worker and holds
+for `delivery.claim_seconds`. Starting at its own rows, a claim costs the same at the end of a
+million-row edition as at its start.
 The batch goes to the backend and each row is settled as in a local send (digest.deliver.batches.record);
 the task that finds nothing left to send marks the edition sent.
 
 The rows are the truth, the broker only carries work:
-- a worker killed mid-batch leaves its rows 'sending'; once their claim lapses, the next task of the
-  edition sends them again, flagged as possible duplicates (one batch per task the worker was running);
+- a worker killed mid-batch leaves its rows 'sending'; once their claim lapses, a task whose batch
+  comes out short (near the send's end, or enqueued again when the send stalled) takes them back and
+  sends them, flagged as possible duplicates (one batch per task the worker was running);
 - a task lost with the broker, a batch deferred for later, or a worker killed when it was the last:
   the scheduler's dispatch (and `digest send`, while it follows) finds a send with rows to go and no
-  activity for a while, and enqueues its batches again (`enqueue_batches`). A task with nothing left to claim ends at once, so an extra one costs
-  nothing;
+  activity for a while, and enqueues its batches again (`enqueue_batches`). A task with nothing
+  left to claim ends at once, so an extra one costs nothing;
 - every worker keeps to the provider's limits together (SharedThrottle).
 """
 
