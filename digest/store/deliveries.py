@@ -199,9 +199,15 @@ def claim_batch(
 def more_after(conn: Connection, edition_id: int, after: int) -> bool:
     """Whether a pending or deferred row of the edition comes after row `after` (one index probe
     from there): a task that finds none may have sent the edition's last batch."""
-    waiting = deliveries.c.status.in_((PENDING, DEFERRED))
-    query = select(literal(1)).where(deliveries.c.edition_id == edition_id, waiting, deliveries.c.id > after)
-    return conn.execute(query.limit(1)).first() is not None
+    return any(
+        conn.execute(
+            select(deliveries.c.id)
+            .where(deliveries.c.edition_id == edition_id, deliveries.c.status == status, deliveries.c.id > after)
+            .order_by(deliveries.c.id)
+            .limit(1)
+        ).first()
+        for status in (PENDING, DEFERRED)
+    )
 
 
 def reclaim_lapsed(conn: Connection, edition_id: int, at: datetime | None = None) -> int:

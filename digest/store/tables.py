@@ -142,8 +142,7 @@ deliveries = Table(
     Column("claimed_by", String(200)),  # added by 0017: the worker sending it (execution: celery)
     Column("claimed_until", UTCDateTime()),  # added by 0017: after this, a 'sending' row is sent again
     UniqueConstraint("edition_id", "email", name="uq_deliveries_edition_email"),
-    Index("ix_deliveries_edition_status", "edition_id", "status"),
-    Index("ix_deliveries_claim", "edition_id", "status", "id"),  # added by 0003
+    Index("ix_deliveries_claim", "edition_id", "status", "id"),  # added by 0003; the only one on status since 0018
     Index("ix_deliveries_subscriber", "subscriber_id"),  # added by 0006: erasure finds a person's rows
     sqlite_autoincrement=True,
 )
