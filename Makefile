@@ -27,7 +27,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports --no-cache  # the rules of the house: pyproject.toml [tool.importlinter]
 
 test: lint
-	$(BIN)/pytest -n auto --dist loadgroup  # one worker per core; the e2e tests run in two groups of files (tests/e2e/conftest.py)
+	$(BIN)/pytest -n auto --dist loadgroup --durations=20  # one worker per core; the e2e tests run in two groups of files (tests/e2e/conftest.py); the slowest 20 are listed
 
 # The newsroom's interface words, for translators (tests/web/test_messages.py checks it is current).
 messages: $(VENV)/.installed-dev
