@@ -49,6 +49,7 @@ from digest.errors import Conflict, NotFound
 from digest.links import Links
 from digest.render import render_edition
 from digest.store.deliveries import (
+    analyze_deliveries,
     claim,
     delivery_counts,
     insert_deliveries,
@@ -115,6 +116,7 @@ def _begin(engine: Engine, settings: Settings, edition_id: int) -> Edition:
         if edition.status in SENDABLE and begin_sending(conn, edition_id, SENDABLE):
             # only the caller whose update moved the edition to 'sending' creates the rows
             _create_rows(conn, edition, settings.get_list(edition.list_id))
+            analyze_deliveries(conn)
             start_send(conn, edition_id)
             edition.status = EditionStatus.SENDING
             return edition

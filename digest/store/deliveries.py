@@ -62,6 +62,14 @@ def insert_deliveries(conn: Connection, edition_id: int, rows: list[Delivery]) -
     conn.execute(insert(deliveries), [dict(zip(COPIED, row, strict=True)) for row in values])
 
 
+def analyze_deliveries(conn: Connection) -> None:
+    """After a send's rows were made, in their transaction: PostgreSQL's planner must know how large
+    the edition is before its first claim (autovacuum analyzes the table a minute later, if at all;
+    until then a million-row edition looks like a few hundred rows). SQLite needs nothing here."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE deliveries")
+
+
 def delivery_counts(conn: Connection, edition_id: int) -> dict[str, int]:
     rows = conn.execute(
         select(deliveries.c.status, func.count())
@@ -119,14 +127,18 @@ def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None
     to `recover_in_flight`, which decides about them once under the send's lease.
     """
     at = at or now()
-    rows = _batch_rows(conn, edition_id, deliveries.c.status == PENDING, size)
+    of_edition = deliveries.c.edition_id == edition_id
+    rows = _batch_rows(conn, edition_id, of_edition & (deliveries.c.status == PENDING), size)
     if len(rows) < size:
         due = (deliveries.c.status == DEFERRED) & (deliveries.c.deferred_until <= at)
-        rows += _batch_rows(conn, edition_id, due, size - len(rows))
+        rows += _batch_rows(conn, edition_id, of_edition & due, size - len(rows))
     return rows
 
 
 def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], size: int) -> list[BatchRow]:
+    """Up to `size` rows of the edition that `where` finds, in id order, with what their messages
+    need. Rows claimed by their ids are found by their ids alone: with the edition in the condition
+    too, PostgreSQL's planner, misjudging the edition's size, read all of the edition's rows."""
     query = (
         select(
             deliveries.c.id,
@@ -137,7 +149,7 @@ def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], s
             subscribers.c.token_nonce,
         )
         .outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
-        .where(deliveries.c.edition_id == edition_id, where)
+        .where(where)
         .order_by(deliveries.c.id)
         .limit(size)
     )
