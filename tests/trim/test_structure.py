@@ -81,6 +81,36 @@ def test_boilerplate_in_every_language(line):
     assert is_boilerplate(line)
 
 
+def test_boilerplate_cut_by_first_character_matches_as_the_whole_pattern():
+    """Trying only the alternatives that can open with a paragraph's first character (speed) finds
+    what the whole pattern finds: on lines opening with letters, digits, marks, spaces and letters
+    beyond ASCII, boilerplate or not."""
+    from digest.ingest.structure import _boilerplate, _boilerplate_match
+    from digest.text.lang import boilerplate_phrases
+
+    lines = [
+        *test_boilerplate_in_every_language.pytestmark[0].args[1],
+        BODY,
+        "  Leave a comment",
+        "12 Kommentare",
+        "٣ comments",
+        "3 min read",
+        "Être informé : inscrivez-vous à notre newsletter",
+        "Ähnliche Artikel",
+        "Über uns",
+        "İstanbul, 3 Kasım",
+        "ſhare this article",
+        "«Suivant»",
+        "→ Next post: ferries",
+        "",
+        "   ",
+        "© Harbour Times",
+    ]
+    assert len(boilerplate_phrases()) > 100
+    for line in lines:
+        assert _boilerplate_match(line) == (_boilerplate().match(line) is not None), line
+
+
 def test_article_text_is_not_boilerplate():
     assert not is_boilerplate(BODY)
     assert not is_boilerplate("Commentators said the vote was close.")
