@@ -59,9 +59,9 @@ CONFIDENCE_NAMED = {
     "weak": (0.78, 0.75),
 }
 FEW_PEOPLE = 8  # an article naming this many people or fewer, in full, is about one or two of them
-FIRST_OF_FEW = (
-    0.8  # its first quotation without a cue is of the person named in that sentence or the one before
-)
+# its first quotation without a cue, or with a pronoun ("She said: …"), is of the person named in that
+# sentence or the one before
+FIRST_OF_FEW = 0.8
 WEAK_AGAIN = 0.9  # a sentence's subject without a cue who is the previous quotation's speaker
 INHERIT_LOSS = 0.05  # a quotation continuing another's is that much less sure of its speaker
 WEAK_ROLE = 0.3  # a sentence's subject without a cue verb that is no name (a thing, seldom a speaker)
@@ -299,7 +299,9 @@ def _as_speaker(speaker: str, lang: Language) -> str | None:
     words = speaker.split()
     while words and words[0].lower() in lang.not_names:
         words = words[1:]
-    if words and words[0][:1].islower():
+    if words and (
+        words[0][:1].islower() or (words[0].lower() in lang.articles and not lang.capitalises_nouns)
+    ):  # "the source recalled", and at a sentence's start "The president noted"
         words = _role_phrase(words, lang)
     if not words or _POSSESSIVE.search(words[-1]) or _JAMMED.search(speaker):
         return None
@@ -321,11 +323,16 @@ _TITLE_ABBREVIATIONS = frozenset("col gen gov sen rep lt sgt capt cmdr adm".spli
 
 
 def _role_phrase(words: list[str], lang: Language) -> list[str]:
-    """A role written in lowercase, its cue verb taken off ("the source recalled": the source); none
+    """A role written in lowercase or opening with an article, its cue verb taken off ("the source
+    recalled", "The president noted": the source, The president); none
     when it ends with a word that cannot end a subject ("a headline that", "a previous case to", "the
     president will"): the words found are part of a clause, not who spoke."""
     if len(words) > 1 and words[-1].lower() in lang.cue_verbs:
         words = words[:-1]
+    elif len(words) > 2 and words[-1].lower().endswith(lang.verb_endings) and not is_role(words[-1], lang):
+        words = words[:-1]  # "The spokesman refused", "a familiar voice celebrated": the subject
+    if all(w.lower() in lang.articles for w in words):
+        return []  # an article alone: "The" before a quoted title
     last = words[-1].lower()
     if len(words) > 1 and (last in lang.stopwords or last in lang.clause_words or last in lang.auxiliaries):
         return []
@@ -612,7 +619,7 @@ class _Finder:
                 return min(sure, round(source - INHERIT_LOSS, 2))
             return sure
         relation = "first" if self.previous is None else ("again" if self._again(last) else "other")
-        if relation == "first" and basis == "context" and self.distance <= 1:
+        if relation == "first" and basis in ("context", "pronoun") and self.distance <= 1:
             if len(self.paras.people()) <= FEW_PEOPLE:
                 return FIRST_OF_FEW  # an article about one or two people quotes them first
         by_distance = CONFIDENCE_RESOLVED[basis][relation]

@@ -364,3 +364,30 @@ def test_words_that_open_sentences_are_cut_off_a_speaker():
     assert _as_speaker("Given Ferris", en) == "Ferris"
     assert _as_speaker("Vermont Sen", en) is None and _as_speaker("the source recalled", en) == "the source"
     assert _as_speaker("a headline that", en) is None
+
+
+def test_a_role_opening_a_sentence_with_its_article_loses_the_verb_after_it():
+    paragraphs = [
+        "The harbour board met on Monday to discuss the pier.",
+        "The chairwoman noted: “We cannot rebuild the pier before the summer season begins.”",
+        "The spokesman refused: “We will not comment on the harbour accounts before the audit ends.”",
+        "The: “A Guide to the Harbour Islands for Families” was sold out.",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert speakers[:2] == ["The chairwoman", "The spokesman"]
+    assert "The" not in speakers
+
+
+def test_a_place_named_by_its_point_is_not_a_speaker():
+    [q] = found(["“The cadets train here in every season of the year,” Kestrel Point said."])
+    assert q.quote.speaker is None
+
+
+def test_a_pronoun_opening_the_first_quotation_of_an_article_about_few_people_is_theirs():
+    paragraphs = [
+        "Scientists have counted the seals on the sandbanks for the first time in ten years.",
+        "Dr. Robin Ashe, who led the count for the university, walked the banks at low tide. "
+        "She said: “We expected fewer pups this year, and we found twice as many as before.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Dr. Robin Ashe" and q.basis == "pronoun" and q.confidence >= THRESHOLD

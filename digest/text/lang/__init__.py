@@ -86,6 +86,9 @@ class Language:
     """Function words before a name that do not govern it, unlike prepositions (wie Müller, und Müller)."""
     clause_words: frozenset[str] = frozenset()
     """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
+    verb_endings: tuple[str, ...] = ()
+    """Endings of the verb forms that follow their subject (English past tense: "The spokesman refused"):
+    a role phrase of three words or more ending with one is its subject and a verb that is no cue."""
     object_pronouns: frozenset[str] = frozenset()
     reflexives: frozenset[str] = frozenset()
     """Words between a cue verb and its subject: äußerte sich Müller, zitierte man X."""

@@ -120,7 +120,7 @@ LANGUAGE = Language(
     ),
     place_words=frozenset(
         "sea ocean river lake county valley island islands mountains mountain coast bay street avenue"
-        " airport square beach park".split()
+        " airport square beach park point".split()
     ),
     months=frozenset(
         "january february march april may june july august september october november december".split()
@@ -205,6 +205,7 @@ LANGUAGE = Language(
     passive_auxiliaries=frozenset("was were is are been being".split()),
     agent_words=frozenset({"by"}),
     clause_words=frozenset("and but or that which who because while when so with".split()),
+    verb_endings=("ed",),
     object_pronouns=frozenset("him her it them".split()),
     impersonal=frozenset("it".split()),
     source_prepositions=frozenset("in".split()),
@@ -234,5 +235,7 @@ LANGUAGE = Language(
     ),
     credit_words=("photo", "credit"),
     time_prepositions=("at",),
-    speaker_threshold=0.72,
+    # the most speakers right on PolNeAR train such that on each fifth of it by date, the upper end of the
+    # 90% interval of speakers wrong stays within 5% (the later months are harder: what comes next is)
+    speaker_threshold=0.78,
 )
