@@ -28,6 +28,9 @@ CRUMB_BLOCKS = 8  # a breadcrumb trail ending with the headline stands this clos
 HEAD_WORDS = (2, 30)
 LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
 TAG_ITEMS = 3  # a list of this many names between commas is the article's tags
+MENU_ITEMS = 3  # a line of this many items of a word or two between separators is a menu
+_MENU_SEPARATOR = re.compile(r"\s+[|•·–—-]\s+")
+_ICON_NAME = re.compile(r"[a-z]_[a-z]")  # an icon's name in the page's text: keyboard_arrow_down
 DATE_CHARS = 160
 DATE_OTHER_WORDS = 3  # a date line has at most this many words besides the date ("Posted by Jo Kim")
 _DIGIT = re.compile(r"\d")
@@ -275,6 +278,8 @@ def _best_headline(
         own = _content(block)
         if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]) or _figures(block):
             continue
+        if _menu_row(block) or _ICON_NAME.search(block):
+            continue  # "Schweiz | Praxis | Video", "Nachrichten keyboard_arrow_down"
         gap = nxt - i
         after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
         echo = sum(w in after for w in own) / len(own)
@@ -298,6 +303,13 @@ def _best_headline(
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _menu_row(block: str) -> bool:
+    """A menu or a breadcrumb written as one line: MENU_ITEMS items or more of a word or two between
+    separators ("Schweiz | Praxis | Video", "Bekanntmachung - Copyright - Wegweiser")."""
+    items = _MENU_SEPARATOR.split(block)
+    return len(items) >= MENU_ITEMS and all(0 < len(item.split()) <= 2 for item in items)
 
 
 def _tag_list(block: str) -> bool:

@@ -53,6 +53,7 @@ _GENERIC_BOILERPLATE = (
     r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
     r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
     r"[←→]\s*.{3,120}$|.{3,120}\s[←→]\s*$",  # a link to the previous or the next post
+    r"lorem ipsum\b",  # a template's placeholder text
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
