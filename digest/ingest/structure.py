@@ -52,7 +52,8 @@ _GENERIC_BOILERPLATE = (
     r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
     r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
     r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
-    r"[←→]\s*.{3,120}$|.{3,120}\s[←→]\s*$",  # a link to the previous or the next post
+    r"[←→]\s*.{3,120}$",  # a link to the previous or the next post
+    r"(?=[^←→\n]*+[←→]).{3,120}\s[←→]\s*$",  # (an arrow looked for first: the rest costs more)
     r"lorem ipsum\b",  # a template's placeholder text
 )
 _DATELINE_PREFIX = re.compile(
@@ -223,24 +224,34 @@ def is_boilerplate(paragraph: str) -> bool:
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
 
 
-def _prefixes(prefixes: set[str]) -> re.Pattern[str]:
+class _Prefixes:
     """A line opening with one of the prefixes (the longest first, "By" or "BY:"); a word must end
-    where it does."""
-    ordered = sorted(prefixes, key=len, reverse=True)
-    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r":?\s") for p in ordered)
-    return re.compile(rf"^(?:{alternatives})", re.I)
+    where it does. A line whose first character opens none of them is not tried (most lines)."""
+
+    def __init__(self, prefixes: set[str]):
+        ordered = sorted(prefixes, key=len, reverse=True)
+        alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r":?\s") for p in ordered)
+        self.pattern = re.compile(rf"^(?:{alternatives})", re.I)
+        opening = re.compile("[" + re.escape("".join({p[:1] for p in prefixes})) + "]", re.I)
+        self.ascii_firsts = frozenset(c for c in map(chr, range(128)) if opening.fullmatch(c))
+
+    def match(self, line: str) -> re.Match[str] | None:
+        first = line[:1]
+        if first.isascii() and first not in self.ascii_firsts:
+            return None  # (a character beyond ASCII is always tried: case folding has its exceptions there)
+        return self.pattern.match(line)
 
 
 @cache
-def _byline_pattern() -> re.Pattern[str]:
+def _byline_pattern() -> _Prefixes:
     """ "By Jane Doe", "Par Jean Dupont", "Von Anna Berg": every language's byline openings."""
-    return _prefixes({p for lang in languages().values() for p in lang.byline_prefixes})
+    return _Prefixes({p for lang in languages().values() for p in lang.byline_prefixes})
 
 
 @cache
-def _credit_pattern() -> re.Pattern[str]:
+def _credit_pattern() -> _Prefixes:
     """ "Photo: Tom Ellery", "Foto: dpa", "Crédit photo …": every language's credit openings."""
-    return _prefixes({p for lang in languages().values() for p in lang.credit_prefixes})
+    return _Prefixes({p for lang in languages().values() for p in lang.credit_prefixes})
 
 
 def _is_credit(p: str) -> bool:
