@@ -417,4 +417,24 @@ def test_placeholder_text_and_browser_warnings_are_boilerplate():
     assert is_boilerplate("Lorem ipsum dolor sit amet:")
     assert is_boilerplate("We've detected you are on Internet Explorer. For the best experience, use another browser.")
     assert is_boilerplate("You are using an outdated browser. Please upgrade it.")
+    assert is_boilerplate("Something went wrong with the connection!")
     assert not is_boilerplate("The harbour board detected a leak in the ferry's hull on Monday.")
+
+
+def test_a_headline_opening_a_container_may_stand_far_from_the_running_text():
+    """An article container opens with its headline; a shop's or a recipe's list may stand between it
+    and the first paragraph of running text (farther than on a whole page), then a subheading."""
+    items = "Flour Sugar Butter Eggs Milk Salt Plums Cinnamon Lemon Vanilla Yeast Cream Almonds Honey".split()
+    body = (
+        "The harbour plum cake is baked on the first Sunday of the harvest, as the bakers of the bay "
+        "have done for a century."
+    )
+    text = "\n\n".join(["Harbour plum cake", *items, *items, "What you should know", body, BODY_2])
+    assert parse_plain_text(text).title == "Harbour plum cake"
+
+
+def test_a_page_title_repeated_by_the_headline_below_is_not_the_headline():
+    items = "Home News Sport Weather Business Culture Travel Opinion Video Audio Events Jobs Shop".split()
+    page_title, headline = "Harbour board votes to rebuild the pier | Harbour Herald", "Harbour board votes to rebuild the pier"
+    text = "\n\n".join([page_title, *items, *items, headline, BODY_1, BODY_2])
+    assert parse_plain_text(text).title == headline
