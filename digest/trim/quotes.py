@@ -83,6 +83,7 @@ CONFIDENCE_RESOLVED: dict[str, Table] = {
     },
 }
 CONFIDENCE_RESOLVED["epithet"] = CONFIDENCE_RESOLVED["pronoun"]  # too few to tell apart
+_GENDERS = ("m", "f")
 PLURAL = "p"  # the gender of a plural pronoun (Language.pronouns): a group, not the person named before
 ROLE_SENTENCES = 2  # a role ("the minister") stands for a person named in its sentence or the one before
 _SENTENCE_END = re.compile(r"[.!?…][\"'”“»«’‘)\]]*$")
@@ -497,6 +498,8 @@ class _Finder:
                     )
                     if gender and known and known != gender:
                         continue  # "sie" is not the "Herr Müller" named before, "she" not "Donald Trump"
+                    if gender in _GENDERS and run.name and run.name.split()[-1].lower() in self.lang.institutions:
+                        continue  # "she" is a person, not the "Alabama Democratic Party" named before
                     if (
                         run.name
                         and is_person(run, toks, self.lang, people)

@@ -391,3 +391,12 @@ def test_a_pronoun_opening_the_first_quotation_of_an_article_about_few_people_is
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker == "Dr. Robin Ashe" and q.basis == "pronoun" and q.confidence >= THRESHOLD
+
+
+def test_he_or_she_is_a_person_not_an_institution_named_before():
+    paragraphs = [
+        "Kestrel Bay Sailing Club welcomed the news on Monday.",
+        "“We have waited for this for three long winters now,” she said.",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker != "Kestrel Bay Sailing Club"

@@ -60,6 +60,9 @@ class Language:
     found as "Yet Trump" or "Following Sanders" is Trump or Sanders, and "Speaking" alone is no one."""
     places: frozenset[str] = frozenset()
     """Names of places (lowercase, whole): a state, a country, a city is never a speaker."""
+    institutions: frozenset[str] = frozenset()
+    """Last words that make a capitalised run an institution ("Alabama Democratic Party", "Football
+    League"): never whom "he" or "she" stands for."""
     place_words: frozenset[str] = frozenset()
     """Last words that make a capitalised run a place ("Aral Sea", "Orange County"): never a speaker."""
     boilerplate: tuple[str, ...] = ()

@@ -118,6 +118,11 @@ LANGUAGE = Language(
             "saudi",
         ]
     ),
+    institutions=frozenset(
+        "party league committee association university college school department club magazine journal"
+        " newspaper network channel agency commission council foundation institute corporation company"
+        " group union church court post times news".split()
+    ),
     place_words=frozenset(
         "sea ocean river lake county valley island islands mountains mountain coast bay street avenue"
         " airport square beach park point".split()
