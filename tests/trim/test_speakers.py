@@ -400,3 +400,8 @@ def test_he_or_she_is_a_person_not_an_institution_named_before():
     ]
     [q] = found(paragraphs)
     assert q.quote.speaker != "Kestrel Bay Sailing Club"
+
+
+def test_whom_a_subject_after_the_quotation_told_is_not_the_speaker():
+    [q] = found(["“He wanted to sail since he was five years old,” his childhood friend told the Harbour Herald."])
+    assert q.quote.speaker != "Harbour Herald"
