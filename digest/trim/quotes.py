@@ -194,13 +194,13 @@ class _Paragraphs:
 
 def _is_name_or_title(inner: str, before: str, after: str, lang: Language, code: str) -> bool:
     """Names of things and titles of works in quotation marks: „Union pour un Mouvement Populaire“."""
-    words = inner.split()
     preceding = _LETTERS.findall(before[-40:].lower())
     adjacent = bool(preceding) and before.rstrip()[-1:].isalpha()  # no punctuation between word and quote
     if adjacent and (is_name_noun(preceding[-1], lang) or tuple(preceding[-2:]) in lang.self_naming):
         return True  # the book “…”, unter dem Motto „…“, vom Fußballverband „…“, das sich selbst „…“ nennt
     if _SENTENCE_END.search(inner) or before.rstrip().endswith(":"):
         return False
+    words = inner.split()
     if _ABBREVIATION_AFTER.match(after) or _listed(before, after, lang):
         return True  # „Iceland Nature Conservation Association“ (Inca); „A“, „B“ oder „C“
     if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
@@ -279,7 +279,7 @@ def _name_shaped(words: list[str], lang: Language) -> bool:
 
 
 def _sentence_like(inner: str) -> bool:
-    return bool(_SENTENCE_END.search(inner)) or (inner[:1].isupper() and len(inner.split()) >= 6)
+    return bool(_SENTENCE_END.search(inner)) or (inner[:1].isupper() and inner.count(" ") >= 5)  # 6 words
 
 
 def _clause_like(inner: str, lang: Language) -> bool:
@@ -536,7 +536,7 @@ class _Finder:
         inherit: str | None,
     ) -> None:
         inner = _clean(" ".join(parts))
-        if len(inner.split()) < MIN_WORDS:
+        if inner.count(" ") < MIN_WORDS - 1:  # (_clean leaves one space between words)
             return
         pi, span = first
         text = self.paras.texts[pi]
