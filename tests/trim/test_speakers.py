@@ -405,3 +405,14 @@ def test_he_or_she_is_a_person_not_an_institution_named_before():
 def test_whom_a_subject_after_the_quotation_told_is_not_the_speaker():
     [q] = found(["“He wanted to sail since he was five years old,” his childhood friend told the Harbour Herald."])
     assert q.quote.speaker != "Harbour Herald"
+
+
+def test_a_thing_opening_the_sentence_of_a_cue_is_less_sure_than_a_role():
+    """ "The debate said: …" is as often a thing as a speaker (left out); "The spokesman said: …" is a role."""
+    paragraphs = [
+        "The debate said: “We will rebuild the pier before the summer season begins in May.”",
+        "The spokesman said: “We will rebuild the pier before the summer season begins in May again.”",
+    ]
+    thing, role = found(paragraphs)
+    assert thing.quote.speaker is None
+    assert role.quote.speaker == "The spokesman" and role.confidence >= THRESHOLD

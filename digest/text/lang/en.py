@@ -42,7 +42,8 @@ LANGUAGE = Language(
         "state foreign defence defense interior finance justice health commissioner ambassador "
         "representative rep sen gov deputy vice executive officer head leader king queen prince princess "
         "pope cardinal bishop archbishop sheriff detective inspector superintendent commander colonel "
-        "lieutenant sergeant admiral sec us u.s uk eu un nato col gen lt sgt capt cmdr adm".split()
+        "lieutenant sergeant admiral owner founder candidate nominee sec us u.s uk eu un nato col gen lt sgt capt"
+        " cmdr adm".split()
     ),
     abbreviations=frozenset(
         "mr mrs ms dr prof sr jr st mt gen gov sen rep lt col sgt capt cmdr adm jan feb mar apr jun jul aug "
