@@ -24,10 +24,14 @@ PROSE_GAP = 1  # prose this close before a headline found: the article had begun
 PROSE_RUN = 2  # with this many sentences, or one right before it (not a cookie banner above a date)
 ECHO_BLOCKS = 3  # the headline's words are looked for in this many blocks after it
 REACH = 14  # a headline stands at most this many blocks before running text
+FIRST_REACH = 42  # or this many, when it opens the text
 CRUMB_BLOCKS = 8  # a breadcrumb trail ending with the headline stands this close before it
 HEAD_WORDS = (2, 30)
 LABEL_WORDS, LABEL_PENALTY = 3, 0.7  # a name or a label: this short, capitalised, no function word
 TAG_ITEMS = 3  # a list of this many names between commas is the article's tags
+MENU_ITEMS = 3  # a line of this many items of a word or two between separators is a menu
+_MENU_SEPARATOR = re.compile(r"\s+[|•·–—-]\s+")
+_ICON_NAME = re.compile(r"[a-z]_[a-z]")  # an icon's name in the page's text: keyboard_arrow_down
 DATE_CHARS = 160
 DATE_OTHER_WORDS = 3  # a date line has at most this many words besides the date ("Posted by Jo Kim")
 _DIGIT = re.compile(r"\d")
@@ -259,7 +263,7 @@ def _best_headline(
 ) -> int | None:
     best, best_score = None, 0.0
     for i, block in enumerate(blocks[:stop]):
-        nxt = running.reach(i, REACH, prose=prose)
+        nxt = running.reach(i, FIRST_REACH if i == 0 and _opens_article(blocks) else REACH, prose=prose)
         words = block.split()
         if nxt is None or not HEAD_WORDS[0] <= len(words) <= HEAD_WORDS[1]:
             continue
@@ -275,6 +279,8 @@ def _best_headline(
         own = _content(block)
         if not own or _crumbs_of(block, blocks[i + 1 : i + 1 + CRUMB_BLOCKS]) or _figures(block):
             continue
+        if _menu_row(block) or _ICON_NAME.search(block):
+            continue  # "Schweiz | Praxis | Video", "Nachrichten keyboard_arrow_down"
         gap = nxt - i
         after = " ".join(blocks[i + 1 : nxt + ECHO_BLOCKS]).lower()
         echo = sum(w in after for w in own) / len(own)
@@ -298,6 +304,21 @@ def _best_headline(
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def _menu_row(block: str) -> bool:
+    """A menu or a breadcrumb written as one line: MENU_ITEMS items or more of a word or two between
+    separators ("Schweiz | Praxis | Video", "Bekanntmachung - Copyright - Wegweiser")."""
+    items = _MENU_SEPARATOR.split(block)
+    return len(items) >= MENU_ITEMS and all(0 < len(item.split()) <= 2 for item in items)
+
+
+def _opens_article(blocks: list[str]) -> bool:
+    """Whether the text opens with its headline, not with a page's title that the headline repeats
+    below ("Tote Hummeln unter Linden: Die Erklärung | Hummeln", then "Tote Hummeln unter Linden"):
+    a headline may then stand further from the running text (a recipe's ingredients, a shop's list)."""
+    first = blocks[0]
+    return not any(b != first and b in first and b.count(" ") >= 1 for b in blocks[1:FIRST_REACH])
 
 
 def _tag_list(block: str) -> bool:

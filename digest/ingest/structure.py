@@ -8,9 +8,11 @@ and credit words, and date and time words taken from its data module in digest.t
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from digest.domain import Article
 from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_running_text
@@ -25,6 +27,7 @@ CREDIT_MAX_WORDS = 10  # a credit is at most this long
 HEAD_FURNITURE = 8  # blocks after the head looked at for its furniture, up to the text
 NAME_WORDS = 6  # the names of a byline after its word ("By")
 BOILERPLATE_CHARS = 200
+MANY_FIRSTS = 12  # a boilerplate alternative that may open with more characters is tried on every paragraph
 MENU_WORDS = 3
 _SIGNATURE_DASHES = "—―–"
 _YEAR_OR_TIME = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[:.h]\d{2}\b")
@@ -49,7 +52,9 @@ _GENERIC_BOILERPLATE = (
     r"\((?:quelle|foto|bild|source|photo|image|crédit|fuente|fonte)s?\s*:[^()]*\)\s*$",  # (Quelle: X/Unsplash)
     r"(?:the )?(?:associated press|reuters|agence france-presse|deutsche presse-agentur)\s*$",  # an agency alone
     r"(?:.{0,40}\s)?cc[ -]by(?:[ -](?:sa|nd|nc))*(?:\s+\d\.\d)?\b.{0,40}$",  # "In Flickr CC by X": a licence
-    r"[←→]\s*.{3,120}$|.{3,120}\s[←→]\s*$",  # a link to the previous or the next post
+    r"[←→]\s*.{3,120}$",  # a link to the previous or the next post
+    r"(?=[^←→\n]*+[←→]).{3,120}\s[←→]\s*$",  # (an arrow looked for first: the rest costs more)
+    r"lorem ipsum\b",  # a template's placeholder text
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
@@ -94,10 +99,93 @@ def paragraphs_of(text: str) -> list[str]:
     return [" ".join(b.split()) for b in blocks if b.strip()]
 
 
+def _alternation(alternatives: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
+
+
 @cache
 def _boilerplate() -> re.Pattern[str]:
-    alternatives = [*_GENERIC_BOILERPLATE, *boilerplate_phrases()]
-    return re.compile(r"\s*(?:" + "|".join(f"(?:{a})" for a in alternatives) + ")", re.I)
+    return _alternation([*_GENERIC_BOILERPLATE, *boilerplate_phrases()])
+
+
+@cache
+def _boilerplate_alternatives() -> tuple[list[str], dict[str, list[str]]]:
+    """The boilerplate pattern's alternatives cut by the character their text opens with: those that
+    may open with any character or with one of many (a dot, \\d, \\W), and per lowercase first
+    character the others that can open with it. A paragraph is then tried against a few dozen
+    alternatives instead of some two hundred (the match is the same)."""
+    anywhere: list[str] = []
+    by_first: dict[str, list[str]] = {}
+    for alternative in [*_GENERIC_BOILERPLATE, *boilerplate_phrases()]:
+        chars = _first_chars(alternative)
+        if chars is None or len(chars) > MANY_FIRSTS:
+            anywhere.append(alternative)
+        else:
+            for key in {c.lower() for c in chars}:
+                by_first.setdefault(key, []).append(alternative)
+    return anywhere, by_first
+
+
+@cache
+def _boilerplate_opening(key: str) -> re.Pattern[str]:
+    """The alternatives that can open with the character `key` (lowercase) and those that can open
+    with any, compiled when first asked."""
+    anywhere, by_first = _boilerplate_alternatives()
+    return _alternation([*anywhere, *by_first.get(key, [])])
+
+
+_sre_parser: Any = importlib.import_module("re._parser")  # the standard library's own pattern parser
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of a regular expression can open with, or None when they are not known
+    (a class such as \\w) or it may open with a space or match nothing."""
+    chars, empty = _firsts(_sre_parser.parse(pattern, re.I).data)
+    return None if chars is None or empty or any(c.isspace() for c in chars) else chars
+
+
+def _firsts(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(first characters or None, whether the sequence of parsed items can match nothing)."""
+    chars: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            return chars | {chr(arg)}, False
+        if name == "IN":
+            members = _class_chars(arg)
+            return (None if members is None else chars | members), False
+        if name == "AT":
+            continue  # an anchor (^, \\b) takes no character: the next item opens the match
+        if name == "SUBPATTERN" and not (arg[1] or arg[2]):  # (flags set or cleared inside: not known)
+            found, empty = _firsts(arg[3].data)
+        elif name == "BRANCH":
+            parts = [_firsts(branch.data) for branch in arg[1]]
+            found = None if any(f is None for f, _ in parts) else set().union(*(f or () for f, _ in parts))
+            empty = any(e for _, e in parts)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            found, empty = _firsts(arg[2].data)
+            empty = empty or arg[0] == 0
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        chars |= found
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _class_chars(members: list[tuple[Any, Any]]) -> set[str] | None:
+    """The characters of a class ([a-z«]), or None for a category or a negated class."""
+    chars: set[str] = set()
+    for op, arg in members:
+        if str(op) == "LITERAL":
+            chars.add(chr(arg))
+        elif str(op) == "RANGE" and arg[1] - arg[0] < 512:
+            chars.update(map(chr, range(arg[0], arg[1] + 1)))
+        else:
+            return None
+    return chars
 
 
 _FIRST_SENTENCE = re.compile(r"^(?:[^.!?]|[.!?](?=\S)){0,240}")  # "oetker.de" does not end it
@@ -110,11 +198,24 @@ _SITE_SPEAKS = re.compile(  # the site speaking of itself: "we use", "diese Webs
 )
 
 
+def _boilerplate_match(paragraph: str) -> bool:
+    """_boilerplate().match(paragraph), trying only the alternatives that can open with its first
+    character (a non-ASCII one with no pattern of its own is tried against all of them: case folding
+    outside ASCII has its exceptions)."""
+    first = paragraph.lstrip()[:1]
+    key = first.lower()
+    if key not in _boilerplate_alternatives()[1]:
+        if not first.isascii():
+            return _boilerplate().match(paragraph) is not None
+        key = ""  # only the alternatives that may open with any character
+    return _boilerplate_opening(key).match(paragraph) is not None
+
+
 def is_boilerplate(paragraph: str) -> bool:
     """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
     and a cookie banner of any length (its first sentence: the site speaking of its cookies, or
     naming itself by its domain)."""
-    if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate().match(paragraph) is not None:
+    if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate_match(paragraph):
         return True
     if "ookie" not in paragraph and "OOKIE" not in paragraph:
         return False  # (most paragraphs: the cheap test first)
@@ -123,24 +224,34 @@ def is_boilerplate(paragraph: str) -> bool:
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
 
 
-def _prefixes(prefixes: set[str]) -> re.Pattern[str]:
+class _Prefixes:
     """A line opening with one of the prefixes (the longest first, "By" or "BY:"); a word must end
-    where it does."""
-    ordered = sorted(prefixes, key=len, reverse=True)
-    alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r":?\s") for p in ordered)
-    return re.compile(rf"^(?:{alternatives})", re.I)
+    where it does. A line whose first character opens none of them is not tried (most lines)."""
+
+    def __init__(self, prefixes: set[str]):
+        ordered = sorted(prefixes, key=len, reverse=True)
+        alternatives = "|".join(re.escape(p) + ("" if p.endswith(":") else r":?\s") for p in ordered)
+        self.pattern = re.compile(rf"^(?:{alternatives})", re.I)
+        opening = re.compile("[" + re.escape("".join({p[:1] for p in prefixes})) + "]", re.I)
+        self.ascii_firsts = frozenset(c for c in map(chr, range(128)) if opening.fullmatch(c))
+
+    def match(self, line: str) -> re.Match[str] | None:
+        first = line[:1]
+        if first.isascii() and first not in self.ascii_firsts:
+            return None  # (a character beyond ASCII is always tried: case folding has its exceptions there)
+        return self.pattern.match(line)
 
 
 @cache
-def _byline_pattern() -> re.Pattern[str]:
+def _byline_pattern() -> _Prefixes:
     """ "By Jane Doe", "Par Jean Dupont", "Von Anna Berg": every language's byline openings."""
-    return _prefixes({p for lang in languages().values() for p in lang.byline_prefixes})
+    return _Prefixes({p for lang in languages().values() for p in lang.byline_prefixes})
 
 
 @cache
-def _credit_pattern() -> re.Pattern[str]:
+def _credit_pattern() -> _Prefixes:
     """ "Photo: Tom Ellery", "Foto: dpa", "Crédit photo …": every language's credit openings."""
-    return _prefixes({p for lang in languages().values() for p in lang.credit_prefixes})
+    return _Prefixes({p for lang in languages().values() for p in lang.credit_prefixes})
 
 
 def _is_credit(p: str) -> bool:

@@ -376,6 +376,8 @@ class Attributor(Clause):
                 found = self._name_right(lo + 1, k)
                 if found is not None:
                     return Attribution(found.speaker, cue, found.pronoun, role=found.role)
+        if aux > lo and not self.lang.subject_after_verb and self.tokens[aux - 1].is_word:
+            return None  # "…,” his childhood friend told the Daily Beast: a subject stands before the verb
         found = self._name_right(k + 1, hi)
         if found is not None:
             return Attribution(found.speaker, cue, found.pronoun, role=found.role)

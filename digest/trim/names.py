@@ -128,17 +128,18 @@ def run_at(text: str, tokens: list[Token], i: int, lang: Language, stop: int | N
     titled = False
     after_number = i > 0 and tokens[i - 1].text[0].isdigit()
     # cut role words and, where every noun is capitalised, the noun that follows an article
-    last_role = max((n for n, k in enumerate(words) if is_role(tokens[k].text, lang)), default=-1)
+    role_words, compounds = lang.role_words, lang.capitalises_nouns
+    roles = [_is_role(tokens[k].lower, role_words, compounds) for k in words]
+    last_role = max((n for n, role in enumerate(roles) if role), default=-1)
     if 0 <= last_role < len(words) - 1:
         titled = True  # NATO Secretary General Mark Rutte, Webers Kollege Jonas Hartmann
-        words = words[last_role + 1 :]
+        words, roles = words[last_role + 1 :], roles[last_role + 1 :]
     while words and (
-        is_role(tokens[words[0]].text, lang)
-        or tokens[words[0]].lower in lang.determiners
-        or tokens[words[0]].lower in lang.stopwords
+        roles[0] or tokens[words[0]].lower in lang.determiners or tokens[words[0]].lower in lang.stopwords
     ):
         after_article = after_article or tokens[words[0]].lower in lang.determiners
-        titled = titled or is_role(tokens[words[0]].text, lang)
+        titled = titled or roles[0]
+        roles.pop(0)
         governed = governed or _is_preposition(tokens[words[0]].lower, lang)
         words.pop(0)
     if lang.capitalises_nouns and after_article and words and not titled and words[0] <= i + 1:
@@ -176,7 +177,7 @@ def _gender_before(tokens: list[Token], lo: int, name: int, lang: Language) -> s
         word = tokens[k].lower
         if word in lang.honorific_genders:
             return lang.honorific_genders[word]
-        if is_role(word, lang):
+        if _is_role(word, lang.role_words, lang.capitalises_nouns):
             if lang.feminine_endings and word.endswith(lang.feminine_endings):
                 return "f"
             return "m" if lang.roles_have_gender else None

@@ -396,3 +396,45 @@ def test_a_list_of_tags_above_the_text_is_not_the_headline():
 def test_a_headline_with_a_date_in_it_is_not_a_date_line():
     assert not is_dateish("Results: Harbour Cup juniors, Kestrel Bay, 19.5.2024")
     assert is_dateish("September 17, 2024 Jo Kim 0") and is_dateish("Nov. 13, 2024")
+
+
+def test_a_menu_written_as_one_line_is_not_the_headline():
+    """A breadcrumb or a menu on one line, its items between separators, and an icon's name in the
+    page's text, are the page's, not the article's headline."""
+    headline = "Town votes for a new pier"
+    for menu in [
+        "Harbour | Board | Ferry",
+        "Harbour - Board - Ferry",
+        "Harbour keyboard_arrow_down",
+    ]:
+        page = "\n\n".join(["Skip to content", menu, "Harbour news", headline, BODY_1, BODY_2])
+        assert parse_plain_text(page).title == headline, menu
+
+
+def test_placeholder_text_and_browser_warnings_are_boilerplate():
+    from digest.ingest.structure import is_boilerplate
+
+    assert is_boilerplate("Lorem ipsum dolor sit amet:")
+    assert is_boilerplate("We've detected you are on Internet Explorer. For the best experience, use another browser.")
+    assert is_boilerplate("You are using an outdated browser. Please upgrade it.")
+    assert is_boilerplate("Something went wrong with the connection!")
+    assert not is_boilerplate("The harbour board detected a leak in the ferry's hull on Monday.")
+
+
+def test_a_headline_opening_a_container_may_stand_far_from_the_running_text():
+    """An article container opens with its headline; a shop's or a recipe's list may stand between it
+    and the first paragraph of running text (farther than on a whole page), then a subheading."""
+    items = "Flour Sugar Butter Eggs Milk Salt Plums Cinnamon Lemon Vanilla Yeast Cream Almonds Honey".split()
+    body = (
+        "The harbour plum cake is baked on the first Sunday of the harvest, as the bakers of the bay "
+        "have done for a century."
+    )
+    text = "\n\n".join(["Harbour plum cake", *items, *items, "What you should know", body, BODY_2])
+    assert parse_plain_text(text).title == "Harbour plum cake"
+
+
+def test_a_page_title_repeated_by_the_headline_below_is_not_the_headline():
+    items = "Home News Sport Weather Business Culture Travel Opinion Video Audio Events Jobs Shop".split()
+    page_title, headline = "Harbour board votes to rebuild the pier | Harbour Herald", "Harbour board votes to rebuild the pier"
+    text = "\n\n".join([page_title, *items, *items, headline, BODY_1, BODY_2])
+    assert parse_plain_text(text).title == headline

@@ -364,3 +364,55 @@ def test_words_that_open_sentences_are_cut_off_a_speaker():
     assert _as_speaker("Given Ferris", en) == "Ferris"
     assert _as_speaker("Vermont Sen", en) is None and _as_speaker("the source recalled", en) == "the source"
     assert _as_speaker("a headline that", en) is None
+
+
+def test_a_role_opening_a_sentence_with_its_article_loses_the_verb_after_it():
+    paragraphs = [
+        "The harbour board met on Monday to discuss the pier.",
+        "The chairwoman noted: “We cannot rebuild the pier before the summer season begins.”",
+        "The spokesman refused: “We will not comment on the harbour accounts before the audit ends.”",
+        "The: “A Guide to the Harbour Islands for Families” was sold out.",
+    ]
+    speakers = [q.quote.speaker for q in found(paragraphs)]
+    assert speakers[:2] == ["The chairwoman", "The spokesman"]
+    assert "The" not in speakers
+
+
+def test_a_place_named_by_its_point_is_not_a_speaker():
+    [q] = found(["“The cadets train here in every season of the year,” Kestrel Point said."])
+    assert q.quote.speaker is None
+
+
+def test_a_pronoun_opening_the_first_quotation_of_an_article_about_few_people_is_theirs():
+    paragraphs = [
+        "Scientists have counted the seals on the sandbanks for the first time in ten years.",
+        "Dr. Robin Ashe, who led the count for the university, walked the banks at low tide. "
+        "She said: “We expected fewer pups this year, and we found twice as many as before.”",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker == "Dr. Robin Ashe" and q.basis == "pronoun" and q.confidence >= THRESHOLD
+
+
+def test_he_or_she_is_a_person_not_an_institution_named_before():
+    paragraphs = [
+        "Kestrel Bay Sailing Club welcomed the news on Monday.",
+        "“We have waited for this for three long winters now,” she said.",
+    ]
+    [q] = found(paragraphs)
+    assert q.quote.speaker != "Kestrel Bay Sailing Club"
+
+
+def test_whom_a_subject_after_the_quotation_told_is_not_the_speaker():
+    [q] = found(["“He wanted to sail since he was five years old,” his childhood friend told the Harbour Herald."])
+    assert q.quote.speaker != "Harbour Herald"
+
+
+def test_a_thing_opening_the_sentence_of_a_cue_is_less_sure_than_a_role():
+    """ "The debate said: …" is as often a thing as a speaker (left out); "The spokesman said: …" is a role."""
+    paragraphs = [
+        "The debate said: “We will rebuild the pier before the summer season begins in May.”",
+        "The spokesman said: “We will rebuild the pier before the summer season begins in May again.”",
+    ]
+    thing, role = found(paragraphs)
+    assert thing.quote.speaker is None
+    assert role.quote.speaker == "The spokesman" and role.confidence >= THRESHOLD

@@ -81,6 +81,50 @@ def test_boilerplate_in_every_language(line):
     assert is_boilerplate(line)
 
 
+def test_boilerplate_cut_by_first_character_matches_as_the_whole_pattern():
+    """Trying only the alternatives that can open with a paragraph's first character (speed) finds
+    what the whole pattern finds: on lines opening with letters, digits, marks, spaces and letters
+    beyond ASCII, boilerplate or not."""
+    from digest.ingest.structure import _boilerplate, _boilerplate_match
+    from digest.text.lang import boilerplate_phrases
+
+    lines = [
+        *test_boilerplate_in_every_language.pytestmark[0].args[1],
+        BODY,
+        "  Leave a comment",
+        "12 Kommentare",
+        "٣ comments",
+        "3 min read",
+        "Être informé : inscrivez-vous à notre newsletter",
+        "Ähnliche Artikel",
+        "Über uns",
+        "İstanbul, 3 Kasım",
+        "ſhare this article",
+        "«Suivant»",
+        "→ Next post: ferries",
+        "",
+        "   ",
+        "© Harbour Times",
+    ]
+    assert len(boilerplate_phrases()) > 100
+    for line in lines:
+        assert _boilerplate_match(line) == (_boilerplate().match(line) is not None), line
+
+
+def test_byline_and_credit_openings_are_found_as_by_their_whole_pattern():
+    """A line is tried against the byline and credit openings only when its first character opens
+    one of them (speed): what is found is what the whole pattern finds."""
+    from digest.ingest.structure import _byline_pattern, _credit_pattern
+
+    lines = ["By Jo Kim", "BY: Jo Kim", "by the harbour", "Foto: dpa", "FOTO: dpa", "Photo : AFP"]
+    lines += ["Crédit : AFP", "Von Anna Berg", "Par Jean Dupont", "Über den Hafen", "İstanbul", "ſoto"]
+    lines += ["", " By Jo Kim", BODY]
+    for pattern in (_byline_pattern(), _credit_pattern()):
+        for line in lines:
+            got, want = pattern.match(line), pattern.pattern.match(line)
+            assert (got and got.group()) == (want and want.group()), line
+
+
 def test_article_text_is_not_boilerplate():
     assert not is_boilerplate(BODY)
     assert not is_boilerplate("Commentators said the vote was close.")

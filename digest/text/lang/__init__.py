@@ -60,6 +60,9 @@ class Language:
     found as "Yet Trump" or "Following Sanders" is Trump or Sanders, and "Speaking" alone is no one."""
     places: frozenset[str] = frozenset()
     """Names of places (lowercase, whole): a state, a country, a city is never a speaker."""
+    institutions: frozenset[str] = frozenset()
+    """Last words that make a capitalised run an institution ("Alabama Democratic Party", "Football
+    League"): never whom "he" or "she" stands for."""
     place_words: frozenset[str] = frozenset()
     """Last words that make a capitalised run a place ("Aral Sea", "Orange County"): never a speaker."""
     boilerplate: tuple[str, ...] = ()
@@ -86,6 +89,9 @@ class Language:
     """Function words before a name that do not govern it, unlike prepositions (wie Müller, und Müller)."""
     clause_words: frozenset[str] = frozenset()
     """Conjunctions and relatives that open a new clause after a quotation, not an attribution."""
+    verb_endings: tuple[str, ...] = ()
+    """Endings of the verb forms that follow their subject (English past tense: "The spokesman refused"):
+    a role phrase of three words or more ending with one is its subject and a verb that is no cue."""
     object_pronouns: frozenset[str] = frozenset()
     reflexives: frozenset[str] = frozenset()
     """Words between a cue verb and its subject: äußerte sich Müller, zitierte man X."""
