@@ -215,13 +215,31 @@ def is_boilerplate(paragraph: str) -> bool:
     """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
     and a cookie banner of any length (its first sentence: the site speaking of its cookies, or
     naming itself by its domain)."""
-    if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate_match(paragraph):
+    if len(paragraph) <= BOILERPLATE_CHARS and (_boilerplate_match(paragraph) or _link_row(paragraph)):
         return True
     if "ookie" not in paragraph and "OOKIE" not in paragraph:
         return False  # (most paragraphs: the cheap test first)
     first = _FIRST_SENTENCE.match(paragraph)
     head = first.group() if first else ""
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
+
+
+_TAGGED_TEASER = re.compile(r"[^\[\n]{3,160}\[[A-Z]{4,}\]\W*$")  # a teaser's title: "… [VIDEO]", "… [INSIGHT]"
+_ROW_SEPARATOR = re.compile(r"\s+[|•·>›]\s+|^\s*[|•·]\s*|\s*[|•·]\s*$")
+ROW_ITEMS = 3  # a row of this many links or more
+ROW_ITEM_WORDS = 4
+
+
+def _link_row(p: str) -> bool:
+    """A row of links or a breadcrumb written as one line: ROW_ITEMS items or more of a few words,
+    none ending a sentence, between bars, bullets or arrows ("Forum | Kontakt | Einen Missbrauch
+    melden", "BLOG > Nutrition > Meal Plans")."""
+    if "|" not in p and "•" not in p and "·" not in p and ">" not in p and "›" not in p:
+        return False
+    items = [item for item in _ROW_SEPARATOR.split(p) if item.strip()]
+    return len(items) >= ROW_ITEMS and all(
+        len(item.split()) <= ROW_ITEM_WORDS and _END.search(item) is None for item in items
+    )
 
 
 class _Prefixes:
@@ -434,7 +452,7 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
         if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
-        if boilerplate(p) or (began and not head_credit and credit):
+        if boilerplate(p) or (began and not head_credit and credit) or _TAGGED_TEASER.match(p):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)

@@ -75,6 +75,22 @@ BODY = (
         "Need more news? Subscribe to our weekly harbour letter for the latest.",
         "No comments yet",
         "Related Links",
+        "Additional reporting by Jo Kim",
+        "Harbour Times’ Dale Ferris contributed to this report.",
+        "Share All sharing options for: The ferry that never came",
+        "Harbour Weekly Newsletter",
+        "Schlagworte",
+        "Alle Nachrichten zum Hafen in Kiel",
+        "Weitere Infos unter www.hafen-beispiel.de.",
+        "Weitere Informationen zum Fährplan:",
+        "Publiziert: 03.04.2024, 12:35",
+        "Leseprobe: Das Hafenbuch",
+        "Abbildung 3: Der Hafen bei Ebbe. Die Fähre liegt links.",
+        "Ihr Beitrag hilft, unseren Hafenblog weiter kostenlos anzubieten.",
+        "Lust auf mehr? Lass dir die besten Geschichten vom Hafen jede Woche in deinen Posteingang liefern. "
+        "Melde dich hier für unseren Newsletter an!",
+        "Forum | Kostenloses Hilfe-Forum | Kontakt | Einen Missbrauch melden",
+        "BLOG > Harbour > Ferry Plans",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -133,6 +149,11 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("Hier geht es um die Zukunft des Hafens, sagte die Bürgermeisterin am Montag.")
     assert not is_boilerplate("Published in 1990, the harbour guide is still the best map of the bay.")
     assert not is_boilerplate("By Tuesday the ferry was running again.")
+    assert not is_boilerplate("The newsletter, which the harbour launched in 2019, has 2,000 readers.")
+    assert not is_boilerplate("Weitere Informationen zum Fährplan liegen noch nicht vor.")
+    assert not is_boilerplate("Veröffentlicht am 16.08.2024")  # a post's date, part of the article on some pages
+    assert not is_boilerplate("Fares rose | the council said | again.")
+    assert not is_boilerplate("The ferry was late, she said [sic].")
 
 
 def test_caption_and_credit_before_the_title():
@@ -288,3 +309,11 @@ def test_page_furniture_between_the_head_and_the_text_is_dropped():
     )
     article = parse_plain_text(text)
     assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
+
+
+def test_a_teaser_title_tagged_in_capitals_inside_the_article_is_dropped():
+    text = (
+        f"Council approves late-night buses\n\n{BODY}\n\nBus drivers strike again [VIDEO]\n\n"
+        f"Harbour ferry sinks at its mooring [INSIGHT]\n\n{MORE}"
+    )
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]

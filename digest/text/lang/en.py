@@ -135,6 +135,10 @@ LANGUAGE = Language(
         r"(?:we(?:['’]ve| have) detected (?:that )?you|you(?:['’]re| are) using an? (?:outdated|unsupported|old)"
         r" browser|your browser is (?:out of date|not supported))\b.{0,200}$",  # a browser warning
         r"something went wrong\b.{0,100}$",  # an interface's error message
+        r"additional reporting by\b.{0,80}$",
+        r".{0,80}\bcontributed (?:to )?this (?:report|story|article)\.?\s*$",
+        r"share all sharing options\b.{0,120}$",
+        r"(?:\S+ ){0,3}newsletter(?: privacy policy\b.{0,80})?\s*$",  # "Pick Six Newsletter"
         r"(?:no responses? (?:so far|yet)\W*|[\w.-]+ is powered by\b.{0,100})\s*$",
         r"(?:like it\? share it!?|keep reading|more stories|you may also like|further reading)\b.{0,60}$",
         r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",
