@@ -55,6 +55,7 @@ _GENERIC_BOILERPLATE = (
     r"[←→]\s*.{3,120}$",  # a link to the previous or the next post
     r"(?=[^←→\n]*+[←→]).{3,120}\s[←→]\s*$",  # (an arrow looked for first: the rest costs more)
     r"lorem ipsum\b",  # a template's placeholder text
+    r">>\s*.{3,160}<<\s*$",  # a link to another post: ">> Wegen Corona: … <<"
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
@@ -224,7 +225,9 @@ def is_boilerplate(paragraph: str) -> bool:
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
 
 
-_TAGGED_TEASER = re.compile(r"[^\[\n]{3,160}\[[A-Z]{4,}\]\W*$")  # a teaser's title: "… [VIDEO]", "… [INSIGHT]"
+# inside the article, not boilerplate (three in a row would end it): a teaser's title tagged in capitals
+# ("… [VIDEO]", "… [INSIGHT]"), a gallery's counter and its button ("1 / 4", "Caption")
+_INLINE_FURNITURE = re.compile(r"[^\[\n]{3,160}\[[A-Z]{4,}\]\W*$|\d{1,3}\s*/\s*\d{1,3}\s*$|(?i:caption)\s*$")
 _ROW_SEPARATOR = re.compile(r"\s+[|•·>›]\s+|^\s*[|•·]\s*|\s*[|•·]\s*$")
 ROW_ITEMS = 3  # a row of this many links or more
 ROW_ITEM_WORDS = 4
@@ -370,7 +373,7 @@ _CREDIT_TAIL = re.compile(
     r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
     r"|/\s*(?:getty images|afp|reuters|ap|associated press|dpa|epa|imago|picture alliance|istock(?:\.com)?"
     r"|shutterstock|keystone|efe|ansa)\)?"  # Jo Kim/Getty Images, (Jo Kim / Associated Press)
-    r"|\bgetty images)\s*$",
+    r"|\bgetty images)\.?\s*$",
     re.I,
 )
 INLINE_CREDIT_WORDS = 40
@@ -452,7 +455,7 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
         if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
-        if boilerplate(p) or (began and not head_credit and credit) or _TAGGED_TEASER.match(p):
+        if boilerplate(p) or (began and not head_credit and credit) or _INLINE_FURNITURE.match(p):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)

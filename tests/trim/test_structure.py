@@ -91,6 +91,16 @@ BODY = (
         "Melde dich hier für unseren Newsletter an!",
         "Forum | Kostenloses Hilfe-Forum | Kontakt | Einen Missbrauch melden",
         "BLOG > Harbour > Ferry Plans",
+        "In this March 28, 2024, file photo, the harbour ferry waits at its mooring.",
+        "This illustration shows a concept ferry by Harbour Yards.",
+        "An artist’s concept of the new ferry terminal.",
+        "Join our Harbour Forums to keep talking ferries!",
+        "Note: we are temporarily moderating all comments submitted to deal with spam.",
+        "Sometimes we include links to online stores. If you buy something we may receive a commission.",
+        "Updated Nov. 19, 2024 8:21 am ET / Original Nov. 19, 2024 8:02 am ET",
+        "Erstellt am Dienstag 6. Mai 2024 um 23:30 und abgelegt unter Hafen, Fähren, Kiel.",
+        ">> Wegen Sturm: Die Fähre nach Kiel fällt aus <<",
+        "(Leggi anche su: Il traghetto del porto – FOTO)",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -154,6 +164,7 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("Veröffentlicht am 16.08.2024")  # a post's date, part of the article on some pages
     assert not is_boilerplate("Fares rose | the council said | again.")
     assert not is_boilerplate("The ferry was late, she said [sic].")
+    assert not is_boilerplate("This photo, taken by a tourist, went round the harbour.")
 
 
 def test_caption_and_credit_before_the_title():
@@ -311,9 +322,15 @@ def test_page_furniture_between_the_head_and_the_text_is_dropped():
     assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
 
 
-def test_a_teaser_title_tagged_in_capitals_inside_the_article_is_dropped():
+def test_a_teaser_title_tagged_in_capitals_and_a_gallery_s_furniture_inside_the_article_are_dropped():
     text = (
         f"Council approves late-night buses\n\n{BODY}\n\nBus drivers strike again [VIDEO]\n\n"
-        f"Harbour ferry sinks at its mooring [INSIGHT]\n\n{MORE}"
+        f"Harbour ferry sinks at its mooring [INSIGHT]\n\nCaption\n\n1 / 4\n\n{MORE}"
     )
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_caption_whose_credit_closes_with_a_full_stop_is_not_the_story():
+    caption = "Ferries at the pier on Monday (Foto: Jo Kim/Pool via REUTERS)."
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{MORE}"
     assert parse_plain_text(text).paragraphs == [BODY, MORE]

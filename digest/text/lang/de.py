@@ -176,6 +176,7 @@ LANGUAGE = Language(
         r"weitere inf(?:os?|ormationen)\b[^.!?]{0,60}(?::|(?:www\.|https?://)\S+)\s*$",  # "… unter www.x.de."
         r"(?:publiziert|veröffentlicht)\s*:\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b.{0,30}$",  # a date line
         r"leseprobe\s*:.{0,100}$",
+        r"erstellt am\b.{0,40}\b(?:19|20)\d{2}\b.{0,160}$",  # "Erstellt am Dienstag 6. Mai 2014 um … und abgelegt unter …"
         r"(?:abbildung|abb\.)\s*\d*\s*:.{0,180}$",  # a figure's caption: "Abbildung 4: …"
         r"(?:ihre?|deine?) (?:spende|beitrag|unterstützung) hilft\b.{0,160}$",  # a call for donations
         r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",

@@ -136,6 +136,13 @@ LANGUAGE = Language(
         r" browser|your browser is (?:out of date|not supported))\b.{0,200}$",  # a browser warning
         r"something went wrong\b.{0,100}$",  # an interface's error message
         r"additional reporting by\b.{0,80}$",
+        r"(?:in )?this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file|handout) (?:photo|image|picture)\b.{0,160}$",  # a caption
+        r"this (?:illustration|artist['’]s (?:concept|rendering|illustration)) shows\b.{0,160}$",
+        r"an artist['’]s (?:concept|rendering|illustration|impression) of\b.{0,160}$",
+        r"join our .{0,40}\b(?:forums?|community)\b.{0,160}$",
+        r"note: we are .{0,40}\bmoderating (?:all )?comments\b.{0,120}$",
+        r"(?:sometimes )?we (?:may )?include links to\b.{0,180}$",  # an affiliate links' disclosure
+        r"updated\b.{0,40}\b(?:19|20)\d{2}\b.{0,30}/\s*original\b.{0,60}$",  # "Updated … / Original …"
         r".{0,80}\bcontributed (?:to )?this (?:report|story|article)\.?\s*$",
         r"share all sharing options\b.{0,120}$",
         r"(?:\S+ ){0,3}newsletter(?: privacy policy\b.{0,80})?\s*$",  # "Pick Six Newsletter"
