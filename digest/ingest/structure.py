@@ -15,7 +15,15 @@ from functools import cache
 from typing import Any
 
 from digest.domain import Article
-from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_running_text
+from digest.ingest.headline import (
+    RunningText,
+    article_end,
+    find_headline,
+    is_dateish,
+    is_end_heading,
+    is_prose,
+    is_running_text,
+)
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import SAMPLE_CHARS, detect
 
@@ -455,13 +463,44 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
         if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
+        if began and is_end_heading(p) and _drop_teaser_titles(after):
+            continue  # a box of teasers inside the article: its titles, then its heading
         if boilerplate(p) or (began and not head_credit and credit) or _INLINE_FURNITURE.match(p):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
         after.pop()  # the page's menus and footers after the article's last lines
+    if end < len(blocks) and is_end_heading(blocks[end]):
+        _drop_teaser_titles(after)  # teasers' titles above the heading the article ends at
     return [*before, blocks[at], *_without_echoes(after)], len(before)
+
+
+TITLE_RUN = 3  # this many titles in a row above a heading of what follows articles: a box of teasers
+TEASER_TITLE_WORDS = (3, 20)
+_SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
+
+
+def _teaser_title(p: str) -> bool:
+    return (
+        TEASER_TITLE_WORDS[0] <= len(p.split()) <= TEASER_TITLE_WORDS[1]
+        and _SENTENCE_END.search(p) is None
+        and not is_prose(p)
+    )
+
+
+def _drop_teaser_titles(after: list[str]) -> bool:
+    """Takes off the end of the blocks read a run of TITLE_RUN teasers' titles or more (blocks of a
+    few words, not prose, without a sentence's end): what stands above a heading of what follows
+    articles ("More in Politics", "Most Read"). An article's subheading stands alone, and a list of
+    its own follows a line ending with a colon."""
+    start = len(after)
+    while start > 1 and _teaser_title(after[start - 1]):
+        start -= 1
+    if len(after) - start < TITLE_RUN or after[start - 1].rstrip().endswith(":"):
+        return False  # (a list the article introduced: "The game brings:")
+    del after[start:]
+    return True
 
 
 def _without_echoes(blocks: list[str]) -> list[str]:

@@ -334,3 +334,30 @@ def test_a_caption_whose_credit_closes_with_a_full_stop_is_not_the_story():
     caption = "Ferries at the pier on Monday (Foto: Jo Kim/Pool via REUTERS)."
     text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{MORE}"
     assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_box_of_teasers_titles_above_a_heading_of_what_follows_is_dropped_and_the_text_goes_on():
+    teasers = "\n\n".join(
+        [
+            "Watch live: the harbour board meets on ferries",
+            "Key moments from the council's bus debate",
+            "Five things to know about the night buses",
+        ]
+    )
+    head = f"Council approves late-night buses\n\n{BODY}\n\n{teasers}\n\nMore in Harbour News"
+    assert parse_plain_text(f"{head}\n\n{MORE}\n\n{BODY}\n\n{MORE}").paragraphs == [BODY, MORE, BODY, MORE]
+    assert parse_plain_text(f"{head}\n\nFerry Times\n\nContact us").paragraphs == [BODY]  # where it ends
+
+
+def test_subheadings_of_the_article_stay():
+    text = (
+        f"Council approves late-night buses\n\n{BODY}\n\nWhat the buses cost\n\n{MORE}\n\n"
+        f"Where the buses will go\n\n{BODY}"
+    )
+    assert parse_plain_text(text).paragraphs == [BODY, "What the buses cost", MORE, "Where the buses will go", BODY]
+
+
+def test_a_list_the_article_introduced_stays_above_a_heading_of_what_follows():
+    items = "\n\n".join(["Night buses every twenty minutes", "Free rides for shift workers", "New stops near the hospital"])
+    text = f"Council approves late-night buses\n\n{BODY}\n\nThe plan brings:\n\n{items}\n\nRelated articles\n\nFerry Times"
+    assert parse_plain_text(text).paragraphs[-3:] == items.split("\n\n")
