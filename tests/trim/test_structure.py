@@ -361,3 +361,12 @@ def test_a_list_the_article_introduced_stays_above_a_heading_of_what_follows():
     items = "\n\n".join(["Night buses every twenty minutes", "Free rides for shift workers", "New stops near the hospital"])
     text = f"Council approves late-night buses\n\n{BODY}\n\nThe plan brings:\n\n{items}\n\nRelated articles\n\nFerry Times"
     assert parse_plain_text(text).paragraphs[-3:] == items.split("\n\n")
+
+
+def test_the_article_ends_at_the_heading_of_its_comments_though_their_thread_is_prose():
+    comments = "\n\n".join(
+        f"Jo Kim\n\n2 days ago at 07:5{n} am\n\nI think the buses will be full every night, and the council knows it well."
+        for n in range(4)
+    )
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{MORE}\n\nTop Rated Comments\n\n{comments}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
