@@ -101,6 +101,8 @@ BODY = (
         "Erstellt am Dienstag 6. Mai 2024 um 23:30 und abgelegt unter Hafen, Fähren, Kiel.",
         ">> Wegen Sturm: Die Fähre nach Kiel fällt aus <<",
         "(Leggi anche su: Il traghetto del porto – FOTO)",
+        "Artikel",
+        "Permalien https://example.org/p/ferry",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -165,6 +167,7 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("Fares rose | the council said | again.")
     assert not is_boilerplate("The ferry was late, she said [sic].")
     assert not is_boilerplate("This photo, taken by a tourist, went round the harbour.")
+    assert not is_boilerplate("Artikel 3 des Gesetzes regelt den Fährverkehr.")
 
 
 def test_caption_and_credit_before_the_title():

@@ -159,7 +159,8 @@ LANGUAGE = Language(
         r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,120}$",
         r"(?:zusatzinformationen|ansprechpartner(?:in)?(?: zum thema)?)\s*:?\s*$",
         r"(?:eingestellt von|entdecke(?:n sie)? weitere)\b.{0,60}$",
-        r"(?:themen|schlagw[oö]rter|schlagworte?|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen)"
+        r"(?:themen|schlagw[oö]rter|schlagworte?|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen"
+        r"|artikel)"
         r"(?: im artikel)?\s*:?\s*$",
         r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "
         r"(?:artikel|beitrag) (?:nützlich|hilfreich)|info zur bewertung)\b.{0,40}$",
