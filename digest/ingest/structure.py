@@ -537,6 +537,20 @@ def _opening_above(above: list[str]) -> list[str]:
     return running if len(running) >= OPENING_RUN else []
 
 
+HEAD_TEASERS = 16  # blocks above the text looked at for a list of teasers
+TEASER_DATES = 3  # dates above the text: a list of teasers (each dated), not the article's own date
+
+
+def _without_teasers_above_text(body: list[str]) -> list[str]:
+    """The body without a list of teasers standing between the headline and the text: above the
+    first paragraph of running text, TEASER_DATES dates or more (each teaser's) and the titles and
+    labels between them (blocks that are not prose)."""
+    first = next((k for k, p in enumerate(body[:HEAD_TEASERS]) if is_running_text(p)), None)
+    if first is None or sum(is_dateish(p) for p in body[:first]) < TEASER_DATES:
+        return body
+    return [p for p in body[:first] if is_prose(p) and not is_dateish(p)] + body[first:]
+
+
 def _sample(paragraphs: Iterable[str]) -> str:
     """The paragraphs joined, up to the SAMPLE_CHARS the language identifier reads."""
     taken: list[str] = []
@@ -611,6 +625,7 @@ def parse_plain_text(text: str) -> Article:
     for p in [p for p in body[:head_end] if _head_furniture(p)]:
         byline = byline or (p if _opens_byline(p) else None)
         body.remove(p)
+    body = _without_teasers_above_text(body)
     return Article(
         title=paras[title_at],
         paragraphs=[*opening, *body],

@@ -373,3 +373,25 @@ def test_the_article_ends_at_the_heading_of_its_comments_though_their_thread_is_
     )
     text = f"Council approves late-night buses\n\n{BODY}\n\n{MORE}\n\nTop Rated Comments\n\n{comments}"
     assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_list_of_dated_teasers_between_the_headline_and_the_text_is_dropped():
+    teasers = "\n\n".join(
+        [
+            "First look: the new harbour ferry",
+            "June 18, 2023",
+            "HARBOUR NEWS",
+            "The strangest bus you will see today",
+            "September 12, 2024",
+            "BUS REVIEWS",
+            "2024 night bus timetable",
+            "October 19, 2024",
+        ]
+    )
+    text = f"Council approves late-night buses\n\n{teasers}\n\n{BODY}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_the_article_s_own_date_above_its_text_does_not_make_a_teaser_list():
+    text = f"Council approves late-night buses\n\nNovember 12, 2024\n\nThe night buses\n\n{BODY}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs[-2:] == [BODY, MORE]
