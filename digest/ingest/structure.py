@@ -236,6 +236,15 @@ def is_boilerplate(paragraph: str) -> bool:
 # inside the article, not boilerplate (three in a row would end it): a teaser's title tagged in capitals
 # ("… [VIDEO]", "… [INSIGHT]"), a gallery's counter and its button ("1 / 4", "Caption")
 _INLINE_FURNITURE = re.compile(r"[^\[\n]{3,160}\[[A-Z]{4,}\]\W*$|\d{1,3}\s*/\s*\d{1,3}\s*$|(?i:caption)\s*$")
+SHOUTED_WORDS = 6
+
+
+def _shouted_link(p: str) -> bool:
+    """A link to another story inside the article, written in capitals: SHOUTED_WORDS words or more,
+    every letter a capital ("SINGER CLEARED TO PERFORM HITS AT AWARDS AMID FEUD")."""
+    return p.count(" ") >= SHOUTED_WORDS - 1 and p.isupper()
+
+
 _ROW_SEPARATOR = re.compile(r"\s+[|•·>›]\s+|^\s*[|•·]\s*|\s*[|•·]\s*$")
 ROW_ITEMS = 3  # a row of this many links or more
 ROW_ITEM_WORDS = 4
@@ -466,6 +475,8 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
         if began and is_end_heading(p) and _drop_teaser_titles(after):
             continue  # a box of teasers inside the article: its titles, then its heading
         if boilerplate(p) or (began and not head_credit and credit) or _INLINE_FURNITURE.match(p):
+            continue
+        if began and _shouted_link(p):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)

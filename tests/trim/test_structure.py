@@ -395,3 +395,9 @@ def test_a_list_of_dated_teasers_between_the_headline_and_the_text_is_dropped():
 def test_the_article_s_own_date_above_its_text_does_not_make_a_teaser_list():
     text = f"Council approves late-night buses\n\nNovember 12, 2024\n\nThe night buses\n\n{BODY}\n\n{MORE}"
     assert parse_plain_text(text).paragraphs[-2:] == [BODY, MORE]
+
+
+def test_a_link_to_another_story_in_capitals_inside_the_article_is_dropped():
+    link = "HARBOUR FERRY CLEARED TO SAIL AGAIN AMID STRIKE"
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{link}\n\n{MORE}\n\nTHE COST\n\n{BODY}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE, "THE COST", BODY]
