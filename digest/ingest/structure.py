@@ -64,6 +64,7 @@ _GENERIC_BOILERPLATE = (
     r"(?=[^←→\n]*+[←→]).{3,120}\s[←→]\s*$",  # (an arrow looked for first: the rest costs more)
     r"lorem ipsum\b",  # a template's placeholder text
     r">>\s*.{3,160}<<\s*$",  # a link to another post: ">> Wegen Corona: … <<"
+    r"\((?-i:[A-Z][\w.&'’-]*)(?: (?-i:[A-Z&][\w.&'’-]*)){0,5}\)\s*$",  # a credit alone: "(Walt Disney Co.)"
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
@@ -306,7 +307,7 @@ def _opens_byline(p: str) -> bool:
     """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
     not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence). The names end at a
     separator's mark: "By Jo Marsh | Harbour Herald staff"."""
-    p = _BYLINE_PARTS.split(p, maxsplit=1)[0]
+    p = _BYLINE_PARTS.split(p.lstrip(_LEAD), maxsplit=1)[0]  # (in a row of furniture: "| BY: Jo Kim")
     if p.count(" ") > NAME_WORDS:
         return False
     m = _byline_pattern().match(p)
@@ -390,7 +391,7 @@ _CREDIT_TAIL = re.compile(
     r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
     r"|/\s*(?:getty images|afp|reuters|ap|associated press|dpa|epa|imago|picture alliance|istock(?:\.com)?"
     r"|shutterstock|keystone|efe|ansa)\)?"  # Jo Kim/Getty Images, (Jo Kim / Associated Press)
-    r"|\bgetty images)\.?\s*$",
+    r"|\bgetty images|\bvia (?:ap|afp|reuters|getty images|dpa)\)?)\.?\s*$",  # … Registry via AP
     re.I,
 )
 INLINE_CREDIT_WORDS = 40
@@ -402,7 +403,7 @@ def _inline_credit(p: str) -> bool:
     if p.count(" ") >= INLINE_CREDIT_WORDS:
         return False
     tail = p[-80:]
-    tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
+    tailed = (")" in tail or "/" in tail or "etty" in tail or " via " in tail) and _CREDIT_TAIL.search(tail) is not None
     if tailed or _is_credit(p):
         return True
     if tail.rstrip()[-1:] in ".!?:;…\"'”“»«’":

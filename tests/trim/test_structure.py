@@ -103,6 +103,8 @@ BODY = (
         "(Leggi anche su: Il traghetto del porto – FOTO)",
         "Artikel",
         "Permalien https://example.org/p/ferry",
+        "On HarbourTimes.com: Ferry fares rise again",
+        "(Harbour Ferry Co.)",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -168,6 +170,8 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("The ferry was late, she said [sic].")
     assert not is_boilerplate("This photo, taken by a tourist, went round the harbour.")
     assert not is_boilerplate("Artikel 3 des Gesetzes regelt den Fährverkehr.")
+    assert not is_boilerplate("(The ferry was late again.)")
+    assert not is_boilerplate("On Tuesday: the ferry was late again.")
 
 
 def test_caption_and_credit_before_the_title():
@@ -401,3 +405,14 @@ def test_a_link_to_another_story_in_capitals_inside_the_article_is_dropped():
     link = "HARBOUR FERRY CLEARED TO SAIL AGAIN AMID STRIKE"
     text = f"Council approves late-night buses\n\n{BODY}\n\n{link}\n\n{MORE}\n\nTHE COST\n\n{BODY}"
     assert parse_plain_text(text).paragraphs == [BODY, MORE, "THE COST", BODY]
+
+
+def test_a_credit_via_an_agency_inside_the_article_is_not_the_story():
+    text = f"Council approves late-night buses\n\n{BODY}\n\nHarbour Ferry Registry via AP\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_byline_in_a_row_of_furniture_opens_with_its_mark():
+    text = f"Council approves late-night buses\n\n| BY: Jo Kim, MS\n\n{BODY}\n\n{MORE}"
+    article = parse_plain_text(text)
+    assert article.paragraphs == [BODY, MORE] and article.byline == "| BY: Jo Kim, MS"
