@@ -354,7 +354,8 @@ def article_end(
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
     not the end; a heading of the readers' comments always is, their thread being prose too), or
-    the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
+    the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after TEXT_BEFORE_ROW
+    paragraphs of running text; else the end. At a block of boilerplate once
     TEXT_BEFORE_END paragraphs were read, or at a byline once the text began (a teaser's: the
     article's own stands above its text), the article also ends when what follows is worth less
     than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer. It ends, too,

@@ -403,7 +403,8 @@ def _inline_credit(p: str) -> bool:
     if p.count(" ") >= INLINE_CREDIT_WORDS:
         return False
     tail = p[-80:]
-    tailed = (")" in tail or "/" in tail or "etty" in tail or " via " in tail) and _CREDIT_TAIL.search(tail) is not None
+    marked = ")" in tail or "/" in tail or "etty" in tail or " via " in tail
+    tailed = marked and _CREDIT_TAIL.search(tail) is not None
     if tailed or _is_credit(p):
         return True
     if tail.rstrip()[-1:] in ".!?:;…\"'”“»«’":

@@ -165,7 +165,7 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("By Tuesday the ferry was running again.")
     assert not is_boilerplate("The newsletter, which the harbour launched in 2019, has 2,000 readers.")
     assert not is_boilerplate("Weitere Informationen zum Fährplan liegen noch nicht vor.")
-    assert not is_boilerplate("Veröffentlicht am 16.08.2024")  # a post's date, part of the article on some pages
+    assert not is_boilerplate("Veröffentlicht am 16.08.2024")  # a post's date: the article's, on some pages
     assert not is_boilerplate("Fares rose | the council said | again.")
     assert not is_boilerplate("The ferry was late, she said [sic].")
     assert not is_boilerplate("This photo, taken by a tourist, went round the harbour.")
@@ -361,18 +361,23 @@ def test_subheadings_of_the_article_stay():
         f"Council approves late-night buses\n\n{BODY}\n\nWhat the buses cost\n\n{MORE}\n\n"
         f"Where the buses will go\n\n{BODY}"
     )
-    assert parse_plain_text(text).paragraphs == [BODY, "What the buses cost", MORE, "Where the buses will go", BODY]
+    want = [BODY, "What the buses cost", MORE, "Where the buses will go", BODY]
+    assert parse_plain_text(text).paragraphs == want
 
 
 def test_a_list_the_article_introduced_stays_above_a_heading_of_what_follows():
-    items = "\n\n".join(["Night buses every twenty minutes", "Free rides for shift workers", "New stops near the hospital"])
-    text = f"Council approves late-night buses\n\n{BODY}\n\nThe plan brings:\n\n{items}\n\nRelated articles\n\nFerry Times"
+    items = "\n\n".join(
+        ["Night buses every twenty minutes", "Free rides for shift workers", "New stops near the hospital"]
+    )
+    head = f"Council approves late-night buses\n\n{BODY}\n\nThe plan brings:"
+    text = f"{head}\n\n{items}\n\nRelated articles\n\nFerry Times"
     assert parse_plain_text(text).paragraphs[-3:] == items.split("\n\n")
 
 
 def test_the_article_ends_at_the_heading_of_its_comments_though_their_thread_is_prose():
     comments = "\n\n".join(
-        f"Jo Kim\n\n2 days ago at 07:5{n} am\n\nI think the buses will be full every night, and the council knows it well."
+        f"Jo Kim\n\n2 days ago at 07:5{n} am\n\n"
+        "I think the buses will be full every night, and the council knows it well."
         for n in range(4)
     )
     text = f"Council approves late-night buses\n\n{BODY}\n\n{MORE}\n\nTop Rated Comments\n\n{comments}"

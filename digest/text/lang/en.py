@@ -137,7 +137,7 @@ LANGUAGE = Language(
         r"something went wrong\b.{0,100}$",  # an interface's error message
         r"additional reporting by\b.{0,80}$",
         r"on [\w-]+\.(?:com|org|net|co\.uk)\s*:.{0,160}$",  # a teaser on the site: "On Example.com: …"
-        r"(?:in )?this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file|handout) (?:photo|image|picture)\b.{0,160}$",  # a caption
+        r"(?:in )?this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file|handout) (?:photo|image|picture)\b.{0,160}$",
         r"this (?:illustration|artist['’]s (?:concept|rendering|illustration)) shows\b.{0,160}$",
         r"an artist['’]s (?:concept|rendering|illustration|impression) of\b.{0,160}$",
         r"join our .{0,40}\b(?:forums?|community)\b.{0,160}$",
