@@ -466,16 +466,24 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     ]
     after: list[str] = []
     began = False
+    box_end = 0  # past a box of teasers' titles below a heading of what follows articles
     for i in range(at + 1, end):
         p = blocks[i]
+        if i < box_end:
+            continue
         began = began or running[i]
         head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
         below_caption = not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]
         credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
         if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
-        if began and is_end_heading(p) and _drop_teaser_titles(after):
-            continue  # a box of teasers inside the article: its titles, then its heading
+        if began and is_end_heading(p):
+            if _drop_teaser_titles(after):
+                continue  # a box of teasers inside the article: its titles, then its heading
+            below = next((j for j in range(i + 1, end) if _box_ends(blocks[j])), end)
+            if sum(_teaser_title(blocks[j]) for j in range(i + 1, below)) >= TITLE_RUN:
+                box_end = below
+                continue  # its heading, then its titles ("Trending News", then five titles)
         if boilerplate(p) or (began and not head_credit and credit) or _INLINE_FURNITURE.match(p):
             continue
         if began and _shouted_link(p):
@@ -491,7 +499,7 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
 
 TITLE_RUN = 3  # this many titles in a row above a heading of what follows articles: a box of teasers
 TEASER_TITLE_WORDS = (3, 20)
-_SENTENCE_END = re.compile(r"[.!?…:][\"'”“»«’)\]]*$")
+_SENTENCE_END = re.compile(r"(?<!\.)[.:][\"'”“»«’)\]]*$")  # (a title may end with "!", "?" or "...")
 
 
 def _teaser_title(p: str) -> bool:
@@ -500,6 +508,11 @@ def _teaser_title(p: str) -> bool:
         and _SENTENCE_END.search(p) is None
         and not is_prose(p)
     )
+
+
+def _box_ends(p: str) -> bool:
+    """Whether a box of teasers' titles ends at block p: running text or a longer block."""
+    return len(p.split()) > TEASER_TITLE_WORDS[1] or is_running_text(p)
 
 
 def _drop_teaser_titles(after: list[str]) -> bool:

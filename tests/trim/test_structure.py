@@ -421,3 +421,17 @@ def test_a_byline_in_a_row_of_furniture_opens_with_its_mark():
     text = f"Council approves late-night buses\n\n| BY: Jo Kim, MS\n\n{BODY}\n\n{MORE}"
     article = parse_plain_text(text)
     assert article.paragraphs == [BODY, MORE] and article.byline == "| BY: Jo Kim, MS"
+
+
+def test_a_box_of_teasers_titles_below_a_heading_inside_the_article_is_dropped():
+    titles = "\n\n".join(
+        [
+            'Video shows the ferry rescue: "We got them!"',
+            "Man arrested after bus depot fire: Police",
+            "Harbour guards charged with falsifying records",
+            "Officials urge the council to redesign the night routes",
+        ]
+    )
+    head = f"Council approves late-night buses\n\n{BODY}\n\nTrending News"
+    text = f"{head}\n\n{titles}\n\n{MORE}\n\n{BODY}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE, BODY, MORE]  # (the article goes on below)

@@ -64,7 +64,7 @@ LANGUAGE = Language(
         r"what to read next",
         r"latest (?:news|stories|headlines)",
         r"tags?",
-        r"trending(?: now)?",
+        r"trending(?: now| news| stories| videos)?",
         r"most (?:popular|read)",
         r"newsletter",
         r"sign up.{0,40}",
