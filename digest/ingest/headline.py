@@ -53,6 +53,9 @@ _PROSE_END = re.compile(r"(?<![.…])[.!?][\"'”“»«’)\]]*$")  # not a tea
 _FULL_STOP = re.compile(r"(?<![A-Z.])\.[\"'”»’)]*$")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _LINK_END = re.compile(r"\s(?:https?://|www\.)\S+$")
+_COMMENTS = re.compile(  # a heading of the readers' comments, in any language
+    r"\b(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reply|replies)\b", re.I
+)
 _URL = re.compile(r"\s*https?://\S+\s*$")  # a link in a list of the article's own, not the page's furniture
 _TIME = re.compile(
     r"(?<![£$€¥\d.,])\b\d{1,2}[:.h]\d{2}\b(?![./-]\d)|\b\d{1,2}\s*(?:am|pm)\b", re.I
@@ -350,8 +353,9 @@ def article_end(
 ) -> int:
     """The index past the article's last block: the first heading of what follows articles after
     running text began and before no more paragraphs of it (an inline "Related articles" box is
-    not the end), or the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after
-    TEXT_BEFORE_ROW paragraphs of running text; else the end. At a block of boilerplate once
+    not the end; a heading of the readers' comments always is, their thread being prose too), or
+    the first row of SHARE_ROW boilerplate blocks (Share, Tweet, Pin) after TEXT_BEFORE_ROW
+    paragraphs of running text; else the end. At a block of boilerplate once
     TEXT_BEFORE_END paragraphs were read, or at a byline once the text began (a teaser's: the
     article's own stands above its text), the article also ends when what follows is worth less
     than TAIL_WORTH words of text (_text_follows): teasers, comments, the footer. It ends, too,
@@ -360,8 +364,8 @@ def article_end(
     for i in range(start, len(blocks)):
         block = blocks[i]
         if text:
-            if is_end_heading(block) and not running.goes_on(i):
-                return i
+            if is_end_heading(block) and (_COMMENTS.search(block) is not None or not running.goes_on(i)):
+                return i  # (a thread of comments is prose too: it does not make the article go on)
             read = text >= TEXT_BEFORE_END
             short = block.count(" ") < META_WORDS  # a meta line: a date, a byline
             if short and read and _teaser_list(blocks, i, running, byline):

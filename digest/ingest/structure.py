@@ -15,7 +15,15 @@ from functools import cache
 from typing import Any
 
 from digest.domain import Article
-from digest.ingest.headline import RunningText, article_end, find_headline, is_dateish, is_running_text
+from digest.ingest.headline import (
+    RunningText,
+    article_end,
+    find_headline,
+    is_dateish,
+    is_end_heading,
+    is_prose,
+    is_running_text,
+)
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import SAMPLE_CHARS, detect
 
@@ -55,6 +63,8 @@ _GENERIC_BOILERPLATE = (
     r"[←→]\s*.{3,120}$",  # a link to the previous or the next post
     r"(?=[^←→\n]*+[←→]).{3,120}\s[←→]\s*$",  # (an arrow looked for first: the rest costs more)
     r"lorem ipsum\b",  # a template's placeholder text
+    r">>\s*.{3,160}<<\s*$",  # a link to another post: ">> Wegen Corona: … <<"
+    r"\((?-i:[A-Z][\w.&'’-]*)(?: (?-i:[A-Z&][\w.&'’-]*)){0,5}\)\s*$",  # a credit alone: "(Walt Disney Co.)"
 )
 _DATELINE_PREFIX = re.compile(
     r"^([A-ZÀ-Þ][A-ZÀ-Þ .’'-]{2,40}(?:,[^—–(]{0,30})?(?:\s*\([^)]{2,30}\))?)\s*[—–-]\s+"
@@ -215,13 +225,42 @@ def is_boilerplate(paragraph: str) -> bool:
     """Share and comment prompts, captchas, "Read more" links, copyright and newsletter lines: all short;
     and a cookie banner of any length (its first sentence: the site speaking of its cookies, or
     naming itself by its domain)."""
-    if len(paragraph) <= BOILERPLATE_CHARS and _boilerplate_match(paragraph):
+    if len(paragraph) <= BOILERPLATE_CHARS and (_boilerplate_match(paragraph) or _link_row(paragraph)):
         return True
     if "ookie" not in paragraph and "OOKIE" not in paragraph:
         return False  # (most paragraphs: the cheap test first)
     first = _FIRST_SENTENCE.match(paragraph)
     head = first.group() if first else ""
     return _COOKIE_WORD.search(head) is not None and _SITE_SPEAKS.search(head) is not None
+
+
+# inside the article, not boilerplate (three in a row would end it): a teaser's title tagged in capitals
+# ("… [VIDEO]", "… [INSIGHT]"), a gallery's counter and its button ("1 / 4", "Caption")
+_INLINE_FURNITURE = re.compile(r"[^\[\n]{3,160}\[[A-Z]{4,}\]\W*$|\d{1,3}\s*/\s*\d{1,3}\s*$|(?i:caption)\s*$")
+SHOUTED_WORDS = 6
+
+
+def _shouted_link(p: str) -> bool:
+    """A link to another story inside the article, written in capitals: SHOUTED_WORDS words or more,
+    every letter a capital ("SINGER CLEARED TO PERFORM HITS AT AWARDS AMID FEUD")."""
+    return p.count(" ") >= SHOUTED_WORDS - 1 and p.isupper()
+
+
+_ROW_SEPARATOR = re.compile(r"\s+[|•·>›]\s+|^\s*[|•·]\s*|\s*[|•·]\s*$")
+ROW_ITEMS = 3  # a row of this many links or more
+ROW_ITEM_WORDS = 4
+
+
+def _link_row(p: str) -> bool:
+    """A row of links or a breadcrumb written as one line: ROW_ITEMS items or more of a few words,
+    none ending a sentence, between bars, bullets or arrows ("Forum | Kontakt | Einen Missbrauch
+    melden", "BLOG > Nutrition > Meal Plans")."""
+    if "|" not in p and "•" not in p and "·" not in p and ">" not in p and "›" not in p:
+        return False
+    items = [item for item in _ROW_SEPARATOR.split(p) if item.strip()]
+    return len(items) >= ROW_ITEMS and all(
+        len(item.split()) <= ROW_ITEM_WORDS and _END.search(item) is None for item in items
+    )
 
 
 class _Prefixes:
@@ -268,7 +307,7 @@ def _opens_byline(p: str) -> bool:
     """A byline's word and names after it: "By Jo Marsh", "Von Anna Berg und Tom Roth", "By REUTERS";
     not "Von Atemschutzmaske über Exit-Strategie bis Zoonose" (a sentence). The names end at a
     separator's mark: "By Jo Marsh | Harbour Herald staff"."""
-    p = _BYLINE_PARTS.split(p, maxsplit=1)[0]
+    p = _BYLINE_PARTS.split(p.lstrip(_LEAD), maxsplit=1)[0]  # (in a row of furniture: "| BY: Jo Kim")
     if p.count(" ") > NAME_WORDS:
         return False
     m = _byline_pattern().match(p)
@@ -352,7 +391,7 @@ _CREDIT_TAIL = re.compile(
     r"(?:\([^()]*\b(?:photo|image|foto|bild|credit|crédit)s?\b[^()]*\)"  # (AP Photo/Jo Kim), (Image: GETTY)
     r"|/\s*(?:getty images|afp|reuters|ap|associated press|dpa|epa|imago|picture alliance|istock(?:\.com)?"
     r"|shutterstock|keystone|efe|ansa)\)?"  # Jo Kim/Getty Images, (Jo Kim / Associated Press)
-    r"|\bgetty images)\s*$",
+    r"|\bgetty images|\bvia (?:ap|afp|reuters|getty images|dpa)\)?)\.?\s*$",  # … Registry via AP
     re.I,
 )
 INLINE_CREDIT_WORDS = 40
@@ -364,7 +403,8 @@ def _inline_credit(p: str) -> bool:
     if p.count(" ") >= INLINE_CREDIT_WORDS:
         return False
     tail = p[-80:]
-    tailed = (")" in tail or "/" in tail or "etty" in tail) and _CREDIT_TAIL.search(tail) is not None
+    marked = ")" in tail or "/" in tail or "etty" in tail or " via " in tail
+    tailed = marked and _CREDIT_TAIL.search(tail) is not None
     if tailed or _is_credit(p):
         return True
     if tail.rstrip()[-1:] in ".!?:;…\"'”“»«’":
@@ -426,21 +466,67 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
     ]
     after: list[str] = []
     began = False
+    box_end = 0  # past a box of teasers' titles below a heading of what follows articles
     for i in range(at + 1, end):
         p = blocks[i]
+        if i < box_end:
+            continue
         began = began or running[i]
         head_credit = i == at + 2 and i + 1 < end and not running[i + 1]  # a byline or a date follows
         below_caption = not began and len(after) > 2 and after[-1] == blocks[i - 1] and not running[i - 1]
         credit = (below_caption or (began and not head_credit)) and _inline_credit(p)  # asked only then
         if credit and below_caption:
             after.pop()  # a photo's caption below the head (the head's own are read below), then its credit
-        if boilerplate(p) or (began and not head_credit and credit):
+        if began and is_end_heading(p):
+            if _drop_teaser_titles(after):
+                continue  # a box of teasers inside the article: its titles, then its heading
+            below = next((j for j in range(i + 1, end) if _box_ends(blocks[j])), end)
+            if sum(_teaser_title(blocks[j]) for j in range(i + 1, below)) >= TITLE_RUN:
+                box_end = below
+                continue  # its heading, then its titles ("Trending News", then five titles)
+        if boilerplate(p) or (began and not head_credit and credit) or _INLINE_FURNITURE.match(p):
+            continue
+        if began and _shouted_link(p):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
         after.pop()  # the page's menus and footers after the article's last lines
+    if end < len(blocks) and is_end_heading(blocks[end]):
+        _drop_teaser_titles(after)  # teasers' titles above the heading the article ends at
     return [*before, blocks[at], *_without_echoes(after)], len(before)
+
+
+TITLE_RUN = 3  # this many titles in a row above a heading of what follows articles: a box of teasers
+TEASER_TITLE_WORDS = (3, 20)
+_SENTENCE_END = re.compile(r"(?<!\.)[.:][\"'”“»«’)\]]*$")  # (a title may end with "!", "?" or "...")
+
+
+def _teaser_title(p: str) -> bool:
+    return (
+        TEASER_TITLE_WORDS[0] <= len(p.split()) <= TEASER_TITLE_WORDS[1]
+        and _SENTENCE_END.search(p) is None
+        and not is_prose(p)
+    )
+
+
+def _box_ends(p: str) -> bool:
+    """Whether a box of teasers' titles ends at block p: running text or a longer block."""
+    return len(p.split()) > TEASER_TITLE_WORDS[1] or is_running_text(p)
+
+
+def _drop_teaser_titles(after: list[str]) -> bool:
+    """Takes off the end of the blocks read a run of TITLE_RUN teasers' titles or more (blocks of a
+    few words, not prose, without a sentence's end): what stands above a heading of what follows
+    articles ("More in Politics", "Most Read"). An article's subheading stands alone, and a list of
+    its own follows a line ending with a colon."""
+    start = len(after)
+    while start > 1 and _teaser_title(after[start - 1]):
+        start -= 1
+    if len(after) - start < TITLE_RUN or after[start - 1].rstrip().endswith(":"):
+        return False  # (a list the article introduced: "The game brings:")
+    del after[start:]
+    return True
 
 
 def _without_echoes(blocks: list[str]) -> list[str]:
@@ -475,6 +561,20 @@ def _opening_above(above: list[str]) -> list[str]:
     more. A photo's caption above a headline is one."""
     running = [p for p in above if is_running_text(p)]
     return running if len(running) >= OPENING_RUN else []
+
+
+HEAD_TEASERS = 16  # blocks above the text looked at for a list of teasers
+TEASER_DATES = 3  # dates above the text: a list of teasers (each dated), not the article's own date
+
+
+def _without_teasers_above_text(body: list[str]) -> list[str]:
+    """The body without a list of teasers standing between the headline and the text: above the
+    first paragraph of running text, TEASER_DATES dates or more (each teaser's) and the titles and
+    labels between them (blocks that are not prose)."""
+    first = next((k for k, p in enumerate(body[:HEAD_TEASERS]) if is_running_text(p)), None)
+    if first is None or sum(is_dateish(p) for p in body[:first]) < TEASER_DATES:
+        return body
+    return [p for p in body[:first] if is_prose(p) and not is_dateish(p)] + body[first:]
 
 
 def _sample(paragraphs: Iterable[str]) -> str:
@@ -551,6 +651,7 @@ def parse_plain_text(text: str) -> Article:
     for p in [p for p in body[:head_end] if _head_furniture(p)]:
         byline = byline or (p if _opens_byline(p) else None)
         body.remove(p)
+    body = _without_teasers_above_text(body)
     return Article(
         title=paras[title_at],
         paragraphs=[*opening, *body],

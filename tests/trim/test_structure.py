@@ -75,6 +75,36 @@ BODY = (
         "Need more news? Subscribe to our weekly harbour letter for the latest.",
         "No comments yet",
         "Related Links",
+        "Additional reporting by Jo Kim",
+        "Harbour Times’ Dale Ferris contributed to this report.",
+        "Share All sharing options for: The ferry that never came",
+        "Harbour Weekly Newsletter",
+        "Schlagworte",
+        "Alle Nachrichten zum Hafen in Kiel",
+        "Weitere Infos unter www.hafen-beispiel.de.",
+        "Weitere Informationen zum Fährplan:",
+        "Publiziert: 03.04.2024, 12:35",
+        "Leseprobe: Das Hafenbuch",
+        "Abbildung 3: Der Hafen bei Ebbe. Die Fähre liegt links.",
+        "Ihr Beitrag hilft, unseren Hafenblog weiter kostenlos anzubieten.",
+        "Lust auf mehr? Lass dir die besten Geschichten vom Hafen jede Woche in deinen Posteingang liefern. "
+        "Melde dich hier für unseren Newsletter an!",
+        "Forum | Kostenloses Hilfe-Forum | Kontakt | Einen Missbrauch melden",
+        "BLOG > Harbour > Ferry Plans",
+        "In this March 28, 2024, file photo, the harbour ferry waits at its mooring.",
+        "This illustration shows a concept ferry by Harbour Yards.",
+        "An artist’s concept of the new ferry terminal.",
+        "Join our Harbour Forums to keep talking ferries!",
+        "Note: we are temporarily moderating all comments submitted to deal with spam.",
+        "Sometimes we include links to online stores. If you buy something we may receive a commission.",
+        "Updated Nov. 19, 2024 8:21 am ET / Original Nov. 19, 2024 8:02 am ET",
+        "Erstellt am Dienstag 6. Mai 2024 um 23:30 und abgelegt unter Hafen, Fähren, Kiel.",
+        ">> Wegen Sturm: Die Fähre nach Kiel fällt aus <<",
+        "(Leggi anche su: Il traghetto del porto – FOTO)",
+        "Artikel",
+        "Permalien https://example.org/p/ferry",
+        "On HarbourTimes.com: Ferry fares rise again",
+        "(Harbour Ferry Co.)",
     ],
 )
 def test_boilerplate_in_every_language(line):
@@ -133,6 +163,15 @@ def test_article_text_is_not_boilerplate():
     assert not is_boilerplate("Hier geht es um die Zukunft des Hafens, sagte die Bürgermeisterin am Montag.")
     assert not is_boilerplate("Published in 1990, the harbour guide is still the best map of the bay.")
     assert not is_boilerplate("By Tuesday the ferry was running again.")
+    assert not is_boilerplate("The newsletter, which the harbour launched in 2019, has 2,000 readers.")
+    assert not is_boilerplate("Weitere Informationen zum Fährplan liegen noch nicht vor.")
+    assert not is_boilerplate("Veröffentlicht am 16.08.2024")  # a post's date: the article's, on some pages
+    assert not is_boilerplate("Fares rose | the council said | again.")
+    assert not is_boilerplate("The ferry was late, she said [sic].")
+    assert not is_boilerplate("This photo, taken by a tourist, went round the harbour.")
+    assert not is_boilerplate("Artikel 3 des Gesetzes regelt den Fährverkehr.")
+    assert not is_boilerplate("(The ferry was late again.)")
+    assert not is_boilerplate("On Tuesday: the ferry was late again.")
 
 
 def test_caption_and_credit_before_the_title():
@@ -288,3 +327,111 @@ def test_page_furniture_between_the_head_and_the_text_is_dropped():
     )
     article = parse_plain_text(text)
     assert article.paragraphs == [BODY] and article.byline == "by Martin Hale"
+
+
+def test_a_teaser_title_tagged_in_capitals_and_a_gallery_s_furniture_inside_the_article_are_dropped():
+    text = (
+        f"Council approves late-night buses\n\n{BODY}\n\nBus drivers strike again [VIDEO]\n\n"
+        f"Harbour ferry sinks at its mooring [INSIGHT]\n\nCaption\n\n1 / 4\n\n{MORE}"
+    )
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_caption_whose_credit_closes_with_a_full_stop_is_not_the_story():
+    caption = "Ferries at the pier on Monday (Foto: Jo Kim/Pool via REUTERS)."
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{caption}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_box_of_teasers_titles_above_a_heading_of_what_follows_is_dropped_and_the_text_goes_on():
+    teasers = "\n\n".join(
+        [
+            "Watch live: the harbour board meets on ferries",
+            "Key moments from the council's bus debate",
+            "Five things to know about the night buses",
+        ]
+    )
+    head = f"Council approves late-night buses\n\n{BODY}\n\n{teasers}\n\nMore in Harbour News"
+    assert parse_plain_text(f"{head}\n\n{MORE}\n\n{BODY}\n\n{MORE}").paragraphs == [BODY, MORE, BODY, MORE]
+    assert parse_plain_text(f"{head}\n\nFerry Times\n\nContact us").paragraphs == [BODY]  # where it ends
+
+
+def test_subheadings_of_the_article_stay():
+    text = (
+        f"Council approves late-night buses\n\n{BODY}\n\nWhat the buses cost\n\n{MORE}\n\n"
+        f"Where the buses will go\n\n{BODY}"
+    )
+    want = [BODY, "What the buses cost", MORE, "Where the buses will go", BODY]
+    assert parse_plain_text(text).paragraphs == want
+
+
+def test_a_list_the_article_introduced_stays_above_a_heading_of_what_follows():
+    items = "\n\n".join(
+        ["Night buses every twenty minutes", "Free rides for shift workers", "New stops near the hospital"]
+    )
+    head = f"Council approves late-night buses\n\n{BODY}\n\nThe plan brings:"
+    text = f"{head}\n\n{items}\n\nRelated articles\n\nFerry Times"
+    assert parse_plain_text(text).paragraphs[-3:] == items.split("\n\n")
+
+
+def test_the_article_ends_at_the_heading_of_its_comments_though_their_thread_is_prose():
+    comments = "\n\n".join(
+        f"Jo Kim\n\n2 days ago at 07:5{n} am\n\n"
+        "I think the buses will be full every night, and the council knows it well."
+        for n in range(4)
+    )
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{MORE}\n\nTop Rated Comments\n\n{comments}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_list_of_dated_teasers_between_the_headline_and_the_text_is_dropped():
+    teasers = "\n\n".join(
+        [
+            "First look: the new harbour ferry",
+            "June 18, 2023",
+            "HARBOUR NEWS",
+            "The strangest bus you will see today",
+            "September 12, 2024",
+            "BUS REVIEWS",
+            "2024 night bus timetable",
+            "October 19, 2024",
+        ]
+    )
+    text = f"Council approves late-night buses\n\n{teasers}\n\n{BODY}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_the_article_s_own_date_above_its_text_does_not_make_a_teaser_list():
+    text = f"Council approves late-night buses\n\nNovember 12, 2024\n\nThe night buses\n\n{BODY}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs[-2:] == [BODY, MORE]
+
+
+def test_a_link_to_another_story_in_capitals_inside_the_article_is_dropped():
+    link = "HARBOUR FERRY CLEARED TO SAIL AGAIN AMID STRIKE"
+    text = f"Council approves late-night buses\n\n{BODY}\n\n{link}\n\n{MORE}\n\nTHE COST\n\n{BODY}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE, "THE COST", BODY]
+
+
+def test_a_credit_via_an_agency_inside_the_article_is_not_the_story():
+    text = f"Council approves late-night buses\n\n{BODY}\n\nHarbour Ferry Registry via AP\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE]
+
+
+def test_a_byline_in_a_row_of_furniture_opens_with_its_mark():
+    text = f"Council approves late-night buses\n\n| BY: Jo Kim, MS\n\n{BODY}\n\n{MORE}"
+    article = parse_plain_text(text)
+    assert article.paragraphs == [BODY, MORE] and article.byline == "| BY: Jo Kim, MS"
+
+
+def test_a_box_of_teasers_titles_below_a_heading_inside_the_article_is_dropped():
+    titles = "\n\n".join(
+        [
+            'Video shows the ferry rescue: "We got them!"',
+            "Man arrested after bus depot fire: Police",
+            "Harbour guards charged with falsifying records",
+            "Officials urge the council to redesign the night routes",
+        ]
+    )
+    head = f"Council approves late-night buses\n\n{BODY}\n\nTrending News"
+    text = f"{head}\n\n{titles}\n\n{MORE}\n\n{BODY}\n\n{MORE}"
+    assert parse_plain_text(text).paragraphs == [BODY, MORE, BODY, MORE]  # (the article goes on below)

@@ -146,7 +146,8 @@ LANGUAGE = Language(
         r"|mehr zum ereignis|kategorien?\s*:|ja, ich möchte den .{0,40}newsletter|mit unserem newsletter"
         r"|geben sie ihre e-mail|deine e-mail-adresse wird nicht|hinterlasse eine antwort"
         r"|nur angemeldete benutzer können|es gilt die datenschutzerklärung|diese website verwendet akismet"
-        r"|folge uns auch in den sozialen|alle (?:meldungen|artikel) (?:der|zu)|design von)\b.{0,120}$",
+        r"|folge uns auch in den sozialen|alle (?:meldungen|artikel|nachrichten|beiträge|themen|news)"
+        r" (?:der|des|zu[mr]?|aus|von)|design von)\b.{0,120}$",
         r"(?:diesen artikel teilen|artikel gefallen\?|gefällt (?:ihnen|dir) (?:dieser|unser) [\w-]+\?"
         r"|bild anzeigen|buch bestellen|ausgabe kaufen|die aktuelle ausgabe|empfohlen für (?:dich|sie)"
         r"|entdecken sie jetzt|externer inhalt|affiliate-?link|\(?noch keine bewertungen\)?|aktualisiert:"
@@ -159,7 +160,8 @@ LANGUAGE = Language(
         r"|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel)\b.{0,120}$",
         r"(?:zusatzinformationen|ansprechpartner(?:in)?(?: zum thema)?)\s*:?\s*$",
         r"(?:eingestellt von|entdecke(?:n sie)? weitere)\b.{0,60}$",
-        r"(?:themen|schlagw[oö]rter|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben|quellen)"
+        r"(?:themen|schlagw[oö]rter|schlagworte?|stichw[oö]rter|inhalt|inhaltsverzeichnis|quellenangaben"
+        r"|quellen|artikel)"
         r"(?: im artikel)?\s*:?\s*$",
         r"(?:wie (?:bewerten|fanden|finden) sie diesen (?:artikel|beitrag)|war (?:der|dieser) "
         r"(?:artikel|beitrag) (?:nützlich|hilfreich)|info zur bewertung)\b.{0,40}$",
@@ -171,8 +173,14 @@ LANGUAGE = Language(
         r"hier geht(?:'s| es) (?:zu[mr]?|weiter)\b.{0,60}$",
         r"(?:keine kommentare|kommentieren sie hier|verraten sie (?:uns )?(?:gerne )?in den kommentaren)\b.{0,120}$",
         r"(?:newsletter (?:erhalten|bestellen)|jetzt spenden|jede kleine spende|unterstützen sie (?:uns|diese)"
-        r"|unterstütze \w+|lust auf mehr|sie wollen mehr von uns)\b.{0,120}$",
+        r"|unterstütze \w+|lust auf mehr|sie wollen mehr von uns)\b.{0,180}$",
         r"(?:pressemitteilung von|originalpublikation)\b.{0,60}$",
+        r"weitere inf(?:os?|ormationen)\b[^.!?]{0,60}(?::|(?:www\.|https?://)\S+)\s*$",  # "… unter www.x.de."
+        r"(?:publiziert|veröffentlicht)\s*:\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b.{0,30}$",  # a date line
+        r"leseprobe\s*:.{0,100}$",
+        r"erstellt am\b.{0,40}\b(?:19|20)\d{2}\b.{0,160}$",  # "Erstellt am … 2014 um … und abgelegt unter …"
+        r"(?:abbildung|abb\.)\s*\d*\s*:.{0,180}$",  # a figure's caption: "Abbildung 4: …"
+        r"(?:ihre?|deine?) (?:spende|beitrag|unterstützung) hilft\b.{0,160}$",  # a call for donations
         r"(kommentar|einen kommentar) (hinterlassen|schreiben)\b",
         r"ihre e-?mail-adresse wird nicht veröffentlicht",
         r"erforderliche felder sind",

@@ -64,7 +64,7 @@ LANGUAGE = Language(
         r"what to read next",
         r"latest (?:news|stories|headlines)",
         r"tags?",
-        r"trending(?: now)?",
+        r"trending(?: now| news| stories| videos)?",
         r"most (?:popular|read)",
         r"newsletter",
         r"sign up.{0,40}",
@@ -135,6 +135,18 @@ LANGUAGE = Language(
         r"(?:we(?:['’]ve| have) detected (?:that )?you|you(?:['’]re| are) using an? (?:outdated|unsupported|old)"
         r" browser|your browser is (?:out of date|not supported))\b.{0,200}$",  # a browser warning
         r"something went wrong\b.{0,100}$",  # an interface's error message
+        r"additional reporting by\b.{0,80}$",
+        r"on [\w-]+\.(?:com|org|net|co\.uk)\s*:.{0,160}$",  # a teaser on the site: "On Example.com: …"
+        r"(?:in )?this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file|handout) (?:photo|image|picture)\b.{0,160}$",
+        r"this (?:illustration|artist['’]s (?:concept|rendering|illustration)) shows\b.{0,160}$",
+        r"an artist['’]s (?:concept|rendering|illustration|impression) of\b.{0,160}$",
+        r"join our .{0,40}\b(?:forums?|community)\b.{0,160}$",
+        r"note: we are .{0,40}\bmoderating (?:all )?comments\b.{0,120}$",
+        r"(?:sometimes )?we (?:may )?include links to\b.{0,180}$",  # an affiliate links' disclosure
+        r"updated\b.{0,40}\b(?:19|20)\d{2}\b.{0,30}/\s*original\b.{0,60}$",  # "Updated … / Original …"
+        r".{0,80}\bcontributed (?:to )?this (?:report|story|article)\.?\s*$",
+        r"share all sharing options\b.{0,120}$",
+        r"(?:\S+ ){0,3}newsletter(?: privacy policy\b.{0,80})?\s*$",  # "Pick Six Newsletter"
         r"(?:no responses? (?:so far|yet)\W*|[\w.-]+ is powered by\b.{0,100})\s*$",
         r"(?:like it\? share it!?|keep reading|more stories|you may also like|further reading)\b.{0,60}$",
         r"(?:x |show more )?(?:share|sharing)\b.{0,30}$",

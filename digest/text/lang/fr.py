@@ -69,6 +69,7 @@ LANGUAGE = Language(
     ),
     boilerplate=(
         r"(?:mentions légales|conditions générales(?: de vente| d'utilisation)?|permalien)\s*$",
+        r"permalien\s*:?\s*(?:https?://)?\S+\s*$",  # "Permalien https://…"
         r"(?:pour lire la suite|pour accéder en illimité|pour rester informé)\b.{0,120}$",
         r"(?:vos réactions|qui êtes-vous|sur le même sujet|articles? (?:similaires|liés|associés))\s*\??"
         r"(?:\s*\(\d+\))?\s*$",  # "Vos réactions (11)"

@@ -77,7 +77,7 @@ LANGUAGE = Language(
         r"i campi obbligatori sono contrassegnati",
         r"condividi( su (facebook|twitter|x|linkedin|whatsapp))?\s*$",
         r"condividi (su|via) ",
-        r"(leggi|vedi) (anche|tutto|di più)\b.{0,200}$",
+        r"\(?(leggi|vedi) (anche|tutto|di più)\b.{0,200}$",  # "(Leggi anche su: …)"
         r"(iscriviti|abbonati) (alla|alla nostra|a) .{0,40}newsletter",
         r"(pubblicità|contenuto sponsorizzato)\s*$",
         r"(tutti i diritti riservati|riproduzione riservata)",
