@@ -110,10 +110,9 @@ def send_batch(
         rows = claim_batch(conn, edition_id, size, worker, until, at, start)
         if len(rows) < size and reclaim_lapsed(conn, edition_id, at):
             rows += claim_batch(conn, edition_id, size - len(rows), worker, until, at)
-    if rows:
-        _keep_active(engine, edition_id, min(ACTIVE_EVERY, delivery.claim_seconds / 4))
     sent = 0
     if rows:
+        _keep_active(engine, edition_id, min(ACTIVE_EVERY, delivery.claim_seconds / 4))
         batch = [outgoing_of(content, row, lst, links) for row in rows]
         sent, _, _ = record(engine, delivery, lst, edition_id, batch, lambda: backend.send(batch), backend.name)
     if len(rows) < size or not _more_after(engine, edition_id, rows[-1].delivery.id):

@@ -485,9 +485,9 @@ def _article_blocks(blocks: list[str]) -> tuple[list[str], int | None]:
                 box_end = below
                 continue  # its heading, then its titles ("Trending News", then five titles)
         if boilerplate(p) or (began and not head_credit and credit) or _INLINE_FURNITURE.match(p):
-            continue
-        if began and _shouted_link(p):
             continue  # (a caption and its credit under the headline, before its byline, are the head's)
+        if began and _shouted_link(p):
+            continue
         if began or not is_dateish(p) or _dateline_paragraph().match(p):
             after.append(p)
     while len(after) > 1 and _menu_item(after[-1]):
