@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 
 from subscribers.columns import UTCDateTime
@@ -57,6 +58,8 @@ subscribers = Table(
     # carried by every token made for this subscriber (subscribers.tokens); NULL for subscribers from
     # before migration 0006, whose links carry none
     Column("token_nonce", String(32), default=new_nonce),
+    # added by 0019: False once the reader opted out of open and click tracking (preferences page)
+    Column("tracking", Boolean, nullable=False, default=True, server_default=true()),
     Index("ix_subscribers_created", "created_at", "id"),  # 0012: the console's newest first
     sqlite_autoincrement=True,
 )

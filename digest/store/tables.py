@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 
@@ -171,6 +172,11 @@ delivery_events = Table(
     Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="SET NULL")),
     Column("reason", Text),
     Column("at", UTCDateTime(), nullable=False),
+    # added by 0019: what a click or an open was about, and whether a person or a machine made it
+    Column("item_id", Integer),  # the edition item (story) clicked
+    Column("url", Text),  # the link clicked
+    # a privacy proxy's or a security scanner's fetch (Apple Mail Privacy Protection, link checkers)
+    Column("machine", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_delivery_events_edition", "edition_id", "event"),
     Index("ix_delivery_events_delivery", "delivery_id"),  # 0012: a subscriber's page shows each delivery's events
     Index("ix_delivery_events_edition_at", "edition_id", "at", "event_id"),  # 0014: the API's pages of events
