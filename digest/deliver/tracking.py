@@ -7,23 +7,25 @@ records it once (by the provider's event id) and does what it means.
     bounced for now, delivered, opened, ...   counted for the edition, nothing more
 
 Each provider's module turns its own payload into ProviderEvents (as django-anymail's webhooks
-do): digest.deliver.backends.sendgrid.parse_events. Suppression and memberships change through the
+do): digest.deliver.backends.sendgrid.parse_events. A post's events are applied together, in one
+transaction (apply): a provider posts them by the thousand. Suppression and memberships change through the
 subscriber domain (subscribers.suppression, subscribers.service), never here.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import Connection, Engine
 
 from digest.domain import Delivery
-from digest.store.deliveries import delivery_of, fail_delivery
+from digest.store.deliveries import deliveries_by_id, fail_delivery
 from digest.store.editions import list_of
-from digest.store.events import record_event
+from digest.store.events import NewEvent, record_events
 from subscribers.addresses import InvalidAddress, identity, normalize
 from subscribers.models import MembershipStatus
 from subscribers.service import find_subscriber, memberships, set_status
@@ -80,37 +82,64 @@ EFFECTS: dict[tuple[EventKind, Cause | None], tuple[MembershipStatus, str | None
 }
 
 
-def apply(engine: Engine, events: list[ProviderEvent]) -> int:
-    """Apply each new event in a transaction of its own; returns how many were new."""
-    applied = 0
-    for event in events:
-        with engine.begin() as conn:
-            applied += apply_one(conn, event)
-    return applied
+def apply(engine: Engine, events: Sequence[ProviderEvent]) -> int:
+    """Apply a batch of events (a webhook post: up to about 1,000) in one transaction; returns how
+    many were new. See apply_in."""
+    if not events:
+        return 0
+    with engine.begin() as conn:
+        return apply_in(conn, events)
 
 
 def apply_one(conn: Connection, event: ProviderEvent) -> bool:
-    """Record the event and do what it means; False when it was recorded before (nothing happens)."""
-    email = _address(event.recipient)
-    delivery = delivery_of(conn, event.delivery_id) if event.delivery_id is not None else None
-    if delivery is not None and identity(delivery.email) != identity(email or delivery.email):
-        delivery = None  # the ids do not belong to this address: trust neither
-    new = record_event(
-        conn,
-        event.event_id[:100],
-        event.provider,
-        event.kind,
-        edition_id=delivery.edition_id if delivery else None,
-        delivery_id=delivery.id if delivery else None,
-        reason=(event.reason or "")[:500] or None,
-        at=event.at,
-    )
-    effect = EFFECTS.get(
+    """Record one event and do what it means; False when it was recorded before (nothing happens)."""
+    return apply_in(conn, [event]) == 1
+
+
+def apply_in(conn: Connection, events: Sequence[ProviderEvent]) -> int:
+    """Record the events and do what the new ones mean; returns how many were new. The deliveries
+    they name are read in one query, every event's row is inserted at once (ON CONFLICT DO NOTHING,
+    the new ones learnt through RETURNING), and only the new events that change something (bounces,
+    complaints, unsubscribes: few) do more, in the order they came. An event id seen before, in an
+    earlier post or earlier in this one, changes nothing."""
+    now = datetime.now(UTC)
+    found = deliveries_by_id(conn, sorted({e.delivery_id for e in events if e.delivery_id is not None}))
+    addresses: dict[str, str] = {}
+    first: dict[str, tuple[ProviderEvent, str, Delivery | None]] = {}
+    for event in events:
+        key = event.event_id[:100]
+        if key in first:
+            continue
+        email = addresses.get(event.recipient)
+        if email is None:
+            email = addresses[event.recipient] = _address(event.recipient)
+        delivery = found.get(event.delivery_id) if event.delivery_id is not None else None
+        if delivery is not None and identity(delivery.email) != identity(email or delivery.email):
+            delivery = None  # the ids do not belong to this address: trust neither
+        first[key] = (event, email, delivery)
+    new = record_events(conn, [
+        NewEvent(key, event.provider, event.kind, delivery.edition_id if delivery else None,
+                 delivery.id if delivery else None, (event.reason or "")[:500] or None, event.at or now)
+        for key, (event, _, delivery) in first.items()
+    ])  # fmt: skip
+    effects = [(first[key], effect) for key in first if key in new and (effect := _effect(first[key][0]))]
+    # by address (in their order for each): two posts at once lock the members in one order
+    for (event, email, delivery), (status, suppression) in sorted(effects, key=lambda x: x[0][1]):
+        if email:
+            _do(conn, event, email, delivery, status, suppression)
+    return len(new)
+
+
+def _effect(event: ProviderEvent) -> tuple[MembershipStatus, str | None] | None:
+    return EFFECTS.get(
         (event.kind, event.cause if event.kind in (EventKind.BOUNCED, EventKind.DROPPED) else None)
     )
-    if not new or effect is None or not email:
-        return new
-    status, suppression = effect
+
+
+def _do(conn: Connection, event: ProviderEvent, email: str, delivery: Delivery | None,
+        status: MembershipStatus, suppression: str | None) -> None:  # fmt: skip
+    """What a new bounce, complaint or unsubscribe means: the row failed, the address suppressed,
+    the membership's status set."""
     if (
         delivery is not None
         and delivery.id is not None
@@ -125,7 +154,6 @@ def apply_one(conn: Connection, event: ProviderEvent) -> bool:
         _set_member(conn, email, delivery, status, f"{event.provider} {event.kind}")
     except InvalidAddress:  # not an address we could have mailed: nothing of ours to change
         log.info("%s event %s names no valid address", event.provider, event.event_id)
-    return True
 
 
 def _set_member(

@@ -1,7 +1,7 @@
 """The store: the only place (with `subscribers`) that reads and writes tables; it hands back
 domain objects (digest.domain), never rows.
 
-    db.py           engines, migrations, insert_new (one insert of a key, whoever races)
+    db.py           engines, migrations, insert_new and insert_missing (insert keys once, whoever races)
     types.py        the one UTC datetime column type
     tables.py       the pipeline's tables
     articles.py     sources and articles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event, literal, text
+from sqlalchemy import ColumnElement, Connection, Engine, Table, create_engine, event, literal, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -159,10 +159,25 @@ def open_store(url: str) -> Engine:
 
 
 def insert_new(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
-    """Insert the row unless one with the same key is there already (INSERT ... ON CONFLICT DO
-    NOTHING, on SQLite and PostgreSQL); True when this call inserted it. Of two transactions
-    inserting the same key at once, the second waits for the first and inserts nothing: no error
-    to catch, and no savepoint (which SQLite's driver would turn into a commit of its own)."""
+    """Insert the row unless one with the same key is there already; True when this call inserted it
+    (insert_missing of one row)."""
+    return bool(insert_missing(conn, table, [values], literal(1)))
+
+
+def insert_missing(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], returning: ColumnElement[Any]
+) -> list[Any]:
+    """Insert the rows whose key is not there yet (INSERT ... ON CONFLICT DO NOTHING, on SQLite and
+    PostgreSQL) in one statement executed over all of them (SQLAlchemy's "insertmanyvalues": a few
+    multi-row INSERTs); returns `returning` (a column of the table) of each row this call inserted,
+    through RETURNING (PostgreSQL, SQLite >= 3.35). Of two transactions inserting the same key at
+    once, the second waits for the first and inserts nothing: no error to catch, and no savepoint
+    (which SQLite's driver would turn into a commit of its own). Give the rows in one order (by
+    key) so that two such transactions on PostgreSQL cannot wait for each other's keys."""
+    if not rows:
+        return []
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(literal(1))
-    return conn.execute(statement).first() is not None  # rowcount is not reliable here (psycopg: -1)
+    statement = dialect.insert(table).on_conflict_do_nothing().returning(returning)
+    if len(rows) == 1:  # rowcount is not reliable here (psycopg: -1): RETURNING says what was inserted
+        return list(conn.execute(statement.values(**rows[0])).scalars())
+    return list(conn.execute(statement, list(rows)).scalars())

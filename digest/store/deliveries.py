@@ -7,6 +7,7 @@ or a cancellation that got there first wins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -101,13 +102,21 @@ def last_sent_at(conn: Connection, edition_id: int) -> datetime | None:
 
 
 def delivery_of(conn: Connection, delivery_id: int) -> Delivery | None:
-    row = conn.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first()
-    if row is None:
-        return None
-    return Delivery(
-        row.edition_id, row.subscriber_id, row.email, DeliveryStatus(row.status), row.error, row.attempts,
-        row.message_id, row.deferred_until, row.id,
-    )  # fmt: skip
+    return deliveries_by_id(conn, [delivery_id]).get(delivery_id)
+
+
+def deliveries_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Delivery]:
+    """The rows of these ids (those that exist), by id, in one query."""
+    if not ids:
+        return {}
+    rows = conn.execute(select(deliveries).where(one_of(conn, deliveries.c.id, ids)))
+    return {
+        row.id: Delivery(
+            row.edition_id, row.subscriber_id, row.email, DeliveryStatus(row.status), row.error, row.attempts,
+            row.message_id, row.deferred_until, row.id,
+        )
+        for row in rows
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)

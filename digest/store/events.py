@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, literal, select, tuple_
 
-from digest.store.db import insert_new
+from digest.store.db import insert_missing
 from digest.store.tables import deliveries, delivery_events
 from digest.store.types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A provider event to store (a row of delivery_events)."""
+
+    event_id: str
+    provider: str
+    kind: str
+    edition_id: int | None
+    delivery_id: int | None
+    reason: str | None
+    at: datetime
+
+
+def record_events(conn: Connection, events: Sequence[NewEvent]) -> set[str]:
+    """Store each event once, all in one go; returns the ids of those not stored before (a provider
+    posts events again when it is not sure we got them; two posts of them may even arrive at once:
+    the second waits for the first and stores none of its rows). Rows go in by event id, so that
+    two such posts on PostgreSQL take their keys in the same order."""
+    rows = [
+        {"event_id": e.event_id, "provider": e.provider, "event": e.kind, "edition_id": e.edition_id,
+         "delivery_id": e.delivery_id, "reason": e.reason, "at": e.at}
+        for e in sorted(events, key=lambda e: e.event_id)
+    ]  # fmt: skip
+    return set(insert_missing(conn, delivery_events, rows, delivery_events.c.event_id))
 
 
 def record_event(
@@ -23,13 +50,9 @@ def record_event(
     reason: str | None,
     at: datetime | None = None,
 ) -> bool:
-    """Store a provider event once. Returns False when it was already stored (a provider posts an
-    event again when it is not sure we got it; two posts of it may even arrive at once)."""
-    values = {
-        "event_id": event_id, "provider": provider, "event": kind, "edition_id": edition_id,
-        "delivery_id": delivery_id, "reason": reason, "at": at or datetime.now(UTC),
-    }  # fmt: skip
-    return insert_new(conn, delivery_events, values)
+    """Store one provider event once (record_events of one). Returns False when it was already stored."""
+    event = NewEvent(event_id, provider, kind, edition_id, delivery_id, reason, at or datetime.now(UTC))
+    return bool(record_events(conn, [event]))
 
 
 def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:

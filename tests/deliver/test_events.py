@@ -202,3 +202,31 @@ def test_an_event_for_an_idn_address_reaches_its_row_and_its_suppression(engine,
         assert accepted.email == "user@xn--exmple-cua.com"
         assert _status(conn, "user@exämple.com") == "bounced" and _suppressed(conn, "user@exämple.com") == "bounce"
         assert conn.execute(select(deliveries.c.status)).scalar() == "failed"
+
+
+def test_a_post_of_a_thousand_events_twice_at_once_is_applied_once(sent, web):
+    """SendGrid posts up to 1,000 events at a time and may post them again while the first post is
+    being applied: the two posts together apply each event once, and a bounce's effects happen once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine, edition_id, ids = sent
+    url, signer = web
+    a = [address(i) for i in range(5)]
+    events = [_event(("delivered", "open", "click")[n % 3], a[n % 5], edition_id, ids[a[n % 5]], n)
+              for n in range(1000)]  # fmt: skip
+    events[500] = _event("bounce", a[2], edition_id, ids[a[2]], 500, type="bounce", reason="550 gone")
+    events.append(events[10])  # the same event twice in one post
+    raw = json.dumps(events).encode()
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: httpx.post(f"{url}/webhooks/sendgrid", content=raw,
+                                                     headers=signer.headers(raw), timeout=60), range(2)))  # fmt: skip
+    assert [r.status_code for r in answers] == [200, 200]
+    assert sorted(r.json()["applied"] for r in answers) == [0, 1000]
+    with engine.connect() as conn:
+        counts = event_counts(conn, edition_id)
+        consent = conn.execute(select(sub.consent_events.c.status)
+                               .where(sub.consent_events.c.origin.like("sendgrid%"))).scalars().all()
+        failed = conn.execute(select(deliveries.c.email).where(deliveries.c.status == "failed")).scalars().all()
+        suppressed = _suppressed(conn, a[2])
+    assert sum(counts.values()) == 1000 and counts["bounced"] == 1
+    assert consent == ["bounced"] and failed == [a[2]] and suppressed == "bounce"
