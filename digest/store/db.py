@@ -13,7 +13,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ColumnElement, Connection, Engine, Table, create_engine, event, literal, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -168,16 +180,32 @@ def insert_missing(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]], returning: ColumnElement[Any]
 ) -> list[Any]:
     """Insert the rows whose key is not there yet (INSERT ... ON CONFLICT DO NOTHING, on SQLite and
-    PostgreSQL) in one statement executed over all of them (SQLAlchemy's "insertmanyvalues": a few
-    multi-row INSERTs); returns `returning` (a column of the table) of each row this call inserted,
-    through RETURNING (PostgreSQL, SQLite >= 3.35). Of two transactions inserting the same key at
-    once, the second waits for the first and inserts nothing: no error to catch, and no savepoint
-    (which SQLite's driver would turn into a commit of its own). Give the rows in one order (by
-    key) so that two such transactions on PostgreSQL cannot wait for each other's keys."""
+    PostgreSQL) in one statement; returns `returning` (a column of the table, or a literal) of each
+    row this call inserted, through RETURNING (PostgreSQL, SQLite >= 3.35). The rows share their
+    keys. On PostgreSQL the rows go as one array a column (INSERT ... SELECT FROM unnest(...)): a
+    few parameters (JSON columns are not for it), where a VALUES list of a thousand rows costs psycopg more to convert than the
+    statement costs to run; on SQLite SQLAlchemy's multi-row VALUES ("insertmanyvalues").
+
+    Of two transactions inserting the same key at once, the second waits for the first and inserts
+    nothing: no error to catch, and no savepoint (which SQLite's driver would turn into a commit of
+    its own). Give the rows in one order (by key) so that two such transactions on PostgreSQL
+    cannot each wait for a key the other took."""
     if not rows:
         return []
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing().returning(returning)
     if len(rows) == 1:  # rowcount is not reliable here (psycopg: -1): RETURNING says what was inserted
-        return list(conn.execute(statement.values(**rows[0])).scalars())
+        one = dialect.insert(table).values(**rows[0]).on_conflict_do_nothing().returning(returning)
+        return list(conn.execute(one).scalars())
+    if dialect is postgresql:
+        names = list(rows[0])
+        arrays = [literal([row[name] for row in rows], ARRAY(table.c[name].type)) for name in names]
+        source = func.unnest(*arrays).table_valued(*names).render_derived()
+        statement = (
+            postgresql.insert(table)
+            .from_select(names, select(*source.c))
+            .on_conflict_do_nothing()
+            .returning(returning)
+        )
+        return list(conn.execute(statement).scalars())
+    statement = sqlite.insert(table).on_conflict_do_nothing().returning(returning)
     return list(conn.execute(statement, list(rows)).scalars())
