@@ -146,6 +146,16 @@ class ReviewSettings(Strict):
     at_deadline: Literal["send", "skip"] = "skip"
 
 
+class SelectionSettings(Strict):
+    """What readers clicked in the list's last editions (digest.editions.interest), weighing selection."""
+
+    learn: bool = Field(
+        False,
+        description="weigh each source by its readers' click-through against the list's (bounded: x0.5 to x2)",
+    )
+    editions: int = Field(10, ge=1, le=100, description="how many of the last sent editions count")
+
+
 class ListSettings(MailingList):
     """A list of config.yaml: a MailingList (what the subscriber side keeps of it, mirrored into its
     tables on start) with the pipeline's settings. Declared here, its sender is a required, valid
@@ -178,6 +188,7 @@ class ListSettings(MailingList):
     )
     languages: list[Language] = Field(default_factory=list, description="only articles in these; empty: all")
     review: ReviewSettings | None = None
+    selection: SelectionSettings = SelectionSettings()
     seed_addresses: list[EmailStr] = Field(
         default_factory=list,
         max_length=50,

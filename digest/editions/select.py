@@ -3,7 +3,8 @@
 An article is a candidate when it comes from one of the list's sources, carries one of the
 list's tags (when the list names any), is in one of its languages (when it names any; an
 article of unknown language passes), was published in the list's window, and belongs to no
-story the list has already carried. Candidates rank by recency times their source's weight;
+story the list has already carried. Candidates rank by recency times their source's weight (with
+`selection.learn`, times what its readers' clicks taught: digest.editions.interest);
 each story is shown once, by its best-ranked article, the story's other articles listed as
 "also covered by".
 """
@@ -18,6 +19,7 @@ from sqlalchemy import Connection
 
 from digest.config import ListSettings, Settings
 from digest.domain import Article, Coverage
+from digest.editions.interest import learned_weights
 from digest.ingest.catalog import sources_of
 from digest.store.articles import candidate_articles, other_coverage
 from digest.store.editions import count_late_for_list, last_sent_at, used_article_ids, used_stories
@@ -74,7 +76,7 @@ def candidates(
     what was left out of them, counted by reason (but for the late ones: `left_out_late`). The sources
     are those in force: config.yaml's and those added in the browser (digest.ingest.catalog)."""
     sources = sources_of(conn, settings, lst)
-    weights = {s.name: s.weight for s in sources}
+    weights = learned_weights(conn, settings, lst, {s.name: s.weight for s in sources})
     starts = window(conn, lst, now)
     recent = candidate_articles(conn, list(weights), starts.start, set())
     used = used_article_ids(conn, lst.id, [a.id for a in recent if a.id is not None], but=draft)
