@@ -112,6 +112,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # the newsroom
     ("GET", "/newsroom"): SIGNED_IN,  # Today: it shows only the lists the user may read
     ("GET", "/newsroom/editions/{edition_id}/history"): needs(Permission.READ, "edition"),
+    # what readers clicked, per source and tag, over the list's last editions (digest.web.routes.interest)
+    ("GET", "/newsroom/lists/{list_id}/readers"): needs(Permission.CURATE, "list"),
     # the edition board (digest.web.routes.board): read it, curate it, approve and send it
     **{
         ("GET", BOARD + page): needs(Permission.READ, "edition")

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from digest.domain import Actor, Session, User
+from digest.domain import Actor, Permission, Session, User
 from digest.errors import Conflict, Invalid, NotFound
 from digest.ingest import catalog
 from digest.ingest.health import sources_health
@@ -59,6 +59,7 @@ def _page(
         request, "sources.html", user=user, session=session, status=status, page="sources",
         sources=sources_health(site.engine, site.settings), declared=declared, kinds=catalog.KINDS,
         lists=_naming(site), takes_all=len(_naming(site)) < len(site.settings.lists),
+        followed=[lst for lst in site.settings.lists if user.may(Permission.CURATE, lst.id)],  # their readers' clicks
         done=done if done in DONE else "", form=context.pop("form", {}), **context,
     )  # fmt: skip
 
