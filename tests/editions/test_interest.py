@@ -33,9 +33,9 @@ def test_a_source_with_few_deliveries_stays_near_the_average():
 
 
 def test_no_source_is_starved_and_more_clicks_never_weigh_less():
-    for deliveries in (0, 1, 10, 1_000, 10**6):
+    for sent in (0, 1, 10, 1_000, 10**6):
         for average in (0.0, 0.001, 0.05, 0.5):
-            factors = [learned_factor(clicks, deliveries, average) for clicks in (0, 1, 5, 50, 500, 5_000)]
+            factors = [learned_factor(clicks, sent, average) for clicks in (0, 1, 5, 50, 500, 5_000)]
             assert all(LOWEST <= f <= HIGHEST for f in factors)
             assert factors == sorted(factors)
     assert learned_factor(0, 0, 0.0) == learned_factor(0, 500, 0.0) == 1.0  # no clicks at all: no change
