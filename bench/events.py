@@ -13,8 +13,9 @@ the same bytes together) and as much again once all are in (SendGrid's retries).
 must be stored once and the answers' `applied` must add up to the events: each applied exactly once.
 Printed: events/s, the distinct events over the wall time of all posts, repeats included (target
 >= 5,000), for each database.
-click: `--clicks` requests of the click redirect GET /c/<token> from 200 concurrent clients; its
-95th percentile (target <= 5 ms), and the clicks stored.
+click: `--clicks` (100,000) requests of the click redirect GET /c/<link token>?r=<reader token>
+(digest.deliver.readers) from 200 concurrent clients, a browser's User-Agent, the readers in turn;
+its 95th percentile (target <= 5 ms), clicks/s, and the clicks stored once the app has recorded them.
 
 Each database is fresh: SQLite, a file in a temporary folder; PostgreSQL, a schema of its own in the
 database of DIGEST_BENCH_POSTGRES_URL (postgresql+psycopg://postgres@127.0.0.1:5432/digest_bench,
@@ -49,9 +50,10 @@ sys.path.insert(0, str(ROOT))
 
 from digest.deliver.backends.sendgrid import PUBLIC_KEY_ENV  # noqa: E402
 from digest.domain import Delivery  # noqa: E402
+from digest.links import Links, signer  # noqa: E402
 from digest.store.db import open_store  # noqa: E402
 from digest.store.deliveries import insert_deliveries  # noqa: E402
-from digest.store.tables import deliveries, delivery_events  # noqa: E402
+from digest.store.tables import deliveries, delivery_events, edition_items  # noqa: E402
 from subscribers import tables as sub  # noqa: E402
 from tests.deliver.test_events import Signer  # noqa: E402
 from tests.servers.smtp import free_port  # noqa: E402
@@ -64,6 +66,7 @@ POST_SIZE = 1000
 TARGET_RATE, TARGET_P95_MS, CLICK_CONCURRENCY = 5000, 5.0, 200
 # what SendGrid posts, by share: mostly deliveries, opens and clicks; one in a thousand changes a member
 KINDS = ("delivered",) * 450 + ("open",) * 350 + ("click",) * 199 + ("rare",)
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 RARE = ({"event": "bounce", "type": "bounce", "reason": "550 5.1.1 no such user"}, {"event": "spamreport"},
         {"event": "unsubscribe"})  # fmt: skip
 
@@ -211,25 +214,20 @@ def bench_webhook(base: str, signer: Signer, edition_id: int, rows: list[tuple[i
     return {"took": took, "posts": len(applied) + len(failures), "applied": sum(applied), "failures": failures}
 
 
-def click_paths(base: str, url: str, clicks: int) -> list[str] | None:
-    """`clicks` click-redirect paths of the edition's stories, through the app's own token maker;
-    None when this program has no click redirect yet."""
-    try:
-        from digest import links
-    except ImportError:
+def click_paths(url: str, edition_id: int, rows: list[tuple[int, str]], clicks: int) -> list[str] | None:
+    """`clicks` click-redirect paths, /c/<link token>?r=<reader token> as a tracked copy carries them
+    (digest.links.Links.click and .reader: the edition's stories, its deliveries in turn); None when
+    this program has no click redirect yet."""
+    if not hasattr(Links, "click"):
         return None
-    make = getattr(links, "click_path", None)
-    if make is None:
-        return None
+    links = Links("", signer(SECRET))
     engine = open_store(url)
-    from digest.store.tables import edition_items
-
     with engine.connect() as conn:
-        items = conn.execute(select(edition_items.c.id, edition_items.c.edition_id)).all()
+        items = list(conn.execute(select(edition_items.c.id).where(edition_items.c.edition_id == edition_id)).scalars())
     engine.dispose()
-    tokens = links.Tokens(SECRET)
-    return [make(tokens, edition_id, item_id, n) for n in range(clicks) for item_id, edition_id in
-            [items[n % len(items)]]]  # fmt: skip
+    stories = {item: links.click(edition_id, item) for item in items}  # type: ignore[attr-defined]
+    return [stories[items[n % len(items)]] + links.reader(edition_id, rows[n % len(rows)][0])  # type: ignore[attr-defined]
+            for n in range(clicks)]  # fmt: skip
 
 
 async def _hammer(base: str, paths: list[str], concurrency: int) -> tuple[list[float], list[int]]:
@@ -237,7 +235,8 @@ async def _hammer(base: str, paths: list[str], concurrency: int) -> tuple[list[f
     codes: list[int] = []
     todo = iter(paths)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+    browser = {"User-Agent": AGENT}  # a reader's browser: httpx's own name is a link checker's
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60, headers=browser) as http:
 
         async def one() -> None:
             for path in todo:
@@ -250,8 +249,8 @@ async def _hammer(base: str, paths: list[str], concurrency: int) -> tuple[list[f
     return took, codes
 
 
-def bench_clicks(base: str, url: str, clicks: int) -> dict | None:
-    paths = click_paths(base, url, clicks)
+def bench_clicks(base: str, url: str, edition_id: int, rows: list[tuple[int, str]], clicks: int) -> dict | None:
+    paths = click_paths(url, edition_id, rows, clicks)
     if paths is None:
         return None
     started = time.perf_counter()
@@ -271,6 +270,16 @@ def stored(url: str) -> dict[str, int]:
     return {"rows": sum(rows.values()), "distinct": distinct, "clicked": rows.get("clicked", 0)}
 
 
+def settled(url: str, expected_clicks: int, wait: float = 30.0) -> dict[str, int]:
+    """What is stored once the redirects' writer has recorded the clicks (it does so after answering)."""
+    deadline = time.monotonic() + wait
+    while True:
+        now = stored(url)
+        if now["clicked"] >= expected_clicks or time.monotonic() > deadline:
+            return now
+        time.sleep(0.5)
+
+
 def run(kind: str, options: argparse.Namespace) -> None:
     print(f"{kind}: {options.events:,} events in posts of {POST_SIZE:,} from {options.clients} clients, "
           f"{options.repeat:.0%} posted twice at once and as many again later; "
@@ -281,8 +290,8 @@ def run(kind: str, options: argparse.Namespace) -> None:
         with serving(Path(tmp), url, signer.public) as base:
             got = bench_webhook(base, signer, edition_id, rows, options.events, options.clients, options.repeat)
             before = stored(url)
-            clicks = bench_clicks(base, url, options.clicks) if options.clicks else None
-            after = stored(url)
+            clicks = bench_clicks(base, url, edition_id, rows, options.clicks) if options.clicks else None
+            after = settled(url, before["clicked"] + (clicks["requests"] if clicks else 0))
     events = options.events // POST_SIZE * POST_SIZE
     once = before["rows"] == before["distinct"] == events == got["applied"] and not got["failures"]
     rate = events / got["took"]

@@ -24,6 +24,9 @@ class NewEvent:
     delivery_id: int | None
     reason: str | None
     at: datetime
+    item_id: int | None = None  # a reader's click: the edition item (story) clicked
+    url: str | None = None  # and the link
+    machine: bool = False  # a privacy proxy's or a security scanner's, not a person's
 
 
 def record_events(conn: Connection, events: Sequence[NewEvent]) -> set[str]:
@@ -33,7 +36,8 @@ def record_events(conn: Connection, events: Sequence[NewEvent]) -> set[str]:
     two such posts on PostgreSQL take their keys in the same order."""
     rows = [
         {"event_id": e.event_id, "provider": e.provider, "event": e.kind, "edition_id": e.edition_id,
-         "delivery_id": e.delivery_id, "reason": e.reason, "at": e.at}
+         "delivery_id": e.delivery_id, "reason": e.reason, "at": e.at, "item_id": e.item_id, "url": e.url,
+         "machine": e.machine}
         for e in sorted(events, key=lambda e: e.event_id)
     ]  # fmt: skip
     return set(insert_missing(conn, delivery_events, rows, delivery_events.c.event_id))
@@ -49,9 +53,13 @@ def record_event(
     delivery_id: int | None,
     reason: str | None,
     at: datetime | None = None,
+    item_id: int | None = None,
+    url: str | None = None,
+    machine: bool = False,
 ) -> bool:
-    """Store one provider event once (record_events of one). Returns False when it was already stored."""
-    event = NewEvent(event_id, provider, kind, edition_id, delivery_id, reason, at or datetime.now(UTC))
+    """Store one event once (record_events of one). Returns False when it was already stored."""
+    event = NewEvent(event_id, provider, kind, edition_id, delivery_id, reason, at or datetime.now(UTC), item_id,
+                     url, machine)  # fmt: skip
     return bool(record_events(conn, [event]))
 
 

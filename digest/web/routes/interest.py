@@ -30,5 +30,5 @@ def readers(
     except ConfigError:
         raise NotFound(f"no list {list_id!r}") from None
     shown = list_interest(site.engine, site.settings, lst)
-    return site.newsroom.render(request, "readers.html", user=user, session=session, page="sources", lst=lst,
+    return site.newsroom.render(request, "interest.html", user=user, session=session, page="sources", lst=lst,
                                 interest=shown, lowest=LOWEST, highest=HIGHEST, prior=PRIOR_CLICKS)  # fmt: skip
