@@ -141,6 +141,7 @@ def serving(folder: Path, url: str, public_key: str) -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, "digest serve did not answer /healthz in 60 s"
             time.sleep(0.2)
+        print(f"  digest serve on {base}, pid {process.pid} (for py-spy)", flush=True)
         yield base
     finally:
         process.terminate()
@@ -231,6 +232,8 @@ def click_paths(url: str, edition_id: int, rows: list[tuple[int, str]], clicks: 
 
 
 async def _hammer(base: str, paths: list[str], concurrency: int) -> tuple[list[float], list[int]]:
+    """Each path requested once, `concurrency` at a time: the latencies, and the statuses (0: the
+    connection failed)."""
     took: list[float] = []
     codes: list[int] = []
     todo = iter(paths)
@@ -241,9 +244,12 @@ async def _hammer(base: str, paths: list[str], concurrency: int) -> tuple[list[f
         async def one() -> None:
             for path in todo:
                 started = time.perf_counter()
-                answer = await http.get(path, follow_redirects=False)
+                try:
+                    code = (await http.get(path, follow_redirects=False)).status_code
+                except httpx.TransportError:
+                    code = 0
                 took.append((time.perf_counter() - started) * 1000)
-                codes.append(answer.status_code)
+                codes.append(code)
 
         await asyncio.gather(*(one() for _ in range(concurrency)))
     return took, codes
@@ -258,7 +264,8 @@ def bench_clicks(base: str, url: str, edition_id: int, rows: list[tuple[int, str
     wall = time.perf_counter() - started
     took.sort()
     return {"p95": took[int(len(took) * 0.95)], "p50": took[len(took) // 2], "rate": len(took) / wall,
-            "redirected": sum(1 for c in codes if c in (302, 303, 307)), "requests": len(codes)}  # fmt: skip
+            "redirected": sum(1 for c in codes if c in (302, 303, 307)), "requests": len(codes),
+            "failed": sum(1 for c in codes if c == 0)}  # fmt: skip
 
 
 def stored(url: str) -> dict[str, int]:
@@ -291,7 +298,7 @@ def run(kind: str, options: argparse.Namespace) -> None:
             got = bench_webhook(base, signer, edition_id, rows, options.events, options.clients, options.repeat)
             before = stored(url)
             clicks = bench_clicks(base, url, edition_id, rows, options.clicks) if options.clicks else None
-            after = settled(url, before["clicked"] + (clicks["requests"] if clicks else 0))
+            after = settled(url, before["clicked"] + (clicks["redirected"] if clicks else 0))
     events = options.events // POST_SIZE * POST_SIZE
     once = before["rows"] == before["distinct"] == events == got["applied"] and not got["failures"]
     rate = events / got["took"]
@@ -303,7 +310,7 @@ def run(kind: str, options: argparse.Namespace) -> None:
     if clicks is None:
         print(f"{kind}: click redirect: not measured (this program has no /c/ click redirect yet)")
     else:
-        print(f"  {clicks['requests']:,} clicks, {clicks['redirected']:,} redirected, "
+        print(f"  {clicks['requests']:,} clicks, {clicks['redirected']:,} redirected, {clicks['failed']:,} failed, "
               f"{after['clicked'] - before['clicked']:,} stored, {clicks['rate']:,.0f} clicks/s, p50 "
               f"{clicks['p50']:.1f} ms")  # fmt: skip
         print(f"{kind}: click redirect p95 under {CLICK_CONCURRENCY} concurrent requests: {clicks['p95']:.1f} ms "
