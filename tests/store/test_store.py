@@ -196,3 +196,36 @@ def _insert_in_own_transaction(engine, row) -> bool:
 
     with engine.begin() as conn:
         return insert_new(conn, leases, {**row, "holder": "second"})
+
+
+def test_insert_missing_inserts_what_is_new_and_names_it(db_url):
+    """A batch of rows, some already stored, one twice in the batch: each key is inserted once and
+    the call names exactly the keys it inserted (RETURNING), on SQLite and PostgreSQL alike."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from digest.store.db import insert_missing
+    from digest.store.tables import delivery_events
+
+    engine = open_store(db_url)
+    at = datetime.now(UTC)
+
+    def row(n: int, kind: str = "delivered") -> dict:
+        return {"event_id": f"e{n:04d}", "provider": "sendgrid", "event": kind, "edition_id": None,
+                "delivery_id": None, "reason": None, "at": at, "item_id": n, "url": None, "machine": n % 2 == 0}  # fmt: skip
+
+    key = delivery_events.c.event_id
+    with engine.begin() as conn:
+        assert insert_missing(conn, delivery_events, [row(n) for n in range(0, 600, 2)], key) == [
+            f"e{n:04d}" for n in range(0, 600, 2)
+        ]
+    with engine.begin() as conn:
+        batch = [row(n, "opened") for n in range(1000)] + [row(5, "clicked")]
+        new = insert_missing(conn, delivery_events, batch, key)
+    with engine.connect() as conn:
+        stored = {r.event_id: (r.event, r.item_id, r.machine) for r in conn.execute(select(delivery_events))}
+    engine.dispose()
+    assert sorted(new) == [f"e{n:04d}" for n in range(1000) if n % 2 or n >= 600]
+    assert len(stored) == 1000 and stored["e0002"] == ("delivered", 2, True)  # stored before: kept as it was
+    assert stored["e0005"] == ("opened", 5, False) and stored["e0700"] == ("opened", 700, True)
