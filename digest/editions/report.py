@@ -36,6 +36,7 @@ from sqlalchemy import Connection, Engine
 from digest.errors import Invalid, NotFound
 from digest.store import reports
 from digest.store.reports import FIGURES, Clicks, Counts, Person
+from subscribers.service import require_list
 
 HOURS = 48
 TREND_MAX = 52
@@ -203,6 +204,7 @@ def list_trend(engine: Engine, list_id: str, last: int = 12) -> ListTrend:
     if not 1 <= last <= TREND_MAX:
         raise Invalid(f"the trend covers 1 to {TREND_MAX} editions, not {last}")
     with engine.connect() as conn:
+        require_list(conn, list_id)
         rows = reports.sent_editions(conn, list_id, last)
         windows, until = {}, None
         if rows and rows[0].started_at:  # newest first: each one's unsubscribes run up to the next one's start
