@@ -1,6 +1,6 @@
 """An edition's report: what its readers did with it, for the newsroom, the API and the alerts. The
-one source of these figures and rates: `edition_report` for one edition, `list_trend` for a list's
-last editions, `people` for the subscribers behind a figure. Read-only; counted in the database
+one source of these figures and rates: `edition_report` for one edition (`edition_figures` its
+figures alone), `list_trend` for a list's last editions, `people` for the subscribers behind a figure. Read-only; counted in the database
 (digest.store.reports).
 
 The figures, each a count of deliveries (one per recipient):
@@ -40,8 +40,8 @@ from subscribers.service import require_list
 
 HOURS = 48
 TREND_MAX = 52
-__all__ = ["FIGURES", "HOURS", "Clicks", "EditionReport", "Figure", "Person", "edition_report", "list_trend",
-           "people"]  # fmt: skip
+__all__ = ["FIGURES", "HOURS", "Clicks", "EditionReport", "Figure", "Figures", "Person", "edition_figures",
+           "edition_report", "list_trend", "people"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,13 @@ def _row(conn: Connection, edition_id: int) -> reports.EditionRow:
     if row is None:
         raise NotFound(f"no edition #{edition_id}")
     return row
+
+
+def edition_figures(engine: Engine, edition_id: int) -> Figures:
+    """The edition's figures alone (what an alert needs: `bounced.rate`, `complaints.rate`)."""
+    with engine.connect() as conn:
+        row = _row(conn, edition_id)
+        return Figures.of(reports.counts(conn, {edition_id: _window(conn, row)})[edition_id])
 
 
 def edition_report(engine: Engine, edition_id: int) -> EditionReport:

@@ -110,16 +110,6 @@ def _bounced() -> ColumnElement[bool]:
     return and_(deliveries.c.status == DeliveryStatus.FAILED, found)
 
 
-def _event(kinds: tuple[str, ...], machine: bool | None = None, item_id: int | None = None) -> ColumnElement[bool]:
-    e = delivery_events.c
-    found = exists().where(e.delivery_id == deliveries.c.id, e.event.in_(kinds))
-    if machine is not None:
-        found = found.where(e.machine == (true() if machine else false()))
-    if item_id is not None:
-        found = found.where(e.item_id == item_id)
-    return found
-
-
 def _unsubscribed(window: Window) -> ColumnElement[bool]:
     c = sub.consent_events.c
     left = (
@@ -131,7 +121,9 @@ def _unsubscribed(window: Window) -> ColumnElement[bool]:
         left = left.where(c.at >= window.start)
     if window.until is not None:
         left = left.where(c.at < window.until)
-    return or_(_event((UNSUBSCRIBED,)), left if window.start is not None else false())
+    by_provider = exists().where(delivery_events.c.delivery_id == deliveries.c.id,
+                                 delivery_events.c.event == UNSUBSCRIBED)  # fmt: skip
+    return or_(by_provider, left if window.start is not None else false())
 
 
 def counts(conn: Connection, windows: dict[int, Window]) -> dict[int, Counts]:
@@ -276,27 +268,40 @@ def next_start(conn: Connection, list_id: str, after: datetime, but: Collection[
     return found
 
 
+EVENT_FIGURES: dict[str, tuple[tuple[str, ...], bool | None]] = {  # figure -> (events, machine)
+    "complaints": ((COMPLAINED,), None),
+    "opens": ((OPENED, CLICKED), False),
+    "machine_opens": ((OPENED, CLICKED), True),
+    "clicks": ((CLICKED,), False),
+    "machine_clicks": ((CLICKED,), True),
+}
+
+
 def people(
     conn: Connection, edition_id: int, figure: str, window: Window, *, item_id: int | None = None,
     after: int = 0, limit: int = 50,
 ) -> tuple[list[Person], bool]:  # fmt: skip
-    """The deliveries behind one of FIGURES, in id order after the delivery id `after`; and whether more follow."""
+    """The deliveries behind one of FIGURES, in id order after the delivery id `after`; and whether
+    more follow. A figure of events pages through the edition's events of those kinds (the
+    (edition_id, event) index), the others through its deliveries."""
     d = deliveries.c
-    where = {
-        "sent": or_(d.status == DeliveryStatus.SENT, _bounced()),
-        "delivered": d.status == DeliveryStatus.SENT,
-        "bounced": _bounced(),
-        "complaints": _event((COMPLAINED,)),
-        "unsubscribes": _unsubscribed(window),
-        "opens": _event((OPENED, CLICKED), machine=False),
-        "machine_opens": _event((OPENED, CLICKED), machine=True),
-        "clicks": _event((CLICKED,), machine=False, item_id=item_id),
-        "machine_clicks": _event((CLICKED,), machine=True, item_id=item_id),
-    }[figure]
-    rows = conn.execute(
-        select(d.id, d.subscriber_id, d.email)
-        .where(d.edition_id == edition_id, d.id > after, where)
-        .order_by(d.id)
-        .limit(limit + 1)
-    ).all()
+    if figure in EVENT_FIGURES:
+        kinds, machine = EVENT_FIGURES[figure]
+        e = delivery_events.c
+        ids = select(e.delivery_id).where(e.edition_id == edition_id, e.event.in_(kinds), e.delivery_id > after)
+        if machine is not None:
+            ids = ids.where(e.machine == (true() if machine else false()))
+        if item_id is not None:
+            ids = ids.where(e.item_id == item_id)
+        page = ids.group_by(e.delivery_id).order_by(e.delivery_id).limit(limit + 1).subquery()
+        query = select(d.id, d.subscriber_id, d.email).join(page, page.c.delivery_id == d.id)
+    else:
+        where = {
+            "sent": or_(d.status == DeliveryStatus.SENT, _bounced()),
+            "delivered": d.status == DeliveryStatus.SENT,
+            "bounced": _bounced(),
+            "unsubscribes": _unsubscribed(window),
+        }[figure]
+        query = select(d.id, d.subscriber_id, d.email).where(d.edition_id == edition_id, d.id > after, where)
+    rows = conn.execute(query.order_by(d.id).limit(limit + 1)).all()
     return [Person(*row) for row in rows[:limit]], len(rows) > limit
