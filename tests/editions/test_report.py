@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from digest.deliver.backends.file import FileBackend
 from digest.deliver.send import send_edition
@@ -161,3 +161,29 @@ def test_a_lists_trend_gives_each_editions_rates_oldest_first(engine, seeded, tm
     assert [r.edition_id for r in report.list_trend(engine, LIST_ID, last=1).editions] == [second]
     with pytest.raises(Invalid, match="1 to 52 editions"):
         report.list_trend(engine, LIST_ID, last=0)
+
+
+def test_every_query_of_the_report_searches_an_index_never_scans_a_table(sqlite_engine, tmp_path):
+    add_subscribers(sqlite_engine, 3)
+    edition_id, _, _ = _send(sqlite_engine, tmp_path, T)
+    seen: list[tuple[str, object]] = []
+
+    def grab(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, params))
+
+    event.listen(sqlite_engine, "before_cursor_execute", grab)
+    try:
+        report.edition_report(sqlite_engine, edition_id)
+        report.list_trend(sqlite_engine, LIST_ID)
+        for figure in report.FIGURES:
+            report.people(sqlite_engine, edition_id, figure)
+    finally:
+        event.remove(sqlite_engine, "before_cursor_execute", grab)
+    assert len(seen) > 20
+    with sqlite_engine.connect() as conn:
+        raw = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        for statement, params in seen:
+            plan = " | ".join(str(row[-1]) for row in raw.execute("EXPLAIN QUERY PLAN " + statement, params))
+            for table in ("delivery_events", "deliveries", "consent_events", "edition_items"):
+                assert f"SCAN {table}" not in plan, f"{statement}\n{plan}"
