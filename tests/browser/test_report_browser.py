@@ -83,6 +83,7 @@ def test_the_report_shows_a_seeded_editions_figures_and_the_people_behind_them(b
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     page.goto(newsroom.url + "/newsroom")
+    screenshot(page, f"report-from-today-{shade}")
     page.locator("section.day", has_text="The World This Week").get_by_role("link", name="report", exact=True).click()
     expect(page.get_by_role("heading", name=f"Report: {subject}")).to_be_visible()
 
@@ -131,6 +132,7 @@ def test_the_report_shows_a_seeded_editions_figures_and_the_people_behind_them(b
     expect(page.get_by_role("heading", name="ada@example.org")).to_be_visible()
 
     page.goto(newsroom.url + newsroom.board)
+    page.locator("#board").screenshot(path=str(ARTIFACTS / f"report-from-board-{shade}.png"))
     page.get_by_role("link", name="Report: what readers did").click()
     page.get_by_role("link", name="the list's trend").click()
     expect(page.get_by_role("heading", name="Trend of The World This Week")).to_be_visible()
