@@ -5,9 +5,11 @@ figures alone), `list_trend` for a list's last editions, `people` for the subscr
 
 The figures, each a count of deliveries (one per recipient):
 
-    sent           accepted by the backend: delivered + bounced
-    delivered      accepted and not bounced since                        rate of sent
-    bounced        refused for good or dropped by the provider          rate of sent
+    sent           settled by the send: delivered + bounced
+    delivered      accepted by the backend and not bounced since         rate of sent
+    bounced        refused for good: by the receiving server at the      rate of sent
+                   send (an SMTP 5xx), or after (a hard bounce reported
+                   by the provider or a DSN, a drop): the rows `failed`
     complaints     marked as spam                                        rate of delivered
     unsubscribes   left the list by the mail's link, the preferences     rate of delivered
                    page or the provider, after this send started and

@@ -1,7 +1,7 @@
 """What readers did with editions, counted in the database (digest.editions.report says what each
 figure means and which denominator its rate has): one grouped query per kind of figure, over the
 (edition_id, event) and (edition_id, at, event_id) indexes of delivery_events and the (edition_id,
-status, id) index of deliveries; the people behind a figure a keyset page of deliveries at a time.
+status, id) index of deliveries (a bounce for good fails its row, so bounces are the rows `failed`); the people behind a figure a keyset page of deliveries at a time.
 
 Counts are of deliveries (one per recipient), never of addresses: a reader who opened twice is one
 open, and an erased reader's events still count (their delivery_id is kept, their address is not).
@@ -36,7 +36,6 @@ from subscribers.columns import one_of
 from subscribers.models import MembershipStatus
 
 OPENED, CLICKED, COMPLAINED, UNSUBSCRIBED = "opened", "clicked", "complained", "unsubscribed"
-BOUNCES = ("bounced", "dropped")  # refused for good (the row failed), or not sent by the provider
 # The ways a reader leaves a list: the mail's unsubscribe link (one-click or its page), the
 # preferences page, the provider's own link. An admin's removal or an import is not the edition's doing.
 READERS_LEAVE = ("one-click", "link", "preferences", "provider")
@@ -58,9 +57,9 @@ class Window:
 
 @dataclass(frozen=True)
 class Counts:
-    sent: int = 0  # accepted by the backend: delivered + bounced
-    delivered: int = 0  # accepted and not bounced since
-    bounced: int = 0
+    sent: int = 0  # settled: delivered + bounced
+    delivered: int = 0  # accepted by the backend and not bounced since (rows `sent`)
+    bounced: int = 0  # refused for good, at the send or after (rows `failed`)
     complaints: int = 0
     unsubscribes: int = 0
     opens: int = 0  # deliveries a person opened (or clicked in: a click needs the mail open)
@@ -104,12 +103,6 @@ class Person:
     email: str
 
 
-def _bounced() -> ColumnElement[bool]:
-    e = delivery_events.c
-    found = exists().where(e.delivery_id == deliveries.c.id, e.event.in_(BOUNCES))
-    return and_(deliveries.c.status == DeliveryStatus.FAILED, found)
-
-
 def _unsubscribed(window: Window) -> ColumnElement[bool]:
     c = sub.consent_events.c
     left = (
@@ -134,20 +127,12 @@ def counts(conn: Connection, windows: dict[int, Window]) -> dict[int, Counts]:
     d, e = deliveries.c, delivery_events.c
     found: dict[int, dict[str, int]] = {i: {} for i in ids}
     rows = conn.execute(
-        select(d.edition_id, func.count())
-        .where(one_of(conn, d.edition_id, ids), d.status == DeliveryStatus.SENT)
-        .group_by(d.edition_id)
+        select(d.edition_id, d.status, func.count())
+        .where(one_of(conn, d.edition_id, ids), d.status.in_((DeliveryStatus.SENT, DeliveryStatus.FAILED)))
+        .group_by(d.edition_id, d.status)
     )
-    for edition_id, n in rows:
-        found[edition_id]["delivered"] = n
-    rows = conn.execute(
-        select(e.edition_id, func.count(e.delivery_id.distinct()))
-        .join(deliveries, d.id == e.delivery_id)
-        .where(one_of(conn, e.edition_id, ids), e.event.in_(BOUNCES), d.status == DeliveryStatus.FAILED)
-        .group_by(e.edition_id)
-    )
-    for edition_id, n in rows:
-        found[edition_id]["bounced"] = n
+    for edition_id, status, n in rows:
+        found[edition_id]["delivered" if status == DeliveryStatus.SENT else "bounced"] = n
     rows = conn.execute(
         select(e.edition_id, e.event, e.machine, func.count(), func.count(e.delivery_id.distinct()))
         .where(one_of(conn, e.edition_id, ids), e.event.in_((CLICKED, COMPLAINED)))
@@ -297,9 +282,9 @@ def people(
         query = select(d.id, d.subscriber_id, d.email).join(page, page.c.delivery_id == d.id)
     else:
         where = {
-            "sent": or_(d.status == DeliveryStatus.SENT, _bounced()),
+            "sent": d.status.in_((DeliveryStatus.SENT, DeliveryStatus.FAILED)),
             "delivered": d.status == DeliveryStatus.SENT,
-            "bounced": _bounced(),
+            "bounced": d.status == DeliveryStatus.FAILED,
             "unsubscribes": _unsubscribed(window),
         }[figure]
         query = select(d.id, d.subscriber_id, d.email).where(d.edition_id == edition_id, d.id > after, where)

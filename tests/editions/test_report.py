@@ -101,6 +101,17 @@ def test_each_figure_counts_deliveries_once_with_its_rate_and_machines_apart(eng
     assert f.sent.rate is None and f.sent.of is None
 
 
+def test_a_refusal_at_the_send_is_a_bounce(engine, tmp_path):
+    """An SMTP server's 5xx at the send fails the row with no event after: a bounce all the same."""
+    add_subscribers(engine, 3)
+    edition_id, d, _ = _send(engine, tmp_path, T)
+    with engine.begin() as conn:  # as the send leaves a row the receiving server refused for good
+        conn.execute(update(deliveries).where(deliveries.c.id == d[1]).values(status="failed", error="550 no such user"))
+    f = report.edition_figures(engine, edition_id)
+    assert (f.sent.count, f.delivered.count, f.bounced.count, f.bounced.rate) == (3, 2, 1, 1 / 3)
+    assert [p.delivery_id for p in report.people(engine, edition_id, "bounced")[0]] == [d[1]]
+
+
 def test_stories_are_ranked_by_readers_who_clicked_with_their_links(engine, seeded):
     edition_id, _, (s1, s2, s3) = seeded
     stories = report.edition_report(engine, edition_id).stories

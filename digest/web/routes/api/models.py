@@ -320,9 +320,9 @@ class FigureOut(BaseModel):
 class FiguresOut(BaseModel):
     """Bounces are a share of `sent`, the rest of `delivered`; a machine is a privacy proxy or a link scanner."""
 
-    sent: FigureOut = Field(description="accepted by the backend: delivered + bounced")
-    delivered: FigureOut = Field(description="accepted and not bounced since")
-    bounced: FigureOut = Field(description="refused for good, or dropped by the provider")
+    sent: FigureOut = Field(description="settled by the send: delivered + bounced")
+    delivered: FigureOut = Field(description="accepted by the backend and not bounced since")
+    bounced: FigureOut = Field(description="refused for good: at the send, or after (a hard bounce, a drop)")
     complaints: FigureOut
     unsubscribes: FigureOut = Field(description="left the list by the mail's link, the preferences page or the "
                                                 "provider, from this send on until the list's next one")  # fmt: skip
