@@ -276,7 +276,7 @@ def people(
         ids = select(e.delivery_id).where(e.edition_id == edition_id, e.event.in_(kinds), e.delivery_id > after)
         if machine is not None:
             ids = ids.where(e.machine == (true() if machine else false()))
-        if item_id is not None:
+        if item_id is not None and CLICKED in kinds and OPENED not in kinds:  # a story's clicks
             ids = ids.where(e.item_id == item_id)
         page = ids.group_by(e.delivery_id).order_by(e.delivery_id).limit(limit + 1).subquery()
         query = select(d.id, d.subscriber_id, d.email).join(page, page.c.delivery_id == d.id)
