@@ -22,12 +22,18 @@ def record_event(
     delivery_id: int | None,
     reason: str | None,
     at: datetime | None = None,
+    item_id: int | None = None,
+    url: str | None = None,
+    machine: bool = False,
 ) -> bool:
     """Store a provider event once. Returns False when it was already stored (a provider posts an
-    event again when it is not sure we got it; two posts of it may even arrive at once)."""
+    event again when it is not sure we got it; two posts of it may even arrive at once). A click or
+    an open may name its story (`item_id`, an edition item) and link (`url`), and say that a machine
+    made it (a privacy proxy, a link scanner)."""
     values = {
         "event_id": event_id, "provider": provider, "event": kind, "edition_id": edition_id,
         "delivery_id": delivery_id, "reason": reason, "at": at or datetime.now(UTC),
+        "item_id": item_id, "url": url, "machine": machine,
     }  # fmt: skip
     return insert_new(conn, delivery_events, values)
 

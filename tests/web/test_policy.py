@@ -151,6 +151,8 @@ def test_the_edition_board_needs_view_to_read_curate_to_change_and_more_to_appro
         ("POST", board + "/resume"): Permission.SEND,
         ("POST", board + "/cancel"): Permission.SEND,
         ("POST", board + "/audience"): Permission.CURATE,
+        ("GET", board + "/report"): Permission.READ,  # what readers did: the figures
+        ("GET", board + "/report/people"): Permission.MANAGE_SUBSCRIBERS,  # the subscribers behind them
     }
     on_board = {key: rule for key, rule in RULES.items() if key[1].startswith(board)}
     assert {key: rule.permission for key, rule in on_board.items()} == expected
