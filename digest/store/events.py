@@ -118,3 +118,12 @@ def problem_events(
                   for r in conn.execute(stmt)]  # fmt: skip
     found.sort(key=lambda ev: (ev.at, ev.event_id), reverse=True)
     return found[:size], len(found) > size
+
+
+def deliveries_with(conn: Connection, edition_id: int, kind: str) -> int:
+    """How many of the edition's delivery rows have an event of this kind (a person who complained
+    twice counts once), over the (edition_id, event) index."""
+    e = delivery_events.c
+    return conn.execute(
+        select(func.count(func.distinct(e.delivery_id))).where(e.edition_id == edition_id, e.event == kind)
+    ).scalar_one()
