@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import smtplib
 import time
-from email.utils import format_datetime, make_msgid
 from datetime import UTC, datetime
+from email.utils import format_datetime, make_msgid
 
 import pytest
 
 from tests.e2e.conftest import Mail, Mailbox, Program, wait_for
+from tests.servers.imap import dovecot
 from tests.servers.smtp import free_port
 
 BOUNCES = "bounces@example.org"
@@ -198,3 +199,46 @@ def test_serve_without_a_bounce_address_says_so(program: Program):
 def test_a_bad_listen_address_is_named(program: Program, listen: str):
     done = program.run("bounces", "serve", "--listen", listen, check=False)
     assert done.returncode == 1 and f"--listen {listen!r}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("processed", ["seen", "delete"])
+def test_fetch_reads_the_bounce_mailbox_over_imap(program: Program, mailbox: Mailbox, processed: str):
+    with dovecot() as imap:
+        program.use_smtp(mailbox)
+        imap_settings = {"host": "127.0.0.1", "port": imap.port, "username": imap.user, "security": "none",
+                         "processed": processed}  # fmt: skip
+        program.configure(delivery={"bounces": {"address": BOUNCES, "imap": imap_settings}})
+        program.run("subscribers", "import", "samples/subscribers.csv", "--list", "world", "--consent", "e2e")
+        edition_id = program.approved_edition()
+        program.run("send", str(edition_id))
+        sent = {m.to: m for m in mailbox.mails() if m.list_id == "world"}
+        imap.append(arf(sent["grace@example.org"]))
+        imap.append(dsn(sent["ada@example.org"], "failed", "5.1.1", "550 5.1.1 User unknown"))
+        imap.append(b"From: a@example.net\r\nSubject: out of office\r\n\r\nback monday\r\n")
+        imap.append(dsn(sent["jean@example.fr"], "failed", "5.1.1", "x").replace(b"message/delivery-status", b"text/plain"))
+
+        refused = program.run("bounces", "fetch", check=False)  # the password is not in the environment
+        assert refused.returncode == 1 and "DIGEST_IMAP_PASSWORD" in refused.stderr, refused.stderr
+        program.env["DIGEST_IMAP_PASSWORD"] = "not the password"
+        refused = program.run("bounces", "fetch", check=False)
+        assert refused.returncode == 1 and f"imap 127.0.0.1:{imap.port}" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr and "not the password" not in refused.stderr + refused.stdout
+
+        program.env["DIGEST_IMAP_PASSWORD"] = imap.password
+        done = program.run("bounces", "fetch").stdout
+        assert "4 message(s) read: 2 event(s) applied, 1 ignored, 1 malformed" in done, done
+        assert "suppressed: complaint" in shown(program, "grace@example.org")
+        assert "suppressed: bounce" in shown(program, "ada@example.org")
+        assert "suppressed" not in shown(program, "jean@example.fr")
+        flags = imap.flags()
+        if processed == "seen":
+            assert len(flags) == 4 and all("\\Seen" in f for f in flags), flags
+        else:  # the malformed one is kept, seen, for a person to look at
+            assert len(flags) == 1 and "\\Seen" in flags[0], flags
+        again = program.run("bounces", "fetch").stdout
+        assert "0 message(s) read" in again, again
+
+
+def test_fetch_without_a_mailbox_says_so(program: Program):
+    done = program.run("bounces", "fetch", check=False)
+    assert done.returncode == 1 and "delivery.bounces.imap.host" in done.stderr and "Traceback" not in done.stderr
