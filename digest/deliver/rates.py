@@ -28,6 +28,7 @@ COMPLAINT_LIMIT = 0.001
 BOUNCE_LIMIT = 0.02
 COMPLAINTS, BOUNCES = "complaints", "bounces"  # the kinds of alert
 KINDS = (COMPLAINTS, BOUNCES)
+LIMITS = {COMPLAINTS: COMPLAINT_LIMIT, BOUNCES: BOUNCE_LIMIT}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class EditionRates:
     @property
     def complaint_rate(self) -> float:
         return self.complained / self.sent if self.sent else 0.0
+
+    def count(self, kind: str) -> int:
+        return self.complained if kind == COMPLAINTS else self.bounced
+
+    @staticmethod
+    def limit(kind: str) -> float:
+        return LIMITS[kind]
 
     @property
     def over(self) -> dict[str, float]:
