@@ -14,10 +14,11 @@ import logging
 from sqlalchemy import Engine
 
 from digest.config import Settings
-from digest.deliver.notices import NoticeError, Notices
+from digest.deliver.notices import Notices
 from digest.deliver.rates import BOUNCE_LIMIT, COMPLAINT_LIMIT, COMPLAINTS, KINDS, EditionRates, edition_rates
 from digest.deliver.tracking import EventKind, ProviderEvent
 from digest.domain import Permission
+from digest.errors import Unavailable
 from digest.render.catalog import Catalog
 from digest.store.accounts import all_users
 from digest.store.alerts import alerted, claim_alert
@@ -50,7 +51,7 @@ def check_events(engine: Engine, settings: Settings, events: list[ProviderEvent]
     for kind, rates in due:
         try:
             sent += mail_alert(engine, settings, kind, rates, notices)
-        except NoticeError as exc:
+        except Unavailable as exc:  # the backend did not take it, or cannot be set up now
             log.warning("alert %s for edition #%s not mailed, tried again later: %s", kind, rates.edition_id, exc)
     return sent
 
