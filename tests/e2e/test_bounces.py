@@ -13,7 +13,7 @@ from email.utils import format_datetime, make_msgid
 
 import pytest
 
-from tests.e2e.conftest import Mail, Mailbox, Program, wait_for
+from tests.e2e.conftest import CONFIRMED, Mail, Mailbox, Program, outbox_mails, wait_for
 from tests.servers.imap import dovecot
 from tests.servers.smtp import free_port
 
@@ -242,3 +242,14 @@ def test_fetch_reads_the_bounce_mailbox_over_imap(program: Program, mailbox: Mai
 def test_fetch_without_a_mailbox_says_so(program: Program):
     done = program.run("bounces", "fetch", check=False)
     assert done.returncode == 1 and "delivery.bounces.imap.host" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_outbox_names_the_bounce_address_for_the_relay_that_picks_it_up(program: Program):
+    program.configure(delivery={"bounces": {"address": BOUNCES}})  # the demo's file backend
+    program.run("subscribers", "import", "samples/subscribers.csv", "--list", "world", "--consent", "e2e")
+    program.run("send", str(program.approved_edition()))
+    files = sorted((program.root / "outbox").glob("*.eml"))
+    assert len(files) == 4
+    assert all(f.read_bytes().startswith(f"Return-Path: <{BOUNCES}>\n".encode()) for f in files)
+    mails = outbox_mails(program)
+    assert {m.to for m in mails} == set(CONFIRMED) and all(m.message["Message-ID"] for m in mails)
