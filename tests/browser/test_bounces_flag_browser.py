@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, browser, screenshot  # noqa: F401 (browser: a fixture)
-from tests.e2e.conftest import Mailbox, Program, wait_for
+from tests.browser.conftest import axe_violations, screenshot
+from tests.e2e.conftest import Mailbox, Program, mailbox, program, wait_for  # noqa: F401 (fixtures)
 from tests.e2e.test_bounces import BOUNCES, PASSWORD, alerts, arf, deliver
 from tests.servers.smtp import free_port
 
