@@ -124,3 +124,4 @@ def problem_events(
                   for r in conn.execute(stmt)]  # fmt: skip
     found.sort(key=lambda ev: (ev.at, ev.event_id), reverse=True)
     return found[:size], len(found) > size
+
