@@ -31,6 +31,7 @@ SENDGRID_KEY_ENV = "SENDGRID_API_KEY"
 SMTP_PASSWORD_ENV = "DIGEST_SMTP_PASSWORD"
 SENDGRID_WEBHOOK_KEY_ENV = "SENDGRID_WEBHOOK_PUBLIC_KEY"
 BROKER_URL_ENV = "DIGEST_BROKER_URL"
+IMAP_PASSWORD_ENV = "DIGEST_IMAP_PASSWORD"
 LOCAL_TIME_SPAN_HOURS = 27  # time zones span 26 hours (UTC-12 to UTC+14), plus an hour of margin
 
 
@@ -222,6 +223,32 @@ class SmtpSettings(Strict):
     messages_per_connection: int = Field(100, ge=1, description="reconnect after this many messages")
 
 
+class ImapSettings(Strict):
+    """The mailbox `digest bounces fetch` reads bounce and complaint reports from."""
+
+    host: str | None = Field(None, description="the IMAP server; unset: `digest bounces fetch` has nothing to read")
+    port: int | None = Field(None, ge=1, le=65535, description="993 with security tls, 143 otherwise")
+    username: str | None = None  # the password comes from DIGEST_IMAP_PASSWORD
+    security: Literal["none", "starttls", "tls"] = "tls"
+    folder: str = "INBOX"
+    processed: Literal["seen", "delete"] = Field(
+        "seen", description="what becomes of a message once read: marked seen, or deleted (and expunged)"
+    )
+    timeout: float = 30.0
+
+
+class BounceSettings(Strict):
+    """Bounces and complaints of SMTP (and file) mail: where reports come back, and how they are read."""
+
+    address: EmailStr | None = Field(
+        None,
+        description="the envelope sender (Return-Path) of every message the smtp and file backends send; "
+        "delivery status notifications and complaint reports come back to it. `digest bounces serve` "
+        "takes mail for this address only",
+    )
+    imap: ImapSettings = ImapSettings()
+
+
 class SendGridSettings(Strict):
     api_host: HttpUrl = HttpUrl("https://api.sendgrid.com")
     sandbox: bool = False
@@ -260,6 +287,7 @@ class DeliverySettings(Strict):
     )
     smtp: SmtpSettings = SmtpSettings()
     sendgrid: SendGridSettings = SendGridSettings()
+    bounces: BounceSettings = BounceSettings()
     throttle: ThrottleSettings = ThrottleSettings()
     retry: RetrySettings = RetrySettings()
     resume_cutoff_hours: float = Field(
@@ -467,6 +495,7 @@ SECRETS = (
     (SENDGRID_KEY_ENV, "the SendGrid backend's API key"),
     (SMTP_PASSWORD_ENV, "the SMTP relay's password"),
     (SENDGRID_WEBHOOK_KEY_ENV, "checks the signature of SendGrid's event webhook"),
+    (IMAP_PASSWORD_ENV, "the bounce mailbox's IMAP password (delivery.bounces.imap)"),
     (BROKER_URL_ENV, "execution: celery: the broker's URL (redis://127.0.0.1:6379/0 when unset)"),
 )
 

@@ -12,7 +12,7 @@ import typer
 from typer import _click as click  # typer ships its own click; its Context is the one commands get
 from typer.core import TyperGroup
 
-from digest.cli import db, editions, ingest, lists, send, serve, subscribers, tokens, trim, users
+from digest.cli import bounces, db, editions, ingest, lists, send, serve, subscribers, tokens, trim, users
 from digest.cli.output import err, escape
 from digest.errors import DigestError
 
@@ -58,6 +58,7 @@ app.add_typer(subscribers.app, name="subscribers")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(db.app, name="db")
+app.add_typer(bounces.app, name="bounces")
 app.command()(ingest.ingest)
 app.command("sources")(ingest.sources_list)
 app.command()(trim.trim)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import binascii
 import html as html_escape
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,6 +212,16 @@ def message_id(edition_id: int, delivery_id: int, from_email: str) -> str:
     """Stable per delivery, so a resent message is recognisably the same one."""
     prefix, suffix = message_id_parts(edition_id, from_email)
     return f"{prefix}{delivery_id}{suffix}"
+
+
+def ids_of_message_id(value: str) -> tuple[int, int] | None:
+    """(edition id, delivery id) of a Message-ID that `message_id` made, as a bounce or a complaint
+    report quotes it; None for any other (a notice's, someone else's)."""
+    found = _MESSAGE_ID.fullmatch(value.strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+_MESSAGE_ID = re.compile(r"<digest\.(\d{1,18})\.(\d{1,18})@[^<>@\s]+>")
 
 
 def delivery_key(delivery_id: int) -> str:

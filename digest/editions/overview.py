@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from digest.config import ListSettings, Settings
+from digest.deliver.rates import EditionRates, edition_rates
 from digest.domain import UNFINISHED, DeliveryStatus, Edition, EditionStatus, Permission, User
 from digest.editions import lifecycle
 from digest.editions.calendar import next_run
@@ -44,6 +45,7 @@ class LastSend:
     failed: int
     remaining: int  # rows not yet settled (pending, in flight, deferred)
     at: datetime | None  # when it finished sending; None while it is still going
+    rates: EditionRates  # its bounce and complaint rates: `rates.over` flags it (digest.deliver.rates)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def today(engine: Engine, settings: Settings, reader: User, now: datetime | None
                     counts.get(DeliveryStatus.FAILED, 0),
                     remaining,
                     at,
+                    edition_rates(conn, sent.id),
                 )
             days.append(
                 ListDay(

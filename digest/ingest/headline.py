@@ -309,11 +309,20 @@ def _best_headline(
     return best
 
 
+def one_line_row(line: str, separator: re.Pattern[str], *, items: int, words: int,
+                 ends: re.Pattern[str] | None = None) -> bool:  # fmt: skip
+    """A menu, a row of links or a breadcrumb written as one line: `items` pieces or more between
+    `separator`s, each of `words` words at most and, with `ends`, none that ends like a sentence."""
+    pieces = [piece for piece in separator.split(line) if piece.strip()]
+    return len(pieces) >= items and all(
+        len(piece.split()) <= words and (ends is None or ends.search(piece) is None) for piece in pieces
+    )
+
+
 def _menu_row(block: str) -> bool:
-    """A menu or a breadcrumb written as one line: MENU_ITEMS items or more of a word or two between
-    separators ("Schweiz | Praxis | Video", "Bekanntmachung - Copyright - Wegweiser")."""
-    items = _MENU_SEPARATOR.split(block)
-    return len(items) >= MENU_ITEMS and all(0 < len(item.split()) <= 2 for item in items)
+    """A menu or a breadcrumb: MENU_ITEMS items or more of a word or two between separators
+    ("Schweiz | Praxis | Video", "Bekanntmachung - Copyright - Wegweiser")."""
+    return one_line_row(block, _MENU_SEPARATOR, items=MENU_ITEMS, words=2)
 
 
 def _opens_article(blocks: list[str]) -> bool:

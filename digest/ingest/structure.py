@@ -23,6 +23,7 @@ from digest.ingest.headline import (
     is_end_heading,
     is_prose,
     is_running_text,
+    one_line_row,
 )
 from digest.text.lang import boilerplate_phrases, languages
 from digest.text.language import SAMPLE_CHARS, detect
@@ -257,10 +258,7 @@ def _link_row(p: str) -> bool:
     melden", "BLOG > Nutrition > Meal Plans")."""
     if "|" not in p and "•" not in p and "·" not in p and ">" not in p and "›" not in p:
         return False
-    items = [item for item in _ROW_SEPARATOR.split(p) if item.strip()]
-    return len(items) >= ROW_ITEMS and all(
-        len(item.split()) <= ROW_ITEM_WORDS and _END.search(item) is None for item in items
-    )
+    return one_line_row(p, _ROW_SEPARATOR, items=ROW_ITEMS, words=ROW_ITEM_WORDS, ends=_END)
 
 
 class _Prefixes:

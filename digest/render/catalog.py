@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_percent
 from babel.units import format_unit
 
 RTL = frozenset({"ar", "he", "fa", "ur"})
@@ -47,6 +48,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_approve": "Approve it with",
         "review_deadline_send": "If nobody approves it by {deadline}, it will be sent as it is.",
         "review_deadline_skip": "If nobody approves it by {deadline}, it will be skipped.",
+        "alert_subject": "[alert] Edition #{edition} of {list}: {what} over the limit",
+        "alert_body": "Edition #{edition} of {list} (“{subject}”) is over a limit mailbox providers watch.",
+        "alert_complaints": "Complaints: {rate} of {delivered} delivered ({count}); the limit is {limit}. Over 0.3 %, Gmail and Yahoo refuse bulk mail.",
+        "alert_bounces": "Bounces: {rate} of {sent} sent ({count}); the limit is {limit}. Clean the list before the next send.",
+        "alert_open": "Open the newsroom",
+        "alert_kind_complaints": "complaints",
+        "alert_kind_bounces": "bounces",
     },
     "fr": {
         "labelled": "{label}\u00a0: {value}",
@@ -78,6 +86,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_approve": "Pour l’approuver",
         "review_deadline_send": "Si personne ne l’approuve avant le {deadline}, elle partira telle quelle.",
         "review_deadline_skip": "Si personne ne l’approuve avant le {deadline}, elle ne partira pas.",
+        "alert_subject": "[alerte] Édition n°\u00a0{edition} de {list}\u00a0: {what} au-dessus de la limite",
+        "alert_body": "L’édition n°\u00a0{edition} de {list} («\u00a0{subject}\u00a0») dépasse une limite que surveillent les messageries.",
+        "alert_complaints": "Plaintes\u00a0: {rate} de {delivered} messages remis ({count})\u00a0; la limite est {limit}. Au-delà de 0,3\u00a0%, Gmail et Yahoo refusent les envois en nombre.",
+        "alert_bounces": "Rebonds\u00a0: {rate} de {sent} envois ({count})\u00a0; la limite est {limit}. Nettoyez la liste avant le prochain envoi.",
+        "alert_open": "Ouvrir la rédaction",
+        "alert_kind_complaints": "plaintes",
+        "alert_kind_bounces": "rebonds",
     },
     "de": {
         "labelled": "{label}: {value}",
@@ -109,6 +124,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_approve": "Freigeben mit",
         "review_deadline_send": "Gibt sie bis {deadline} niemand frei, wird sie so verschickt, wie sie ist.",
         "review_deadline_skip": "Gibt sie bis {deadline} niemand frei, entfällt sie.",
+        "alert_subject": "[Warnung] Ausgabe Nr. {edition} von {list}: {what} über dem Grenzwert",
+        "alert_body": "Ausgabe Nr. {edition} von {list} („{subject}“) liegt über einem Grenzwert, den Postfachanbieter beobachten.",
+        "alert_complaints": "Beschwerden: {rate} von {delivered} zugestellten ({count}); der Grenzwert ist {limit}. Über 0,3 % lehnen Gmail und Yahoo Massenmails ab.",
+        "alert_bounces": "Bounces: {rate} von {sent} versandten ({count}); der Grenzwert ist {limit}. Bereinigen Sie die Liste vor dem nächsten Versand.",
+        "alert_open": "Redaktion öffnen",
+        "alert_kind_complaints": "Beschwerden",
+        "alert_kind_bounces": "Bounces",
     },
     "es": {
         "labelled": "{label}: {value}",
@@ -140,6 +162,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_approve": "Para aprobarla",
         "review_deadline_send": "Si nadie la aprueba antes del {deadline}, se enviará tal como está.",
         "review_deadline_skip": "Si nadie la aprueba antes del {deadline}, no se enviará.",
+        "alert_subject": "[alerta] Edición n.º {edition} de {list}: {what} por encima del límite",
+        "alert_body": "La edición n.º {edition} de {list} («{subject}») supera un límite que vigilan los proveedores de correo.",
+        "alert_complaints": "Quejas: {rate} de {delivered} entregados ({count}); el límite es {limit}. Por encima del 0,3 %, Gmail y Yahoo rechazan el correo masivo.",
+        "alert_bounces": "Rebotes: {rate} de {sent} enviados ({count}); el límite es {limit}. Limpia la lista antes del próximo envío.",
+        "alert_open": "Abrir la redacción",
+        "alert_kind_complaints": "quejas",
+        "alert_kind_bounces": "rebotes",
     },
     "it": {
         "labelled": "{label}: {value}",
@@ -171,6 +200,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "review_approve": "Per approvarla",
         "review_deadline_send": "Se nessuno la approva entro il {deadline}, sarà inviata così com’è.",
         "review_deadline_skip": "Se nessuno la approva entro il {deadline}, non sarà inviata.",
+        "alert_subject": "[avviso] Edizione n. {edition} di {list}: {what} oltre il limite",
+        "alert_body": "L’edizione n. {edition} di {list} («{subject}») supera un limite che i provider di posta controllano.",
+        "alert_complaints": "Segnalazioni: {rate} di {delivered} consegnati ({count}); il limite è {limit}. Oltre lo 0,3 %, Gmail e Yahoo rifiutano gli invii massivi.",
+        "alert_bounces": "Rimbalzi: {rate} di {sent} inviati ({count}); il limite è {limit}. Ripulisci la lista prima del prossimo invio.",
+        "alert_open": "Apri la redazione",
+        "alert_kind_complaints": "segnalazioni",
+        "alert_kind_bounces": "rimbalzi",
     },
 }
 
@@ -190,6 +226,10 @@ class Catalog:
         """One/other plural forms: enough for the catalogue's languages and counts of one or more."""
         form = "one" if count == 1 else "other"
         return self(f"{key}.{form}", count=count, **values)
+
+    def percent(self, value: float) -> str:
+        """0.0125 -> "1.25%" as the language writes it."""
+        return format_percent(value, format="#,##0.##%", locale=self.language)
 
     def date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.language)

@@ -1,4 +1,5 @@
-"""A list's notices (the confirmation, the welcome, an editor's review request), in its language.
+"""A list's notices (the confirmation, the welcome, an editor's review request, a publisher's alert
+of an edition's complaint or bounce rate), in its language.
 
 Each kind has a template pair (`{kind}.mjml.j2`, `{kind}.txt.j2`), a subject and a body line in the
 catalogue, and fields (NOTICE_FIELDS) that are the recipient's own: they are filled in by
@@ -19,11 +20,12 @@ from digest.render.environment import Templates
 from digest.render.message import MessageTemplate, frame, make_markers, personalize, render_pair
 from subscribers.models import MailingList
 
-Notice = Literal["confirm", "welcome", "review"]
+Notice = Literal["confirm", "welcome", "review", "alert"]
 NOTICE_FIELDS: dict[str, tuple[str, ...]] = {
     "confirm": ("confirm_url",),
     "welcome": ("unsubscribe_url", "preferences_url"),
     "review": ("review_url",),
+    "alert": ("newsroom_url",),
 }
 
 

@@ -577,3 +577,11 @@ def deliveries_page(conn: Connection, edition_id: int, status: DeliveryStatus | 
                        bool(r.interrupted))  # fmt: skip
         for r in conn.execute(query)
     ]
+
+
+def editions_of(conn: Connection, delivery_ids: list[int]) -> set[int]:
+    """The editions these delivery rows belong to."""
+    if not delivery_ids:
+        return set()
+    rows = conn.execute(select(deliveries.c.edition_id).where(deliveries.c.id.in_(delivery_ids)).distinct())
+    return {r.edition_id for r in rows}

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -181,6 +182,17 @@ delivery_events = Table(
     Index("ix_delivery_events_delivery", "delivery_id"),  # 0012: a subscriber's page shows each delivery's events
     Index("ix_delivery_events_edition_at", "edition_id", "at", "event_id"),  # 0014: the API's pages of events
     Index("ix_delivery_events_kind_at", "event", "at", "event_id"),  # 0015: the bounces page, newest first
+)
+
+# An edition whose complaint or bounce rate went over its limit, mailed to its list's publishers:
+# one row per edition and kind ("complaints", "bounces"), so the alert is mailed once (0020).
+edition_alerts = Table(
+    "edition_alerts",
+    metadata,
+    Column("edition_id", Integer, ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("rate", Float, nullable=False),
+    Column("mailed_at", UTCDateTime(), nullable=False),
 )
 
 # Every editor's (and the scheduler's) action on an edition: who, when, what. Curation is replayed

@@ -19,7 +19,7 @@ class Bar:
     width: float
     height: float
     value: int
-    kind: str  # the series: "joins" or "leaves" (its CSS class)
+    kind: str  # the series (its CSS class): "joins" or "leaves", "opens" or "clicks"
 
 
 @dataclass(frozen=True)
@@ -57,27 +57,35 @@ def nice_top(value: int) -> int:
 
 def weekly_bars(weeks: Sequence[tuple[date, int, int]]) -> Chart:
     """Two bars a week, joins then leaves, on one scale from zero; the week's Monday below them."""
-    top = nice_top(max((max(j, le) for _, j, le in weeks), default=0))
+    return grouped_bars([(f"{start.day} {start:%b}", (("joins", joins), ("leaves", leaves)))
+                         for start, joins, leaves in weeks])  # fmt: skip
+
+
+def hourly_bars(hours: Sequence[tuple[int, int, int]], label_every: int = 6) -> Chart:
+    """An edition's first hours: two bars an hour, opens then clicks; every `label_every`th hour since
+    the send started named below ("+6 h")."""
+    return grouped_bars([(f"+{h} h" if h % label_every == 0 else "", (("opens", opens), ("clicks", clicks)))
+                         for h, opens, clicks in hours])  # fmt: skip
+
+
+def grouped_bars(groups: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> Chart:
+    """A group of bars per slot (each bar a series: its CSS class), on one scale from zero; the slot's
+    label below it (an empty label: none)."""
+    top = nice_top(max((value for _, bars in groups for _, value in bars), default=0))
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     baseline = TOP + inner_h
-    slot = inner_w / max(len(weeks), 1)
-    bar_w = slot * 0.36
+    slot = inner_w / max(len(groups), 1)
+    per = max((len(bars) for _, bars in groups), default=1)
+    bar_w = slot * 0.72 / per
     bars, labels = [], []
-    for i, (start, joins, leaves) in enumerate(weeks):
+    for i, (label, series) in enumerate(groups):
         x0 = LEFT + i * slot + slot * 0.14
-        for k, (kind, value) in enumerate((("joins", joins), ("leaves", leaves))):
+        for k, (kind, value) in enumerate(series):
             h = inner_h * value / top
-            bars.append(
-                Bar(
-                    round(x0 + k * bar_w, 1),
-                    round(baseline - h, 1),
-                    round(bar_w, 1),
-                    round(h, 1),
-                    value,
-                    kind,
-                )
-            )
-        labels.append(Label(round(LEFT + (i + 0.5) * slot, 1), f"{start.day} {start:%b}"))
+            bars.append(Bar(round(x0 + k * bar_w, 1), round(baseline - h, 1), round(bar_w, 1), round(h, 1), value,
+                            kind))  # fmt: skip
+        if label:
+            labels.append(Label(round(LEFT + (i + 0.5) * slot, 1), label))
     ticks = [
         Tick(round(baseline - inner_h * f, 1), round(top * f))
         for f in (0, 0.5, 1)

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.dates import format_timedelta
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -42,6 +42,13 @@ def number(value: float) -> str:
     return format_decimal(value, "#,##0.#", locale=LOCALE)
 
 
+def percent(value: float | None) -> str:
+    """A rate as the newsroom shows it: "12.5%", "0.25%", "–" when there is none (nothing to divide by)."""
+    if value is None:
+        return "–"
+    return format_percent(value, "#,##0.##%", locale=LOCALE)
+
+
 def span(value: timedelta) -> str:
     """A span rounded as people say it: "3 min", "40 sec", "2 hr"."""
     return format_timedelta(value, format="short", locale=LOCALE)
@@ -71,6 +78,7 @@ class Newsroom:
         self.env.filters["when"] = when
         self.env.filters["number"] = number
         self.env.filters["span"] = span
+        self.env.filters["percent"] = percent
         self.env.filters["search_link"] = search_link
 
     def render(

@@ -123,6 +123,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", ITEM + "/source"): needs(Permission.READ, "edition"),  # the article beside the brief
     ("GET", ITEM + "/passage"): needs(Permission.CURATE, "edition"),  # a passage of it as the lede or quote
     **{("POST", f"{BOARD}/{act}"): needs(permission, "edition") for act, permission in BOARD_ACTS},
+    # what readers did with an edition (digest.web.routes.report): its report for those who may read
+    # its list, the subscribers behind a figure for those who may see subscribers; a list's trend
+    ("GET", BOARD + "/report"): needs(Permission.READ, "edition"),
+    ("GET", BOARD + "/report/people"): needs(Permission.MANAGE_SUBSCRIBERS, "edition"),
+    ("GET", "/newsroom/lists/{list_id}/trend"): needs(Permission.READ, "list"),
     # the admin console's subscribers (digest.web.routes.console): every list's people, so no list scope
     **{("GET", SUBSCRIBERS + page): needs(Permission.MANAGE_SUBSCRIBERS) for page in SUBSCRIBER_PAGES},
     ("POST", SUBSCRIBERS + "/{subscriber_id}/erase"): needs(Permission.MANAGE_SUBSCRIBERS),
@@ -170,6 +175,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", API + "/sources"): token("sources:read"),
     ("GET", API + "/editions/{edition_id}/deliveries"): token("deliveries:read"),
     ("GET", API + "/editions/{edition_id}/events"): token("events:read"),
+    ("GET", API + "/editions/{edition_id}/report"): token("events:read"),  # the figures of the events
+    ("GET", API + "/lists/{list_id}/trend"): token("events:read"),
     ("POST", API + "/sources"): token("sources:write"),
     ("PATCH", API + "/sources/{name}"): token("sources:write"),
     ("POST", API + "/imports"): token("imports:write"),

@@ -230,3 +230,38 @@ def test_a_post_of_a_thousand_events_twice_at_once_is_applied_once(sent, web):
         suppressed = _suppressed(conn, a[2])
     assert sum(counts.values()) == 1000 and counts["bounced"] == 1
     assert consent == ["bounced"] and failed == [a[2]] and suppressed == "bounce"
+
+
+def test_a_complaint_rate_over_the_limit_alerts_the_lists_publishers_once(sent, monkeypatch):
+    from digest.accounts.service import Accounts
+    from digest.domain import Actor, Role
+    from tests.servers import smtp
+
+    engine, edition_id, ids = sent
+    accounts = Accounts(engine, "events-test-key")
+    for email, role, lists in [("pub@example.org", Role.PUBLISHER, None), ("boss@example.org", Role.ADMIN, None),
+                               ("ed@example.org", Role.EDITOR, None),
+                               ("elsewhere@example.org", Role.PUBLISHER, ("other",))]:  # fmt: skip
+        accounts.create_user(email, email, role, None, Actor("test"), lists)
+    sink = smtp.Sink()
+    relay = smtp.serve(sink)
+    signer = Signer()
+    monkeypatch.setenv(PUBLIC_KEY_ENV, signer.public)
+    settings = make_settings(backend="smtp", smtp={"host": "127.0.0.1", "port": relay.port, "security": "none"})
+    a = [address(i) for i in range(5)]
+    try:
+        with Uvicorn(create_app(Site(engine, settings, "events-test-key"))) as server:
+            def post(*events: dict) -> None:
+                raw = json.dumps(list(events)).encode()
+                assert httpx.post(f"{server.url}/webhooks/sendgrid", content=raw, headers=signer.headers(raw)).status_code == 200
+
+            post(*(_event("delivered", x, edition_id, ids[x], n) for n, x in enumerate(a)))
+            assert sink.messages == []  # deliveries alert nobody
+            post(_event("spamreport", a[3], edition_id, ids[a[3]], 10))  # 1 of 5: 20 %, over 0.1 %
+            post(_event("spamreport", a[4], edition_id, ids[a[4]], 11))  # still over: no second alert
+            post(_event("spamreport", a[4], edition_id, ids[a[4]], 11))
+    finally:
+        relay.stop()
+    mailed = sorted(rcpt for _, [rcpt], _ in sink.messages)
+    assert mailed == ["boss@example.org", "pub@example.org"]  # publishers and admins of the list only
+    assert all(b"complaints over the limit" in raw for _, _, raw in sink.messages)

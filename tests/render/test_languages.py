@@ -62,7 +62,26 @@ def test_right_to_left_languages_render_right_to_left():
 FACTS = {
     "review": {"edition": 12, "subject": "The week: a ferry line reopens", "count": 4, "at_deadline": "skip",
                "deadline": datetime(2026, 11, 23, 10, 0, tzinfo=UTC), "timezone": "Europe/Paris"},
+    # an alert names the edition, the rate over its limit and the figures behind it
+    "alert": {"edition": 12, "subject": "The week: a ferry line reopens", "kind": "complaints", "what": "complaints",
+              "rate": 0.0125, "limit": 0.001, "sent": 400, "delivered": 391, "complained": 5, "bounced": 0},
 }  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(EXPECTED))
+@pytest.mark.parametrize("kind", ["complaints", "bounces"])
+def test_an_alert_gives_the_rate_and_its_limit_in_the_lists_language(language, kind):
+    from babel.numbers import format_percent
+
+    lst = a_list(language=language)
+    facts = {**FACTS["alert"], "kind": kind, "bounced": 9, "rate": 0.0225 if kind == "bounces" else 0.0125,
+             "limit": 0.02 if kind == "bounces" else 0.001}  # fmt: skip
+    html, text = personalize(render_notice("alert", lst, TEMPLATES, facts), {"newsroom_url": "https://x.org/newsroom"})
+    rate = format_percent(facts["rate"], "#,##0.##%", locale=language)
+    limit = format_percent(facts["limit"], "#,##0.##%", locale=language)
+    said = STRINGS[language][f"alert_{kind}"].format(rate=rate, limit=limit, sent=400, delivered=391,
+                                                     count=5 if kind == "complaints" else 9)  # fmt: skip
+    assert said in text and "https://x.org/newsroom" in text and "https://x.org/newsroom" in html
 
 
 @pytest.mark.parametrize("language", sorted(EXPECTED))

@@ -72,7 +72,8 @@ def make_backend(settings: Settings) -> Backend:
     if kind == "file":
         from digest.deliver.backends.file import FileBackend
 
-        return FileBackend(settings.path(settings.delivery.outbox))
+        bounces = settings.delivery.bounces.address
+        return FileBackend(settings.path(settings.delivery.outbox), str(bounces) if bounces else None)
     if kind == "console":
         from digest.deliver.backends.console import ConsoleBackend
 

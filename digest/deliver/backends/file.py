@@ -1,6 +1,8 @@
 """The outbox: one .eml file per message, written atomically under its key: a delivery row's id
 (so a resent copy rewrites its file), or a notice's own key.
 
+With delivery.bounces.address set, each file starts with `Return-Path: <that address>`, the
+envelope sender a relay that picks the outbox up should use, so bounces come back to `digest bounces`.
 A file carries any address: one whose part before the @ is not ASCII stands in UTF-8 (RFC 6532).
 """
 
@@ -11,13 +13,15 @@ from pathlib import Path
 
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing
+from subscribers.addresses import wire_form
 
 
 class FileBackend:
     name = "file"
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, return_path: str | None = None):
         self.folder = folder
+        self.return_path = return_path
 
     def path_for(self, message: Outgoing) -> Path:
         return self.folder / f"{message.key}.eml"
@@ -30,6 +34,8 @@ class FileBackend:
             tmp = target.with_suffix(".tmp")
             try:
                 raw = message.to_bytes(utf8=True)
+                if self.return_path:
+                    raw = f"Return-Path: <{wire_form(self.return_path)}>\n".encode() + raw
             except ValueError as exc:
                 results.append(Result(message.key, "failed", f"file: {exc}"))
                 continue

@@ -5,7 +5,9 @@ a session). STARTTLS or implicit TLS, and AUTH when a username is set (the passw
 DIGEST_SMTP_PASSWORD). A 5xx reply is a permanent failure for that recipient; a 4xx reply, a
 timeout or a dropped connection is retried on a fresh connection with back-off, then deferred.
 
-Envelope addresses carry IDNA domains. A message to or from an address whose part before the @ is
+The envelope sender (MAIL FROM, which the receiving server turns into Return-Path) is
+delivery.bounces.address when it is set, so bounces come back to `digest bounces`; the From
+address otherwise. Envelope addresses carry IDNA domains. A message to or from an address whose part before the @ is
 not ASCII goes with `MAIL FROM:<...> SMTPUTF8 BODY=8BITMIME` (RFC 6531) and its address in UTF-8
 (RFC 6532); a relay that does not offer SMTPUTF8 cannot take it, which fails that recipient alone.
 """
@@ -59,8 +61,10 @@ class SmtpBackend:
         pool_size: int = 4,
         messages_per_connection: int = 100,
         retry: RetrySettings = RetrySettings(),
+        envelope_from: str | None = None,
     ):
         self.relay = relay
+        self.envelope_from = envelope_from  # delivery.bounces.address: where the relay returns bounces
         self.pool_size = pool_size
         self.messages_per_connection = messages_per_connection
         self.retry = retry
@@ -78,6 +82,7 @@ class SmtpBackend:
             pool_size=smtp.pool_size,
             messages_per_connection=smtp.messages_per_connection,
             retry=delivery.retry,
+            envelope_from=str(delivery.bounces.address) if delivery.bounces.address else None,
         )
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
@@ -166,7 +171,7 @@ class SmtpBackend:
                             client, used = None, 0
                             client = await self._connect()
                         used += 1
-                        await _deliver(client, message, raw, utf8)
+                        await _deliver(client, message, raw, utf8, self.envelope_from)
                         results[message.key] = Result(message.key, "accepted")
                         break
                     except Permanent as exc:
@@ -189,10 +194,12 @@ class SmtpBackend:
 SMTPUTF8 = ["SMTPUTF8", "BODY=8BITMIME"]  # as smtplib sends them: UTF-8 headers are 8-bit data
 
 
-async def _deliver(client: aiosmtplib.SMTP, message: Outgoing, raw: bytes, utf8: bool) -> None:
+async def _deliver(
+    client: aiosmtplib.SMTP, message: Outgoing, raw: bytes, utf8: bool, envelope_from: str | None
+) -> None:
     try:
         await client.sendmail(
-            wire_form(message.from_email),
+            wire_form(envelope_from or message.from_email),
             [wire_form(message.to_email)],
             raw,
             mail_options=SMTPUTF8 if utf8 else None,

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from digest.domain import SCOPES
 from digest.web.problems import MEDIA_TYPE
-from digest.web.routes.api import audience, deliveries, imports, lists, newsroom
+from digest.web.routes.api import audience, deliveries, imports, lists, newsroom, reports
 
 VERSION = "1"
 router = APIRouter()
@@ -21,6 +21,7 @@ router.include_router(audience.router)
 router.include_router(imports.router)
 router.include_router(newsroom.router)
 router.include_router(deliveries.router)
+router.include_router(reports.router)
 
 
 @cache
@@ -32,6 +33,7 @@ def openapi() -> dict[str, Any]:
     described.include_router(imports.router)
     described.include_router(newsroom.router)
     described.include_router(deliveries.router)
+    described.include_router(reports.router)
     doc = described.openapi()
     doc["servers"] = [{"url": "/"}]
     doc.setdefault("components", {})["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer"}}

@@ -309,3 +309,80 @@ class ImportOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     rejected: list[RejectedOut] = Field(description="the first 100 rejected rows, once it is done")
+
+
+class FigureOut(BaseModel):
+    count: int = Field(description="recipients (deliveries), each counted once")
+    rate: float | None = Field(description="count / its denominator (`of`), 0 to 1; null when that is zero")
+    of: Literal["sent", "delivered"] | None = Field(description="the denominator; null for `sent` itself")
+
+
+class FiguresOut(BaseModel):
+    """Bounces are a share of `sent`, the rest of `delivered`; a machine is a privacy proxy or a link scanner."""
+
+    sent: FigureOut = Field(description="settled by the send: delivered + bounced")
+    delivered: FigureOut = Field(description="accepted by the backend and not bounced since")
+    bounced: FigureOut = Field(description="refused for good: at the send, or after (a hard bounce, a drop)")
+    complaints: FigureOut
+    unsubscribes: FigureOut = Field(description="left the list by the mail's link, the preferences page or the "
+                                                "provider, from this send on until the list's next one")  # fmt: skip
+    opens: FigureOut = Field(description="recipients a person opened it for (a click counts as an open)")
+    machine_opens: FigureOut
+    clicks: FigureOut = Field(description="recipients who clicked (unique clicks)")
+    machine_clicks: FigureOut
+    total_clicks: int = Field(description="every click by a person")
+    total_machine_clicks: int
+
+
+class ClicksOut(BaseModel):
+    clicks: int = Field(description="every click by a person")
+    unique: int = Field(description="recipients who clicked")
+    machine: int
+    unique_machine: int
+
+
+class LinkOut(BaseModel):
+    url: str | None
+    clicks: ClicksOut
+
+
+class StoryOut(BaseModel):
+    rank: int = Field(description="1 is the most clicked (unique clicks, then clicks, then its place)")
+    item_id: int | None = Field(description="the edition item; null: links of no story (the intro, the footer)")
+    position: int | None
+    title: str | None
+    source: str | None
+    clicks: ClicksOut
+    rate: float | None = Field(description="unique clicks / delivered")
+    links: list[LinkOut]
+
+
+class HourOut(BaseModel):
+    hour: int = Field(description="hours since the send started, from 0")
+    at: datetime
+    opens: int = Field(description="open events by people in the hour")
+    clicks: int = Field(description="click events by people in the hour")
+    machine: int = Field(description="open and click events by machines in the hour")
+
+
+class EditionReportOut(BaseModel):
+    edition_id: int
+    list_id: str
+    subject: str
+    status: str
+    started_at: datetime | None = Field(description="when its send started; null before")
+    figures: FiguresOut
+    stories: list[StoryOut]
+    timeline: list[HourOut] = Field(description="the first 48 hours after the send started; empty before")
+
+
+class TrendRowOut(BaseModel):
+    edition_id: int
+    subject: str
+    started_at: datetime | None
+    figures: FiguresOut
+
+
+class TrendOut(BaseModel):
+    list_id: str
+    editions: list[TrendRowOut] = Field(description="its last editions sent (or sending), oldest first")
