@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
 from digest.ingest.catalog import sources_of
-from digest.store.events import CarriedItem, carried_items
+from digest.store import reports
 
 LOWEST, HIGHEST = 0.5, 2.0  # a source's weight is never cut below half, nor more than doubled
 PRIOR_CLICKS = 20  # how many clicks' worth of the list's average a source starts from (smoothing)
@@ -53,6 +53,34 @@ class Interest:
     @property
     def rate(self) -> float:
         return self.clicks / self.deliveries if self.deliveries else 0.0
+
+
+@dataclass(frozen=True)
+class CarriedItem:
+    """A story an edition carried, with its edition's deliveries (the messages delivered) and its
+    human clicks (machines' left out)."""
+
+    edition_id: int
+    item_id: int
+    source: str
+    tags: tuple[str, ...]
+    deliveries: int
+    clicks: int
+
+
+def carried_items(conn: Connection, list_id: str, editions_back: int) -> list[CarriedItem]:
+    """The stories of the list's last `editions_back` editions sent (or sending), with the edition
+    report's own figures (digest.store.reports): delivered, and a person's clicks per story."""
+    ids = [row.id for row in reports.sent_editions(conn, list_id, editions_back)]
+    counted = reports.counts(conn, {i: reports.Window(list_id, None, None) for i in ids})
+    found = []
+    for edition_id in ids:
+        clicks = reports.story_clicks(conn, edition_id)
+        delivered = counted[edition_id].delivered
+        found += [CarriedItem(edition_id, item.item_id, item.source, item.tags, delivered,
+                              clicks[item.item_id].clicks if item.item_id in clicks else 0)
+                  for item in reports.items(conn, edition_id)]  # fmt: skip
+    return found
 
 
 @dataclass(frozen=True)

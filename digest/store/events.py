@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, func, literal, select, tuple_
 
 from digest.store.db import insert_missing
-from digest.store.tables import articles, deliveries, delivery_events, edition_items, editions
+from digest.store.tables import deliveries, delivery_events
 from digest.store.types import UTCDateTime
 
 
@@ -150,51 +150,3 @@ def problem_events(
     found.sort(key=lambda ev: (ev.at, ev.event_id), reverse=True)
     return found[:size], len(found) > size
 
-
-@dataclass(frozen=True)
-class CarriedItem:
-    """A story an edition carried, with what readers did with it: the edition's deliveries (the
-    messages that went out) and the human clicks on the story (machines' left out)."""
-
-    edition_id: int
-    item_id: int
-    source: str
-    tags: tuple[str, ...]  # its article's
-    deliveries: int
-    clicks: int
-
-
-def carried_items(conn: Connection, list_id: str, editions_back: int) -> list[CarriedItem]:
-    """The stories of the list's last `editions_back` sent editions, each with its edition's
-    deliveries and its human clicks (delivery_events 'clicked', machine false, naming the item)."""
-    shown = (
-        select(editions.c.id)
-        .where(editions.c.list_id == list_id, editions.c.status == "sent")
-        .order_by(editions.c.sent_at.desc(), editions.c.id.desc())
-        .limit(editions_back)
-    )
-    ids = list(conn.execute(shown).scalars())
-    if not ids:
-        return []
-    i = edition_items.c
-    items = conn.execute(
-        select(i.id, i.edition_id, i.source, articles.c.tags)
-        .outerjoin(articles, articles.c.id == i.article_id)
-        .where(i.edition_id.in_(ids))
-    ).all()
-    sent: dict[int, int] = dict(conn.execute(
-        select(deliveries.c.edition_id, func.count())
-        .where(deliveries.c.edition_id.in_(ids), deliveries.c.status == "sent")
-        .group_by(deliveries.c.edition_id)
-    ).all())  # fmt: skip
-    e = delivery_events.c
-    clicks: dict[int, int] = dict(conn.execute(
-        select(e.item_id, func.count())
-        .where(e.edition_id.in_(ids), e.event == "clicked", e.machine.is_(False), e.item_id.is_not(None))
-        .group_by(e.item_id)
-    ).all())  # fmt: skip
-    return [
-        CarriedItem(r.edition_id, r.id, r.source, tuple(t for t in r.tags or [] if isinstance(t, str)),
-                    sent.get(r.edition_id, 0), clicks.get(r.id, 0))
-        for r in items
-    ]  # fmt: skip

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 
 from digest.domain import DeliveryStatus, EditionStatus
-from digest.store.tables import deliveries, delivery_events, edition_items, edition_sends, editions
+from digest.store.tables import articles, deliveries, delivery_events, edition_items, edition_sends, editions
 from digest.store.types import UTCDateTime
 from subscribers import tables as sub
 from subscribers.columns import one_of
@@ -85,6 +85,7 @@ class ItemRow:
     title: str
     url: str | None
     source: str
+    tags: tuple[str, ...] = ()  # its article's (none for a story added by hand without one)
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,12 @@ def _clicks(conn: Connection, edition_id: int, by_url: bool) -> dict[tuple[int |
 def items(conn: Connection, edition_id: int) -> list[ItemRow]:
     i = edition_items.c
     rows = conn.execute(
-        select(i.id, i.position, i.title, i.url, i.source).where(i.edition_id == edition_id).order_by(i.position)
+        select(i.id, i.position, i.title, i.url, i.source, articles.c.tags)
+        .outerjoin(articles, articles.c.id == i.article_id)
+        .where(i.edition_id == edition_id)
+        .order_by(i.position)
     )
-    return [ItemRow(*row) for row in rows]
+    return [ItemRow(*row[:5], tuple(t for t in row.tags or [] if isinstance(t, str))) for row in rows]
 
 
 def hourly(conn: Connection, edition_id: int, start: datetime, hours: int) -> dict[tuple[int, str, bool], int]:
