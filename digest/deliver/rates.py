@@ -64,5 +64,5 @@ class EditionRates:
 def edition_rates(conn: Connection, edition_id: int) -> EditionRates:
     """The edition's counts, as its report counts them, and their rates."""
     window = reports.Window(list_of(conn, edition_id) or "", None, None)  # unsubscribes are not asked for
-    c = reports.counts(conn, {edition_id: window})[edition_id]
+    c = reports.counts(conn, {edition_id: window}, readers=False)[edition_id]
     return EditionRates(edition_id, c.sent, c.delivered, c.bounced, c.complaints)

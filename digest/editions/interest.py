@@ -72,7 +72,7 @@ def carried_items(conn: Connection, list_id: str, editions_back: int) -> list[Ca
     """The stories of the list's last `editions_back` editions sent (or sending), with the edition
     report's own figures (digest.store.reports): delivered, and a person's clicks per story."""
     ids = [row.id for row in reports.sent_editions(conn, list_id, editions_back)]
-    counted = reports.counts(conn, {i: reports.Window(list_id, None, None) for i in ids})
+    counted = reports.counts(conn, {i: reports.Window(list_id, None, None) for i in ids}, readers=False)
     found = []
     for edition_id in ids:
         clicks = reports.story_clicks(conn, edition_id)
