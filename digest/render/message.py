@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from digest.render.context import item_view, preheader
 from digest.render.environment import RenderError, Templates
 from digest.render.fill import Holes
 
-FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url")
+FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url", "reader")  # reader: a tracked copy's token
 BUDGET = 90 * 1024  # bytes of HTML after personalization; Gmail clips at about 102 KB
 FIELD_ROOM = 512  # bytes reserved for each filled-in value when checking the budget
 FOOTER_LINKS = (
@@ -39,11 +39,22 @@ __all__ = [
     "BUDGET",
     "FIELDS",
     "MessageTemplate",
+    "Tracking",
     "RenderError",
     "personalize",
     "render_archive",
     "render_edition",
 ]
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What a tracked copy carries (digest.deliver.readers): each story's redirect link, by its edition
+    item id, up to where the reader's token goes (digest.links.Links.click); and, for opens, the
+    pixel's address before and after that token. The token is the `reader` field, filled per recipient."""
+
+    clicks: Mapping[int, str] = field(default_factory=dict)
+    pixel: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,13 +87,19 @@ def render_edition(
     *,
     budget: int | None = BUDGET,
     archive: bool = False,
+    tracking: Tracking | None = None,
 ) -> MessageTemplate:
     """Render once for every recipient. `archive` renders the public web page: no personal links.
+    With `tracking`, the stories' links and the pixel carry the reader's token; without, links go
+    straight to the articles and there is no pixel.
 
     `templates` is the default folder or, from `Settings.template_folders`, the list's own first.
     """
     folders = Templates(templates)
-    context = edition_context(edition, lst, make_markers(FIELDS), today=today, personal=not archive)
+    context = edition_context(
+        edition, lst, make_markers(FIELDS), today=today, personal=not archive,
+        tracking=None if archive else tracking,
+    )  # fmt: skip
     items = context["items"]
 
     def render(shown: int) -> MessageTemplate:
@@ -120,16 +137,27 @@ def edition_context(
     *,
     today: date | None = None,
     personal: bool = True,
+    tracking: Tracking | None = None,
 ) -> dict[str, Any]:
     """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
     catalog = Catalog(lst.language)
     items = [item_view(brief, catalog, images=lst.images) for brief in edition.items]
+    pixel = None
+    if tracking is not None:
+        reader = fields.get("reader", "")
+        links = [tracking.clicks.get(brief.item_id) if brief.item_id is not None else None for brief in edition.items]
+        items = [
+            replace(item, url=link + reader) if item.url and link else item
+            for item, link in zip(items, links, strict=True)
+        ]
+        pixel = tracking.pixel[0] + reader + tracking.pixel[1] if tracking.pixel else None
     first = items[0].lede if items else lst.description
     return frame(lst, catalog, edition.subject, first, fields, personal=personal) | {
         "date": catalog.date(today or _edition_day(edition)),
         "intro": edition.intro,
         "items": items,
         "held_back": 0,
+        "pixel": pixel,
     }
 
 

@@ -54,6 +54,9 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+HEAD_ASKED = "digest.head"  # in the scope of a HEAD answered as GET: a link checker asked (digest.deliver.readers)
+
+
 class HeadAsGet:
     """HEAD is answered as GET is, headers and status alike, without the body (RFC 9110): uptime
     monitors and link checkers ask with HEAD, and FastAPI's routes only answer the methods they name."""
@@ -72,7 +75,7 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", HEAD_ASKED: True}, receive, headers_only)
 
 
 class ProtectiveHeaders:

@@ -47,6 +47,7 @@ def preferences_page(
         timezone=sub.timezone or NO_ZONE,
         no_zone=NO_ZONE,
         zones=time_zones(sub.timezone),
+        tracking=sub.tracking,
         action=f"/p/{token}",
         saved=saved,
         notes=notes,
@@ -70,6 +71,7 @@ def save_preferences(
     language: Annotated[str | None, Form()] = None,
     timezone: Annotated[str | None, Form()] = None,
     action: Annotated[str | None, Form()] = None,
+    no_tracking: Annotated[str | None, Form()] = None,  # the box "don't track my opens and clicks"
     csrf: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
     pages = site.pages
@@ -83,6 +85,7 @@ def save_preferences(
             language=language,
             timezone="" if timezone == NO_ZONE else timezone,
             leave_all=action == "leave_all",
+            tracking=no_tracking is None,
             origin=client(request),
             wording=CONSENT_WORDING,
         )
