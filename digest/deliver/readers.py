@@ -251,7 +251,7 @@ class Readers:
                 earlier = self._burst(hit) if hit.kind == CLICKED and not reason else []
                 if earlier:
                     reason = "burst"
-                    mark_machine(conn, earlier, reason)
+                    mark_machine(conn, earlier, f"machine: {reason}")
                 record_event(
                     conn, hit.event_id, PROVIDER, hit.kind, edition_id=hit.edition_id,
                     delivery_id=hit.delivery_id, reason=f"machine: {reason}" if reason else None, at=hit.at,
