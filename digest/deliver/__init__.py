@@ -10,6 +10,8 @@
     message.py      one message (Outgoing): a delivery row's copy or a notice, shared content + values
     notices.py      confirmations, welcomes and review requests: transactional, without a delivery row
     tracking.py     one normalized ProviderEvent type and one apply()
+    readers.py      our own click and open tracking: what a tracked copy carries, where a tracked link
+                    leads, the machine rules, the hits recorded by a writer thread (delivery events)
     localtime.py    the list's hour in each subscriber's own time zone
     backends/       sendgrid, smtp, file, console: a batch in, one Result per message out
                     (sendgrid also verifies and parses its own Event Webhook)
@@ -18,5 +20,6 @@ Configuration (config.yaml, `delivery:`): backend, batch_size, in_flight, claim_
 window_seconds}, retry.{attempts, base_delay, max_delay, defer_seconds, max_rate_limit_wait},
 resume_cutoff_hours, wait_for_deferred, smtp.{host, port, username, security, timeout, pool_size,
 messages_per_connection}, sendgrid.{api_host, sandbox, timeout}. Secrets from the environment only:
-SENDGRID_API_KEY, DIGEST_SMTP_PASSWORD, SENDGRID_WEBHOOK_PUBLIC_KEY.
+SENDGRID_API_KEY, DIGEST_SMTP_PASSWORD, SENDGRID_WEBHOOK_PUBLIC_KEY. Per list (`lists[].tracking`):
+clicks, opens, machine_seconds (readers.py).
 """

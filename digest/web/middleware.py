@@ -12,7 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 64 * 1024
-_TOKEN_PATH = re.compile(r"^/(u|p|confirm|review)/[^/?\s]+")
+_TOKEN_PATH = re.compile(r"^/(u|p|confirm|review|c|o)/[^/?\s]+(?:\?r=[^\s&]*)?")  # c, o: and the reader's
 PROTECTIVE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the URL holds a token
@@ -100,7 +100,8 @@ class ProtectiveHeaders:
 
 
 class RedactTokens(logging.Filter):
-    """Keeps the signed tokens of /u/, /p/, /confirm/ and /review/ out of uvicorn's access log: each one is a key."""
+    """Keeps the signed tokens of /u/, /p/, /confirm/ and /review/ out of uvicorn's access log: each one
+    is a key; and those of /c/ and /o/, which name a reader's copy."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
