@@ -38,7 +38,8 @@ Machine rules (`machine_rule`), each named in the event's `reason`:
 The route answers first: a hit goes on a queue, and one writer thread records what queued up every
 FLUSH_SECONDS in one transaction (one insert per hit, one read of the deliveries' sent times), so a
 redirect costs two signature checks and, once per story, one read of its link. When recording fails
-it is logged and the readers still get where they were going.
+it is logged and the readers still get where they were going (when even the story's link cannot be
+read, to the edition's archive page).
 """
 
 from __future__ import annotations
@@ -50,14 +51,14 @@ import secrets
 import threading
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings, TrackingSettings
 from digest.domain import Edition
-from digest.links import Links
+from digest.links import ARCHIVE_PATH, Links
 from digest.render import Tracking
 from digest.render.context import https_url
 from digest.store.deliveries import sent_times
@@ -153,7 +154,7 @@ class Readers:
             return None
         url = self._url(edition_id, item_id)
         if url is None:
-            return Links("", self.tokens).archive(edition_id)
+            return ARCHIVE_PATH.format(edition_id=edition_id)
         self._put(Hit(CLICKED, edition_id, self._reader(reader_token, edition_id), item_id, url, head, agent))
         return url
 
@@ -176,8 +177,12 @@ class Readers:
         """The story's address as the mail showed it (https_url), read once per story."""
         key = (edition_id, item_id)
         if key not in self._urls:
-            with self.engine.connect() as conn:
-                found = https_url(item_url(conn, edition_id, item_id))
+            try:
+                with self.engine.connect() as conn:
+                    found = https_url(item_url(conn, edition_id, item_id))
+            except Exception:  # the database is away: the edition's archive page, which says so
+                log.exception("reader events: the link of item %d of edition #%d could not be read", item_id, edition_id)
+                return None
             if len(self._urls) >= URL_CACHE:
                 self._urls.clear()
             self._urls[key] = found
@@ -233,20 +238,39 @@ class Readers:
                     break
                 hits.append(more)
             try:
-                self.record(hits)
-            except Exception:  # the readers were served; what they did is lost, and said so
-                log.exception("reader events: %d could not be recorded", len(hits))
+                self._record_each(hits)
             finally:
                 self._done(len(hits))
             if stop:
                 return
 
+    def _record_each(self, hits: list[Hit]) -> None:
+        """All at once; should that fail, one by one, so one bad hit loses only itself."""
+        try:
+            self.record(hits)
+            return
+        except Exception:
+            if len(hits) == 1:  # the readers were served; what they did is lost, and said so
+                log.exception("reader events: 1 could not be recorded")
+                return
+        lost = 0
+        for hit in hits:
+            try:
+                self.record([hit])
+            except Exception:
+                lost += 1
+        if lost:
+            log.error("reader events: %d of %d could not be recorded", lost, len(hits))
+
     def record(self, hits: Iterable[Hit]) -> None:
-        """Record these hits in one transaction, each with the machine rule it meets."""
+        """Record these hits in one transaction, each with the machine rule it meets. A delivery row
+        that is no more (erased since) is not named."""
         hits = list(hits)
         with self.engine.begin() as conn:
             sent = sent_times(conn, sorted({h.delivery_id for h in hits if h.delivery_id is not None}))
             for hit in hits:
+                if hit.delivery_id is not None and hit.delivery_id not in sent:
+                    hit = replace(hit, delivery_id=None)
                 reason = machine_rule(hit, sent.get(hit.delivery_id or 0), self._window(conn, hit.edition_id))
                 earlier = self._burst(hit) if hit.kind == CLICKED and not reason else []
                 if earlier:

@@ -166,17 +166,18 @@ def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], s
     ]
 
 
-def sent_times(conn: Connection, delivery_ids: list[int]) -> dict[int, datetime]:
-    """When each of these deliveries was sent (its row's last change, while it is `sent`): a click or
-    an open soon after is a machine's (digest.deliver.readers). One read by primary key."""
+def sent_times(conn: Connection, delivery_ids: list[int]) -> dict[int, datetime | None]:
+    """Of these deliveries, those still there, each with when it was sent (its row's last change,
+    while it is `sent`; None otherwise): a click or an open soon after is a machine's
+    (digest.deliver.readers). One read by primary key."""
     if not delivery_ids:
         return {}
     rows = conn.execute(
-        select(deliveries.c.id, deliveries.c.updated_at).where(
-            one_of(conn, deliveries.c.id, delivery_ids), deliveries.c.status == DeliveryStatus.SENT
+        select(deliveries.c.id, deliveries.c.status, deliveries.c.updated_at).where(
+            one_of(conn, deliveries.c.id, delivery_ids)
         )
     )
-    return {r.id: r.updated_at for r in rows if r.updated_at is not None}
+    return {r.id: r.updated_at if r.status == DeliveryStatus.SENT else None for r in rows}
 
 
 def claim_batch(

@@ -195,3 +195,32 @@ def test_clicks_soon_after_sending_and_bursts_are_counted_as_a_machines(engine, 
         (bob, at(300.4)): (True, "machine: burst"),
         (bob, at(300.6)): (True, "machine: burst"),
     }
+
+
+def test_a_click_is_answered_even_when_recording_it_fails(engine, tmp_path, caplog, monkeypatch):
+    settings, links = tracked_settings(clicks=True), make_links()
+    edition_id, mails = sent_mail(engine, tmp_path, settings, links)
+    readers = Readers(engine, settings, links.tokens)
+    link, reader = TRACKED.findall(parts(mails["ann@example.net"])[1])[0]
+
+    def broken(hits):
+        raise RuntimeError("the database is away")
+
+    monkeypatch.setattr(readers, "record", broken)
+    assert readers.click(link, reader, head=False, agent=BROWSER) == items_of(engine, edition_id)[0][1]
+    assert readers.flush()
+    assert "1 could not be recorded" in caplog.text and events(engine) == []
+
+
+def test_a_hit_that_cannot_be_recorded_loses_only_itself(engine, tmp_path, caplog):
+    settings, links = tracked_settings(clicks=True), make_links()
+    edition_id, _ = sent_mail(engine, tmp_path, settings, links)
+    readers = Readers(engine, settings, links.tokens)
+    item_id, url = items_of(engine, edition_id)[0]
+    erased = Hit(CLICKED, edition_id, 10_000_000, item_id, url, agent=BROWSER)  # a delivery row erased since
+    gone = Hit(OPENED, 10_000_000, None, agent=BROWSER)  # an edition that is no more
+    kept = Hit(OPENED, edition_id, delivery_of(engine, "ann@example.net"), agent=BROWSER)
+    readers._record_each([erased, gone, kept])
+    assert sorted((e.event, e.delivery_id) for e in events(engine)) == [
+        (CLICKED, None), (OPENED, delivery_of(engine, "ann@example.net"))]  # fmt: skip
+    assert "1 of 3 could not be recorded" in caplog.text
