@@ -1,6 +1,6 @@
 """The preferences page behind a signed link: the lists a person may tick (subscribers.preferences
-has the rules), their language, their time zone, leave all. A double opt-in list ticked waits,
-pending, for the confirmation link mailed here."""
+has the rules), their language, their time zone, tracking or not, leave all. A double opt-in list
+ticked waits, pending, for the confirmation link mailed here."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """A subscriber's preferences: which lists (the public ones and their own), their language, their time
-zone (lists with `local_time` send at their hour in it), leave all. Ticking a double opt-in list mails
+zone (lists with `local_time` send at their hour in it), whether their opens and clicks may be
+tracked (digest.deliver.readers), leave all. Ticking a double opt-in list mails
 its confirmation: the membership waits for the link."""
 
 from __future__ import annotations
