@@ -168,6 +168,13 @@ def test_machine_rules(seconds, head, agent, rule):
     assert machine_rule(hit, SENT, 10) == rule
 
 
+def test_a_pixel_fetched_right_at_delivery_is_a_privacy_proxys_and_one_without_a_sent_row_is_judged_by_the_rest():
+    at_delivery = Hit(OPENED, 1, 1, agent=BROWSER, at=SENT + timedelta(seconds=1))
+    assert machine_rule(at_delivery, SENT, 10) == "soon after sent"  # Apple MPP fetches as the mail arrives
+    assert machine_rule(at_delivery, None, 10) is None  # no sent time known (a row failed since): a person
+    assert machine_rule(Hit(OPENED, 1, 1, agent=BROWSER, at=SENT - timedelta(seconds=5)), SENT, 10) is None
+
+
 def test_clicks_soon_after_sending_and_bursts_are_counted_as_a_machines(engine, tmp_path):
     settings, links = tracked_settings(clicks=True, machine_seconds=10), make_links()
     edition_id, _ = sent_mail(engine, tmp_path, settings, links)
