@@ -231,3 +231,10 @@ def test_a_hit_that_cannot_be_recorded_loses_only_itself(engine, tmp_path, caplo
     assert sorted((e.event, e.delivery_id) for e in events(engine)) == [
         (CLICKED, None), (OPENED, delivery_of(engine, "ann@example.net"))]  # fmt: skip
     assert "1 of 3 could not be recorded" in caplog.text
+
+
+def test_a_reader_token_fits_the_room_the_size_budget_keeps_for_it():
+    from digest.render.message import FIELD_ROOMS
+
+    token = Links("https://digest.example.org", Tokens("k")).reader(2**31 - 1, 2**31 - 1)  # the largest ids
+    assert len(token) < FIELD_ROOMS["reader"]
