@@ -131,10 +131,16 @@ class Copies:
 
 
 def render_copies(edition: Edition, lst: ListSettings, folders: Sequence[Path], links: Links) -> Copies:
-    """Render the edition once, or twice when the list tracks: each copy whole, never half-tracked."""
+    """Render the edition once, or twice when the list tracks: each copy whole, never half-tracked,
+    and both showing the same stories (when the size budget holds some back, the same ones)."""
     plain = render_edition(edition, lst, folders)
     tracking = tracking_of(edition, lst, links)
-    return Copies(plain, render_edition(edition, lst, folders, tracking=tracking) if tracking else None)
+    if tracking is None:
+        return Copies(plain)
+    tracked = render_edition(edition, lst, folders, tracking=tracking, most=len(edition.items) - plain.held_back)
+    if tracked.held_back > plain.held_back:  # the tracked copy is the larger: both show what it can
+        plain = render_edition(edition, lst, folders, most=len(edition.items) - tracked.held_back)
+    return Copies(plain, tracked)
 
 
 def outgoing_of(copies: Copies, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:

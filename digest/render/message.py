@@ -91,10 +91,12 @@ def render_edition(
     budget: int | None = BUDGET,
     archive: bool = False,
     tracking: Tracking | None = None,
+    most: int | None = None,
 ) -> MessageTemplate:
     """Render once for every recipient. `archive` renders the public web page: no personal links.
     With `tracking`, the stories' links and the pixel carry the reader's token; without, links go
-    straight to the articles and there is no pixel.
+    straight to the articles and there is no pixel. `most` caps the items shown (the others are held
+    back, as the budget holds them back), so a tracked and a plain copy can show the same.
 
     `templates` is the default folder or, from `Settings.template_folders`, the list's own first.
     """
@@ -109,10 +111,11 @@ def render_edition(
         view = context | {"items": items[:shown], "held_back": len(items) - shown}
         return render_pair(folders, "digest", view, held_back=len(items) - shown)
 
-    message = render(len(items))
+    top = len(items) if most is None else max(0, min(most, len(items)))
+    message = render(top)
     if archive or budget is None or message.max_size <= budget:
         return message
-    fits, over = 0, len(items)  # the most items that fit lies in [fits, over)
+    fits, over = 0, top  # the most items that fit lies in [fits, over)
     best = render(0)
     sizes = {fits: best.max_size, over: message.max_size}
     guesses = 3  # a mail grows about linearly with its items: guess where the budget falls (two or

@@ -238,3 +238,23 @@ def test_a_reader_token_fits_the_room_the_size_budget_keeps_for_it():
 
     token = Links("https://digest.example.org", Tokens("k")).reader(2**31 - 1, 2**31 - 1)  # the largest ids
     assert len(token) < FIELD_ROOMS["reader"]
+
+
+def test_when_the_size_budget_holds_stories_back_both_copies_show_the_same_ones():
+    from dataclasses import replace
+
+    from digest.deliver.batches import render_copies
+    from digest.render.specimen import specimen_edition
+
+    settings = tracked_settings(clicks=True, opens=True)
+    lst = settings.lists[0]
+    big = specimen_edition(120)  # far past Gmail's clip limit: the trailing stories are held back
+    big = replace(big, id=5, items=[replace(b, item_id=500 + i, url=f"https://news.example.org/{i}")
+                                    for i, b in enumerate(big.items)])  # fmt: skip
+    copies = render_copies(big, lst, settings.template_folders(lst), make_links())
+    assert copies.tracked is not None and copies.plain.held_back > 0
+    assert copies.tracked.held_back == copies.plain.held_back
+    shown = len(big.items) - copies.plain.held_back
+    assert f"https://news.example.org/{shown - 1}\"" in copies.plain.html
+    assert f"https://news.example.org/{shown}\"" not in copies.plain.html
+    assert copies.tracked.max_size <= 90 * 1024 and copies.plain.max_size <= 90 * 1024
