@@ -16,21 +16,26 @@ Machine rules (`machine_rule`), each named in the event's `reason`:
 
     head request        a HEAD asks whether the link answers; a person's browser GETs. Link checkers
                         and scanners ask with HEAD (RFC 9110 9.3.2: HEAD is for metadata, no body).
-    scanner agent       the User-Agent names a security scanner, a link checker or a bot (Microsoft
-                        Defender / Safe Links, Barracuda, Mimecast, Proofpoint, Cisco IronPort,
-                        Symantec, Trend Micro, Sophos, FortiGuard, Google's proxy fetchers, curl,
-                        python-requests, "bot", "spider", "crawler", "HeadlessChrome"...), as ESPs list
-                        them (Mailgun, Postmark and SocketLabs help pages on bot clicks).
-    privacy proxy       Apple Mail Privacy Protection fetches every image through Apple's proxies with
-                        a bare "Mozilla/5.0" User-Agent, no browser nor system named (SocketLabs,
-                        "Identifying Apple MPP opens"; Apple's egress IP ranges, the other signal, are
-                        not reachable here). Google's image proxy ("GoogleImageProxy") fetches on open,
-                        but for one person: it counts as a person.
+    scanner agent       no User-Agent at all, or one naming a security scanner, a link checker, an
+                        HTTP library or a bot: Microsoft Defender / Safe Links, Office's "Existence
+                        Discovery" pre-check (not Outlook itself: its "ms-office" image fetches are
+                        a person's), Barracuda, Mimecast, Proofpoint, Cisco IronPort, Symantec,
+                        Trend Micro, Sophos, FortiGuard, Google Safe Browsing, curl, python-requests,
+                        "bot", "spider", "crawler", "HeadlessChrome"... (SCANNER_AGENTS): the names
+                        those products put in their User-Agent, as email providers' notes on bot
+                        clicks list them; a scanner that poses as a browser is left to the rules below.
+    privacy proxy       Apple Mail Privacy Protection fetches every image of a message through Apple's
+                        proxies as soon as it lands (SocketLabs, "Identifying Apple MPP opens";
+                        Suped, "What methods do ESPs use to identify Apple MPP"), with a bare
+                        "Mozilla/5.0" User-Agent naming no browser nor system, as ESPs report it
+                        (PRIVACY_PROXY_AGENTS). Apple's egress IP ranges, the other signal, are not
+                        reachable here. Google's image proxy ("GoogleImageProxy") fetches when a
+                        person opens the mail: it counts as a person.
     soon after sent     within `lists[].tracking.machine_seconds` (10 s by default) of the row being
                         sent (deliveries.updated_at): a scanner at the receiving server follows every
-                        link as the message arrives; MPP fetches the pixel right at delivery (Apple:
-                        "remote content is downloaded privately in the background when you receive an
-                        email"). No person reads and clicks that fast.
+                        link as the message arrives, and MPP fetches the pixel at delivery (Apple
+                        says its Mail downloads remote content in the background when the mail is
+                        received, not when it is viewed). No person reads and clicks that fast.
     burst               BURST_LINKS different stories of one message clicked within BURST_SECONDS:
                         a scanner following every link; the earlier clicks of the burst are marked
                         too (seen by this process; a second `digest serve` behind a balancer sees its own).
@@ -78,7 +83,7 @@ URL_CACHE = 10_000  # story links kept in memory (a sent edition's items do not 
 SCANNER_AGENTS = re.compile(
     r"bot\b|bot/|spider|crawl|slurp|scan|preview|checker|validator|monitor|headless|phantomjs|"
     r"curl/|wget/|python-requests|python-urllib|aiohttp|httpx|go-http-client|java/|okhttp|libwww|"
-    r"safelinks|defender|microsoft office|ms-office|barracuda|mimecast|proofpoint|ironport|cisco|"
+    r"safelinks|defender|office existence discovery|barracuda|mimecast|proofpoint|ironport|cisco|"
     r"symantec|messagelabs|trend ?micro|sophos|forti|websense|forcepoint|zscaler|mcafee|paloalto|"
     r"google-safety|googlesafebrowsing|virustotal|urldefense|appengine-google",
     re.IGNORECASE,

@@ -159,6 +159,8 @@ SENT = datetime(2026, 12, 4, 7, 0, tzinfo=UTC)
         (60, False, "Mozilla/5.0", "privacy proxy"),  # Apple Mail Privacy Protection's proxy
         (60, False, "Mozilla/5.0 (compatible; Barracuda Sentinel (EE))", "scanner agent"),
         (60, False, "python-requests/2.32", "scanner agent"),
+        (60, False, "Microsoft Office Existence Discovery", "scanner agent"),
+        (60, False, "Mozilla/4.0 (compatible; ms-office; MSOffice 16)", None),  # Outlook showing the mail
         (60, False, "", "scanner agent"),
         (60, False, "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)", None),
     ],
