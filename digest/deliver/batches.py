@@ -3,19 +3,21 @@ it. The one local sender (digest.deliver.send) and the many workers (digest.deli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from digest.config import DeliverySettings, ListSettings
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts, of_list
-from digest.domain import SETTLED, DeliveryStatus, EditionStatus, SendState
+from digest.deliver.readers import tracking_of
+from digest.domain import SETTLED, DeliveryStatus, Edition, EditionStatus, SendState
 from digest.errors import BackendError
 from digest.links import Links
-from digest.render import MessageTemplate
+from digest.render import MessageTemplate, render_edition
 from digest.store.deliveries import (
     BatchRow,
     Outcome,
@@ -116,10 +118,36 @@ def _outcomes(
     return accepted, others
 
 
-def outgoing_of(content: MessageTemplate, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:
+@dataclass(frozen=True)
+class Copies:
+    """An edition rendered as its recipients get it: `tracked` (the list tracks clicks or opens) for
+    the readers who let us, `plain` (links straight to the articles, no pixel) for the others."""
+
+    plain: MessageTemplate
+    tracked: MessageTemplate | None = None
+
+    def of(self, row: BatchRow) -> MessageTemplate:
+        return self.tracked if self.tracked is not None and row.tracking else self.plain
+
+
+def render_copies(edition: Edition, lst: ListSettings, folders: Sequence[Path], links: Links) -> Copies:
+    """Render the edition once, or twice when the list tracks: each copy whole, never half-tracked,
+    and both showing the same stories (when the size budget holds some back, the same ones)."""
+    plain = render_edition(edition, lst, folders)
+    tracking = tracking_of(edition, lst, links)
+    if tracking is None:
+        return Copies(plain)
+    tracked = render_edition(edition, lst, folders, tracking=tracking, most=len(edition.items) - plain.held_back)
+    if tracked.held_back > plain.held_back:  # the tracked copy is the larger: both show what it can
+        plain = render_edition(edition, lst, folders, most=len(edition.items) - tracked.held_back)
+    return Copies(plain, tracked)
+
+
+def outgoing_of(copies: Copies, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:
     delivery, name = row.delivery, row.name
     assert delivery.id is not None  # a stored row
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
+    content = copies.of(row)
     return of_list(
         lst,
         key=delivery_key(delivery.id),
@@ -133,6 +161,7 @@ def outgoing_of(content: MessageTemplate, row: BatchRow, lst: ListSettings, link
             "unsubscribe_url": unsubscribe,
             "preferences_url": links.preferences(delivery.subscriber_id, row.nonce),
             "archive_url": links.archive(delivery.edition_id),
+            "reader": links.reader(delivery.edition_id, delivery.id) if content is copies.tracked else "",
         },
         unsubscribe_url=unsubscribe,
         message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),

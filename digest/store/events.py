@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, literal, select, tuple_
+from sqlalchemy import Connection, func, literal, select, tuple_, update
 
 from digest.store.db import insert_new
 from digest.store.tables import deliveries, delivery_events
@@ -26,16 +26,30 @@ def record_event(
     url: str | None = None,
     machine: bool = False,
 ) -> bool:
-    """Store a provider event once. Returns False when it was already stored (a provider posts an
-    event again when it is not sure we got it; two posts of it may even arrive at once). A click or
-    an open may name its story (`item_id`, an edition item) and link (`url`), and say that a machine
-    made it (a privacy proxy, a link scanner)."""
+    """Store an event once. Returns False when it was already stored (a provider posts an event again
+    when it is not sure we got it; two posts of it may even arrive at once).
+
+    A reader's click or open recorded by digest itself (digest.deliver.readers) has provider
+    "digest", kind "clicked" or "opened", an event id of its own for every hit, and names the story
+    (`item_id`, an edition_items id, kept after the item is gone) and the `url` clicked; `machine`
+    says a privacy proxy or a security scanner made it, not a person (see readers.machine_rule).
+    Unique opens are the distinct delivery_ids of an edition's "opened" events."""
     values = {
         "event_id": event_id, "provider": provider, "event": kind, "edition_id": edition_id,
         "delivery_id": delivery_id, "reason": reason, "at": at or datetime.now(UTC),
         "item_id": item_id, "url": url, "machine": machine,
     }  # fmt: skip
     return insert_new(conn, delivery_events, values)
+
+
+def mark_machine(conn: Connection, event_ids: list[str], reason: str) -> None:
+    """Say these events were a machine's after all (one message's links all hit at once)."""
+    if event_ids:
+        conn.execute(
+            update(delivery_events)
+            .where(delivery_events.c.event_id.in_(event_ids))
+            .values(machine=True, reason=reason)
+        )
 
 
 def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:
