@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from digest.config import DeliverySettings, ListSettings
+from digest.config import DeliverySettings, ListSettings, Settings
+from digest.deliver import alerts
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts, of_list
 from digest.deliver.readers import tracking_of
@@ -80,9 +81,10 @@ def record(
     return marked, len(accepted), outcomes
 
 
-def finish_if_done(engine: Engine, edition_id: int) -> bool:
+def finish_if_done(engine: Engine, settings: Settings, edition_id: int) -> bool:
     """A running send is done once none of its rows is left to send: True when it is (now or before).
-    A paused or canceled one is left as it is."""
+    A paused or canceled one is left as it is. The send that finishes it mails the alerts its rates
+    make due (rows refused at the send are bounces before any event comes)."""
     with engine.begin() as conn:
         send = load_send(conn, edition_id)
         if send is not None and send.state == SendState.DONE:
@@ -91,6 +93,7 @@ def finish_if_done(engine: Engine, edition_id: int) -> bool:
             return False
         set_edition_status(conn, edition_id, EditionStatus.SENT)
         set_send_state(conn, edition_id, SendState.DONE)
+    alerts.check_editions(engine, settings, [edition_id])
     return True
 
 

@@ -314,7 +314,7 @@ def _run(
                     settle(*flying.popleft())
         finally:
             land()  # whatever stopped the send: no batch handed over is left unrecorded
-    if finish_if_done(engine, edition_id):
+    if finish_if_done(engine, settings, edition_id):
         report.status, report.state = EditionStatus.SENT, SendState.DONE
 
 

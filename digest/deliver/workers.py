@@ -115,7 +115,7 @@ def send_batch(
         batch = [outgoing_of(content, row, lst, links) for row in rows]
         sent, _, _ = record(engine, delivery, lst, edition_id, batch, lambda: backend.send(batch), backend.name)
     if len(rows) < size or not _more_after(engine, edition_id, rows[-1].delivery.id):
-        finish_if_done(engine, edition_id)
+        finish_if_done(engine, settings, edition_id)
     return sent
 
 
