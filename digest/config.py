@@ -157,6 +157,23 @@ class SelectionSettings(Strict):
     editions: int = Field(10, ge=1, le=100, description="how many of the last sent editions count")
 
 
+class TrackingSettings(Strict):
+    """Our own tracking of what readers do with an edition (digest.deliver.readers): off unless a list
+    turns it on, and never for a reader who opted out on their preferences page."""
+
+    clicks: bool = Field(
+        False, description="story links go through a signed redirect (/c/...) that records the click"
+    )
+    opens: bool = Field(False, description="the mail carries a 1x1 pixel (/o/....gif) that records the open")
+    machine_seconds: float = Field(
+        10,
+        ge=0,
+        le=3600,
+        description="a click or an open this soon after the message was sent is a machine's "
+        "(a security scanner, Apple Mail Privacy Protection), counted apart from people",
+    )
+
+
 class ListSettings(MailingList):
     """A list of config.yaml: a MailingList (what the subscriber side keeps of it, mirrored into its
     tables on start) with the pipeline's settings. Declared here, its sender is a required, valid
@@ -200,6 +217,7 @@ class ListSettings(MailingList):
         False,
         description="show each item's lead image (loaded from the publisher's server when the mail is read)",
     )
+    tracking: TrackingSettings = TrackingSettings()
 
     @field_validator("subject")
     @classmethod

@@ -92,6 +92,8 @@ class Brief:
     article_id: int | None = None
     words: int | None = None  # the whole article's length in words, for its reading time
     also: list[Coverage] = field(default_factory=list)
+    # the edition item's row, once stored: what a tracked link names (digest.deliver.readers)
+    item_id: int | None = field(default=None, compare=False)
 
 
 class EditionStatus(StrEnum):

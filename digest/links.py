@@ -13,6 +13,9 @@ ARCHIVE_PATH = "/archive/{edition_id}"
 LIST_ARCHIVE_PATH = "/archive/list/{list_id}"  # a public list's past editions
 FEED_PATH = "/archive/list/{list_id}/feed.atom"  # and their Atom feed
 REVIEW_PATH = "/review/{token}"
+CLICK_PATH = "/c/{token}"  # a story link of an edition, tracked: ?r=<reader token> says whose copy
+OPEN_PATH = "/o/{token}.gif"  # the open pixel of a reader's copy
+READER_PARAM = "r"
 REVIEW_DAYS = 14  # how long an editor's preview link works
 
 
@@ -52,3 +55,20 @@ class Links:
     def review(self, edition_id: int, list_id: str) -> str:
         """The editors' preview of a draft: a signed link, since drafts are not public."""
         return self.base + REVIEW_PATH.format(token=self.tokens.sign("review", edition_id, list_id))
+
+    # Tracking (digest.deliver.readers): a story's link is signed once per edition, the reader's
+    # token once per recipient; neither carries an address.
+
+    def click(self, edition_id: int, item_id: int) -> str:
+        """A story's tracked link, up to where the reader's token goes: `.../c/<token>?r=`."""
+        token = self.tokens.sign_ids("click", edition_id, item_id)
+        return self.base + CLICK_PATH.format(token=token) + f"?{READER_PARAM}="
+
+    def reader(self, edition_id: int, delivery_id: int) -> str:
+        """The token of one recipient's copy: it names the delivery row, never the address."""
+        return self.tokens.sign_ids("reader", edition_id, delivery_id)
+
+    def pixel(self) -> tuple[str, str]:
+        """The open pixel's address, before and after the reader's token."""
+        before, after = OPEN_PATH.split("{token}")
+        return self.base + before, after

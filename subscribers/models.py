@@ -73,6 +73,7 @@ class Subscriber:
     attributes: dict[str, str] = field(default_factory=dict)
     id: int | None = None
     nonce: str | None = None  # carried by their links (subscribers.tokens); set by the store
+    tracking: bool = True  # False once they opted out of open and click tracking (their preferences page)
 
 
 @dataclass(frozen=True)

@@ -62,17 +62,21 @@ def save(
     timezone: str | None,
     origin: str | None,
     wording: str,
+    tracking: bool | None = None,
 ) -> list[MailingList]:
-    """Join the ticked lists and leave the others, among the choosable ones; set the language and
-    the time zone (None leaves either as it is, a time zone of "" clears it). A time zone that is not
-    one raises InvalidValue before anything changes; a language digest does not write in is ignored.
+    """Join the ticked lists and leave the others, among the choosable ones; set the language, the
+    time zone and whether opens and clicks may be tracked (None leaves each as it is, a time zone of
+    "" clears it). A time zone that is not one raises InvalidValue before anything changes; a
+    language digest does not write in is ignored.
 
     Returns the double opt-in lists just joined: pending until the person uses the link the caller
     mails them. A list already pending is left so (its link is in the inbox). A suppressed address
     joins nothing.
     """
     assert sub.id is not None
-    details: dict[str, str | None] = {}
+    details: dict[str, str | bool | None] = {}
+    if tracking is not None and tracking != sub.tracking:
+        details["tracking"] = tracking
     if timezone is not None and timezone.strip() != (sub.timezone or ""):
         details["timezone"] = time_zone(timezone) if timezone.strip() else None
     if language in SUPPORTED_LANGUAGES and language != sub.language:

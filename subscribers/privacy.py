@@ -46,6 +46,7 @@ def export_address(conn: Connection, email: str) -> dict[str, Any]:
         "language": sub.language,
         "timezone": sub.timezone,
         "attributes": sub.attributes,
+        "tracking": sub.tracking,  # False: they opted out of open and click tracking
         "created_at": _iso(created),
     }
     data["memberships"] = [

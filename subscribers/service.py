@@ -90,6 +90,7 @@ def _subscriber(row: Row[*tuple[Any, ...]]) -> Subscriber:
         attributes=dict(row.attributes or {}),
         id=row.id,
         nonce=row.token_nonce,
+        tracking=row.tracking,
     )
 
 
@@ -240,10 +241,11 @@ def unsubscribe(
     return left
 
 
-def update_subscriber(conn: Connection, subscriber_id: int, **values: str | None) -> None:
-    """Change a subscriber's own details (language, timezone, name), already checked by the caller."""
+def update_subscriber(conn: Connection, subscriber_id: int, **values: str | bool | None) -> None:
+    """Change a subscriber's own details (language, timezone, name, tracking), already checked by the caller."""
     if "name" in values:
-        values["name_key"] = name_key(values["name"])
+        name = values["name"]
+        values["name_key"] = name_key(name if isinstance(name, str) else None)
     if values:
         conn.execute(update(t.subscribers).where(t.subscribers.c.id == subscriber_id).values(**values))
 

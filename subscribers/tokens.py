@@ -19,7 +19,9 @@ from itsdangerous.encoding import base64_encode, want_bytes
 
 from subscribers.errors import Invalid
 
-PURPOSES = ("unsubscribe", "confirm", "preferences", "review")  # review: an edition id, for its editors
+# review: an edition id, for its editors; click: a story link of an edition (edition id, item id), signed
+# once per edition; reader: one recipient's copy (edition id, delivery id), signed once per recipient
+PURPOSES = ("unsubscribe", "confirm", "preferences", "review", "click", "reader")
 
 
 def new_nonce() -> str:
@@ -86,6 +88,20 @@ class Tokens:
     def sign(self, purpose: str, subject_id: int, list_id: str | None = None, nonce: str | None = None) -> str:
         payload = [subject_id, list_id] if nonce is None else [subject_id, list_id, nonce]
         return self._serializer(purpose).dumps(payload)
+
+    def sign_ids(self, purpose: str, *ids: int) -> str:
+        """A token that carries ids alone, for links bound to no person (a click link, a reader's copy)."""
+        return self._serializer(purpose).dumps(list(ids))
+
+    def verify_ids(self, purpose: str, token: str, count: int) -> tuple[int, ...]:
+        """The `count` ids a sign_ids token of this purpose carries; InvalidToken for any other token."""
+        try:
+            payload = self._serializer(purpose).loads(token)
+        except (BadSignature, ValueError, TypeError):
+            raise InvalidToken("this link is not valid") from None
+        if not (isinstance(payload, list) and len(payload) == count and all(type(i) is int for i in payload)):
+            raise InvalidToken("this link is not valid")
+        return tuple(payload)
 
     def verify(self, purpose: str, token: str, max_age: int | None = None) -> Claim:
         serializer = self._serializer(purpose)

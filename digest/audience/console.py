@@ -200,6 +200,7 @@ class SubscriberPage:
     consent: list[Consent]  # oldest first
     suppression: dict[str, Any] | None  # reason, since
     sent: list[SentEdition]  # newest first, each with its events
+    tracking: bool = True  # opens and clicks may be tracked (False: they opted out)
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -234,6 +235,7 @@ def subscriber_page(aud: Audience, subscriber_id: int) -> SubscriberPage:
         ],
         suppression={**suppression, "since": _moment(suppression["since"])} if suppression else None,
         sent=sent,
+        tracking=sub.tracking,
     )
 
 

@@ -1,6 +1,6 @@
 """The preferences page behind a signed link: the lists a person may tick (subscribers.preferences
-has the rules), their language, their time zone, leave all. A double opt-in list ticked waits,
-pending, for the confirmation link mailed here."""
+has the rules), their language, their time zone, tracking or not, leave all. A double opt-in list
+ticked waits, pending, for the confirmation link mailed here."""
 
 from __future__ import annotations
 
@@ -38,9 +38,10 @@ def save(
     leave_all: bool,
     origin: str | None,
     wording: str,
+    tracking: bool | None = None,
 ) -> Saved:
     """Leave everything, or join the ticked lists and leave the others and set the language and the
-    time zone (None leaves either as it is, a time zone of "" clears it; InvalidValue for one that is
+    time zone, and whether opens and clicks may be tracked (None leaves each as it is, a time zone of "" clears it; InvalidValue for one that is
     not, and nothing changes). InvalidToken when the link names nobody."""
     claim = aud.mail.tokens.verify("preferences", token)
     with aud.engine.begin() as conn:
@@ -51,8 +52,9 @@ def save(
             to_confirm = []
         else:
             to_confirm = rules.save(
-                conn, holder, set(lists), language=language, timezone=timezone, origin=origin, wording=wording
-            )
+                conn, holder, set(lists), language=language, timezone=timezone, origin=origin, wording=wording,
+                tracking=tracking,
+            )  # fmt: skip
     unsent = []
     for lst in to_confirm:  # pending until the link is used: ticking a box confirms nothing
         try:

@@ -14,6 +14,8 @@
     bounces.py      `digest bounces`: the bounce address's SMTP listener and the IMAP mailbox
     rates.py        an edition's bounce and complaint rates and their limits (edition_rates)
     alerts.py       an edition over a limit mailed to its list's publishers, once per kind
+    readers.py      our own click and open tracking: what a tracked copy carries, where a tracked link
+                    leads, the machine rules, the hits recorded by a writer thread (delivery events)
     localtime.py    the list's hour in each subscriber's own time zone
     backends/       sendgrid, smtp, file, console: a batch in, one Result per message out
                     (sendgrid also verifies and parses its own Event Webhook)
@@ -23,5 +25,6 @@ window_seconds}, retry.{attempts, base_delay, max_delay, defer_seconds, max_rate
 resume_cutoff_hours, wait_for_deferred, smtp.{host, port, username, security, timeout, pool_size,
 messages_per_connection}, sendgrid.{api_host, sandbox, timeout}, bounces.{address, imap.{host, port, username,
 security, folder, processed, timeout}}. Secrets from the environment only:
-SENDGRID_API_KEY, DIGEST_SMTP_PASSWORD, SENDGRID_WEBHOOK_PUBLIC_KEY, DIGEST_IMAP_PASSWORD.
+SENDGRID_API_KEY, DIGEST_SMTP_PASSWORD, SENDGRID_WEBHOOK_PUBLIC_KEY, DIGEST_IMAP_PASSWORD. Per list (`lists[].tracking`):
+clicks, opens, machine_seconds (readers.py).
 """

@@ -2,9 +2,10 @@
 mailed to its list's publishers (the active users who may send that list's editions: publishers
 and admins), once per edition and kind of alert (the edition_alerts table, migration 0020).
 
-It is checked after provider events are applied (SendGrid's webhook, `digest bounces`), and only
-for the editions a bounce, a drop or a complaint among them concerns whose alerts have not all gone
-out yet: opens, clicks and deliveries cost nothing, an edition already alerted one lookup.
+It is checked when a send is done (rows refused at the send are bounces already), and after provider
+events are applied (SendGrid's webhook, `digest bounces`) for the editions a bounce, a drop or a
+complaint among them concerns whose alerts have not all gone out yet: opens, clicks and deliveries
+cost nothing, an edition already alerted one lookup.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def check_events(engine: Engine, settings: Settings, events: list[ProviderEvent]
         return 0
     with engine.connect() as conn:
         editions = sorted(editions_of(conn, ids))
+    return check_editions(engine, settings, editions, notices)
+
+
+def check_editions(engine: Engine, settings: Settings, editions: list[int],
+                   notices: Notices | None = None) -> int:  # fmt: skip
+    """Mail the alerts these editions are due (after their events, or once a send is done: rows the
+    receiving servers refused at the send count as bounces before any event comes)."""
+    with engine.connect() as conn:
         done = alerted(conn, editions)
         due = []
         for edition_id in editions:

@@ -3,19 +3,22 @@ it. The one local sender (digest.deliver.send) and the many workers (digest.deli
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from digest.config import DeliverySettings, ListSettings
+from digest.config import DeliverySettings, ListSettings, Settings
+from digest.deliver import alerts
 from digest.deliver.backends import Result
 from digest.deliver.message import Outgoing, delivery_key, message_id, message_id_parts, of_list
-from digest.domain import SETTLED, DeliveryStatus, EditionStatus, SendState
+from digest.deliver.readers import tracking_of
+from digest.domain import SETTLED, DeliveryStatus, Edition, EditionStatus, SendState
 from digest.errors import BackendError
 from digest.links import Links
-from digest.render import MessageTemplate
+from digest.render import MessageTemplate, render_edition
 from digest.store.deliveries import (
     BatchRow,
     Outcome,
@@ -78,9 +81,10 @@ def record(
     return marked, len(accepted), outcomes
 
 
-def finish_if_done(engine: Engine, edition_id: int) -> bool:
+def finish_if_done(engine: Engine, settings: Settings, edition_id: int) -> bool:
     """A running send is done once none of its rows is left to send: True when it is (now or before).
-    A paused or canceled one is left as it is."""
+    A paused or canceled one is left as it is. The send that finishes it mails the alerts its rates
+    make due (rows refused at the send are bounces before any event comes)."""
     with engine.begin() as conn:
         send = load_send(conn, edition_id)
         if send is not None and send.state == SendState.DONE:
@@ -89,6 +93,7 @@ def finish_if_done(engine: Engine, edition_id: int) -> bool:
             return False
         set_edition_status(conn, edition_id, EditionStatus.SENT)
         set_send_state(conn, edition_id, SendState.DONE)
+    alerts.check_editions(engine, settings, [edition_id])
     return True
 
 
@@ -116,10 +121,36 @@ def _outcomes(
     return accepted, others
 
 
-def outgoing_of(content: MessageTemplate, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:
+@dataclass(frozen=True)
+class Copies:
+    """An edition rendered as its recipients get it: `tracked` (the list tracks clicks or opens) for
+    the readers who let us, `plain` (links straight to the articles, no pixel) for the others."""
+
+    plain: MessageTemplate
+    tracked: MessageTemplate | None = None
+
+    def of(self, row: BatchRow) -> MessageTemplate:
+        return self.tracked if self.tracked is not None and row.tracking else self.plain
+
+
+def render_copies(edition: Edition, lst: ListSettings, folders: Sequence[Path], links: Links) -> Copies:
+    """Render the edition once, or twice when the list tracks: each copy whole, never half-tracked,
+    and both showing the same stories (when the size budget holds some back, the same ones)."""
+    plain = render_edition(edition, lst, folders)
+    tracking = tracking_of(edition, lst, links)
+    if tracking is None:
+        return Copies(plain)
+    tracked = render_edition(edition, lst, folders, tracking=tracking, most=len(edition.items) - plain.held_back)
+    if tracked.held_back > plain.held_back:  # the tracked copy is the larger: both show what it can
+        plain = render_edition(edition, lst, folders, most=len(edition.items) - tracked.held_back)
+    return Copies(plain, tracked)
+
+
+def outgoing_of(copies: Copies, row: BatchRow, lst: ListSettings, links: Links) -> Outgoing:
     delivery, name = row.delivery, row.name
     assert delivery.id is not None  # a stored row
     unsubscribe = links.unsubscribe(delivery.subscriber_id, lst.id, row.nonce)
+    content = copies.of(row)
     return of_list(
         lst,
         key=delivery_key(delivery.id),
@@ -133,6 +164,7 @@ def outgoing_of(content: MessageTemplate, row: BatchRow, lst: ListSettings, link
             "unsubscribe_url": unsubscribe,
             "preferences_url": links.preferences(delivery.subscriber_id, row.nonce),
             "archive_url": links.archive(delivery.edition_id),
+            "reader": links.reader(delivery.edition_id, delivery.id) if content is copies.tracked else "",
         },
         unsubscribe_url=unsubscribe,
         message_id=message_id(delivery.edition_id, delivery.id, lst.from_address),

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, Engine
 
 from digest.config import ListSettings, Settings
 from digest.deliver.backends import Backend, Result
-from digest.deliver.batches import Progress, finish_if_done, outgoing_of, record, row_id
+from digest.deliver.batches import Progress, finish_if_done, outgoing_of, record, render_copies, row_id
 from digest.deliver.localtime import local_hour
 from digest.deliver.message import Outgoing
 from digest.deliver.throttle import Throttle
@@ -47,7 +47,6 @@ from digest.domain import (
 )
 from digest.errors import Conflict, NotFound
 from digest.links import Links
-from digest.render import render_edition
 from digest.store.deliveries import (
     analyze_deliveries,
     claim,
@@ -237,7 +236,7 @@ def _run(
             f"{report.interrupted_now} message(s) were in flight when an earlier run stopped; they are sent "
             "again and may arrive twice (see `digest editions show`)"
         )
-    content = render_edition(edition, lst, settings.template_folders(lst))
+    content = render_copies(edition, lst, settings.template_folders(lst), links)
     throttle = Throttle(delivery.throttle)
     size = throttle.largest_batch(delivery.batch_size)
     state = Progress(sum(counts.values()), counts)
@@ -315,7 +314,7 @@ def _run(
                     settle(*flying.popleft())
         finally:
             land()  # whatever stopped the send: no batch handed over is left unrecorded
-    if finish_if_done(engine, edition_id):
+    if finish_if_done(engine, settings, edition_id):
         report.status, report.state = EditionStatus.SENT, SendState.DONE
 
 

@@ -33,13 +33,12 @@ from sqlalchemy import Connection, Engine
 
 from digest.config import Settings
 from digest.deliver.backends import Backend
-from digest.deliver.batches import Progress, finish_if_done, outgoing_of, record
+from digest.deliver.batches import Copies, Progress, finish_if_done, outgoing_of, record, render_copies
 from digest.deliver.throttle import SharedThrottle, Throttle
 from digest.domain import SETTLED, UNFINISHED, DeliveryStatus, Edition, SendState
 from digest.errors import NotFound
 from digest.links import Links
 from digest.queue import enqueue
-from digest.render import MessageTemplate, render_edition
 from digest.store.deliveries import (
     Claimed,
     batch_starts,
@@ -55,7 +54,7 @@ from digest.store.sends import load_send, mark_active
 QUIET = 60.0  # seconds without a claim or an enqueueing (or a claim's length, if shorter): tasks were lost
 ACTIVE_EVERY = 5.0  # seconds: how often one process marks a send active, at most (a claim's length / 4 if less)
 _MARKED: dict[int, float] = {}  # edition -> when this process last marked it active (monotonic)
-_RENDERED: dict[int, tuple[Edition, MessageTemplate]] = {}  # per worker process
+_RENDERED: dict[int, tuple[Edition, Copies]] = {}  # per worker process
 
 
 def batch_size(settings: Settings) -> int:
@@ -100,7 +99,7 @@ def send_batch(
         send = load_send(conn, edition_id)
         if send is None or send.state != SendState.RUNNING:
             return 0  # paused, canceled or done: a resume enqueues the batches again
-        edition, content = _rendered(conn, settings, edition_id)
+        edition, content = _rendered(conn, settings, edition_id, links)
     delivery, lst = settings.delivery, settings.get_list(edition.list_id)
     size = batch_size(settings)
     SharedThrottle(engine, backend.name, delivery.throttle).acquire(size)
@@ -116,7 +115,7 @@ def send_batch(
         batch = [outgoing_of(content, row, lst, links) for row in rows]
         sent, _, _ = record(engine, delivery, lst, edition_id, batch, lambda: backend.send(batch), backend.name)
     if len(rows) < size or not _more_after(engine, edition_id, rows[-1].delivery.id):
-        finish_if_done(engine, edition_id)
+        finish_if_done(engine, settings, edition_id)
     return sent
 
 
@@ -135,7 +134,7 @@ def _more_after(engine: Engine, edition_id: int, after: int | None) -> bool:
         return more_after(conn, edition_id, after or 0)
 
 
-def _rendered(conn: Connection, settings: Settings, edition_id: int) -> tuple[Edition, MessageTemplate]:
+def _rendered(conn: Connection, settings: Settings, edition_id: int, links: Links) -> tuple[Edition, Copies]:
     """The edition and its content rendered, once per worker process: a sending edition is frozen."""
     if edition_id not in _RENDERED:
         edition = load_edition(conn, edition_id)
@@ -143,7 +142,7 @@ def _rendered(conn: Connection, settings: Settings, edition_id: int) -> tuple[Ed
             raise NotFound(f"no edition #{edition_id}")
         lst = settings.get_list(edition.list_id)
         _RENDERED.clear()  # a worker sends one edition at a time, mostly
-        _RENDERED[edition_id] = edition, render_edition(edition, lst, settings.template_folders(lst))
+        _RENDERED[edition_id] = edition, render_copies(edition, lst, settings.template_folders(lst), links)
     return _RENDERED[edition_id]
 
 

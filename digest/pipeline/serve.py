@@ -32,6 +32,7 @@ def build_app(settings: Settings, config_path: str, secret_key: str, scheduler: 
         site.jobs.start()  # jobs queued, or left by a process that died, run now
         yield
         site.jobs.stop()  # the running job finishes, or is run again by the next start
+        site.readers.stop()  # the clicks and opens still queued are recorded
         if service:
             service.stop()  # the running job finishes; the lease is handed back
 

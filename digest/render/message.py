@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,12 @@ from digest.render.context import item_view, preheader
 from digest.render.environment import RenderError, Templates
 from digest.render.fill import Holes
 
-FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url")
+FIELDS = ("name", "unsubscribe_url", "preferences_url", "archive_url", "reader")  # reader: a tracked copy's token
 BUDGET = 90 * 1024  # bytes of HTML after personalization; Gmail clips at about 102 KB
 FIELD_ROOM = 512  # bytes reserved for each filled-in value when checking the budget
+# a reader token (digest.links.Links.reader: two ids, a time, a signature) is under 80 characters, and
+# a tracked copy holds one in every story link: reserving FIELD_ROOM for each would hold stories back
+FIELD_ROOMS = {"reader": 96}
 FOOTER_LINKS = (
     ("unsubscribe_url", "unsubscribe"),
     ("preferences_url", "preferences"),
@@ -39,11 +42,22 @@ __all__ = [
     "BUDGET",
     "FIELDS",
     "MessageTemplate",
+    "Tracking",
     "RenderError",
     "personalize",
     "render_archive",
     "render_edition",
 ]
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What a tracked copy carries (digest.deliver.readers): each story's redirect link, by its edition
+    item id, up to where the reader's token goes (digest.links.Links.click); and, for opens, the
+    pixel's address before and after that token. The token is the `reader` field, filled per recipient."""
+
+    clicks: Mapping[int, str] = field(default_factory=dict)
+    pixel: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class MessageTemplate:
     def max_size(self) -> int:
         """Bytes of HTML once filled with values of up to FIELD_ROOM bytes each."""
         markers = sum(len(self.markers[f]) * n for f, n in self.html_holes.counts.items())
-        room = FIELD_ROOM * sum(self.html_holes.counts.values())
+        room = sum(FIELD_ROOMS.get(f, FIELD_ROOM) * n for f, n in self.html_holes.counts.items())
         return len(self.html.encode()) - markers + room
 
 
@@ -76,23 +90,32 @@ def render_edition(
     *,
     budget: int | None = BUDGET,
     archive: bool = False,
+    tracking: Tracking | None = None,
+    most: int | None = None,
 ) -> MessageTemplate:
     """Render once for every recipient. `archive` renders the public web page: no personal links.
+    With `tracking`, the stories' links and the pixel carry the reader's token; without, links go
+    straight to the articles and there is no pixel. `most` caps the items shown (the others are held
+    back, as the budget holds them back), so a tracked and a plain copy can show the same.
 
     `templates` is the default folder or, from `Settings.template_folders`, the list's own first.
     """
     folders = Templates(templates)
-    context = edition_context(edition, lst, make_markers(FIELDS), today=today, personal=not archive)
+    context = edition_context(
+        edition, lst, make_markers(FIELDS), today=today, personal=not archive,
+        tracking=None if archive else tracking,
+    )  # fmt: skip
     items = context["items"]
 
     def render(shown: int) -> MessageTemplate:
         view = context | {"items": items[:shown], "held_back": len(items) - shown}
         return render_pair(folders, "digest", view, held_back=len(items) - shown)
 
-    message = render(len(items))
+    top = len(items) if most is None else max(0, min(most, len(items)))
+    message = render(top)
     if archive or budget is None or message.max_size <= budget:
         return message
-    fits, over = 0, len(items)  # the most items that fit lies in [fits, over)
+    fits, over = 0, top  # the most items that fit lies in [fits, over)
     best = render(0)
     sizes = {fits: best.max_size, over: message.max_size}
     guesses = 3  # a mail grows about linearly with its items: guess where the budget falls (two or
@@ -120,16 +143,27 @@ def edition_context(
     *,
     today: date | None = None,
     personal: bool = True,
+    tracking: Tracking | None = None,
 ) -> dict[str, Any]:
     """What `digest.mjml.j2` and `digest.txt.j2` read; `fields` holds markers, or real values when rendering directly."""
     catalog = Catalog(lst.language)
     items = [item_view(brief, catalog, images=lst.images) for brief in edition.items]
+    pixel = None
+    if tracking is not None:
+        reader = fields.get("reader", "")
+        links = [tracking.clicks.get(brief.item_id) if brief.item_id is not None else None for brief in edition.items]
+        items = [
+            replace(item, url=link + reader) if item.url and link else item
+            for item, link in zip(items, links, strict=True)
+        ]
+        pixel = tracking.pixel[0] + reader + tracking.pixel[1] if tracking.pixel else None
     first = items[0].lede if items else lst.description
     return frame(lst, catalog, edition.subject, first, fields, personal=personal) | {
         "date": catalog.date(today or _edition_day(edition)),
         "intro": edition.intro,
         "items": items,
         "held_back": 0,
+        "pixel": pixel,
     }
 
 

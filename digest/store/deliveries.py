@@ -126,6 +126,7 @@ class BatchRow:
     delivery: Delivery
     name: str | None
     nonce: str | None
+    tracking: bool = False  # the reader lets us track opens and clicks (False once they opted out, or erased)
 
 
 def next_batch(conn: Connection, edition_id: int, size: int, at: datetime | None = None) -> list[BatchRow]:
@@ -156,6 +157,7 @@ def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], s
             deliveries.c.attempts,
             subscribers.c.name,
             subscribers.c.token_nonce,
+            subscribers.c.tracking,
         )
         .outerjoin(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
         .where(where)
@@ -167,9 +169,24 @@ def _batch_rows(conn: Connection, edition_id: int, where: ColumnElement[bool], s
             Delivery(edition_id, r.subscriber_id, r.email, attempts=r.attempts, id=r.id),
             r.name,
             r.token_nonce,
+            bool(r.tracking),
         )
         for r in conn.execute(query)
     ]
+
+
+def sent_times(conn: Connection, delivery_ids: list[int]) -> dict[int, datetime | None]:
+    """Of these deliveries, those still there, each with when it was sent (its row's last change,
+    while it is `sent`; None otherwise): a click or an open soon after is a machine's
+    (digest.deliver.readers). One read by primary key."""
+    if not delivery_ids:
+        return {}
+    rows = conn.execute(
+        select(deliveries.c.id, deliveries.c.status, deliveries.c.updated_at).where(
+            one_of(conn, deliveries.c.id, delivery_ids)
+        )
+    )
+    return {r.id: r.updated_at if r.status == DeliveryStatus.SENT else None for r in rows}
 
 
 def claim_batch(

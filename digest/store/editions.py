@@ -85,7 +85,16 @@ def _brief(row: Row[*tuple[Any, ...]]) -> Brief:
         article_id=row.article_id,
         words=row.words,
         also=[Coverage(**c) for c in row.also or []],
+        item_id=row.id,
     )
+
+
+def item_url(conn: Connection, edition_id: int, item_id: int) -> str | None:
+    """The link an edition's item carried, by its id (one primary-key read); None when the item is
+    not that edition's or has no link."""
+    return conn.execute(
+        select(edition_items.c.url).where(edition_items.c.id == item_id, edition_items.c.edition_id == edition_id)
+    ).scalar()
 
 
 def update_edition(conn: Connection, edition_id: int, **values: object) -> None:

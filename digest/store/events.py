@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, literal, select, tuple_
+from sqlalchemy import Connection, func, literal, select, tuple_, update
 
 from digest.store.db import insert_missing
 from digest.store.tables import deliveries, delivery_events
@@ -57,10 +57,27 @@ def record_event(
     url: str | None = None,
     machine: bool = False,
 ) -> bool:
-    """Store one event once (record_events of one). Returns False when it was already stored."""
+    """Store an event once (record_events of one). Returns False when it was already stored (a
+    provider posts an event again when it is not sure we got it; two posts of it may even arrive at once).
+
+    A reader's click or open recorded by digest itself (digest.deliver.readers) has provider
+    "digest", kind "clicked" or "opened", an event id of its own for every hit, and names the story
+    (`item_id`, an edition_items id, kept after the item is gone) and the `url` clicked; `machine`
+    says a privacy proxy or a security scanner made it, not a person (see readers.machine_rule).
+    Unique opens are the distinct delivery_ids of an edition's "opened" events."""
     event = NewEvent(event_id, provider, kind, edition_id, delivery_id, reason, at or datetime.now(UTC), item_id,
                      url, machine)  # fmt: skip
     return bool(record_events(conn, [event]))
+
+
+def mark_machine(conn: Connection, event_ids: list[str], reason: str) -> None:
+    """Say these events were a machine's after all (one message's links all hit at once)."""
+    if event_ids:
+        conn.execute(
+            update(delivery_events)
+            .where(delivery_events.c.event_id.in_(event_ids))
+            .values(machine=True, reason=reason)
+        )
 
 
 def event_counts(conn: Connection, edition_id: int) -> dict[str, int]:

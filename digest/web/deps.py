@@ -18,6 +18,7 @@ from digest.audience.jobs import HANDLERS
 from digest.audience.service import CONFIRM_DAYS, Audience
 from digest.config import Settings, Theme
 from digest.deliver.notices import SendNotice, plain_html
+from digest.deliver.readers import Readers
 from digest.editions import service as editions_service
 from digest.errors import Invalid
 from digest.jobs import JobRunner
@@ -63,6 +64,8 @@ class Site:
         self.scheduler_active = scheduler_active
         # imports and bulk actions: run on a thread of this process, watched on /admin/jobs
         self.jobs = JobRunner(engine, HANDLERS, settings.path(settings.data_dir) / "jobs")
+        # tracked links and the open pixel: answered at once, recorded by a thread of this process
+        self.readers = Readers(engine, settings, self.tokens)
 
     def invitation_mail(self, to: str, subject: str, text: str) -> None:
         """An invitation goes out like a notice, from the first list's address (the newsroom's own)."""

@@ -12,7 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY = 64 * 1024
-_TOKEN_PATH = re.compile(r"^/(u|p|confirm|review)/[^/?\s]+")
+_TOKEN_PATH = re.compile(r"^/(u|p|confirm|review|c|o)/[^/?\s]+(?:\?r=[^\s&]*)?")  # c, o: and the reader's
 PROTECTIVE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the URL holds a token
@@ -54,6 +54,9 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+HEAD_ASKED = "digest.head"  # in the scope of a HEAD answered as GET: a link checker asked (digest.deliver.readers)
+
+
 class HeadAsGet:
     """HEAD is answered as GET is, headers and status alike, without the body (RFC 9110): uptime
     monitors and link checkers ask with HEAD, and FastAPI's routes only answer the methods they name."""
@@ -72,7 +75,7 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", HEAD_ASKED: True}, receive, headers_only)
 
 
 class ProtectiveHeaders:
@@ -97,7 +100,8 @@ class ProtectiveHeaders:
 
 
 class RedactTokens(logging.Filter):
-    """Keeps the signed tokens of /u/, /p/, /confirm/ and /review/ out of uvicorn's access log: each one is a key."""
+    """Keeps the signed tokens of /u/, /p/, /confirm/ and /review/ out of uvicorn's access log: each one
+    is a key; and those of /c/ and /o/, which name a reader's copy."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):

@@ -93,6 +93,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/archive/{edition_id}"): PUBLIC,
     ("GET", "/archive/list/{list_id}"): PUBLIC,  # a public list's past editions (a private one: 404)
     ("GET", "/archive/list/{list_id}/feed.atom"): PUBLIC,
+    ("GET", "/c/{token}"): PUBLIC,  # a story's tracked link: signed (edition, item), leads to that item's link only
+    ("GET", "/o/{token}.gif"): PUBLIC,  # the open pixel: a signed reader token (edition, delivery)
     ("GET", "/review/{token}"): PUBLIC,  # signed link; a signed-in editor goes on to the board
     ("POST", "/webhooks/sendgrid"): PUBLIC,  # signed by SendGrid
     ("GET", "/healthz"): PUBLIC,

@@ -13,7 +13,7 @@ from email.utils import format_datetime, make_msgid
 
 import pytest
 
-from tests.e2e.conftest import CONFIRMED, Mail, Mailbox, Program, outbox_mails, wait_for
+from tests.e2e.conftest import CONFIRMED, Mail, Mailbox, Program, outbox_mails, running_mailbox, wait_for
 from tests.servers.imap import dovecot
 from tests.servers.smtp import free_port
 
@@ -253,3 +253,23 @@ def test_the_outbox_names_the_bounce_address_for_the_relay_that_picks_it_up(prog
     assert all(f.read_bytes().startswith(f"Return-Path: <{BOUNCES}>\n".encode()) for f in files)
     mails = outbox_mails(program)
     assert {m.to for m in mails} == set(CONFIRMED) and all(m.message["Message-ID"] for m in mails)
+
+
+def test_a_send_the_relay_refuses_too_often_alerts_the_publisher_when_it_is_done(program: Program):
+    """No report comes back for a message the relay refused at the send: the send that finishes the
+    edition finds its bounce rate over the limit and mails the alert itself, once."""
+    with running_mailbox(refuse={"ada@example.org"}) as mailbox:
+        program.use_smtp(mailbox)
+        program.run("subscribers", "import", "samples/subscribers.csv", "--list", "world", "--consent", "e2e")
+        program.run("users", "create", "pub@example.org", "--role", "publisher", "--name", "Pub", input=PASSWORD + "\n")
+        edition_id = program.approved_edition()
+        done = program.run("send", str(edition_id), check=False)
+        assert done.returncode == 1 and "failed 1" in done.stdout, done.stdout  # a row failed: said, and exit 1
+        [(status,)] = program.query(
+            "SELECT status FROM deliveries WHERE edition_id = :e AND email = 'ada@example.org'", e=edition_id
+        )
+        assert status == "failed"
+        [alert] = alerts(mailbox, "pub@example.org")
+        assert "bounces over the limit" in str(alert.message["Subject"]) and "/newsroom" in alert.text
+        program.run("editions", "resume", str(edition_id), check=False)  # nothing left to send: no second alert
+        assert len(alerts(mailbox, "pub@example.org")) == 1

@@ -32,6 +32,7 @@ def test_export_holds_details_memberships_and_consent_records(engine):
     json.dumps(data)  # JSON-ready
     assert data["subscriber"]["name"] == "Ann" and data["subscriber"]["attributes"] == {"city": "Roma"}
     assert data["subscriber"]["created_at"].endswith("+00:00")
+    assert data["subscriber"]["tracking"] is True  # until they opt out on their preferences page
     assert [(m["list"], m["status"]) for m in data["memberships"]] == [("world", "confirmed")]
     assert [(e["status"], e["method"], e["origin"], e["wording"]) for e in data["consent_events"]] == [
         ("pending", "form", "192.0.2.7", "subscribe-v1/en"),

@@ -1,5 +1,6 @@
 """A subscriber's preferences: which lists (the public ones and their own), their language, their time
-zone (lists with `local_time` send at their hour in it), leave all. Ticking a double opt-in list mails
+zone (lists with `local_time` send at their hour in it), whether their opens and clicks may be
+tracked (digest.deliver.readers), leave all. Ticking a double opt-in list mails
 its confirmation: the membership waits for the link."""
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def preferences_page(
         timezone=sub.timezone or NO_ZONE,
         no_zone=NO_ZONE,
         zones=time_zones(sub.timezone),
+        tracking=sub.tracking,
         action=f"/p/{token}",
         saved=saved,
         notes=notes,
@@ -70,6 +72,7 @@ def save_preferences(
     language: Annotated[str | None, Form()] = None,
     timezone: Annotated[str | None, Form()] = None,
     action: Annotated[str | None, Form()] = None,
+    no_tracking: Annotated[str | None, Form()] = None,  # the box "don't track my opens and clicks"
     csrf: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
     pages = site.pages
@@ -83,6 +86,7 @@ def save_preferences(
             language=language,
             timezone="" if timezone == NO_ZONE else timezone,
             leave_all=action == "leave_all",
+            tracking=no_tracking is None,
             origin=client(request),
             wording=CONSENT_WORDING,
         )
