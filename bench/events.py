@@ -227,20 +227,16 @@ def bench_webhook(base: str, signer: Signer, edition_id: int, rows: list[tuple[i
     return {"took": took, "posts": len(applied) + len(failures), "applied": sum(applied), "failures": failures}
 
 
-def click_paths(url: str, edition_id: int, rows: list[tuple[int, str]], clicks: int) -> list[str] | None:
+def click_paths(url: str, edition_id: int, rows: list[tuple[int, str]], clicks: int) -> list[str]:
     """`clicks` click-redirect paths, /c/<link token>?r=<reader token> as a tracked copy carries them
-    (digest.links.Links.click and .reader: the edition's stories, its deliveries in turn); None when
-    this program has no click redirect yet."""
-    if not hasattr(Links, "click"):
-        return None
+    (digest.links.Links.click and .reader: the edition's stories, its deliveries in turn)."""
     links = Links("", signer(SECRET))
     engine = open_store(url)
     with engine.connect() as conn:
         items = list(conn.execute(select(edition_items.c.id).where(edition_items.c.edition_id == edition_id)).scalars())
     engine.dispose()
-    stories = {item: links.click(edition_id, item) for item in items}  # type: ignore[attr-defined]
-    return [stories[items[n % len(items)]] + links.reader(edition_id, rows[n % len(rows)][0])  # type: ignore[attr-defined]
-            for n in range(clicks)]  # fmt: skip
+    stories = {item: links.click(edition_id, item) for item in items}
+    return [stories[items[n % len(items)]] + links.reader(edition_id, rows[n % len(rows)][0]) for n in range(clicks)]
 
 
 async def _hammer(base: str, paths: list[str], concurrency: int) -> tuple[list[float], list[int]]:
@@ -295,10 +291,8 @@ def _p95(took: list[float]) -> float:
     return ordered[int(len(ordered) * 0.95)]
 
 
-def bench_clicks(base: str, url: str, edition_id: int, rows: list[tuple[int, str]], clicks: int) -> dict | None:
+def bench_clicks(base: str, url: str, edition_id: int, rows: list[tuple[int, str]], clicks: int) -> dict:
     paths = click_paths(url, edition_id, rows, clicks)
-    if paths is None:
-        return None
     alone, first = asyncio.run(_hammer(base, paths[:ALONE], 1))  # one at a time: what a redirect costs
     started = time.perf_counter()
     took, codes = asyncio.run(_hammer(base, paths[ALONE:], CLICK_CONCURRENCY))
@@ -351,7 +345,7 @@ def run(kind: str, options: argparse.Namespace) -> None:
     print(f"{kind}: webhook events ingested: {rate:,.0f} events/s (target >= {TARGET_RATE:,}: "
           f"{verdict(rate >= TARGET_RATE and once)})")  # fmt: skip
     if clicks is None:
-        print(f"{kind}: click redirect: not measured (this program has no /c/ click redirect yet)")
+        print(f"{kind}: click redirect: not measured (--clicks 0)")
     else:
         print(f"  {clicks['requests']:,} clicks, {clicks['redirected']:,} redirected, {clicks['failed']:,} failed, "
               f"{after['clicked'] - before['clicked']:,} stored ({lag:.0f} s after the last answer), "
