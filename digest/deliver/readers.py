@@ -68,7 +68,7 @@ from digest.render import Tracking
 from digest.render.context import https_url
 from digest.store.deliveries import sent_times
 from digest.store.editions import item_url, list_of
-from digest.store.events import mark_machine, record_event
+from digest.store.events import NewEvent, mark_machine, record_events
 from subscribers.tokens import InvalidToken, Tokens
 
 log = logging.getLogger(__name__)
@@ -268,24 +268,35 @@ class Readers:
             log.error("reader events: %d of %d could not be recorded", lost, len(hits))
 
     def record(self, hits: Iterable[Hit]) -> None:
-        """Record these hits in one transaction, each with the machine rule it meets. A delivery row
-        that is no more (erased since) is not named."""
+        """Record these hits in one transaction, each with the machine rule it meets, all in one
+        insert (digest.store.events.record_events). A delivery row that is no more (erased since)
+        is not named. A burst's earlier clicks are marked too: in memory when they are of this
+        batch, by an update when they were recorded before."""
         hits = list(hits)
         with self.engine.begin() as conn:
             sent = sent_times(conn, sorted({h.delivery_id for h in hits if h.delivery_id is not None}))
-            for hit in hits:
+            reasons: dict[str, str | None] = {}
+            before: list[str] = []  # earlier clicks of a burst, recorded by an earlier batch
+            for n, hit in enumerate(hits):
                 if hit.delivery_id is not None and hit.delivery_id not in sent:
-                    hit = replace(hit, delivery_id=None)
+                    hits[n] = hit = replace(hit, delivery_id=None)
                 reason = machine_rule(hit, sent.get(hit.delivery_id or 0), self._window(conn, hit.edition_id))
                 earlier = self._burst(hit) if hit.kind == CLICKED and not reason else []
                 if earlier:
                     reason = "burst"
-                    mark_machine(conn, earlier, f"machine: {reason}")
-                record_event(
-                    conn, hit.event_id, PROVIDER, hit.kind, edition_id=hit.edition_id,
-                    delivery_id=hit.delivery_id, reason=f"machine: {reason}" if reason else None, at=hit.at,
-                    item_id=hit.item_id, url=hit.url, machine=reason is not None,
-                )  # fmt: skip
+                    for event_id in earlier:
+                        if event_id in reasons:
+                            reasons[event_id] = reason
+                        else:
+                            before.append(event_id)
+                reasons[hit.event_id] = reason
+            mark_machine(conn, before, "machine: burst")
+            record_events(conn, [
+                NewEvent(h.event_id, PROVIDER, h.kind, h.edition_id, h.delivery_id,
+                         f"machine: {reasons[h.event_id]}" if reasons[h.event_id] else None, h.at, h.item_id, h.url,
+                         reasons[h.event_id] is not None)
+                for h in hits
+            ])  # fmt: skip
 
     def _window(self, conn: Connection, edition_id: int) -> float:
         """The edition's list's `tracking.machine_seconds` (the default for a list no longer configured)."""
