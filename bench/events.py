@@ -44,8 +44,7 @@ from pathlib import Path
 import h11
 import httpx
 import yaml
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,7 +58,7 @@ from digest.store.tables import deliveries, delivery_events, edition_items  # no
 from subscribers import tables as sub  # noqa: E402
 from tests.deliver.test_events import Signer  # noqa: E402
 from tests.servers.smtp import free_port  # noqa: E402
-from tests.servers.support import add_edition, add_subscribers, make_settings  # noqa: E402
+from tests.servers.support import add_edition, add_subscribers, make_settings, postgres_schema  # noqa: E402
 
 DIGEST = str(Path(sys.executable).with_name("digest"))
 POSTGRES = os.environ.get("DIGEST_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/digest_bench")
@@ -83,23 +82,8 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'events.db'}"
         return
-    url = make_url(POSTGRES)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first():
-            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    name = "events_bench"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+    with postgres_schema(POSTGRES, "events_bench") as url:
+        yield url
 
 
 def seed(url: str, recipients: int) -> tuple[int, list[tuple[int, str]]]:

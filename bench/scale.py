@@ -32,7 +32,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import yaml
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from digest.store.db import open_store  # noqa: E402
 from tests.servers.feeds import corpus_server  # noqa: E402
-from tests.servers.support import add_edition, add_subscribers, make_settings, server_process  # noqa: E402
+from tests.servers.support import add_edition, add_subscribers, make_settings, postgres_schema, server_process  # noqa: E402
 
 KEY = "SG.scale-bench"
 DIGEST = str(Path(sys.executable).with_name("digest"))
@@ -56,18 +56,8 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-@contextmanager
-def schema(name: str) -> Iterator[str]:
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-        admin.dispose()
+def schema(name: str) -> AbstractContextManager[str]:
+    return postgres_schema(POSTGRES, name)
 
 
 def tree(pid: int) -> list[int]:

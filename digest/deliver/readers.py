@@ -41,7 +41,7 @@ Machine rules (`machine_rule`), each named in the event's `reason`:
                         too (seen by this process; a second `digest serve` behind a balancer sees its own).
 
 The route answers first: a hit goes on a queue, and one writer thread records what queued up every
-FLUSH_SECONDS in one transaction (one insert per hit, one read of the deliveries' sent times), so a
+FLUSH_SECONDS in one transaction (one insert for them all, one read of the deliveries' sent times), so a
 redirect costs two signature checks and, once per story, one read of its link. When recording fails
 it is logged and the readers still get where they were going (when even the story's link cannot be
 read, to the edition's archive page).
@@ -54,6 +54,7 @@ import queue
 import re
 import secrets
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -231,8 +232,7 @@ class Readers:
             if first is None:
                 return
             hits, stop = [first], False
-            deadline = threading.Event()
-            deadline.wait(FLUSH_SECONDS)  # let a burst gather: one transaction for all of it
+            time.sleep(FLUSH_SECONDS)  # let a burst gather: one transaction for all of it
             while True:
                 try:
                     more = self._queue.get_nowait()

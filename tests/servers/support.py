@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy.engine import make_url
 
 from digest.config import DeliverySettings, ListSettings, Settings
 from digest.domain import Brief, Edition, Quote
@@ -126,3 +127,25 @@ def add_members(engine: Engine, emails: list[str], list_id: str = LIST_ID) -> li
             set_status(conn, sid, list_id, "confirmed", method="admin", wording="test")
             ids.append(sid)
     return ids
+
+
+@contextmanager
+def postgres_schema(base: str, name: str) -> Iterator[str]:
+    """The URL of a fresh schema `name` in the database `base` names (the database made when it is
+    missing), dropped afterwards: what a bench runs on."""
+    url = make_url(base)
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first():
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    server.dispose()
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
