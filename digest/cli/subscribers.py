@@ -198,6 +198,7 @@ def subscribers_show(
         say(
             f"name: {sub['name'] or '-'}  language: {sub['language'] or '-'}  timezone: {sub['timezone'] or '-'}"
         )
+        say(f"open and click tracking: {'allowed' if sub['tracking'] else 'opted out'}")
         for key, value in sub["attributes"].items():
             say(f"  {key}: {value}")
         for ms in data["memberships"]:

@@ -79,6 +79,8 @@ def test_a_tracked_link_redirects_to_the_story_and_records_the_click_and_an_opte
         saved = post_form(served, preferences, page, {"lists": ["world"], "no_tracking": "yes", "action": "save"})
         assert 'name="no_tracking" value="yes" aria-describedby="tracking-hint" checked' in saved.text
         assert program.query("SELECT tracking FROM subscribers WHERE email = 'olga@example.net'") == [(False,)]
+        assert "open and click tracking: opted out" in program.run("subscribers", "show", "olga@example.net").stdout
+        assert "open and click tracking: allowed" in program.run("subscribers", "show", "ann@example.net").stdout
 
         edition_id = program.approved_edition()
         program.run("send", str(edition_id))

@@ -30,6 +30,7 @@ log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0  # a wrong password is answered at once, not after 2 s
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
 {users}
