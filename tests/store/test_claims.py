@@ -13,7 +13,11 @@ from digest.store.deliveries import batch_starts, claim_batch, insert_deliveries
 from digest.store.tables import deliveries
 from tests.servers.support import add_edition, make_settings
 
-LATER = datetime.now(UTC) + timedelta(minutes=15)
+
+def later() -> datetime:
+    """A claim's lease that has not lapsed: made when the claim is, since a module-wide constant
+    lapses once a long suite has run for 15 minutes."""
+    return datetime.now(UTC) + timedelta(minutes=15)
 
 
 def edition_of(db_url: str, n: int) -> tuple[Engine, int, list[int]]:
@@ -32,10 +36,10 @@ def test_each_batch_starts_where_the_last_ended_and_a_task_claims_its_own_rows(d
     with engine.begin() as conn:
         starts = batch_starts(conn, edition_id, 10)
         assert starts == [ids[0], ids[10], ids[20]]
-        second = claim_batch(conn, edition_id, 10, "w1", LATER, start=starts[1])
+        second = claim_batch(conn, edition_id, 10, "w1", later(), start=starts[1])
         assert [r.delivery.id for r in second] == ids[10:20]
         assert more_after(conn, edition_id, ids[19])  # the third batch waits
-        third = claim_batch(conn, edition_id, 10, "w2", LATER, start=starts[2])
+        third = claim_batch(conn, edition_id, 10, "w2", later(), start=starts[2])
         assert [r.delivery.id for r in third] == ids[0:5] + ids[20:25]  # short: it takes rows from before
         assert not more_after(conn, edition_id, ids[24])
         assert batch_starts(conn, edition_id, 10) == [ids[5]]  # what is left, for a send that stalled
@@ -45,11 +49,11 @@ def test_each_batch_starts_where_the_last_ended_and_a_task_claims_its_own_rows(d
 def test_a_lapsed_claim_is_taken_back_and_claimed_again(db_url):
     engine, edition_id, ids = edition_of(db_url, 5)
     with engine.begin() as conn:
-        claim_batch(conn, edition_id, 5, "dead", LATER)
+        claim_batch(conn, edition_id, 5, "dead", later())
         conn.execute(update(deliveries).values(claimed_until=datetime.now(UTC) - timedelta(seconds=1)))
         assert batch_starts(conn, edition_id, 10) == [ids[0]]
-        assert claim_batch(conn, edition_id, 10, "w1", LATER) == []  # still 'sending' under the dead claim
+        assert claim_batch(conn, edition_id, 10, "w1", later()) == []  # still 'sending' under the dead claim
         assert reclaim_lapsed(conn, edition_id) == 5
-        again = claim_batch(conn, edition_id, 10, "w1", LATER)
+        again = claim_batch(conn, edition_id, 10, "w1", later())
         assert [r.delivery.id for r in again] == ids
     engine.dispose()
