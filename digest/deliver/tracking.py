@@ -91,11 +91,6 @@ def apply(engine: Engine, events: Sequence[ProviderEvent]) -> int:
         return apply_in(conn, events)
 
 
-def apply_one(conn: Connection, event: ProviderEvent) -> bool:
-    """Record one event and do what it means; False when it was recorded before (nothing happens)."""
-    return apply_in(conn, [event]) == 1
-
-
 def apply_in(conn: Connection, events: Sequence[ProviderEvent]) -> int:
     """Record the events and do what the new ones mean; returns how many were new. The deliveries
     they name are read in one query, every event's row is inserted at once (ON CONFLICT DO NOTHING,
